@@ -1,0 +1,3 @@
+"""mmengine.analysis."""
+
+__all__: list[str] = []

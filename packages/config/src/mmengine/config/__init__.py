@@ -1,0 +1,3 @@
+"""mmengine.config."""
+
+__all__: list[str] = []

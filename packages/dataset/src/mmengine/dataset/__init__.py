@@ -1,0 +1,3 @@
+"""mmengine.dataset."""
+
+__all__: list[str] = []

@@ -1,0 +1,3 @@
+"""mmengine.evaluator."""
+
+__all__: list[str] = []

@@ -1,0 +1,3 @@
+"""mmengine.fileio."""
+
+__all__: list[str] = []

@@ -1,0 +1,3 @@
+"""mmengine.hooks."""
+
+__all__: list[str] = []

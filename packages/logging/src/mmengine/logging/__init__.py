@@ -1,0 +1,3 @@
+"""mmengine.logging."""
+
+__all__: list[str] = []

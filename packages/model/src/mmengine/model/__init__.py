@@ -1,0 +1,3 @@
+"""mmengine.model."""
+
+__all__: list[str] = []

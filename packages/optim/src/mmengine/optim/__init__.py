@@ -1,0 +1,3 @@
+"""mmengine.optim."""
+
+__all__: list[str] = []

@@ -1,0 +1,3 @@
+"""mmengine.registry."""
+
+__all__: list[str] = []

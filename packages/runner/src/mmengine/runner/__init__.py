@@ -1,0 +1,3 @@
+"""mmengine.runner."""
+
+__all__: list[str] = []

@@ -1,0 +1,3 @@
+"""mmengine.testing."""
+
+__all__: list[str] = []

@@ -1,0 +1,3 @@
+"""mmengine.structures."""
+
+__all__: list[str] = []

@@ -1,0 +1,3 @@
+"""mmengine.utils."""
+
+__all__: list[str] = []

@@ -1,0 +1,3 @@
+"""mmengine.visualization."""
+
+__all__: list[str] = []
