@@ -21,9 +21,8 @@ def test_version_is_below_one_and_parsed():
     assert mmengine.version_info[:2] == tuple(int(x) for x in mmengine.__version__.split(".")[:2])
     from mmengine.version import parse_version_info
 
-    assert parse_version_info("0.11.0rc1") == (0, 11, 0, "rc", 1) or parse_version_info(
-        "0.11.0rc1"
-    )[:3] == (0, 11, 0)
+    assert parse_version_info("0.11.0rc1") == (0, 11, 0, "rc1")
+    assert parse_version_info("1.2.3") == (1, 2, 3)
 
 
 def test_import_mmengine_loads_no_member():

@@ -2,22 +2,21 @@
 
 from __future__ import annotations
 
+import re
 from importlib import metadata
 
 
 def parse_version_info(version_str: str) -> tuple[int | str, ...]:
     """Parse a version string into a tuple, e.g. ``'0.11.0rc1'`` -> ``(0, 11, 0, 'rc1')``."""
     parts: list[int | str] = []
-    for x in version_str.split("."):
-        if x.isdigit():
-            parts.append(int(x))
-        else:
-            digits = "".join(c for c in x if c.isdigit())
-            rest = x[len(digits):]
-            if digits:
-                parts.append(int(digits))
-            if rest:
-                parts.append(rest)
+    for piece in version_str.split("."):
+        match = re.match(r"(\d+)(.*)", piece)
+        if match is None:
+            parts.append(piece)
+            continue
+        parts.append(int(match.group(1)))
+        if match.group(2):
+            parts.append(match.group(2))
     return tuple(parts)
 
 
