@@ -14,8 +14,15 @@ check = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(check)
 
 
-def _member(root: Path, folder: str, name: str, version: str, deps: list[str], code: str = "",
-            sub: str | None = None) -> None:
+def _member(
+    root: Path,
+    folder: str,
+    name: str,
+    version: str,
+    deps: list[str],
+    code: str = "",
+    sub: str | None = None,
+) -> None:
     d = root / "packages" / folder
     sub = sub or folder
     (d / "src" / "mmengine" / sub).mkdir(parents=True)
@@ -25,16 +32,20 @@ def _member(root: Path, folder: str, name: str, version: str, deps: list[str], c
     (d / "README.md").write_text("x")
     (d / "CHANGELOG.md").write_text(f"## {version}\n")
     sources = "".join(
-        f'{r.split(">")[0].split("=")[0].strip()} = {{ workspace = true }}\n'
-        for r in deps if r.startswith("mmengine")
+        f"{r.split('>')[0].split('=')[0].strip()} = {{ workspace = true }}\n"
+        for r in deps
+        if r.startswith("mmengine")
     )
     dep_lines = ", ".join(f'"{r}"' for r in deps)
-    (d / "pyproject.toml").write_text(textwrap.dedent(f"""\
+    (d / "pyproject.toml").write_text(
+        textwrap.dedent(f"""\
         [project]
         name = "{name}"
         version = "{version}"
         dependencies = [{dep_lines}]
-        """) + ("\n[tool.uv.sources]\n" + sources if sources else ""))
+        """)
+        + ("\n[tool.uv.sources]\n" + sources if sources else "")
+    )
 
 
 def _workspace(tmp_path: Path, *, a_deps=None, b_deps=None, b_code="", meta_pins=None) -> Path:
@@ -44,7 +55,14 @@ def _workspace(tmp_path: Path, *, a_deps=None, b_deps=None, b_code="", meta_pins
         + "".join(f"{n} = {{ workspace = true }}\n" for n in names)
     )
     _member(tmp_path, "a", "mmengine-a", "0.1.0", [] if a_deps is None else a_deps)
-    _member(tmp_path, "b", "mmengine-b", "0.2.0", ["mmengine-a>=0.1,<0.2"] if b_deps is None else b_deps, b_code)
+    _member(
+        tmp_path,
+        "b",
+        "mmengine-b",
+        "0.2.0",
+        ["mmengine-a>=0.1,<0.2"] if b_deps is None else b_deps,
+        b_code,
+    )
     meta = tmp_path / "packages" / "mmengine"
     (meta / "src" / "mmengine").mkdir(parents=True)
     (meta / "tests").mkdir()
@@ -54,7 +72,8 @@ def _workspace(tmp_path: Path, *, a_deps=None, b_deps=None, b_code="", meta_pins
     pins = meta_pins or ["mmengine-a==0.1.0", "mmengine-b==0.2.0"]
     (meta / "pyproject.toml").write_text(
         '[project]\nname = "mmengine"\nversion = "0.11.0"\ndependencies = ['
-        + ", ".join(f'"{p}"' for p in pins) + "]\n[tool.uv.sources]\n"
+        + ", ".join(f'"{p}"' for p in pins)
+        + "]\n[tool.uv.sources]\n"
         + "mmengine-a = { workspace = true }\nmmengine-b = { workspace = true }\n"
     )
     return tmp_path

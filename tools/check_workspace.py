@@ -49,9 +49,11 @@ class Member:
         self.requirements = [Requirement(r) for r in project.get("dependencies", [])]
         self.sources: dict = data.get("tool", {}).get("uv", {}).get("sources", {})
         src = folder / "src" / "mmengine"
-        self.subpackages = sorted(
-            p.name for p in src.iterdir() if p.is_dir() and (p / "__init__.py").exists()
-        ) if src.is_dir() else []
+        self.subpackages = (
+            sorted(p.name for p in src.iterdir() if p.is_dir() and (p / "__init__.py").exists())
+            if src.is_dir()
+            else []
+        )
 
     @property
     def version(self) -> Version:
@@ -65,7 +67,9 @@ def load_members(root: Path) -> tuple[dict[str, Member], list[str]]:
         if not folder.is_dir():
             continue
         if not (folder / "pyproject.toml").exists():
-            problems.append(f"{folder}: no pyproject.toml (every folder under packages/ is a member)")
+            problems.append(
+                f"{folder}: no pyproject.toml (every folder under packages/ is a member)"
+            )
             continue
         member = Member(folder)
         members[member.name] = member
@@ -78,7 +82,9 @@ def check_metadata(root: Path, members: dict[str, Member]) -> list[str]:
     root_sources = root_data.get("tool", {}).get("uv", {}).get("sources", {})
     ws_members = root_data.get("tool", {}).get("uv", {}).get("workspace", {}).get("members", [])
     if "packages/*" not in ws_members:
-        problems.append("root pyproject.toml: [tool.uv.workspace] members must include 'packages/*'")
+        problems.append(
+            "root pyproject.toml: [tool.uv.workspace] members must include 'packages/*'"
+        )
     for name, m in members.items():
         where = m.pyproject.relative_to(root)
         expected = META if m.folder.name == META else f"mmengine-{m.folder.name}"
@@ -104,7 +110,9 @@ def check_metadata(root: Path, members: dict[str, Member]) -> list[str]:
             problems.append(f"{m.folder.relative_to(root)}: missing tests/ folder")
         for sub in m.subpackages:
             if not (m.folder / "src" / "mmengine" / sub / "py.typed").exists():
-                problems.append(f"{m.folder.relative_to(root)}: src/mmengine/{sub}/py.typed missing")
+                problems.append(
+                    f"{m.folder.relative_to(root)}: src/mmengine/{sub}/py.typed missing"
+                )
     return problems
 
 
@@ -124,7 +132,9 @@ def check_dependencies(root: Path, members: dict[str, Member]) -> list[str]:
                     f"{where}: [tool.uv.sources] lacks `{req.name} = {{ workspace = true }}`"
                 )
             if not str(req.specifier):
-                problems.append(f"{where}: dependency {req.name} needs a version range, not a bare name")
+                problems.append(
+                    f"{where}: dependency {req.name} needs a version range, not a bare name"
+                )
                 continue
             if not req.specifier.contains(dep.version, prereleases=True):
                 problems.append(
@@ -142,14 +152,15 @@ def check_dependencies(root: Path, members: dict[str, Member]) -> list[str]:
             if name != META and name not in pinned:
                 problems.append(f"{meta.pyproject.relative_to(root)}: does not pin member {name}")
         if meta.version >= Version("1.0"):
-            problems.append("the meta-package version must stay below 1.0 (zoos guard mmengine<1.0)")
+            problems.append(
+                "the meta-package version must stay below 1.0 (zoos guard mmengine<1.0)"
+            )
     return problems
 
 
 def member_graph(members: dict[str, Member]) -> dict[str, list[str]]:
     return {
-        name: [r.name for r in m.requirements if r.name in members]
-        for name, m in members.items()
+        name: [r.name for r in m.requirements if r.name in members] for name, m in members.items()
     }
 
 
@@ -162,7 +173,7 @@ def check_cycles(members: dict[str, Member]) -> list[str]:
         state[node] = 1
         for nxt in graph[node]:
             if state.get(nxt) == 1:
-                cycle = path[path.index(nxt):] + [nxt]
+                cycle = path[path.index(nxt) :] + [nxt]
                 problems.append("dependency cycle: " + " -> ".join(cycle))
             elif nxt not in state:
                 visit(nxt, path + [nxt])

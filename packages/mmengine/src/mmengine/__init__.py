@@ -17,7 +17,8 @@ from typing import Any
 
 __path__ = pkgutil.extend_path(__path__, __name__)
 
-from .version import __version__, version_info  # noqa: E402
+from .version import __version__ as __version__  # noqa: E402
+from .version import version_info as version_info  # noqa: E402
 
 # Subpackages whose public names upstream re-exported at the top level, in upstream's order
 # (a later one wins a name clash, as with upstream's successive ``import *``).

@@ -1,3 +1,8 @@
-"""mmengine.structures."""
+"""Data structures passed between the components of a training run."""
 
-__all__: list[str] = []
+from .base_data_element import BaseDataElement
+from .instance_data import InstanceData
+from .label_data import LabelData
+from .pixel_data import PixelData
+
+__all__ = ["BaseDataElement", "InstanceData", "LabelData", "PixelData"]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import inspect
 import threading
 import warnings
 from collections import OrderedDict
@@ -13,6 +12,19 @@ _T = TypeVar('_T', bound='ManagerMixin')
 # One re-entrant lock guards every class's instance registry: creating an
 # instance may itself call ``get_instance`` of another managed class.
 _lock = threading.RLock()
+
+
+def _init_param_names(cls: type) -> list[str]:
+    """Names of the parameters ``cls.__init__`` accepts (cheap, no inspect)."""
+    init = cls.__init__  # type: ignore[misc]
+    code = getattr(init, '__code__', None)
+    if code is not None and not hasattr(init, '__wrapped__'):
+        count = code.co_argcount + code.co_kwonlyargcount
+        return list(code.co_varnames[:count])
+    import inspect
+
+    spec = inspect.getfullargspec(init)
+    return spec.args + spec.kwonlyargs
 
 
 class ManagerMeta(type):
@@ -36,8 +48,7 @@ class ManagerMeta(type):
 
     def __init__(cls, *args: Any) -> None:
         cls._instance_dict: OrderedDict[str, Any] = OrderedDict()
-        params = inspect.getfullargspec(cls)
-        param_names = params.args + params.kwonlyargs
+        param_names = _init_param_names(cls)
         assert 'name' in param_names, (
             f'{cls}.__init__ must have the name argument so that instances '
             f'can be fetched with {cls.__name__}.get_instance(name); got '

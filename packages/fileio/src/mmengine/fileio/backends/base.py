@@ -1,0 +1,58 @@
+"""The abstract base class every storage backend derives from."""
+
+from __future__ import annotations
+
+from abc import ABCMeta, abstractmethod
+from pathlib import Path
+from typing import Union
+
+
+class BaseStorageBackend(metaclass=ABCMeta):
+    """Abstract class of storage backends.
+
+    All backends need to implement two apis: :meth:`get` and :meth:`get_text`.
+
+    - :meth:`get` reads the file as a byte stream.
+    - :meth:`get_text` reads the file as texts.
+
+    Subclasses usually also implement ``put``, ``put_text``, ``exists``,
+    ``isdir``, ``isfile``, ``join_path``, ``get_local_path`` and the copy /
+    remove family; the functions of :mod:`mmengine.fileio.io` dispatch to them.
+    """
+
+    # Whether the backend can create symbolic links (only the local one can).
+    _allow_symlink = False
+
+    @property
+    def name(self) -> str:
+        """str: The class name of the backend."""
+        return self.__class__.__name__
+
+    @property
+    def allow_symlink(self) -> bool:
+        """bool: Whether the backend supports symbolic links."""
+        return self._allow_symlink
+
+    @abstractmethod
+    def get(self, filepath: Union[str, Path]) -> bytes:
+        """Read data from a given ``filepath`` with 'rb' mode.
+
+        Args:
+            filepath (str or Path): Path to read data.
+
+        Returns:
+            bytes: The content of the file.
+        """
+
+    @abstractmethod
+    def get_text(self, filepath: Union[str, Path], encoding: str = 'utf-8') -> str:
+        """Read data from a given ``filepath`` with 'r' mode.
+
+        Args:
+            filepath (str or Path): Path to read data.
+            encoding (str): The encoding used to decode the content.
+                Defaults to 'utf-8'.
+
+        Returns:
+            str: The decoded content of the file.
+        """

@@ -1,0 +1,88 @@
+import itertools
+
+import numpy as np
+import pytest
+import torch
+
+from mmengine.structures import InstanceData
+
+
+class TmpObject:
+    def __init__(self, tmp):
+        self.tmp = list(tmp)
+
+    def __len__(self):
+        return len(self.tmp)
+
+    def __getitem__(self, item):
+        if isinstance(item, int):
+            item = slice(item, None, len(self))
+        return TmpObject(self.tmp[item])
+
+    @staticmethod
+    def cat(objs):
+        return TmpObject(itertools.chain(*[o.tmp for o in objs]))
+
+
+def _inst():
+    i = InstanceData(metainfo=dict(img_shape=(800, 1196, 3)))
+    i.det_labels = torch.LongTensor([2, 3])
+    i["det_scores"] = torch.Tensor([0.8, 0.7])
+    i.bboxes = torch.rand((2, 4))
+    i.polygons = TmpObject([[1, 2], [5, 6]])
+    i.names = ["a", "b"]
+    i.arr = np.array([10, 20])
+    return i
+
+
+def test_length_is_consistent():
+    i = _inst()
+    assert len(i) == 2
+    with pytest.raises(AssertionError, match="not consistent"):
+        i.other = torch.zeros(3)
+    with pytest.raises(AssertionError, match="__len__"):
+        i.number = 3
+    assert len(InstanceData()) == 0
+
+
+def test_bool_and_long_indexing():
+    i = _inst()
+    sel = i[i.det_scores > 0.75]
+    assert len(sel) == 1
+    assert sel.det_labels.tolist() == [2]
+    assert sel.polygons.tmp == [[1, 2]]
+    assert sel.names == ["a"] and sel.arr.tolist() == [10]
+    assert sel.metainfo == i.metainfo
+    order = i[i.det_scores.sort().indices]
+    assert order.det_scores.tolist() == pytest.approx([0.7, 0.8])
+    assert order.names == ["b", "a"]
+    empty = i[i.det_scores > 1]
+    assert len(empty) == 0 and empty.bboxes.shape == (0, 4) and empty.names == []
+
+
+def test_int_slice_list_numpy_indexing():
+    i = _inst()
+    assert i[0].det_labels.tolist() == [2]
+    assert i[-1].names == ["b"]
+    assert i[1:].names == ["b"]
+    assert i[[1, 0]].names == ["b", "a"]
+    assert i[np.array([True, False])].names == ["a"]
+    assert i["names"] == ["a", "b"]
+    with pytest.raises(IndexError):
+        i[2]
+    with pytest.raises(AssertionError, match="does not match"):
+        i[torch.tensor([True])]
+
+
+def test_cat():
+    i = _inst()
+    c = InstanceData.cat([i, i])
+    assert len(c) == 4
+    assert c.det_labels.tolist() == [2, 3, 2, 3]
+    assert c.polygons.tmp == [[1, 2], [5, 6], [1, 2], [5, 6]]
+    assert c.names == ["a", "b", "a", "b"]
+    assert c.arr.tolist() == [10, 20, 10, 20]
+    assert InstanceData.cat([i]) is i
+    other = InstanceData(x=torch.zeros(1))
+    with pytest.raises(AssertionError, match="different keys"):
+        InstanceData.cat([i, other])
