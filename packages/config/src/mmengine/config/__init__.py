@@ -1,3 +1,15 @@
-"""mmengine.config."""
+"""mmengine.config: Config, ConfigDict, DictAction and pure-Python configs."""
 
-__all__: list[str] = []
+from .config import Config, ConfigDict, DictAction, read_base
+from .lazy import LazyAttr, LazyObject
+from .utils import ConfigParsingError
+
+__all__ = [
+    'Config',
+    'ConfigDict',
+    'DictAction',
+    'read_base',
+    'LazyAttr',
+    'LazyObject',
+    'ConfigParsingError',
+]

@@ -21,7 +21,7 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ['HistoryBuffer']
+__all__ = ["HistoryBuffer"]
 
 _MIN_CAPACITY = 16
 
@@ -45,27 +45,27 @@ class WindowSizeError(_BufferAssertionError, TypeError):
 
 def _to_1d_array(values: Any, arg_name: str) -> np.ndarray:
     """Convert a sequence, numpy array or tensor to a flat numeric array."""
-    if hasattr(values, 'detach') and hasattr(values, 'cpu'):
+    if hasattr(values, "detach") and hasattr(values, "cpu"):
         # A torch tensor: move it to host memory without importing torch.
         values = values.detach().cpu().numpy()
     try:
         array = np.asarray(values)
     except (TypeError, ValueError) as exc:
         raise TypeError(
-            f'HistoryBuffer: `{arg_name}` must be a sequence of numbers, but '
-            f'it could not be converted to a numpy array: {exc}'
+            f"HistoryBuffer: `{arg_name}` must be a sequence of numbers, but "
+            f"it could not be converted to a numpy array: {exc}"
         ) from exc
     array = array.reshape(-1)
-    if array.dtype.kind == 'b':
+    if array.dtype.kind == "b":
         array = array.astype(np.int64)
     elif array.size == 0:
         array = array.astype(np.float64)
-    elif array.dtype.kind not in 'iuf':
+    elif array.dtype.kind not in "iuf":
         raise TypeError(
-            f'HistoryBuffer: `{arg_name}` must hold int or float values, but '
-            f'got an array of dtype {array.dtype} (first value: {array[0]!r}).'
+            f"HistoryBuffer: `{arg_name}` must hold int or float values, but "
+            f"got an array of dtype {array.dtype} (first value: {array[0]!r})."
         )
-    if array.dtype.kind in 'iu':
+    if array.dtype.kind in "iu":
         array = array.astype(np.int64, copy=False)
     else:
         array = array.astype(np.float64, copy=False)
@@ -117,23 +117,22 @@ class HistoryBuffer:
     ) -> None:
         if not _is_integer(max_length) or max_length < 1:
             raise ValueError(
-                f'HistoryBuffer: `max_length` must be a positive int, but got '
-                f'{max_length!r}.'
+                f"HistoryBuffer: `max_length` must be a positive int, but got {max_length!r}."
             )
         self.max_length = int(max_length)
-        logs = _to_1d_array(log_history, 'log_history')
-        counts = _to_1d_array(count_history, 'count_history')
+        logs = _to_1d_array(log_history, "log_history")
+        counts = _to_1d_array(count_history, "count_history")
         if len(logs) != len(counts):
             raise HistoryLengthMismatchError(
-                f'HistoryBuffer: `log_history` and `count_history` must have '
-                f'the same length, but got {len(logs)} logs and {len(counts)} '
-                'counts. Pass one count per logged value.'
+                f"HistoryBuffer: `log_history` and `count_history` must have "
+                f"the same length, but got {len(logs)} logs and {len(counts)} "
+                "counts. Pass one count per logged value."
             )
         if len(logs) > self.max_length:
             warnings.warn(
-                f'The length of history buffer({len(logs)}) exceeds the '
-                f'max_length({self.max_length}), the first few elements will '
-                'be ignored.',
+                f"The length of history buffer({len(logs)}) exceeds the "
+                f"max_length({self.max_length}), the first few elements will "
+                "be ignored.",
                 stacklevel=2,
             )
             logs = logs[-self.max_length :]
@@ -196,8 +195,8 @@ class HistoryBuffer:
 
     def __repr__(self) -> str:
         return (
-            f'{type(self).__name__}(len={len(self)}, max_length='
-            f'{self.max_length}, current={self._logs[self._end - 1] if len(self) else None})'
+            f"HistoryBuffer(len={len(self)}, max_length="
+            f"{self.max_length}, current={self._logs[self._end - 1] if len(self) else None})"
         )
 
     # ------------------------------------------------------------------ update
@@ -217,17 +216,17 @@ class HistoryBuffer:
         """
         if not (_is_number(log_val) and _is_number(count)):
             raise TypeError(
-                f'log_val must be int or float but got {type(log_val)}, count '
-                f'must be int but got {type(count)}. Convert tensors and '
-                'arrays to python numbers first (e.g. `value.item()`).'
+                f"log_val must be int or float but got {type(log_val)}, count "
+                f"must be int but got {type(count)}. Convert tensors and "
+                "arrays to python numbers first (e.g. `value.item()`)."
             )
         end = self._end
         if end == self._logs.shape[0]:
             self._make_room()
             end = self._end
-        if self._logs.dtype.kind == 'i' and not _is_integer(log_val):
+        if self._logs.dtype.kind == "i" and not _is_integer(log_val):
             self._logs = self._logs.astype(np.float64)
-        if self._counts.dtype.kind == 'i' and not _is_integer(count):
+        if self._counts.dtype.kind == "i" and not _is_integer(count):
             self._counts = self._counts.astype(np.float64)
         self._logs[end] = log_val
         self._counts[end] = count
@@ -277,9 +276,9 @@ class HistoryBuffer:
         """
         method_name = method.__name__
         assert method_name not in cls._statistics_methods, (
-            f'HistoryBuffer: a statistics method named {method_name!r} is '
-            'already registered; method_name cannot be registered twice! '
-            'Rename the function.'
+            f"HistoryBuffer: a statistics method named {method_name!r} is "
+            "already registered; method_name cannot be registered twice! "
+            "Rename the function."
         )
         cls._statistics_methods[method_name] = method
         return method
@@ -300,10 +299,10 @@ class HistoryBuffer:
         """
         if method_name not in self._statistics_methods:
             raise KeyError(
-                f'{method_name} has not been registered in '
-                'HistoryBuffer._statistics_methods; registered methods: '
-                f'{sorted(self._statistics_methods)}. Register custom ones '
-                'with @HistoryBuffer.register_statistics.'
+                f"{method_name} has not been registered in "
+                "HistoryBuffer._statistics_methods; registered methods: "
+                f"{sorted(self._statistics_methods)}. Register custom ones "
+                "with @HistoryBuffer.register_statistics."
             )
         method = self._statistics_methods[method_name]
         return method(self, *arg, **kwargs)
@@ -315,11 +314,11 @@ class HistoryBuffer:
             return start, end
         if not _is_integer(window_size):
             raise WindowSizeError(
-                'The type of window size should be int, but got '
-                f'{type(window_size)}: {window_size!r}.'
+                "The type of window size should be int, but got "
+                f"{type(window_size)}: {window_size!r}."
             )
         if window_size < 0:
-            raise ValueError(f'window_size must be >= 0 or None, but got {window_size}.')
+            raise ValueError(f"window_size must be >= 0 or None, but got {window_size}.")
         if window_size == 0 or window_size >= end - start:
             return start, end
         return end - int(window_size), end
@@ -355,7 +354,7 @@ class HistoryBuffer:
             np.ndarray: The maximum value within the window.
         """
         start, end = self._window(window_size)
-        self._check_not_empty('max')
+        self._check_not_empty("max")
         return self._logs[start:end].max()
 
     def min(self, window_size: int | None = None) -> np.ndarray:
@@ -371,7 +370,7 @@ class HistoryBuffer:
             np.ndarray: The minimum value within the window.
         """
         start, end = self._window(window_size)
-        self._check_not_empty('min')
+        self._check_not_empty("min")
         return self._logs[start:end].min()
 
     def current(self) -> np.ndarray:
@@ -383,14 +382,14 @@ class HistoryBuffer:
         Raises:
             ValueError: If the buffer is empty.
         """
-        self._check_not_empty('current')
+        self._check_not_empty("current")
         return self._logs[self._end - 1]
 
     def _check_not_empty(self, method: str) -> None:
         if self._end == self._start:
             raise ValueError(
-                f'HistoryBuffer.{method}(): HistoryBuffer._log_history is an '
-                'empty array! Please call update first.'
+                f"HistoryBuffer.{method}(): HistoryBuffer._log_history is an "
+                "empty array! Please call update first."
             )
 
     # ----------------------------------------------------------------- pickle
@@ -399,21 +398,20 @@ class HistoryBuffer:
         # interchangeable; only the live history is stored.
         log_history, count_history = self.data
         return {
-            'max_length': self.max_length,
-            '_log_history': log_history,
-            '_count_history': count_history,
+            "max_length": self.max_length,
+            "_log_history": log_history,
+            "_count_history": count_history,
         }
 
     def __setstate__(self, state: dict) -> None:
-        self.max_length = int(state.get('max_length', 1000000))
-        logs = state.get('_log_history', state.get('log_history', []))
-        counts = state.get('_count_history', state.get('count_history', []))
-        logs = _to_1d_array(logs, 'log_history')
-        counts = _to_1d_array(counts, 'count_history')
+        self.max_length = int(state.get("max_length", 1000000))
+        logs = state.get("_log_history", state.get("log_history", []))
+        counts = state.get("_count_history", state.get("count_history", []))
+        logs = _to_1d_array(logs, "log_history")
+        counts = _to_1d_array(counts, "count_history")
         if len(logs) != len(counts):
             raise HistoryLengthMismatchError(
-                f'HistoryBuffer state is corrupt: {len(logs)} logs but '
-                f'{len(counts)} counts.'
+                f"HistoryBuffer state is corrupt: {len(logs)} logs but {len(counts)} counts."
             )
         self._set_storage(logs[-self.max_length :], counts[-self.max_length :])
 
@@ -422,9 +420,9 @@ class HistoryBuffer:
         ``torch.load(weights_only=True)``."""
         log_history, count_history = self.data
         return {
-            'log_history': log_history.tolist(),
-            'count_history': count_history.tolist(),
-            'max_length': self.max_length,
+            "log_history": log_history.tolist(),
+            "count_history": count_history.tolist(),
+            "max_length": self.max_length,
         }
 
     @classmethod
@@ -437,6 +435,6 @@ class HistoryBuffer:
 
 
 # Built-in statistics, reachable through ``HistoryBuffer.statistics(name)``.
-for _name in ('mean', 'max', 'min', 'current'):
+for _name in ("mean", "max", "min", "current"):
     HistoryBuffer._statistics_methods[_name] = getattr(HistoryBuffer, _name)
 del _name

@@ -41,7 +41,7 @@ class DefaultScope(ManagerMixin):
         super().__init__(name)
         if not isinstance(scope_name, str):
             raise RegistryTypeError(
-                f'scope_name of DefaultScope {name!r} should be a string such '
+                f"scope_name of DefaultScope {name!r} should be a string such "
                 f'as "mmdet", but got {scope_name!r} ({type(scope_name).__name__}).'
             )
         self._scope_name = scope_name
@@ -80,8 +80,8 @@ class DefaultScope(ManagerMixin):
             return None
         try:
             # Lock-free fast path: this runs on every ``Registry.build``.
-            return next(reversed(instances.values()))
-        except (RuntimeError, StopIteration):
+            return instances[next(reversed(instances))]
+        except (RuntimeError, StopIteration, KeyError):
             # The dict changed size under us (another thread); retry safely.
             if not instances:
                 return None
@@ -110,11 +110,11 @@ class DefaultScope(ManagerMixin):
             yield
             return
         instances = cls._instance_dict  # type: ignore[attr-defined]
-        name = f'overwrite-default-scope-{next(_overwrite_counter)}'
+        name = f"overwrite-default-scope-{next(_overwrite_counter)}"
         while name in instances:
-            name = f'overwrite-default-scope-{next(_overwrite_counter)}'
+            name = f"overwrite-default-scope-{next(_overwrite_counter)}"
         cls.get_instance(name, scope_name=scope_name)
         try:
             yield
         finally:
-            instances.pop(name, None)
+            cls._instance_dict.pop(name, None)  # type: ignore[attr-defined]

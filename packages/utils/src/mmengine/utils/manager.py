@@ -7,7 +7,7 @@ import warnings
 from collections import OrderedDict
 from typing import Any, TypeVar
 
-_T = TypeVar('_T', bound='ManagerMixin')
+_T = TypeVar("_T", bound="ManagerMixin")
 
 # One re-entrant lock guards every class's instance registry: creating an
 # instance may itself call ``get_instance`` of another managed class.
@@ -17,8 +17,8 @@ _lock = threading.RLock()
 def _init_param_names(cls: type) -> list[str]:
     """Names of the parameters ``cls.__init__`` accepts (cheap, no inspect)."""
     init = cls.__init__  # type: ignore[misc]
-    code = getattr(init, '__code__', None)
-    if code is not None and not hasattr(init, '__wrapped__'):
+    code = getattr(init, "__code__", None)
+    if code is not None and not hasattr(init, "__wrapped__"):
         count = code.co_argcount + code.co_kwonlyargcount
         return list(code.co_varnames[:count])
     import inspect
@@ -49,10 +49,10 @@ class ManagerMeta(type):
     def __init__(cls, *args: Any) -> None:
         cls._instance_dict: OrderedDict[str, Any] = OrderedDict()
         param_names = _init_param_names(cls)
-        assert 'name' in param_names, (
-            f'{cls}.__init__ must have the name argument so that instances '
-            f'can be fetched with {cls.__name__}.get_instance(name); got '
-            f'parameters {param_names}.'
+        assert "name" in param_names, (
+            f"{cls}.__init__ must have the name argument so that instances "
+            f"can be fetched with {cls.__name__}.get_instance(name); got "
+            f"parameters {param_names}."
         )
         super().__init__(*args)
 
@@ -76,10 +76,9 @@ class ManagerMixin(metaclass=ManagerMeta):
         name (str): Name of the instance. Defaults to ''.
     """
 
-    def __init__(self, name: str = '', **kwargs: Any) -> None:
+    def __init__(self, name: str = "", **kwargs: Any) -> None:
         assert isinstance(name, str) and name, (
-            f'name argument of {type(self).__name__} must be a non-empty '
-            f'string, but got {name!r}.'
+            f"name argument of {type(self).__name__} must be a non-empty string, but got {name!r}."
         )
         self._instance_name = name
 
@@ -104,18 +103,16 @@ class ManagerMixin(metaclass=ManagerMeta):
             object: The instance corresponding to ``name``.
         """
         with _lock:
-            assert isinstance(name, str), (
-                f'type of name should be str, but got {type(name)}'
-            )
+            assert isinstance(name, str), f"type of name should be str, but got {type(name)}"
             instance_dict = cls._instance_dict  # type: ignore[attr-defined]
             if name not in instance_dict:
                 instance_dict[name] = cls(name=name, **kwargs)  # type: ignore[call-arg]
             elif kwargs:
                 warnings.warn(
-                    f'{cls} instance named of {name} has been created, the '
-                    'method `get_instance` should not accept any other '
-                    'arguments; the existing instance is returned and '
-                    f'{sorted(kwargs)} are ignored.',
+                    f"{cls} instance named of {name} has been created, the "
+                    "method `get_instance` should not accept any other "
+                    "arguments; the existing instance is returned and "
+                    f"{sorted(kwargs)} are ignored.",
                     stacklevel=2,
                 )
             return instance_dict[name]
@@ -142,9 +139,9 @@ class ManagerMixin(metaclass=ManagerMeta):
             instance_dict = cls._instance_dict  # type: ignore[attr-defined]
             if not instance_dict:
                 raise RuntimeError(
-                    f'Before calling {cls.__name__}.get_current_instance(), '
-                    'you should call get_instance(name=xxx) at least once '
-                    'to create an instance.'
+                    f"Before calling {cls.__name__}.get_current_instance(), "
+                    "you should call get_instance(name=xxx) at least once "
+                    "to create an instance."
                 )
             name = next(reversed(instance_dict))
             return instance_dict[name]

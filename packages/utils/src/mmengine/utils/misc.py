@@ -5,7 +5,6 @@ from __future__ import annotations
 import collections.abc
 import functools
 import itertools
-import re
 import shutil
 import warnings
 from collections.abc import Callable, Iterable, Iterator
@@ -25,7 +24,7 @@ def _ntuple(n: int) -> Callable[[Any], Any]:
             return x
         return tuple(itertools.repeat(x, n))
 
-    parse.__name__ = f'to_{n}tuple'
+    parse.__name__ = f"to_{n}tuple"
     return parse
 
 
@@ -70,22 +69,22 @@ def import_modules_from_strings(
         imports = [imports]
     if not isinstance(imports, list):
         raise TypeError(
-            f'custom_imports must be a list of module names but got type {type(imports)}'
+            f"custom_imports must be a list of module names but got type {type(imports)}"
         )
     imported: list[ModuleType | None] = []
     for imp in imports:
         if not isinstance(imp, str):
-            raise TypeError(f'{imp} is of type {type(imp)} and cannot be imported.')
+            raise TypeError(f"{imp} is of type {type(imp)} and cannot be imported.")
         try:
             module: ModuleType | None = import_module(imp)
         except ImportError as e:
             if allow_failed_imports:
-                warnings.warn(f'{imp} failed to import and is ignored.', UserWarning)
+                warnings.warn(f"{imp} failed to import and is ignored.", UserWarning)
                 module = None
             else:
                 raise ImportError(
-                    f'Failed to import {imp}: {e}. Check the module name and that '
-                    'the package providing it is installed.'
+                    f"Failed to import {imp}: {e}. Check the module name and that "
+                    "the package providing it is installed."
                 ) from e
         imported.append(module)
     if single_import:
@@ -93,9 +92,7 @@ def import_modules_from_strings(
     return imported
 
 
-def iter_cast(
-    inputs: Iterable, dst_type: type, return_type: type | None = None
-) -> Iterator | Any:
+def iter_cast(inputs: Iterable, dst_type: type, return_type: type | None = None) -> Iterator | Any:
     """Cast elements of an iterable object into some type.
 
     Args:
@@ -108,7 +105,7 @@ def iter_cast(
         iterator or specified type: The converted object.
     """
     if not isinstance(inputs, collections.abc.Iterable):
-        raise TypeError(f'inputs must be an iterable object, but got {type(inputs)}')
+        raise TypeError(f"inputs must be an iterable object, but got {type(inputs)}")
     if not isinstance(dst_type, type):
         raise TypeError(f'"dst_type" must be a valid type, but got {dst_type!r}')
     out_iterable = map(dst_type, inputs)
@@ -133,9 +130,7 @@ def tuple_cast(inputs: Iterable, dst_type: type) -> tuple:
     return iter_cast(inputs, dst_type, return_type=tuple)
 
 
-def is_seq_of(
-    seq: Any, expected_type: type | tuple, seq_type: type | None = None
-) -> bool:
+def is_seq_of(seq: Any, expected_type: type | tuple, seq_type: type | None = None) -> bool:
     """Check whether it is a sequence of some type.
 
     Args:
@@ -158,7 +153,7 @@ def is_seq_of(
     if seq_type is None:
         exp_seq_type: type = collections.abc.Sequence
     else:
-        assert isinstance(seq_type, type), f'seq_type must be a type, got {seq_type!r}'
+        assert isinstance(seq_type, type), f"seq_type must be a type, got {seq_type!r}"
         exp_seq_type = seq_type
     if not isinstance(seq, exp_seq_type):
         return False
@@ -193,14 +188,14 @@ def slice_list(in_list: list, lens: int | list) -> list[list]:
     """
     if isinstance(lens, int):
         assert len(in_list) % lens == 0, (
-            f'length of the list ({len(in_list)}) is not divisible by {lens}'
+            f"length of the list ({len(in_list)}) is not divisible by {lens}"
         )
         lens = [lens] * (len(in_list) // lens)
     if not isinstance(lens, list):
         raise TypeError(f'"indices" must be an integer or a list of integers, got {type(lens)}')
     if sum(lens) != len(in_list):
         raise ValueError(
-            f'sum of lens and list length does not match: {sum(lens)} != {len(in_list)}'
+            f"sum of lens and list length does not match: {sum(lens)} != {len(in_list)}"
         )
     out_list = []
     idx = 0
@@ -226,7 +221,7 @@ def check_prerequisites(
     prerequisites: str | list[str],
     checker: Callable[[str], bool],
     msg_tmpl: str = 'Prerequisites "{}" are required in method "{}" but not '
-    'found, please install them first.',
+    "found, please install them first.",
 ) -> Callable:
     """A decorator factory to check if prerequisites are satisfied.
 
@@ -243,14 +238,12 @@ def check_prerequisites(
     def wrap_func(func: Callable) -> Callable:
         @functools.wraps(func)
         def wrapped_func(*args: Any, **kwargs: Any) -> Any:
-            requirements = (
-                [prerequisites] if isinstance(prerequisites, str) else prerequisites
-            )
+            requirements = [prerequisites] if isinstance(prerequisites, str) else prerequisites
             missing = [item for item in requirements if not checker(item)]
             if missing:
-                msg = msg_tmpl.format(', '.join(missing), func.__name__)
+                msg = msg_tmpl.format(", ".join(missing), func.__name__)
                 print(msg)
-                raise RuntimeError(f'Prerequisites not meet. {msg}')
+                raise RuntimeError(f"Prerequisites not meet. {msg}")
             return func(*args, **kwargs)
 
         return wrapped_func
@@ -321,7 +314,7 @@ def deprecated_api_warning(name_dict: dict, cls_name: str | None = None) -> Call
             args_info = getfullargspec(old_func)
             func_name = old_func.__name__
             if cls_name is not None:
-                func_name = f'{cls_name}.{func_name}'
+                func_name = f"{cls_name}.{func_name}"
             if args:
                 arg_names = args_info.args[: len(args)]
                 for src_arg_name, dst_arg_name in name_dict.items():
@@ -336,12 +329,12 @@ def deprecated_api_warning(name_dict: dict, cls_name: str | None = None) -> Call
                 for src_arg_name, dst_arg_name in name_dict.items():
                     if src_arg_name in kwargs:
                         assert dst_arg_name not in kwargs, (
-                            'The expected behavior is to replace the deprecated '
-                            f'key `{src_arg_name}` to new key `{dst_arg_name}`, '
-                            'but got them in the arguments at the same time, '
-                            f'which is confusing. `{src_arg_name} will be '
-                            f'deprecated in the future, please use '
-                            f'`{dst_arg_name}` instead.'
+                            "The expected behavior is to replace the deprecated "
+                            f"key `{src_arg_name}` to new key `{dst_arg_name}`, "
+                            "but got them in the arguments at the same time, "
+                            f"which is confusing. `{src_arg_name} will be "
+                            f"deprecated in the future, please use "
+                            f"`{dst_arg_name}` instead."
                         )
                         warnings.warn(
                             f'"{src_arg_name}" is deprecated in `{func_name}`, '
@@ -410,8 +403,8 @@ def deprecated_function(since: str, removed_in: str, instructions: str) -> Calla
         def wrapper(*args: Any, **kwargs: Any) -> Any:
             warnings.warn(
                 f"'{function.__module__}.{function.__name__}' is deprecated in "
-                f'version {since} and will be removed in version {removed_in}. '
-                f'Please {instructions}.',
+                f"version {since} and will be removed in version {removed_in}. "
+                f"Please {instructions}.",
                 DeprecationWarning,
                 stacklevel=2,
             )
@@ -419,8 +412,8 @@ def deprecated_function(since: str, removed_in: str, instructions: str) -> Calla
 
         import textwrap
 
-        indent = '    '
-        docstring = function.__doc__ or ''
+        indent = "    "
+        docstring = function.__doc__ or ""
         deprecation_note = textwrap.dedent(
             f"""\
             .. deprecated:: {since}
@@ -428,15 +421,16 @@ def deprecated_function(since: str, removed_in: str, instructions: str) -> Calla
                 Please {instructions}.
             """
         )
-        parts = re.split(r'\n\s*\n', docstring, maxsplit=1)
-        summary = textwrap.indent(
-            '\n'.join(line.strip() for line in parts[0].split('\n')), indent
-        )
-        if len(parts) > 1:
-            body = textwrap.indent(textwrap.dedent(parts[1]), indent)
-            new_doc = ''.join([summary, '\n\n', deprecation_note, '\n', body])
+        # The note goes first; the original summary and body follow, each
+        # dedented and then indented one level under the directive.
+        summary, sep, body = docstring.partition("\n\n")
+        if sep:
+            summary = "\n".join(textwrap.dedent(line) for line in summary.split("\n"))
+            summary = textwrap.indent(summary, indent)
+            body = textwrap.indent(textwrap.dedent(body), indent)
+            new_doc = "".join([deprecation_note, "\n\n", summary, "\n\n", body])
         else:
-            new_doc = ''.join([deprecation_note, '\n\n', summary])
+            new_doc = "".join([deprecation_note, "\n\n", summary])
         wrapper.__doc__ = new_doc
         return wrapper
 
@@ -463,7 +457,7 @@ def apply_to(data: Any, expr: Callable[[Any], bool], apply_func: Callable) -> An
         for key, value in data.items():
             res[key] = apply_to(value, expr, apply_func)
         return res
-    if isinstance(data, tuple) and hasattr(data, '_fields'):
+    if isinstance(data, tuple) and hasattr(data, "_fields"):
         return type(data)(*(apply_to(item, expr, apply_func) for item in data))
     if isinstance(data, (tuple, list)):
         return type(data)(apply_to(item, expr, apply_func) for item in data)
@@ -491,7 +485,7 @@ def get_object_from_string(obj_name: str) -> Any:
     """
     from inspect import ismodule
 
-    parts = obj_name.split('.')
+    parts = obj_name.split(".")
     try:
         module = import_module(parts[0])
     except ImportError:
@@ -502,7 +496,7 @@ def get_object_from_string(obj_name: str) -> Any:
         if attr is not None and not ismodule(attr):
             break
         try:
-            module = import_module('.'.join(parts[: idx + 1]))
+            module = import_module(".".join(parts[: idx + 1]))
         except ImportError:
             if attr is None:
                 return None

@@ -56,23 +56,26 @@ def package2module(package: str) -> str:
     import importlib.metadata
 
     dist = importlib.metadata.distribution(package)
-    top_level = dist.read_text('top_level.txt')
+    top_level = dist.read_text("top_level.txt")
     if top_level:
         names = [line.strip() for line in top_level.splitlines() if line.strip()]
         # prefer public modules (pyyaml lists '_yaml' before 'yaml')
-        names.sort(key=lambda name: name.startswith('_'))
+        names.sort(key=lambda name: name.startswith("_"))
         if names:
             return names[0]
+    # No top_level.txt (e.g. wheels built by meson or hatch): look for a
+    # regular package (``name/__init__.py``) or a top-level module file.
     for file in dist.files or []:
         parts = file.parts
-        if len(parts) > 1 and not parts[0].endswith(('.dist-info', '.egg-info', '.data')):
-            if parts[0] != '__pycache__' and not parts[0].startswith('..'):
-                return parts[0]
-        elif len(parts) == 1 and file.suffix == '.py':
+        if len(parts) == 2 and parts[1] == "__init__.py":
+            return parts[0]
+    for file in dist.files or []:
+        parts = file.parts
+        if len(parts) == 1 and file.suffix == ".py":
             return file.stem
     raise ValueError(
-        f'can not infer the module name of {package}: the distribution lists no '
-        'top-level module (no top_level.txt and no package files).'
+        f"can not infer the module name of {package}: the distribution lists no "
+        "top-level module (no top_level.txt and no package files)."
     )
 
 
@@ -104,12 +107,11 @@ def get_installed_path(package: str) -> str:
             raise
         if spec.origin is None:
             raise RuntimeError(
-                f'{package} is a namespace package, which is invalid for '
-                '`get_installed_path`'
+                f"{package} is a namespace package, which is invalid for `get_installed_path`"
             ) from None
         return osp.dirname(spec.origin)
 
-    location = str(dist.locate_file(''))
+    location = str(dist.locate_file(""))
     possible_path = osp.join(location, package)
     if osp.exists(possible_path):
         return possible_path
@@ -117,7 +119,7 @@ def get_installed_path(package: str) -> str:
         module_name = package2module(package)
     except ValueError:
         # e.g. an editable install that only ships a .pth file
-        module_name = package.replace('-', '_')
+        module_name = package.replace("-", "_")
         if _find_spec(module_name) is None:
             raise
     possible_path = osp.join(location, module_name)
@@ -151,4 +153,4 @@ def install_package(package: str) -> None:
         package (str): The distribution to install.
     """
     if not is_installed(package):
-        call_command([sys.executable, '-m', 'pip', 'install', package])
+        call_command([sys.executable, "-m", "pip", "install", package])

@@ -26,7 +26,7 @@ def fopen(filepath: str | Path, *args: Any, **kwargs: Any) -> IO:
         return open(filepath, *args, **kwargs)  # noqa: SIM115
     if isinstance(filepath, Path):
         return filepath.open(*args, **kwargs)
-    raise ValueError(f'`filepath` should be a string or a Path, but got {type(filepath)}')
+    raise ValueError(f"`filepath` should be a string or a Path, but got {type(filepath)}")
 
 
 def check_file_exist(filename: str | Path, msg_tmpl: str = 'file "{}" does not exist') -> None:
@@ -48,7 +48,7 @@ def mkdir_or_exist(dir_name: str | Path, mode: int = 0o777) -> None:
             empty string does nothing.
         mode (int): Permission bits for created directories.
     """
-    if dir_name == '':
+    if dir_name == "":
         return
     dir_name = osp.expanduser(dir_name)
     os.makedirs(dir_name, mode=mode, exist_ok=True)
@@ -102,7 +102,7 @@ def scandir(
 
     def _scandir(path: str) -> Generator[str, None, None]:
         for entry in os.scandir(path):
-            if not entry.name.startswith('.') and entry.is_file():
+            if not entry.name.startswith(".") and entry.is_file():
                 rel_path = osp.relpath(entry.path, root)
                 cmp_path = rel_path if case_sensitive else rel_path.lower()
                 if suffix is None or cmp_path.endswith(suffix):
@@ -113,7 +113,7 @@ def scandir(
     return _scandir(dir_path)
 
 
-def find_vcs_root(path: str | Path, markers: tuple[str, ...] = ('.git',)) -> str | None:
+def find_vcs_root(path: str | Path, markers: tuple[str, ...] = (".git",)) -> str | None:
     """Find the root directory (including itself) of a version-controlled tree.
 
     Args:
@@ -144,4 +144,4 @@ def is_abs(path: str) -> bool:
     Returns:
         bool: whether path is an absolute path.
     """
-    return bool(osp.isabs(path) or path.startswith(('http://', 'https://', 's3://')))
+    return bool(osp.isabs(path) or path.startswith(("http://", "https://", "s3://")))

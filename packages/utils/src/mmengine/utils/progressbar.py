@@ -45,9 +45,9 @@ class ProgressBar:
     def start(self) -> None:
         """Print the initial (empty) bar and start the timer."""
         if self.task_num > 0:
-            self.file.write(f'[{" " * self.bar_width}] 0/{self.task_num}, elapsed: 0s, ETA:')
+            self.file.write(f"[{' ' * self.bar_width}] 0/{self.task_num}, elapsed: 0s, ETA:")
         else:
-            self.file.write('completed: 0, elapsed: 0s')
+            self.file.write("completed: 0, elapsed: 0s")
         self.file.flush()
         self.timer = Timer()
 
@@ -57,18 +57,18 @@ class ProgressBar:
         Args:
             num_tasks (int): Number of newly completed tasks. Defaults to 1.
         """
-        assert num_tasks > 0, f'num_tasks must be positive, got {num_tasks}'
-        if not hasattr(self, 'timer'):
+        assert num_tasks > 0, f"num_tasks must be positive, got {num_tasks}"
+        if not hasattr(self, "timer"):
             self.start()
         self.completed += num_tasks
         elapsed = self.timer.since_start()
-        fps = self.completed / elapsed if elapsed > 0 else float('inf')
+        fps = self.completed / elapsed if elapsed > 0 else float("inf")
         if self.task_num > 0:
             percentage = self.completed / float(self.task_num)
             eta = int(elapsed * (1 - percentage) / percentage + 0.5)
             msg = (
-                f'\r[{{}}] {self.completed}/{self.task_num}, {fps:.1f} task/s, '
-                f'elapsed: {int(elapsed + 0.5)}s, ETA: {eta:5}s'
+                f"\r[{{}}] {self.completed}/{self.task_num}, {fps:.1f} task/s, "
+                f"elapsed: {int(elapsed + 0.5)}s, ETA: {eta:5}s"
             )
             bar_width = min(
                 self.bar_width,
@@ -77,12 +77,11 @@ class ProgressBar:
             )
             bar_width = max(2, bar_width)
             mark_width = min(bar_width, int(bar_width * percentage))
-            bar_chars = '>' * mark_width + ' ' * (bar_width - mark_width)
+            bar_chars = ">" * mark_width + " " * (bar_width - mark_width)
             self.file.write(msg.format(bar_chars))
         else:
             self.file.write(
-                f'\rcompleted: {self.completed}, elapsed: {int(elapsed + 0.5)}s, '
-                f'{fps:.1f} tasks/s'
+                f"\rcompleted: {self.completed}, elapsed: {int(elapsed + 0.5)}s, {fps:.1f} tasks/s"
             )
         self.file.flush()
 
@@ -90,24 +89,21 @@ class ProgressBar:
 def _split_tasks(tasks: Any) -> tuple[Iterable, int]:
     """Normalise ``tasks`` (an iterable or an ``(iterable, total)`` tuple)."""
     if isinstance(tasks, tuple):
-        if (
-            len(tasks) != 2
-            or not isinstance(tasks[0], Iterable)
-            or not isinstance(tasks[1], int)
-        ):
-            raise TypeError(
-                '"tasks" given as a tuple must be (iterable, total_number), '
-                f'but got {tasks!r}'
+        if len(tasks) != 2 or not isinstance(tasks[0], Iterable) or not isinstance(tasks[1], int):
+            raise AssertionError(
+                f'"tasks" given as a tuple must be (iterable, total_number), but got {tasks!r}'
             )
         return tasks[0], tasks[1]
     if isinstance(tasks, Iterable):
         if not isinstance(tasks, Sized):
             raise TypeError(
                 '"tasks" has no length; pass (tasks, total_number) so the '
-                'progress bar knows the total'
+                "progress bar knows the total"
             )
         return tasks, len(tasks)
-    raise TypeError(f'"tasks" must be an iterable object or a (iterator, int) tuple, got {type(tasks)}')
+    raise TypeError(
+        f'"tasks" must be an iterable object or a (iterator, int) tuple, got {type(tasks)}'
+    )
 
 
 def track_progress(
@@ -138,7 +134,7 @@ def track_progress(
     for task in tasks:
         results.append(func(task, **kwargs))
         prog_bar.update()
-    prog_bar.file.write('\n')
+    prog_bar.file.write("\n")
     return results
 
 
@@ -226,7 +222,7 @@ def track_parallel_progress(
                     prog_bar.start()
                     continue
             prog_bar.update()
-        prog_bar.file.write('\n')
+        prog_bar.file.write("\n")
     finally:
         pool.close()
         pool.join()
@@ -254,4 +250,4 @@ def track_iter_progress(
     for task in tasks:
         yield task
         prog_bar.update()
-    prog_bar.file.write('\n')
+    prog_bar.file.write("\n")

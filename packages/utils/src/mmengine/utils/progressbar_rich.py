@@ -2,32 +2,32 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sized
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sized
 from typing import Any
 
 
 class _Worker:
-    """Picklable callable running ``func`` on one (index, task) pair."""
+    """Picklable callable running ``func`` on one ``(task, index)`` pair.
+
+    A tuple or list task is spread as positional arguments, a mapping as
+    keyword arguments; anything else is passed as the single argument.
+    """
 
     def __init__(self, func: Callable) -> None:
         self.func = func
 
-    def __call__(self, indexed_task: tuple[int, Any]) -> tuple[int, Any]:
-        index, task = indexed_task
-        return index, _call(self.func, task)
+    def __call__(self, indexed_task: tuple[Any, int]) -> tuple[Any, int]:
+        task, index = indexed_task
+        if isinstance(task, Mapping):
+            return self.func(**task), index
+        if isinstance(task, (tuple, list)):
+            return self.func(*task), index
+        return self.func(task), index
 
 
-def _call(func: Callable, task: Any) -> Any:
-    """Call ``func`` with ``task`` spread as arguments.
-
-    A tuple is spread as positional arguments, a dict as keyword arguments
-    and anything else is passed as the single argument.
-    """
-    if isinstance(task, tuple):
-        return func(*task)
-    if isinstance(task, dict):
-        return func(**task)
-    return func(task)
+def _tasks_with_index(tasks: Iterable) -> Iterator[tuple[Any, int]]:
+    for index, task in enumerate(tasks):
+        yield task, index
 
 
 def track_progress_rich(
@@ -36,8 +36,8 @@ def track_progress_rich(
     task_num: int | None = None,
     nproc: int = 1,
     chunksize: int = 1,
-    description: str = 'Processing',
-    color: str = 'blue',
+    description: str = "Processing",
+    color: str = "blue",
 ) -> list:
     """Track the progress of (parallel) task execution with a rich progress bar.
 
@@ -49,14 +49,16 @@ def track_progress_rich(
               and ``task_num`` must be given: ``func`` is called that many
               times.
             - When ``func`` accepts one argument, each task is that argument.
-            - When ``func`` accepts several arguments, each task is a tuple of
-              positional arguments or a dict of keyword arguments.
+            - When ``func`` accepts several arguments, each task is a tuple
+              (or list) of positional arguments, or a dict of keyword
+              arguments.
 
             Defaults to an empty tuple.
-        task_num (int, optional): Number of tasks, required when ``tasks``
-            has no length. Defaults to None.
-        nproc (int): Process (worker) number; 1 runs in this process.
-            Defaults to 1.
+        task_num (int, optional): If ``tasks`` is an iterator which does not
+            have length, the number of tasks can be provided by ``task_num``.
+            Defaults to None.
+        nproc (int): Process (worker) number; if nproc is 1, use a single
+            process. Defaults to 1.
         chunksize (int): Refer to :class:`multiprocessing.Pool` for details.
             Defaults to 1.
         description (str): The description of progress bar.
@@ -81,46 +83,49 @@ def track_progress_rich(
         TimeRemainingColumn,
     )
 
+    if not callable(func):
+        raise TypeError(f"func must be a callable object, but got {type(func)}")
     if not isinstance(tasks, Iterable):
-        raise TypeError(f'tasks must be an iterable object, but got {type(tasks)}')
-    if nproc <= 0:
-        raise ValueError(f'nproc must be a positive number, but got {nproc}')
+        raise TypeError(f"tasks must be an iterable object, but got {type(tasks)}")
     if isinstance(tasks, Sized):
         if len(tasks) == 0:
             if task_num is None:
-                raise ValueError('If tasks is an empty iterable, task_num must be set')
-            tasks = [() for _ in range(task_num)]
-        elif task_num is not None and task_num != len(tasks):
-            raise ValueError(
-                f'Parameter task_num ({task_num}) does not equal to the length '
-                f'of tasks ({len(tasks)})'
-            )
+                raise ValueError(
+                    "If tasks is an empty iterable, task_num must be set "
+                    "(the number of times to call func without arguments)"
+                )
+            tasks = tuple(() for _ in range(task_num))
         else:
+            if task_num is not None and task_num != len(tasks):
+                raise ValueError(
+                    f"task_num ({task_num}) does not match the length of tasks ({len(tasks)})"
+                )
             task_num = len(tasks)
-    elif task_num is None:
-        raise ValueError('tasks has no length, so task_num must be set')
+    if nproc <= 0:
+        raise ValueError(f"nproc must be a positive number, but got {nproc}")
 
     progress = Progress(
-        TextColumn('{task.description}'),
+        TextColumn("{task.description}"),
         BarColumn(),
         MofNCompleteColumn(),
-        TaskProgressColumn(),
+        TaskProgressColumn(show_speed=True),
         TimeRemainingColumn(),
     )
+    worker = _Worker(func)
     indexed: dict[int, Any] = {}
     with progress:
-        task_id = progress.add_task(f'[{color}]{description}', total=task_num)
+        task_id = progress.add_task(f"[{color}]{description}", total=task_num)
         if nproc == 1:
-            for index, task in enumerate(tasks):
-                indexed[index] = _call(func, task)
+            for item in _tasks_with_index(tasks):
+                result, index = worker(item)
+                indexed[index] = result
                 progress.update(task_id, advance=1, refresh=True)
         else:
             from multiprocessing import Pool
 
             with Pool(nproc) as pool:
-                worker = _Worker(func)
-                for index, result in pool.imap_unordered(
-                    worker, enumerate(tasks), chunksize
+                for result, index in pool.imap_unordered(
+                    worker, _tasks_with_index(tasks), chunksize
                 ):
                     indexed[index] = result
                     progress.update(task_id, advance=1, refresh=True)

@@ -42,7 +42,7 @@ class Timer:
 
     def __init__(self, start: bool = True, print_tmpl: str | None = None) -> None:
         self._is_running = False
-        self.print_tmpl = print_tmpl if print_tmpl else '{:.3f}'
+        self.print_tmpl = print_tmpl if print_tmpl else "{:.3f}"
         if start:
             self.start()
 
@@ -73,7 +73,7 @@ class Timer:
             float: Time in seconds.
         """
         if not self._is_running:
-            raise TimerError('timer is not running; call Timer.start() first')
+            raise TimerError("timer is not running; call Timer.start() first")
         self._t_last = time()
         return self._t_last - self._t_start
 
@@ -87,7 +87,7 @@ class Timer:
             float: Time in seconds.
         """
         if not self._is_running:
-            raise TimerError('timer is not running; call Timer.start() first')
+            raise TimerError("timer is not running; call Timer.start() first")
         now = time()
         dur = now - self._t_last
         self._t_last = now

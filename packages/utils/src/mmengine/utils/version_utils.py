@@ -22,16 +22,16 @@ _PEP440 = re.compile(
 )
 
 _PRE_ALIASES = {
-    'a': 'a',
-    'alpha': 'a',
-    'b': 'b',
-    'beta': 'b',
-    'rc': 'rc',
-    'c': 'rc',
-    'pre': 'rc',
-    'preview': 'rc',
+    "a": "a",
+    "alpha": "a",
+    "b": "b",
+    "beta": "b",
+    "rc": "rc",
+    "c": "rc",
+    "pre": "rc",
+    "preview": "rc",
 }
-_PRE_RANK = {'a': -3, 'b': -2, 'rc': -1}
+_PRE_RANK = {"a": -3, "b": -2, "rc": -1}
 
 
 def digit_version(version_str: str, length: int = 4) -> tuple[int, ...]:
@@ -61,22 +61,22 @@ def digit_version(version_str: str, length: int = 4) -> tuple[int, ...]:
     Raises:
         ValueError: If ``version_str`` is not a PEP 440 version.
     """
-    assert 'parrots' not in version_str, 'parrots versions are not supported'
+    assert "parrots" not in version_str, "parrots versions are not supported"
     match = _PEP440.match(version_str)
     if match is None:
         raise ValueError(
-            f'failed to parse version {version_str!r}: it is not a valid PEP 440 '
+            f"failed to parse version {version_str!r}: it is not a valid PEP 440 "
             "version such as '1.2.3', '2.0.0rc1' or '1.13.1+cu117'"
         )
-    release = [int(part) for part in match.group('release').split('.')][:length]
+    release = [int(part) for part in match.group("release").split(".")][:length]
     release += [0] * (length - len(release))
-    pre_l = match.group('pre_l')
-    post = match.group('post_implicit') or match.group('post_n')
-    has_post = match.group('post_implicit') is not None or match.group('post_l') is not None
+    pre_l = match.group("pre_l")
+    post = match.group("post_implicit") or match.group("post_n")
+    has_post = match.group("post_implicit") is not None or match.group("post_l") is not None
     if pre_l is not None:
         pre_kind = _PRE_ALIASES[pre_l.lower()]
-        release += [_PRE_RANK[pre_kind], int(match.group('pre_n') or 0)]
-    elif match.group('dev_l') is not None:
+        release += [_PRE_RANK[pre_kind], int(match.group("pre_n") or 0)]
+    elif match.group("dev_l") is not None:
         # A dev release (e.g. 1.0.dev1) precedes all alpha/beta/rc releases.
         release += [-4, 0]
     elif has_post:
@@ -91,17 +91,19 @@ def _minimal_ext_cmd(cmd: list[str]) -> bytes:
     import subprocess
 
     env = {}
-    for key in ('SYSTEMROOT', 'PATH', 'HOME'):
+    for key in ("SYSTEMROOT", "PATH", "HOME"):
         value = os.environ.get(key)
         if value is not None:
             env[key] = value
-    env['LANGUAGE'] = 'C'
-    env['LANG'] = 'C'
-    env['LC_ALL'] = 'C'
-    return subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env).communicate()[0]
+    env["LANGUAGE"] = "C"
+    env["LANG"] = "C"
+    env["LC_ALL"] = "C"
+    return subprocess.Popen(
+        cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env
+    ).communicate()[0]
 
 
-def get_git_hash(fallback: str = 'unknown', digits: int | None = None) -> str:
+def get_git_hash(fallback: str = "unknown", digits: int | None = None) -> str:
     """Get the git hash of the current repo.
 
     Args:
@@ -114,15 +116,14 @@ def get_git_hash(fallback: str = 'unknown', digits: int | None = None) -> str:
         str: Git commit hash.
     """
     if digits is not None and not isinstance(digits, int):
-        raise TypeError(f'digits must be None or an integer, but got {type(digits)}')
+        raise TypeError(f"digits must be None or an integer, but got {type(digits)}")
     try:
-        out = _minimal_ext_cmd(['git', 'rev-parse', 'HEAD'])
+        out = _minimal_ext_cmd(["git", "rev-parse", "HEAD"])
     except OSError:
         return fallback
-    sha = out.strip().decode('ascii', errors='replace')
+    sha = out.strip().decode("ascii", errors="replace")
     if not sha:
         return fallback
     if digits is not None:
         sha = sha[:digits]
     return sha
-

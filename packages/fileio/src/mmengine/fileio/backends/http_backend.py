@@ -6,9 +6,6 @@ import os
 import tempfile
 from collections.abc import Generator
 from contextlib import contextmanager
-from urllib.error import HTTPError, URLError
-from urllib.request import urlopen
-
 from .base import BaseStorageBackend
 
 
@@ -38,6 +35,10 @@ class HTTPBackend(BaseStorageBackend):
             >>> backend.get('http://path/of/file')
             b'hello world'
         """
+        # Imported here: urllib.request pulls in http.client and ssl.
+        from urllib.error import HTTPError, URLError
+        from urllib.request import urlopen
+
         url = str(filepath)
         try:
             with urlopen(url) as response:

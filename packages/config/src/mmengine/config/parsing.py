@@ -1,0 +1,430 @@
+"""Reading config files (``.py``, ``.json``, ``.yaml``) into dictionaries.
+
+Python configs are parsed with :mod:`ast`, compiled with their real file name
+(so tracebacks point at the config line) and executed in a fresh namespace:
+no temporary files and no import machinery are involved.
+"""
+
+from __future__ import annotations
+
+import ast
+import io
+import os.path as osp
+import types
+import warnings
+from typing import Any, Optional
+
+from .config_dict import ConfigDict
+from .merge import merge_a_into_b
+from .substitution import (
+    pre_substitute_base_vars,
+    substitute_base_vars,
+    substitute_env_variables,
+    substitute_predefined_vars,
+)
+from .utils import (
+    ConfigParsingError,
+    _get_external_cfg_base_path,
+    _get_external_cfg_path,
+    _get_package_and_cfg_path,
+    _is_base_assign,
+    _is_builtin_module,
+)
+
+__all__ = [
+    'BASE_KEY',
+    'DEPRECATION_KEY',
+    'SUPPORTED_EXTS',
+    'file2dict',
+    'text2dict',
+    'parse_python',
+    'is_lazy_tree',
+    'get_cfg_path',
+    'dict_to_config_dict',
+]
+
+BASE_KEY = '_base_'
+DEPRECATION_KEY = '_deprecation_'
+SUPPORTED_EXTS = ('.py', '.json', '.yaml', '.yml')
+LAZY_DOC = 'https://mmengine.readthedocs.io/en/latest/advanced_tutorials/config.html'
+
+
+def _chain_note(chain: tuple) -> str:
+    return ''.join(f'\n  (base config of {c})' for c in reversed(chain))
+
+
+def add_note(err: BaseException, note: str) -> None:
+    """Attach ``note`` to ``err`` (shown under its traceback)."""
+    if hasattr(err, 'add_note'):
+        err.add_note(note)
+
+
+def read_text(filename: str) -> str:
+    """Read a config file as UTF-8 text."""
+    with open(filename, encoding='utf-8') as f:
+        return f.read()
+
+
+def parse_python(text: str, filename: Optional[str], chain: tuple = ()) -> ast.Module:
+    """Parse Python config text, raising a ``SyntaxError`` that names the file
+    and line (and the configs that included it).
+
+    Args:
+        text (str): Source code.
+        filename (str, optional): Path of the config, for messages.
+        chain (tuple): Files that (transitively) include this one.
+
+    Returns:
+        ast.Module: The parsed module.
+    """
+    name = filename or '<string>'
+    try:
+        return ast.parse(text, filename=name)
+    except SyntaxError as e:
+        msg = (
+            f'There are syntax errors in config file {name}, line {e.lineno}: {e.msg}'
+            + _chain_note(chain)
+        )
+        raise SyntaxError(msg, (name, e.lineno, e.offset, e.text)) from None
+
+
+def _iter_statements(body: list):
+    """Yield statements of ``body`` recursively (not into expressions)."""
+    for node in body:
+        yield node
+        for field in ('body', 'orelse', 'finalbody'):
+            sub = getattr(node, field, None)
+            if isinstance(sub, list) and not isinstance(
+                node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)
+            ):
+                yield from _iter_statements(sub)
+        for handler in getattr(node, 'handlers', ()) or ():
+            yield from _iter_statements(handler.body)
+
+
+def is_read_base(node: ast.AST) -> bool:
+    """Whether ``node`` is a ``with read_base():`` statement."""
+    if not isinstance(node, ast.With) or not node.items:
+        return False
+    expr = node.items[0].context_expr
+    if not isinstance(expr, ast.Call):
+        return False
+    func = expr.func
+    name = func.id if isinstance(func, ast.Name) else getattr(func, 'attr', None)
+    return name == 'read_base'
+
+
+def is_lazy_tree(tree: ast.Module) -> bool:
+    """Decide whether a parsed Python config uses the pure-Python
+    (lazy-import) style: ``with read_base():``, relative imports or imports of
+    non-standard-library modules, and no ``_base_ = ...`` assignment.
+
+    Args:
+        tree (ast.Module): The parsed config.
+
+    Returns:
+        bool: True for a lazy-import config.
+    """
+    for node in _iter_statements(tree.body):
+        if _is_base_assign(node):
+            return False
+        if is_read_base(node):
+            return True
+        if isinstance(node, ast.ImportFrom):
+            if node.level:
+                return True
+            if node.module is None:
+                continue
+            if node.module == 'mmengine' and [a.name for a in node.names] == ['Config']:
+                continue
+            if not _is_builtin_module(node.module):
+                return True
+        elif isinstance(node, ast.Import):
+            if any(not _is_builtin_module(alias.name) for alias in node.names):
+                return True
+    return False
+
+
+def is_lazy_file(filename: str) -> bool:
+    """Whether the Python config ``filename`` is a lazy-import config."""
+    if not str(filename).endswith('.py'):
+        return False
+    return is_lazy_tree(parse_python(read_text(filename), filename))
+
+
+def _base_files_from_tree(tree: ast.Module, filename: Optional[str]) -> list:
+    for node in tree.body:
+        if _is_base_assign(node):
+            value = node.value
+            try:
+                return ast.literal_eval(value)
+            except ValueError:
+                expr = ast.Expression(body=value)
+                return eval(compile(expr, filename or '<string>', 'eval'), {})
+    return []
+
+
+def _normalize_base_files(base_files: Any, filename: Optional[str]) -> list:
+    if base_files is None:
+        return []
+    if isinstance(base_files, str):
+        return [base_files]
+    if isinstance(base_files, (list, tuple)) and all(isinstance(b, str) for b in base_files):
+        return list(base_files)
+    raise TypeError(
+        f'`_base_` in {filename or "<string>"} must be a str or a list of str, '
+        f'but got {base_files!r}'
+    )
+
+
+def get_cfg_path(cfg_path: str, filename: Optional[str]) -> tuple[str, Optional[str]]:
+    """Resolve a path listed in ``_base_``.
+
+    ``package::path`` is looked up in the installed package (its model index,
+    then its ``configs`` folder); other paths are relative to the including
+    file.
+
+    Args:
+        cfg_path (str): The path as written in ``_base_``.
+        filename (str, optional): The including config file.
+
+    Returns:
+        tuple[str, str | None]: The absolute path and the scope (package name
+        for ``package::`` paths, else None).
+    """
+    if '::' in cfg_path:
+        from mmengine.utils import get_installed_path, is_installed
+
+        scope = cfg_path.partition('::')[0]
+        package, rel_path = _get_package_and_cfg_path(cfg_path)
+        if not is_installed(package):
+            raise ModuleNotFoundError(
+                f'{package} is not installed, so the base config {cfg_path!r} used in '
+                f'{filename or "<string>"} cannot be loaded. Install it (e.g. `pip install '
+                f'{package}`) or use a local path.'
+            )
+        package_path = get_installed_path(package)
+        try:
+            path = _get_external_cfg_path(package_path, rel_path)
+        except ValueError:
+            path = _get_external_cfg_base_path(package_path, rel_path)
+        return path, scope
+    base_dir = osp.dirname(filename) if filename else osp.abspath('.')
+    return osp.normpath(osp.join(base_dir, osp.expanduser(cfg_path))), None
+
+
+def dict_to_config_dict(cfg: Any, scope: Optional[str] = None, has_scope: bool = True) -> Any:
+    """Recursively convert dicts to :class:`ConfigDict`.
+
+    With a ``scope`` (base configs loaded from ``package::path``), the
+    outermost dicts that have a ``type`` key get ``_scope_=scope`` unless they
+    already have one.
+
+    Args:
+        cfg: The value to convert.
+        scope (str, optional): The scope to set. Defaults to None.
+        has_scope (bool): Whether ``_scope_`` may still be set at this depth.
+
+    Returns:
+        The converted value.
+    """
+    if isinstance(cfg, dict):
+        if has_scope and 'type' in cfg:
+            has_scope = False
+            if scope is not None and dict.get(cfg, '_scope_') is None:
+                dict.__setitem__(cfg, '_scope_', scope)
+        out = ConfigDict()
+        for key, value in dict.items(cfg):
+            dict.__setitem__(out, key, dict_to_config_dict(value, scope, has_scope))
+        return out
+    if isinstance(cfg, list):
+        return [dict_to_config_dict(v, scope, has_scope) for v in cfg]
+    if isinstance(cfg, tuple):
+        return tuple(dict_to_config_dict(v, scope, has_scope) for v in cfg)
+    return cfg
+
+
+def _load_structured(text: str, ext: str, filename: Optional[str]) -> dict:
+    from mmengine.fileio import load
+
+    file_format = 'yaml' if ext in ('.yaml', '.yml') else 'json'
+    try:
+        data = load(io.StringIO(text), file_format=file_format)
+    except Exception as e:
+        add_note(e, f'while loading config file {filename or "<string>"}')
+        raise
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise TypeError(
+            f'Config file {filename or "<string>"} must contain a mapping at the top level, '
+            f'but it holds a {type(data).__name__}'
+        )
+    return data
+
+
+def _exec_python(tree: ast.Module, filename: Optional[str], base_cfg: ConfigDict, chain: tuple):
+    tree.body = [node for node in tree.body if not _is_base_assign(node)]
+    code = compile(tree, filename or '<string>', 'exec')
+    namespace: dict = {BASE_KEY: base_cfg}
+    try:
+        exec(code, namespace)
+    except Exception as e:
+        add_note(e, f'while executing config file {filename or "<string>"}' + _chain_note(chain))
+        raise
+    return {
+        key: value
+        for key, value in namespace.items()
+        if key != BASE_KEY
+        and not key.startswith('__')
+        and not isinstance(value, (types.FunctionType, types.ModuleType))
+    }
+
+
+def _check_deprecation(cfg_dict: dict, filename: Optional[str]) -> None:
+    if DEPRECATION_KEY not in cfg_dict:
+        return
+    info = cfg_dict.pop(DEPRECATION_KEY) or {}
+    msg = f'The config file {filename} will be deprecated in the future.'
+    if 'expected' in info:
+        msg += f' Please use {info["expected"]} instead.'
+    if 'reference' in info:
+        msg += f' More information can be found at {info["reference"]}'
+    warnings.warn(msg, DeprecationWarning, stacklevel=2)
+
+
+def text2dict(
+    raw_text: str,
+    filename: Optional[str],
+    ext: str,
+    use_predefined_variables: bool = True,
+    use_environment_variables: bool = True,
+    lazy_import: Optional[bool] = None,
+    chain: tuple = (),
+) -> tuple[ConfigDict, str, dict]:
+    """Parse config text (non-lazy style), resolving its ``_base_`` chain.
+
+    Args:
+        raw_text (str): Content of the config.
+        filename (str, optional): Absolute path of the config (None for text
+            that has no file; relative bases are then resolved from the
+            current directory).
+        ext (str): One of ``.py``, ``.json``, ``.yaml``, ``.yml``.
+        use_predefined_variables (bool): Substitute ``{{fileDirname}}`` etc.
+        use_environment_variables (bool): Substitute ``{{$ENV:default}}``.
+        lazy_import (bool, optional): None to reject lazy-import syntax
+            (it cannot be mixed into a ``_base_`` chain).
+        chain (tuple): Files including this one, for messages and cycles.
+
+    Returns:
+        tuple: ``(cfg_dict, cfg_text, env_variables)``.
+    """
+    text = raw_text
+    if use_predefined_variables and filename:
+        text = substitute_predefined_vars(text, filename)
+    env_variables: dict = {}
+    if use_environment_variables:
+        text, env_variables = substitute_env_variables(text, filename)
+    text, base_var_dict = pre_substitute_base_vars(text)
+
+    tree = None
+    if ext == '.py':
+        tree = parse_python(text, filename, chain)
+        if lazy_import is None and is_lazy_tree(tree):
+            raise RuntimeError(
+                'The configuration file type in the inheritance chain must match the current '
+                'configuration file type, either "lazy_import" or non-"lazy_import". You got '
+                'this error since you use the syntax like `with read_base(): ...` or import '
+                f'non-builtin module in {filename or "<string>"}{_chain_note(chain)}. See more '
+                f'information in {LAZY_DOC}'
+            )
+        base_files = _base_files_from_tree(tree, filename)
+        cfg_dict: dict = {}
+    else:
+        cfg_dict = _load_structured(text, ext, filename)
+        base_files = cfg_dict.pop(BASE_KEY, None)
+    base_files = _normalize_base_files(base_files, filename)
+
+    base_cfg = ConfigDict()
+    base_texts = []
+    key_origin: dict = {}
+    for base in base_files:
+        path, scope = get_cfg_path(base, filename)
+        if not osp.isfile(path):
+            raise FileNotFoundError(
+                f'Base config {base!r} listed in `_base_` of {filename or "<string>"} does not '
+                f'exist: tried {path}' + _chain_note(chain)
+            )
+        if path == filename or path in chain:
+            raise ConfigParsingError(
+                f'Circular `_base_` inheritance: {path} is included again by '
+                f'{filename}' + _chain_note(chain)
+            )
+        sub_dict, sub_text, sub_env = file2dict(
+            path,
+            use_predefined_variables,
+            use_environment_variables,
+            lazy_import=None,
+            chain=chain + ((filename or '<string>'),),
+        )
+        base_texts.append(sub_text)
+        env_variables.update(sub_env)
+        duplicate = [k for k in dict.keys(sub_dict) if k in key_origin]
+        if duplicate:
+            where = ', '.join(f'{k!r} (in {key_origin[k]} and {path})' for k in duplicate)
+            raise KeyError(
+                f'Duplicate key is not allowed among bases. Duplicate keys: {set(duplicate)}; '
+                f'{where}; bases of {filename or "<string>"}'
+            )
+        for k in dict.keys(sub_dict):
+            key_origin[k] = path
+        if scope is not None:
+            sub_dict = dict_to_config_dict(sub_dict, scope)
+        for k, v in dict.items(sub_dict):
+            dict.__setitem__(base_cfg, k, v)
+
+    if tree is not None:
+        cfg_dict = _exec_python(tree, filename, base_cfg, chain)
+
+    _check_deprecation(cfg_dict, filename)
+    if base_var_dict:
+        cfg_dict = substitute_base_vars(cfg_dict, base_var_dict, base_cfg, filename)
+    cfg_dict.pop(BASE_KEY, None)
+    merged = merge_a_into_b(cfg_dict, base_cfg)
+
+    own_text = (filename + '\n' + raw_text) if filename else raw_text
+    cfg_text = '\n'.join(base_texts + [own_text])
+    return merged, cfg_text, env_variables
+
+
+def file2dict(
+    filename: str,
+    use_predefined_variables: bool = True,
+    use_environment_variables: bool = True,
+    lazy_import: Optional[bool] = None,
+    chain: tuple = (),
+) -> tuple[ConfigDict, str, dict]:
+    """Load a (non-lazy style) config file and its bases.
+
+    Args:
+        filename (str): Path of the config.
+        use_predefined_variables (bool): Substitute ``{{fileDirname}}`` etc.
+        use_environment_variables (bool): Substitute ``{{$ENV:default}}``.
+        lazy_import (bool, optional): None to reject lazy-import syntax.
+        chain (tuple): Files including this one.
+
+    Returns:
+        tuple: ``(cfg_dict, cfg_text, env_variables)``.
+    """
+    filename = osp.abspath(osp.expanduser(str(filename)))
+    ext = osp.splitext(filename)[1]
+    if ext not in SUPPORTED_EXTS:
+        raise OSError(
+            f'Only py/yml/yaml/json type are supported now! Got {filename!r}' + _chain_note(chain)
+        )
+    if not osp.isfile(filename):
+        raise FileNotFoundError(f'Config file "{filename}" does not exist' + _chain_note(chain))
+    raw = read_text(filename)
+    return text2dict(
+        raw, filename, ext, use_predefined_variables, use_environment_variables, lazy_import, chain
+    )

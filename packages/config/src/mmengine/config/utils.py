@@ -1,0 +1,240 @@
+"""Helpers shared by the config parsers.
+
+Holds the error type of config parsing, name suggestions for error messages,
+resolution of ``package::path`` base configs and the small AST helpers used
+when reading Python configs.
+"""
+
+from __future__ import annotations
+
+import ast
+import os
+import os.path as osp
+import sys
+from typing import Any, Iterable, Optional
+
+__all__ = [
+    'ConfigParsingError',
+    'RemoveAssignFromAST',
+    'MODULE2PACKAGE',
+    'PKG2PROJECT',
+    'suggest_names',
+]
+
+#: Import name of an OpenMMLab project -> the distribution that provides it.
+MODULE2PACKAGE = {
+    'mmcls': 'mmcls',
+    'mmdet': 'mmdet',
+    'mmdet3d': 'mmdet3d',
+    'mmseg': 'mmsegmentation',
+    'mmaction': 'mmaction2',
+    'mmtrack': 'mmtrack',
+    'mmpose': 'mmpose',
+    'mmedit': 'mmedit',
+    'mmocr': 'mmocr',
+    'mmgen': 'mmgen',
+    'mmfewshot': 'mmfewshot',
+    'mmrazor': 'mmrazor',
+    'mmflow': 'mmflow',
+    'mmhuman3d': 'mmhuman3d',
+    'mmrotate': 'mmrotate',
+    'mmselfsup': 'mmselfsup',
+    'mmyolo': 'mmyolo',
+    'mmpretrain': 'mmpretrain',
+    'mmagic': 'mmagic',
+}
+
+#: Distribution name -> import name (the inverse of :data:`MODULE2PACKAGE`).
+PKG2PROJECT = {pkg: mod for mod, pkg in MODULE2PACKAGE.items()}
+
+
+class ConfigParsingError(RuntimeError):
+    """Raised when a config file uses syntax the config system rejects."""
+
+
+def suggest_names(name: Any, candidates: Iterable[Any], n: int = 3) -> str:
+    """Return a ``" Did you mean ...?"`` hint for a misspelt name.
+
+    Args:
+        name: The name that was not found.
+        candidates: The names that exist.
+        n (int): Maximum number of suggestions. Defaults to 3.
+
+    Returns:
+        str: The hint (with a leading space), or an empty string when nothing
+        is close enough.
+    """
+    import difflib
+
+    pool = [str(c) for c in candidates]
+    matches = difflib.get_close_matches(str(name), pool, n=n, cutoff=0.6)
+    if not matches:
+        return ''
+    if len(matches) == 1:
+        return f' Did you mean {matches[0]!r}?'
+    return ' Did you mean one of ' + ', '.join(repr(m) for m in matches) + '?'
+
+
+def _get_package_and_cfg_path(cfg_path: str) -> tuple[str, str]:
+    """Split ``'mmdet::faster_rcnn/x.py'`` into ``('mmdet', 'faster_rcnn/x.py')``.
+
+    The package part is mapped through :data:`MODULE2PACKAGE` when it is a
+    known OpenMMLab project.
+
+    Args:
+        cfg_path (str): A path of the form ``package::relative/path``.
+
+    Returns:
+        tuple[str, str]: Distribution name and config path in it.
+
+    Raises:
+        ValueError: If ``cfg_path`` does not have exactly one ``::``.
+    """
+    parts = cfg_path.split('::')
+    if len(parts) != 2 or not parts[0] or not parts[1]:
+        raise ValueError(
+            f'Cannot parse the external config path {cfg_path!r}: it should have the form '
+            '`package::relative/path.py` with exactly one `::`, e.g. '
+            '`mmdet::faster_rcnn/faster-rcnn_r50_fpn_1x_coco.py`.'
+        )
+    package, path = parts
+    return MODULE2PACKAGE.get(package, package), path
+
+
+def _get_cfg_metainfo(package_path: str, cfg_path: str) -> dict:
+    """Look ``cfg_path`` up in the ``.mim/model-index.yml`` of a package.
+
+    Args:
+        package_path (str): Install directory of the package.
+        cfg_path (str): Config path relative to the package's ``configs``.
+
+    Returns:
+        dict: The model-index entry of that config.
+
+    Raises:
+        ValueError: If the package has no model index or the config is not
+            listed in it.
+    """
+    from mmengine.fileio import load
+
+    index_file = osp.join(package_path, '.mim', 'model-index.yml')
+    if not osp.isfile(index_file):
+        raise ValueError(f'{package_path} has no model index ({index_file})')
+    meta_index = load(index_file) or {}
+    entries: dict = {}
+    for meta_path in meta_index.get('Import', []):
+        cfg_meta = load(osp.join(package_path, '.mim', meta_path)) or {}
+        for model_cfg in cfg_meta.get('Models', []):
+            if 'Config' not in model_cfg:
+                continue
+            name = model_cfg['Config'].partition('/')[-1]
+            entries.setdefault(name, model_cfg)
+            entries.setdefault(osp.splitext(name)[0], model_cfg)
+    key = cfg_path if cfg_path in entries else osp.splitext(cfg_path)[0]
+    if key not in entries:
+        raise ValueError(
+            f'{cfg_path!r} is not listed in {index_file}.' + suggest_names(cfg_path, entries)
+        )
+    return entries[key]
+
+
+def _get_external_cfg_path(package_path: str, cfg_file: str) -> str:
+    """Path of a config listed in a package's model index.
+
+    Args:
+        package_path (str): Install directory of the package.
+        cfg_file (str): Config name as listed in the model index.
+
+    Returns:
+        str: Absolute path of the config file.
+    """
+    model_cfg = _get_cfg_metainfo(package_path, cfg_file)
+    cfg_path = osp.join(package_path, '.mim', model_cfg['Config'])
+    if not osp.isfile(cfg_path):
+        cfg_path = osp.join(package_path, model_cfg['Config'])
+    if not osp.isfile(cfg_path):
+        raise FileNotFoundError(f'Config {cfg_file!r} of {package_path} not found at {cfg_path}')
+    return cfg_path
+
+
+def _get_external_cfg_base_path(package_path: str, cfg_name: str) -> str:
+    """Path of a config shipped under ``<package>/.mim/configs`` or ``<package>/configs``.
+
+    Args:
+        package_path (str): Install directory of the package.
+        cfg_name (str): Config path relative to the ``configs`` folder.
+
+    Returns:
+        str: Absolute path of the config file.
+
+    Raises:
+        FileNotFoundError: If neither location holds the file.
+    """
+    tried = [
+        osp.join(package_path, '.mim', 'configs', cfg_name),
+        osp.join(package_path, 'configs', cfg_name),
+    ]
+    for path in tried:
+        if osp.isfile(path):
+            return path
+    raise FileNotFoundError(
+        f'Cannot find config {cfg_name!r} in package {package_path}; tried: ' + ', '.join(tried)
+    )
+
+
+def _is_builtin_module(module_name: str) -> bool:
+    """Whether ``module_name`` is part of the standard library (or of
+    ``mmengine.config`` itself), i.e. safe to import for real while a
+    lazy-import config is parsed.
+
+    Args:
+        module_name (str): Absolute dotted module name.
+
+    Returns:
+        bool: True for standard-library modules.
+    """
+    if not module_name or module_name.startswith('.'):
+        return False
+    if module_name == 'mmengine.config' or module_name.startswith('mmengine.config.'):
+        return True
+    top = module_name.split('.')[0]
+    return top in sys.stdlib_module_names or top in sys.builtin_module_names
+
+
+def _is_base_assign(node: ast.AST, key: str = '_base_') -> bool:
+    if isinstance(node, ast.Assign):
+        return any(isinstance(t, ast.Name) and t.id == key for t in node.targets)
+    if isinstance(node, ast.AnnAssign):
+        return isinstance(node.target, ast.Name) and node.target.id == key
+    return False
+
+
+class RemoveAssignFromAST(ast.NodeTransformer):
+    """Remove the assignments to one name (``_base_`` by default) from a
+    parsed Python config.
+
+    Args:
+        key (str): The assigned name to remove.
+    """
+
+    def __init__(self, key: str):
+        self.key = key
+
+    def visit_Assign(self, node):
+        return None if _is_base_assign(node, self.key) else node
+
+    def visit_AnnAssign(self, node):
+        return None if _is_base_assign(node, self.key) else node
+
+
+def location_of(filename: Optional[str], lineno: Optional[int] = None) -> str:
+    """Format ``'<file>, line <n>'`` for error messages."""
+    name = filename or '<string>'
+    return f'{name}, line {lineno}' if lineno else name
+
+
+def relative_base_path(filename: Optional[str], module: str, level: int) -> str:
+    """Resolve ``from ..a.b import *`` (level 2) relative to ``filename``."""
+    base_dir = osp.dirname(filename) if filename else os.getcwd()
+    parts = [base_dir] + ['..'] * (level - 1) + module.split('.')
+    return osp.normpath(osp.join(*parts)) + '.py'

@@ -1,0 +1,73 @@
+"""The table of file handlers, keyed by file format (extension)."""
+
+from __future__ import annotations
+
+from typing import Any, Callable, Union
+
+from .base import BaseFileHandler
+from .json_handler import JsonHandler
+from .pickle_handler import PickleHandler
+from .yaml_handler import YamlHandler
+
+file_handlers: dict[str, BaseFileHandler] = {
+    'json': JsonHandler(),
+    'yaml': YamlHandler(),
+    'yml': YamlHandler(),
+    'pickle': PickleHandler(),
+    'pkl': PickleHandler(),
+}
+
+
+def _register_handler(handler: BaseFileHandler, file_formats: Union[str, list[str]]) -> None:
+    """Register a handler instance for some file extensions.
+
+    Args:
+        handler (BaseFileHandler): Handler to be registered.
+        file_formats (str or list[str]): File formats to be handled by this
+            handler.
+
+    Raises:
+        TypeError: If ``handler`` is not a :class:`BaseFileHandler` or
+            ``file_formats`` is not a str or a list of str.
+    """
+    if not isinstance(handler, BaseFileHandler):
+        raise TypeError(f'handler must be a child of BaseFileHandler, not {type(handler)}')
+    if isinstance(file_formats, str):
+        file_formats = [file_formats]
+    if not isinstance(file_formats, (list, tuple)) or not all(
+        isinstance(ext, str) for ext in file_formats
+    ):
+        raise TypeError(f'file_formats must be a str or a list of str, but got {file_formats!r}')
+    for ext in file_formats:
+        file_handlers[ext] = handler
+
+
+def register_handler(file_formats: Union[str, list[str]], **kwargs: Any) -> Callable:
+    """Class decorator registering a handler for some file formats.
+
+    Args:
+        file_formats (str or list[str]): File formats (extensions without
+            the dot) handled by the decorated class.
+        **kwargs: Arguments to instantiate the handler class.
+
+    Returns:
+        The decorator, which returns the class unchanged.
+
+    Examples:
+        >>> @register_handler(['txt', 'log'])
+        ... class TxtHandler(BaseFileHandler):
+        ...     def load_from_fileobj(self, file):
+        ...         return file.read()
+        ...
+        ...     def dump_to_fileobj(self, obj, file):
+        ...         file.write(str(obj))
+        ...
+        ...     def dump_to_str(self, obj, **kwargs):
+        ...         return str(obj)
+    """
+
+    def wrap(cls: type[BaseFileHandler]) -> type[BaseFileHandler]:
+        _register_handler(cls(**kwargs), file_formats)
+        return cls
+
+    return wrap

@@ -1,0 +1,284 @@
+"""``MMLogger`` (a rank-aware, globally accessible logger) and ``print_log``."""
+
+from __future__ import annotations
+
+import inspect
+import logging
+import logging.handlers
+import os
+import os.path as osp
+import sys
+from logging import Logger, LogRecord
+
+from mmengine.utils.manager import ManagerMixin
+
+from .dist_info import get_device_id as _get_device_id
+from .dist_info import get_host_info as _get_host_info
+from .dist_info import get_rank as _get_rank
+from .dist_info import get_world_size as _get_world_size
+from .formatter import FilterDuplicateWarning, MMFormatter
+
+__all__ = ["MMLogger", "print_log", "MMFormatter", "FilterDuplicateWarning"]
+
+_STREAM_DATEFMT = "%m/%d %H:%M:%S"
+_FILE_DATEFMT = "%Y/%m/%d %H:%M:%S"
+
+
+def _parse_level(level: int | str, where: str = "log_level") -> int:
+    """Turn ``'INFO'``/``'info'``/``20`` into the numeric level."""
+    if isinstance(level, bool) or not isinstance(level, (int, str)):
+        raise TypeError(f"`{where}` must be an int or a level name (str), but got {type(level)}.")
+    if isinstance(level, int):
+        return level
+    value = logging.getLevelName(level.upper())
+    if not isinstance(value, int):
+        names = ["CRITICAL", "ERROR", "WARNING", "INFO", "DEBUG", "NOTSET"]
+        raise ValueError(f"`{where}`={level!r} is not a logging level; use one of {names}.")
+    return value
+
+
+def _get_logging_file_handlers() -> dict[str, type]:
+    """All :class:`logging.FileHandler` classes of ``logging`` and
+    ``logging.handlers``, by class name.
+
+    Returns:
+        dict: Map from class name (e.g. ``'RotatingFileHandler'``) to class.
+    """
+    handlers: dict[str, type] = {}
+    for module in (logging, logging.handlers):
+        for name, obj in vars(module).items():
+            if (
+                not name.startswith("_")
+                and inspect.isclass(obj)
+                and issubclass(obj, logging.FileHandler)
+            ):
+                handlers[name] = obj
+    return handlers
+
+
+def _build_file_handler(log_file: str, file_mode: str, cfg: dict | None) -> logging.Handler:
+    """Instantiate the file handler described by ``file_handler_cfg``."""
+    cfg = dict(cfg or {})
+    handler_type = cfg.pop("type", "FileHandler")
+    if inspect.isclass(handler_type) and issubclass(handler_type, logging.Handler):
+        handler_cls = handler_type
+    else:
+        available = _get_logging_file_handlers()
+        if handler_type not in available:
+            raise ValueError(
+                f"MMLogger: file_handler_cfg type={handler_type!r} is not a file "
+                f"handler of `logging` or `logging.handlers`; use one of "
+                f"{sorted(available)}."
+            )
+        handler_cls = available[handler_type]
+    params = inspect.signature(handler_cls.__init__).parameters
+    cfg.setdefault("filename", log_file)
+    if "mode" in params:
+        cfg.setdefault("mode", file_mode)
+    return handler_cls(**cfg)
+
+
+class MMLogger(Logger, ManagerMixin):
+    """Formatted logger used to record messages.
+
+    ``MMLogger`` can create a formatted logger to log messages with different
+    log levels and get instances in the same way as ``ManagerMixin``:
+
+    - Distributed log storage: only rank 0 writes ``log_file`` unless
+      ``distributed=True`` (or ``log_level`` is DEBUG) in a multi-process
+      run, where every rank writes its own
+      ``{stem}_{user@host}_device{id}_rank{rank}{suffix}`` next to
+      ``log_file``.
+    - Messages of different levels have different colors and formats on the
+      terminal; ERROR messages also show the file, function and line.
+    - Only rank 0 prints INFO (``log_level``) and above to the terminal;
+      other ranks print only ERROR and above.
+
+    Note:
+        - The ``name`` of the logger and the ``instance_name`` of
+          ``MMLogger`` can differ. An ``MMLogger`` is reachable only through
+          ``MMLogger.get_instance``, not ``logging.getLogger``, so
+          third-party logging configuration does not affect it.
+        - Unlike ``logging.Logger``, ``MMLogger`` does not fall back to a
+          last-resort handler: without handlers, nothing is output.
+
+    Examples:
+        >>> logger = MMLogger.get_instance(name='MMLogger',
+        >>>                                logger_name='Logger')
+        >>> # Although logger has name attribute just like `logging.Logger`
+        >>> # We cannot get logger instance by `logging.getLogger`.
+        >>> assert logger.name == 'Logger'
+        >>> assert logger.instance_name == 'MMLogger'
+        >>> assert id(logger) != id(logging.getLogger('Logger'))
+        >>> # Get logger that do not store logs.
+        >>> logger1 = MMLogger.get_instance('logger1')
+        >>> # Get logger only save rank0 logs.
+        >>> logger2 = MMLogger.get_instance('logger2', log_file='out.log')
+        >>> # Get logger only save multiple ranks logs.
+        >>> logger3 = MMLogger.get_instance('logger3', log_file='out.log',
+        >>>                                 distributed=True)
+
+    Args:
+        name (str): Global instance name.
+        logger_name (str): ``name`` attribute of the ``logging.Logger``.
+            Defaults to 'mmengine'.
+        log_file (str, optional): The log filename. If specified, a
+            ``FileHandler`` will be added to the logger. Defaults to None.
+        log_level (str or int): The log level of the handlers. Defaults to
+            'INFO'.
+        file_mode (str): The file mode used to open the log file. Defaults
+            to 'w'.
+        distributed (bool): Whether every rank saves its own log file.
+            Defaults to False.
+        file_handler_cfg (dict, optional): Config of the file handler:
+            ``type`` is the name of a ``FileHandler`` class of ``logging`` or
+            ``logging.handlers`` (e.g. ``'RotatingFileHandler'``), the other
+            keys are its arguments. Defaults to None (``FileHandler``).
+    """
+
+    def __init__(
+        self,
+        name: str,
+        logger_name: str = "mmengine",
+        log_file: str | os.PathLike | None = None,
+        log_level: int | str = "INFO",
+        file_mode: str = "w",
+        distributed: bool = False,
+        file_handler_cfg: dict | None = None,
+    ) -> None:
+        Logger.__init__(self, logger_name)
+        ManagerMixin.__init__(self, name)
+        log_level = _parse_level(log_level)
+        global_rank = _get_rank()
+        device_id = _get_device_id()
+
+        # The terminal: rank 0 shows `log_level` and above, others errors.
+        stream_handler = logging.StreamHandler(stream=sys.stdout)
+        stream_handler.setFormatter(MMFormatter(color=True, datefmt=_STREAM_DATEFMT))
+        stream_handler.setLevel(log_level if global_rank == 0 else logging.ERROR)
+        stream_handler.addFilter(FilterDuplicateWarning(logger_name))
+        self.handlers.append(stream_handler)
+
+        if log_file is not None:
+            log_file = os.fspath(log_file)
+            world_size = _get_world_size()
+            is_distributed = (log_level <= logging.DEBUG or distributed) and world_size > 1
+            if is_distributed:
+                stem, suffix = osp.splitext(osp.basename(log_file))
+                hostname = _get_host_info()
+                host_part = f"_{hostname}" if hostname else ""
+                filename = f"{stem}{host_part}_device{device_id}_rank{global_rank}{suffix}"
+                log_file = osp.join(osp.dirname(log_file), filename)
+            # Rank 0 always saves its log; other ranks only when distributed.
+            if global_rank == 0 or is_distributed:
+                log_dir = osp.dirname(log_file)
+                if log_dir:
+                    os.makedirs(log_dir, exist_ok=True)
+                file_handler = _build_file_handler(log_file, file_mode, file_handler_cfg)
+                file_handler.setFormatter(MMFormatter(color=False, datefmt=_FILE_DATEFMT))
+                file_handler.setLevel(log_level)
+                file_handler.addFilter(FilterDuplicateWarning(logger_name))
+                self.handlers.append(file_handler)
+        self._log_file = log_file
+
+    @property
+    def log_file(self) -> str | None:
+        """str or None: Path of the file this process logs to (None when no
+        ``log_file`` was given)."""
+        return self._log_file
+
+    @classmethod
+    def get_current_instance(cls) -> MMLogger:
+        """Get the latest created ``MMLogger`` instance.
+
+        ``MMLogger`` can call :meth:`get_current_instance` before any
+        instance has been created; it then creates and returns a logger with
+        the instance name ``'mmengine'``.
+
+        Returns:
+            MMLogger: Configured logger instance.
+        """
+        if not cls._instance_dict:
+            cls.get_instance("mmengine")
+        return super().get_current_instance()
+
+    def callHandlers(self, record: LogRecord) -> None:  # noqa: N802 (logging API)
+        """Pass a record to the handlers of this logger only.
+
+        Overrides ``logging.Logger.callHandlers`` so that records neither
+        propagate to parent (root) loggers, which would print messages twice
+        in DDP mode, nor reach ``logging.lastResort`` when no handler
+        exists.
+
+        Args:
+            record (LogRecord): A ``LogRecord`` instance contains logged
+                message.
+        """
+        for handler in self.handlers:
+            if record.levelno >= handler.level:
+                handler.handle(record)
+
+    def setLevel(self, level: int | str) -> None:  # noqa: N802 (logging API)
+        """Set the logging level of this logger.
+
+        ``logging.Logger.setLevel`` clears the caches of the loggers that
+        ``logging.Manager`` manages; ``MMLogger`` instances are not managed
+        there, so the caches of every ``MMLogger`` instance are cleared
+        here instead.
+
+        Args:
+            level (int or str): The level, e.g. ``logging.WARNING`` or
+                ``'WARNING'``.
+        """
+        self.level = _parse_level(level, "level")
+        for cls in {MMLogger, type(self)}:
+            for logger in list(cls._instance_dict.values()):
+                logger._cache.clear()
+        self._cache.clear()
+
+
+def print_log(
+    msg: object, logger: Logger | str | None = None, level: int | str = logging.INFO
+) -> None:
+    """Print a log message.
+
+    Args:
+        msg (str): The message to be logged.
+        logger (Logger or str, optional): If a ``logging.Logger``, it logs
+            the message. Some special values are:
+
+            - "silent": no message will be printed.
+            - "current": use the latest created ``MMLogger`` (one named
+              'mmengine' is created if none exists).
+            - other str: instance name of an ``MMLogger``; a ``ValueError`` is
+              raised if it has not been created.
+            - None: the ``print()`` function is used.
+        level (int or str): Logging level. Only used when ``logger`` is a
+            ``Logger`` object, "current", or an instance name. Defaults to
+            ``logging.INFO``.
+
+    Raises:
+        TypeError: If ``logger`` has another type.
+        ValueError: If ``logger`` names an MMLogger that does not exist.
+    """
+    if logger is None:
+        print(msg)
+    elif isinstance(logger, Logger):
+        logger.log(_parse_level(level, "level"), msg, stacklevel=2)
+    elif logger == "silent":
+        pass
+    elif logger == "current":
+        MMLogger.get_current_instance().log(_parse_level(level, "level"), msg, stacklevel=2)
+    elif isinstance(logger, str):
+        if not MMLogger.check_instance_created(logger):
+            raise ValueError(
+                f"print_log: MMLogger: {logger} has not been created! Create it "
+                f"with MMLogger.get_instance({logger!r}) first, or pass "
+                'logger="current", "silent", None or a logging.Logger.'
+            )
+        MMLogger.get_instance(logger).log(_parse_level(level, "level"), msg, stacklevel=2)
+    else:
+        raise TypeError(
+            '`logger` should be either a logging.Logger object, str, "silent", '
+            f'"current" or None, but got {type(logger)}'
+        )

@@ -1,0 +1,124 @@
+"""MMDistributedDataParallel: DDP with the train/val/test step interface of BaseModel."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Union
+
+import torch
+import torch.nn as nn
+from mmengine.registry import MODEL_WRAPPERS
+from torch.nn.parallel import DataParallel, DistributedDataParallel
+
+from ..utils import detect_anomalous_params
+
+if TYPE_CHECKING:  # pragma: no cover
+    from mmengine.optim import OptimWrapper
+
+__all__ = ['MMDistributedDataParallel']
+
+# Plain torch wrappers count as model wrappers too (see ``is_model_wrapper``).
+for _cls in (DistributedDataParallel, DataParallel):
+    if _cls.__name__ not in MODEL_WRAPPERS:
+        MODEL_WRAPPERS.register_module(module=_cls)
+
+
+def run_forward(model: nn.Module, data: Union[dict, tuple, list], mode: str) -> Any:
+    """Call ``model`` with ``data`` unpacked (dict as ``**``, list/tuple as ``*``)."""
+    if isinstance(data, dict):
+        return model(**data, mode=mode)
+    if isinstance(data, (list, tuple)):
+        return model(*data, mode=mode)
+    raise TypeError(
+        f'Output of `data_preprocessor` should be list, tuple or dict, but got {type(data)}'
+    )
+
+
+@MODEL_WRAPPERS.register_module()
+class MMDistributedDataParallel(DistributedDataParallel):
+    """A distributed model wrapper used for training, testing and validation in loop.
+
+    Different from DistributedDataParallel, MMDistributedDataParallel
+    implements three methods :meth:`train_step`, :meth:`val_step` and
+    :meth:`test_step`, which will be called by ``train_loop``, ``val_loop``
+    and ``test_loop``.
+
+    - ``train_step``: Called by ``runner.train_loop``; preprocesses data with
+      ``module.data_preprocessor``, computes the losses through
+      ``DistributedDataParallel.forward`` (so gradients are synchronised),
+      parses them with ``module.parse_losses`` and updates the parameters
+      with the optimizer wrapper.
+    - ``val_step``: Called by ``runner.val_loop``; equivalent to
+      ``module.val_step``.
+    - ``test_step``: Called by ``runner.test_loop``; equivalent to
+      ``module.test_step``.
+
+    Args:
+        module (nn.Module): The model to wrap (normally a :class:`BaseModel`).
+        detect_anomalous_params (bool): This option is only used for
+            debugging which will slow down the training speed.
+            Detect anomalous parameters that are not included in
+            the computational graph with ``loss`` as the root.
+            Defaults to False.
+        **kwargs: keyword arguments passed to ``DistributedDataParallel``
+            (``device_ids``, ``output_device``, ``broadcast_buffers``,
+            ``find_unused_parameters``, ``process_group``, ...).
+
+    Note:
+        If model has multiple submodules and each module has separate
+        optimization strategies, :class:`MMSeparateDistributedDataParallel`
+        should be used to wrap the model.
+    """
+
+    def __init__(
+        self, module: nn.Module, detect_anomalous_params: bool = False, **kwargs: Any
+    ) -> None:
+        super().__init__(module=module, **kwargs)
+        self.detect_anomalous_params = detect_anomalous_params
+
+    def train_step(
+        self, data: Union[dict, tuple, list], optim_wrapper: OptimWrapper
+    ) -> dict[str, torch.Tensor]:
+        """Interface for model forward, backward and parameters updating during training.
+
+        Args:
+            data (dict or tuple or list): Data sampled from dataset.
+            optim_wrapper (OptimWrapper): A wrapper of optimizer to
+                update parameters.
+
+        Returns:
+            Dict[str, torch.Tensor]: A ``dict`` of tensor for logging.
+        """
+        with optim_wrapper.optim_context(self):
+            data = self.module.data_preprocessor(data, training=True)
+            losses = self._run_forward(data, mode='loss')
+        parsed_loss, log_vars = self.module.parse_losses(losses)
+        optim_wrapper.update_params(parsed_loss)
+        if self.detect_anomalous_params:
+            detect_anomalous_params(parsed_loss, model=self)
+        return log_vars
+
+    def val_step(self, data: Union[dict, tuple, list]) -> list:
+        """Gets the prediction of module during validation process.
+
+        Args:
+            data (dict or tuple or list): Data sampled from dataset.
+
+        Returns:
+            list: The predictions of given data.
+        """
+        return self.module.val_step(data)
+
+    def test_step(self, data: Union[dict, tuple, list]) -> list:
+        """Gets the predictions of module during testing process.
+
+        Args:
+            data (dict or tuple or list): Data sampled from dataset.
+
+        Returns:
+            list: The predictions of given data.
+        """
+        return self.module.test_step(data)
+
+    def _run_forward(self, data: Union[dict, tuple, list], mode: str) -> Any:
+        """Unpacks data for :meth:`forward`."""
+        return run_forward(self, data, mode)

@@ -1,0 +1,312 @@
+"""OptimWrapper: one interface for backward, step, zero_grad and accumulation."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import torch
+import torch.nn as nn
+from torch.optim import Optimizer
+
+from mmengine.logging import MessageHub, print_log
+from mmengine.registry import OPTIM_WRAPPERS
+
+from ._errors import OptimTypeError, OptimValueError
+from ._model_utils import has_batch_norm
+from .base import BaseOptimWrapper
+
+
+@OPTIM_WRAPPERS.register_module()
+class OptimWrapper(BaseOptimWrapper):
+    """Optimizer wrapper providing a common interface for updating parameters.
+
+    ``OptimWrapper`` wraps a ``torch.optim.Optimizer`` and implements gradient
+    accumulation and gradient clipping; subclasses such as
+    :class:`AmpOptimWrapper` add mixed precision by overriding
+    :meth:`backward`, :meth:`step` and :meth:`optim_context`.
+
+    Args:
+        optimizer (Optimizer): Optimizer used to update model parameters.
+        accumulative_counts (int): Number of iterations to accumulate
+            gradients over; parameters are updated every
+            ``accumulative_counts`` calls of :meth:`update_params`.
+            Defaults to 1.
+        clip_grad (dict, optional): Arguments of
+            ``torch.nn.utils.clip_grad_norm_`` (``type='norm'``, the default:
+            ``max_norm``, ``norm_type``, ``error_if_nonfinite``) or of
+            ``torch.nn.utils.clip_grad_value_`` (``type='value'``:
+            ``clip_value``). The gradient norm is logged to the current
+            :class:`MessageHub` as ``train/grad_norm``. Defaults to None.
+
+    Note:
+        With ``accumulative_counts > 1``, run the forward pass and
+        :meth:`update_params` inside :meth:`optim_context` to skip the
+        gradient synchronization of DDP on the accumulating iterations, and
+        call :meth:`initialize_count_status` so that the last incomplete
+        window is scaled correctly.
+
+    Examples:
+        >>> import torch, torch.nn as nn
+        >>> model = nn.Linear(1, 1)
+        >>> optim_wrapper = OptimWrapper(torch.optim.SGD(model.parameters(), lr=0.1))
+        >>> loss = model(torch.ones(1, 1)).sum()
+        >>> optim_wrapper.update_params(loss)
+    """
+
+    def __init__(
+        self,
+        optimizer: Optimizer,
+        accumulative_counts: int = 1,
+        clip_grad: dict | None = None,
+    ) -> None:
+        if not isinstance(optimizer, Optimizer):
+            raise OptimTypeError(
+                'OptimWrapper: `optimizer` must be a `torch.optim.Optimizer` instance, '
+                f'but got {type(optimizer)}. Build the optimizer first, e.g. '
+                '`OptimWrapper(torch.optim.SGD(model.parameters(), lr=0.01))`, or give '
+                '`optimizer=dict(type=...)` to `build_optim_wrapper`.'
+            )
+        if not isinstance(accumulative_counts, int) or accumulative_counts <= 0:
+            raise OptimValueError(
+                'OptimWrapper: `accumulative_counts` must be a positive integer, '
+                f'but got {accumulative_counts!r}.'
+            )
+        super().__init__(optimizer)
+        self._accumulative_counts = accumulative_counts
+
+        self.clip_grad_kwargs: dict[str, Any] = {}
+        if clip_grad is not None:
+            self._init_clip_grad(clip_grad)
+
+        # Recorded at construction, as upstream does: the runner creates its
+        # MessageHub before it builds the optimizer wrapper.
+        self.message_hub = MessageHub.get_current_instance()
+        # Number of `update_params`/`backward` calls done so far.
+        self._inner_count = 0
+        # Total number of iterations; -1 until `initialize_count_status`.
+        self._max_counts = -1
+        # Size of the last, incomplete accumulation window (-1: unknown).
+        self._remainder_counts = -1
+
+    def _init_clip_grad(self, clip_grad: dict) -> None:
+        if not isinstance(clip_grad, dict) or not clip_grad:
+            raise OptimTypeError(
+                'OptimWrapper: `clip_grad` must be a non-empty dict of the arguments of '
+                '`torch.nn.utils.clip_grad_norm_` or `clip_grad_value_`, e.g. '
+                f'dict(max_norm=1.0) or dict(type="value", clip_value=0.5); got {clip_grad!r}.'
+            )
+        kwargs = dict(clip_grad)
+        clip_type = kwargs.pop('type', 'norm')
+        if clip_type == 'norm':
+            self.clip_func = torch.nn.utils.clip_grad_norm_
+            self.grad_name = 'grad_norm'
+        elif clip_type == 'value':
+            self.clip_func = torch.nn.utils.clip_grad_value_
+            self.grad_name = 'grad_value'
+        else:
+            raise OptimValueError(
+                f'OptimWrapper: clip_grad type must be "norm" or "value", but got {clip_type!r}.'
+            )
+        if not kwargs:
+            raise OptimValueError(
+                '`clip_grad` should contain other arguments besides `type`, e.g. '
+                '`max_norm` for type "norm" or `clip_value` for type "value".'
+            )
+        self.clip_grad_kwargs = kwargs
+
+    # ------------------------------------------------------------------ update
+    def update_params(
+        self,
+        loss: torch.Tensor,
+        step_kwargs: dict | None = None,
+        zero_kwargs: dict | None = None,
+    ) -> None:
+        """Back-propagate ``loss`` and, when due, step and zero the gradients.
+
+        Args:
+            loss (torch.Tensor): The loss to back-propagate.
+            step_kwargs (dict, optional): Arguments for ``optimizer.step``.
+            zero_kwargs (dict, optional): Arguments for ``optimizer.zero_grad``.
+        """
+        loss = self.scale_loss(loss)
+        self.backward(loss)
+        if self.should_update():
+            if step_kwargs:
+                self.step(**step_kwargs)
+            else:
+                self.step()
+            if zero_kwargs:
+                self.zero_grad(**zero_kwargs)
+            else:
+                self.zero_grad()
+
+    def backward(self, loss: torch.Tensor, **kwargs) -> None:
+        """Back-propagate ``loss`` and count the iteration.
+
+        Subclasses overriding this method must increment ``_inner_count``.
+
+        Args:
+            loss (torch.Tensor): The loss of the current iteration.
+            **kwargs: Keyword arguments passed to ``torch.Tensor.backward``.
+        """
+        loss.backward(**kwargs)
+        self._inner_count += 1
+
+    def zero_grad(self, **kwargs) -> None:
+        """Zero the gradients (``optimizer.zero_grad``).
+
+        Args:
+            **kwargs: Keyword arguments passed to ``optimizer.zero_grad``.
+        """
+        self.optimizer.zero_grad(**kwargs)
+
+    def step(self, **kwargs) -> None:
+        """Clip gradients when configured, then call ``optimizer.step``.
+
+        Args:
+            **kwargs: Keyword arguments passed to ``optimizer.step``.
+        """
+        if self.clip_grad_kwargs:
+            self._clip_grad()
+        self.optimizer.step(**kwargs)
+
+    def _clip_grad(self) -> None:
+        params = [
+            p
+            for group in self.optimizer.param_groups
+            for p in group['params']
+            if p.requires_grad and p.grad is not None
+        ]
+        if not params:
+            return
+        grad = self.clip_func(params, **self.clip_grad_kwargs)
+        # clip_grad_value_ returns None.
+        if grad is not None:
+            self.message_hub.update_scalar(f'train/{self.grad_name}', float(grad))
+
+    # ------------------------------------------------------------ accumulation
+    def initialize_count_status(self, model: nn.Module, init_counts: int, max_counts: int) -> None:
+        """Initialize the counters used by gradient accumulation.
+
+        Without this call accumulation still works, but when ``max_counts``
+        is not a multiple of ``accumulative_counts`` the last window would be
+        scaled by the full ``accumulative_counts`` and never stepped.
+
+        Args:
+            model (nn.Module): The training model (checked for BatchNorm).
+            init_counts (int): The initial value of the inner count (the
+                iteration training resumes from).
+            max_counts (int): The total number of training iterations.
+        """
+        self._inner_count = init_counts
+        self._max_counts = max_counts
+        if self._inner_count % self._accumulative_counts != 0:
+            print_log(
+                f'Resumed iteration number {init_counts} is not divisible by '
+                f'`accumulative_counts` ({self._accumulative_counts}), which means the '
+                'gradient of some iterations is lost and the result may be influenced slightly.',
+                logger='current',
+                level=logging.WARNING,
+            )
+        if self._accumulative_counts > 1 and has_batch_norm(model):
+            print_log(
+                'Gradient accumulation may slightly decrease performance because the model '
+                'has BatchNorm layers.',
+                logger='current',
+                level=logging.WARNING,
+            )
+        self._remainder_counts = self._max_counts % self._accumulative_counts
+
+    def scale_loss(self, loss: torch.Tensor) -> torch.Tensor:
+        """Divide ``loss`` by the size of the current accumulation window.
+
+        The window is ``accumulative_counts`` long, except the last one when
+        ``max_counts`` is not a multiple of it: there the divisor is the
+        number of iterations left in that window.
+
+        Args:
+            loss (torch.Tensor): Original loss calculated by the model.
+
+        Returns:
+            torch.Tensor: The scaled loss.
+        """
+        accumulative_counts = self._accumulative_counts
+        if accumulative_counts == 1:
+            return loss
+        if self._max_counts == -1:
+            loss_factor = accumulative_counts
+        else:
+            if self._inner_count < self._max_counts - self._remainder_counts:
+                loss_factor = accumulative_counts
+            else:
+                loss_factor = self._remainder_counts
+            if loss_factor <= 0:
+                raise OptimValueError(
+                    'loss_factor should be larger than zero! This happens when '
+                    '`initialize_count_status` was called with a wrong `init_counts` '
+                    f'({self._inner_count}) or `max_counts` ({self._max_counts}).'
+                )
+        return loss / loss_factor
+
+    def should_update(self) -> bool:
+        """Whether the parameters should be updated at this iteration.
+
+        Returns:
+            bool: True at the end of each accumulation window and at the
+            last iteration.
+        """
+        inner_count = self._inner_count
+        return inner_count % self._accumulative_counts == 0 or inner_count == self._max_counts
+
+    def should_sync(self) -> bool:
+        """Whether gradients should be synchronized at this iteration.
+
+        Called before :meth:`backward`, so it looks one iteration ahead.
+
+        Returns:
+            bool: False while accumulating, True before an update.
+        """
+        next_count = self._inner_count + 1
+        return next_count % self._accumulative_counts == 0 or next_count == self._max_counts
+
+    @contextmanager
+    def optim_context(self, model: nn.Module) -> Iterator[None]:
+        """Context for the forward pass and :meth:`update_params`.
+
+        With gradient accumulation, enters ``model.no_sync()`` (when the model
+        has one, e.g. DDP) on the iterations that do not update parameters.
+
+        Args:
+            model (nn.Module): The training model.
+        """
+        if not self.should_sync() and hasattr(model, 'no_sync'):
+            with model.no_sync():
+                yield
+        else:
+            yield
+
+    @property
+    def inner_count(self) -> int:
+        """Number of ``update_params``/``backward`` calls counted so far."""
+        return self._inner_count
+
+    @property
+    def max_counts(self) -> int:
+        """Total number of iterations (-1 until initialized)."""
+        return self._max_counts
+
+    @property
+    def accumulative_counts(self) -> int:
+        """Number of iterations gradients are accumulated over."""
+        return self._accumulative_counts
+
+    def __repr__(self) -> str:
+        wrapper_info = (
+            f'Type: {type(self).__name__}\n'
+            f'_accumulative_counts: {self._accumulative_counts}\n'
+            'optimizer: \n'
+        )
+        return wrapper_info + repr(self.optimizer) + '\n'

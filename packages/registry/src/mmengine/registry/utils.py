@@ -1,0 +1,120 @@
+"""Helpers around registries: statistics of registered modules and
+``init_default_scope``."""
+
+from __future__ import annotations
+
+import datetime
+import json
+import logging
+import os
+import os.path as osp
+from typing import Optional
+
+from mmengine.logging import print_log
+
+from .default_scope import DefaultScope
+from .registry import Registry
+
+
+def traverse_registry_tree(registry: Registry, verbose: bool = True) -> list:
+    """Traverse the whole registry tree from any given node, and collect
+    information of all registered modules in this registry tree.
+
+    Args:
+        registry (Registry): a registry node in the registry tree.
+        verbose (bool): Whether to print log. Defaults to True.
+
+    Returns:
+        list: Statistic results of all modules in each node of the registry
+        tree: one dict per registry holding registered modules, with keys
+        ``num_modules``, ``scope`` and, for each folder (module path with
+        ``/`` separators, without the file) the list of names defined there.
+    """
+    root_registry = registry._get_root_registry()
+    modules_info: list = []
+
+    def visit(node: Registry) -> None:
+        num_modules = len(node.module_dict)
+        info: dict = dict(num_modules=num_modules, scope=node.scope)
+        for name, registered in node.module_dict.items():
+            module_path = getattr(registered, "__module__", None) or ""
+            folder = "/".join(module_path.split(".")[:-1])
+            info.setdefault(folder, []).append(name)
+        if num_modules > 0:
+            modules_info.append(info)
+        for child in node.children.values():
+            visit(child)
+
+    visit(root_registry)
+    if verbose:
+        print_log(
+            f"Find {len(modules_info)} modules in {root_registry.scope}'s "
+            f"'{root_registry.name}' registry. ",
+            logger="current",
+        )
+    return modules_info
+
+
+def count_registered_modules(save_path: Optional[str] = None, verbose: bool = True) -> dict:
+    """Scan all modules in MMEngine's root and child registries and dump to
+    json.
+
+    Args:
+        save_path (str, optional): Directory in which to save the json file
+            ``modules_statistic_results.json``. Defaults to None (not saved).
+        verbose (bool): Whether to print log. Defaults to True.
+
+    Returns:
+        dict: Statistic results of all registered modules, with keys
+        ``scan_date`` and ``registries`` (root registry attribute name ->
+        result of :func:`traverse_registry_tree`).
+    """
+    from . import root
+
+    registries_info = {}
+    for attr in dir(root):
+        if attr.startswith("__"):
+            continue
+        registry = getattr(root, attr)
+        if isinstance(registry, Registry):
+            registries_info[attr] = traverse_registry_tree(registry, verbose)
+    scan_data = dict(
+        scan_date=datetime.datetime.now().strftime("%Y%m%d%H%M%S"),
+        registries=registries_info,
+    )
+    if verbose:
+        print_log(f"Finish registry analysis, got: {scan_data}", logger="current")
+    if save_path is not None:
+        json_path = osp.join(save_path, "modules_statistic_results.json")
+        os.makedirs(save_path, exist_ok=True)
+        with open(json_path, "w", encoding="utf-8") as f:
+            json.dump(scan_data, f, indent=2)
+        print_log(f"Result has been saved to {json_path}", logger="current")
+    return scan_data
+
+
+def init_default_scope(scope: str) -> None:
+    """Initialize the given default scope.
+
+    Creates (or re-activates) a :class:`DefaultScope` named ``scope`` so that
+    registries resolve names in ``scope`` first. If a different default scope
+    is current, a warning is logged and ``scope`` becomes current.
+
+    Args:
+        scope (str): The name of the default scope.
+    """
+    current = DefaultScope.get_current_instance()
+    if current is None or not DefaultScope.check_instance_created(scope):
+        DefaultScope.get_instance(scope, scope_name=scope)
+        return
+    if current.scope_name != scope:
+        print_log(
+            f'The current default scope "{current.scope_name}" is not "{scope}", '
+            "`init_default_scope` will force set the current default scope to "
+            f'"{scope}".',
+            logger="current",
+            level=logging.WARNING,
+        )
+        # avoid name conflict
+        new_instance_name = f"{scope}-{datetime.datetime.now()}"
+        DefaultScope.get_instance(new_instance_name, scope_name=scope)

@@ -1,0 +1,37 @@
+"""BaseLoop: the abstract loop every train/val/test loop derives from."""
+
+from __future__ import annotations
+
+from abc import ABCMeta, abstractmethod
+from typing import Any
+
+from torch.utils.data import DataLoader
+
+
+class BaseLoop(metaclass=ABCMeta):
+    """Base class of the loops a Runner drives.
+
+    Args:
+        runner (Runner): the runner that owns the loop.
+        dataloader (DataLoader or dict): a DataLoader, or a config the runner builds one from
+            (seeded with the runner's seed).
+    """
+
+    def __init__(self, runner: Any, dataloader: DataLoader | dict) -> None:
+        self._runner = runner
+        if isinstance(dataloader, dict):
+            diff_rank_seed = runner._randomness_cfg.get("diff_rank_seed", False)
+            self.dataloader = runner.build_dataloader(
+                dataloader, seed=runner.seed, diff_rank_seed=diff_rank_seed
+            )
+        else:
+            self.dataloader = dataloader
+
+    @property
+    def runner(self) -> Any:
+        """Runner: the runner that owns the loop."""
+        return self._runner
+
+    @abstractmethod
+    def run(self) -> Any:
+        """Execute the loop."""

@@ -1,0 +1,127 @@
+"""Collect information about the running environment."""
+
+from __future__ import annotations
+
+import os.path as osp
+import subprocess
+import sys
+from collections import OrderedDict, defaultdict
+
+import numpy as np
+import torch
+
+from .parrots_wrapper import _get_cuda_home, get_build_config
+
+
+def _mmengine_version() -> str:
+    import importlib.metadata
+
+    for dist in ("mmengine", "mmengine-lite", "mmengine-utils"):
+        try:
+            version = importlib.metadata.version(dist)
+        except importlib.metadata.PackageNotFoundError:
+            continue
+        return version if dist == "mmengine" else f"{version} ({dist})"
+    return "unknown"
+
+
+def _nvcc_version(cuda_home: str) -> str:
+    nvcc = osp.join(cuda_home, "bin", "nvcc")
+    try:
+        out = subprocess.check_output([nvcc, "-V"], stderr=subprocess.STDOUT)
+    except (OSError, subprocess.SubprocessError):
+        return "Not Available"
+    text = out.decode("utf-8", errors="replace").strip()
+    release = text.rfind("Cuda compilation tools")
+    build = text.rfind("Build ")
+    if release == -1:
+        return text.splitlines()[-1] if text else "Not Available"
+    return text[release : build if build > release else None].strip()
+
+
+def _gcc_version() -> str:
+    try:
+        out = subprocess.check_output(["gcc", "--version"], stderr=subprocess.DEVNULL)
+    except (OSError, subprocess.SubprocessError):
+        return "n/a"
+    lines = out.decode("utf-8", errors="replace").strip().splitlines()
+    return lines[0] if lines else "n/a"
+
+
+def _msvc_version() -> str | None:  # pragma: no cover - Windows only
+    try:
+        out = subprocess.check_output("cl", stderr=subprocess.STDOUT, shell=True)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    text = out.decode("utf-8", errors="replace").strip()
+    return text.splitlines()[0] if text else None
+
+
+def collect_env() -> dict:
+    """Collect the information of the running environments.
+
+    Returns:
+        dict: The environment information. The following fields are contained.
+
+            - sys.platform: The variable of ``sys.platform``.
+            - Python: Python version.
+            - CUDA available: Bool, indicating if CUDA is available.
+            - numpy_random_seed: The first value of numpy's random state.
+            - GPU devices: Device type of each GPU.
+            - CUDA_HOME (optional): The env var ``CUDA_HOME``.
+            - NVCC (optional): NVCC version.
+            - GCC: GCC version, "n/a" if GCC is not installed.
+            - MSVC: Microsoft Virtual C++ Compiler version, Windows only.
+            - PyTorch: PyTorch version.
+            - PyTorch compiling details: The output of
+              ``torch.__config__.show()``.
+            - TorchVision (optional): TorchVision version.
+            - OpenCV (optional): OpenCV version.
+            - MMEngine: MMEngine version.
+    """
+    env_info: dict = OrderedDict()
+    env_info["sys.platform"] = sys.platform
+    env_info["Python"] = sys.version.replace("\n", "")
+
+    cuda_available = torch.cuda.is_available()
+    env_info["CUDA available"] = cuda_available
+    env_info["numpy_random_seed"] = np.random.get_state()[1][0]
+
+    if cuda_available:
+        devices: dict[str, list[str]] = defaultdict(list)
+        for k in range(torch.cuda.device_count()):
+            devices[torch.cuda.get_device_name(k)].append(str(k))
+        for name, device_ids in devices.items():
+            env_info["GPU " + ",".join(device_ids)] = name
+        cuda_home = _get_cuda_home()
+        env_info["CUDA_HOME"] = cuda_home
+        if cuda_home is not None and osp.isdir(cuda_home):
+            env_info["NVCC"] = _nvcc_version(cuda_home)
+
+    if sys.platform == "win32":  # pragma: no cover
+        msvc = _msvc_version()
+        if msvc is not None:
+            env_info["MSVC"] = msvc
+        env_info["GCC"] = "n/a"
+    else:
+        env_info["GCC"] = _gcc_version()
+
+    env_info["PyTorch"] = torch.__version__
+    env_info["PyTorch compiling details"] = get_build_config()
+
+    try:
+        import torchvision  # type: ignore[import-not-found]
+    except ImportError:
+        pass
+    else:
+        env_info["TorchVision"] = torchvision.__version__
+
+    try:
+        import cv2  # type: ignore[import-not-found]
+    except ImportError:
+        pass
+    else:
+        env_info["OpenCV"] = cv2.__version__
+
+    env_info["MMEngine"] = _mmengine_version()
+    return env_info

@@ -1,0 +1,22 @@
+"""Version-robust wrappers of torch operators."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import torch
+
+
+def torch_meshgrid(*tensors: torch.Tensor) -> Sequence[torch.Tensor]:
+    """A wrapper of :func:`torch.meshgrid` using ``'ij'`` (matrix) indexing.
+
+    Passing ``indexing`` explicitly avoids the warning recent PyTorch emits
+    when it is omitted, while keeping the historical behaviour.
+
+    Args:
+        tensors (List[Tensor]): List of scalars or 1 dimensional tensors.
+
+    Returns:
+        Sequence[Tensor]: Sequence of meshgrid tensors.
+    """
+    return torch.meshgrid(*tensors, indexing="ij")

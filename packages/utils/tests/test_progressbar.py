@@ -1,0 +1,109 @@
+import io
+import time
+
+import pytest
+
+from mmengine.utils import (
+    ProgressBar,
+    track_iter_progress,
+    track_parallel_progress,
+    track_progress,
+    track_progress_rich,
+)
+
+
+def _double(x):
+    return 2 * x
+
+
+def test_progressbar_known_total():
+    out = io.StringIO()
+    bar = ProgressBar(3, bar_width=10, file=out)
+    assert out.getvalue() == f"[{' ' * 10}] 0/3, elapsed: 0s, ETA:"
+    bar.update()
+    bar.update(2)
+    assert bar.completed == 3
+    text = out.getvalue()
+    assert "1/3" in text and "3/3" in text
+    assert text.endswith("ETA:     0s")
+    assert ">" in text
+
+
+def test_progressbar_unknown_total():
+    out = io.StringIO()
+    bar = ProgressBar(file=out)
+    assert out.getvalue() == "completed: 0, elapsed: 0s"
+    bar.update()
+    assert "completed: 1" in out.getvalue()
+    with pytest.raises(AssertionError):
+        bar.update(0)
+
+
+def test_progressbar_deferred_start():
+    out = io.StringIO()
+    bar = ProgressBar(2, start=False, file=out)
+    assert out.getvalue() == ""
+    bar.start()
+    bar.update()
+    assert "1/2" in out.getvalue()
+
+
+def test_track_progress():
+    out = io.StringIO()
+    assert track_progress(_double, [1, 2, 3], file=out) == [2, 4, 6]
+    assert "3/3" in out.getvalue()
+    assert out.getvalue().endswith("\n")
+    out = io.StringIO()
+    assert track_progress(_double, (iter([1, 2]), 2), file=out) == [2, 4]
+    assert track_progress(pow, [2, 3], file=io.StringIO(), exp=2) == [4, 9]
+    with pytest.raises(TypeError):
+        track_progress(_double, 5, file=io.StringIO())
+    with pytest.raises(AssertionError):
+        track_progress(_double, ([1], "x"), file=io.StringIO())
+
+
+def test_track_iter_progress():
+    out = io.StringIO()
+    seen = [x for x in track_iter_progress([1, 2, 3], file=out)]
+    assert seen == [1, 2, 3]
+    assert "3/3" in out.getvalue()
+    seen = list(track_iter_progress((iter("ab"), 2), file=io.StringIO()))
+    assert seen == ["a", "b"]
+
+
+def test_track_parallel_progress():
+    out = io.StringIO()
+    assert track_parallel_progress(abs, [-1, -2, 3, -4], 2, file=out) == [1, 2, 3, 4]
+    assert "4/4" in out.getvalue()
+    res = track_parallel_progress(abs, [-1, -2, 3, -4], 2, keep_order=False, file=io.StringIO())
+    assert sorted(res) == [1, 2, 3, 4]
+    out = io.StringIO()
+    res = track_parallel_progress(abs, [-1, -2, 3, -4, 5], 2, skip_first=True, file=out)
+    assert res == [1, 2, 3, 4, 5]
+    assert "3/3" in out.getvalue()
+
+
+def test_track_progress_rich_serial_and_parallel():
+    assert track_progress_rich(abs, [-1, 2, -3]) == [1, 2, 3]
+    assert track_progress_rich(abs, [-1, -2, -3, 4], nproc=2) == [1, 2, 3, 4]
+    # tuples/lists are spread as positional arguments, dicts as keywords
+    assert track_progress_rich(pow, [(2, 3), [2, 2], {"base": 3, "exp": 2}]) == [8, 4, 9]
+    assert track_progress_rich(pow, [(2, 3), (3, 2), (2, 5)], nproc=2) == [8, 9, 32]
+    # a function without arguments is called task_num times
+    assert len(track_progress_rich(time.time, task_num=2)) == 2
+    # iterators without length: task_num is the total, or the bar is open-ended
+    assert track_progress_rich(abs, iter([-1, -2]), task_num=2) == [1, 2]
+    assert track_progress_rich(abs, iter([-1, -2])) == [1, 2]
+
+
+def test_track_progress_rich_errors():
+    with pytest.raises(ValueError, match="task_num"):
+        track_progress_rich(abs)
+    with pytest.raises(ValueError, match="task_num"):
+        track_progress_rich(abs, [1, 2], task_num=3)
+    with pytest.raises(ValueError, match="nproc"):
+        track_progress_rich(abs, [1], nproc=0)
+    with pytest.raises(TypeError):
+        track_progress_rich(abs, 3)
+    with pytest.raises(TypeError):
+        track_progress_rich("abs", [1])
