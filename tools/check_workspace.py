@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import ast
+import re
 import sys
 import tomllib
 from pathlib import Path
@@ -151,6 +152,14 @@ def check_dependencies(root: Path, members: dict[str, Member]) -> list[str]:
         for name in members:
             if name != META and name not in pinned:
                 problems.append(f"{meta.pyproject.relative_to(root)}: does not pin member {name}")
+        version_py = meta.folder / "src" / "mmengine" / "version.py"
+        if version_py.exists():
+            found = re.search(r'^__version__ = "([^"]+)"', version_py.read_text(), re.M)
+            if found is None or found.group(1) != meta.version_str:
+                problems.append(
+                    f"{version_py.relative_to(root)}: __version__ must equal the meta-package "
+                    f"version {meta.version_str}"
+                )
         if meta.version >= Version("1.0"):
             problems.append(
                 "the meta-package version must stay below 1.0 (zoos guard mmengine<1.0)"

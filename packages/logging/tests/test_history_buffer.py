@@ -212,3 +212,21 @@ def test_unpickles_upstream_instance_dict_layout():
     assert buffer.mean() == pytest.approx(0.375)
     buffer.update(1.0)
     assert len(buffer.data[0]) == 3
+
+
+def test_empty_buffer_is_truthy_and_repr():
+    buffer = HistoryBuffer()
+    assert buffer  # like upstream: no __len__, so `if buffer:` holds
+    assert "len=0" in repr(buffer)
+    buffer.update(2.0)
+    assert "current=2.0" in repr(buffer)
+
+
+def test_lowering_max_length_later_trims_on_next_update():
+    buffer = HistoryBuffer(list(range(100)), [1] * 100, max_length=100)
+    buffer.max_length = 10
+    buffer.update(100)
+    np.testing.assert_array_equal(buffer.data[0], np.arange(91, 101))
+    for i in range(500):
+        buffer.update(i)
+    assert len(buffer.data[0]) == 10 and buffer.current() == 499

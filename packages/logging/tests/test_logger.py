@@ -1,4 +1,5 @@
 import logging
+import logging.handlers
 import re
 import sys
 
@@ -214,3 +215,16 @@ def test_patched_rank_helpers_are_used(monkeypatch, tmp_path):
     monkeypatch.setattr(logger_module, "_get_host_info", lambda: "u@h")
     logger = MMLogger.get_instance("patched", log_file=str(tmp_path / "x.log"), distributed=True)
     assert logger.log_file == str(tmp_path / "x_u@h_device2_rank3.log")
+
+
+def test_file_handler_without_mode_argument(tmp_path):
+    logger = MMLogger(
+        name="timed",
+        log_file=tmp_path / "timed.log",
+        file_handler_cfg=dict(type="TimedRotatingFileHandler", when="MIDNIGHT", backupCount=3),
+    )
+    assert isinstance(logger.handlers[-1], logging.handlers.TimedRotatingFileHandler)
+    assert not MMLogger.check_instance_created("timed")  # direct construction
+    logger.info("hello")
+    logger.handlers[-1].close()
+    assert "hello" in (tmp_path / "timed.log").read_text()

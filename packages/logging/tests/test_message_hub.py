@@ -232,12 +232,20 @@ def test_load_state_dict_from_message_hub():
     assert dst.get_info("iter") == 3
 
 
-def test_message_hub_pickles():
+def test_message_hub_pickles_resumable_entries():
     hub = MessageHub.get_instance("pickled")
     hub.update_scalar("loss", 0.1)
+    hub.update_scalar("lr", 0.1, resumed=False)
+    hub.update_info("iter", 1, resumed=True)
+    hub.update_info("tensor", [1, 2, 3], resumed=False)
     clone = pickle.loads(pickle.dumps(hub))
     assert clone.instance_name == "pickled"
     assert clone.get_scalar("loss").current() == 0.1
+    assert clone.get_info("iter") == 1
+    assert clone.get_info("tensor") is None
+    assert "lr" not in clone.log_scalars
+    # the original hub is untouched
+    assert hub.get_info("tensor") == [1, 2, 3] and "lr" in hub.log_scalars
 
 
 def test_cuda_tensor_values():

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-import importlib.util
+import sys
+import types
 
 import pytest
 
@@ -130,6 +131,10 @@ class TestBuildFromCfg:
         assert "'dpeth'" in msg
         assert "unexpected keyword argument 'dpeth'" in msg  # original text kept
         assert isinstance(info.value.__cause__, TypeError)  # chained, traceback kept
+
+    def test_misspelt_argument_gets_a_suggestion(self, backbones):
+        with pytest.raises(TypeError, match="'dpeth' \\(did you mean 'depth'\\?\\)"):
+            backbones.build(dict(type="ResNet", dpeth=50))
 
     def test_missing_required_argument_is_reported(self, backbones):
         with pytest.raises(TypeError, match="missing required argument\\(s\\) 'depth'"):
@@ -265,17 +270,29 @@ class TestBuildModelFromCfg:
         models.register_module(name="Net", module=lambda width=1: ("net", width))
         assert models.build(dict(type="Net", width=3)) == ("net", 3)
 
-    @pytest.mark.skipif(importlib.util.find_spec("torch") is None, reason="list configs need torch")
-    def test_list_builds_sequential(self):
-        model_pkg = pytest.importorskip("mmengine.model")
-        if not hasattr(model_pkg, "Sequential"):
-            pytest.skip("mmengine.model.Sequential is not available")
-        import torch.nn as nn
+    def test_list_builds_sequential(self, monkeypatch):
+        # Stand-in for ``mmengine.model`` (torch-free and fast): the build
+        # function must wrap the built modules, in order, in its Sequential.
+        fake_model = types.ModuleType("mmengine.model")
 
+        class Sequential:
+            def __init__(self, *modules):
+                self.modules = modules
+
+        fake_model.Sequential = Sequential
+        monkeypatch.setitem(sys.modules, "mmengine.model", fake_model)
         models = Registry("model", build_func=build_model_from_cfg, scope="mtest")
-        models.register_module(module=nn.Linear)
-        seq = models.build([dict(type="Linear", in_features=2, out_features=3)] * 2)
-        assert isinstance(seq, nn.Sequential) and len(seq) == 2
+        models.register_module(name="Layer", module=lambda width=1: ("layer", width))
+        seq = models.build([dict(type="Layer", width=2), dict(type="Layer")])
+        assert isinstance(seq, Sequential)
+        assert seq.modules == (("layer", 2), ("layer", 1))
+
+    def test_list_without_model_package_explains(self, monkeypatch):
+        monkeypatch.setitem(sys.modules, "mmengine.model", None)  # import fails
+        models = Registry("model", build_func=build_model_from_cfg, scope="mtest")
+        models.register_module(name="Layer", module=lambda: "layer")
+        with pytest.raises(ImportError, match="pip install mmengine-model"):
+            models.build([dict(type="Layer")])
 
 
 class TestBuildRunnerFromCfg:
@@ -369,3 +386,14 @@ class TestBuildSchedulerFromCfg:
                 dict(type="NoLR", convert_to_iter_based=True),
                 default_args=dict(optimizer="o", epoch_length=3),
             )
+
+
+def test_removed_child_registry_is_not_used_from_cache():
+    root = Registry("model", scope="cache_root")
+    child = Registry("model", parent=root, scope="cache_child")
+    root.register_module(name="Net", module=list)
+    child.register_module(name="Net", module=tuple)
+    DefaultScope.get_instance("cache-test", scope_name="cache_child")
+    assert root.build(dict(type="Net")) == ()
+    del root.children["cache_child"]
+    assert root.build(dict(type="Net")) == []

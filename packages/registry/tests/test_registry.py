@@ -315,6 +315,8 @@ class TestLocations:
         reg = Registry("r", scope="r", locations=["broken_loc_pkg"])
         with pytest.raises(ModuleNotFoundError, match="not_a_real_dependency_zz"):
             reg.get("X")
+        with pytest.raises(ModuleNotFoundError, match="not_a_real_dependency_zz"):
+            reg.get("X")  # still reported on the next lookup, never swallowed
         sys.modules.pop("broken_loc_pkg", None)
 
     def test_scope_prefix_imports_scope_registry(self, tmp_path, monkeypatch):
@@ -425,3 +427,21 @@ def test_parent_locations_imported_for_child_lookup(tmp_path, monkeypatch):
     finally:
         del builtins._parent_registry
         sys.modules.pop(name, None)
+
+
+def test_infer_scope_static_method_uses_the_callers_caller():
+    def create():
+        return Registry.infer_scope()
+
+    assert create() == __name__.split(".")[0]
+
+
+def test_infer_scope_in_a_script(tmp_path):
+    import subprocess
+
+    script = tmp_path / "script.py"
+    script.write_text("from mmengine.registry import Registry\nprint(Registry('things').scope)\n")
+    out = subprocess.run(
+        [sys.executable, str(script)], capture_output=True, text=True, timeout=60, check=True
+    )
+    assert out.stdout.strip().splitlines()[-1] == "__main__"

@@ -11,11 +11,27 @@ The top-level names upstream exported (``Config``, ``Registry``, ``load``, ``dum
 
 from __future__ import annotations
 
-import importlib
-import pkgutil
-from typing import Any
+import os as _os
+import sys as _sys
 
-__path__ = pkgutil.extend_path(__path__, __name__)
+
+def _extend_path(path: list[str]) -> list[str]:
+    """Add every ``mmengine`` folder on ``sys.path`` (the members' portions) to ``path``.
+
+    This is what :func:`pkgutil.extend_path` does, without importing pkgutil (import time
+    matters: ``import mmengine.config`` runs this file first).
+    """
+    path = list(path)
+    for entry in _sys.path:
+        if not isinstance(entry, str):
+            continue
+        candidate = _os.path.join(entry or ".", "mmengine")
+        if candidate not in path and _os.path.isdir(candidate):
+            path.append(candidate)
+    return path
+
+
+__path__ = _extend_path(__path__)
 
 from .version import __version__ as __version__  # noqa: E402
 from .version import version_info as version_info  # noqa: E402
@@ -25,14 +41,14 @@ from .version import version_info as version_info  # noqa: E402
 _FACADE = ("config", "fileio", "logging", "registry", "utils")
 
 _missing: dict[str, str] = {}  # subpackage -> import error, for the error message
-_resolved: dict[str, Any] = {}
+_resolved: dict[str, object] = {}
 
 
-def _facade_modules() -> list[Any]:
+def _facade_modules() -> list:
     modules = []
     for sub in _FACADE:
         try:
-            modules.append(importlib.import_module(f"{__name__}.{sub}"))
+            modules.append(__import__(f"{__name__}.{sub}", fromlist=["__all__"]))
         except ImportError as exc:  # the distribution is not installed
             if exc.name is not None and not exc.name.startswith(f"{__name__}.{sub}"):
                 raise
@@ -47,7 +63,7 @@ def _all_names() -> list[str]:
     return names
 
 
-def __getattr__(name: str) -> Any:
+def __getattr__(name: str) -> object:
     if name == "__all__":
         return _all_names() + ["__version__", "version_info"]
     if name.startswith("__"):

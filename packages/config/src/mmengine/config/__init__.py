@@ -5,11 +5,11 @@ from .lazy import LazyAttr, LazyObject
 from .utils import ConfigParsingError
 
 __all__ = [
-    'Config',
-    'ConfigDict',
-    'DictAction',
-    'read_base',
-    'LazyAttr',
-    'LazyObject',
-    'ConfigParsingError',
+    "Config",
+    "ConfigDict",
+    "DictAction",
+    "read_base",
+    "LazyAttr",
+    "LazyObject",
+    "ConfigParsingError",
 ]

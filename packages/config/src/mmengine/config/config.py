@@ -13,9 +13,10 @@ import sys
 import warnings
 from argparse import ArgumentParser
 from collections import abc
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Iterator, Optional, Union
+from typing import Any, Optional, Union
 
 from .config_dict import DELETE_KEY, ConfigDict
 from .dict_action import DictAction
@@ -37,26 +38,26 @@ from .parsing import (
 from .utils import ConfigParsingError
 
 __all__ = [
-    'Config',
-    'ConfigDict',
-    'DictAction',
-    'read_base',
-    'add_args',
-    'BASE_KEY',
-    'DELETE_KEY',
-    'DEPRECATION_KEY',
-    'RESERVED_KEYS',
-    'LazyAttr',
-    'LazyObject',
-    'ConfigParsingError',
+    "Config",
+    "ConfigDict",
+    "DictAction",
+    "read_base",
+    "add_args",
+    "BASE_KEY",
+    "DELETE_KEY",
+    "DEPRECATION_KEY",
+    "RESERVED_KEYS",
+    "LazyAttr",
+    "LazyObject",
+    "ConfigParsingError",
 ]
 
-RESERVED_KEYS = ['filename', 'text', 'pretty_text', 'env_variables']
+RESERVED_KEYS = ["filename", "text", "pretty_text", "env_variables"]
 
-_LAZY_HINT = re.compile(r'^[ \t]*(?:import|from|with)\s', re.MULTILINE)
+_LAZY_HINT = re.compile(r"^[ \t]*(?:import|from|with)\s", re.MULTILINE)
 
 
-def add_args(parser: ArgumentParser, cfg: dict, prefix: str = '') -> ArgumentParser:
+def add_args(parser: ArgumentParser, cfg: dict, prefix: str = "") -> ArgumentParser:
     """Add one ``--key`` option per config field to ``parser``.
 
     Nested dicts give dotted options (``--model.depth``); booleans become
@@ -71,23 +72,23 @@ def add_args(parser: ArgumentParser, cfg: dict, prefix: str = '') -> ArgumentPar
         ArgumentParser: ``parser`` itself.
     """
     for k, v in cfg.items():
-        name = '--' + prefix + str(k)
+        name = "--" + prefix + str(k)
         if isinstance(v, str):
             parser.add_argument(name)
         elif isinstance(v, bool):
-            parser.add_argument(name, action='store_true')
+            parser.add_argument(name, action="store_true")
         elif isinstance(v, int):
             parser.add_argument(name, type=int)
         elif isinstance(v, float):
             parser.add_argument(name, type=float)
         elif isinstance(v, dict):
-            add_args(parser, v, prefix + str(k) + '.')
+            add_args(parser, v, prefix + str(k) + ".")
         elif isinstance(v, abc.Iterable) and len(v) > 0:  # type: ignore[arg-type]
-            parser.add_argument(name, type=type(next(iter(v))), nargs='+')
+            parser.add_argument(name, type=type(next(iter(v))), nargs="+")
         else:
             from mmengine.logging import print_log
 
-            print_log(f'cannot parse key {prefix + str(k)} of type {type(v)}', logger='current')
+            print_log(f"cannot parse key {prefix + str(k)} of type {type(v)}", logger="current")
     return parser
 
 
@@ -157,29 +158,29 @@ class Config:
         if cfg_dict is None:
             cfg_dict = dict()
         elif not isinstance(cfg_dict, dict):
-            raise TypeError(f'cfg_dict must be a dict, but got {type(cfg_dict)}')
+            raise TypeError(f"cfg_dict must be a dict, but got {type(cfg_dict)}")
         for key in cfg_dict:
             if key in RESERVED_KEYS:
-                where = f' (in {filename})' if filename else ''
+                where = f" (in {filename})" if filename else ""
                 raise KeyError(
-                    f'{key} is reserved for config file{where}: `{key}` is an attribute of '
-                    f'Config; rename the key. Reserved keys: {RESERVED_KEYS}'
+                    f"{key} is reserved for config file{where}: `{key}` is an attribute of "
+                    f"Config; rename the key. Reserved keys: {RESERVED_KEYS}"
                 )
         if not isinstance(cfg_dict, ConfigDict):
             cfg_dict = ConfigDict(cfg_dict)
-        super().__setattr__('_cfg_dict', cfg_dict)
-        super().__setattr__('_filename', filename)
-        super().__setattr__('_format_python_code', format_python_code)
-        if not hasattr(self, '_imported_names'):
-            super().__setattr__('_imported_names', set())
+        super().__setattr__("_cfg_dict", cfg_dict)
+        super().__setattr__("_filename", filename)
+        super().__setattr__("_format_python_code", format_python_code)
+        if not hasattr(self, "_imported_names"):
+            super().__setattr__("_imported_names", set())
         if cfg_text:
             text = cfg_text
         elif filename and osp.isfile(filename):
             text = read_text(filename)
         else:
-            text = ''
-        super().__setattr__('_text', text)
-        super().__setattr__('_env_variables', env_variables or {})
+            text = ""
+        super().__setattr__("_text", text)
+        super().__setattr__("_env_variables", env_variables or {})
 
     # ------------------------------------------------------------ construction
     @staticmethod
@@ -213,7 +214,7 @@ class Config:
         filename = osp.abspath(osp.expanduser(str(filename)))
         ext = osp.splitext(filename)[1]
         if ext not in SUPPORTED_EXTS:
-            raise OSError(f'Only py/yml/yaml/json type are supported now! Got {filename!r}')
+            raise OSError(f"Only py/yml/yaml/json type are supported now! Got {filename!r}")
         if not osp.isfile(filename):
             from mmengine.utils import check_file_exist
 
@@ -241,9 +242,9 @@ class Config:
         lazy_import: Optional[bool] = None,
         format_python_code: bool = True,
     ) -> Config:
-        if ext == '.py' and lazy_import is None:
+        if ext == ".py" and lazy_import is None:
             lazy_import = _looks_lazy(raw, filename)
-        if lazy_import and ext == '.py':
+        if lazy_import and ext == ".py":
             return Config._from_lazy_text(raw, filename, format_python_code)
         cfg_dict, cfg_text, env_variables = text2dict(
             raw,
@@ -253,8 +254,8 @@ class Config:
             use_environment_variables,
             lazy_import=lazy_import,
         )
-        if import_custom_modules and cfg_dict.get('custom_imports', None):
-            _import_custom_modules(cfg_dict['custom_imports'], filename)
+        if import_custom_modules and cfg_dict.get("custom_imports", None):
+            _import_custom_modules(cfg_dict["custom_imports"], filename)
         return Config(
             cfg_dict,
             cfg_text=cfg_text,
@@ -276,7 +277,7 @@ class Config:
         cfg = Config(
             cfg_dict, cfg_text=raw, filename=filename, format_python_code=format_python_code
         )
-        object.__setattr__(cfg, '_imported_names', imported_names)
+        object.__setattr__(cfg, "_imported_names", imported_names)
         return cfg
 
     @staticmethod
@@ -295,10 +296,10 @@ class Config:
         """
         if file_format not in SUPPORTED_EXTS:
             raise OSError(
-                f'Only py/yml/yaml/json type are supported now! Got file_format={file_format!r} '
+                f"Only py/yml/yaml/json type are supported now! Got file_format={file_format!r} "
                 "(it needs the leading dot, e.g. '.py')"
             )
-        if file_format != '.py' and 'dict(' in cfg_str:
+        if file_format != ".py" and "dict(" in cfg_str:
             warnings.warn('Please check "file_format", the file format may be .py', stacklevel=2)
         return Config._from_text(cfg_str, None, file_format, use_predefined_variables=False)
 
@@ -316,11 +317,11 @@ class Config:
             config field, and the loaded config.
         """
         partial_parser = ArgumentParser(description=description)
-        partial_parser.add_argument('config', help='config file path')
+        partial_parser.add_argument("config", help="config file path")
         cfg_file = partial_parser.parse_known_args()[0].config
         cfg = Config.fromfile(cfg_file)
         parser = ArgumentParser(description=description)
-        parser.add_argument('config', help='config file path')
+        parser.add_argument("config", help="config file path")
         add_args(parser, cfg)
         return parser, cfg
 
@@ -348,7 +349,7 @@ class Config:
     def _get_base_files(filename: str) -> list:
         """The ``_base_`` entries of a config file, as a list."""
         ext = osp.splitext(filename)[1]
-        if ext == '.py':
+        if ext == ".py":
             from .parsing import _base_files_from_tree, _normalize_base_files
 
             tree = parse_python(read_text(filename), filename)
@@ -427,22 +428,22 @@ class Config:
         text = format_config(self.to_dict(), compact=self._format_python_code)
         if self._format_python_code:
             try:
-                compile(text, '<pretty_text>', 'exec')
+                compile(text, "<pretty_text>", "exec")
             except SyntaxError as e:
                 raise SyntaxError(
-                    'Failed to format the config file (a value has no Python literal form, '
-                    f'line {e.lineno}), please check the syntax of: \n{text}'
+                    "Failed to format the config file (a value has no Python literal form, "
+                    f"line {e.lineno}), please check the syntax of: \n{text}"
                 ) from None
         return text
 
     def __repr__(self) -> str:
-        return f'Config (path: {self.filename}): {self._cfg_dict.__repr__()}'
+        return f"Config (path: {self.filename}): {self._cfg_dict.__repr__()}"
 
     def __len__(self) -> int:
         return len(self._cfg_dict)
 
     def __getattr__(self, name: str) -> Any:
-        if name in ('_cfg_dict', '_filename', '_text', '_env_variables', '_imported_names'):
+        if name in ("_cfg_dict", "_filename", "_text", "_env_variables", "_imported_names"):
             raise AttributeError(name)
         return getattr(self._cfg_dict, name)
 
@@ -483,14 +484,14 @@ class Config:
 
     def __setstate__(self, state: tuple) -> None:
         names = (
-            '_cfg_dict',
-            '_filename',
-            '_text',
-            '_env_variables',
-            '_format_python_code',
-            '_imported_names',
+            "_cfg_dict",
+            "_filename",
+            "_text",
+            "_env_variables",
+            "_format_python_code",
+            "_imported_names",
         )
-        defaults = (ConfigDict(), None, '', {}, True, set())
+        defaults = (ConfigDict(), None, "", {}, True, set())
         state = tuple(state) + defaults[len(state) :]
         for name, value in zip(names, state):
             super().__setattr__(name, value)
@@ -507,7 +508,7 @@ class Config:
         cls = self.__class__
         other = cls.__new__(cls)
         other.__dict__.update(self.__dict__)
-        super(Config, other).__setattr__('_cfg_dict', self._cfg_dict.copy())
+        super(Config, other).__setattr__("_cfg_dict", self._cfg_dict.copy())
         return other
 
     copy = __copy__
@@ -546,20 +547,20 @@ class Config:
         option_cfg_dict: dict = {}
         for full_key, v in options.items():
             d = option_cfg_dict
-            key_list = str(full_key).split('.')
+            key_list = str(full_key).split(".")
             for subkey in key_list[:-1]:
                 d.setdefault(subkey, ConfigDict())
                 d = d[subkey]
             d[key_list[-1]] = v
-        cfg_dict = super().__getattribute__('_cfg_dict')
+        cfg_dict = super().__getattribute__("_cfg_dict")
         for key_path, hint in new_key_hint(option_cfg_dict, cfg_dict):
             warnings.warn(
-                f'merge_from_dict: {key_path!r} is not in the config (file: {self.filename}) and '
-                f'is added as a new key.{hint}',
+                f"merge_from_dict: {key_path!r} is not in the config (file: {self.filename}) and "
+                f"is added as a new key.{hint}",
                 stacklevel=2,
             )
         super().__setattr__(
-            '_cfg_dict', merge_a_into_b(option_cfg_dict, cfg_dict, allow_list_keys=allow_list_keys)
+            "_cfg_dict", merge_a_into_b(option_cfg_dict, cfg_dict, allow_list_keys=allow_list_keys)
         )
 
     # ---------------------------------------------------------------- export
@@ -606,23 +607,23 @@ class Config:
         """
         file = str(file) if isinstance(file, Path) else file
         if file is None:
-            if self.filename is None or self.filename.endswith('.py'):
+            if self.filename is None or self.filename.endswith(".py"):
                 return self.pretty_text
             from mmengine.fileio import dump
 
-            return dump(self.to_dict(), file_format=self.filename.rsplit('.', 1)[-1])
-        if file.endswith('.py'):
+            return dump(self.to_dict(), file_format=self.filename.rsplit(".", 1)[-1])
+        if file.endswith(".py"):
             text = self.pretty_text
             parent = osp.dirname(osp.abspath(file))
             os.makedirs(parent, exist_ok=True)
-            with open(file, 'w', encoding='utf-8') as f:
+            with open(file, "w", encoding="utf-8") as f:
                 f.write(text)
             return None
         ext = osp.splitext(file)[1]
-        if ext not in ('.json', '.yaml', '.yml', '.pkl', '.pickle'):
+        if ext not in (".json", ".yaml", ".yml", ".pkl", ".pickle"):
             raise OSError(
-                f'Cannot dump config to {file!r}: supported extensions are .py, .json, '
-                '.yaml and .yml'
+                f"Cannot dump config to {file!r}: supported extensions are .py, .json, "
+                ".yaml and .yml"
             )
         from mmengine.fileio import dump
 
@@ -647,9 +648,9 @@ class Config:
         if isinstance(cfg2, (str, Path)):
             cfg2 = Config.fromfile(cfg2)
         lines = difflib.unified_diff(
-            cfg1.pretty_text.split('\n'), cfg2.pretty_text.split('\n'), lineterm=''
+            cfg1.pretty_text.split("\n"), cfg2.pretty_text.split("\n"), lineterm=""
         )
-        return '\n'.join(lines) + '\n'
+        return "\n".join(lines) + "\n"
 
 
 def _looks_lazy(raw: str, filename: Optional[str]) -> bool:
@@ -670,21 +671,21 @@ def _import_custom_modules(custom_imports: dict, filename: Optional[str]) -> Non
 
     if not isinstance(custom_imports, dict):
         raise TypeError(
-            f'custom_imports in {filename} must be a dict like '
+            f"custom_imports in {filename} must be a dict like "
             "dict(imports=['my_module'], allow_failed_imports=False), "
-            f'but got {custom_imports!r}'
+            f"but got {custom_imports!r}"
         )
     try:
         import_modules_from_strings(**custom_imports)
     except ImportError as e:
         err_msg = (
-            f'Failed to import custom modules from {custom_imports} (custom_imports of '
-            f'{filename}), the current sys.path is: '
+            f"Failed to import custom modules from {custom_imports} (custom_imports of "
+            f"{filename}), the current sys.path is: "
         )
         for p in sys.path:
-            err_msg += f'\n    {p}'
+            err_msg += f"\n    {p}"
         err_msg += (
-            '\nYou should set `PYTHONPATH` to make `sys.path` include the directory which '
-            'contains your custom module'
+            "\nYou should set `PYTHONPATH` to make `sys.path` include the directory which "
+            "contains your custom module"
         )
         raise ImportError(err_msg) from e

@@ -11,9 +11,9 @@ from addict import Dict
 from .lazy import LazyAttr, LazyObject
 from .utils import suggest_names
 
-__all__ = ['ConfigDict', 'DELETE_KEY']
+__all__ = ["ConfigDict", "DELETE_KEY"]
 
-DELETE_KEY = '_delete_'
+DELETE_KEY = "_delete_"
 
 _LAZY_TYPES = (LazyAttr, LazyObject)
 _MISSING = object()
@@ -43,9 +43,9 @@ class ConfigDict(Dict):
     lazy = False
 
     def __init__(__self, *args, **kwargs):
-        object.__setattr__(__self, '__parent', kwargs.pop('__parent', None))
-        object.__setattr__(__self, '__key', kwargs.pop('__key', None))
-        object.__setattr__(__self, '__frozen', False)
+        object.__setattr__(__self, "__parent", kwargs.pop("__parent", None))
+        object.__setattr__(__self, "__key", kwargs.pop("__key", None))
+        object.__setattr__(__self, "__frozen", False)
         for arg in args:
             if not arg:
                 continue
@@ -69,8 +69,8 @@ class ConfigDict(Dict):
         try:
             value = dict.__getitem__(self, name)
         except KeyError:
-            if name.startswith('__') and name.endswith('__'):
-                hint = ''
+            if name.startswith("__") and name.endswith("__"):
+                hint = ""
             else:
                 hint = suggest_names(name, dict.keys(self))
             raise AttributeError(
@@ -105,14 +105,14 @@ class ConfigDict(Dict):
 
     def __setitem__(self, name, value) -> None:
         value = self._hook(value)
-        if self.__dict__.get('__frozen') and name not in self:
+        if self.__dict__.get("__frozen") and name not in self:
             raise KeyError(name)
         dict.__setitem__(self, name, value)
-        parent = self.__dict__.get('__parent')
+        parent = self.__dict__.get("__parent")
         if parent is not None:
-            parent[self.__dict__['__key']] = self
-            object.__delattr__(self, '__parent')
-            object.__delattr__(self, '__key')
+            parent[self.__dict__["__key"]] = self
+            object.__delattr__(self, "__parent")
+            object.__delattr__(self, "__key")
 
     def __delattr__(self, name: str) -> None:
         try:
@@ -157,7 +157,7 @@ class ConfigDict(Dict):
         """Recursively update from a dict: nested dicts are merged, other
         values replaced. Lazy objects are not built while updating."""
         if len(args) > 1:
-            raise TypeError(f'update expected at most 1 positional argument, got {len(args)}')
+            raise TypeError(f"update expected at most 1 positional argument, got {len(args)}")
         other: dict = {}
         if args:
             src = args[0]
@@ -275,13 +275,13 @@ def _to_builtin(data: Any, lazy2str: bool) -> Any:
         return [_to_builtin(v, lazy2str) for v in data]
     if isinstance(data, tuple):
         items = [_to_builtin(v, lazy2str) for v in data]
-        if hasattr(data, '_fields'):  # namedtuple
+        if hasattr(data, "_fields"):  # namedtuple
             return type(data)(*items)
         return type(data)(items)
     if lazy2str and isinstance(data, _LAZY_TYPES):
-        return f'{data.module}.{data}'
+        return f"{data.module}.{data}"
     return data
 
 
 # Pickles refer to ``mmengine.config.config.ConfigDict``, as upstream's do.
-ConfigDict.__module__ = 'mmengine.config.config'
+ConfigDict.__module__ = "mmengine.config.config"

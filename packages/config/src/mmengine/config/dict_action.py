@@ -6,7 +6,7 @@ import copy
 from argparse import Action
 from typing import Any, Union
 
-__all__ = ['DictAction']
+__all__ = ["DictAction"]
 
 
 class _ImbalancedBrackets(ValueError, AssertionError):
@@ -44,28 +44,28 @@ class DictAction(Action):
             return float(val)
         except ValueError:
             pass
-        if val.lower() in ('true', 'false'):
-            return val.lower() == 'true'
-        if val == 'None':
+        if val.lower() in ("true", "false"):
+            return val.lower() == "true"
+        if val == "None":
             return None
         return val
 
     @staticmethod
     def _find_next_comma(string: str) -> int:
         """Index of the first comma outside brackets (``len`` if none)."""
-        if string.count('(') != string.count(')') or string.count('[') != string.count(']'):
-            raise _ImbalancedBrackets(f'Imbalanced brackets exist in {string}')
+        if string.count("(") != string.count(")") or string.count("[") != string.count("]"):
+            raise _ImbalancedBrackets(f"Imbalanced brackets exist in {string}")
         paren = square = 0
         for idx, char in enumerate(string):
-            if char == '(':
+            if char == "(":
                 paren += 1
-            elif char == ')':
+            elif char == ")":
                 paren -= 1
-            elif char == '[':
+            elif char == "[":
                 square += 1
-            elif char == ']':
+            elif char == "]":
                 square -= 1
-            elif char == ',' and paren == 0 and square == 0:
+            elif char == "," and paren == 0 and square == 0:
                 return idx
         return len(string)
 
@@ -87,14 +87,14 @@ class DictAction(Action):
             >>> DictAction._parse_iterable('[(1, 2, 3), [a, b], c]')
             [(1, 2, 3), ['a', 'b'], 'c']
         """
-        val = val.strip('\'"').replace(' ', '')
+        val = val.strip("'\"").replace(" ", "")
         is_tuple = False
-        if val.startswith('(') and val.endswith(')'):
+        if val.startswith("(") and val.endswith(")"):
             is_tuple = True
             val = val[1:-1]
-        elif val.startswith('[') and val.endswith(']'):
+        elif val.startswith("[") and val.endswith("]"):
             val = val[1:-1]
-        elif ',' not in val:
+        elif "," not in val:
             return DictAction._parse_int_float_bool(val)
 
         values = []
@@ -119,16 +119,16 @@ class DictAction(Action):
             if isinstance(values, str):
                 values = [values]
             for kv in values:
-                if '=' not in kv:
+                if "=" not in kv:
                     flag = option_string or self.dest
                     raise ValueError(
-                        f'{flag}: expected KEY=VALUE, but got {kv!r} (e.g. {flag} '
+                        f"{flag}: expected KEY=VALUE, but got {kv!r} (e.g. {flag} "
                         'optimizer.lr=0.01 model.depths="[1,2]")'
                     )
-                key, val = kv.split('=', maxsplit=1)
+                key, val = kv.split("=", maxsplit=1)
                 options[key] = self._parse_iterable(val)
         setattr(namespace, self.dest, options)
 
 
 # Pickles/deep paths refer to ``mmengine.config.config.DictAction``.
-DictAction.__module__ = 'mmengine.config.config'
+DictAction.__module__ = "mmengine.config.config"

@@ -20,15 +20,15 @@ from __future__ import annotations
 import importlib
 from typing import Any, Optional, Union
 
-__all__ = ['LazyObject', 'LazyAttr']
+__all__ = ["LazyObject", "LazyAttr"]
 
 
 def _import_module(name: str, location: Optional[str]) -> Any:
     try:
         return importlib.import_module(name)
     except Exception as e:
-        where = f' (imported in {location})' if location else ''
-        msg = f'Failed to import module {name!r}{where}: {e}'
+        where = f" (imported in {location})" if location else ""
+        msg = f"Failed to import module {name!r}{where}: {e}"
         try:
             err = type(e)(msg)
         except Exception:
@@ -69,12 +69,12 @@ class LazyObject:
             isinstance(module, (list, tuple)) and module and all(isinstance(m, str) for m in module)
         ):
             raise TypeError(
-                'LazyObject: `module` should be a str or a non-empty list/tuple of str, '
-                f'but got {module!r} ({type(module).__name__})'
+                "LazyObject: `module` should be a str or a non-empty list/tuple of str, "
+                f"but got {module!r} ({type(module).__name__})"
             )
         if imported is not None and not isinstance(imported, str):
             raise TypeError(
-                f'LazyObject: `imported` should be a str or None, but got {type(imported).__name__}'
+                f"LazyObject: `imported` should be a str or None, but got {type(imported).__name__}"
             )
         self._module: Union[str, list, tuple] = module
         self._imported = imported
@@ -86,7 +86,7 @@ class LazyObject:
         ``import a.b`` statements)."""
         if isinstance(self._module, str):
             return self._module
-        return self._module[0].split('.')[0]
+        return self._module[0].split(".")[0]
 
     def build(self) -> Any:
         """Import and return the real object.
@@ -111,23 +111,23 @@ class LazyObject:
             pass
         # ``from package import submodule`` where the submodule is not loaded
         try:
-            return importlib.import_module(f'{self._module}.{self._imported}')
+            return importlib.import_module(f"{self._module}.{self._imported}")
         except ImportError:
-            where = f' (imported in {self.location})' if self.location else ''
+            where = f" (imported in {self.location})" if self.location else ""
             raise ImportError(
-                f'Cannot import name {self._imported!r} from {self._module!r}{where}'
+                f"Cannot import name {self._imported!r} from {self._module!r}{where}"
             ) from None
 
     def __call__(self, *args, **kwargs):
         raise RuntimeError(
-            f'{self.module}.{self} is lazily imported by the config and cannot be called '
-            'while the config is parsed; it is only available after parsing.'
+            f"{self.module}.{self} is lazily imported by the config and cannot be called "
+            "while the config is parsed; it is only available after parsing."
         )
 
     def __getattr__(self, name: str) -> LazyAttr:
-        if name.startswith('__') and name.endswith('__'):
+        if name.startswith("__") and name.endswith("__"):
             raise AttributeError(name)
-        location = self.location.split(', line')[0] if self.location else None
+        location = self.location.split(", line")[0] if self.location else None
         return LazyAttr(name, self, location)
 
     def __deepcopy__(self, memo):
@@ -190,12 +190,12 @@ class LazyAttr:
                 self._module = source._module
             else:
                 # ``from a import b`` then ``b.x``
-                self._module = f'{source._module}.{source._imported}'
+                self._module = f"{source._module}.{source._imported}"
         elif isinstance(source, LazyAttr):
-            self._module = f'{source._module}.{source.name}'
+            self._module = f"{source._module}.{source.name}"
         else:
             raise TypeError(
-                f'LazyAttr: `source` must be a LazyObject or LazyAttr, got {type(source).__name__}'
+                f"LazyAttr: `source` must be a LazyObject or LazyAttr, got {type(source).__name__}"
             )
 
     @property
@@ -215,19 +215,19 @@ class LazyAttr:
         except AttributeError:
             pass
         try:
-            return importlib.import_module(f'{self._module}.{self.name}')
+            return importlib.import_module(f"{self._module}.{self.name}")
         except ImportError:
-            where = f' (used in {self.location})' if self.location else ''
-            raise ImportError(f'Failed to import {self._module}.{self.name}{where}') from None
+            where = f" (used in {self.location})" if self.location else ""
+            raise ImportError(f"Failed to import {self._module}.{self.name}{where}") from None
 
     def __call__(self, *args, **kwargs):
         raise RuntimeError(
-            f'{self._module}.{self.name} is lazily imported by the config and cannot be '
-            'called while the config is parsed; it is only available after parsing.'
+            f"{self._module}.{self.name} is lazily imported by the config and cannot be "
+            "called while the config is parsed; it is only available after parsing."
         )
 
     def __getattr__(self, name: str) -> LazyAttr:
-        if name.startswith('__') and name.endswith('__'):
+        if name.startswith("__") and name.endswith("__"):
             raise AttributeError(name)
         return LazyAttr(name, self, self.location)
 

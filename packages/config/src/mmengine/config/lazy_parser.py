@@ -36,10 +36,10 @@ from .utils import (
     suggest_names,
 )
 
-__all__ = ['parse_lazy_file', 'parse_lazy_text', 'ImportTransformer']
+__all__ = ["parse_lazy_file", "parse_lazy_text", "ImportTransformer"]
 
-_LAZY_NAME = '__mmengine_lazy_object__'
-_DOC = 'https://mmengine.readthedocs.io/en/latest/advanced_tutorials/config.html'
+_LAZY_NAME = "__mmengine_lazy_object__"
+_DOC = "https://mmengine.readthedocs.io/en/latest/advanced_tutorials/config.html"
 
 
 def _lazy_call(args: list, keywords: dict, node: ast.AST) -> ast.Call:
@@ -78,8 +78,8 @@ class ImportTransformer(ast.NodeTransformer):
     def visit_With(self, node: ast.With):
         if is_read_base(node):
             raise ConfigParsingError(
-                f'{location_of(self.filename, node.lineno)}: `with read_base():` must be a '
-                'top-level statement of the config.'
+                f"{location_of(self.filename, node.lineno)}: `with read_base():` must be a "
+                "top-level statement of the config."
             )
         return self.generic_visit(node)
 
@@ -89,19 +89,21 @@ class ImportTransformer(ast.NodeTransformer):
         for alias in node.names:
             if _is_builtin_module(alias.name):
                 kept.append(alias)
-                self.imported_names.add(alias.asname or alias.name.split('.')[0])
+                self.imported_names.add(alias.asname or alias.name.split(".")[0])
             elif alias.asname:
-                call = _lazy_call([ast.Constant(alias.name)], {'location': location}, node)
+                call = _lazy_call([ast.Constant(alias.name)], {"location": location}, node)
                 new_nodes.append(_assign(alias.asname, call, node))
                 self.imported_names.add(alias.asname)
             else:
-                top = alias.name.split('.')[0]
+                top = alias.name.split(".")[0]
                 self.imported_names.add(top)
                 if top in self._emitted:
                     continue
                 self._emitted.add(top)
-                modules = ast.List(elts=[ast.Constant(m) for m in self.gathered[top]], ctx=ast.Load())
-                call = _lazy_call([modules], {'location': location}, node)
+                modules = ast.List(
+                    elts=[ast.Constant(m) for m in self.gathered[top]], ctx=ast.Load()
+                )
+                call = _lazy_call([modules], {"location": location}, node)
                 new_nodes.append(_assign(top, call, node))
         if kept:
             new_nodes.insert(0, ast.copy_location(ast.Import(names=kept), node))
@@ -109,29 +111,29 @@ class ImportTransformer(ast.NodeTransformer):
 
     def visit_ImportFrom(self, node: ast.ImportFrom):
         location = location_of(self.filename, node.lineno)
-        dots = '.' * node.level
+        dots = "." * node.level
         if node.level:
             raise ConfigParsingError(
-                f'{location}: relative import `from {dots}{node.module or ""} import ...` is only '
-                'allowed inside `with read_base():` to inherit a base config. See ' + _DOC
+                f"{location}: relative import `from {dots}{node.module or ''} import ...` is only "
+                "allowed inside `with read_base():` to inherit a base config. See " + _DOC
             )
-        if _is_builtin_module(node.module or ''):
+        if _is_builtin_module(node.module or ""):
             for alias in node.names:
-                if alias.name != '*':
+                if alias.name != "*":
                     self.imported_names.add(alias.asname or alias.name)
             return node
         new_nodes = []
         for alias in node.names:
-            if alias.name == '*':
+            if alias.name == "*":
                 raise ConfigParsingError(
-                    f'{location}: `from {node.module} import *` cannot be imported lazily; '
-                    'import the names you need explicitly (or put the statement inside '
-                    '`with read_base():` if it is a base config).'
+                    f"{location}: `from {node.module} import *` cannot be imported lazily; "
+                    "import the names you need explicitly (or put the statement inside "
+                    "`with read_base():` if it is a base config)."
                 )
             name = alias.asname or alias.name
             call = _lazy_call(
                 [ast.Constant(node.module), ast.Constant(alias.name)],
-                {'location': location},
+                {"location": location},
                 node,
             )
             new_nodes.append(_assign(name, call, node))
@@ -151,7 +153,7 @@ def _gather_abs_imports(tree: ast.Module) -> dict:
         if isinstance(node, ast.Import):
             for alias in node.names:
                 if alias.asname is None and not _is_builtin_module(alias.name):
-                    top = alias.name.split('.')[0]
+                    top = alias.name.split(".")[0]
                     names = gathered.setdefault(top, [])
                     if alias.name not in names:
                         names.append(alias.name)
@@ -161,17 +163,17 @@ def _gather_abs_imports(tree: ast.Module) -> dict:
 def _resolve_base_module(module: str, level: int, filename: Optional[str], lineno: int) -> str:
     if level:
         return relative_base_path(filename, module, level)
-    parts = module.split('.')
+    parts = module.split(".")
     if len(parts) == 1:
         raise ConfigParsingError(
-            f'{location_of(filename, lineno)}: the imported base config should not be the '
-            f'independent package {module!r}; import a config module of it, e.g. '
-            '`with read_base(): from mmdet.configs.retinanet_r50_fpn_1x_coco import *`'
+            f"{location_of(filename, lineno)}: the imported base config should not be the "
+            f"independent package {module!r}; import a config module of it, e.g. "
+            "`with read_base(): from mmdet.configs.retinanet_r50_fpn_1x_coco import *`"
         )
     from mmengine.utils import get_installed_path
 
     root = get_installed_path(parts[0])
-    return osp.join(root, *parts[1:]) + '.py'
+    return osp.join(root, *parts[1:]) + ".py"
 
 
 def _collect_bases(
@@ -184,56 +186,55 @@ def _collect_bases(
     for node in tree.body:
         if _is_base_assign(node):
             raise ConfigParsingError(
-                'The configuration file type in the inheritance chain must match the current '
+                "The configuration file type in the inheritance chain must match the current "
                 'configuration file type, either "lazy_import" or non-"lazy_import". You got '
-                f'this error since you use the syntax like `_base_ = ...` in {filename} '
-                f'(line {node.lineno}). Use `with read_base(): from .base import *` to mark '
-                f'the inherited config file. See more information in {_DOC}'
-                + _chain_note(chain)
+                f"this error since you use the syntax like `_base_ = ...` in {filename} "
+                f"(line {node.lineno}). Use `with read_base(): from .base import *` to mark "
+                f"the inherited config file. See more information in {_DOC}" + _chain_note(chain)
             )
         if not is_read_base(node):
             body.append(node)
             continue
         if len(node.items) > 1:
             raise ConfigParsingError(
-                f'{location_of(filename, node.lineno)}: only `read_base()` may be used in the '
-                '`with` statement that imports base configs.'
+                f"{location_of(filename, node.lineno)}: only `read_base()` may be used in the "
+                "`with` statement that imports base configs."
             )
         for stmt in node.body:
             where = location_of(filename, stmt.lineno)
             if not isinstance(stmt, ast.ImportFrom):
                 raise ConfigParsingError(
-                    f'{where}: Illegal syntax in config file! Only `from ... import ...` can '
-                    'be used inside `with read_base():`.'
+                    f"{where}: Illegal syntax in config file! Only `from ... import ...` can "
+                    "be used inside `with read_base():`."
                 )
             if stmt.module is None:
                 raise ConfigParsingError(
-                    f'{where}: Illegal syntax in config file! Syntax like `from . import xxx` is '
-                    'not allowed in `with read_base()`; use `from .xxx import *`.'
+                    f"{where}: Illegal syntax in config file! Syntax like `from . import xxx` is "
+                    "not allowed in `with read_base()`; use `from .xxx import *`."
                 )
             path = _resolve_base_module(stmt.module, stmt.level, filename, stmt.lineno)
             if not osp.isfile(path):
-                dots = '.' * stmt.level
+                dots = "." * stmt.level
                 raise ConfigParsingError(
-                    f'{path} not found! It means that incorrect module is defined in '
-                    f'`with read_base(): from {dots}{stmt.module} import ...` at {where}; please '
-                    'make sure the base config module is valid and is consistent with the prior '
-                    'import logic' + _chain_note(chain)
+                    f"{path} not found! It means that incorrect module is defined in "
+                    f"`with read_base(): from {dots}{stmt.module} import ...` at {where}; please "
+                    "make sure the base config module is valid and is consistent with the prior "
+                    "import logic" + _chain_note(chain)
                 )
             if path == filename or path in chain:
-                raise ConfigParsingError(f'{where}: circular base config import of {path}')
+                raise ConfigParsingError(f"{where}: circular base config import of {path}")
             if path not in cache:
-                cache[path] = parse_lazy_file(path, cache, chain + (filename or '<string>',))
+                cache[path] = parse_lazy_file(path, cache, chain + (filename or "<string>",))
             base_cfg, base_imported = cache[path]
             imported |= base_imported
             for alias in stmt.names:
-                if alias.name == '*':
+                if alias.name == "*":
                     for key, value in dict.items(base_cfg):
                         namespace[key] = _copy_value(value)
                     continue
                 if alias.name not in base_cfg:
                     raise ConfigParsingError(
-                        f'{where}: cannot import name {alias.name!r} from base config {path}.'
+                        f"{where}: cannot import name {alias.name!r} from base config {path}."
                         + suggest_names(alias.name, dict.keys(base_cfg))
                     )
                 name = alias.asname or alias.name
@@ -268,15 +269,15 @@ def parse_lazy_text(
     transformer = ImportTransformer(filename, _gather_abs_imports(tree))
     tree = ast.fix_missing_locations(transformer.visit(tree))
     imported |= transformer.imported_names
-    code = compile(tree, filename or '<string>', 'exec')
+    code = compile(tree, filename or "<string>", "exec")
     try:
         exec(code, namespace)
     except Exception as e:
-        add_note(e, f'while executing config file {filename or "<string>"}' + _chain_note(chain))
+        add_note(e, f"while executing config file {filename or '<string>'}" + _chain_note(chain))
         raise
     cfg = ConfigDict()
     for key, value in namespace.items():
-        if not key.startswith('__'):
+        if not key.startswith("__"):
             cfg[key] = value
     return cfg, imported
 

@@ -7,7 +7,7 @@ from typing import Any
 from .config_dict import DELETE_KEY, ConfigDict
 from .utils import suggest_names
 
-__all__ = ['merge_a_into_b', 'strip_delete_key']
+__all__ = ["merge_a_into_b", "strip_delete_key"]
 
 
 def strip_delete_key(value: Any) -> Any:
@@ -23,7 +23,7 @@ def strip_delete_key(value: Any) -> Any:
     return value
 
 
-def merge_a_into_b(a: dict, b: Any, allow_list_keys: bool = False, _path: str = '') -> Any:
+def merge_a_into_b(a: dict, b: Any, allow_list_keys: bool = False, _path: str = "") -> Any:
     """Merge dict ``a`` into a copy of ``b`` and return the copy.
 
     Values of ``a`` win. Nested dicts are merged recursively unless the dict
@@ -55,31 +55,31 @@ def merge_a_into_b(a: dict, b: Any, allow_list_keys: bool = False, _path: str = 
     """
     b = b.copy()
     for k, v in dict.items(a) if isinstance(a, dict) else a.items():
-        key_path = f'{_path}.{k}' if _path else str(k)
+        key_path = f"{_path}.{k}" if _path else str(k)
         is_index = isinstance(k, int) or (isinstance(k, str) and k.isdigit())
         if allow_list_keys and isinstance(b, list) and is_index:
             index = int(k)
             if index >= len(b):
                 raise KeyError(
-                    f'Index {index} exceeds the length of list {b} (at key {key_path!r}); '
-                    f'valid indices are 0..{len(b) - 1}'
+                    f"Index {index} exceeds the length of list {b} (at key {key_path!r}); "
+                    f"valid indices are 0..{len(b) - 1}"
                 )
             b[index] = merge_a_into_b(v, b[index], allow_list_keys, key_path)
         elif isinstance(v, dict):
             delete = bool(dict.pop(v, DELETE_KEY, False))
             if isinstance(b, list):
                 raise TypeError(
-                    f'Cannot merge key {key_path!r} into a list: use an integer index '
-                    f'(e.g. {_path}.0) with allow_list_keys=True'
+                    f"Cannot merge key {key_path!r} into a list: use an integer index "
+                    f"(e.g. {_path}.0) with allow_list_keys=True"
                 )
             if k in b and not delete:
                 allowed = (dict, list) if allow_list_keys else dict
                 if not isinstance(dict.__getitem__(b, k), allowed):
                     raise TypeError(
-                        f'{k}={v} in child config cannot inherit from base because {k} is a '
-                        f'dict in the child config but is of type {type(b[k])} in base config '
-                        f'(key {key_path!r}). You may set `{DELETE_KEY}=True` to ignore the '
-                        'base config.'
+                        f"{k}={v} in child config cannot inherit from base because {k} is a "
+                        f"dict in the child config but is of type {type(b[k])} in base config "
+                        f"(key {key_path!r}). You may set `{DELETE_KEY}=True` to ignore the "
+                        "base config."
                     )
                 b[k] = merge_a_into_b(v, dict.__getitem__(b, k), allow_list_keys, key_path)
             else:
@@ -87,21 +87,21 @@ def merge_a_into_b(a: dict, b: Any, allow_list_keys: bool = False, _path: str = 
         else:
             if isinstance(b, list):
                 raise TypeError(
-                    f'Cannot set key {key_path!r} on a list: use an integer index with '
-                    'allow_list_keys=True'
+                    f"Cannot set key {key_path!r} on a list: use an integer index with "
+                    "allow_list_keys=True"
                 )
             b[k] = v
     return b
 
 
-def new_key_hint(a: dict, b: Any, _path: str = '') -> list:
+def new_key_hint(a: dict, b: Any, _path: str = "") -> list:
     """List ``(dotted key, hint)`` for keys of ``a`` that are new in ``b`` but
     close to an existing key (probably misspelt)."""
     hints = []
     if not isinstance(a, dict) or not isinstance(b, dict):
         return hints
     for k, v in dict.items(a):
-        key_path = f'{_path}.{k}' if _path else str(k)
+        key_path = f"{_path}.{k}" if _path else str(k)
         if k in b:
             sub = dict.__getitem__(b, k)
             if isinstance(v, dict) and isinstance(sub, dict):

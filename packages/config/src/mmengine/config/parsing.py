@@ -32,36 +32,36 @@ from .utils import (
 )
 
 __all__ = [
-    'BASE_KEY',
-    'DEPRECATION_KEY',
-    'SUPPORTED_EXTS',
-    'file2dict',
-    'text2dict',
-    'parse_python',
-    'is_lazy_tree',
-    'get_cfg_path',
-    'dict_to_config_dict',
+    "BASE_KEY",
+    "DEPRECATION_KEY",
+    "SUPPORTED_EXTS",
+    "file2dict",
+    "text2dict",
+    "parse_python",
+    "is_lazy_tree",
+    "get_cfg_path",
+    "dict_to_config_dict",
 ]
 
-BASE_KEY = '_base_'
-DEPRECATION_KEY = '_deprecation_'
-SUPPORTED_EXTS = ('.py', '.json', '.yaml', '.yml')
-LAZY_DOC = 'https://mmengine.readthedocs.io/en/latest/advanced_tutorials/config.html'
+BASE_KEY = "_base_"
+DEPRECATION_KEY = "_deprecation_"
+SUPPORTED_EXTS = (".py", ".json", ".yaml", ".yml")
+LAZY_DOC = "https://mmengine.readthedocs.io/en/latest/advanced_tutorials/config.html"
 
 
 def _chain_note(chain: tuple) -> str:
-    return ''.join(f'\n  (base config of {c})' for c in reversed(chain))
+    return "".join(f"\n  (base config of {c})" for c in reversed(chain))
 
 
 def add_note(err: BaseException, note: str) -> None:
     """Attach ``note`` to ``err`` (shown under its traceback)."""
-    if hasattr(err, 'add_note'):
+    if hasattr(err, "add_note"):
         err.add_note(note)
 
 
 def read_text(filename: str) -> str:
     """Read a config file as UTF-8 text."""
-    with open(filename, encoding='utf-8') as f:
+    with open(filename, encoding="utf-8") as f:
         return f.read()
 
 
@@ -77,12 +77,12 @@ def parse_python(text: str, filename: Optional[str], chain: tuple = ()) -> ast.M
     Returns:
         ast.Module: The parsed module.
     """
-    name = filename or '<string>'
+    name = filename or "<string>"
     try:
         return ast.parse(text, filename=name)
     except SyntaxError as e:
         msg = (
-            f'There are syntax errors in config file {name}, line {e.lineno}: {e.msg}'
+            f"There are syntax errors in config file {name}, line {e.lineno}: {e.msg}"
             + _chain_note(chain)
         )
         raise SyntaxError(msg, (name, e.lineno, e.offset, e.text)) from None
@@ -92,13 +92,13 @@ def _iter_statements(body: list):
     """Yield statements of ``body`` recursively (not into expressions)."""
     for node in body:
         yield node
-        for field in ('body', 'orelse', 'finalbody'):
+        for field in ("body", "orelse", "finalbody"):
             sub = getattr(node, field, None)
             if isinstance(sub, list) and not isinstance(
                 node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)
             ):
                 yield from _iter_statements(sub)
-        for handler in getattr(node, 'handlers', ()) or ():
+        for handler in getattr(node, "handlers", ()) or ():
             yield from _iter_statements(handler.body)
 
 
@@ -110,8 +110,8 @@ def is_read_base(node: ast.AST) -> bool:
     if not isinstance(expr, ast.Call):
         return False
     func = expr.func
-    name = func.id if isinstance(func, ast.Name) else getattr(func, 'attr', None)
-    return name == 'read_base'
+    name = func.id if isinstance(func, ast.Name) else getattr(func, "attr", None)
+    return name == "read_base"
 
 
 def is_lazy_tree(tree: ast.Module) -> bool:
@@ -135,7 +135,7 @@ def is_lazy_tree(tree: ast.Module) -> bool:
                 return True
             if node.module is None:
                 continue
-            if node.module == 'mmengine' and [a.name for a in node.names] == ['Config']:
+            if node.module == "mmengine" and [a.name for a in node.names] == ["Config"]:
                 continue
             if not _is_builtin_module(node.module):
                 return True
@@ -147,7 +147,7 @@ def is_lazy_tree(tree: ast.Module) -> bool:
 
 def is_lazy_file(filename: str) -> bool:
     """Whether the Python config ``filename`` is a lazy-import config."""
-    if not str(filename).endswith('.py'):
+    if not str(filename).endswith(".py"):
         return False
     return is_lazy_tree(parse_python(read_text(filename), filename))
 
@@ -160,7 +160,7 @@ def _base_files_from_tree(tree: ast.Module, filename: Optional[str]) -> list:
                 return ast.literal_eval(value)
             except ValueError:
                 expr = ast.Expression(body=value)
-                return eval(compile(expr, filename or '<string>', 'eval'), {})
+                return eval(compile(expr, filename or "<string>", "eval"), {})
     return []
 
 
@@ -172,8 +172,8 @@ def _normalize_base_files(base_files: Any, filename: Optional[str]) -> list:
     if isinstance(base_files, (list, tuple)) and all(isinstance(b, str) for b in base_files):
         return list(base_files)
     raise TypeError(
-        f'`_base_` in {filename or "<string>"} must be a str or a list of str, '
-        f'but got {base_files!r}'
+        f"`_base_` in {filename or '<string>'} must be a str or a list of str, "
+        f"but got {base_files!r}"
     )
 
 
@@ -192,16 +192,16 @@ def get_cfg_path(cfg_path: str, filename: Optional[str]) -> tuple[str, Optional[
         tuple[str, str | None]: The absolute path and the scope (package name
         for ``package::`` paths, else None).
     """
-    if '::' in cfg_path:
+    if "::" in cfg_path:
         from mmengine.utils import get_installed_path, is_installed
 
-        scope = cfg_path.partition('::')[0]
+        scope = cfg_path.partition("::")[0]
         package, rel_path = _get_package_and_cfg_path(cfg_path)
         if not is_installed(package):
             raise ModuleNotFoundError(
-                f'{package} is not installed, so the base config {cfg_path!r} used in '
-                f'{filename or "<string>"} cannot be loaded. Install it (e.g. `pip install '
-                f'{package}`) or use a local path.'
+                f"{package} is not installed, so the base config {cfg_path!r} used in "
+                f"{filename or '<string>'} cannot be loaded. Install it (e.g. `pip install "
+                f"{package}`) or use a local path."
             )
         package_path = get_installed_path(package)
         try:
@@ -209,7 +209,7 @@ def get_cfg_path(cfg_path: str, filename: Optional[str]) -> tuple[str, Optional[
         except ValueError:
             path = _get_external_cfg_base_path(package_path, rel_path)
         return path, scope
-    base_dir = osp.dirname(filename) if filename else osp.abspath('.')
+    base_dir = osp.dirname(filename) if filename else osp.abspath(".")
     return osp.normpath(osp.join(base_dir, osp.expanduser(cfg_path))), None
 
 
@@ -229,10 +229,10 @@ def dict_to_config_dict(cfg: Any, scope: Optional[str] = None, has_scope: bool =
         The converted value.
     """
     if isinstance(cfg, dict):
-        if has_scope and 'type' in cfg:
+        if has_scope and "type" in cfg:
             has_scope = False
-            if scope is not None and dict.get(cfg, '_scope_') is None:
-                dict.__setitem__(cfg, '_scope_', scope)
+            if scope is not None and dict.get(cfg, "_scope_") is None:
+                dict.__setitem__(cfg, "_scope_", scope)
         out = ConfigDict()
         for key, value in dict.items(cfg):
             dict.__setitem__(out, key, dict_to_config_dict(value, scope, has_scope))
@@ -247,36 +247,36 @@ def dict_to_config_dict(cfg: Any, scope: Optional[str] = None, has_scope: bool =
 def _load_structured(text: str, ext: str, filename: Optional[str]) -> dict:
     from mmengine.fileio import load
 
-    file_format = 'yaml' if ext in ('.yaml', '.yml') else 'json'
+    file_format = "yaml" if ext in (".yaml", ".yml") else "json"
     try:
         data = load(io.StringIO(text), file_format=file_format)
     except Exception as e:
-        add_note(e, f'while loading config file {filename or "<string>"}')
+        add_note(e, f"while loading config file {filename or '<string>'}")
         raise
     if data is None:
         return {}
     if not isinstance(data, dict):
         raise TypeError(
-            f'Config file {filename or "<string>"} must contain a mapping at the top level, '
-            f'but it holds a {type(data).__name__}'
+            f"Config file {filename or '<string>'} must contain a mapping at the top level, "
+            f"but it holds a {type(data).__name__}"
         )
     return data
 
 
 def _exec_python(tree: ast.Module, filename: Optional[str], base_cfg: ConfigDict, chain: tuple):
     tree.body = [node for node in tree.body if not _is_base_assign(node)]
-    code = compile(tree, filename or '<string>', 'exec')
+    code = compile(tree, filename or "<string>", "exec")
     namespace: dict = {BASE_KEY: base_cfg}
     try:
         exec(code, namespace)
     except Exception as e:
-        add_note(e, f'while executing config file {filename or "<string>"}' + _chain_note(chain))
+        add_note(e, f"while executing config file {filename or '<string>'}" + _chain_note(chain))
         raise
     return {
         key: value
         for key, value in namespace.items()
         if key != BASE_KEY
-        and not key.startswith('__')
+        and not key.startswith("__")
         and not isinstance(value, (types.FunctionType, types.ModuleType))
     }
 
@@ -285,11 +285,11 @@ def _check_deprecation(cfg_dict: dict, filename: Optional[str]) -> None:
     if DEPRECATION_KEY not in cfg_dict:
         return
     info = cfg_dict.pop(DEPRECATION_KEY) or {}
-    msg = f'The config file {filename} will be deprecated in the future.'
-    if 'expected' in info:
-        msg += f' Please use {info["expected"]} instead.'
-    if 'reference' in info:
-        msg += f' More information can be found at {info["reference"]}'
+    msg = f"The config file {filename} will be deprecated in the future."
+    if "expected" in info:
+        msg += f" Please use {info['expected']} instead."
+    if "reference" in info:
+        msg += f" More information can be found at {info['reference']}"
     warnings.warn(msg, DeprecationWarning, stacklevel=2)
 
 
@@ -328,15 +328,15 @@ def text2dict(
     text, base_var_dict = pre_substitute_base_vars(text)
 
     tree = None
-    if ext == '.py':
+    if ext == ".py":
         tree = parse_python(text, filename, chain)
         if lazy_import is None and is_lazy_tree(tree):
             raise RuntimeError(
-                'The configuration file type in the inheritance chain must match the current '
+                "The configuration file type in the inheritance chain must match the current "
                 'configuration file type, either "lazy_import" or non-"lazy_import". You got '
-                'this error since you use the syntax like `with read_base(): ...` or import '
-                f'non-builtin module in {filename or "<string>"}{_chain_note(chain)}. See more '
-                f'information in {LAZY_DOC}'
+                "this error since you use the syntax like `with read_base(): ...` or import "
+                f"non-builtin module in {filename or '<string>'}{_chain_note(chain)}. See more "
+                f"information in {LAZY_DOC}"
             )
         base_files = _base_files_from_tree(tree, filename)
         cfg_dict: dict = {}
@@ -352,29 +352,29 @@ def text2dict(
         path, scope = get_cfg_path(base, filename)
         if not osp.isfile(path):
             raise FileNotFoundError(
-                f'Base config {base!r} listed in `_base_` of {filename or "<string>"} does not '
-                f'exist: tried {path}' + _chain_note(chain)
+                f"Base config {base!r} listed in `_base_` of {filename or '<string>'} does not "
+                f"exist: tried {path}" + _chain_note(chain)
             )
         if path == filename or path in chain:
             raise ConfigParsingError(
-                f'Circular `_base_` inheritance: {path} is included again by '
-                f'{filename}' + _chain_note(chain)
+                f"Circular `_base_` inheritance: {path} is included again by "
+                f"{filename}" + _chain_note(chain)
             )
         sub_dict, sub_text, sub_env = file2dict(
             path,
             use_predefined_variables,
             use_environment_variables,
             lazy_import=None,
-            chain=chain + ((filename or '<string>'),),
+            chain=chain + ((filename or "<string>"),),
         )
         base_texts.append(sub_text)
         env_variables.update(sub_env)
         duplicate = [k for k in dict.keys(sub_dict) if k in key_origin]
         if duplicate:
-            where = ', '.join(f'{k!r} (in {key_origin[k]} and {path})' for k in duplicate)
+            where = ", ".join(f"{k!r} (in {key_origin[k]} and {path})" for k in duplicate)
             raise KeyError(
-                f'Duplicate key is not allowed among bases. Duplicate keys: {set(duplicate)}; '
-                f'{where}; bases of {filename or "<string>"}'
+                f"Duplicate key is not allowed among bases. Duplicate keys: {set(duplicate)}; "
+                f"{where}; bases of {filename or '<string>'}"
             )
         for k in dict.keys(sub_dict):
             key_origin[k] = path
@@ -392,8 +392,8 @@ def text2dict(
     cfg_dict.pop(BASE_KEY, None)
     merged = merge_a_into_b(cfg_dict, base_cfg)
 
-    own_text = (filename + '\n' + raw_text) if filename else raw_text
-    cfg_text = '\n'.join(base_texts + [own_text])
+    own_text = (filename + "\n" + raw_text) if filename else raw_text
+    cfg_text = "\n".join(base_texts + [own_text])
     return merged, cfg_text, env_variables
 
 
@@ -420,7 +420,7 @@ def file2dict(
     ext = osp.splitext(filename)[1]
     if ext not in SUPPORTED_EXTS:
         raise OSError(
-            f'Only py/yml/yaml/json type are supported now! Got {filename!r}' + _chain_note(chain)
+            f"Only py/yml/yaml/json type are supported now! Got {filename!r}" + _chain_note(chain)
         )
     if not osp.isfile(filename):
         raise FileNotFoundError(f'Config file "{filename}" does not exist' + _chain_note(chain))

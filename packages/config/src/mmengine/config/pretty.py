@@ -14,7 +14,7 @@ from typing import Any
 
 from .lazy import LazyAttr, LazyObject
 
-__all__ = ['format_config', 'LINE_WIDTH']
+__all__ = ["format_config", "LINE_WIDTH"]
 
 LINE_WIDTH = 79
 _INDENT = 4
@@ -28,11 +28,11 @@ def _basic(value: Any) -> str:
     if isinstance(value, str):
         return repr(value)
     if isinstance(value, (LazyObject, LazyAttr)):
-        return repr(f'{value.module}.{value}')
-    if isinstance(value, type) or callable(value) and hasattr(value, '__qualname__'):
-        module = getattr(value, '__module__', None)
+        return repr(f"{value.module}.{value}")
+    if isinstance(value, type) or callable(value) and hasattr(value, "__qualname__"):
+        module = getattr(value, "__module__", None)
         name = value.__qualname__
-        return repr(f'{module}.{name}' if module and module != 'builtins' else name)
+        return repr(f"{module}.{name}" if module and module != "builtins" else name)
     return str(value)
 
 
@@ -44,7 +44,7 @@ def _flat(value: Any, budget: int) -> str | None:
     """One-line form of ``value``, or None if longer than ``budget``."""
     if isinstance(value, dict):
         if not value:
-            return 'dict()'
+            return "dict()"
         use_call = all(_is_name(k) for k in value)
         parts = []
         used = 6
@@ -52,13 +52,13 @@ def _flat(value: Any, budget: int) -> str | None:
             sub = _flat(v, budget - used)
             if sub is None:
                 return None
-            item = f'{k}={sub}' if use_call else f'{_key(k)}: {sub}'
+            item = f"{k}={sub}" if use_call else f"{_key(k)}: {sub}"
             used += len(item) + 2
             if used > budget:
                 return None
             parts.append(item)
-        body = ', '.join(parts)
-        return f'dict({body})' if use_call else f'{{{body}}}'
+        body = ", ".join(parts)
+        return f"dict({body})" if use_call else f"{{{body}}}"
     if isinstance(value, (list, tuple)):
         parts = []
         used = 2
@@ -70,12 +70,12 @@ def _flat(value: Any, budget: int) -> str | None:
             if used > budget:
                 return None
             parts.append(sub)
-        body = ', '.join(parts)
+        body = ", ".join(parts)
         if isinstance(value, list):
-            return f'[{body}]'
+            return f"[{body}]"
         if len(parts) == 1:
-            return f'({body},)'
-        return f'({body})'
+            return f"({body},)"
+        return f"({body})"
     text = _basic(value)
     if len(text) > budget:
         return None
@@ -91,21 +91,21 @@ def _expanded(value: Any, indent: int, column: int, compact: bool) -> str:
         flat = _flat(value, max(LINE_WIDTH - column, 0))
         if flat is not None:
             return flat
-    pad = ' ' * (indent + _INDENT)
+    pad = " " * (indent + _INDENT)
     lines = []
     if isinstance(value, dict):
         use_call = all(_is_name(k) for k in value)
-        opening, closing = ('dict(', ')') if use_call else ('{', '}')
+        opening, closing = ("dict(", ")") if use_call else ("{", "}")
         for k, v in dict.items(value):
-            prefix = f'{k}=' if use_call else f'{_key(k)}: '
+            prefix = f"{k}=" if use_call else f"{_key(k)}: "
             sub = _expanded(v, indent + _INDENT, indent + _INDENT + len(prefix), compact)
-            lines.append(f'{pad}{prefix}{sub},')
+            lines.append(f"{pad}{prefix}{sub},")
     else:
-        opening, closing = ('[', ']') if isinstance(value, list) else ('(', ')')
+        opening, closing = ("[", "]") if isinstance(value, list) else ("(", ")")
         for v in value:
             sub = _expanded(v, indent + _INDENT, indent + _INDENT, compact)
-            lines.append(f'{pad}{sub},')
-    return opening + '\n' + '\n'.join(lines) + '\n' + ' ' * indent + closing
+            lines.append(f"{pad}{sub},")
+    return opening + "\n" + "\n".join(lines) + "\n" + " " * indent + closing
 
 
 def format_config(cfg: dict, compact: bool = True) -> str:
@@ -123,8 +123,8 @@ def format_config(cfg: dict, compact: bool = True) -> str:
     lines = []
     for key, value in cfg.items():
         if _is_name(key):
-            prefix = f'{key} = '
+            prefix = f"{key} = "
         else:
-            prefix = f'globals()[{_key(key)}] = '
+            prefix = f"globals()[{_key(key)}] = "
         lines.append(prefix + _expanded(value, 0, len(prefix), compact))
-    return '\n'.join(lines) + '\n' if lines else ''
+    return "\n".join(lines) + "\n" if lines else ""

@@ -12,26 +12,26 @@ from __future__ import annotations
 
 import os
 import os.path as osp
-import sys
 import re
+import sys
 from typing import Any, Optional
 
 from .utils import suggest_names
 
 __all__ = [
-    'substitute_predefined_vars',
-    'substitute_env_variables',
-    'pre_substitute_base_vars',
-    'substitute_base_vars',
+    "substitute_predefined_vars",
+    "substitute_env_variables",
+    "pre_substitute_base_vars",
+    "substitute_base_vars",
 ]
 
-BASE_KEY = '_base_'
+BASE_KEY = "_base_"
 
 _PREDEFINED_RE = re.compile(
-    r'\{\{\s*(fileDirname|fileBasename|fileBasenameNoExtension|fileExtname)\s*\}\}'
+    r"\{\{\s*(fileDirname|fileBasename|fileBasenameNoExtension|fileExtname)\s*\}\}"
 )
 _ENV_RE = re.compile(r'\{\{[\'"]?\s*\$(\w+)\s*:\s*(.*?)\s*[\'"]?\}\}')
-_BASE_VAR_RE = re.compile(r'([\'"]?)\{\{\s*' + BASE_KEY + r'\.([\w.]+?)\s*\}\}\1')
+_BASE_VAR_RE = re.compile(r'([\'"]?)\{\{\s*' + BASE_KEY + r"\.([\w.]+?)\s*\}\}\1")
 
 
 def substitute_predefined_vars(text: str, filename: str) -> str:
@@ -44,18 +44,18 @@ def substitute_predefined_vars(text: str, filename: str) -> str:
     Returns:
         str: The substituted text.
     """
-    if '{{' not in text:
+    if "{{" not in text:
         return text
     dirname = osp.dirname(filename)
     basename = osp.basename(filename)
     values = {
-        'fileDirname': dirname,
-        'fileBasename': basename,
-        'fileBasenameNoExtension': osp.splitext(basename)[0],
-        'fileExtname': osp.splitext(filename)[1],
+        "fileDirname": dirname,
+        "fileBasename": basename,
+        "fileBasenameNoExtension": osp.splitext(basename)[0],
+        "fileExtname": osp.splitext(filename)[1],
     }
-    if sys.platform == 'win32':
-        values = {k: v.replace('\\', '/') for k, v in values.items()}
+    if sys.platform == "win32":
+        values = {k: v.replace("\\", "/") for k, v in values.items()}
     return _PREDEFINED_RE.sub(lambda m: values[m.group(1)], text)
 
 
@@ -73,16 +73,16 @@ def substitute_env_variables(text: str, filename: Optional[str] = None) -> tuple
         KeyError: If a variable without default is not set.
     """
     env_variables: dict = {}
-    if '{{' not in text:
+    if "{{" not in text:
         return text, env_variables
 
     def _replace(match: re.Match) -> str:
         name, default = match.group(1), match.group(2)
         if name not in os.environ and not default:
-            where = f' (used in {filename})' if filename else ''
+            where = f" (used in {filename})" if filename else ""
             raise KeyError(
-                f'`{name}` cannot be found in `os.environ`{where}. Please set `{name}` in the '
-                f'environment or give a default value, e.g. {{{{${name}:default}}}}.'
+                f"`{name}` cannot be found in `os.environ`{where}. Please set `{name}` in the "
+                f"environment or give a default value, e.g. {{{{${name}:default}}}}."
             )
         value = os.environ.get(name, default)
         env_variables[name] = value
@@ -104,7 +104,7 @@ def pre_substitute_base_vars(text: str) -> tuple[str, dict]:
         tuple[str, dict]: The text and a mapping placeholder -> dotted key.
     """
     base_var_dict: dict = {}
-    if '_base_' not in text or '{{' not in text:
+    if "_base_" not in text or "{{" not in text:
         return text, base_var_dict
     tag = os.urandom(3).hex()
     placeholders: dict = {}
@@ -113,7 +113,7 @@ def pre_substitute_base_vars(text: str) -> tuple[str, dict]:
         var = match.group(2)
         token = placeholders.get(var)
         if token is None:
-            token = f'_{var}_{tag}_{len(placeholders)}'
+            token = f"_{var}_{tag}_{len(placeholders)}"
             placeholders[var] = token
             base_var_dict[token] = var
         return f'"{token}"'
@@ -124,22 +124,22 @@ def pre_substitute_base_vars(text: str) -> tuple[str, dict]:
 def _lookup(base_cfg: Any, dotted: str, filename: Optional[str]) -> Any:
     value = base_cfg
     walked = []
-    for part in dotted.split('.'):
-        if isinstance(value, (list, tuple)) and part.lstrip('-').isdigit():
+    for part in dotted.split("."):
+        if isinstance(value, (list, tuple)) and part.lstrip("-").isdigit():
             index = int(part)
             if not -len(value) <= index < len(value):
                 raise KeyError(
-                    f'{{{{_base_.{dotted}}}}} in {filename}: index {index} is out of range for '
-                    f'_base_.{".".join(walked)} (length {len(value)})'
+                    f"{{{{_base_.{dotted}}}}} in {filename}: index {index} is out of range for "
+                    f"_base_.{'.'.join(walked)} (length {len(value)})"
                 )
             value = value[index]
         elif isinstance(value, dict) and part in value:
             value = dict.__getitem__(value, part)
         else:
-            where = '_base_' + ''.join(f'.{w}' for w in walked)
+            where = "_base_" + "".join(f".{w}" for w in walked)
             keys = list(value.keys()) if isinstance(value, dict) else []
             raise KeyError(
-                f'{{{{_base_.{dotted}}}}} in {filename}: {where} has no key {part!r}.'
+                f"{{{{_base_.{dotted}}}}} in {filename}: {where} has no key {part!r}."
                 + suggest_names(part, keys)
             )
         walked.append(part)

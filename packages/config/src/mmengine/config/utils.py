@@ -11,37 +11,38 @@ import ast
 import os
 import os.path as osp
 import sys
-from typing import Any, Iterable, Optional
+from collections.abc import Iterable
+from typing import Any, Optional
 
 __all__ = [
-    'ConfigParsingError',
-    'RemoveAssignFromAST',
-    'MODULE2PACKAGE',
-    'PKG2PROJECT',
-    'suggest_names',
+    "ConfigParsingError",
+    "RemoveAssignFromAST",
+    "MODULE2PACKAGE",
+    "PKG2PROJECT",
+    "suggest_names",
 ]
 
 #: Import name of an OpenMMLab project -> the distribution that provides it.
 MODULE2PACKAGE = {
-    'mmcls': 'mmcls',
-    'mmdet': 'mmdet',
-    'mmdet3d': 'mmdet3d',
-    'mmseg': 'mmsegmentation',
-    'mmaction': 'mmaction2',
-    'mmtrack': 'mmtrack',
-    'mmpose': 'mmpose',
-    'mmedit': 'mmedit',
-    'mmocr': 'mmocr',
-    'mmgen': 'mmgen',
-    'mmfewshot': 'mmfewshot',
-    'mmrazor': 'mmrazor',
-    'mmflow': 'mmflow',
-    'mmhuman3d': 'mmhuman3d',
-    'mmrotate': 'mmrotate',
-    'mmselfsup': 'mmselfsup',
-    'mmyolo': 'mmyolo',
-    'mmpretrain': 'mmpretrain',
-    'mmagic': 'mmagic',
+    "mmcls": "mmcls",
+    "mmdet": "mmdet",
+    "mmdet3d": "mmdet3d",
+    "mmseg": "mmsegmentation",
+    "mmaction": "mmaction2",
+    "mmtrack": "mmtrack",
+    "mmpose": "mmpose",
+    "mmedit": "mmedit",
+    "mmocr": "mmocr",
+    "mmgen": "mmgen",
+    "mmfewshot": "mmfewshot",
+    "mmrazor": "mmrazor",
+    "mmflow": "mmflow",
+    "mmhuman3d": "mmhuman3d",
+    "mmrotate": "mmrotate",
+    "mmselfsup": "mmselfsup",
+    "mmyolo": "mmyolo",
+    "mmpretrain": "mmpretrain",
+    "mmagic": "mmagic",
 }
 
 #: Distribution name -> import name (the inverse of :data:`MODULE2PACKAGE`).
@@ -69,10 +70,10 @@ def suggest_names(name: Any, candidates: Iterable[Any], n: int = 3) -> str:
     pool = [str(c) for c in candidates]
     matches = difflib.get_close_matches(str(name), pool, n=n, cutoff=0.6)
     if not matches:
-        return ''
+        return ""
     if len(matches) == 1:
-        return f' Did you mean {matches[0]!r}?'
-    return ' Did you mean one of ' + ', '.join(repr(m) for m in matches) + '?'
+        return f" Did you mean {matches[0]!r}?"
+    return " Did you mean one of " + ", ".join(repr(m) for m in matches) + "?"
 
 
 def _get_package_and_cfg_path(cfg_path: str) -> tuple[str, str]:
@@ -90,12 +91,12 @@ def _get_package_and_cfg_path(cfg_path: str) -> tuple[str, str]:
     Raises:
         ValueError: If ``cfg_path`` does not have exactly one ``::``.
     """
-    parts = cfg_path.split('::')
+    parts = cfg_path.split("::")
     if len(parts) != 2 or not parts[0] or not parts[1]:
         raise ValueError(
-            f'Cannot parse the external config path {cfg_path!r}: it should have the form '
-            '`package::relative/path.py` with exactly one `::`, e.g. '
-            '`mmdet::faster_rcnn/faster-rcnn_r50_fpn_1x_coco.py`.'
+            f"Cannot parse the external config path {cfg_path!r}: it should have the form "
+            "`package::relative/path.py` with exactly one `::`, e.g. "
+            "`mmdet::faster_rcnn/faster-rcnn_r50_fpn_1x_coco.py`."
         )
     package, path = parts
     return MODULE2PACKAGE.get(package, package), path
@@ -117,23 +118,23 @@ def _get_cfg_metainfo(package_path: str, cfg_path: str) -> dict:
     """
     from mmengine.fileio import load
 
-    index_file = osp.join(package_path, '.mim', 'model-index.yml')
+    index_file = osp.join(package_path, ".mim", "model-index.yml")
     if not osp.isfile(index_file):
-        raise ValueError(f'{package_path} has no model index ({index_file})')
+        raise ValueError(f"{package_path} has no model index ({index_file})")
     meta_index = load(index_file) or {}
     entries: dict = {}
-    for meta_path in meta_index.get('Import', []):
-        cfg_meta = load(osp.join(package_path, '.mim', meta_path)) or {}
-        for model_cfg in cfg_meta.get('Models', []):
-            if 'Config' not in model_cfg:
+    for meta_path in meta_index.get("Import", []):
+        cfg_meta = load(osp.join(package_path, ".mim", meta_path)) or {}
+        for model_cfg in cfg_meta.get("Models", []):
+            if "Config" not in model_cfg:
                 continue
-            name = model_cfg['Config'].partition('/')[-1]
+            name = model_cfg["Config"].partition("/")[-1]
             entries.setdefault(name, model_cfg)
             entries.setdefault(osp.splitext(name)[0], model_cfg)
     key = cfg_path if cfg_path in entries else osp.splitext(cfg_path)[0]
     if key not in entries:
         raise ValueError(
-            f'{cfg_path!r} is not listed in {index_file}.' + suggest_names(cfg_path, entries)
+            f"{cfg_path!r} is not listed in {index_file}." + suggest_names(cfg_path, entries)
         )
     return entries[key]
 
@@ -149,11 +150,11 @@ def _get_external_cfg_path(package_path: str, cfg_file: str) -> str:
         str: Absolute path of the config file.
     """
     model_cfg = _get_cfg_metainfo(package_path, cfg_file)
-    cfg_path = osp.join(package_path, '.mim', model_cfg['Config'])
+    cfg_path = osp.join(package_path, ".mim", model_cfg["Config"])
     if not osp.isfile(cfg_path):
-        cfg_path = osp.join(package_path, model_cfg['Config'])
+        cfg_path = osp.join(package_path, model_cfg["Config"])
     if not osp.isfile(cfg_path):
-        raise FileNotFoundError(f'Config {cfg_file!r} of {package_path} not found at {cfg_path}')
+        raise FileNotFoundError(f"Config {cfg_file!r} of {package_path} not found at {cfg_path}")
     return cfg_path
 
 
@@ -171,14 +172,14 @@ def _get_external_cfg_base_path(package_path: str, cfg_name: str) -> str:
         FileNotFoundError: If neither location holds the file.
     """
     tried = [
-        osp.join(package_path, '.mim', 'configs', cfg_name),
-        osp.join(package_path, 'configs', cfg_name),
+        osp.join(package_path, ".mim", "configs", cfg_name),
+        osp.join(package_path, "configs", cfg_name),
     ]
     for path in tried:
         if osp.isfile(path):
             return path
     raise FileNotFoundError(
-        f'Cannot find config {cfg_name!r} in package {package_path}; tried: ' + ', '.join(tried)
+        f"Cannot find config {cfg_name!r} in package {package_path}; tried: " + ", ".join(tried)
     )
 
 
@@ -193,15 +194,15 @@ def _is_builtin_module(module_name: str) -> bool:
     Returns:
         bool: True for standard-library modules.
     """
-    if not module_name or module_name.startswith('.'):
+    if not module_name or module_name.startswith("."):
         return False
-    if module_name == 'mmengine.config' or module_name.startswith('mmengine.config.'):
+    if module_name == "mmengine.config" or module_name.startswith("mmengine.config."):
         return True
-    top = module_name.split('.')[0]
+    top = module_name.split(".")[0]
     return top in sys.stdlib_module_names or top in sys.builtin_module_names
 
 
-def _is_base_assign(node: ast.AST, key: str = '_base_') -> bool:
+def _is_base_assign(node: ast.AST, key: str = "_base_") -> bool:
     if isinstance(node, ast.Assign):
         return any(isinstance(t, ast.Name) and t.id == key for t in node.targets)
     if isinstance(node, ast.AnnAssign):
@@ -229,12 +230,12 @@ class RemoveAssignFromAST(ast.NodeTransformer):
 
 def location_of(filename: Optional[str], lineno: Optional[int] = None) -> str:
     """Format ``'<file>, line <n>'`` for error messages."""
-    name = filename or '<string>'
-    return f'{name}, line {lineno}' if lineno else name
+    name = filename or "<string>"
+    return f"{name}, line {lineno}" if lineno else name
 
 
 def relative_base_path(filename: Optional[str], module: str, level: int) -> str:
     """Resolve ``from ..a.b import *`` (level 2) relative to ``filename``."""
     base_dir = osp.dirname(filename) if filename else os.getcwd()
-    parts = [base_dir] + ['..'] * (level - 1) + module.split('.')
-    return osp.normpath(osp.join(*parts)) + '.py'
+    parts = [base_dir] + [".."] * (level - 1) + module.split(".")
+    return osp.normpath(osp.join(*parts)) + ".py"

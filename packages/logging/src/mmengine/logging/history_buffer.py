@@ -157,7 +157,9 @@ class HistoryBuffer:
 
     def _make_room(self) -> None:
         """Free at least one slot at the end of the backing arrays."""
-        start, end = self._start, self._end
+        end = self._end
+        # ``max(...)``: the user may have lowered ``max_length`` meanwhile.
+        start = max(self._start, end - self.max_length)
         n = end - start
         capacity = self._logs.shape[0]
         limit = self._capacity_limit
@@ -190,14 +192,11 @@ class HistoryBuffer:
         view.flags.writeable = False
         return view
 
-    def __len__(self) -> int:
-        return self._end - self._start
-
     def __repr__(self) -> str:
-        return (
-            f"HistoryBuffer(len={len(self)}, max_length="
-            f"{self.max_length}, current={self._logs[self._end - 1] if len(self) else None})"
-        )
+        # No ``__len__`` on purpose: like upstream, an empty buffer is truthy.
+        length = self._end - self._start
+        current = self._logs[self._end - 1] if length else None
+        return f"HistoryBuffer(len={length}, max_length={self.max_length}, current={current})"
 
     # ------------------------------------------------------------------ update
     def update(self, log_val: int | float, count: int | float = 1) -> None:
@@ -233,7 +232,7 @@ class HistoryBuffer:
         end += 1
         self._end = end
         if end - self._start > self.max_length:
-            self._start += 1
+            self._start = end - self.max_length
 
     @property
     def data(self) -> tuple[np.ndarray, np.ndarray]:

@@ -447,6 +447,22 @@ class MessageHub(ManagerMixin):
             resumed_keys=OrderedDict(self._resumed_keys),
         )
 
+    def __getstate__(self) -> dict:
+        # Pickling a hub (old-style checkpoints) keeps only the resumable
+        # entries, as upstream does; the hub itself is left untouched.
+        state = self.__dict__.copy()
+        keep = self._resumed_keys
+        state["_log_scalars"] = OrderedDict(
+            (k, v) for k, v in self._log_scalars.items() if keep.get(k, False)
+        )
+        state["_runtime_info"] = OrderedDict(
+            (k, v) for k, v in self._runtime_info.items() if keep.get(k, False)
+        )
+        return state
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state)
+
     @staticmethod
     def _copy_or_reference(key: str, value: Any) -> Any:
         try:

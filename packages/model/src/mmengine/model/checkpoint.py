@@ -166,8 +166,7 @@ def _safe_call(fn: Callable[[bool], Any], source: str, weights_only: Optional[bo
             'this file, load it with `weights_only=False` (e.g. '
             "load_checkpoint(model, filename, weights_only=False)) or set the environment "
             f'variable {WEIGHTS_ONLY_ENV}=0; alternatively allow that class with '
-            f'torch.serialization.add_safe_globals([{offending.rsplit(".", 1)[-1]}]). '
-            f'Original error: {text.splitlines()[0] if text else exc!r}'
+            f'torch.serialization.add_safe_globals([{offending.rsplit(".", 1)[-1]}]).'
         ) from exc
 
 

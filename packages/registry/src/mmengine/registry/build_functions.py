@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import inspect
 import sys
 from typing import Any, Optional, Union
@@ -13,7 +14,6 @@ from ._exceptions import RegistryTypeError, RegistryValueError
 from .registry import Registry
 
 _CFG_TYPES = (dict, ConfigDict, Config)
-CfgType = Union[dict, ConfigDict, Config]
 
 
 def _as_dict(cfg: Any) -> dict:
@@ -90,7 +90,11 @@ def _signature_problem(obj_cls: Any, args: dict) -> Optional[str]:
     ]
     parts = []
     if unexpected:
-        parts.append("unexpected argument(s) " + ", ".join(repr(k) for k in unexpected))
+        described = []
+        for key in unexpected:
+            close = difflib.get_close_matches(key, sorted(keyword_ok - set(args)), n=1)
+            described.append(f"{key!r} (did you mean {close[0]!r}?)" if close else repr(key))
+        parts.append("unexpected argument(s) " + ", ".join(described))
     if missing:
         parts.append("missing required argument(s) " + ", ".join(repr(k) for k in missing))
     if not parts:
@@ -204,6 +208,11 @@ def build_from_cfg(
     else:
         if not isinstance(cfg, _CFG_TYPES):
             raise TypeError(f"cfg should be a dict, ConfigDict or Config, but got {type(cfg)}")
+        if default_args is not None and not isinstance(default_args, _CFG_TYPES):
+            raise TypeError(
+                "default_args should be a dict, ConfigDict, Config or None, but got "
+                f"{type(default_args)}"
+            )
         if "type" not in cfg and (default_args is None or "type" not in default_args):
             raise KeyError(
                 '`cfg` or `default_args` must contain the key "type", but got '

@@ -16,8 +16,44 @@ from ._exceptions import RegistryTypeError, RegistryValueError
 from ._imports import import_location, import_scope_registry, register_all_modules_of
 from .default_scope import DefaultScope
 
-# Bumped whenever a registry joins a tree, invalidating scope-lookup caches.
+# Bumped whenever a registry tree changes, invalidating scope-lookup caches.
 _tree_generation = [0]
+
+
+class _Children(dict):
+    """``Registry._children``: a dict that invalidates the scope-lookup
+    caches whenever it is modified (also by code that edits it directly)."""
+
+    def _changed(self) -> None:
+        _tree_generation[0] += 1
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        super().__setitem__(key, value)
+        self._changed()
+
+    def __delitem__(self, key: str) -> None:
+        super().__delitem__(key)
+        self._changed()
+
+    def pop(self, *args: Any) -> Any:
+        self._changed()
+        return super().pop(*args)
+
+    def popitem(self) -> tuple:
+        self._changed()
+        return super().popitem()
+
+    def clear(self) -> None:
+        super().clear()
+        self._changed()
+
+    def update(self, *args: Any, **kwargs: Any) -> None:
+        super().update(*args, **kwargs)
+        self._changed()
+
+    def setdefault(self, key: str, default: Any = None) -> Any:
+        self._changed()
+        return super().setdefault(key, default)
 
 
 def _caller_scope(frame: Any) -> Optional[str]:
@@ -123,7 +159,7 @@ class Registry:
             )
         self._name = name
         self._module_dict: dict[str, Any] = dict()
-        self._children: dict[str, Registry] = dict()
+        self._children: dict[str, Registry] = _Children()
         self._locations: list[str] = list(locations)
         self._imported = False
         # scope name -> (tree generation, registry) for default-scope lookups
@@ -296,7 +332,6 @@ class Registry:
                 f'the new "{registry.name}" registry another `scope`.'
             )
         self._children[registry.scope] = registry
-        _tree_generation[0] += 1
 
     def _search_child(self, scope: str) -> Optional[Registry]:
         """Depth-first search for the registry of ``scope`` among this
@@ -411,12 +446,18 @@ class Registry:
         # Set first: a location may itself look names up in this registry.
         self._imported = True
         desc = f'"{self._name}" registry (scope "{self._scope}")'
-        if not self._locations:
-            # Libraries written before ``locations`` existed register their
-            # modules with ``<scope>.utils.register_all_modules``.
-            register_all_modules_of(self._scope, desc)
-        for location in self._locations:
-            import_location(location, desc)
+        try:
+            if not self._locations:
+                # Libraries written before ``locations`` existed register
+                # their modules with ``<scope>.utils.register_all_modules``.
+                register_all_modules_of(self._scope, desc)
+            for location in self._locations:
+                import_location(location, desc)
+        except BaseException:
+            # Not imported after all: the next lookup raises again instead of
+            # silently finding nothing.
+            self._imported = False
+            raise
 
     # --------------------------------------------------------------- lookup
     def get(self, key: str) -> Optional[Any]:

@@ -1,3 +1,47 @@
-"""mmengine.runner."""
+"""The Runner, its loops, log processing, checkpoint IO and hook priorities."""
 
-__all__: list[str] = []
+from .amp import autocast
+from .base_loop import BaseLoop
+from .checkpoint import (
+    CheckpointLoader,
+    find_latest_checkpoint,
+    get_deprecated_model_names,
+    get_external_models,
+    get_mmcls_models,
+    get_state_dict,
+    get_torchvision_models,
+    load_checkpoint,
+    load_state_dict,
+    save_checkpoint,
+    weights_to_cpu,
+)
+from .log_processor import LogProcessor
+from .loops import EpochBasedTrainLoop, IterBasedTrainLoop, TestLoop, ValLoop
+from .priority import Priority, get_priority
+from .runner import Runner
+from .utils import set_random_seed
+
+__all__ = [
+    "BaseLoop",
+    "CheckpointLoader",
+    "EpochBasedTrainLoop",
+    "IterBasedTrainLoop",
+    "LogProcessor",
+    "Priority",
+    "Runner",
+    "TestLoop",
+    "ValLoop",
+    "autocast",
+    "find_latest_checkpoint",
+    "get_deprecated_model_names",
+    "get_external_models",
+    "get_mmcls_models",
+    "get_priority",
+    "get_state_dict",
+    "get_torchvision_models",
+    "load_checkpoint",
+    "load_state_dict",
+    "save_checkpoint",
+    "set_random_seed",
+    "weights_to_cpu",
+]

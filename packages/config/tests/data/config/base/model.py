@@ -1,7 +1,7 @@
 model = dict(
-    type='ResNet',
+    type="ResNet",
     depth=50,
-    norm_cfg=dict(type='BN', requires_grad=True),
+    norm_cfg=dict(type="BN", requires_grad=True),
     out_indices=(0, 1, 2, 3),
-    init_cfg=dict(type='Pretrained', checkpoint='torchvision://resnet50'),
+    init_cfg=dict(type="Pretrained", checkpoint="torchvision://resnet50"),
 )

@@ -34,38 +34,55 @@ _counter = itertools.count()
 # A temporary name longer than this would risk ENAMETOOLONG on most
 # filesystems; fall back to a short name built from the pid and counter.
 _MAX_NAME = 200
+_SEPS = (os.sep, os.altsep) if os.altsep else (os.sep,)
+
+# The pid is part of temporary names; cache it and refresh it in forked
+# children instead of asking the kernel on every write.
+_pid = os.getpid()
+
+
+def _refresh_pid() -> None:
+    global _pid
+    _pid = os.getpid()
+
+
+if hasattr(os, 'register_at_fork'):
+    os.register_at_fork(after_in_child=_refresh_pid)
+
+_open = os.open
+_write = os.write
+_close = os.close
+_replace = os.replace
 
 
 def _temp_path(filepath: str) -> str:
     """Return a fresh hidden temporary path beside ``filepath``."""
-    cut = filepath.rfind(os.sep)
-    if os.altsep:
-        cut = max(cut, filepath.rfind(os.altsep))
-    head, tail = filepath[: cut + 1], filepath[cut + 1 :]
-    token = f'{os.getpid()}.{next(_counter)}.tmp'
-    if len(tail) + len(token) > _MAX_NAME:
+    cut = max(filepath.rfind(sep) for sep in _SEPS)
+    tail = filepath[cut + 1 :]
+    if len(tail) > _MAX_NAME:
         tail = 'mmengine'
-    return f'{head}.{tail}.{token}'
+    return f'{filepath[: cut + 1]}.{tail}.{_pid}.{next(_counter)}.tmp'
 
 
 def _open_temp(filepath: str) -> tuple[int, str]:
     """Create and open a temporary file next to ``filepath``.
 
-    Creates the parent directory when it does not exist yet.
+    Creates the parent directory when it does not exist yet and skips names
+    left behind by a crashed process that had the same pid.
     """
     made_dirs = False
     while True:
         tmp = _temp_path(filepath)
         try:
-            return os.open(tmp, _FLAGS, _MODE), tmp
+            return _open(tmp, _FLAGS, _MODE), tmp
         except FileExistsError:
-            # A stale temporary file from a crashed process with the same
-            # pid; simply take the next counter value.
             continue
         except FileNotFoundError:
             parent = os.path.dirname(filepath)
             if made_dirs or not parent:
-                raise
+                raise FileNotFoundError(
+                    2, 'No such file or directory (cannot create the file there)', filepath
+                ) from None
             os.makedirs(parent, exist_ok=True)
             made_dirs = True
 
@@ -78,6 +95,9 @@ def atomic_write_bytes(data: bytes | bytearray | memoryview, filepath: str) -> N
     directories are created. On any error the temporary file is removed and
     the previous content of ``filepath`` (if any) is left untouched.
 
+    The new file gets the permission bits a plain ``open(filepath, 'wb')``
+    would give a new file (0o666 minus the umask).
+
     Args:
         data (bytes-like): The content to write.
         filepath (str): Destination path.
@@ -87,20 +107,29 @@ def atomic_write_bytes(data: bytes | bytearray | memoryview, filepath: str) -> N
         OSError: If the file cannot be written; ``filename`` names the
             destination path.
     """
-    fd, tmp = _open_temp(filepath)
+    # Fast path inlined (this runs for every checkpoint, log and dump).
+    cut = filepath.rfind(os.sep) if os.altsep is None else max(filepath.rfind(s) for s in _SEPS)
+    if len(filepath) - cut > _MAX_NAME:
+        fd, tmp = _open_temp(filepath)
+    else:
+        tmp = f'{filepath[: cut + 1]}.{filepath[cut + 1 :]}.{_pid}.{next(_counter)}.tmp'
+        try:
+            fd = _open(tmp, _FLAGS, _MODE)
+        except (FileNotFoundError, FileExistsError):
+            fd, tmp = _open_temp(filepath)
     try:
         try:
-            written = os.write(fd, data)
-            total = len(data) if isinstance(data, bytes) else memoryview(data).nbytes
+            written = _write(fd, data)
+            total = len(data) if data.__class__ is bytes else memoryview(data).nbytes
             if written < total:
                 # Partial writes happen for very large buffers (> 2 GiB on
                 # Linux) or when interrupted: finish the rest.
                 view = memoryview(data).cast('B')
                 while written < total:
-                    written += os.write(fd, view[written:])
+                    written += _write(fd, view[written:])
         finally:
-            os.close(fd)
-        os.replace(tmp, filepath)
+            _close(fd)
+        _replace(tmp, filepath)
     except BaseException as exc:
         try:
             os.unlink(tmp)

@@ -66,6 +66,8 @@ def collect_env() -> dict:
             - sys.platform: The variable of ``sys.platform``.
             - Python: Python version.
             - CUDA available: Bool, indicating if CUDA is available.
+            - MUSA available: Bool, indicating if MUSA (Moore Threads) is
+              available.
             - numpy_random_seed: The first value of numpy's random state.
             - GPU devices: Device type of each GPU.
             - CUDA_HOME (optional): The env var ``CUDA_HOME``.
@@ -85,6 +87,8 @@ def collect_env() -> dict:
 
     cuda_available = torch.cuda.is_available()
     env_info["CUDA available"] = cuda_available
+    musa = getattr(torch, "musa", None)
+    env_info["MUSA available"] = bool(musa is not None and musa.is_available())
     env_info["numpy_random_seed"] = np.random.get_state()[1][0]
 
     if cuda_available:

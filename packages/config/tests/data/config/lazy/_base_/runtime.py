@@ -1,4 +1,4 @@
 import os.path as osp
 
-default_scope = 'mmengine'
-log_dir = osp.join('work_dirs', 'logs')
+default_scope = "mmengine"
+log_dir = osp.join("work_dirs", "logs")

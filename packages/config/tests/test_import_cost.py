@@ -1,0 +1,20 @@
+import os.path as osp
+import subprocess
+import sys
+
+
+def test_import_and_fromfile_never_import_torch_or_yaml(data_dir):
+    code = (
+        "import sys\n"
+        "import mmengine.config\n"
+        "heavy = [m for m in ('torch', 'yaml', 'numpy', 'rich') if m in sys.modules]\n"
+        "assert not heavy, f'import mmengine.config imported {heavy}'\n"
+        "from mmengine.config import Config\n"
+        f"cfg = Config.fromfile({osp.join(data_dir, 'mid.py')!r})\n"
+        "cfg.pretty_text\n"
+        "assert 'torch' not in sys.modules, 'Config.fromfile imported torch'\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0, result.stderr

@@ -1,0 +1,208 @@
+import copy
+import os.path as osp
+import pickle
+
+import pytest
+
+from mmengine.config import Config, ConfigDict, ConfigParsingError, LazyAttr, LazyObject
+
+
+def test_lazy_object_builds_module_and_attribute():
+    import json
+    import xml.dom
+
+    obj = LazyObject("json", "JSONDecoder", location="cfg.py, line 1")
+    assert obj.module == "json" and str(obj) == "JSONDecoder"
+    assert obj.build() is json.JSONDecoder
+    assert LazyObject("json").build() is json
+    multi = LazyObject(["xml.dom", "xml.sax"])
+    assert multi.module == "xml" and multi.build().dom is xml.dom
+
+
+def test_lazy_attr_module_paths():
+    nn = LazyObject("xml.dom")
+    attr = nn.minidom
+    assert isinstance(attr, LazyAttr)
+    assert attr.module == "xml.dom" and str(attr) == "minidom"
+    deeper = attr.Node
+    assert deeper.module == "xml.dom.minidom" and str(deeper) == "Node"
+    import xml.dom.minidom
+
+    assert deeper.build() is xml.dom.minidom.Node
+    frm = LazyObject("xml", "dom").minidom
+    assert frm.module == "xml.dom"
+    assert LazyObject(["xml.dom"]).minidom.module == "xml"
+
+
+def test_lazy_errors_name_location():
+    with pytest.raises(ImportError, match="cfg.py, line 3"):
+        LazyObject("no_such_module_xyz", location="cfg.py, line 3").build()
+    with pytest.raises(ImportError, match="NoSuchName"):
+        LazyObject("json", "NoSuchName", location="cfg.py, line 4").build()
+    with pytest.raises(RuntimeError):
+        LazyObject("json")()
+    with pytest.raises(TypeError):
+        LazyObject(1)
+
+
+def test_lazy_copy_and_pickle():
+    obj = LazyObject("json", "JSONDecoder", "loc")
+    for other in (copy.copy(obj), copy.deepcopy(obj), pickle.loads(pickle.dumps(obj))):
+        assert isinstance(other, LazyObject)
+        assert other.module == "json" and str(other) == "JSONDecoder"
+    attr = LazyObject("xml").dom
+    again = pickle.loads(pickle.dumps(attr))
+    assert again.module == "xml" and str(again) == "dom"
+
+
+def test_config_dict_builds_lazy_values_outside_parsing():
+    import json
+
+    cfg = ConfigDict(type=LazyObject("json", "JSONDecoder"))
+    assert cfg.type is json.JSONDecoder
+    assert cfg["type"] is json.JSONDecoder
+    assert cfg.get("type") is json.JSONDecoder
+    assert dict(cfg.items())["type"] is json.JSONDecoder
+    assert isinstance(dict.__getitem__(cfg, "type"), LazyObject)
+    assert cfg.to_dict() == {"type": "json.JSONDecoder"}
+    assert isinstance(cfg._to_lazy_dict()["type"], LazyObject)
+
+
+@pytest.fixture
+def lazy_cfg(data_dir):
+    return Config.fromfile(osp.join(data_dir, "lazy", "child.py"))
+
+
+def test_lazy_config_inherits_with_read_base(lazy_cfg):
+    assert lazy_cfg.default_scope == "mmengine"
+    assert lazy_cfg.log_dir == osp.join("work_dirs", "logs")
+    assert lazy_cfg.max_epochs == 24
+    assert lazy_cfg.optimizer.lr == 0.01
+
+
+def test_lazy_config_imports_are_lazy_and_build_on_access(lazy_cfg):
+    import addict
+    import yaml
+
+    raw = dict.__getitem__(lazy_cfg._cfg_dict, "loader")
+    assert isinstance(dict.__getitem__(raw, "type"), LazyObject)
+    assert isinstance(dict.__getitem__(raw, "dumper"), LazyAttr)
+    assert lazy_cfg.loader.type is yaml.SafeLoader
+    assert lazy_cfg.loader.dumper is yaml.SafeDumper
+    assert lazy_cfg.optimizer.type is addict.Dict
+
+
+def test_lazy_config_to_dict_and_imported_names(lazy_cfg):
+    plain = lazy_cfg.to_dict()
+    assert plain["loader"] == {"type": "yaml.SafeLoader", "dumper": "yaml.SafeDumper"}
+    assert plain["optimizer"] == {"type": "addict.Dict", "lr": 0.01}
+    for name in ("yaml", "Loader", "AddictDict", "osp", "read_base"):
+        assert name not in plain
+    kept = lazy_cfg.to_dict(keep_imported=True)
+    assert kept["Loader"] == "yaml.SafeLoader" and "AddictDict" in kept
+
+
+def test_lazy_config_pretty_text_round_trip(lazy_cfg):
+    again = Config.fromstring(lazy_cfg.pretty_text, ".py")
+    assert again.to_dict() == lazy_cfg.to_dict()
+    assert "type='yaml.SafeLoader'" in lazy_cfg.pretty_text
+
+
+def test_lazy_import_flag_forces_mode(write):
+    import yaml
+
+    root = write(
+        {
+            "plain.py": "import json\na = 1\n",
+            "lazy.py": "from yaml import SafeLoader\nfrom json import JSONDecoder\n"
+            "a = dict(type=SafeLoader, dec=JSONDecoder)\n",
+        }
+    )
+    cfg = Config.fromfile(root / "plain.py", lazy_import=True)
+    assert cfg.to_dict() == {"a": 1}
+    cfg = Config.fromfile(root / "lazy.py")
+    # standard-library imports are real imports, others are lazy
+    assert cfg.to_dict() == {
+        "a": {"type": "yaml.SafeLoader", "dec": __import__("json").JSONDecoder}
+    }
+    eager = Config.fromfile(root / "lazy.py", lazy_import=False)
+    assert eager.a.type is yaml.SafeLoader
+    assert "SafeLoader" in eager  # plain configs keep imported classes
+    assert ConfigDict.lazy is False
+
+
+def test_lazy_detection():
+    assert Config._is_lazy_import.__doc__
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as d:
+        cases = {
+            "a.py": ("import yaml\nx = 1\n", True),
+            "b.py": ("import os\nx = 1\n", False),
+            "c.py": ("_base_ = 'b.py'\nimport yaml\n", False),
+            "d.py": (
+                "from mmengine.config import read_base\nwith read_base():\n    from .b import *\n",
+                True,
+            ),
+            "e.py": ("from .b import x\n", True),
+            "f.json": ("{}", False),
+        }
+        for name, (text, expected) in cases.items():
+            path = osp.join(d, name)
+            with open(path, "w") as f:
+                f.write(text)
+            assert Config._is_lazy_import(path) is expected, name
+
+
+def test_lazy_base_cannot_use_underscore_base(write):
+    root = write(
+        {
+            "old.py": "a = 1\n",
+            "oldstyle.py": "_base_ = 'old.py'\nb = 2\n",
+            "new.py": "from mmengine.config import read_base\nwith read_base():\n    from .oldstyle import *\n",
+        }
+    )
+    with pytest.raises(ConfigParsingError, match="_base_"):
+        Config.fromfile(root / "new.py")
+
+
+def test_non_lazy_chain_rejects_lazy_base(write):
+    root = write({"lazy.py": "import yaml\na = 1\n", "child.py": "_base_ = 'lazy.py'\n"})
+    with pytest.raises(RuntimeError, match="lazy_import"):
+        Config.fromfile(root / "child.py")
+
+
+def test_lazy_missing_base_and_bad_statements(write):
+    root = write(
+        {
+            "missing.py": "from mmengine.config import read_base\nwith read_base():\n    from .nope import *\n",
+            "bad.py": "from mmengine.config import read_base\nwith read_base():\n    import yaml\n",
+            "rel.py": "from mmengine.config import read_base\nwith read_base():\n    from . import x\n",
+            "base.py": "a = 1\nb = 2\n",
+            "name.py": "from mmengine.config import read_base\nwith read_base():\n    from .base import c\n",
+            "ok.py": "from mmengine.config import read_base\nwith read_base():\n    from .base import a as alias\n",
+        }
+    )
+    with pytest.raises(ConfigParsingError, match="nope.py not found"):
+        Config.fromfile(root / "missing.py")
+    with pytest.raises(ConfigParsingError, match="bad.py, line 3"):
+        Config.fromfile(root / "bad.py")
+    with pytest.raises(ConfigParsingError, match="from . import"):
+        Config.fromfile(root / "rel.py")
+    with pytest.raises(ConfigParsingError, match="cannot import name 'c'"):
+        Config.fromfile(root / "name.py")
+    assert Config.fromfile(root / "ok.py").to_dict() == {"alias": 1}
+
+
+def test_lazy_syntax_error_names_file(write):
+    root = write({"bad.py": "import yaml\nx = (\n"})
+    with pytest.raises(SyntaxError, match="bad.py"):
+        Config.fromfile(root / "bad.py")
+
+
+def test_lazy_config_pickles(lazy_cfg):
+    again = pickle.loads(pickle.dumps(lazy_cfg))
+    assert again.to_dict() == lazy_cfg.to_dict()
+    import yaml
+
+    assert again.loader.type is yaml.SafeLoader

@@ -1,0 +1,119 @@
+import os.path as osp
+
+import pytest
+
+from mmengine.config import Config
+
+
+def roundtrip(cfg):
+    return Config.fromstring(cfg.pretty_text, ".py")
+
+
+def test_pretty_text_round_trips_detection_like_tree(data_dir):
+    cfg = Config.fromfile(osp.join(data_dir, "child.py"))
+    again = roundtrip(cfg)
+    assert again._cfg_dict == cfg._cfg_dict
+    assert again.to_dict() == cfg.to_dict()
+
+
+def test_pretty_text_handles_awkward_values():
+    cfg = Config(
+        dict(
+            a={"with space": 1, 2: "int key", "x-y": [1, (2,)]},
+            b=(),
+            c=[],
+            d={},
+            e=(1,),
+            f='quote\'s "and" \\ newline\n',
+            g=[dict(type="A", args=[(1, 2), [3, dict(z=None)]])],
+            h=[1.5, -2, True, None, 1e-9],
+            i=dict(**{"class": 1, "lambda": 2}),
+            long=[f"element_number_{i}" for i in range(30)],
+        )
+    )
+    text = cfg.pretty_text
+    compile(text, "pretty", "exec")
+    again = roundtrip(cfg)
+    assert again.to_dict() == cfg.to_dict()
+    assert type(again.e) is tuple and again.e == (1,)
+    assert "{'with space': 1" in text
+
+
+def test_pretty_text_lines_fit_when_possible():
+    cfg = Config(
+        dict(model=dict(type="X", layers=[dict(type=f"L{i}", ch=i * 64) for i in range(20)]))
+    )
+    text = cfg.pretty_text
+    assert max(len(line) for line in text.splitlines()) <= 79
+    assert "dict(type='L0', ch=0)" in text  # short items stay on one line
+
+
+def test_pretty_text_without_formatting_is_valid_python():
+    cfg = Config(dict(a=dict(b=[1, 2], c="x")), format_python_code=False)
+    again = Config.fromstring(cfg.pretty_text, ".py")
+    assert again.to_dict() == cfg.to_dict()
+
+
+def test_top_level_non_identifier_keys_round_trip():
+    cfg = Config({"a b": 1, "ok": 2})
+    assert roundtrip(cfg).to_dict() == {"a b": 1, "ok": 2}
+
+
+def test_dump_py_json_yaml_and_reload(tmp_path, data_dir):
+    cfg = Config.fromfile(osp.join(data_dir, "child.py"))
+    expected = cfg.to_dict()
+    # tuples become lists in json/yaml
+    expected_plain = Config.fromstring(Config(expected).dump(), ".py").to_dict()
+    for ext in ("py", "json", "yaml", "yml"):
+        out = tmp_path / f"dumped.{ext}"
+        assert cfg.dump(out) is None
+        loaded = Config.fromfile(out).to_dict()
+        if ext == "py":
+            assert loaded == expected
+        else:
+            assert _listify(loaded) == _listify(expected_plain)
+
+
+def _listify(obj):
+    if isinstance(obj, dict):
+        return {k: _listify(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [_listify(v) for v in obj]
+    return obj
+
+
+def test_dump_returns_text_in_own_format(tmp_path):
+    cfg = Config(dict(a=1, b=2))
+    assert cfg.dump() == cfg.pretty_text == "a = 1\nb = 2\n"
+    path = tmp_path / "c.yaml"
+    path.write_text("a: 1\nb: [1, 2]\n")
+    text = Config.fromfile(path).dump()
+    assert "a: 1" in text and "b:" in text
+    path = tmp_path / "c.json"
+    path.write_text('{"a": 1}')
+    assert Config.fromfile(path).dump().replace(" ", "") == '{"a":1}'
+
+
+def test_dump_creates_parent_dirs_and_rejects_unknown_ext(tmp_path):
+    cfg = Config(dict(a=1))
+    cfg.dump(tmp_path / "new" / "dir" / "c.py")
+    assert (tmp_path / "new" / "dir" / "c.py").read_text() == "a = 1\n"
+    with pytest.raises(OSError):
+        cfg.dump(tmp_path / "c.txt")
+
+
+def test_unformattable_value_raises_syntax_error():
+    class Opaque:
+        def __str__(self):
+            return "<opaque object>"
+
+    cfg = Config(dict(a=Opaque()))
+    with pytest.raises(SyntaxError, match="Failed to format"):
+        _ = cfg.pretty_text
+
+
+def test_classes_are_written_as_dotted_strings():
+    from collections import OrderedDict
+
+    cfg = Config(dict(type=OrderedDict))
+    assert cfg.pretty_text == "type = 'collections.OrderedDict'\n"

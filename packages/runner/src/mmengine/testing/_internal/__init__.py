@@ -1,0 +1,5 @@
+"""Internal test utilities."""
+
+from .distributed import MultiProcessTestCase
+
+__all__ = ["MultiProcessTestCase"]

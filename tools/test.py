@@ -1,0 +1,9 @@
+"""Test a checkpoint: ``python tools/test.py CONFIG CHECKPOINT [--work-dir DIR] [--out F.pkl]``.
+
+The same entry is installed as ``mmengine-test``.
+"""
+
+from mmengine.runner._cli import test_main
+
+if __name__ == "__main__":
+    test_main()
