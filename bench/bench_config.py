@@ -48,7 +48,7 @@ def write_tree(root: str) -> str:
         f'               loss=dict(type="FocalLoss", gamma=2.0, alpha=0.25, loss_weight=1.0),\n'
         f'               anchor=dict(type="AnchorGenerator", scales=[8], ratios=[0.5, 1.0, 2.0],\n'
         f"                           strides=[4, 8, 16, 32, 64])),"
-        for i in range(8)
+        for i in range(4)
     )
     files["_base_/models/faster_rcnn.py"] = textwrap.dedent("""\
         model = dict(
@@ -90,7 +90,7 @@ def write_tree(root: str) -> str:
         test_evaluator = val_evaluator
         """)
         .replace("TRAIN", _pipeline(10, "Train").replace("\n", "\n"))
-        .replace("TEST", _pipeline(6, "Test"))
+        .replace("TEST", _pipeline(4, "Test"))
     )
     files["_base_/schedules/schedule_1x.py"] = textwrap.dedent("""\
         train_cfg = dict(type='EpochBasedTrainLoop', max_epochs=12, val_interval=1)

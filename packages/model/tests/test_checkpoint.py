@@ -225,7 +225,6 @@ def test_atomic_save_survives_kill(tmp_path):
     import signal
     import subprocess
     import sys
-    import time
 
     path = tmp_path / 'ckpt.pth'
     save_checkpoint({'version': 1}, str(path))
@@ -240,7 +239,6 @@ def test_atomic_save_survives_kill(tmp_path):
     proc = subprocess.run([sys.executable, '-c', script], timeout=120)
     assert proc.returncode == -signal.SIGKILL
     assert torch.load(str(path))['version'] == 1
-    del time
 
 
 def test_save_checkpoint_argument_errors(tmp_path):
@@ -248,6 +246,7 @@ def test_save_checkpoint_argument_errors(tmp_path):
         save_checkpoint({}, str(tmp_path / 'x.pth'), file_client_args={}, backend_args={})
 
 
+@pytest.mark.filterwarnings('ignore::DeprecationWarning')
 def test_save_checkpoint_through_file_client_args(tmp_path):
     path = str(tmp_path / 'fc.pth')
     save_checkpoint({'a': 1}, path, file_client_args={'backend': 'disk'})

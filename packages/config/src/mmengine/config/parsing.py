@@ -10,6 +10,7 @@ from __future__ import annotations
 import ast
 import io
 import os.path as osp
+import re
 import types
 import warnings
 from typing import Any, Optional
@@ -47,6 +48,9 @@ BASE_KEY = "_base_"
 DEPRECATION_KEY = "_deprecation_"
 SUPPORTED_EXTS = (".py", ".json", ".yaml", ".yml")
 LAZY_DOC = "https://mmengine.readthedocs.io/en/latest/advanced_tutorials/config.html"
+_IMPORT_OR_WITH_RE = re.compile(r"^[ \t]*(?:import|from|with)\b", re.MULTILINE)
+_BASE_STMT_RE = re.compile(r"^_base_[ \t]*(?::|=(?!=))", re.MULTILINE)
+_RENAMED_BASE = "__bs__"  # same length as BASE_KEY; dunder names are dropped
 
 
 def _chain_note(chain: tuple) -> str:
@@ -77,15 +81,18 @@ def parse_python(text: str, filename: Optional[str], chain: tuple = ()) -> ast.M
     Returns:
         ast.Module: The parsed module.
     """
-    name = filename or "<string>"
     try:
-        return ast.parse(text, filename=name)
+        return ast.parse(text, filename=filename or "<string>")
     except SyntaxError as e:
-        msg = (
-            f"There are syntax errors in config file {name}, line {e.lineno}: {e.msg}"
-            + _chain_note(chain)
-        )
-        raise SyntaxError(msg, (name, e.lineno, e.offset, e.text)) from None
+        raise _syntax_error(e, filename, chain) from None
+
+
+def _syntax_error(e: SyntaxError, filename: Optional[str], chain: tuple) -> SyntaxError:
+    name = filename or "<string>"
+    msg = f"There are syntax errors in config file {name}, line {e.lineno}: {e.msg}" + _chain_note(
+        chain
+    )
+    return SyntaxError(msg, (name, e.lineno, e.offset, e.text))
 
 
 def _iter_statements(body: list):
@@ -263,9 +270,7 @@ def _load_structured(text: str, ext: str, filename: Optional[str]) -> dict:
     return data
 
 
-def _exec_python(tree: ast.Module, filename: Optional[str], base_cfg: ConfigDict, chain: tuple):
-    tree.body = [node for node in tree.body if not _is_base_assign(node)]
-    code = compile(tree, filename or "<string>", "exec")
+def _exec_python(code, filename: Optional[str], base_cfg: ConfigDict, chain: tuple) -> dict:
     namespace: dict = {BASE_KEY: base_cfg}
     try:
         exec(code, namespace)
@@ -276,9 +281,48 @@ def _exec_python(tree: ast.Module, filename: Optional[str], base_cfg: ConfigDict
         key: value
         for key, value in namespace.items()
         if key != BASE_KEY
-        and not key.startswith("__")
+        and not (isinstance(key, str) and key.startswith("__"))
         and not isinstance(value, (types.FunctionType, types.ModuleType))
     }
+
+
+def _fast_compile(text: str, filename: Optional[str], chain: tuple):
+    """Compile a Python config straight from source when that is safe.
+
+    Files without import/with statements and with at most one plain
+    ``_base_ = ...`` assignment (the common case) skip the full AST: only the
+    ``_base_`` statement is parsed, and it is renamed to a dunder name (same
+    length, so columns stay right) that is dropped after execution.
+
+    Returns:
+        tuple | None: ``(code, base_files)``, or None to take the AST path.
+    """
+    if _IMPORT_OR_WITH_RE.search(text):
+        return None
+    matches = _BASE_STMT_RE.findall(text)
+    if len(matches) > 1 or (matches and not matches[0].endswith("=")):
+        return None
+    base_files: Any = []
+    if matches:
+        start = _BASE_STMT_RE.search(text).start()  # type: ignore[union-attr]
+        lines = text[start:].split("\n", 64)
+        for n in range(1, min(len(lines), 64) + 1):
+            try:
+                module = ast.parse("\n".join(lines[:n]))
+            except SyntaxError:
+                continue
+            if len(module.body) != 1 or not _is_base_assign(module.body[0]):
+                return None
+            base_files = _base_files_from_tree(module, filename)
+            break
+        else:
+            return None
+        text = text[:start] + _RENAMED_BASE + text[start + len(BASE_KEY) :]
+    try:
+        code = compile(text, filename or "<string>", "exec", dont_inherit=True)
+    except SyntaxError as e:
+        raise _syntax_error(e, filename, chain) from None
+    return code, base_files
 
 
 def _check_deprecation(cfg_dict: dict, filename: Optional[str]) -> None:
@@ -327,18 +371,24 @@ def text2dict(
         text, env_variables = substitute_env_variables(text, filename)
     text, base_var_dict = pre_substitute_base_vars(text)
 
-    tree = None
+    code = None
     if ext == ".py":
-        tree = parse_python(text, filename, chain)
-        if lazy_import is None and is_lazy_tree(tree):
-            raise RuntimeError(
-                "The configuration file type in the inheritance chain must match the current "
-                'configuration file type, either "lazy_import" or non-"lazy_import". You got '
-                "this error since you use the syntax like `with read_base(): ...` or import "
-                f"non-builtin module in {filename or '<string>'}{_chain_note(chain)}. See more "
-                f"information in {LAZY_DOC}"
-            )
-        base_files = _base_files_from_tree(tree, filename)
+        fast = _fast_compile(text, filename, chain)
+        if fast is not None:
+            code, base_files = fast
+        else:
+            tree = parse_python(text, filename, chain)
+            if lazy_import is None and is_lazy_tree(tree):
+                raise RuntimeError(
+                    "The configuration file type in the inheritance chain must match the "
+                    'current configuration file type, either "lazy_import" or non-"lazy_import". '
+                    "You got this error since you use the syntax like `with read_base(): ...` or "
+                    f"import non-builtin module in {filename or '<string>'}{_chain_note(chain)}. "
+                    f"See more information in {LAZY_DOC}"
+                )
+            base_files = _base_files_from_tree(tree, filename)
+            tree.body = [node for node in tree.body if not _is_base_assign(node)]
+            code = compile(tree, filename or "<string>", "exec", dont_inherit=True)
         cfg_dict: dict = {}
     else:
         cfg_dict = _load_structured(text, ext, filename)
@@ -383,8 +433,8 @@ def text2dict(
         for k, v in dict.items(sub_dict):
             dict.__setitem__(base_cfg, k, v)
 
-    if tree is not None:
-        cfg_dict = _exec_python(tree, filename, base_cfg, chain)
+    if code is not None:
+        cfg_dict = _exec_python(code, filename, base_cfg, chain)
 
     _check_deprecation(cfg_dict, filename)
     if base_var_dict:

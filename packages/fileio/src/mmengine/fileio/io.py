@@ -127,6 +127,11 @@ def get_file_backend(
         >>> # backend name has a higher priority if 'backend' in backend_args
         >>> backend = get_file_backend(uri, backend_args={'backend': 'petrel'})
     """
+    if enable_singleton and backend_args is None and uri.__class__ is str and '://' not in uri:
+        # Fast path for the most common call: a plain local path.
+        backend = backend_instances.get(_EMPTY_ARGS_KEY)
+        if backend is not None and backend.__class__ is prefix_to_backends.get(''):
+            return backend
     if uri is None:
         if not backend_args or 'backend' not in backend_args:
             raise ValueError(

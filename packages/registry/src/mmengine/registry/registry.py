@@ -600,26 +600,27 @@ class Registry:
         """Message for a failed lookup of ``key`` in this registry."""
         scope, _ = self.split_scope_key(key)
         if scope is None or scope == self._scope:
-            where = "searched scopes " + " -> ".join(f'"{s}"' for s in self._searched_scopes())
+            where = "Searched scopes: " + " -> ".join(f'"{s}"' for s in self._searched_scopes())
         else:
             where = (
-                f'looked for scope "{scope}" in the registry tree of '
+                f'Looked for scope "{scope}" in the registry tree of '
                 f'"{self._get_root_registry().name}" (scopes: '
                 + ", ".join(f'"{s}"' for s in self._tree_scopes())
                 + ")"
             )
         msg = (
-            f"{key} is not in the {self._scope}::{self._name} registry ({where}). "
+            f"{key} is not in the {self._scope}::{self._name} registry. "
             f"Please check whether the value of `{key}` is correct or it was "
-            "registered as expected: the module defining it must be imported "
-            "(via the registry `locations`, a manual import, or "
-            "`custom_imports` in the config). More details can be found at "
+            "registered as expected. More details can be found at "
             "https://mmengine.readthedocs.io/en/latest/advanced_tutorials/"
-            "config.html#import-the-custom-module"
+            f"config.html#import-the-custom-module . {where}. The module "
+            "defining it must be imported first: list it in the registry "
+            "`locations`, import it manually, or add it to `custom_imports` in "
+            "the config."
         )
         close = self._close_names(key)
         if close:
-            msg += ". Did you mean: " + ", ".join(f'"{c}"' for c in close) + "?"
+            msg += " Did you mean: " + ", ".join(f'"{c}"' for c in close) + "?"
         return msg
 
     def _tree_scopes(self) -> list[str]:

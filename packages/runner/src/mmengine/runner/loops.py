@@ -16,6 +16,7 @@ from typing import Any
 import torch
 from torch.utils.data import DataLoader
 
+from mmengine.dataset import InfiniteSampler
 from mmengine.evaluator import Evaluator
 from mmengine.logging import HistoryBuffer, print_log
 from mmengine.registry import LOOPS
@@ -283,15 +284,16 @@ class IterBasedTrainLoop(_TrainLoopBase):
         """Create the endless iterator, resuming the data position after ``state.iter``."""
         done = self.state.iter
         epoch = 0
-        try:
-            per_epoch = len(self.dataloader)
-        except TypeError:  # an iterable dataset without length
-            per_epoch = 0
-        if done and per_epoch:
-            epoch, done = divmod(done, per_epoch)
-        self.dataloader_iterator = None
-        skipped = self._skip_samples(done) if done else True
-        # set_epoch must come before the skip takes effect: the iterator calls it first.
+        sampler = getattr(self.dataloader, "sampler", None)
+        if done and not isinstance(sampler, InfiniteSampler):
+            # A finite sampler restarts each epoch: find the epoch and the offset inside it.
+            try:
+                per_epoch = len(self.dataloader)
+            except TypeError:  # an iterable dataset without length
+                per_epoch = 0
+            if per_epoch:
+                epoch, done = divmod(done, per_epoch)
+        skipped = self._skip_samples(done)
         self.dataloader_iterator = _InfiniteDataloaderIterator(self.dataloader, epoch)
         if not skipped:
             print_log(

@@ -1,0 +1,208 @@
+"""Runner overhead against the plain PyTorch loop, measured in the same run.
+
+Prints, with medians over interleaved rounds:
+- per-iteration time of ``Runner.train()`` (IterBasedTrainLoop, default hooks, logging every
+  50 iterations) against a plain ``loss.backward(); opt.step(); opt.zero_grad()`` loop over the
+  same DataLoader, for a tiny MLP and a small conv net (targets: at most 1.05x and 1.01x);
+- ``import mmengine.runner`` against ``import torch`` in fresh interpreters (target: at most
+  ``import torch`` + 0.5 s);
+- the first ``Runner(...)`` construction in a fresh process (target: under 0.3 s).
+
+Usage: ``uv run --frozen python bench/bench_runner.py [--iters 1000] [--rounds 5]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+from torch.utils.data import DataLoader, TensorDataset
+
+from mmengine.logging import MMLogger
+from mmengine.model import BaseModel
+from mmengine.runner import Runner
+
+
+class Wrapped(BaseModel):
+    """A plain module behind BaseModel's train_step (mse loss)."""
+
+    def __init__(self, net: nn.Module) -> None:
+        super().__init__()
+        self.net = net
+
+    def forward(self, inputs, labels, mode="tensor"):  # noqa: ANN001
+        out = self.net(inputs)
+        if mode == "loss":
+            return dict(loss=F.mse_loss(out, labels))
+        return out
+
+
+def make_mlp() -> nn.Module:
+    return nn.Sequential(nn.Linear(32, 64), nn.ReLU(), nn.Linear(64, 1))
+
+
+def make_convnet() -> nn.Module:
+    return nn.Sequential(
+        nn.Conv2d(3, 16, 3, padding=1),
+        nn.BatchNorm2d(16),
+        nn.ReLU(),
+        nn.Conv2d(16, 32, 3, padding=1),
+        nn.BatchNorm2d(32),
+        nn.ReLU(),
+        nn.AdaptiveAvgPool2d(1),
+        nn.Flatten(),
+        nn.Linear(32, 1),
+    )
+
+
+def make_loader(kind: str) -> DataLoader:
+    g = torch.Generator().manual_seed(0)
+    if kind == "mlp":
+        x = torch.randn(4096, 32, generator=g)
+    else:
+        x = torch.randn(512, 3, 32, 32, generator=g)
+    y = torch.randn(x.shape[0], 1, generator=g)
+
+    def collate(batch):  # noqa: ANN001, ANN202
+        xs, ys = zip(*batch)
+        return dict(inputs=torch.stack(xs), labels=torch.stack(ys))
+
+    return DataLoader(TensorDataset(x, y), batch_size=32, shuffle=True, collate_fn=collate,
+                      generator=torch.Generator().manual_seed(1))
+
+
+def plain_loop(kind: str, iters: int) -> float:
+    net = make_mlp() if kind == "mlp" else make_convnet()
+    opt = torch.optim.SGD(net.parameters(), lr=0.01)
+    loader = make_loader(kind)
+    it = iter(loader)
+    start = time.perf_counter()
+    for _ in range(iters):
+        try:
+            batch = next(it)
+        except StopIteration:
+            it = iter(loader)
+            batch = next(it)
+        loss = F.mse_loss(net(batch["inputs"]), batch["labels"])
+        loss.backward()
+        opt.step()
+        opt.zero_grad()
+    return (time.perf_counter() - start) / iters
+
+
+class _Timer:
+    """Measures the train loop alone (not the runner's construction or before_run)."""
+
+    def __init__(self) -> None:
+        self.start = 0.0
+        self.end = 0.0
+
+
+def runner_loop(kind: str, iters: int, work_dir: str, name: str) -> float:
+    from mmengine.hooks import Hook
+
+    timer = _Timer()
+
+    class TimerHook(Hook):
+        priority = "HIGHEST"
+
+        def before_train(self, runner):  # noqa: ANN001
+            timer.start = time.perf_counter()
+
+        def after_train(self, runner):  # noqa: ANN001
+            timer.end = time.perf_counter()
+
+    net = make_mlp() if kind == "mlp" else make_convnet()
+    runner = Runner(
+        model=Wrapped(net),
+        work_dir=work_dir,
+        train_dataloader=make_loader(kind),
+        train_cfg=dict(by_epoch=False, max_iters=iters, val_interval=10**9),
+        optim_wrapper=dict(optimizer=dict(type="SGD", lr=0.01)),
+        default_hooks=dict(
+            logger=dict(type="LoggerHook", interval=50),
+            checkpoint=dict(type="CheckpointHook", interval=10**9, by_epoch=False, save_last=False),
+        ),
+        custom_hooks=[TimerHook()],
+        log_processor=dict(by_epoch=False),
+        log_level="WARNING",
+        experiment_name=name,
+    )
+    runner.train()
+    for handler in list(MMLogger.get_instance(runner.experiment_name).handlers):
+        handler.close()
+    return (timer.end - timer.start) / iters
+
+
+def fresh_import_seconds(statement: str, rounds: int) -> float:
+    times = []
+    for _ in range(rounds):
+        code = f"import time; t=time.perf_counter(); {statement}; print(time.perf_counter()-t)"
+        out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+        times.append(float(out.stdout.strip().splitlines()[-1]))
+    return statistics.median(times)
+
+
+FIRST_RUNNER = """
+import time, tempfile, torch
+from torch import nn
+import mmengine.runner
+from mmengine.model import BaseModel
+class M(BaseModel):
+    def __init__(self):
+        super().__init__(); self.l = nn.Linear(2, 1)
+    def forward(self, inputs, data_samples=None, mode='tensor'):
+        return self.l(inputs)
+t = time.perf_counter()
+mmengine.runner.Runner(model=M(), work_dir=tempfile.mkdtemp(), log_level='WARNING')
+print(time.perf_counter() - t)
+"""
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--iters", type=int, default=1000)
+    parser.add_argument("--rounds", type=int, default=5)
+    args = parser.parse_args()
+    torch.set_num_threads(1)
+    logging.getLogger().setLevel(logging.WARNING)
+
+    print(f"torch {torch.__version__}, {args.iters} iterations x {args.rounds} rounds, 1 thread")
+    for kind, target in (("mlp", 1.05), ("convnet", 1.01)):
+        iters = args.iters if kind == "mlp" else max(args.iters // 5, 50)
+        plain, runner = [], []
+        with tempfile.TemporaryDirectory() as tmp:
+            plain_loop(kind, 20)  # warm-up
+            for r in range(args.rounds):
+                plain.append(plain_loop(kind, iters))
+                runner.append(runner_loop(kind, iters, tmp, f"bench_{kind}_{r}"))
+        p, q = statistics.median(plain), statistics.median(runner)
+        print(
+            f"{kind:8s} plain {p * 1e6:8.1f} us/iter   Runner {q * 1e6:8.1f} us/iter   "
+            f"ratio {q / p:.3f}  (target <= {target})"
+        )
+
+    bare = fresh_import_seconds("pass", args.rounds)
+    torch_s = fresh_import_seconds("import torch", args.rounds)
+    runner_s = fresh_import_seconds("import mmengine.runner", args.rounds)
+    print(
+        f"import torch {torch_s - bare:.3f} s   import mmengine.runner {runner_s - bare:.3f} s   "
+        f"difference {runner_s - torch_s:+.3f} s  (target <= +0.5 s)"
+    )
+    firsts = []
+    for _ in range(args.rounds):
+        out = subprocess.run([sys.executable, "-c", FIRST_RUNNER], capture_output=True, text=True, check=True)
+        firsts.append(float(out.stdout.strip().splitlines()[-1]))
+    print(f"first Runner(...) {statistics.median(firsts):.3f} s  (target < 0.3 s)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,95 @@
+"""AmpOptimWrapper on torch.amp: autocast context, scaler only for fp16."""
+
+import pytest
+import torch
+import torch.nn as nn
+from torch.optim import SGD
+
+from mmengine.optim import AmpOptimWrapper, OptimWrapper
+
+cuda = pytest.mark.skipif(not torch.cuda.is_available(), reason='needs CUDA')
+
+
+def _wrapper(**kwargs):
+    model = nn.Linear(4, 2)
+    return model, AmpOptimWrapper(optimizer=SGD(model.parameters(), lr=0.1), **kwargs)
+
+
+def test_cpu_defaults_to_bfloat16_without_loss_scaling():
+    if torch.cuda.is_available():
+        pytest.skip('CPU-only expectation')
+    model, wrapper = _wrapper()
+    assert isinstance(wrapper, OptimWrapper)
+    assert not wrapper.loss_scaler.is_enabled()
+    with wrapper.optim_context(model):
+        assert torch.is_autocast_enabled('cpu')
+        out = model(torch.randn(3, 4))
+        assert out.dtype == torch.bfloat16
+        loss = out.float().pow(2).mean()
+    before = model.weight.detach().clone()
+    wrapper.update_params(loss)
+    assert not torch.equal(before, model.weight)
+    assert not torch.is_autocast_enabled('cpu')
+
+
+def test_float16_uses_grad_scaler_and_saves_its_state():
+    model, wrapper = _wrapper(dtype='float16', loss_scale=512.0)
+    assert wrapper.loss_scaler.is_enabled()
+    assert wrapper.cast_dtype == torch.float16
+    x = torch.randn(3, 4)
+    loss = model(x).pow(2).mean()
+    wrapper.backward(loss)
+    # The gradient is scaled by the static loss scale until step unscales it.
+    ref = nn.Linear(4, 2)
+    ref.load_state_dict(model.state_dict())
+    ref(x).pow(2).mean().backward()
+    torch.testing.assert_close(model.weight.grad, ref.weight.grad * 512.0)
+    wrapper.step()
+    state = wrapper.state_dict()
+    assert state['loss_scaler']['scale'] == 512.0
+    _, other = _wrapper(dtype='float16')
+    other.load_state_dict(state)
+    assert other.loss_scaler.get_scale() == 512.0
+
+
+def test_clip_grad_unscales_first():
+    model, wrapper = _wrapper(dtype='float16', loss_scale=1024.0, clip_grad=dict(max_norm=1e6))
+    model(torch.ones(2, 4)).sum().backward()
+    wrapper.loss_scaler.scale(torch.tensor(1.0))  # initialise scaler state
+    raw = torch.cat([p.grad.flatten() for p in model.parameters()]).norm()
+    wrapper._inner_count = 1
+    for p in model.parameters():
+        p.grad.mul_(1024.0)
+    wrapper.step()
+    logged = wrapper.message_hub.get_scalar('train/grad_norm').current()
+    assert logged == pytest.approx(float(raw), rel=1e-4)
+
+
+@pytest.mark.parametrize('dtype', ['bfloat16', torch.bfloat16, 'float32'])
+def test_non_fp16_dtypes_disable_scaler(dtype):
+    _, wrapper = _wrapper(dtype=dtype)
+    assert not wrapper.loss_scaler.is_enabled()
+    assert 'loss_scaler' in wrapper.state_dict()
+
+
+def test_loss_scale_dict_and_invalid_args():
+    _, wrapper = _wrapper(dtype='float16', loss_scale=dict(init_scale=8.0, growth_interval=3))
+    assert wrapper.loss_scaler.get_scale() == 8.0
+    with pytest.raises(TypeError):
+        _wrapper(loss_scale='static')
+    with pytest.raises((ValueError, AssertionError)):
+        _wrapper(dtype='int8')
+    with pytest.raises((TypeError, AssertionError)):
+        _wrapper(dtype=3)
+
+
+@cuda
+def test_cuda_float16_training_step():
+    model = nn.Linear(4, 2).cuda()
+    wrapper = AmpOptimWrapper(optimizer=SGD(model.parameters(), lr=0.1))
+    assert wrapper.loss_scaler.is_enabled()
+    with wrapper.optim_context(model):
+        out = model(torch.randn(3, 4, device='cuda'))
+        assert out.dtype == torch.float16
+    wrapper.update_params(out.float().sum())
+    assert 'scale' in wrapper.state_dict()['loss_scaler']
