@@ -1,6 +1,7 @@
 import pytest
 import torch
 import torch.nn as nn
+
 from mmengine.model import (
     ExponentialMovingAverage,
     MomentumAnnealingEMA,
@@ -28,7 +29,7 @@ def test_ema_matches_manual_computation():
     assert all(not p.requires_grad for p in ema.module.parameters())
     expected = {k: v.clone() for k, v in model.named_parameters()}
     ema.update_parameters(model)  # first update copies
-    for step in range(1, 5):
+    for _ in range(1, 5):
         _perturb(model, 0.5)
         ema.update_parameters(model)
         for k, p in model.named_parameters():
@@ -94,10 +95,10 @@ def test_steps_buffer_in_state_dict_and_registry():
     ema = ExponentialMovingAverage(_model())
     ema.update_parameters(_model())
     state = ema.state_dict()
-    assert 'steps' in state and state['steps'].item() == 1
+    assert "steps" in state and state["steps"].item() == 1
     other = ExponentialMovingAverage(_model())
     other.load_state_dict(state)
     assert other.steps.item() == 1
-    assert MODELS.get('ExponentialMovingAverage') is ExponentialMovingAverage
-    assert MODELS.get('StochasticWeightAverage') is StochasticWeightAverage
-    assert MODELS.get('MomentumAnnealingEMA') is MomentumAnnealingEMA
+    assert MODELS.get("ExponentialMovingAverage") is ExponentialMovingAverage
+    assert MODELS.get("StochasticWeightAverage") is StochasticWeightAverage
+    assert MODELS.get("MomentumAnnealingEMA") is MomentumAnnealingEMA

@@ -6,6 +6,8 @@ import numpy as np
 import pytest
 import torch
 import torch.nn as nn
+from torch.nn.parallel import DataParallel
+
 from mmengine.model import BaseModule
 from mmengine.model.checkpoint import (
     CheckpointLoader,
@@ -25,7 +27,6 @@ from mmengine.model.checkpoint import (
     weights_to_cpu,
 )
 from mmengine.model.wrappers.utils import is_model_wrapper
-from torch.nn.parallel import DataParallel
 
 
 class Block(nn.Module):
@@ -51,11 +52,11 @@ def _randomize(model):
 
 def test_save_load_round_trip(tmp_path):
     src = _randomize(Net())
-    path = tmp_path / 'sub' / 'epoch_1.pth'
-    save_checkpoint({'state_dict': src.state_dict(), 'meta': {'epoch': 1}}, str(path))
+    path = tmp_path / "sub" / "epoch_1.pth"
+    save_checkpoint({"state_dict": src.state_dict(), "meta": {"epoch": 1}}, str(path))
     dst = Net()
-    ckpt = load_checkpoint(dst, str(path), map_location='cpu', strict=True)
-    assert ckpt['meta'] == {'epoch': 1}
+    ckpt = load_checkpoint(dst, str(path), map_location="cpu", strict=True)
+    assert ckpt["meta"] == {"epoch": 1}
     for k, v in src.state_dict().items():
         assert torch.equal(v, dst.state_dict()[k])
     # Path objects are accepted too
@@ -65,44 +66,44 @@ def test_save_load_round_trip(tmp_path):
 
 def test_revise_keys_strip_module_prefix_by_default(tmp_path):
     src = _randomize(Net())
-    wrapped = {f'module.{k}': v for k, v in src.state_dict().items()}
-    path = str(tmp_path / 'ddp.pth')
-    torch.save({'state_dict': wrapped}, path)
+    wrapped = {f"module.{k}": v for k, v in src.state_dict().items()}
+    path = str(tmp_path / "ddp.pth")
+    torch.save({"state_dict": wrapped}, path)
     dst = Net()
     load_checkpoint(dst, path, strict=True)
     assert torch.equal(dst.fc.weight, src.fc.weight)
 
-    custom = {f'backbone.{k}': v for k, v in src.state_dict().items()}
+    custom = {f"backbone.{k}": v for k, v in src.state_dict().items()}
     torch.save(custom, path)
     dst = Net()
-    load_checkpoint(dst, path, strict=True, revise_keys=[(r'^backbone\.', '')])
+    load_checkpoint(dst, path, strict=True, revise_keys=[(r"^backbone\.", "")])
     assert torch.equal(dst.block.conv.weight, src.block.conv.weight)
 
 
 def test_load_state_dict_reports_missing_unexpected_and_shape(capsys):
     model = Net()
     state = model.state_dict()
-    state.pop('fc.bias')
-    state['extra.weight'] = torch.zeros(1)
-    state['fc.weight'] = torch.zeros(5, 5)
+    state.pop("fc.bias")
+    state["extra.weight"] = torch.zeros(1)
+    state["fc.weight"] = torch.zeros(5, 5)
     load_state_dict(model, state)
     out = capsys.readouterr().out
-    assert 'The model and loaded state dict do not match exactly' in out
-    assert 'unexpected key in source state_dict: extra.weight' in out
-    assert 'missing keys in source state_dict: fc.bias' in out
-    assert 'size mismatch for fc.weight' in out
-    with pytest.raises(RuntimeError, match='missing keys in source state_dict: fc.bias'):
+    assert "The model and loaded state dict do not match exactly" in out
+    assert "unexpected key in source state_dict: extra.weight" in out
+    assert "missing keys in source state_dict: fc.bias" in out
+    assert "size mismatch for fc.weight" in out
+    with pytest.raises(RuntimeError, match="missing keys in source state_dict: fc.bias"):
         load_state_dict(model, state, strict=True)
 
 
 def test_load_state_dict_ignores_num_batches_tracked_and_sees_through_wrappers():
     src = _randomize(Net())
     state = src.state_dict()
-    state.pop('block.norm.num_batches_tracked')
+    state.pop("block.norm.num_batches_tracked")
     holder = nn.Module()
     holder.inner = DataParallel(Net())
     assert is_model_wrapper(holder.inner)
-    load_state_dict(holder, {f'inner.{k}': v for k, v in state.items()}, strict=True)
+    load_state_dict(holder, {f"inner.{k}": v for k, v in state.items()}, strict=True)
     assert torch.equal(holder.inner.module.fc.weight, src.fc.weight)
 
 
@@ -110,52 +111,52 @@ def test_get_state_dict_unwraps_nested_wrappers():
     holder = nn.Module()
     holder.inner = DataParallel(_randomize(Net()))
     state = get_state_dict(holder)
-    assert 'inner.fc.weight' in state and 'inner.module.fc.weight' not in state
-    assert torch.equal(state['inner.fc.weight'], holder.inner.module.fc.weight)
-    assert not state['inner.fc.weight'].requires_grad
+    assert "inner.fc.weight" in state and "inner.module.fc.weight" not in state
+    assert torch.equal(state["inner.fc.weight"], holder.inner.module.fc.weight)
+    assert not state["inner.fc.weight"].requires_grad
     assert set(get_state_dict(Net())) == set(Net().state_dict())
-    assert hasattr(state, '_metadata')
+    assert hasattr(state, "_metadata")
 
 
 def test_weights_to_cpu_does_not_copy_cpu_tensors():
     t = torch.randn(3)
-    state = OrderedDict(a=t, nested={'b': t}, lst=[t], n=3)
+    state = OrderedDict(a=t, nested={"b": t}, lst=[t], n=3)
     state._metadata = OrderedDict(x=1)
     out = weights_to_cpu(state)
-    assert out['a'] is t and out['nested']['b'] is t and out['lst'][0] is t
-    assert out['n'] == 3 and out._metadata == OrderedDict(x=1)
+    assert out["a"] is t and out["nested"]["b"] is t and out["lst"][0] is t
+    assert out["n"] == 3 and out._metadata == OrderedDict(x=1)
 
 
-@pytest.mark.skipif(not torch.cuda.is_available(), reason='requires CUDA')
+@pytest.mark.skipif(not torch.cuda.is_available(), reason="requires CUDA")
 def test_weights_to_cpu_moves_cuda_tensors():
-    out = weights_to_cpu({'a': torch.ones(2, device='cuda')})
-    assert out['a'].device.type == 'cpu'
+    out = weights_to_cpu({"a": torch.ones(2, device="cuda")})
+    assert out["a"].device.type == "cpu"
 
 
 def test_load_checkpoint_with_prefix(tmp_path):
     src = _randomize(Net())
-    path = str(tmp_path / 'c.pth')
-    save_checkpoint({'state_dict': src.state_dict()}, path)
-    sub = _load_checkpoint_with_prefix('block', path)
+    path = str(tmp_path / "c.pth")
+    save_checkpoint({"state_dict": src.state_dict()}, path)
+    sub = _load_checkpoint_with_prefix("block", path)
     assert set(sub) == set(src.block.state_dict())
-    with pytest.raises(AssertionError, match='nothing'):
-        _load_checkpoint_with_prefix('nothing.', path)
+    with pytest.raises(AssertionError, match="nothing"):
+        _load_checkpoint_with_prefix("nothing.", path)
 
 
 def test_load_checkpoint_to_model_keeps_checkpoint():
     src = _randomize(Net())
-    ckpt = {'state_dict': src.state_dict(), 'meta': 1}
+    ckpt = {"state_dict": src.state_dict(), "meta": 1}
     dst = Net()
     assert _load_checkpoint_to_model(dst, ckpt) is ckpt
     assert torch.equal(dst.fc.bias, src.fc.bias)
 
 
 def test_load_checkpoint_errors(tmp_path):
-    with pytest.raises(FileNotFoundError, match='can not be found'):
-        load_checkpoint(Net(), str(tmp_path / 'missing.pth'))
-    path = str(tmp_path / 'list.pth')
+    with pytest.raises(FileNotFoundError, match="can not be found"):
+        load_checkpoint(Net(), str(tmp_path / "missing.pth"))
+    path = str(tmp_path / "list.pth")
     torch.save([1, 2], path)
-    with pytest.raises(RuntimeError, match='No state_dict found'):
+    with pytest.raises(RuntimeError, match="No state_dict found"):
         load_checkpoint(Net(), path)
 
 
@@ -166,20 +167,20 @@ def test_safe_load_accepts_numpy_and_history_buffer_metadata(tmp_path):
     buf.update(1.5)
     buf.update(2.5)
     meta = {
-        'array': np.arange(4, dtype=np.float32),
-        'scalar': np.float64(3.0),
-        'int_scalar': np.int64(2),
-        'dtype': np.dtype('int16'),
-        'od': OrderedDict(a=1),
-        'message_hub': {'log_scalars': {'train/loss': buf}},
+        "array": np.arange(4, dtype=np.float32),
+        "scalar": np.float64(3.0),
+        "int_scalar": np.int64(2),
+        "dtype": np.dtype("int16"),
+        "od": OrderedDict(a=1),
+        "message_hub": {"log_scalars": {"train/loss": buf}},
     }
-    path = str(tmp_path / 'meta.pth')
-    save_checkpoint({'state_dict': Net().state_dict(), 'meta': meta}, path)
+    path = str(tmp_path / "meta.pth")
+    save_checkpoint({"state_dict": Net().state_dict(), "meta": meta}, path)
     ckpt = _load_checkpoint(path)
-    loaded = ckpt['meta']
-    np.testing.assert_array_equal(loaded['array'], meta['array'])
-    assert loaded['scalar'] == 3.0 and loaded['dtype'] == np.dtype('int16')
-    assert loaded['message_hub']['log_scalars']['train/loss'].mean() == pytest.approx(2.0)
+    loaded = ckpt["meta"]
+    np.testing.assert_array_equal(loaded["array"], meta["array"])
+    assert loaded["scalar"] == 3.0 and loaded["dtype"] == np.dtype("int16")
+    assert loaded["message_hub"]["log_scalars"]["train/loss"].mean() == pytest.approx(2.0)
 
 
 class _Arbitrary:
@@ -188,37 +189,37 @@ class _Arbitrary:
 
 
 def test_safe_load_refuses_arbitrary_classes_with_clear_error(tmp_path, monkeypatch):
-    path = str(tmp_path / 'evil.pth')
-    torch.save({'state_dict': {}, 'obj': _Arbitrary()}, path)
+    path = str(tmp_path / "evil.pth")
+    torch.save({"state_dict": {}, "obj": _Arbitrary()}, path)
     with pytest.raises(UnsafeCheckpointError) as info:
         _load_checkpoint(path)
     message = str(info.value)
-    assert path in message and '_Arbitrary' in message
-    assert 'weights_only=False' in message and 'MMENGINE_CHECKPOINT_WEIGHTS_ONLY' in message
+    assert path in message and "_Arbitrary" in message
+    assert "weights_only=False" in message and "MMENGINE_CHECKPOINT_WEIGHTS_ONLY" in message
     assert isinstance(info.value, pickle.UnpicklingError)
     # trusted: explicit argument or environment variable
-    assert _load_checkpoint(path, weights_only=False)['obj'].x == 1
-    assert load_checkpoint(Net(), path, weights_only=False)['obj'].x == 1
-    monkeypatch.setenv('MMENGINE_CHECKPOINT_WEIGHTS_ONLY', '0')
-    assert _load_checkpoint(path)['obj'].x == 1
+    assert _load_checkpoint(path, weights_only=False)["obj"].x == 1
+    assert load_checkpoint(Net(), path, weights_only=False)["obj"].x == 1
+    monkeypatch.setenv("MMENGINE_CHECKPOINT_WEIGHTS_ONLY", "0")
+    assert _load_checkpoint(path)["obj"].x == 1
 
 
 class _Boom:
     def __reduce__(self):
-        raise RuntimeError('disk full')
+        raise RuntimeError("disk full")
 
 
 def test_atomic_save_keeps_previous_file_on_failure(tmp_path):
-    path = tmp_path / 'latest.pth'
-    save_checkpoint({'version': 1}, str(path))
+    path = tmp_path / "latest.pth"
+    save_checkpoint({"version": 1}, str(path))
     before = path.read_bytes()
-    with pytest.raises(RuntimeError, match='disk full'):
-        save_checkpoint({'version': 2, 'bad': _Boom()}, str(path))
+    with pytest.raises(RuntimeError, match="disk full"):
+        save_checkpoint({"version": 2, "bad": _Boom()}, str(path))
     assert path.read_bytes() == before
-    assert sorted(os.listdir(tmp_path)) == ['latest.pth']
-    save_checkpoint({'version': 3}, str(path))
-    assert torch.load(str(path))['version'] == 3
-    assert sorted(os.listdir(tmp_path)) == ['latest.pth']
+    assert sorted(os.listdir(tmp_path)) == ["latest.pth"]
+    save_checkpoint({"version": 3}, str(path))
+    assert torch.load(str(path))["version"] == 3
+    assert sorted(os.listdir(tmp_path)) == ["latest.pth"]
 
 
 def test_atomic_save_survives_kill(tmp_path):
@@ -226,75 +227,80 @@ def test_atomic_save_survives_kill(tmp_path):
     import subprocess
     import sys
 
-    path = tmp_path / 'ckpt.pth'
-    save_checkpoint({'version': 1}, str(path))
+    path = tmp_path / "ckpt.pth"
+    save_checkpoint({"version": 1}, str(path))
     script = (
-        'import os, signal, torch\n'
-        'from mmengine.model.checkpoint import save_checkpoint\n'
-        'class Killer:\n'
-        '    def __reduce__(self):\n'
-        '        os.kill(os.getpid(), signal.SIGKILL)\n'
+        "import os, signal, torch\n"
+        "from mmengine.model.checkpoint import save_checkpoint\n"
+        "class Killer:\n"
+        "    def __reduce__(self):\n"
+        "        os.kill(os.getpid(), signal.SIGKILL)\n"
         f'save_checkpoint({{"version": 2, "big": torch.zeros(1000), "k": Killer()}}, {str(path)!r})\n'
     )
-    proc = subprocess.run([sys.executable, '-c', script], timeout=120)
+    proc = subprocess.run([sys.executable, "-c", script], timeout=120)
     assert proc.returncode == -signal.SIGKILL
-    assert torch.load(str(path))['version'] == 1
+    assert torch.load(str(path))["version"] == 1
 
 
 def test_save_checkpoint_argument_errors(tmp_path):
-    with pytest.raises(ValueError, match='cannot be set at the same time'):
-        save_checkpoint({}, str(tmp_path / 'x.pth'), file_client_args={}, backend_args={})
+    with pytest.raises(ValueError, match="cannot be set at the same time"):
+        save_checkpoint({}, str(tmp_path / "x.pth"), file_client_args={}, backend_args={})
 
 
-@pytest.mark.filterwarnings('ignore::DeprecationWarning')
+@pytest.mark.filterwarnings("ignore::DeprecationWarning")
 def test_save_checkpoint_through_file_client_args(tmp_path):
-    path = str(tmp_path / 'fc.pth')
-    save_checkpoint({'a': 1}, path, file_client_args={'backend': 'disk'})
-    assert torch.load(path)['a'] == 1
+    path = str(tmp_path / "fc.pth")
+    save_checkpoint({"a": 1}, path, file_client_args={"backend": "disk"})
+    assert torch.load(path)["a"] == 1
 
 
 def test_find_latest_checkpoint(tmp_path):
     assert find_latest_checkpoint(str(tmp_path)) is None
-    (tmp_path / 'last_checkpoint').write_text(str(tmp_path / 'epoch_3.pth') + '\n')
-    assert find_latest_checkpoint(str(tmp_path)) == str(tmp_path / 'epoch_3.pth')
+    (tmp_path / "last_checkpoint").write_text(str(tmp_path / "epoch_3.pth") + "\n")
+    assert find_latest_checkpoint(str(tmp_path)) == str(tmp_path / "epoch_3.pth")
 
 
 def test_register_scheme_and_dispatch(tmp_path):
     calls = []
 
-    @CheckpointLoader.register_scheme(prefixes='mytest://')
+    @CheckpointLoader.register_scheme(prefixes="mytest://")
     def load_from_mytest(filename, map_location):
         calls.append((filename, map_location))
-        return {'state_dict': Net().state_dict()}
+        return {"state_dict": Net().state_dict()}
 
-    with pytest.raises(KeyError, match='already registered'):
-        CheckpointLoader.register_scheme('mytest://', load_from_mytest)
-    CheckpointLoader.register_scheme('mytest://', load_from_mytest, force=True)
+    with pytest.raises(KeyError, match="already registered"):
+        CheckpointLoader.register_scheme("mytest://", load_from_mytest)
+    CheckpointLoader.register_scheme("mytest://", load_from_mytest, force=True)
 
     # the longest matching prefix wins
-    @CheckpointLoader.register_scheme(prefixes='mytest://special/')
+    @CheckpointLoader.register_scheme(prefixes="mytest://special/")
     def load_from_mytest_special(filename, map_location):
-        calls.append(('special', filename))
+        calls.append(("special", filename))
         return {}
 
-    CheckpointLoader.load_checkpoint('mytest://a.pth', map_location='cpu')
-    CheckpointLoader.load_checkpoint('mytest://special/b.pth')
-    assert calls == [('mytest://a.pth', 'cpu'), ('special', 'mytest://special/b.pth')]
-    assert CheckpointLoader._get_checkpoint_loader('/some/file.pth').__name__ == 'load_from_local'
-    assert CheckpointLoader._get_checkpoint_loader('https://x/y.pth').__name__ == 'load_from_http'
+    CheckpointLoader.load_checkpoint("mytest://a.pth", map_location="cpu")
+    CheckpointLoader.load_checkpoint("mytest://special/b.pth")
+    assert calls == [("mytest://a.pth", "cpu"), ("special", "mytest://special/b.pth")]
+    assert CheckpointLoader._get_checkpoint_loader("/some/file.pth").__name__ == "load_from_local"
+    assert CheckpointLoader._get_checkpoint_loader("https://x/y.pth").__name__ == "load_from_http"
 
 
 def test_model_zoo_indexes_are_dicts(tmp_path, monkeypatch):
-    monkeypatch.setenv('MMENGINE_HOME', str(tmp_path))
-    (tmp_path / 'open_mmlab.json').write_text('{"my_model": "my_model.pth"}')
-    for fn in (get_torchvision_models, get_external_models, get_mmcls_models, get_deprecated_model_names):
+    monkeypatch.setenv("MMENGINE_HOME", str(tmp_path))
+    (tmp_path / "open_mmlab.json").write_text('{"my_model": "my_model.pth"}')
+    for fn in (
+        get_torchvision_models,
+        get_external_models,
+        get_mmcls_models,
+        get_deprecated_model_names,
+    ):
         assert isinstance(fn(), dict)
-    assert get_torchvision_models()['resnet50'].startswith('https://')
-    assert get_external_models()['my_model'] == 'my_model.pth'
+    assert get_torchvision_models()["resnet50"].startswith("https://")
+    assert get_external_models()["my_model"] == "my_model.pth"
     # open-mmlab:// resolves relative entries under MMENGINE_HOME
-    torch.save({'state_dict': {}}, tmp_path / 'my_model.pth')
-    assert _load_checkpoint('open-mmlab://my_model') == {'state_dict': {}}
-    with pytest.raises(KeyError, match='open-mmlab'):
-        _load_checkpoint('open-mmlab://unknown_model')
-    with pytest.raises(KeyError, match='torchvision'):
-        _load_checkpoint('torchvision://no_such_net')
+    torch.save({"state_dict": {}}, tmp_path / "my_model.pth")
+    assert _load_checkpoint("open-mmlab://my_model") == {"state_dict": {}}
+    with pytest.raises(KeyError, match="open-mmlab"):
+        _load_checkpoint("open-mmlab://unknown_model")
+    with pytest.raises(KeyError, match="torchvision"):
+        _load_checkpoint("torchvision://no_such_net")

@@ -1,5 +1,6 @@
 import torch
 import torch.nn as nn
+
 from mmengine.model.efficient_conv_bn_eval import (
     efficient_conv_bn_eval_forward,
     turn_on_efficient_conv_bn_eval,
@@ -10,7 +11,10 @@ class Net(nn.Module):
     def __init__(self):
         super().__init__()
         self.backbone = nn.Sequential(
-            nn.Conv2d(3, 4, 3, bias=False), nn.BatchNorm2d(4), nn.ReLU(), nn.Conv2d(4, 2, 1),
+            nn.Conv2d(3, 4, 3, bias=False),
+            nn.BatchNorm2d(4),
+            nn.ReLU(),
+            nn.Conv2d(4, 2, 1),
             nn.BatchNorm2d(2, affine=False),
         )
         self.head = nn.Linear(2, 1)
@@ -45,7 +49,7 @@ def test_turn_on_keeps_outputs_in_eval_and_train():
     x = torch.randn(2, 3, 8, 8)
     model.eval()
     expected = model(x)
-    turn_on_efficient_conv_bn_eval(model, 'backbone')
+    turn_on_efficient_conv_bn_eval(model, "backbone")
     assert torch.allclose(model(x), expected, atol=1e-5)
     # gradients still flow to conv and bn parameters
     model(x).sum().backward()

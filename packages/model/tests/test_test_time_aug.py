@@ -1,6 +1,7 @@
 import pytest
 import torch
 import torch.nn as nn
+
 from mmengine.model import BaseModel, BaseTTAModel
 from mmengine.registry import MODELS
 from mmengine.structures import BaseDataElement
@@ -12,7 +13,7 @@ class _TTAToyModel(BaseModel):
         super().__init__(data_preprocessor)
         self.scale = nn.Parameter(torch.tensor(2.0))
 
-    def forward(self, inputs, data_samples=None, mode='tensor'):
+    def forward(self, inputs, data_samples=None, mode="tensor"):
         preds = []
         for x, sample in zip(inputs, data_samples):
             out = sample.new()
@@ -51,7 +52,7 @@ def test_tta_dict_batch_is_split_per_aug_and_merged_per_sample():
 
 def test_tta_tuple_batch_and_build_from_dict():
     tta = AverageTTA(
-        module=dict(type='_TTAToyModel'), data_preprocessor=dict(type='BaseDataPreprocessor')
+        module=dict(type="_TTAToyModel"), data_preprocessor=dict(type="BaseDataPreprocessor")
     )
     assert isinstance(tta.module, _TTAToyModel)
     inputs, samples = _batch()
@@ -62,9 +63,9 @@ def test_tta_tuple_batch_and_build_from_dict():
 def test_tta_errors():
     with pytest.raises(TypeError):
         AverageTTA(module=3)
-    with pytest.raises(AssertionError, match='test_step'):
+    with pytest.raises(AssertionError, match="test_step"):
         AverageTTA(module=nn.Linear(1, 1))
     with pytest.raises(TypeError):
-        AverageTTA(module=_TTAToyModel()).test_step('bad')
+        AverageTTA(module=_TTAToyModel()).test_step("bad")
     with pytest.raises(TypeError):
         BaseTTAModel(module=_TTAToyModel())

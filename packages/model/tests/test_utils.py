@@ -1,6 +1,7 @@
 import pytest
 import torch
 import torch.nn as nn
+
 from mmengine.logging import MMLogger
 from mmengine.model import (
     convert_sync_batchnorm,
@@ -34,29 +35,29 @@ def test_stack_batch_input_checks():
 
 
 def test_merge_dict_and_fx_trace():
-    assert merge_dict({'a': 1}, {'b': 2}, {'a': 3}) == {'a': 3, 'b': 2}
+    assert merge_dict({"a": 1}, {"b": 2}, {"a": 3}) == {"a": 3, "b": 2}
     with pytest.raises(AssertionError):
-        merge_dict({'a': 1}, [1])
+        merge_dict({"a": 1}, [1])
 
     class M(nn.Module):
         def forward(self, x):
-            return merge_dict({'a': x}, {'b': x + 1})
+            return merge_dict({"a": x}, {"b": x + 1})
 
     traced = torch.fx.symbolic_trace(M())
-    assert traced(torch.ones(1))['b'].item() == 2
+    assert traced(torch.ones(1))["b"].item() == 2
 
 
 def test_detect_anomalous_params_logs_unused(tmp_path):
-    log_file = tmp_path / 'anomalous.log'
-    logger = MMLogger.get_instance('test_anomalous', log_file=str(log_file))
+    log_file = tmp_path / "anomalous.log"
+    logger = MMLogger.get_instance("test_anomalous", log_file=str(log_file))
     model = nn.ModuleDict(dict(used=nn.Linear(2, 1), unused=nn.Linear(2, 1)))
-    loss = model['used'](torch.ones(1, 2)).sum()
+    loss = model["used"](torch.ones(1, 2)).sum()
     detect_anomalous_params(loss, model)
     for handler in logger.handlers:
         handler.flush()
     text = log_file.read_text()
-    assert 'unused.weight with shape torch.Size([1, 2]) is not in the computational graph' in text
-    assert 'used.weight' not in text.replace('unused.weight', '')
+    assert "unused.weight with shape torch.Size([1, 2]) is not in the computational graph" in text
+    assert "used.weight" not in text.replace("unused.weight", "")
 
 
 def test_convert_and_revert_sync_batchnorm_round_trip():
@@ -77,5 +78,5 @@ def test_convert_and_revert_sync_batchnorm_round_trip():
     out = reverted(torch.randn(2, 3, 5, 5))
     assert out.shape == (2, 4, 5, 5)
     assert set(reverted.state_dict()) == set(model.state_dict())
-    with pytest.raises(ValueError, match='sync_bn'):
-        convert_sync_batchnorm(nn.BatchNorm2d(2), implementation='apex')
+    with pytest.raises(ValueError, match="sync_bn"):
+        convert_sync_batchnorm(nn.BatchNorm2d(2), implementation="apex")

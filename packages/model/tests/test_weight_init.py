@@ -3,6 +3,7 @@ import math
 import pytest
 import torch
 import torch.nn as nn
+
 from mmengine.model import (
     Caffe2XavierInit,
     ConstantInit,
@@ -29,17 +30,17 @@ def test_init_functions_fill_weight_and_bias():
     conv = nn.Conv2d(3, 16, 3)
     constant_init(conv, 0.1, bias=0.2)
     assert torch.all(conv.weight == 0.1) and torch.all(conv.bias == 0.2)
-    xavier_init(conv, gain=2, bias=0.5, distribution='uniform')
+    xavier_init(conv, gain=2, bias=0.5, distribution="uniform")
     assert torch.all(conv.bias == 0.5)
     with pytest.raises(AssertionError):
-        xavier_init(conv, distribution='student-t')
+        xavier_init(conv, distribution="student-t")
     normal_init(conv, std=0.01, bias=1)
     assert conv.weight.std().item() < 0.05 and torch.all(conv.bias == 1)
     trunc_normal_init(conv, std=1, a=-0.5, b=0.5, bias=0)
     assert conv.weight.abs().max().item() <= 0.5
     uniform_init(conv, a=1, b=2, bias=3)
     assert conv.weight.min() >= 1 and conv.weight.max() <= 2 and torch.all(conv.bias == 3)
-    kaiming_init(conv, bias=0.3, distribution='uniform')
+    kaiming_init(conv, bias=0.3, distribution="uniform")
     assert torch.all(conv.bias == 0.3)
     caffe2_xavier_init(conv, bias=0.4)
     assert torch.all(conv.bias == 0.4)
@@ -58,24 +59,24 @@ def test_bias_init_with_prob():
 
 def test_initializers_registered_under_short_names():
     for name, cls in [
-        ('Constant', ConstantInit),
-        ('Xavier', XavierInit),
-        ('Normal', NormalInit),
-        ('TruncNormal', TruncNormalInit),
-        ('Uniform', UniformInit),
-        ('Kaiming', KaimingInit),
-        ('Caffe2Xavier', Caffe2XavierInit),
-        ('Pretrained', PretrainedInit),
+        ("Constant", ConstantInit),
+        ("Xavier", XavierInit),
+        ("Normal", NormalInit),
+        ("TruncNormal", TruncNormalInit),
+        ("Uniform", UniformInit),
+        ("Kaiming", KaimingInit),
+        ("Caffe2Xavier", Caffe2XavierInit),
+        ("Pretrained", PretrainedInit),
     ]:
         assert WEIGHT_INITIALIZERS.get(name) is cls
 
 
 def test_initializer_layer_selection_and_bias_prob():
     model = nn.Sequential(nn.Conv1d(3, 1, 3), nn.ReLU(), nn.Linear(1, 2))
-    ConstantInit(val=1, bias=2, layer='Conv1d')(model)
+    ConstantInit(val=1, bias=2, layer="Conv1d")(model)
     assert torch.all(model[0].weight == 1) and torch.all(model[0].bias == 2)
     assert not torch.all(model[2].weight == 1)
-    ConstantInit(val=3, bias_prob=0.01, layer=['Conv1d', 'Linear'])(model)
+    ConstantInit(val=3, bias_prob=0.01, layer=["Conv1d", "Linear"])(model)
     assert torch.all(model[2].weight == 3)
     assert torch.allclose(model[2].bias, torch.full((2,), bias_init_with_prob(0.01)))
     # no layer given: nothing happens
@@ -88,13 +89,13 @@ def test_initializer_matches_base_class_names():
         pass
 
     conv = MyConv(1, 1, 1)
-    ConstantInit(val=4, layer='Conv2d')(conv)
+    ConstantInit(val=4, layer="Conv2d")(conv)
     assert torch.all(conv.weight == 4)
 
 
 def test_initializer_argument_errors():
     with pytest.raises(TypeError):
-        ConstantInit(val=1, bias='1')
+        ConstantInit(val=1, bias="1")
     with pytest.raises(TypeError):
         ConstantInit(val=1, bias_prob=1)
     with pytest.raises(TypeError):
@@ -111,11 +112,11 @@ def test_initialize_with_list_and_override():
 
     model = FooNet()
     init_cfg = dict(
-        type='Constant',
+        type="Constant",
         val=1,
         bias=2,
-        layer='Conv2d',
-        override=dict(type='Constant', name='reg', val=3, bias=4),
+        layer="Conv2d",
+        override=dict(type="Constant", name="reg", val=3, bias=4),
     )
     initialize(model, init_cfg)
     assert torch.all(model.feat.weight == 1) and torch.all(model.feat.bias == 2)
@@ -123,25 +124,34 @@ def test_initialize_with_list_and_override():
 
     # override with only a name reuses the outer arguments for the whole sub-module
     initialize(
-        model, dict(type='Constant', val=5, bias=6, layer='Conv2d', override=dict(name='cls'))
+        model, dict(type="Constant", val=5, bias=6, layer="Conv2d", override=dict(name="cls"))
     )
     assert torch.all(model.cls[0].weight == 5) and torch.all(model.cls[0].bias == 6)
 
     # the input config is not mutated (configs can be shared)
-    cfg = [dict(type='Constant', val=1, layer='Conv2d', override=dict(name='reg', type='Constant', val=2))]
+    cfg = [
+        dict(
+            type="Constant",
+            val=1,
+            layer="Conv2d",
+            override=dict(name="reg", type="Constant", val=2),
+        )
+    ]
     initialize(model, cfg)
-    assert 'override' in cfg[0] and cfg[0]['override']['name'] == 'reg'
+    assert "override" in cfg[0] and cfg[0]["override"]["name"] == "reg"
 
 
 def test_initialize_errors():
     model = nn.Sequential(nn.Linear(1, 1))
     with pytest.raises(TypeError):
-        initialize(model, 'Constant')
-    with pytest.raises(ValueError, match='name'):
-        initialize(model, dict(type='Constant', val=1, override=dict(type='Constant', val=2)))
-    with pytest.raises(ValueError, match='type'):
-        initialize(model, dict(type='Constant', val=1, override=dict(name='0', val=2)))
-    with pytest.raises(RuntimeError, match='did not have attribute'):
-        initialize(model, dict(type='Constant', val=1, override=dict(name='nope', type='Constant', val=2)))
+        initialize(model, "Constant")
+    with pytest.raises(ValueError, match="name"):
+        initialize(model, dict(type="Constant", val=1, override=dict(type="Constant", val=2)))
+    with pytest.raises(ValueError, match="type"):
+        initialize(model, dict(type="Constant", val=1, override=dict(name="0", val=2)))
+    with pytest.raises(RuntimeError, match="did not have attribute"):
+        initialize(
+            model, dict(type="Constant", val=1, override=dict(name="nope", type="Constant", val=2))
+        )
     with pytest.raises(KeyError):
-        initialize(model, dict(type='NoSuchInit'))
+        initialize(model, dict(type="NoSuchInit"))

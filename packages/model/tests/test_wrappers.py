@@ -5,6 +5,8 @@ import pytest
 import torch
 import torch.distributed as torch_dist
 import torch.nn as nn
+from torch.nn.parallel import DataParallel, DistributedDataParallel
+
 from mmengine.model import (
     BaseModel,
     MMDistributedDataParallel,
@@ -14,7 +16,6 @@ from mmengine.model import (
 )
 from mmengine.optim import OptimWrapper, OptimWrapperDict
 from mmengine.registry import MODEL_WRAPPERS, Registry
-from torch.nn.parallel import DataParallel, DistributedDataParallel
 
 
 class ToyModel(BaseModel):
@@ -22,11 +23,11 @@ class ToyModel(BaseModel):
         super().__init__()
         self.linear = nn.Linear(2, 1)
 
-    def forward(self, inputs, data_samples=None, mode='tensor'):
+    def forward(self, inputs, data_samples=None, mode="tensor"):
         out = self.linear(inputs)
-        if mode == 'loss':
+        if mode == "loss":
             return dict(loss=(out - data_samples).pow(2).mean())
-        if mode == 'predict':
+        if mode == "predict":
             return [o for o in out]
         return out
 
@@ -38,26 +39,26 @@ class ToyGAN(BaseModel):
         self.discriminator = nn.Linear(2, 1)
         self.frozen = nn.Linear(2, 2).requires_grad_(False)
 
-    def forward(self, inputs, data_samples=None, mode='tensor'):
+    def forward(self, inputs, data_samples=None, mode="tensor"):
         return [self.discriminator(self.generator(inputs))]
 
     def train_step(self, data, optim_wrapper):
         data = self.data_preprocessor(data, True)
-        fake = self.generator(data['inputs'])
+        fake = self.generator(data["inputs"])
         loss_g = self.discriminator(fake).mean()
-        optim_wrapper['generator'].update_params(loss_g)
+        optim_wrapper["generator"].update_params(loss_g)
         loss_d = self.discriminator(fake.detach()).pow(2).mean()
-        optim_wrapper['discriminator'].update_params(loss_d)
+        optim_wrapper["discriminator"].update_params(loss_d)
         return dict(loss_g=loss_g, loss_d=loss_d)
 
 
 @pytest.fixture
 def process_group():
     if not torch_dist.is_available():
-        pytest.skip('torch.distributed is not available')
+        pytest.skip("torch.distributed is not available")
     with tempfile.TemporaryDirectory() as tmp:
-        store = torch_dist.FileStore(os.path.join(tmp, 'store'), 1)
-        torch_dist.init_process_group('gloo', store=store, rank=0, world_size=1)
+        store = torch_dist.FileStore(os.path.join(tmp, "store"), 1)
+        torch_dist.init_process_group("gloo", store=store, rank=0, world_size=1)
         try:
             yield
         finally:
@@ -69,15 +70,15 @@ def test_is_model_wrapper_with_registry_children():
     assert not is_model_wrapper(model)
     assert is_model_wrapper(DataParallel(model))
     for name in (
-        'DistributedDataParallel',
-        'DataParallel',
-        'MMDistributedDataParallel',
-        'MMSeparateDistributedDataParallel',
-        'MMFullyShardedDataParallel',
+        "DistributedDataParallel",
+        "DataParallel",
+        "MMDistributedDataParallel",
+        "MMSeparateDistributedDataParallel",
+        "MMFullyShardedDataParallel",
     ):
         assert name in MODEL_WRAPPERS
 
-    child = Registry('model_wrapper', parent=MODEL_WRAPPERS, scope='test_wrapper_scope')
+    child = Registry("model_wrapper", parent=MODEL_WRAPPERS, scope="test_wrapper_scope")
 
     @child.register_module()
     class CustomWrapper(nn.Module):
@@ -86,7 +87,7 @@ def test_is_model_wrapper_with_registry_children():
             self.module = module
 
     assert is_model_wrapper(CustomWrapper(model))
-    assert not is_model_wrapper(CustomWrapper(model), registry=Registry('empty'))
+    assert not is_model_wrapper(CustomWrapper(model), registry=Registry("empty"))
 
 
 def test_ddp_wrapper_steps(process_group):
@@ -98,12 +99,13 @@ def test_ddp_wrapper_steps(process_group):
     data = dict(inputs=torch.randn(4, 2), data_samples=torch.randn(4, 1))
     before = model.linear.weight.detach().clone()
     log_vars = ddp.train_step(data, optim_wrapper)
-    assert set(log_vars) == {'loss'}
+    assert set(log_vars) == {"loss"}
     assert not torch.equal(before, model.linear.weight)
     assert len(ddp.val_step(data)) == 4
     assert len(ddp.test_step(data)) == 4
 
 
+@pytest.mark.filterwarnings("ignore:`broadcast_buffers` is deprecated:FutureWarning")
 def test_separate_ddp_wraps_trainable_submodules(process_group):
     model = ToyGAN()
     wrapper = MMSeparateDistributedDataParallel(module=model)
@@ -116,7 +118,7 @@ def test_separate_ddp_wraps_trainable_submodules(process_group):
         discriminator=OptimWrapper(torch.optim.SGD(model.discriminator.parameters(), lr=0.1)),
     )
     logs = wrapper.train_step(dict(inputs=torch.randn(3, 2)), optim)
-    assert set(logs) == {'loss_g', 'loss_d'}
+    assert set(logs) == {"loss_g", "loss_d"}
     assert len(wrapper.val_step(dict(inputs=torch.randn(3, 2)))) == 1
     wrapper.train(False)
     assert not wrapper.training and not model.generator.training
@@ -128,25 +130,25 @@ def test_fsdp_wrapper_arguments_are_parsed(process_group):
     try:
         fsdp = MMFullyShardedDataParallel(
             module=ToyModel(),
-            sharding_strategy='NO_SHARD',
+            sharding_strategy="NO_SHARD",
             cpu_offload=False,
-            backward_prefetch='BACKWARD_PRE',
-            auto_wrap_policy=dict(type='size_based_auto_wrap_policy', min_num_params=10**8),
-            device_id=torch.device('cpu'),
+            backward_prefetch="BACKWARD_PRE",
+            auto_wrap_policy=dict(type="size_based_auto_wrap_policy", min_num_params=10**8),
+            device_id=torch.device("cpu"),
         )
     except (RuntimeError, ValueError, AssertionError) as exc:  # pragma: no cover
-        pytest.skip(f'FSDP is not usable on CPU with this torch build: {exc}')
+        pytest.skip(f"FSDP is not usable on CPU with this torch build: {exc}")
     assert is_model_wrapper(fsdp)
     optim_wrapper = OptimWrapper(torch.optim.SGD(fsdp.parameters(), lr=0.1))
     data = dict(inputs=torch.randn(4, 2), data_samples=torch.randn(4, 1))
-    assert set(fsdp.train_step(data, optim_wrapper)) == {'loss'}
+    assert set(fsdp.train_step(data, optim_wrapper)) == {"loss"}
     assert len(fsdp.val_step(data)) == 4
 
 
 def test_fsdp_argument_errors():
-    with pytest.raises(ValueError, match='ShardingStrategy'):
-        MMFullyShardedDataParallel(module=ToyModel(), sharding_strategy='SOMETIMES')
-    with pytest.raises(ValueError, match='FUNCTIONS'):
-        MMFullyShardedDataParallel(module=ToyModel(), auto_wrap_policy='no_such_policy')
-    with pytest.raises(TypeError, match='cpu_offload'):
-        MMFullyShardedDataParallel(module=ToyModel(), cpu_offload='yes')
+    with pytest.raises(ValueError, match="ShardingStrategy"):
+        MMFullyShardedDataParallel(module=ToyModel(), sharding_strategy="SOMETIMES")
+    with pytest.raises(ValueError, match="FUNCTIONS"):
+        MMFullyShardedDataParallel(module=ToyModel(), auto_wrap_policy="no_such_policy")
+    with pytest.raises(TypeError, match="cpu_offload"):
+        MMFullyShardedDataParallel(module=ToyModel(), cpu_offload="yes")

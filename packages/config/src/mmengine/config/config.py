@@ -15,8 +15,6 @@ from argparse import ArgumentParser
 from collections import abc
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
-from typing import Any, Optional, Union
 
 from .config_dict import DELETE_KEY, ConfigDict
 from .dict_action import DictAction
@@ -36,6 +34,11 @@ from .parsing import (
     text2dict,
 )
 from .utils import ConfigParsingError
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # typing is not imported at runtime (import cost)
+    from os import PathLike
+    from typing import Any, Optional, Union
 
 __all__ = [
     "Config",
@@ -150,11 +153,11 @@ class Config:
         self,
         cfg_dict: Optional[dict] = None,
         cfg_text: Optional[str] = None,
-        filename: Optional[Union[str, Path]] = None,
+        filename: Optional[Union[str, PathLike]] = None,
         env_variables: Optional[dict] = None,
         format_python_code: bool = True,
     ):
-        filename = str(filename) if isinstance(filename, Path) else filename
+        filename = os.fspath(filename) if filename is not None else None
         if cfg_dict is None:
             cfg_dict = dict()
         elif not isinstance(cfg_dict, dict):
@@ -185,7 +188,7 @@ class Config:
     # ------------------------------------------------------------ construction
     @staticmethod
     def fromfile(
-        filename: Union[str, Path],
+        filename: Union[str, PathLike],
         use_predefined_variables: bool = True,
         import_custom_modules: bool = True,
         use_environment_variables: bool = True,
@@ -590,7 +593,7 @@ class Config:
             res = {k: v for k, v in res.items() if k not in self._imported_names}
         return res
 
-    def dump(self, file: Optional[Union[str, Path]] = None) -> Optional[str]:
+    def dump(self, file: Optional[Union[str, PathLike]] = None) -> Optional[str]:
         """Dump config to file or return config text.
 
         The format follows the extension of ``file`` (``.py``, ``.json``,
@@ -605,7 +608,7 @@ class Config:
         Returns:
             str or None: Config text when ``file`` is None.
         """
-        file = str(file) if isinstance(file, Path) else file
+        file = os.fspath(file) if file is not None else None
         if file is None:
             if self.filename is None or self.filename.endswith(".py"):
                 return self.pretty_text
@@ -631,7 +634,7 @@ class Config:
         return None
 
     @staticmethod
-    def diff(cfg1: Union[str, Config], cfg2: Union[str, Config]) -> str:
+    def diff(cfg1: Union[str, PathLike, Config], cfg2: Union[str, PathLike, Config]) -> str:
         """Unified diff of the :attr:`pretty_text` of two configs.
 
         Args:
@@ -643,9 +646,9 @@ class Config:
         """
         import difflib
 
-        if isinstance(cfg1, (str, Path)):
+        if not isinstance(cfg1, Config):
             cfg1 = Config.fromfile(cfg1)
-        if isinstance(cfg2, (str, Path)):
+        if not isinstance(cfg2, Config):
             cfg2 = Config.fromfile(cfg2)
         lines = difflib.unified_diff(
             cfg1.pretty_text.split("\n"), cfg2.pretty_text.split("\n"), lineterm=""

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import copy
 from collections import OrderedDict
-from typing import Any, Optional
 
 from addict import Dict
 
 from .lazy import LazyAttr, LazyObject
 from .utils import suggest_names
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # typing is not imported at runtime (import cost)
+    from typing import Any, Optional
 
 __all__ = ["ConfigDict", "DELETE_KEY"]
 

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import copy
 from argparse import Action
-from typing import Any, Union
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # typing is not imported at runtime (import cost)
+    from typing import Any, Union
 
 __all__ = ["DictAction"]
 

@@ -18,7 +18,10 @@ does when the value is read outside of parsing).
 from __future__ import annotations
 
 import importlib
-from typing import Any, Optional, Union
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # typing is not imported at runtime (import cost)
+    from typing import Any, Optional, Union
 
 __all__ = ["LazyObject", "LazyAttr"]
 

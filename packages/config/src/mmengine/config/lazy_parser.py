@@ -22,7 +22,6 @@ import ast
 import copy
 import os.path as osp
 import types
-from typing import Optional
 
 from .config_dict import ConfigDict
 from .lazy import LazyObject
@@ -35,6 +34,10 @@ from .utils import (
     relative_base_path,
     suggest_names,
 )
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # typing is not imported at runtime (import cost)
+    from typing import Optional
 
 __all__ = ["parse_lazy_file", "parse_lazy_text", "ImportTransformer"]
 

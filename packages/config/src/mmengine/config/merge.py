@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from .config_dict import DELETE_KEY, ConfigDict
 from .utils import suggest_names
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # typing is not imported at runtime (import cost)
+    from typing import Any
 
 __all__ = ["merge_a_into_b", "strip_delete_key"]
 

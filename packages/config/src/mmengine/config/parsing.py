@@ -13,7 +13,6 @@ import os.path as osp
 import re
 import types
 import warnings
-from typing import Any, Optional
 
 from .config_dict import ConfigDict
 from .merge import merge_a_into_b
@@ -31,6 +30,10 @@ from .utils import (
     _is_base_assign,
     _is_builtin_module,
 )
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # typing is not imported at runtime (import cost)
+    from typing import Any, Optional
 
 __all__ = [
     "BASE_KEY",

@@ -10,9 +10,12 @@ items go one per line with a 4-space hanging indent.
 from __future__ import annotations
 
 import keyword
-from typing import Any
 
 from .lazy import LazyAttr, LazyObject
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # typing is not imported at runtime (import cost)
+    from typing import Any
 
 __all__ = ["format_config", "LINE_WIDTH"]
 

@@ -14,9 +14,12 @@ import os
 import os.path as osp
 import re
 import sys
-from typing import Any, Optional
 
 from .utils import suggest_names
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # typing is not imported at runtime (import cost)
+    from typing import Any, Optional
 
 __all__ = [
     "substitute_predefined_vars",

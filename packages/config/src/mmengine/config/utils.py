@@ -12,7 +12,10 @@ import os
 import os.path as osp
 import sys
 from collections.abc import Iterable
-from typing import Any, Optional
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # typing is not imported at runtime (import cost)
+    from typing import Any, Optional
 
 __all__ = [
     "ConfigParsingError",

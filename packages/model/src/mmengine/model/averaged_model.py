@@ -9,15 +9,16 @@ from typing import Any, Optional
 
 import torch
 import torch.nn as nn
-from mmengine.logging import print_log
-from mmengine.registry import MODELS
 from torch import Tensor
 
+from mmengine.logging import print_log
+from mmengine.registry import MODELS
+
 __all__ = [
-    'BaseAveragedModel',
-    'ExponentialMovingAverage',
-    'MomentumAnnealingEMA',
-    'StochasticWeightAverage',
+    "BaseAveragedModel",
+    "ExponentialMovingAverage",
+    "MomentumAnnealingEMA",
+    "StochasticWeightAverage",
 ]
 
 
@@ -56,7 +57,7 @@ class BaseAveragedModel(nn.Module):
         self.interval = interval
         if device is not None:
             self.module = self.module.to(device)
-        self.register_buffer('steps', torch.tensor(0, dtype=torch.long, device=device))
+        self.register_buffer("steps", torch.tensor(0, dtype=torch.long, device=device))
         self.update_buffers = update_buffers
         if update_buffers:
             self.avg_parameters = self.module.state_dict()
@@ -91,8 +92,8 @@ class BaseAveragedModel(nn.Module):
         missing = [k for k in self.avg_parameters if k not in src]
         if missing:
             raise KeyError(
-                f'{type(self).__name__}.update_parameters: the source model lacks '
-                f'{missing[:5]}; it must have the same structure as the averaged model.'
+                f"{type(self).__name__}.update_parameters: the source model lacks "
+                f"{missing[:5]}; it must have the same structure as the averaged model."
             )
         with torch.no_grad():
             if self.steps == 0:
@@ -174,13 +175,13 @@ class ExponentialMovingAverage(BaseAveragedModel):
     ) -> None:
         super().__init__(model, interval, device, update_buffers)
         if not 0.0 < momentum < 1.0:
-            raise AssertionError(f'momentum must be in range (0.0, 1.0) but got {momentum}')
+            raise AssertionError(f"momentum must be in range (0.0, 1.0) but got {momentum}")
         if momentum > 0.5:
             print_log(
-                'The value of momentum in EMA is usually a small number, which is different '
-                f'from the conventional notion of momentum but got {momentum}. Please make '
-                'sure the value is correct.',
-                logger='current',
+                "The value of momentum in EMA is usually a small number, which is different "
+                f"from the conventional notion of momentum but got {momentum}. Please make "
+                "sure the value is correct.",
+                logger="current",
                 level=logging.WARNING,
             )
         self.momentum = momentum
@@ -237,7 +238,7 @@ class MomentumAnnealingEMA(ExponentialMovingAverage):
             update_buffers=update_buffers,
         )
         if gamma <= 0:
-            raise AssertionError(f'gamma must be greater than 0, but got {gamma}')
+            raise AssertionError(f"gamma must be greater than 0, but got {gamma}")
         self.gamma = gamma
 
     def avg_func(self, averaged_param: Tensor, source_param: Tensor, steps: int) -> None:

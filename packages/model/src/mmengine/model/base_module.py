@@ -11,17 +11,18 @@ from logging import FileHandler
 from typing import Any, Union
 
 import torch.nn as nn
+
 from mmengine.dist import master_only
 from mmengine.logging import MMLogger, print_log
 
 from .weight_init import PretrainedInit, initialize, update_init_info
 from .wrappers.utils import is_model_wrapper
 
-__all__ = ['BaseModule', 'Sequential', 'ModuleList', 'ModuleDict']
+__all__ = ["BaseModule", "Sequential", "ModuleList", "ModuleDict"]
 
 
 def _is_pretrained_cfg(cfg: Any) -> bool:
-    return cfg.get('type') == 'Pretrained' or cfg.get('type') is PretrainedInit
+    return cfg.get("type") == "Pretrained" or cfg.get("type") is PretrainedInit
 
 
 class BaseModule(nn.Module, metaclass=ABCMeta):
@@ -71,17 +72,17 @@ class BaseModule(nn.Module, metaclass=ABCMeta):
         initialised and dumps that record to the current logger.
         """
         is_top_level_module = False
-        if not hasattr(self, '_params_init_info'):
+        if not hasattr(self, "_params_init_info"):
             # Parameter -> {'init_info': str, 'tmp_mean_value': Tensor}; shared
             # by every sub-module so any level can update it.
             self._params_init_info: defaultdict = defaultdict(dict)
             is_top_level_module = True
             for _, param in self.named_parameters():
-                self._params_init_info[param]['init_info'] = (
-                    'The value is the same before and after calling '
-                    f'`init_weights` of {self.__class__.__name__} '
+                self._params_init_info[param]["init_info"] = (
+                    "The value is the same before and after calling "
+                    f"`init_weights` of {self.__class__.__name__} "
                 )
-                self._params_init_info[param]['tmp_mean_value'] = param.data.mean().cpu()
+                self._params_init_info[param]["tmp_mean_value"] = param.data.mean().cpu()
             for sub_module in self.modules():
                 sub_module._params_init_info = self._params_init_info
 
@@ -93,7 +94,7 @@ class BaseModule(nn.Module, metaclass=ABCMeta):
                 pretrained_cfgs: list = []
                 if self.init_cfg:
                     print_log(
-                        f'initialize {module_name} with init_cfg {self.init_cfg}',
+                        f"initialize {module_name} with init_cfg {self.init_cfg}",
                         logger=logger_name,
                         level=logging.DEBUG,
                     )
@@ -104,8 +105,8 @@ class BaseModule(nn.Module, metaclass=ABCMeta):
                     for init_cfg in init_cfgs:
                         if not isinstance(init_cfg, dict):
                             raise TypeError(
-                                f'init_cfg of {module_name} must be a dict or a list of '
-                                f'dict, but got an item of type {type(init_cfg)}: {init_cfg!r}'
+                                f"init_cfg of {module_name} must be a dict or a list of "
+                                f"dict, but got an item of type {type(init_cfg)}: {init_cfg!r}"
                             )
                         if _is_pretrained_cfg(init_cfg):
                             pretrained_cfgs.append(init_cfg)
@@ -114,22 +115,22 @@ class BaseModule(nn.Module, metaclass=ABCMeta):
                     initialize(self, other_cfgs)
 
                 for m in self.children():
-                    if is_model_wrapper(m) and not hasattr(m, 'init_weights'):
+                    if is_model_wrapper(m) and not hasattr(m, "init_weights"):
                         m = m.module
-                    if hasattr(m, 'init_weights') and not getattr(m, 'is_init', False):
+                    if hasattr(m, "init_weights") and not getattr(m, "is_init", False):
                         m.init_weights()
                         # users may override `init_weights`
                         update_init_info(
                             m,
-                            init_info='Initialized by user-defined `init_weights` '
-                            f'in {m.__class__.__name__} ',
+                            init_info="Initialized by user-defined `init_weights` "
+                            f"in {m.__class__.__name__} ",
                         )
                 if pretrained_cfgs:
                     initialize(self, pretrained_cfgs)
                 self._is_init = True
             else:
                 print_log(
-                    f'init_weights of {module_name} has been called more than once.',
+                    f"init_weights of {module_name} has been called more than once.",
                     logger=logger_name,
                     level=logging.WARNING,
                 )
@@ -139,7 +140,7 @@ class BaseModule(nn.Module, metaclass=ABCMeta):
         finally:
             if is_top_level_module:
                 for sub_module in self.modules():
-                    if hasattr(sub_module, '_params_init_info'):
+                    if hasattr(sub_module, "_params_init_info"):
                         del sub_module._params_init_info
 
     @master_only
@@ -154,25 +155,25 @@ class BaseModule(nn.Module, metaclass=ABCMeta):
         with_file_handler = False
         for handler in logger.handlers:
             if isinstance(handler, FileHandler):
-                handler.stream.write('Name of parameter - Initialization information\n')
+                handler.stream.write("Name of parameter - Initialization information\n")
                 for name, param in self.named_parameters():
                     handler.stream.write(
-                        f'\n{name} - {param.shape}: '
-                        f'\n{self._params_init_info[param]["init_info"]} \n'
+                        f"\n{name} - {param.shape}: "
+                        f"\n{self._params_init_info[param]['init_info']} \n"
                     )
                 handler.stream.flush()
                 with_file_handler = True
         if not with_file_handler:
             for name, param in self.named_parameters():
                 print_log(
-                    f'\n{name} - {param.shape}: \n{self._params_init_info[param]["init_info"]} \n ',
+                    f"\n{name} - {param.shape}: \n{self._params_init_info[param]['init_info']} \n ",
                     logger=logger_name,
                 )
 
     def __repr__(self) -> str:
         s = super().__repr__()
         if self.init_cfg:
-            s += f'\ninit_cfg={self.init_cfg}'
+            s += f"\ninit_cfg={self.init_cfg}"
         return s
 
 
@@ -224,6 +225,8 @@ class ModuleDict(BaseModule, nn.ModuleDict):
         init_cfg (dict, optional): Initialization config dict.
     """
 
-    def __init__(self, modules: dict | None = None, init_cfg: Union[dict, list, None] = None) -> None:
+    def __init__(
+        self, modules: dict | None = None, init_cfg: Union[dict, list, None] = None
+    ) -> None:
         BaseModule.__init__(self, init_cfg)
         nn.ModuleDict.__init__(self, modules)

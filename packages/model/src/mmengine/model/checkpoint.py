@@ -33,6 +33,7 @@ from typing import Any, Optional, Union
 
 import torch
 import torch.nn as nn
+
 from mmengine.dist import get_dist_info
 from mmengine.fileio import FileClient, get_file_backend
 from mmengine.logging import print_log
@@ -40,29 +41,29 @@ from mmengine.logging import print_log
 from .wrappers.utils import is_model_wrapper
 
 __all__ = [
-    'CheckpointLoader',
-    'UnsafeCheckpointError',
-    'find_latest_checkpoint',
-    'get_deprecated_model_names',
-    'get_external_models',
-    'get_mmcls_models',
-    'get_state_dict',
-    'get_torchvision_models',
-    'load_checkpoint',
-    'load_state_dict',
-    'save_checkpoint',
-    'weights_to_cpu',
+    "CheckpointLoader",
+    "UnsafeCheckpointError",
+    "find_latest_checkpoint",
+    "get_deprecated_model_names",
+    "get_external_models",
+    "get_mmcls_models",
+    "get_state_dict",
+    "get_torchvision_models",
+    "load_checkpoint",
+    "load_state_dict",
+    "save_checkpoint",
+    "weights_to_cpu",
 ]
 
-WEIGHTS_ONLY_ENV = 'MMENGINE_CHECKPOINT_WEIGHTS_ONLY'
-DEFAULT_CACHE_DIR = '~/.cache'
-ENV_MMENGINE_HOME = 'MMENGINE_HOME'
-ENV_XDG_CACHE_HOME = 'XDG_CACHE_HOME'
-_ZOO_DIR = osp.join(osp.dirname(osp.abspath(__file__)), 'model_zoo')
+WEIGHTS_ONLY_ENV = "MMENGINE_CHECKPOINT_WEIGHTS_ONLY"
+DEFAULT_CACHE_DIR = "~/.cache"
+ENV_MMENGINE_HOME = "MMENGINE_HOME"
+ENV_XDG_CACHE_HOME = "XDG_CACHE_HOME"
+_ZOO_DIR = osp.join(osp.dirname(osp.abspath(__file__)), "model_zoo")
 
 # Per-call override of the weights_only policy, visible to the built-in
 # loaders without changing the ``loader(filename, map_location)`` protocol.
-_weights_only_var: ContextVar[Optional[bool]] = ContextVar('mmengine_weights_only', default=None)
+_weights_only_var: ContextVar[Optional[bool]] = ContextVar("mmengine_weights_only", default=None)
 
 
 class UnsafeCheckpointError(pickle.UnpicklingError):
@@ -77,9 +78,9 @@ class UnsafeCheckpointError(pickle.UnpicklingError):
 # --------------------------------------------------------------------------
 def _weights_only_default() -> bool:
     value = os.environ.get(WEIGHTS_ONLY_ENV)
-    if value is None or value.strip() == '':
+    if value is None or value.strip() == "":
         return True
-    return value.strip().lower() not in ('0', 'false', 'no', 'off')
+    return value.strip().lower() not in ("0", "false", "no", "off")
 
 
 def _resolve_weights_only(weights_only: Optional[bool]) -> bool:
@@ -108,21 +109,21 @@ def _safe_globals() -> list:
     import numpy as np
 
     allowed: list = [OrderedDict, np.ndarray, np.dtype]
-    dtypes_mod = getattr(np, 'dtypes', None)
+    dtypes_mod = getattr(np, "dtypes", None)
     if dtypes_mod is not None:
         allowed += [
             obj
             for obj in vars(dtypes_mod).values()
             if isinstance(obj, type) and issubclass(obj, np.dtype)
         ]
-    multiarray = getattr(getattr(np, '_core', None), 'multiarray', None)
+    multiarray = getattr(getattr(np, "_core", None), "multiarray", None)
     if multiarray is None:  # numpy < 2
         multiarray = np.core.multiarray
-    for name in ('_reconstruct', 'scalar'):
+    for name in ("_reconstruct", "scalar"):
         fn = getattr(multiarray, name)
         # Files written under numpy 1.x and 2.x name these differently.
-        allowed.append((fn, f'numpy.core.multiarray.{name}'))
-        allowed.append((fn, f'numpy._core.multiarray.{name}'))
+        allowed.append((fn, f"numpy.core.multiarray.{name}"))
+        allowed.append((fn, f"numpy._core.multiarray.{name}"))
     try:
         from mmengine.logging.history_buffer import HistoryBuffer
 
@@ -139,7 +140,7 @@ def _safe_globals() -> list:
 
 
 def _supports_safe_load() -> bool:
-    return hasattr(torch.serialization, 'safe_globals')
+    return hasattr(torch.serialization, "safe_globals")
 
 
 def _describe(source: Any) -> str:
@@ -158,15 +159,15 @@ def _safe_call(fn: Callable[[bool], Any], source: str, weights_only: Optional[bo
         if isinstance(exc, UnsafeCheckpointError):
             raise
         text = str(exc)
-        found = re.search(r'GLOBAL ([\w.]+)', text)
-        offending = found.group(1) if found else 'an unsupported object'
+        found = re.search(r"GLOBAL ([\w.]+)", text)
+        offending = found.group(1) if found else "an unsupported object"
         raise UnsafeCheckpointError(
-            f'Refused to load checkpoint {source!r} with weights_only=True: it pickles '
-            f'{offending}, which is not on the allow-list of safe globals. If you trust '
-            'this file, load it with `weights_only=False` (e.g. '
+            f"Refused to load checkpoint {source!r} with weights_only=True: it pickles "
+            f"{offending}, which is not on the allow-list of safe globals. If you trust "
+            "this file, load it with `weights_only=False` (e.g. "
             "load_checkpoint(model, filename, weights_only=False)) or set the environment "
-            f'variable {WEIGHTS_ONLY_ENV}=0; alternatively allow that class with '
-            f'torch.serialization.add_safe_globals([{offending.rsplit(".", 1)[-1]}]).'
+            f"variable {WEIGHTS_ONLY_ENV}=0; alternatively allow that class with "
+            f"torch.serialization.add_safe_globals([{offending.rsplit('.', 1)[-1]}])."
         ) from exc
 
 
@@ -191,7 +192,7 @@ def _get_mmengine_home() -> str:
     mmengine_home = os.path.expanduser(
         os.getenv(
             ENV_MMENGINE_HOME,
-            os.path.join(os.getenv(ENV_XDG_CACHE_HOME, DEFAULT_CACHE_DIR), 'mmengine'),
+            os.path.join(os.getenv(ENV_XDG_CACHE_HOME, DEFAULT_CACHE_DIR), "mmengine"),
         )
     )
     os.makedirs(mmengine_home, exist_ok=True)
@@ -199,7 +200,7 @@ def _get_mmengine_home() -> str:
 
 
 def _load_zoo_json(name: str) -> dict:
-    with open(osp.join(_ZOO_DIR, name), encoding='utf-8') as f:
+    with open(osp.join(_ZOO_DIR, name), encoding="utf-8") as f:
         return json.load(f)
 
 
@@ -213,13 +214,13 @@ def get_torchvision_models() -> dict:
     Returns:
         dict: model name -> URL.
     """
-    model_urls = _load_zoo_json('torchvision_0.12.json')
+    model_urls = _load_zoo_json("torchvision_0.12.json")
     try:
         import torchvision.models as tv_models  # type: ignore
     except ImportError:
         return model_urls
     weights_classes: list = []
-    if hasattr(tv_models, 'list_models'):
+    if hasattr(tv_models, "list_models"):
         for name in tv_models.list_models(tv_models):
             try:
                 weights_classes.append(tv_models.get_model_weights(name))
@@ -227,15 +228,15 @@ def get_torchvision_models() -> dict:
                 continue
     else:
         weights_classes = [
-            cls for cls_name, cls in vars(tv_models).items() if cls_name.endswith('_Weights')
+            cls for cls_name, cls in vars(tv_models).items() if cls_name.endswith("_Weights")
         ]
     for cls in weights_classes:
-        if not hasattr(cls, 'DEFAULT'):
+        if not hasattr(cls, "DEFAULT"):
             continue
-        key = cls.__name__.replace('_Weights', '').lower()
-        model_urls[f'{key}.default'] = cls.DEFAULT.url
+        key = cls.__name__.replace("_Weights", "").lower()
+        model_urls[f"{key}.default"] = cls.DEFAULT.url
         for weight in cls:
-            model_urls[f'{key}.{weight.name.lower()}'] = weight.url
+            model_urls[f"{key}.{weight.name.lower()}"] = weight.url
     return model_urls
 
 
@@ -248,10 +249,10 @@ def get_external_models() -> dict:
     Returns:
         dict: model name -> URL or path.
     """
-    default_urls = _load_zoo_json('openmmlab.json')
-    external_json_path = osp.join(_get_mmengine_home(), 'open_mmlab.json')
+    default_urls = _load_zoo_json("openmmlab.json")
+    external_json_path = osp.join(_get_mmengine_home(), "open_mmlab.json")
     if osp.exists(external_json_path):
-        with open(external_json_path, encoding='utf-8') as f:
+        with open(external_json_path, encoding="utf-8") as f:
             default_urls.update(json.load(f))
     return default_urls
 
@@ -264,10 +265,10 @@ def get_mmcls_models() -> dict:
     Returns:
         dict: model name -> URL.
     """
-    urls = _load_zoo_json('mmcls.json')
-    user_json = osp.join(_get_mmengine_home(), 'mmcls.json')
+    urls = _load_zoo_json("mmcls.json")
+    user_json = osp.join(_get_mmengine_home(), "mmcls.json")
     if osp.exists(user_json):
-        with open(user_json, encoding='utf-8') as f:
+        with open(user_json, encoding="utf-8") as f:
             urls.update(json.load(f))
     return urls
 
@@ -278,14 +279,14 @@ def get_deprecated_model_names() -> dict:
     Returns:
         dict: deprecated name -> current name.
     """
-    return _load_zoo_json('deprecated.json')
+    return _load_zoo_json("deprecated.json")
 
 
 def _process_mmcls_checkpoint(checkpoint: dict) -> dict:
     """Keep only the ``backbone.`` weights of an mmcls checkpoint, without the prefix."""
-    state_dict = checkpoint.get('state_dict', checkpoint)
+    state_dict = checkpoint.get("state_dict", checkpoint)
     new_state_dict = OrderedDict(
-        (k[len('backbone.') :], v) for k, v in state_dict.items() if k.startswith('backbone.')
+        (k[len("backbone.") :], v) for k, v in state_dict.items() if k.startswith("backbone.")
     )
     return dict(state_dict=new_state_dict)
 
@@ -313,16 +314,16 @@ class CheckpointLoader:
         else:
             if not isinstance(prefixes, (list, tuple)):
                 raise AssertionError(
-                    f'prefixes should be a str or a list/tuple of str, but got {type(prefixes)}'
+                    f"prefixes should be a str or a list/tuple of str, but got {type(prefixes)}"
                 )
         for prefix in prefixes:
             if prefix not in cls._schemes or force:
                 cls._schemes[prefix] = loader
             else:
                 raise KeyError(
-                    f'{prefix} is already registered as a loader backend '
+                    f"{prefix} is already registered as a loader backend "
                     f'({cls._schemes[prefix].__name__}), add "force=True" if you want to '
-                    'override it'
+                    "override it"
                 )
         # longest prefixes first, so the most specific scheme wins
         cls._schemes = OrderedDict(sorted(cls._schemes.items(), key=lambda t: t[0], reverse=True))
@@ -377,7 +378,7 @@ class CheckpointLoader:
         cls,
         filename: str,
         map_location: Any = None,
-        logger: Any = 'current',
+        logger: Any = "current",
         *,
         weights_only: Optional[bool] = None,
     ) -> Union[dict, OrderedDict]:
@@ -400,14 +401,14 @@ class CheckpointLoader:
         checkpoint_loader = cls._get_checkpoint_loader(filename)
         class_name = checkpoint_loader.__name__
         print_log(
-            f'Loads checkpoint by {class_name[10:]} backend from path: {filename}',
+            f"Loads checkpoint by {class_name[10:]} backend from path: {filename}",
             logger=logger,
         )
         with _weights_only_scope(weights_only):
             return checkpoint_loader(filename, map_location)
 
 
-@CheckpointLoader.register_scheme(prefixes='')
+@CheckpointLoader.register_scheme(prefixes="")
 def load_from_local(filename: str, map_location: Any = None) -> Union[dict, OrderedDict]:
     """Load checkpoint by local file path (or any path a fileio backend understands).
 
@@ -419,11 +420,11 @@ def load_from_local(filename: str, map_location: Any = None) -> Union[dict, Orde
         dict or OrderedDict: The loaded checkpoint.
     """
     filename = os.fspath(filename)
-    if '://' in filename:
+    if "://" in filename:
         return _load_from_backend(filename, map_location)
     filename = osp.expanduser(filename)
     if not osp.isfile(filename):
-        raise FileNotFoundError(f'{filename} can not be found.')
+        raise FileNotFoundError(f"{filename} can not be found.")
     return _torch_load(filename, map_location=map_location, source=filename)
 
 
@@ -435,7 +436,7 @@ def _load_from_backend(
         return _torch_load(buffer, map_location=map_location, source=filename)
 
 
-@CheckpointLoader.register_scheme(prefixes=('http://', 'https://'))
+@CheckpointLoader.register_scheme(prefixes=("http://", "https://"))
 def load_from_http(
     filename: str,
     map_location: Any = None,
@@ -474,8 +475,8 @@ def load_from_http(
             )
         except (OSError, ConnectionError) as exc:
             raise ConnectionError(
-                f'Failed to download checkpoint from {filename}: {exc}. Check the network '
-                'or download the file yourself and pass its local path.'
+                f"Failed to download checkpoint from {filename}: {exc}. Check the network "
+                "or download the file yourself and pass its local path."
             ) from exc
 
     rank, world_size = get_dist_info()
@@ -488,7 +489,7 @@ def load_from_http(
     return checkpoint
 
 
-@CheckpointLoader.register_scheme(prefixes='pavi://')
+@CheckpointLoader.register_scheme(prefixes="pavi://")
 def load_from_pavi(filename: str, map_location: Any = None) -> Union[dict, OrderedDict]:
     """Load checkpoint through the file path prefixed with pavi.
 
@@ -502,13 +503,13 @@ def load_from_pavi(filename: str, map_location: Any = None) -> Union[dict, Order
     Returns:
         dict or OrderedDict: The loaded checkpoint.
     """
-    if not filename.startswith('pavi://'):
-        raise AssertionError(f'Expected filename startswith `pavi://`, but get {filename}')
+    if not filename.startswith("pavi://"):
+        raise AssertionError(f"Expected filename startswith `pavi://`, but get {filename}")
     model_path = filename[7:]
     try:
         from pavi import modelcloud  # type: ignore
     except ImportError as exc:
-        raise ImportError('Please install pavi to load checkpoint from modelcloud.') from exc
+        raise ImportError("Please install pavi to load checkpoint from modelcloud.") from exc
     model = modelcloud.get(model_path)
     with TemporaryDirectory() as tmp_dir:
         downloaded_file = osp.join(tmp_dir, model.name)
@@ -516,9 +517,9 @@ def load_from_pavi(filename: str, map_location: Any = None) -> Union[dict, Order
         return _torch_load(downloaded_file, map_location=map_location, source=filename)
 
 
-@CheckpointLoader.register_scheme(prefixes=r'(\S+\:)?s3://')
+@CheckpointLoader.register_scheme(prefixes=r"(\S+\:)?s3://")
 def load_from_ceph(
-    filename: str, map_location: Any = None, backend: str = 'petrel'
+    filename: str, map_location: Any = None, backend: str = "petrel"
 ) -> Union[dict, OrderedDict]:
     """Load checkpoint through the file path prefixed with s3.
 
@@ -530,10 +531,10 @@ def load_from_ceph(
     Returns:
         dict or OrderedDict: The loaded checkpoint.
     """
-    return _load_from_backend(filename, map_location, backend_args={'backend': backend})
+    return _load_from_backend(filename, map_location, backend_args={"backend": backend})
 
 
-@CheckpointLoader.register_scheme(prefixes=('modelzoo://', 'torchvision://'))
+@CheckpointLoader.register_scheme(prefixes=("modelzoo://", "torchvision://"))
 def load_from_torchvision(filename: str, map_location: Any = None) -> Union[dict, OrderedDict]:
     """Load checkpoint through the file path prefixed with modelzoo or torchvision.
 
@@ -546,26 +547,26 @@ def load_from_torchvision(filename: str, map_location: Any = None) -> Union[dict
         dict or OrderedDict: The loaded checkpoint.
     """
     model_urls = get_torchvision_models()
-    if filename.startswith('modelzoo://'):
+    if filename.startswith("modelzoo://"):
         print_log(
             'The URL scheme of "modelzoo://" is deprecated, please use "torchvision://" instead',
-            logger='current',
+            logger="current",
             level=logging.WARNING,
         )
         model_name = filename[11:]
     else:
         model_name = filename[14:]
     # `ResNet50_Weights.IMAGENET1K_V1` -> `resnet50.imagenet1k_v1`
-    model_name = model_name.lower().replace('_weights', '')
+    model_name = model_name.lower().replace("_weights", "")
     if model_name not in model_urls:
         raise KeyError(
-            f'Unknown torchvision model {model_name!r} in {filename!r}; known names include '
-            f'{sorted(model_urls)[:10]}. Install torchvision for the full index or use a URL.'
+            f"Unknown torchvision model {model_name!r} in {filename!r}; known names include "
+            f"{sorted(model_urls)[:10]}. Install torchvision for the full index or use a URL."
         )
     return load_from_http(model_urls[model_name], map_location=map_location)
 
 
-@CheckpointLoader.register_scheme(prefixes=('open-mmlab://', 'openmmlab://'))
+@CheckpointLoader.register_scheme(prefixes=("open-mmlab://", "openmmlab://"))
 def load_from_openmmlab(filename: str, map_location: Any = None) -> Union[dict, OrderedDict]:
     """Load checkpoint through the file path prefixed with open-mmlab or openmmlab.
 
@@ -578,33 +579,33 @@ def load_from_openmmlab(filename: str, map_location: Any = None) -> Union[dict, 
         dict or OrderedDict: The loaded checkpoint.
     """
     model_urls = get_external_models()
-    prefix_str = 'open-mmlab://' if filename.startswith('open-mmlab://') else 'openmmlab://'
+    prefix_str = "open-mmlab://" if filename.startswith("open-mmlab://") else "openmmlab://"
     model_name = filename[len(prefix_str) :]
     deprecated_urls = get_deprecated_model_names()
     if model_name in deprecated_urls:
         print_log(
-            f'{prefix_str}{model_name} is deprecated in favor of '
-            f'{prefix_str}{deprecated_urls[model_name]}',
-            logger='current',
+            f"{prefix_str}{model_name} is deprecated in favor of "
+            f"{prefix_str}{deprecated_urls[model_name]}",
+            logger="current",
             level=logging.WARNING,
         )
         model_name = deprecated_urls[model_name]
     if model_name not in model_urls:
         raise KeyError(
-            f'Unknown model {model_name!r} in {filename!r}: it is not in the open-mmlab '
-            f'index. Add it to {osp.join(_get_mmengine_home(), "open_mmlab.json")} or use '
-            'a URL/local path.'
+            f"Unknown model {model_name!r} in {filename!r}: it is not in the open-mmlab "
+            f"index. Add it to {osp.join(_get_mmengine_home(), 'open_mmlab.json')} or use "
+            "a URL/local path."
         )
     model_url = model_urls[model_name]
-    if model_url.startswith(('http://', 'https://')):
+    if model_url.startswith(("http://", "https://")):
         return load_from_http(model_url, map_location=map_location)
     filename = osp.join(_get_mmengine_home(), model_url)
     if not osp.isfile(filename):
-        raise FileNotFoundError(f'{filename} can not be found.')
+        raise FileNotFoundError(f"{filename} can not be found.")
     return _torch_load(filename, map_location=map_location, source=filename)
 
 
-@CheckpointLoader.register_scheme(prefixes='mmcls://')
+@CheckpointLoader.register_scheme(prefixes="mmcls://")
 def load_from_mmcls(filename: str, map_location: Any = None) -> Union[dict, OrderedDict]:
     """Load checkpoint through the file path prefixed with mmcls.
 
@@ -619,8 +620,8 @@ def load_from_mmcls(filename: str, map_location: Any = None) -> Union[dict, Orde
     model_name = filename[8:]
     if model_name not in model_urls:
         raise KeyError(
-            f'Unknown mmcls model {model_name!r} in {filename!r}. Add it to '
-            f'{osp.join(_get_mmengine_home(), "mmcls.json")} or use a URL/local path.'
+            f"Unknown mmcls model {model_name!r} in {filename!r}. Add it to "
+            f"{osp.join(_get_mmengine_home(), 'mmcls.json')} or use a URL/local path."
         )
     checkpoint = load_from_http(model_urls[model_name], map_location=map_location)
     return _process_mmcls_checkpoint(checkpoint)
@@ -672,13 +673,13 @@ def _load_checkpoint_with_prefix(
         dict: The state dict of the sub-module, with ``prefix`` stripped.
     """
     checkpoint = _load_checkpoint(filename, map_location=map_location, weights_only=weights_only)
-    state_dict = checkpoint['state_dict'] if 'state_dict' in checkpoint else checkpoint
-    if not prefix.endswith('.'):
-        prefix += '.'
+    state_dict = checkpoint["state_dict"] if "state_dict" in checkpoint else checkpoint
+    if not prefix.endswith("."):
+        prefix += "."
     prefix_len = len(prefix)
     state_dict = {k[prefix_len:]: v for k, v in state_dict.items() if k.startswith(prefix)}
     if not state_dict:
-        raise AssertionError(f'{prefix} is not in the pretrained model {filename}')
+        raise AssertionError(f"{prefix} is not in the pretrained model {filename}")
     return state_dict
 
 
@@ -719,12 +720,12 @@ def load_state_dict(
     missing_keys: list[str] = []
     err_msg: list[str] = []
 
-    metadata = getattr(state_dict, '_metadata', None)
+    metadata = getattr(state_dict, "_metadata", None)
     state_dict = OrderedDict(state_dict)
     if metadata is not None:
         state_dict._metadata = metadata  # type: ignore[attr-defined]
 
-    def load(module: nn.Module, local_state_dict: dict, prefix: str = '') -> None:
+    def load(module: nn.Module, local_state_dict: dict, prefix: str = "") -> None:
         if is_model_wrapper(module) or isinstance(module, BaseTTAModel):
             module = module.module
         local_metadata = {} if metadata is None else metadata.get(prefix[:-1], {})
@@ -733,34 +734,34 @@ def load_state_dict(
         )
         for name, child in module._modules.items():
             if child is not None:
-                child_prefix = prefix + name + '.'
+                child_prefix = prefix + name + "."
                 child_state_dict = {
                     k: v for k, v in local_state_dict.items() if k.startswith(child_prefix)
                 }
                 load(child, child_state_dict, child_prefix)
         incompatible = _IncompatibleKeys(missing_keys, unexpected_keys)
-        for hook in getattr(module, '_load_state_dict_post_hooks', {}).values():
+        for hook in getattr(module, "_load_state_dict_post_hooks", {}).values():
             out = hook(module, incompatible)
             if out is not None:
                 raise AssertionError(
-                    'Hooks registered with ``register_load_state_dict_post_hook`` are not '
-                    'expected to return new values.'
+                    "Hooks registered with ``register_load_state_dict_post_hook`` are not "
+                    "expected to return new values."
                 )
 
     load(module, state_dict)
     load = None  # type: ignore[assignment]  # break the reference cycle
 
     # ignore "num_batches_tracked" of BN layers
-    missing_keys = [key for key in missing_keys if 'num_batches_tracked' not in key]
+    missing_keys = [key for key in missing_keys if "num_batches_tracked" not in key]
 
     if unexpected_keys:
-        err_msg.append(f'unexpected key in source state_dict: {", ".join(unexpected_keys)}\n')
+        err_msg.append(f"unexpected key in source state_dict: {', '.join(unexpected_keys)}\n")
     if missing_keys:
-        err_msg.append(f'missing keys in source state_dict: {", ".join(missing_keys)}\n')
+        err_msg.append(f"missing keys in source state_dict: {', '.join(missing_keys)}\n")
 
     if err_msg:
-        err_msg.insert(0, 'The model and loaded state dict do not match exactly\n')
-        message = '\n'.join(err_msg)
+        err_msg.insert(0, "The model and loaded state dict do not match exactly\n")
+        message = "\n".join(err_msg)
         if strict:
             raise RuntimeError(message)
         rank, _ = get_dist_info()
@@ -773,7 +774,7 @@ def _load_checkpoint_to_model(
     checkpoint: dict,
     strict: bool = False,
     logger: Any = None,
-    revise_keys: Sequence = ((r'^module\.', ''),),
+    revise_keys: Sequence = ((r"^module\.", ""),),
 ) -> dict:
     """Load the ``state_dict`` of a loaded checkpoint (or the checkpoint itself) into ``model``.
 
@@ -790,8 +791,8 @@ def _load_checkpoint_to_model(
     Returns:
         dict: ``checkpoint``.
     """
-    state_dict = checkpoint['state_dict'] if 'state_dict' in checkpoint else checkpoint
-    metadata = getattr(state_dict, '_metadata', OrderedDict())
+    state_dict = checkpoint["state_dict"] if "state_dict" in checkpoint else checkpoint
+    metadata = getattr(state_dict, "_metadata", OrderedDict())
     for pattern, replacement in revise_keys:
         state_dict = OrderedDict(
             (re.sub(pattern, replacement, k), v) for k, v in state_dict.items()
@@ -807,7 +808,7 @@ def load_checkpoint(
     map_location: Any = None,
     strict: bool = False,
     logger: Any = None,
-    revise_keys: Sequence = [(r'^module\.', '')],  # noqa: B006
+    revise_keys: Sequence = [(r"^module\.", "")],  # noqa: B006
     *,
     weights_only: Optional[bool] = None,
 ) -> Union[dict, OrderedDict]:
@@ -833,7 +834,7 @@ def load_checkpoint(
     """
     checkpoint = _load_checkpoint(filename, map_location, logger, weights_only=weights_only)
     if not isinstance(checkpoint, dict):
-        raise RuntimeError(f'No state_dict found in checkpoint file {filename}')
+        raise RuntimeError(f"No state_dict found in checkpoint file {filename}")
     return _load_checkpoint_to_model(model, checkpoint, strict, logger, revise_keys)
 
 
@@ -852,25 +853,23 @@ def weights_to_cpu(state_dict: dict) -> dict:
 
     def to_cpu(obj: Any) -> Any:
         if isinstance(obj, torch.Tensor):
-            return obj if obj.device.type == 'cpu' else obj.cpu()
+            return obj if obj.device.type == "cpu" else obj.cpu()
         if isinstance(obj, dict):
             out = type(obj)() if isinstance(obj, OrderedDict) else {}
             for k, v in obj.items():
                 out[k] = to_cpu(v)
             return out
-        if isinstance(obj, (list, tuple)) and not hasattr(obj, '_fields'):
+        if isinstance(obj, (list, tuple)) and not hasattr(obj, "_fields"):
             return type(obj)(to_cpu(v) for v in obj)
         return obj
 
-    metadata = getattr(state_dict, '_metadata', OrderedDict())
+    metadata = getattr(state_dict, "_metadata", OrderedDict())
     result = OrderedDict((k, to_cpu(v)) for k, v in state_dict.items())
     result._metadata = metadata  # type: ignore[attr-defined]
     return result
 
 
-def _save_to_state_dict(
-    module: nn.Module, destination: dict, prefix: str, keep_vars: bool
-) -> None:
+def _save_to_state_dict(module: nn.Module, destination: dict, prefix: str, keep_vars: bool) -> None:
     """Saves the parameters and persistent buffers of ``module`` itself into ``destination``.
 
     Args:
@@ -887,7 +886,7 @@ def _save_to_state_dict(
 def get_state_dict(
     module: nn.Module,
     destination: Optional[OrderedDict] = None,
-    prefix: str = '',
+    prefix: str = "",
     keep_vars: bool = False,
 ) -> OrderedDict:
     """Returns a dictionary containing a whole state of the module.
@@ -915,14 +914,14 @@ def get_state_dict(
         destination = OrderedDict()
         destination._metadata = OrderedDict()  # type: ignore[attr-defined]
     local_metadata = dict(version=module._version)
-    if hasattr(destination, '_metadata'):
+    if hasattr(destination, "_metadata"):
         destination._metadata[prefix[:-1]] = local_metadata
-    for hook in getattr(module, '_state_dict_pre_hooks', {}).values():
+    for hook in getattr(module, "_state_dict_pre_hooks", {}).values():
         hook(module, prefix, keep_vars)
     _save_to_state_dict(module, destination, prefix, keep_vars)
     for name, child in module._modules.items():
         if child is not None:
-            get_state_dict(child, destination, prefix + name + '.', keep_vars=keep_vars)
+            get_state_dict(child, destination, prefix + name + ".", keep_vars=keep_vars)
     for hook in module._state_dict_hooks.values():
         hook_result = hook(module, destination, prefix, local_metadata)
         if hook_result is not None:
@@ -943,7 +942,7 @@ def _atomic_torch_save(checkpoint: Any, filename: str) -> None:
     filename = osp.abspath(osp.expanduser(filename))
     dirname = osp.dirname(filename)
     os.makedirs(dirname, exist_ok=True)
-    tmp = osp.join(dirname, f'.{osp.basename(filename)}.{os.getpid()}.{uuid.uuid4().hex[:8]}.tmp')
+    tmp = osp.join(dirname, f".{osp.basename(filename)}.{os.getpid()}.{uuid.uuid4().hex[:8]}.tmp")
     try:
         torch.save(checkpoint, tmp)
         os.replace(tmp, filename)
@@ -959,7 +958,7 @@ def _is_local_backend(backend: Any) -> bool:
     try:
         from mmengine.fileio import LocalBackend
     except ImportError:  # pragma: no cover
-        return type(backend).__name__ == 'LocalBackend'
+        return type(backend).__name__ == "LocalBackend"
     return isinstance(backend, LocalBackend)
 
 
@@ -992,24 +991,28 @@ def save_checkpoint(
     if file_client_args is not None:
         print_log(
             '"file_client_args" will be deprecated in future. Please use "backend_args" instead',
-            logger='current',
+            logger="current",
             level=logging.WARNING,
         )
         if backend_args is not None:
-            raise ValueError('"file_client_args" and "backend_args" cannot be set at the same time.')
+            raise ValueError(
+                '"file_client_args" and "backend_args" cannot be set at the same time.'
+            )
 
-    if filename.startswith('pavi://'):
+    if filename.startswith("pavi://"):
         if file_client_args is not None or backend_args is not None:
             raise ValueError(
                 '"file_client_args" or "backend_args" should be "None" if filename starts '
                 f'with "pavi://", but got file_client_args={file_client_args} and '
-                f'backend_args={backend_args}'
+                f"backend_args={backend_args}"
             )
         _save_to_pavi(checkpoint, filename)
         return
 
-    if '://' not in filename and file_client_args is None and (
-        backend_args is None or backend_args.get('backend', 'local') == 'local'
+    if (
+        "://" not in filename
+        and file_client_args is None
+        and (backend_args is None or backend_args.get("backend", "local") == "local")
     ):
         _atomic_torch_save(checkpoint, filename)
         return
@@ -1018,7 +1021,7 @@ def save_checkpoint(
         file_backend: Any = FileClient.infer_client(file_client_args, filename)
     else:
         file_backend = get_file_backend(filename, backend_args=backend_args)
-    if _is_local_backend(file_backend) or _is_local_backend(getattr(file_backend, 'client', None)):
+    if _is_local_backend(file_backend) or _is_local_backend(getattr(file_backend, "client", None)):
         _atomic_torch_save(checkpoint, filename)
         return
     with io.BytesIO() as f:
@@ -1030,7 +1033,7 @@ def _save_to_pavi(checkpoint: dict, filename: str) -> None:
     try:
         from pavi import exception, modelcloud  # type: ignore
     except ImportError as exc:
-        raise ImportError('Please install pavi to load checkpoint from modelcloud.') from exc
+        raise ImportError("Please install pavi to load checkpoint from modelcloud.") from exc
     model_path = filename[7:]
     root = modelcloud.Folder()
     model_dir, model_name = osp.split(model_path)
@@ -1055,10 +1058,10 @@ def find_latest_checkpoint(path: str) -> Optional[str]:
     Returns:
         str or None: File path of the latest checkpoint.
     """
-    save_file = osp.join(path, 'last_checkpoint')
+    save_file = osp.join(path, "last_checkpoint")
     if not os.path.exists(save_file):
-        print_log('Did not find last_checkpoint to be resumed.', logger='current')
+        print_log("Did not find last_checkpoint to be resumed.", logger="current")
         return None
-    with open(save_file, encoding='utf-8') as f:
+    with open(save_file, encoding="utf-8") as f:
         last_saved = f.read().strip()
     return last_saved or None

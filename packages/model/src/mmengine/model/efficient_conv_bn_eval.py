@@ -18,11 +18,11 @@ from torch.nn.modules.batchnorm import _BatchNorm
 from torch.nn.modules.conv import _ConvNd
 
 __all__ = [
-    'efficient_conv_bn_eval_forward',
-    'efficient_conv_bn_eval_control',
-    'efficient_conv_bn_eval_graph_transform',
-    'turn_on_efficient_conv_bn_eval_for_single_model',
-    'turn_on_efficient_conv_bn_eval',
+    "efficient_conv_bn_eval_forward",
+    "efficient_conv_bn_eval_control",
+    "efficient_conv_bn_eval_graph_transform",
+    "turn_on_efficient_conv_bn_eval_for_single_model",
+    "turn_on_efficient_conv_bn_eval",
 ]
 
 
@@ -85,12 +85,12 @@ def efficient_conv_bn_eval_graph_transform(fx_model: torch.fx.GraphModule) -> No
     modules = dict(fx_model.named_modules())
     pairs = []
     for node in fx_model.graph.nodes:
-        if node.op != 'call_module' or not isinstance(modules.get(node.target), _BatchNorm):
+        if node.op != "call_module" or not isinstance(modules.get(node.target), _BatchNorm):
             continue
         if not node.args:
             continue
         source = node.args[0]
-        if not isinstance(source, torch.fx.Node) or source.op != 'call_module':
+        if not isinstance(source, torch.fx.Node) or source.op != "call_module":
             continue
         if not isinstance(modules.get(source.target), _ConvNd):
             continue
@@ -101,13 +101,13 @@ def efficient_conv_bn_eval_graph_transform(fx_model: torch.fx.GraphModule) -> No
     graph = fx_model.graph
     for conv_node, bn_node in pairs:
         with graph.inserting_before(conv_node):
-            conv_get = graph.create_node(op='get_attr', target=conv_node.target, name='get_conv')
-            bn_get = graph.create_node(op='get_attr', target=bn_node.target, name='get_bn')
+            conv_get = graph.create_node(op="get_attr", target=conv_node.target, name="get_conv")
+            bn_get = graph.create_node(op="get_attr", target=bn_node.target, name="get_bn")
             new_node = graph.create_node(
-                op='call_function',
+                op="call_function",
                 target=efficient_conv_bn_eval_control,
                 args=(bn_get, conv_get, conv_node.args[0]),
-                name='efficient_conv_bn_eval',
+                name="efficient_conv_bn_eval",
             )
         bn_node.replace_all_uses_with(new_node)
         graph.erase_node(bn_node)
@@ -145,7 +145,7 @@ def turn_on_efficient_conv_bn_eval(model: nn.Module, modules: Union[list[str], s
             module = model.get_submodule(module_name)
         except AttributeError as exc:
             raise AttributeError(
-                f'turn_on_efficient_conv_bn_eval: {type(model).__name__} has no sub-module '
-                f'{module_name!r}: {exc}'
+                f"turn_on_efficient_conv_bn_eval: {type(model).__name__} has no sub-module "
+                f"{module_name!r}: {exc}"
             ) from exc
         turn_on_efficient_conv_bn_eval_for_single_model(module)

@@ -7,12 +7,13 @@ from typing import Any, Optional, Union
 
 import torch
 import torch.nn as nn
+
 from mmengine.registry import MODELS
 from mmengine.structures import BaseDataElement
 
 from .base_model import BaseModel
 
-__all__ = ['BaseTTAModel']
+__all__ = ["BaseTTAModel"]
 
 EnhancedBatchInputs = list[Union[torch.Tensor, list]]
 EnhancedBatchDataSamples = list[list[BaseDataElement]]
@@ -60,16 +61,16 @@ class BaseTTAModel(BaseModel):
             self.module = module
         elif isinstance(module, dict):
             if data_preprocessor is not None:
-                module['data_preprocessor'] = data_preprocessor
+                module["data_preprocessor"] = data_preprocessor
             self.module = MODELS.build(module)
         else:
             raise TypeError(
-                f'The type of module should be a `nn.Module` instance or a dict, but got {module}'
+                f"The type of module should be a `nn.Module` instance or a dict, but got {module}"
             )
-        if not hasattr(self.module, 'test_step'):
+        if not hasattr(self.module, "test_step"):
             raise AssertionError(
-                f'Model wrapped by BaseTTAModel must implement `test_step`! '
-                f'{type(self.module).__name__} does not.'
+                f"Model wrapped by BaseTTAModel must implement `test_step`! "
+                f"{type(self.module).__name__} does not."
             )
 
     @abstractmethod
@@ -96,13 +97,15 @@ class BaseTTAModel(BaseModel):
         data_list: list[Any]
         if isinstance(data, dict):
             num_augs = len(data[next(iter(data))])
-            data_list = [{key: value[idx] for key, value in data.items()} for idx in range(num_augs)]
+            data_list = [
+                {key: value[idx] for key, value in data.items()} for idx in range(num_augs)
+            ]
         elif isinstance(data, (tuple, list)):
             num_augs = len(data[0])
             data_list = [[_data[idx] for _data in data] for idx in range(num_augs)]
         else:
             raise TypeError(
-                f'data given by dataLoader should be a dict, tuple or a list, but got {type(data)}'
+                f"data given by dataLoader should be a dict, tuple or a list, but got {type(data)}"
             )
         predictions = [self.module.test_step(aug_data) for aug_data in data_list]
         per_sample = [list(preds) for preds in zip(*predictions)]
@@ -112,6 +115,6 @@ class BaseTTAModel(BaseModel):
         self,
         inputs: torch.Tensor,
         data_samples: Optional[list] = None,
-        mode: str = 'tensor',
+        mode: str = "tensor",
     ) -> Union[dict[str, torch.Tensor], list]:
         """``BaseTTAModel.forward`` should not be called; use :meth:`test_step`."""

@@ -8,14 +8,15 @@ from typing import Any
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
+
 from mmengine.logging import print_log
 
 __all__ = [
-    'stack_batch',
-    'merge_dict',
-    'detect_anomalous_params',
-    'revert_sync_batchnorm',
-    'convert_sync_batchnorm',
+    "stack_batch",
+    "merge_dict",
+    "detect_anomalous_params",
+    "revert_sync_batchnorm",
+    "convert_sync_batchnorm",
 ]
 
 
@@ -45,13 +46,13 @@ def stack_batch(
             with the same number of dimensions.
     """
     if not isinstance(tensor_list, list):
-        raise AssertionError(f'Expected input type to be list, but got {type(tensor_list)}')
+        raise AssertionError(f"Expected input type to be list, but got {type(tensor_list)}")
     if not tensor_list:
-        raise AssertionError('`tensor_list` could not be an empty list')
+        raise AssertionError("`tensor_list` could not be an empty list")
     ndims = [tensor.ndim for tensor in tensor_list]
     if len(set(ndims)) != 1:
         raise AssertionError(
-            f'Expected the dimensions of all tensors must be the same, but got {ndims}'
+            f"Expected the dimensions of all tensors must be the same, but got {ndims}"
         )
     dim = ndims[0]
     divisor = max(int(pad_size_divisor), 1)
@@ -88,7 +89,7 @@ def merge_dict(*args: dict) -> dict:
     for item in args:
         if not isinstance(item, dict):
             raise AssertionError(
-                f'all arguments of merge_dict should be a dict, but got {type(item)}'
+                f"all arguments of merge_dict should be a dict, but got {type(item)}"
             )
         output.update(item)
     return output
@@ -113,16 +114,16 @@ def detect_anomalous_params(loss: torch.Tensor, model: nn.Module) -> None:
         if fn is None or fn in visited:
             continue
         visited.add(fn)
-        variable = getattr(fn, 'variable', None)
+        variable = getattr(fn, "variable", None)
         if variable is not None:
             in_graph.add(id(variable))
-        for parent, _ in getattr(fn, 'next_functions', ()) or ():
+        for parent, _ in getattr(fn, "next_functions", ()) or ():
             stack.append(parent)
     for name, param in model.named_parameters():
         if param.requires_grad and id(param) not in in_graph:
             print_log(
-                f'{name} with shape {param.size()} is not in the computational graph \n',
-                logger='current',
+                f"{name} with shape {param.size()} is not in the computational graph \n",
+                logger="current",
                 level=logging.ERROR,
             )
 
@@ -158,7 +159,7 @@ def _copy_bn_state(src: nn.Module, dst: nn.Module) -> nn.Module:
     dst.running_var = src.running_var
     dst.num_batches_tracked = src.num_batches_tracked
     dst.training = src.training
-    if hasattr(src, 'qconfig'):
+    if hasattr(src, "qconfig"):
         dst.qconfig = src.qconfig
     return dst
 
@@ -191,14 +192,14 @@ def revert_sync_batchnorm(module: nn.Module) -> nn.Module:
             module_output.add_module(name, revert_sync_batchnorm(child))
         except Exception as exc:
             print_log(
-                f'Failed to convert {child.__class__.__name__} ({name}) from SyncBN to BN: {exc}',
-                logger='current',
+                f"Failed to convert {child.__class__.__name__} ({name}) from SyncBN to BN: {exc}",
+                logger="current",
                 level=logging.WARNING,
             )
     return module_output
 
 
-def convert_sync_batchnorm(module: nn.Module, implementation: str = 'torch') -> nn.Module:
+def convert_sync_batchnorm(module: nn.Module, implementation: str = "torch") -> nn.Module:
     """Convert every BatchNorm layer in ``module`` to ``SyncBatchNorm``.
 
     Args:
@@ -218,9 +219,9 @@ def convert_sync_batchnorm(module: nn.Module, implementation: str = 'torch') -> 
         module, nn.SyncBatchNorm
     ):
         sync_bn_cls: Any
-        if implementation == 'torch':
+        if implementation == "torch":
             sync_bn_cls = nn.SyncBatchNorm
-        elif implementation == 'mmcv':
+        elif implementation == "mmcv":
             try:
                 from mmcv.ops import SyncBatchNorm as sync_bn_cls  # type: ignore
             except ImportError as exc:

@@ -16,29 +16,30 @@ from typing import Any, Union
 
 import torch
 import torch.nn as nn
+
 from mmengine.logging import print_log
 from mmengine.registry import WEIGHT_INITIALIZERS, build_from_cfg
 
 __all__ = [
-    'update_init_info',
-    'constant_init',
-    'xavier_init',
-    'normal_init',
-    'trunc_normal_init',
-    'uniform_init',
-    'kaiming_init',
-    'caffe2_xavier_init',
-    'bias_init_with_prob',
-    'BaseInit',
-    'ConstantInit',
-    'XavierInit',
-    'NormalInit',
-    'TruncNormalInit',
-    'UniformInit',
-    'KaimingInit',
-    'Caffe2XavierInit',
-    'PretrainedInit',
-    'initialize',
+    "update_init_info",
+    "constant_init",
+    "xavier_init",
+    "normal_init",
+    "trunc_normal_init",
+    "uniform_init",
+    "kaiming_init",
+    "caffe2_xavier_init",
+    "bias_init_with_prob",
+    "BaseInit",
+    "ConstantInit",
+    "XavierInit",
+    "NormalInit",
+    "TruncNormalInit",
+    "UniformInit",
+    "KaimingInit",
+    "Caffe2XavierInit",
+    "PretrainedInit",
+    "initialize",
 ]
 
 
@@ -57,23 +58,23 @@ def update_init_info(module: nn.Module, init_info: str) -> None:
         AssertionError: If ``module`` has no ``_params_init_info`` or a
             parameter was added/replaced while ``init_weights`` was running.
     """
-    if not hasattr(module, '_params_init_info'):
+    if not hasattr(module, "_params_init_info"):
         raise AssertionError(
-            f'Can not find `_params_init_info` in {module.__class__.__name__}; '
-            'update_init_info must be called from within BaseModule.init_weights.'
+            f"Can not find `_params_init_info` in {module.__class__.__name__}; "
+            "update_init_info must be called from within BaseModule.init_weights."
         )
     record = module._params_init_info
     for name, param in module.named_parameters():
         if param not in record:
             raise AssertionError(
-                f'Find a new :obj:`Parameter` named `{name}` during executing the '
-                f'`init_weights` of `{module.__class__.__name__}`. Please do not add or '
-                'replace parameters during executing the `init_weights`. '
+                f"Find a new :obj:`Parameter` named `{name}` during executing the "
+                f"`init_weights` of `{module.__class__.__name__}`. Please do not add or "
+                "replace parameters during executing the `init_weights`. "
             )
         mean_value = param.data.mean().cpu()
-        if not torch.equal(record[param]['tmp_mean_value'], mean_value):
-            record[param]['init_info'] = init_info
-            record[param]['tmp_mean_value'] = mean_value
+        if not torch.equal(record[param]["tmp_mean_value"], mean_value):
+            record[param]["init_info"] = init_info
+            record[param]["tmp_mean_value"] = mean_value
 
 
 def _has(module: nn.Module, name: str) -> bool:
@@ -82,14 +83,14 @@ def _has(module: nn.Module, name: str) -> bool:
 
 def constant_init(module: nn.Module, val: float, bias: float = 0) -> None:
     """Fill ``module.weight`` with ``val`` and ``module.bias`` with ``bias``."""
-    if _has(module, 'weight'):
+    if _has(module, "weight"):
         nn.init.constant_(module.weight, val)
-    if _has(module, 'bias'):
+    if _has(module, "bias"):
         nn.init.constant_(module.bias, bias)
 
 
 def xavier_init(
-    module: nn.Module, gain: float = 1, bias: float = 0, distribution: str = 'normal'
+    module: nn.Module, gain: float = 1, bias: float = 0, distribution: str = "normal"
 ) -> None:
     """Xavier (Glorot) initialisation of ``module.weight``; constant bias.
 
@@ -100,20 +101,20 @@ def xavier_init(
         distribution (str): ``'normal'`` or ``'uniform'``. Defaults to ``'normal'``.
     """
     _check_distribution(distribution)
-    if _has(module, 'weight'):
-        if distribution == 'uniform':
+    if _has(module, "weight"):
+        if distribution == "uniform":
             nn.init.xavier_uniform_(module.weight, gain=gain)
         else:
             nn.init.xavier_normal_(module.weight, gain=gain)
-    if _has(module, 'bias'):
+    if _has(module, "bias"):
         nn.init.constant_(module.bias, bias)
 
 
 def normal_init(module: nn.Module, mean: float = 0, std: float = 1, bias: float = 0) -> None:
     """Fill ``module.weight`` from N(mean, std^2); constant bias."""
-    if _has(module, 'weight'):
+    if _has(module, "weight"):
         nn.init.normal_(module.weight, mean, std)
-    if _has(module, 'bias'):
+    if _has(module, "bias"):
         nn.init.constant_(module.bias, bias)
 
 
@@ -126,27 +127,27 @@ def trunc_normal_init(
     bias: float = 0,
 ) -> None:
     """Fill ``module.weight`` from N(mean, std^2) truncated to [a, b]; constant bias."""
-    if _has(module, 'weight'):
+    if _has(module, "weight"):
         nn.init.trunc_normal_(module.weight, mean, std, a, b)
-    if _has(module, 'bias'):
+    if _has(module, "bias"):
         nn.init.constant_(module.bias, bias)
 
 
 def uniform_init(module: nn.Module, a: float = 0, b: float = 1, bias: float = 0) -> None:
     """Fill ``module.weight`` from U(a, b); constant bias."""
-    if _has(module, 'weight'):
+    if _has(module, "weight"):
         nn.init.uniform_(module.weight, a, b)
-    if _has(module, 'bias'):
+    if _has(module, "bias"):
         nn.init.constant_(module.bias, bias)
 
 
 def kaiming_init(
     module: nn.Module,
     a: float = 0,
-    mode: str = 'fan_out',
-    nonlinearity: str = 'relu',
+    mode: str = "fan_out",
+    nonlinearity: str = "relu",
     bias: float = 0,
-    distribution: str = 'normal',
+    distribution: str = "normal",
 ) -> None:
     """Kaiming (He) initialisation of ``module.weight``; constant bias.
 
@@ -159,19 +160,19 @@ def kaiming_init(
         distribution (str): ``'normal'`` or ``'uniform'``. Defaults to ``'normal'``.
     """
     _check_distribution(distribution)
-    if _has(module, 'weight'):
-        if distribution == 'uniform':
+    if _has(module, "weight"):
+        if distribution == "uniform":
             nn.init.kaiming_uniform_(module.weight, a=a, mode=mode, nonlinearity=nonlinearity)
         else:
             nn.init.kaiming_normal_(module.weight, a=a, mode=mode, nonlinearity=nonlinearity)
-    if _has(module, 'bias'):
+    if _has(module, "bias"):
         nn.init.constant_(module.bias, bias)
 
 
 def caffe2_xavier_init(module: nn.Module, bias: float = 0) -> None:
     """Caffe2's ``XavierFill`` (a uniform Kaiming init with ``a=1`` and ``fan_in``)."""
     kaiming_init(
-        module, a=1, mode='fan_in', nonlinearity='leaky_relu', bias=bias, distribution='uniform'
+        module, a=1, mode="fan_in", nonlinearity="leaky_relu", bias=bias, distribution="uniform"
     )
 
 
@@ -188,7 +189,7 @@ def bias_init_with_prob(prior_prob: float) -> float:
 
 
 def _check_distribution(distribution: str) -> None:
-    if distribution not in ('uniform', 'normal'):
+    if distribution not in ("uniform", "normal"):
         raise AssertionError(
             f"distribution must be 'uniform' or 'normal', but got {distribution!r}"
         )
@@ -220,14 +221,14 @@ class BaseInit:
     ) -> None:
         self.wholemodule = False
         if not isinstance(bias, (int, float)):
-            raise TypeError(f'bias must be a number, but got a {type(bias)}')
+            raise TypeError(f"bias must be a number, but got a {type(bias)}")
         if bias_prob is not None and not isinstance(bias_prob, float):
             raise TypeError(
-                f'bias_prob type must be float, but got {type(bias_prob)} ({bias_prob!r})'
+                f"bias_prob type must be float, but got {type(bias_prob)} ({bias_prob!r})"
             )
         if layer is not None:
             if not isinstance(layer, (str, list)):
-                raise TypeError(f'layer must be a str or a list of str, but got a {type(layer)}')
+                raise TypeError(f"layer must be a str or a list of str, but got a {type(layer)}")
         else:
             layer = []
         self.bias = bias_init_with_prob(bias_prob) if bias_prob is not None else bias
@@ -248,14 +249,14 @@ class BaseInit:
                 self._init_one(m)
 
         module.apply(apply)
-        if hasattr(module, '_params_init_info'):
+        if hasattr(module, "_params_init_info"):
             update_init_info(module, init_info=self._get_init_info())
 
     def _get_init_info(self) -> str:
-        return f'{self.__class__.__name__}, bias={self.bias}'
+        return f"{self.__class__.__name__}, bias={self.bias}"
 
 
-@WEIGHT_INITIALIZERS.register_module(name='Constant')
+@WEIGHT_INITIALIZERS.register_module(name="Constant")
 class ConstantInit(BaseInit):
     """Initialize module parameters with constant values.
 
@@ -276,10 +277,10 @@ class ConstantInit(BaseInit):
         constant_init(m, self.val, self.bias)
 
     def _get_init_info(self) -> str:
-        return f'{self.__class__.__name__}: val={self.val}, bias={self.bias}'
+        return f"{self.__class__.__name__}: val={self.val}, bias={self.bias}"
 
 
-@WEIGHT_INITIALIZERS.register_module(name='Xavier')
+@WEIGHT_INITIALIZERS.register_module(name="Xavier")
 class XavierInit(BaseInit):
     """Initialize module parameters following Glorot & Bengio (2010).
 
@@ -289,7 +290,7 @@ class XavierInit(BaseInit):
         **kwargs: ``bias``, ``bias_prob`` and ``layer`` as in :class:`BaseInit`.
     """
 
-    def __init__(self, gain: float = 1, distribution: str = 'normal', **kwargs: Any) -> None:
+    def __init__(self, gain: float = 1, distribution: str = "normal", **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.gain = gain
         self.distribution = distribution
@@ -299,12 +300,12 @@ class XavierInit(BaseInit):
 
     def _get_init_info(self) -> str:
         return (
-            f'{self.__class__.__name__}: gain={self.gain}, '
-            f'distribution={self.distribution}, bias={self.bias}'
+            f"{self.__class__.__name__}: gain={self.gain}, "
+            f"distribution={self.distribution}, bias={self.bias}"
         )
 
 
-@WEIGHT_INITIALIZERS.register_module(name='Normal')
+@WEIGHT_INITIALIZERS.register_module(name="Normal")
 class NormalInit(BaseInit):
     r"""Initialize module parameters with values drawn from :math:`\mathcal{N}(mean, std^2)`.
 
@@ -323,10 +324,10 @@ class NormalInit(BaseInit):
         normal_init(m, self.mean, self.std, self.bias)
 
     def _get_init_info(self) -> str:
-        return f'{self.__class__.__name__}: mean={self.mean}, std={self.std}, bias={self.bias}'
+        return f"{self.__class__.__name__}: mean={self.mean}, std={self.std}, bias={self.bias}"
 
 
-@WEIGHT_INITIALIZERS.register_module(name='TruncNormal')
+@WEIGHT_INITIALIZERS.register_module(name="TruncNormal")
 class TruncNormalInit(BaseInit):
     r"""Initialize module parameters from :math:`\mathcal{N}(mean, std^2)` truncated to [a, b].
 
@@ -352,12 +353,12 @@ class TruncNormalInit(BaseInit):
 
     def _get_init_info(self) -> str:
         return (
-            f'{self.__class__.__name__}: a={self.a}, b={self.b}, '
-            f'mean={self.mean}, std={self.std}, bias={self.bias}'
+            f"{self.__class__.__name__}: a={self.a}, b={self.b}, "
+            f"mean={self.mean}, std={self.std}, bias={self.bias}"
         )
 
 
-@WEIGHT_INITIALIZERS.register_module(name='Uniform')
+@WEIGHT_INITIALIZERS.register_module(name="Uniform")
 class UniformInit(BaseInit):
     r"""Initialize module parameters with values drawn from :math:`\mathcal{U}(a, b)`.
 
@@ -376,10 +377,10 @@ class UniformInit(BaseInit):
         uniform_init(m, self.a, self.b, self.bias)
 
     def _get_init_info(self) -> str:
-        return f'{self.__class__.__name__}: a={self.a}, b={self.b}, bias={self.bias}'
+        return f"{self.__class__.__name__}: a={self.a}, b={self.b}, bias={self.bias}"
 
 
-@WEIGHT_INITIALIZERS.register_module(name='Kaiming')
+@WEIGHT_INITIALIZERS.register_module(name="Kaiming")
 class KaimingInit(BaseInit):
     """Initialize module parameters following He et al. (2015).
 
@@ -394,9 +395,9 @@ class KaimingInit(BaseInit):
     def __init__(
         self,
         a: float = 0,
-        mode: str = 'fan_out',
-        nonlinearity: str = 'relu',
-        distribution: str = 'normal',
+        mode: str = "fan_out",
+        nonlinearity: str = "relu",
+        distribution: str = "normal",
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
@@ -410,23 +411,23 @@ class KaimingInit(BaseInit):
 
     def _get_init_info(self) -> str:
         return (
-            f'{self.__class__.__name__}: a={self.a}, mode={self.mode}, '
-            f'nonlinearity={self.nonlinearity}, '
-            f'distribution ={self.distribution}, bias={self.bias}'
+            f"{self.__class__.__name__}: a={self.a}, mode={self.mode}, "
+            f"nonlinearity={self.nonlinearity}, "
+            f"distribution ={self.distribution}, bias={self.bias}"
         )
 
 
-@WEIGHT_INITIALIZERS.register_module(name='Caffe2Xavier')
+@WEIGHT_INITIALIZERS.register_module(name="Caffe2Xavier")
 class Caffe2XavierInit(KaimingInit):
     """Caffe2's XavierFill: Kaiming uniform with ``a=1``, ``fan_in``, ``leaky_relu``."""
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(
-            a=1, mode='fan_in', nonlinearity='leaky_relu', distribution='uniform', **kwargs
+            a=1, mode="fan_in", nonlinearity="leaky_relu", distribution="uniform", **kwargs
         )
 
 
-@WEIGHT_INITIALIZERS.register_module(name='Pretrained')
+@WEIGHT_INITIALIZERS.register_module(name="Pretrained")
 class PretrainedInit:
     """Initialize module by loading a pretrained model.
 
@@ -439,7 +440,7 @@ class PretrainedInit:
     """
 
     def __init__(
-        self, checkpoint: str, prefix: str | None = None, map_location: Any = 'cpu'
+        self, checkpoint: str, prefix: str | None = None, map_location: Any = "cpu"
     ) -> None:
         self.checkpoint = checkpoint
         self.prefix = prefix
@@ -449,25 +450,25 @@ class PretrainedInit:
         from .checkpoint import _load_checkpoint_with_prefix, load_checkpoint, load_state_dict
 
         if self.prefix is None:
-            print_log(f'load model from: {self.checkpoint}', logger='current')
+            print_log(f"load model from: {self.checkpoint}", logger="current")
             load_checkpoint(
                 module,
                 self.checkpoint,
                 map_location=self.map_location,
                 strict=False,
-                logger='current',
+                logger="current",
             )
         else:
-            print_log(f'load {self.prefix} in model from: {self.checkpoint}', logger='current')
+            print_log(f"load {self.prefix} in model from: {self.checkpoint}", logger="current")
             state_dict = _load_checkpoint_with_prefix(
                 self.prefix, self.checkpoint, map_location=self.map_location
             )
-            load_state_dict(module, state_dict, strict=False, logger='current')
-        if hasattr(module, '_params_init_info'):
+            load_state_dict(module, state_dict, strict=False, logger="current")
+        if hasattr(module, "_params_init_info"):
             update_init_info(module, init_info=self._get_init_info())
 
     def _get_init_info(self) -> str:
-        return f'{self.__class__.__name__}: load from {self.checkpoint}'
+        return f"{self.__class__.__name__}: load from {self.checkpoint}"
 
 
 def _initialize(module: nn.Module, cfg: dict, wholemodule: bool = False) -> None:
@@ -480,11 +481,11 @@ def _initialize(module: nn.Module, cfg: dict, wholemodule: bool = False) -> None
 
 def _resolve_override_target(module: nn.Module, name: str, cfg: dict) -> nn.Module:
     target: Any = module
-    for part in name.split('.'):
+    for part in name.split("."):
         if not hasattr(target, part):
             raise RuntimeError(
-                f'module {module.__class__.__name__} did not have attribute {name}, '
-                f'but init_cfg is {cfg}. Check the `name` in `override`.'
+                f"module {module.__class__.__name__} did not have attribute {name}, "
+                f"but init_cfg is {cfg}. Check the `name` in `override`."
             )
         target = getattr(target, part)
     return target
@@ -492,17 +493,17 @@ def _resolve_override_target(module: nn.Module, name: str, cfg: dict) -> nn.Modu
 
 def _initialize_override(module: nn.Module, override: Union[dict, list], cfg: dict) -> None:
     if not isinstance(override, (dict, list)):
-        raise TypeError(f'override must be a dict or a list of dict, but got {type(override)}')
+        raise TypeError(f"override must be a dict or a list of dict, but got {type(override)}")
     overrides = [override] if isinstance(override, dict) else override
     for override_ in overrides:
         cp_override = copy.deepcopy(dict(override_))
-        name = cp_override.pop('name', None)
+        name = cp_override.pop("name", None)
         if name is None:
             raise ValueError(f'`override` must contain the key "name", but got {cp_override}')
         if not cp_override:
             # only ``name`` given: reuse the arguments of the outer init_cfg
             cp_override.update(cfg)
-        elif 'type' not in cp_override:
+        elif "type" not in cp_override:
             raise ValueError(f'`override` need "type" key, but got {cp_override}')
         target = _resolve_override_target(module, name, cp_override)
         _initialize(target, cp_override, wholemodule=True)
@@ -527,13 +528,13 @@ def initialize(module: nn.Module, init_cfg: Union[dict, list[dict]]) -> None:
         >>> initialize(module, init_cfg)
     """
     if not isinstance(init_cfg, (dict, list)):
-        raise TypeError(f'init_cfg must be a dict or a list of dict, but got {type(init_cfg)}')
+        raise TypeError(f"init_cfg must be a dict or a list of dict, but got {type(init_cfg)}")
     cfgs = [init_cfg] if isinstance(init_cfg, dict) else init_cfg
     for cfg in cfgs:
         # deep copy: one init_cfg may be shared by many modules
         cp_cfg = copy.deepcopy(dict(cfg))
-        override = cp_cfg.pop('override', None)
+        override = cp_cfg.pop("override", None)
         _initialize(module, cp_cfg)
         if override is not None:
-            cp_cfg.pop('layer', None)
+            cp_cfg.pop("layer", None)
             _initialize_override(module, override, cp_cfg)

@@ -3,4 +3,4 @@
 from .base_model import BaseModel
 from .data_preprocessor import BaseDataPreprocessor, ImgDataPreprocessor
 
-__all__ = ['BaseModel', 'BaseDataPreprocessor', 'ImgDataPreprocessor']
+__all__ = ["BaseModel", "BaseDataPreprocessor", "ImgDataPreprocessor"]

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, Optional, Union
 
 import torch
 import torch.nn as nn
+
 from mmengine.registry import MODELS
 
 from ..base_module import BaseModule
@@ -21,7 +22,7 @@ from .data_preprocessor import (
 if TYPE_CHECKING:  # pragma: no cover
     from mmengine.optim import OptimWrapper
 
-__all__ = ['BaseModel']
+__all__ = ["BaseModel"]
 
 
 class BaseModel(BaseModule):
@@ -72,15 +73,15 @@ class BaseModel(BaseModule):
     ) -> None:
         super().__init__(init_cfg)
         if data_preprocessor is None:
-            data_preprocessor = dict(type='BaseDataPreprocessor')
+            data_preprocessor = dict(type="BaseDataPreprocessor")
         if isinstance(data_preprocessor, nn.Module):
             self.data_preprocessor = data_preprocessor
         elif isinstance(data_preprocessor, dict):
             self.data_preprocessor = MODELS.build(data_preprocessor)
         else:
             raise TypeError(
-                'data_preprocessor should be a `dict` or `nn.Module` instance, but got '
-                f'{type(data_preprocessor)}'
+                "data_preprocessor should be a `dict` or `nn.Module` instance, but got "
+                f"{type(data_preprocessor)}"
             )
 
     def train_step(
@@ -106,7 +107,7 @@ class BaseModel(BaseModule):
         """
         with optim_wrapper.optim_context(self):
             data = self.data_preprocessor(data, True)
-            losses = self._run_forward(data, mode='loss')
+            losses = self._run_forward(data, mode="loss")
         parsed_losses, log_vars = self.parse_losses(losses)  # type: ignore[arg-type]
         optim_wrapper.update_params(parsed_losses)
         return log_vars
@@ -125,7 +126,7 @@ class BaseModel(BaseModule):
             list: The predictions of given data.
         """
         data = self.data_preprocessor(data, False)
-        return self._run_forward(data, mode='predict')  # type: ignore
+        return self._run_forward(data, mode="predict")  # type: ignore
 
     def test_step(self, data: Union[dict, tuple, list]) -> list:
         """``BaseModel`` implements ``test_step`` the same as ``val_step``.
@@ -137,11 +138,9 @@ class BaseModel(BaseModule):
             list: The predictions of given data.
         """
         data = self.data_preprocessor(data, False)
-        return self._run_forward(data, mode='predict')  # type: ignore
+        return self._run_forward(data, mode="predict")  # type: ignore
 
-    def parse_losses(
-        self, losses: dict[str, Any]
-    ) -> tuple[torch.Tensor, dict[str, torch.Tensor]]:
+    def parse_losses(self, losses: dict[str, Any]) -> tuple[torch.Tensor, dict[str, torch.Tensor]]:
         """Parses the raw outputs (losses) of the network.
 
         Every value must be a tensor (logged as its mean) or a list of tensors
@@ -172,12 +171,12 @@ class BaseModel(BaseModule):
                 log_vars.append((loss_name, sum(item.mean() for item in loss_value)))  # type: ignore
             else:
                 raise TypeError(
-                    f'{loss_name} is not a tensor or list of tensors (got '
+                    f"{loss_name} is not a tensor or list of tensors (got "
                     f'{type(loss_value).__name__}); every value returned by forward(mode="loss") '
-                    'must be a Tensor or a list of Tensors.'
+                    "must be a Tensor or a list of Tensors."
                 )
-        loss = sum(value for key, value in log_vars if 'loss' in key)
-        log_vars.insert(0, ('loss', loss))  # type: ignore[arg-type]
+        loss = sum(value for key, value in log_vars if "loss" in key)
+        log_vars.insert(0, ("loss", loss))  # type: ignore[arg-type]
         return loss, OrderedDict(log_vars)  # type: ignore[return-value]
 
     def to(self, *args: Any, **kwargs: Any) -> nn.Module:
@@ -198,7 +197,7 @@ class BaseModel(BaseModule):
         Returns:
             nn.Module: The model itself.
         """
-        self._set_device(_accelerator_device('cuda', device))
+        self._set_device(_accelerator_device("cuda", device))
         return super().cuda(device)
 
     def musa(self, device: Optional[Union[int, str, torch.device]] = None) -> nn.Module:
@@ -207,7 +206,7 @@ class BaseModel(BaseModule):
         Returns:
             nn.Module: The model itself.
         """
-        self._set_device(_accelerator_device('musa', device))
+        self._set_device(_accelerator_device("musa", device))
         return super().musa(device)  # type: ignore[attr-defined]
 
     def mlu(self, device: Optional[Union[int, str, torch.device]] = None) -> nn.Module:
@@ -216,7 +215,7 @@ class BaseModel(BaseModule):
         Returns:
             nn.Module: The model itself.
         """
-        self._set_device(_accelerator_device('mlu', device))
+        self._set_device(_accelerator_device("mlu", device))
         return super().mlu(device)  # type: ignore[attr-defined]
 
     def npu(self, device: Optional[Union[int, str, torch.device]] = None) -> nn.Module:
@@ -230,7 +229,7 @@ class BaseModel(BaseModule):
         Returns:
             nn.Module: The model itself.
         """
-        self._set_device(_accelerator_device('npu', device))
+        self._set_device(_accelerator_device("npu", device))
         return super().npu()  # type: ignore[attr-defined]
 
     def cpu(self, *args: Any, **kwargs: Any) -> nn.Module:
@@ -239,7 +238,7 @@ class BaseModel(BaseModule):
         Returns:
             nn.Module: The model itself.
         """
-        self._set_device(torch.device('cpu'))
+        self._set_device(torch.device("cpu"))
         return super().cpu()
 
     def _set_device(self, device: torch.device) -> None:
@@ -253,7 +252,7 @@ class BaseModel(BaseModule):
         self,
         inputs: torch.Tensor,
         data_samples: Optional[list] = None,
-        mode: str = 'tensor',
+        mode: str = "tensor",
     ) -> Union[dict[str, torch.Tensor], list]:
         """Returns losses or predictions of training, validation, testing, and simple inference.
 
@@ -299,5 +298,5 @@ class BaseModel(BaseModule):
         if isinstance(data, (list, tuple)):
             return self(*data, mode=mode)
         raise TypeError(
-            f'Output of `data_preprocessor` should be list, tuple or dict, but got {type(data)}'
+            f"Output of `data_preprocessor` should be list, tuple or dict, but got {type(data)}"
         )

@@ -9,26 +9,27 @@ from typing import Any, Optional, Union
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
+
 from mmengine.registry import MODELS
 from mmengine.structures import BaseDataElement
 
 from ..utils import stack_batch
 
-__all__ = ['BaseDataPreprocessor', 'ImgDataPreprocessor']
+__all__ = ["BaseDataPreprocessor", "ImgDataPreprocessor"]
 
 CastData = Union[tuple, dict, BaseDataElement, torch.Tensor, list, bytes, str, None]
 
 
 def _translate_npu(args: tuple, kwargs: dict) -> tuple[tuple, dict]:
     """Map ``'npu'`` device strings to torch_npu's native device name."""
-    native = getattr(getattr(torch, 'npu', None), 'native_device', None)
+    native = getattr(getattr(torch, "npu", None), "native_device", None)
     if native is None:
         return args, kwargs
-    if args and isinstance(args[0], str) and 'npu' in args[0]:
-        args = (args[0].replace('npu', native), *args[1:])
-    device = kwargs.get('device')
-    if isinstance(device, str) and 'npu' in device:
-        kwargs = dict(kwargs, device=device.replace('npu', native))
+    if args and isinstance(args[0], str) and "npu" in args[0]:
+        args = (args[0].replace("npu", native), *args[1:])
+    device = kwargs.get("device")
+    if isinstance(device, str) and "npu" in device:
+        kwargs = dict(kwargs, device=device.replace("npu", native))
     return args, kwargs
 
 
@@ -68,7 +69,7 @@ class BaseDataPreprocessor(nn.Module):
     def __init__(self, non_blocking: Optional[bool] = False) -> None:
         super().__init__()
         self._non_blocking = non_blocking
-        self._device = torch.device('cpu')
+        self._device = torch.device("cpu")
 
     def cast_data(self, data: CastData) -> CastData:
         """Copying data to the target device.
@@ -88,7 +89,7 @@ class BaseDataPreprocessor(nn.Module):
             return {key: self.cast_data(data[key]) for key in data}
         if isinstance(data, (str, bytes)) or data is None:
             return data
-        if isinstance(data, tuple) and hasattr(data, '_fields'):
+        if isinstance(data, tuple) and hasattr(data, "_fields"):
             return type(data)(*(self.cast_data(sample) for sample in data))
         if isinstance(data, Sequence):
             return type(data)(self.cast_data(sample) for sample in data)  # type: ignore[call-arg]
@@ -131,7 +132,7 @@ class BaseDataPreprocessor(nn.Module):
         Returns:
             nn.Module: The model itself.
         """
-        self._device = _accelerator_device('cuda', device)
+        self._device = _accelerator_device("cuda", device)
         return super().cuda(device)
 
     def musa(self, device: Any = None) -> nn.Module:
@@ -140,7 +141,7 @@ class BaseDataPreprocessor(nn.Module):
         Returns:
             nn.Module: The model itself.
         """
-        self._device = _accelerator_device('musa', device)
+        self._device = _accelerator_device("musa", device)
         return super().musa(device)  # type: ignore[attr-defined]
 
     def npu(self, device: Any = None) -> nn.Module:
@@ -149,7 +150,7 @@ class BaseDataPreprocessor(nn.Module):
         Returns:
             nn.Module: The model itself.
         """
-        self._device = _accelerator_device('npu', device)
+        self._device = _accelerator_device("npu", device)
         return super().npu(device)  # type: ignore[attr-defined]
 
     def mlu(self, device: Any = None) -> nn.Module:
@@ -158,7 +159,7 @@ class BaseDataPreprocessor(nn.Module):
         Returns:
             nn.Module: The model itself.
         """
-        self._device = _accelerator_device('mlu', device)
+        self._device = _accelerator_device("mlu", device)
         return super().mlu(device)  # type: ignore[attr-defined]
 
     def cpu(self, *args: Any, **kwargs: Any) -> nn.Module:
@@ -167,7 +168,7 @@ class BaseDataPreprocessor(nn.Module):
         Returns:
             nn.Module: The model itself.
         """
-        self._device = torch.device('cpu')
+        self._device = torch.device("cpu")
         return super().cpu()
 
 
@@ -227,19 +228,19 @@ class ImgDataPreprocessor(BaseDataPreprocessor):
     ) -> None:
         super().__init__(non_blocking)
         if bgr_to_rgb and rgb_to_bgr:
-            raise AssertionError('`bgr2rgb` and `rgb2bgr` cannot be set to True at the same time')
+            raise AssertionError("`bgr2rgb` and `rgb2bgr` cannot be set to True at the same time")
         if (mean is None) != (std is None):
-            raise AssertionError('mean and std should be both None or tuple')
+            raise AssertionError("mean and std should be both None or tuple")
         if mean is not None:
-            for name, value in (('mean', mean), ('std', std)):
+            for name, value in (("mean", mean), ("std", std)):
                 if len(value) not in (1, 3):  # type: ignore[arg-type]
                     raise AssertionError(
-                        f'`{name}` should have 1 or 3 values, to be compatible with RGB or '
-                        f'gray image, but got {len(value)} values'  # type: ignore[arg-type]
+                        f"`{name}` should have 1 or 3 values, to be compatible with RGB or "
+                        f"gray image, but got {len(value)} values"  # type: ignore[arg-type]
                     )
             self._enable_normalize = True
-            self.register_buffer('mean', torch.tensor(mean).view(-1, 1, 1), False)
-            self.register_buffer('std', torch.tensor(std).view(-1, 1, 1), False)
+            self.register_buffer("mean", torch.tensor(mean).view(-1, 1, 1), False)
+            self.register_buffer("std", torch.tensor(std).view(-1, 1, 1), False)
         else:
             self._enable_normalize = False
         self._channel_conversion = rgb_to_bgr or bgr_to_rgb
@@ -264,20 +265,20 @@ class ImgDataPreprocessor(BaseDataPreprocessor):
             (None when absent).
         """
         data = self.cast_data(data)  # type: ignore
-        if not isinstance(data, Mapping) or 'inputs' not in data:
+        if not isinstance(data, Mapping) or "inputs" not in data:
             raise TypeError(
                 'ImgDataPreprocessor expects a dict with an "inputs" key from the '
-                f'dataloader, but got {type(data)}'
+                f"dataloader, but got {type(data)}"
             )
-        batch = data['inputs']
+        batch = data["inputs"]
         if isinstance(batch, (list, tuple)) and all(isinstance(t, torch.Tensor) for t in batch):
             images = [self._process_one(img) for img in batch]
             batch_inputs = stack_batch(images, self.pad_size_divisor, self.pad_value)
         elif isinstance(batch, torch.Tensor):
             if batch.dim() != 4:
                 raise AssertionError(
-                    'The input of `ImgDataPreprocessor` should be a NCHW tensor or a list of '
-                    f'tensor, but got a tensor with shape: {batch.shape}'
+                    "The input of `ImgDataPreprocessor` should be a NCHW tensor or a list of "
+                    f"tensor, but got a tensor with shape: {batch.shape}"
                 )
             if self._channel_conversion:
                 batch = batch[:, [2, 1, 0], ...]
@@ -287,14 +288,16 @@ class ImgDataPreprocessor(BaseDataPreprocessor):
             h, w = batch.shape[2:]
             target_h = math.ceil(h / self.pad_size_divisor) * self.pad_size_divisor
             target_w = math.ceil(w / self.pad_size_divisor) * self.pad_size_divisor
-            batch_inputs = F.pad(batch, (0, target_w - w, 0, target_h - h), 'constant', self.pad_value)
+            batch_inputs = F.pad(
+                batch, (0, target_w - w, 0, target_h - h), "constant", self.pad_value
+            )
         else:
             raise TypeError(
-                'Output of `cast_data` should be a dict of list/tuple with inputs and '
-                f'data_samples, but got {type(data)}: {data}'
+                "Output of `cast_data` should be a dict of list/tuple with inputs and "
+                f"data_samples, but got {type(data)}: {data}"
             )
-        data['inputs'] = batch_inputs
-        data.setdefault('data_samples', None)
+        data["inputs"] = batch_inputs
+        data.setdefault("data_samples", None)
         return data
 
     def _process_one(self, image: torch.Tensor) -> torch.Tensor:
@@ -305,8 +308,8 @@ class ImgDataPreprocessor(BaseDataPreprocessor):
         if self._enable_normalize:
             if self.mean.shape[0] == 3 and (image.dim() != 3 or image.shape[0] != 3):
                 raise AssertionError(
-                    'If the mean has 3 values, the input tensor should in shape of (3, H, W), '
-                    f'but got the tensor with shape {tuple(image.shape)}'
+                    "If the mean has 3 values, the input tensor should in shape of (3, H, W), "
+                    f"but got the tensor with shape {tuple(image.shape)}"
                 )
             image = (image - self.mean) / self.std
         return image

@@ -6,8 +6,8 @@ from .seperate_distributed import MMSeparateDistributedDataParallel
 from .utils import is_model_wrapper
 
 __all__ = [
-    'MMDistributedDataParallel',
-    'is_model_wrapper',
-    'MMSeparateDistributedDataParallel',
-    'MMFullyShardedDataParallel',
+    "MMDistributedDataParallel",
+    "is_model_wrapper",
+    "MMSeparateDistributedDataParallel",
+    "MMFullyShardedDataParallel",
 ]

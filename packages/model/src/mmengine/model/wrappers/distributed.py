@@ -6,15 +6,16 @@ from typing import TYPE_CHECKING, Any, Union
 
 import torch
 import torch.nn as nn
-from mmengine.registry import MODEL_WRAPPERS
 from torch.nn.parallel import DataParallel, DistributedDataParallel
+
+from mmengine.registry import MODEL_WRAPPERS
 
 from ..utils import detect_anomalous_params
 
 if TYPE_CHECKING:  # pragma: no cover
     from mmengine.optim import OptimWrapper
 
-__all__ = ['MMDistributedDataParallel']
+__all__ = ["MMDistributedDataParallel"]
 
 # Plain torch wrappers count as model wrappers too (see ``is_model_wrapper``).
 for _cls in (DistributedDataParallel, DataParallel):
@@ -29,7 +30,7 @@ def run_forward(model: nn.Module, data: Union[dict, tuple, list], mode: str) -> 
     if isinstance(data, (list, tuple)):
         return model(*data, mode=mode)
     raise TypeError(
-        f'Output of `data_preprocessor` should be list, tuple or dict, but got {type(data)}'
+        f"Output of `data_preprocessor` should be list, tuple or dict, but got {type(data)}"
     )
 
 
@@ -90,7 +91,7 @@ class MMDistributedDataParallel(DistributedDataParallel):
         """
         with optim_wrapper.optim_context(self):
             data = self.module.data_preprocessor(data, training=True)
-            losses = self._run_forward(data, mode='loss')
+            losses = self._run_forward(data, mode="loss")
         parsed_loss, log_vars = self.module.parse_losses(losses)
         optim_wrapper.update_params(parsed_loss)
         if self.detect_anomalous_params:

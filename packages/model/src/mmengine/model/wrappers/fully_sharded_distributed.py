@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from functools import partial
-from typing import TYPE_CHECKING, Any, Callable, Optional, Union
+from typing import TYPE_CHECKING, Any, Optional, Union
 
 import torch
 import torch.nn as nn
-from mmengine.logging import print_log
-from mmengine.registry import FUNCTIONS, MODEL_WRAPPERS
 from torch.distributed.fsdp import (
     BackwardPrefetch,
     CPUOffload,
@@ -19,19 +18,22 @@ from torch.distributed.fsdp import (
 )
 from torch.distributed.fsdp import wrap as _fsdp_wrap
 
+from mmengine.logging import print_log
+from mmengine.registry import FUNCTIONS, MODEL_WRAPPERS
+
 from .distributed import run_forward
 
 if TYPE_CHECKING:  # pragma: no cover
     from mmengine.optim import OptimWrapper
 
-__all__ = ['MMFullyShardedDataParallel']
+__all__ = ["MMFullyShardedDataParallel"]
 
 # Make torch's auto-wrap policies buildable by name from configs.
 for _name in (
-    'always_wrap_policy',
-    'lambda_auto_wrap_policy',
-    'size_based_auto_wrap_policy',
-    'transformer_auto_wrap_policy',
+    "always_wrap_policy",
+    "lambda_auto_wrap_policy",
+    "size_based_auto_wrap_policy",
+    "transformer_auto_wrap_policy",
 ):
     _fn = getattr(_fsdp_wrap, _name, None)
     if _fn is not None and _name not in FUNCTIONS:
@@ -46,18 +48,18 @@ def _function_from_cfg(value: Any, arg_name: str) -> Optional[Callable]:
         fn = FUNCTIONS.get(value)
         if fn is None:
             raise ValueError(
-                f'`{arg_name}`={value!r} is not registered in the FUNCTIONS registry; '
-                'register it with FUNCTIONS.register_module() or pass a callable.'
+                f"`{arg_name}`={value!r} is not registered in the FUNCTIONS registry; "
+                "register it with FUNCTIONS.register_module() or pass a callable."
             )
         return fn
     if isinstance(value, dict):
         kwargs = dict(value)
-        fn = _function_from_cfg(kwargs.pop('type', None), arg_name)
+        fn = _function_from_cfg(kwargs.pop("type", None), arg_name)
         if fn is None:
             raise ValueError(f'`{arg_name}` dict needs a "type" key, but got {value}')
         return partial(fn, **kwargs)
     raise TypeError(
-        f'`{arg_name}` should be a str, a callable, a dict or None, but got {type(value)}'
+        f"`{arg_name}` should be a str, a callable, a dict or None, but got {type(value)}"
     )
 
 
@@ -77,11 +79,11 @@ def _parse_enum(value: Any, enum_cls: Any, arg_name: str) -> Any:
             return enum_cls[value.upper()]
         except KeyError as exc:
             raise ValueError(
-                f'`{arg_name}`={value!r} is not a member of {enum_cls.__name__}; '
-                f'choose one of {[m.name for m in enum_cls]}'
+                f"`{arg_name}`={value!r} is not a member of {enum_cls.__name__}; "
+                f"choose one of {[m.name for m in enum_cls]}"
             ) from exc
     raise TypeError(
-        f'`{arg_name}` should be a str, a {enum_cls.__name__} or None, but got {type(value)}'
+        f"`{arg_name}` should be a str, a {enum_cls.__name__} or None, but got {type(value)}"
     )
 
 
@@ -138,45 +140,45 @@ class MMFullyShardedDataParallel(FullyShardedDataParallel):
         use_orig_params: bool = True,
         **kwargs: Any,
     ) -> None:
-        if 'fsdp_auto_wrap_policy' in kwargs:
-            legacy = kwargs.pop('fsdp_auto_wrap_policy')
+        if "fsdp_auto_wrap_policy" in kwargs:
+            legacy = kwargs.pop("fsdp_auto_wrap_policy")
             if auto_wrap_policy is not None:
                 raise ValueError(
-                    '`fsdp_auto_wrap_policy` and `auto_wrap_policy` cannot be both set; '
-                    'use `auto_wrap_policy`.'
+                    "`fsdp_auto_wrap_policy` and `auto_wrap_policy` cannot be both set; "
+                    "use `auto_wrap_policy`."
                 )
             print_log(
-                '`fsdp_auto_wrap_policy` is deprecated, use `auto_wrap_policy` instead.',
-                logger='current',
+                "`fsdp_auto_wrap_policy` is deprecated, use `auto_wrap_policy` instead.",
+                logger="current",
                 level=logging.WARNING,
             )
             auto_wrap_policy = legacy
-        sharding_strategy = _parse_enum(sharding_strategy, ShardingStrategy, 'sharding_strategy')
-        backward_prefetch = _parse_enum(backward_prefetch, BackwardPrefetch, 'backward_prefetch')
+        sharding_strategy = _parse_enum(sharding_strategy, ShardingStrategy, "sharding_strategy")
+        backward_prefetch = _parse_enum(backward_prefetch, BackwardPrefetch, "backward_prefetch")
         if isinstance(cpu_offload, bool):
             cpu_offload = CPUOffload(offload_params=cpu_offload)
         elif isinstance(cpu_offload, dict):
             cpu_offload = CPUOffload(**cpu_offload)
         elif cpu_offload is not None and not isinstance(cpu_offload, CPUOffload):
             raise TypeError(
-                '`cpu_offload` should be a bool, a dict, a CPUOffload or None, but got '
-                f'{type(cpu_offload)}'
+                "`cpu_offload` should be a bool, a dict, a CPUOffload or None, but got "
+                f"{type(cpu_offload)}"
             )
-        auto_wrap_policy = _function_from_cfg(auto_wrap_policy, 'auto_wrap_policy')
-        param_init_fn = _function_from_cfg(param_init_fn, 'param_init_fn')
+        auto_wrap_policy = _function_from_cfg(auto_wrap_policy, "auto_wrap_policy")
+        param_init_fn = _function_from_cfg(param_init_fn, "param_init_fn")
         if isinstance(mixed_precision, dict):
             mp = dict(mixed_precision)
-            for key in ('param_dtype', 'reduce_dtype', 'buffer_dtype'):
+            for key in ("param_dtype", "reduce_dtype", "buffer_dtype"):
                 if key in mp:
                     mp[key] = _parse_dtype(mp[key])
             mixed_precision = MixedPrecision(**mp)
         elif mixed_precision is not None and not isinstance(mixed_precision, MixedPrecision):
             raise TypeError(
-                '`mixed_precision` should be a dict, a MixedPrecision or None, but got '
-                f'{type(mixed_precision)}'
+                "`mixed_precision` should be a dict, a MixedPrecision or None, but got "
+                f"{type(mixed_precision)}"
             )
         if backward_prefetch is not None:
-            kwargs['backward_prefetch'] = backward_prefetch
+            kwargs["backward_prefetch"] = backward_prefetch
         super().__init__(
             module=module,
             process_group=process_group,
@@ -202,7 +204,7 @@ class MMFullyShardedDataParallel(FullyShardedDataParallel):
         """
         with optim_wrapper.optim_context(self):
             data = self.module.data_preprocessor(data, training=True)
-            losses = self._run_forward(data, mode='loss')
+            losses = self._run_forward(data, mode="loss")
         parsed_loss, log_vars = self.module.parse_losses(losses)
         optim_wrapper.update_params(parsed_loss)
         return log_vars
@@ -220,7 +222,7 @@ class MMFullyShardedDataParallel(FullyShardedDataParallel):
             List[BaseDataElement] or dict: The predictions of given data.
         """
         data = self.module.data_preprocessor(data, False)
-        return self._run_forward(data, mode='predict')
+        return self._run_forward(data, mode="predict")
 
     def test_step(self, data: dict) -> list:
         """Gets the predictions of module during testing process.
@@ -232,7 +234,7 @@ class MMFullyShardedDataParallel(FullyShardedDataParallel):
             List[BaseDataElement]: The predictions of given data.
         """
         data = self.module.data_preprocessor(data, False)
-        return self._run_forward(data, mode='predict')
+        return self._run_forward(data, mode="predict")
 
     def _run_forward(self, data: Union[dict, tuple, list], mode: str) -> Any:
         """Unpacks data for :meth:`forward`."""

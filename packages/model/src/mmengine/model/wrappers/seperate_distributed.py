@@ -8,15 +8,16 @@ from typing import TYPE_CHECKING, Any, Union
 
 import torch
 import torch.nn as nn
-from mmengine.registry import MODEL_WRAPPERS
 from torch.nn.parallel import DistributedDataParallel
+
+from mmengine.registry import MODEL_WRAPPERS
 
 from .distributed import MMDistributedDataParallel
 
 if TYPE_CHECKING:  # pragma: no cover
     from mmengine.optim import OptimWrapperDict
 
-__all__ = ['MMSeparateDistributedDataParallel']
+__all__ = ["MMSeparateDistributedDataParallel"]
 
 
 def _default_device() -> torch.device:
@@ -25,7 +26,7 @@ def _default_device() -> torch.device:
 
         return torch.device(get_device())
     except ImportError:  # pragma: no cover - mmengine.device ships with mmengine-dist
-        return torch.device('cuda' if torch.cuda.is_available() else 'cpu')
+        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
 
 
 @MODEL_WRAPPERS.register_module()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import torch.nn as nn
+
 from mmengine.registry import MODEL_WRAPPERS, Registry
 
 
@@ -28,5 +29,5 @@ def is_model_wrapper(model: nn.Module, registry: Registry = MODEL_WRAPPERS) -> b
     wrapper_types = tuple(cls for cls in registry.module_dict.values() if isinstance(cls, type))
     if wrapper_types and isinstance(model, wrapper_types):
         return True
-    children = getattr(registry, 'children', None) or {}
+    children = getattr(registry, "children", None) or {}
     return any(is_model_wrapper(model, child) for child in children.values())

@@ -53,7 +53,7 @@ class ZeroRedundancyOptimizer(Optimizer):
         ...     type='ZeroRedundancyOptimizer', optimizer_type='AdamW', lr=1e-3))
     """
 
-    def __new__(cls, *args, **kwargs):
+    def __new__(cls, params, optimizer_type: str, **kwargs):
         if cls is ZeroRedundancyOptimizer:
             cls = _implementation_class()
         return super().__new__(cls)

@@ -1,0 +1,64 @@
+"""mmengine.device on a machine without vendor accelerators."""
+
+from __future__ import annotations
+
+import pytest
+import torch
+
+import mmengine.device as device
+
+
+def test_vendor_checks_are_false_without_extensions():
+    # no torch_npu / torch_mlu / torch_musa / torch_dipu is installed here
+    assert device.is_npu_available() is False
+    assert device.is_mlu_available() is False
+    assert device.is_musa_available() is False
+    assert device.is_dipu_available() is False
+    assert device.is_npu_support_full_precision() is False
+
+
+def test_cuda_and_mps_follow_torch():
+    assert device.is_cuda_available() == torch.cuda.is_available()
+    assert device.is_mps_available() == torch.backends.mps.is_available()
+
+
+def test_get_device_matches_available_hardware():
+    expected = "cpu"
+    if torch.cuda.is_available():
+        expected = "cuda"
+    elif torch.backends.mps.is_available():
+        expected = "mps"
+    assert device.get_device() == expected
+    # a usable device string
+    torch.empty(1, device=device.get_device())
+
+
+def test_get_device_prefers_cuda(monkeypatch):
+    import mmengine.device.utils as utils
+
+    monkeypatch.setattr(utils, "is_cuda_available", lambda: True)
+    assert device.get_device() == "cuda"
+    monkeypatch.setattr(utils, "is_npu_available", lambda: True)
+    assert device.get_device() == "npu"
+
+
+def test_deep_import_path():
+    from mmengine.device.utils import get_device
+
+    assert get_device is device.get_device
+
+
+@pytest.mark.skipif(torch.cuda.is_available(), reason="checks the CPU-only error")
+def test_get_max_cuda_memory_without_cuda():
+    with pytest.raises(RuntimeError, match="needs a CUDA device"):
+        device.get_max_cuda_memory()
+
+
+@pytest.mark.skipif(not torch.cuda.is_available(), reason="needs CUDA")
+def test_get_max_cuda_memory_reports_and_resets_peak():
+    x = torch.empty(8 * 1024 * 1024, dtype=torch.uint8, device="cuda")  # 8 MB
+    del x
+    peak = device.get_max_cuda_memory()
+    assert isinstance(peak, int) and peak >= 8
+    # the peak was reset by the first call
+    assert device.get_max_cuda_memory(torch.device("cuda", 0)) < peak
