@@ -51,8 +51,8 @@ def _time_wrapper(model, wrapper, data, steps: int) -> float:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument('--rounds', type=int, default=15)
-    parser.add_argument('--steps', type=int, default=100)
+    parser.add_argument("--rounds", type=int, default=15)
+    parser.add_argument("--steps", type=int, default=100)
     args = parser.parse_args()
 
     torch.set_num_threads(1)
@@ -78,12 +78,12 @@ def main() -> None:
     med_plain = statistics.median(plain)
     med_wrapped = statistics.median(wrapped)
     ratios = [w / p for p, w in zip(plain, wrapped)]
-    print(f'plain step        : {med_plain * 1e6:8.1f} us (median of {args.rounds} rounds)')
-    print(f'OptimWrapper step : {med_wrapped * 1e6:8.1f} us')
-    print(f'ratio (median of medians)  : {med_wrapped / med_plain:.4f}')
-    print(f'ratio (median per round)   : {statistics.median(ratios):.4f}')
-    print(f'overhead: {(med_wrapped / med_plain - 1) * 100:+.2f}%')
+    print(f"plain step        : {med_plain * 1e6:8.1f} us (median of {args.rounds} rounds)")
+    print(f"OptimWrapper step : {med_wrapped * 1e6:8.1f} us")
+    print(f"ratio (median of medians)  : {med_wrapped / med_plain:.4f}")
+    print(f"ratio (median per round)   : {statistics.median(ratios):.4f}")
+    print(f"overhead: {(med_wrapped / med_plain - 1) * 100:+.2f}%")
 
 
-if __name__ == '__main__':
+if __name__ == "__main__":
     main()

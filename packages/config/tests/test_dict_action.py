@@ -65,3 +65,13 @@ def test_imbalanced_brackets_and_missing_equal_sign():
 def test_parse_iterable_static_helper():
     assert DictAction._parse_iterable("[(1, 2, 3), [a, b], c]") == [(1, 2, 3), ["a", "b"], "c"]
     assert DictAction._parse_int_float_bool("1e-3") == 0.001
+
+
+def test_default_and_single_value_without_nargs():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--opts", nargs="+", action=DictAction, default={"a": 1})
+    parser.add_argument("--one", action=DictAction)
+    assert parser.parse_args([]).opts == {"a": 1}
+    args = parser.parse_args(["--opts", "b=2", "--one", "c=[1,2]"])
+    assert args.opts == {"a": 1, "b": 2}
+    assert args.one == {"c": [1, 2]}

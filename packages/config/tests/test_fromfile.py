@@ -215,6 +215,9 @@ def test_package_base_config(write, monkeypatch):
     assert cfg.log_level == "DEBUG"
     with pytest.raises(ModuleNotFoundError, match="notinstalled_pkg_xyz is not installed"):
         Config.fromfile(root / "missing.py")
+    (root / "nofile.py").write_text("_base_ = ['fakepkg_cfg_xyz::_base_/nope.py']\n")
+    with pytest.raises(FileNotFoundError, match="nope.py"):
+        Config.fromfile(root / "nofile.py")
 
 
 def test_fromstring_all_formats():
@@ -245,6 +248,10 @@ def test_reserved_keys_raise(write):
         assert key in str(exc.value) and f"{key}.py" in str(exc.value)
     with pytest.raises(KeyError, match="reserved"):
         Config(dict(filename=1))
+    root = write({"base_r.py": "text = 1\n", "child_r.py": "_base_ = 'base_r.py'\n"})
+    with pytest.raises(KeyError, match="text is reserved for config file") as exc:
+        Config.fromfile(root / "child_r.py")
+    assert "base_r.py" in str(exc.value) and "child_r.py" in str(exc.value)
 
 
 def test_use_env_default_in_relative_cwd(write, monkeypatch):

@@ -206,3 +206,104 @@ def test_lazy_config_pickles(lazy_cfg):
     import yaml
 
     assert again.loader.type is yaml.SafeLoader
+
+
+def test_builtin_only_config_keeps_values_and_hides_imports(write, tmp_path):
+    root = write(
+        {
+            "mix.py": "import os.path as osp\n"
+            "from functools import partial\n"
+            "from itertools import chain\n"
+            "path = osp.join('a', 'b')\n"
+            "suffix = osp.splitext('a/b.py')[1]\n"
+            "chained = list(chain([1, 2], [3, 4]))\n"
+            "existed = osp.exists(__file__)\n"
+            "cfgname = partial(osp.basename, __file__)()\n"
+        }
+    )
+    cfg = Config.fromfile(root / "mix.py")
+    assert cfg.path == osp.join("a", "b") and cfg.suffix == ".py"
+    assert cfg.chained == [1, 2, 3, 4] and cfg.existed and cfg.cfgname == "mix.py"
+    dumped = tmp_path / "dumped.py"
+    cfg.dump(dumped)
+    again = Config.fromfile(dumped)
+    assert set(again.keys()) == {"path", "suffix", "chained", "existed", "cfgname"}
+    assert again.to_dict() == cfg.to_dict()
+
+
+def test_lazy_errors_surface_on_access(write):
+    root = write(
+        {
+            "error_obj.py": "from yaml import no_such_object_xyz\n",
+            "error_attr.py": "import yaml\nerror_attr = yaml.no_such_attr_xyz\n",
+            "error_module.py": "import no_such_module_xyz\n",
+        }
+    )
+    with pytest.raises(ImportError):
+        _ = Config.fromfile(root / "error_obj.py").no_such_object_xyz
+    with pytest.raises(ImportError):
+        _ = Config.fromfile(root / "error_attr.py").error_attr
+    with pytest.raises(ImportError):
+        _ = Config.fromfile(root / "error_module.py").no_such_module_xyz
+
+
+def test_parse_lazy_import_private_api(data_dir):
+    cfg_dict, imported = Config._parse_lazy_import(osp.join(data_dir, "lazy", "child.py"))
+    assert {"yaml", "Loader", "AddictDict"} <= imported
+    assert isinstance(dict.__getitem__(cfg_dict.loader, "type"), LazyObject)
+    assert ConfigDict.lazy is False
+
+
+def test_dotted_names_of_modules_objects_and_attributes():
+    cfg = ConfigDict(
+        mod=LazyObject("xml.dom"),
+        obj=LazyObject("xml.dom", "minidom"),
+        attr=LazyObject("xml.dom").minidom,
+        multi=LazyObject(["xml.dom", "xml.sax"]),
+    )
+    assert cfg.to_dict() == {
+        "mod": "xml.dom",
+        "obj": "xml.dom.minidom",
+        "attr": "xml.dom.minidom",
+        "multi": "xml",
+    }
+
+
+def test_lazy_relative_parent_and_absolute_package_bases(write, monkeypatch):
+    root = write(
+        {
+            "common/runtime.py": "default_scope = 'x'\nhooks = dict(logger=dict(interval=50))\n",
+            "configs/det/model.py": "from mmengine.config import read_base\n"
+            "with read_base():\n"
+            "    from ...common.runtime import *\n"
+            "hooks.logger.interval = 10\n",
+            "fakecfgpkg_xyz/__init__.py": "",
+            "fakecfgpkg_xyz/configs/base.py": "lr = 0.1\n",
+            "user.py": "from mmengine.config import read_base\n"
+            "with read_base():\n"
+            "    from fakecfgpkg_xyz.configs.base import lr\n"
+            "lr = lr * 2\n",
+        }
+    )
+    cfg = Config.fromfile(root / "configs" / "det" / "model.py")
+    assert cfg.default_scope == "x" and cfg.hooks.logger.interval == 10
+    monkeypatch.syspath_prepend(str(root))
+    assert Config.fromfile(root / "user.py").to_dict() == {"lr": 0.2}
+
+
+def test_lazy_base_values_are_copied_not_shared(write):
+    root = write(
+        {
+            "base.py": "model = dict(depth=50)\n",
+            "a.py": "from mmengine.config import read_base\n"
+            "with read_base():\n"
+            "    from .base import *\n"
+            "model.depth = 101\n",
+            "b.py": "from mmengine.config import read_base\n"
+            "with read_base():\n"
+            "    from .base import *\n"
+            "    from .a import model as a_model\n",
+        }
+    )
+    cfg = Config.fromfile(root / "b.py")
+    assert cfg.model.depth == 50 and cfg.a_model.depth == 101

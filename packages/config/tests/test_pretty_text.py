@@ -117,3 +117,15 @@ def test_classes_are_written_as_dotted_strings():
 
     cfg = Config(dict(type=OrderedDict))
     assert cfg.pretty_text == "type = 'collections.OrderedDict'\n"
+
+
+def test_non_finite_floats_and_namedtuples_round_trip():
+    import collections
+    import math
+
+    Pair = collections.namedtuple("Pair", "a b")
+    cfg = Config(dict(x=float("inf"), y=float("-inf"), z=float("nan"), p=Pair(dict(q=1), 2)))
+    assert type(cfg.p) is Pair and cfg.p.a.q == 1
+    again = roundtrip(cfg)
+    assert again.x == math.inf and again.y == -math.inf and math.isnan(again.z)
+    assert again.p == ({"q": 1}, 2)

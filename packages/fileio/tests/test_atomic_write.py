@@ -18,115 +18,115 @@ def _entries(directory: Path) -> list[str]:
 
 
 def test_failure_mid_write_keeps_old_content(tmp_path, monkeypatch):
-    target = tmp_path / 'ckpt.bin'
-    fileio.put(b'old complete content', target)
+    target = tmp_path / "ckpt.bin"
+    fileio.put(b"old complete content", target)
 
     def failing_write(fd, data):
         os.write(fd, bytes(data)[:3])  # part of the data hits the disk ...
-        raise OSError(28, 'No space left on device')  # ... then the disk is full
+        raise OSError(28, "No space left on device")  # ... then the disk is full
 
-    monkeypatch.setattr(atomic_write, '_write', failing_write)
-    with pytest.raises(OSError, match='No space left'):
-        fileio.put(b'new content that never completes', target)
-    assert target.read_bytes() == b'old complete content'
-    assert _entries(tmp_path) == ['ckpt.bin']  # no temporary file left behind
+    monkeypatch.setattr(atomic_write, "_write", failing_write)
+    with pytest.raises(OSError, match="No space left"):
+        fileio.put(b"new content that never completes", target)
+    assert target.read_bytes() == b"old complete content"
+    assert _entries(tmp_path) == ["ckpt.bin"]  # no temporary file left behind
 
 
 def test_interrupt_mid_write_keeps_old_content(tmp_path, monkeypatch):
-    target = tmp_path / 'log.json'
-    fileio.dump({'epoch': 1}, target)
+    target = tmp_path / "log.json"
+    fileio.dump({"epoch": 1}, target)
 
     def interrupted(fd, data):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(atomic_write, '_write', interrupted)
+    monkeypatch.setattr(atomic_write, "_write", interrupted)
     with pytest.raises(KeyboardInterrupt):
-        fileio.dump({'epoch': 2}, target)
-    assert fileio.load(target) == {'epoch': 1}
-    assert _entries(tmp_path) == ['log.json']
+        fileio.dump({"epoch": 2}, target)
+    assert fileio.load(target) == {"epoch": 1}
+    assert _entries(tmp_path) == ["log.json"]
 
 
 def test_failed_rename_cleans_up_and_names_destination(tmp_path):
-    target = tmp_path / 'a_directory'
+    target = tmp_path / "a_directory"
     target.mkdir()
     with pytest.raises(OSError) as excinfo:
-        fileio.put(b'data', target)
+        fileio.put(b"data", target)
     assert excinfo.value.filename == str(target)
-    assert _entries(tmp_path) == ['a_directory']
+    assert _entries(tmp_path) == ["a_directory"]
     assert _entries(target) == []
 
 
 def test_new_file_not_visible_until_complete(tmp_path, monkeypatch):
-    target = tmp_path / 'new.bin'
+    target = tmp_path / "new.bin"
     seen = []
 
     def spying_write(fd, data):
         seen.append(target.exists())
         return os.write(fd, data)
 
-    monkeypatch.setattr(atomic_write, '_write', spying_write)
-    fileio.put(b'payload', target)
+    monkeypatch.setattr(atomic_write, "_write", spying_write)
+    fileio.put(b"payload", target)
     assert seen == [False]
-    assert target.read_bytes() == b'payload'
+    assert target.read_bytes() == b"payload"
 
 
 def test_partial_os_writes_are_completed(tmp_path, monkeypatch):
     def short_write(fd, data):
         return os.write(fd, bytes(memoryview(data)[:5]))
 
-    monkeypatch.setattr(atomic_write, '_write', short_write)
+    monkeypatch.setattr(atomic_write, "_write", short_write)
     payload = bytes(range(256)) * 3
-    fileio.put(payload, tmp_path / 'big.bin')
-    assert (tmp_path / 'big.bin').read_bytes() == payload
-    fileio.put(bytearray(b'0123456789abc'), tmp_path / 'ba.bin')
-    assert (tmp_path / 'ba.bin').read_bytes() == b'0123456789abc'
+    fileio.put(payload, tmp_path / "big.bin")
+    assert (tmp_path / "big.bin").read_bytes() == payload
+    fileio.put(bytearray(b"0123456789abc"), tmp_path / "ba.bin")
+    assert (tmp_path / "ba.bin").read_bytes() == b"0123456789abc"
 
 
-@pytest.mark.skipif(os.name == 'nt', reason='POSIX permission bits')
+@pytest.mark.skipif(os.name == "nt", reason="POSIX permission bits")
 def test_permissions_follow_umask_like_open(tmp_path):
     old = os.umask(0o027)
     try:
-        with open(tmp_path / 'plain', 'wb') as f:
-            f.write(b'x')
-        fileio.put(b'x', tmp_path / 'atomic')
-        fileio.put_text('x', tmp_path / 'atomic_text')
+        with open(tmp_path / "plain", "wb") as f:
+            f.write(b"x")
+        fileio.put(b"x", tmp_path / "atomic")
+        fileio.put_text("x", tmp_path / "atomic_text")
     finally:
         os.umask(old)
-    expected = stat.S_IMODE(os.stat(tmp_path / 'plain').st_mode)
+    expected = stat.S_IMODE(os.stat(tmp_path / "plain").st_mode)
     assert expected == 0o640
-    assert stat.S_IMODE(os.stat(tmp_path / 'atomic').st_mode) == expected
-    assert stat.S_IMODE(os.stat(tmp_path / 'atomic_text').st_mode) == expected
+    assert stat.S_IMODE(os.stat(tmp_path / "atomic").st_mode) == expected
+    assert stat.S_IMODE(os.stat(tmp_path / "atomic_text").st_mode) == expected
 
 
 def test_missing_parent_is_created_and_errors_are_clear(tmp_path):
-    fileio.put_text('hi', tmp_path / 'a' / 'b' / 'c.txt')
-    assert (tmp_path / 'a' / 'b' / 'c.txt').read_text() == 'hi'
-    blocker = tmp_path / 'file'
-    blocker.write_text('not a dir')
+    fileio.put_text("hi", tmp_path / "a" / "b" / "c.txt")
+    assert (tmp_path / "a" / "b" / "c.txt").read_text() == "hi"
+    blocker = tmp_path / "file"
+    blocker.write_text("not a dir")
     with pytest.raises(OSError):
-        fileio.put(b'x', blocker / 'child.bin')
-    assert blocker.read_text() == 'not a dir'
+        fileio.put(b"x", blocker / "child.bin")
+    assert blocker.read_text() == "not a dir"
 
 
 def test_stale_temp_name_is_skipped(tmp_path, monkeypatch):
-    target = tmp_path / 'f.bin'
+    target = tmp_path / "f.bin"
     nxt = next(atomic_write._counter) + 1
-    stale = tmp_path / f'.f.bin.{atomic_write._pid}.{nxt}.tmp'
-    stale.write_bytes(b'left by a crashed process')
-    fileio.put(b'fresh', target)
-    assert target.read_bytes() == b'fresh'
-    assert stale.read_bytes() == b'left by a crashed process'
+    stale = tmp_path / f".f.bin{atomic_write._tag}{nxt}.tmp"
+    stale.write_bytes(b"left by a crashed process")
+    fileio.put(b"fresh", target)
+    assert target.read_bytes() == b"fresh"
+    assert stale.read_bytes() == b"left by a crashed process"
 
 
 def test_long_file_name(tmp_path):
-    name = 'n' * 240
-    fileio.put(b'long', tmp_path / name)
-    assert (tmp_path / name).read_bytes() == b'long'
+    name = "n" * 240
+    fileio.put(b"long", tmp_path / name)
+    assert (tmp_path / name).read_bytes() == b"long"
     assert _entries(tmp_path) == [name]
 
 
 def test_concurrent_writers_never_mix(tmp_path):
-    target = tmp_path / 'shared.bin'
+    target = tmp_path / "shared.bin"
     payloads = [bytes([i]) * 4096 for i in range(8)]
     errors = []
 
@@ -144,4 +144,30 @@ def test_concurrent_writers_never_mix(tmp_path):
         t.join(timeout=30)
     assert not errors
     assert target.read_bytes() in payloads
-    assert _entries(tmp_path) == ['shared.bin']
+    assert _entries(tmp_path) == ["shared.bin"]
+
+
+@pytest.mark.skipif(
+    os.name == "nt" or os.geteuid() == 0, reason="needs POSIX permissions and a non-root user"
+)
+def test_permission_error_names_destination(tmp_path):
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    locked.chmod(0o500)
+    try:
+        with pytest.raises(PermissionError) as excinfo:
+            fileio.put(b"x", locked / "f.bin")
+        assert excinfo.value.filename == str(locked / "f.bin")
+    finally:
+        locked.chmod(0o700)
+
+
+def test_open_error_names_destination(tmp_path, monkeypatch):
+    def denied(path, flags, mode):
+        raise PermissionError(13, "Permission denied", path)
+
+    monkeypatch.setattr(atomic_write, "_open", denied)
+    with pytest.raises(PermissionError) as excinfo:
+        fileio.put(b"x", tmp_path / "f.bin")
+    assert excinfo.value.filename == str(tmp_path / "f.bin")
+    assert "f.bin" in str(excinfo.value) and ".tmp" not in str(excinfo.value)

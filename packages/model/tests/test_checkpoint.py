@@ -1,5 +1,6 @@
 import os
 import pickle
+import signal
 from collections import OrderedDict
 
 import numpy as np
@@ -222,23 +223,25 @@ def test_atomic_save_keeps_previous_file_on_failure(tmp_path):
     assert sorted(os.listdir(tmp_path)) == ["latest.pth"]
 
 
-def test_atomic_save_survives_kill(tmp_path):
-    import signal
-    import subprocess
-    import sys
+class _Killer:
+    """Kills the (forked) process in the middle of pickling."""
 
+    def __reduce__(self):
+        os.kill(os.getpid(), signal.SIGKILL)
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs os.fork")
+def test_atomic_save_survives_kill(tmp_path):
     path = tmp_path / "ckpt.pth"
     save_checkpoint({"version": 1}, str(path))
-    script = (
-        "import os, signal, torch\n"
-        "from mmengine.model.checkpoint import save_checkpoint\n"
-        "class Killer:\n"
-        "    def __reduce__(self):\n"
-        "        os.kill(os.getpid(), signal.SIGKILL)\n"
-        f'save_checkpoint({{"version": 2, "big": torch.zeros(1000), "k": Killer()}}, {str(path)!r})\n'
-    )
-    proc = subprocess.run([sys.executable, "-c", script], timeout=120)
-    assert proc.returncode == -signal.SIGKILL
+    pid = os.fork()
+    if pid == 0:  # child: dies with SIGKILL half-way through torch.save
+        try:
+            save_checkpoint({"version": 2, "big": torch.zeros(1000), "k": _Killer()}, str(path))
+        finally:
+            os._exit(1)
+    _, status = os.waitpid(pid, 0)
+    assert os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGKILL
     assert torch.load(str(path))["version"] == 1
 
 
@@ -304,3 +307,39 @@ def test_model_zoo_indexes_are_dicts(tmp_path, monkeypatch):
         _load_checkpoint("open-mmlab://unknown_model")
     with pytest.raises(KeyError, match="torchvision"):
         _load_checkpoint("torchvision://no_such_net")
+
+
+def test_safe_load_accepts_config_dict_and_plain_builtins(tmp_path):
+    from mmengine.config import ConfigDict
+
+    meta = {
+        "cfg": ConfigDict(a=1, b=dict(c=[1, 2])),
+        "classes": frozenset({"cat"}),
+        "ids": {1, 2},
+        "span": slice(1, 3),
+    }
+    path = str(tmp_path / "cfg.pth")
+    save_checkpoint({"meta": meta}, path)
+    loaded = _load_checkpoint(path)["meta"]
+    assert isinstance(loaded["cfg"], ConfigDict) and loaded["cfg"].b.c == [1, 2]
+    assert loaded["classes"] == frozenset({"cat"}) and loaded["ids"] == {1, 2}
+    assert loaded["span"] == slice(1, 3)
+    # an arbitrary class beside a ConfigDict is still refused
+    from mmengine.config import ConfigDict as CD
+
+    torch.save({"cfg": CD(a=1), "obj": _Arbitrary()}, path)
+    with pytest.raises(UnsafeCheckpointError, match="_Arbitrary"):
+        _load_checkpoint(path)
+
+
+def test_load_from_url_downloads_once_into_model_dir(tmp_path):
+    from mmengine.model.checkpoint import load_from_http
+
+    src = tmp_path / "remote.pth"
+    torch.save({"state_dict": {"w": torch.ones(2)}}, src)
+    cache = tmp_path / "cache"
+    ckpt = load_from_http(src.as_uri(), model_dir=str(cache))
+    assert torch.equal(ckpt["state_dict"]["w"], torch.ones(2))
+    assert (cache / "remote.pth").exists()
+    src.unlink()  # served from the cache the second time
+    assert load_from_http(src.as_uri(), model_dir=str(cache))["state_dict"]["w"].sum() == 2

@@ -152,3 +152,26 @@ def test_fsdp_argument_errors():
         MMFullyShardedDataParallel(module=ToyModel(), auto_wrap_policy="no_such_policy")
     with pytest.raises(TypeError, match="cpu_offload"):
         MMFullyShardedDataParallel(module=ToyModel(), cpu_offload="yes")
+
+
+def test_deepspeed_engine_wrapper_with_duck_engine():
+    from mmengine.model.wrappers._deepspeed import MMDeepSpeedEngineWrapper
+
+    class FakeEngine(nn.Module):
+        def __init__(self, module):
+            super().__init__()
+            self.module = module
+
+        def forward(self, *args, **kwargs):
+            return self.module(*args, **kwargs)
+
+    model = ToyModel().to(torch.float64)
+    engine = FakeEngine(model)
+    wrapper = MMDeepSpeedEngineWrapper(model=engine, inputs_to_half=["inputs"])
+    optim_wrapper = OptimWrapper(torch.optim.SGD(model.parameters(), lr=0.1))
+    data = dict(inputs=torch.randn(2, 2), data_samples=torch.randn(2, 1, dtype=torch.float64))
+    assert set(wrapper.train_step(data, optim_wrapper)) == {"loss"}
+    preds = wrapper.val_step(dict(inputs=torch.randn(3, 2)))
+    assert len(preds) == 3 and preds[0].dtype == torch.float64
+    assert wrapper.module is model  # attribute access falls through
+    assert MODEL_WRAPPERS.get("MMDeepSpeedEngineWrapper") is MMDeepSpeedEngineWrapper

@@ -7,7 +7,7 @@ from torch.optim import SGD
 
 from mmengine.optim import AmpOptimWrapper, OptimWrapper
 
-cuda = pytest.mark.skipif(not torch.cuda.is_available(), reason='needs CUDA')
+cuda = pytest.mark.skipif(not torch.cuda.is_available(), reason="needs CUDA")
 
 
 def _wrapper(**kwargs):
@@ -17,23 +17,23 @@ def _wrapper(**kwargs):
 
 def test_cpu_defaults_to_bfloat16_without_loss_scaling():
     if torch.cuda.is_available():
-        pytest.skip('CPU-only expectation')
+        pytest.skip("CPU-only expectation")
     model, wrapper = _wrapper()
     assert isinstance(wrapper, OptimWrapper)
     assert not wrapper.loss_scaler.is_enabled()
     with wrapper.optim_context(model):
-        assert torch.is_autocast_enabled('cpu')
+        assert torch.is_autocast_enabled("cpu")
         out = model(torch.randn(3, 4))
         assert out.dtype == torch.bfloat16
         loss = out.float().pow(2).mean()
     before = model.weight.detach().clone()
     wrapper.update_params(loss)
     assert not torch.equal(before, model.weight)
-    assert not torch.is_autocast_enabled('cpu')
+    assert not torch.is_autocast_enabled("cpu")
 
 
 def test_float16_uses_grad_scaler_and_saves_its_state():
-    model, wrapper = _wrapper(dtype='float16', loss_scale=512.0)
+    model, wrapper = _wrapper(dtype="float16", loss_scale=512.0)
     assert wrapper.loss_scaler.is_enabled()
     assert wrapper.cast_dtype == torch.float16
     x = torch.randn(3, 4)
@@ -46,14 +46,14 @@ def test_float16_uses_grad_scaler_and_saves_its_state():
     torch.testing.assert_close(model.weight.grad, ref.weight.grad * 512.0)
     wrapper.step()
     state = wrapper.state_dict()
-    assert state['loss_scaler']['scale'] == 512.0
-    _, other = _wrapper(dtype='float16')
+    assert state["loss_scaler"]["scale"] == 512.0
+    _, other = _wrapper(dtype="float16")
     other.load_state_dict(state)
     assert other.loss_scaler.get_scale() == 512.0
 
 
 def test_clip_grad_unscales_first():
-    model, wrapper = _wrapper(dtype='float16', loss_scale=1024.0, clip_grad=dict(max_norm=1e6))
+    model, wrapper = _wrapper(dtype="float16", loss_scale=1024.0, clip_grad=dict(max_norm=1e6))
     model(torch.ones(2, 4)).sum().backward()
     wrapper.loss_scaler.scale(torch.tensor(1.0))  # initialise scaler state
     raw = torch.cat([p.grad.flatten() for p in model.parameters()]).norm()
@@ -61,24 +61,24 @@ def test_clip_grad_unscales_first():
     for p in model.parameters():
         p.grad.mul_(1024.0)
     wrapper.step()
-    logged = wrapper.message_hub.get_scalar('train/grad_norm').current()
+    logged = wrapper.message_hub.get_scalar("train/grad_norm").current()
     assert logged == pytest.approx(float(raw), rel=1e-4)
 
 
-@pytest.mark.parametrize('dtype', ['bfloat16', torch.bfloat16, 'float32'])
+@pytest.mark.parametrize("dtype", ["bfloat16", torch.bfloat16, "float32"])
 def test_non_fp16_dtypes_disable_scaler(dtype):
     _, wrapper = _wrapper(dtype=dtype)
     assert not wrapper.loss_scaler.is_enabled()
-    assert 'loss_scaler' in wrapper.state_dict()
+    assert "loss_scaler" in wrapper.state_dict()
 
 
 def test_loss_scale_dict_and_invalid_args():
-    _, wrapper = _wrapper(dtype='float16', loss_scale=dict(init_scale=8.0, growth_interval=3))
+    _, wrapper = _wrapper(dtype="float16", loss_scale=dict(init_scale=8.0, growth_interval=3))
     assert wrapper.loss_scaler.get_scale() == 8.0
     with pytest.raises(TypeError):
-        _wrapper(loss_scale='static')
+        _wrapper(loss_scale="static")
     with pytest.raises((ValueError, AssertionError)):
-        _wrapper(dtype='int8')
+        _wrapper(dtype="int8")
     with pytest.raises((TypeError, AssertionError)):
         _wrapper(dtype=3)
 
@@ -89,7 +89,26 @@ def test_cuda_float16_training_step():
     wrapper = AmpOptimWrapper(optimizer=SGD(model.parameters(), lr=0.1))
     assert wrapper.loss_scaler.is_enabled()
     with wrapper.optim_context(model):
-        out = model(torch.randn(3, 4, device='cuda'))
+        out = model(torch.randn(3, 4, device="cuda"))
         assert out.dtype == torch.float16
     wrapper.update_params(out.float().sum())
-    assert 'scale' in wrapper.state_dict()['loss_scaler']
+    assert "scale" in wrapper.state_dict()["loss_scaler"]
+
+
+def test_use_fsdp_builds_sharded_scaler(tmp_path):
+    import torch.distributed as dist
+    from torch.distributed.fsdp.sharded_grad_scaler import ShardedGradScaler
+
+    initialized_here = not dist.is_initialized()
+    if initialized_here:
+        dist.init_process_group(
+            "gloo", init_method=f"file://{tmp_path / 'store'}", rank=0, world_size=1
+        )
+    try:
+        model, wrapper = _wrapper(dtype="float16", use_fsdp=True)
+        assert isinstance(wrapper.loss_scaler, ShardedGradScaler)
+        wrapper.update_params(model(torch.ones(1, 4)).sum())
+        assert "scale" in wrapper.state_dict()["loss_scaler"]
+    finally:
+        if initialized_here:
+            dist.destroy_process_group()

@@ -3,7 +3,6 @@
 import math
 
 import pytest
-import torch
 import torch.nn as nn
 from torch.optim import SGD
 from torch.optim import lr_scheduler as tsched
@@ -28,9 +27,7 @@ STEPS = 320
 def _pair(lr=0.05, groups=2):
     def make():
         model = nn.Sequential(*[nn.Linear(1, 1) for _ in range(groups)])
-        param_groups = [
-            {'params': m.parameters(), 'lr': lr * (i + 1)} for i, m in enumerate(model)
-        ]
+        param_groups = [{"params": m.parameters(), "lr": lr * (i + 1)} for i, m in enumerate(model)]
         return SGD(param_groups, lr=lr, momentum=0.9)
 
     return make(), make()
@@ -43,7 +40,7 @@ def _run(ours_factory, torch_factory, steps=STEPS, wrap=False):
     theirs = torch_factory(opt_torch)
     for step in range(steps):
         for ga, gb in zip(opt_ours.param_groups, opt_torch.param_groups):
-            assert ga['lr'] == pytest.approx(gb['lr'], abs=1e-6, rel=1e-6), f'step {step}'
+            assert ga["lr"] == pytest.approx(gb["lr"], abs=1e-6, rel=1e-6), f"step {step}"
         target.step()
         opt_torch.step()
         ours.step()
@@ -51,7 +48,7 @@ def _run(ours_factory, torch_factory, steps=STEPS, wrap=False):
     return ours
 
 
-@pytest.mark.parametrize('wrap', [False, True])
+@pytest.mark.parametrize("wrap", [False, True])
 def test_step_lr(wrap):
     _run(
         lambda o: StepLR(o, step_size=7, gamma=0.9),
@@ -71,7 +68,7 @@ def test_exponential_lr():
     _run(lambda o: ExponentialLR(o, gamma=0.99), lambda o: tsched.ExponentialLR(o, gamma=0.99))
 
 
-@pytest.mark.parametrize('wrap', [False, True])
+@pytest.mark.parametrize("wrap", [False, True])
 def test_cosine_annealing_lr_with_periodic_restart_branch(wrap):
     # Over 320 steps with T_max=100 the chainable form passes T_max and
     # climbs back up: both branches of the recursion are exercised.
@@ -103,8 +100,8 @@ def test_poly_lr():
     )
 
 
-@pytest.mark.parametrize('three_phase', [False, True])
-@pytest.mark.parametrize('strategy', ['cos', 'linear'])
+@pytest.mark.parametrize("three_phase", [False, True])
+@pytest.mark.parametrize("strategy", ["cos", "linear"])
 def test_one_cycle_lr(three_phase, strategy):
     _run(
         lambda o: OneCycleLR(
@@ -146,7 +143,7 @@ def test_chained_warmup_then_multistep_matches_torch_sequential():
     t_main = tsched.MultiStepLR(opt_torch, milestones=[100, 250], gamma=0.1)
     for step in range(STEPS):
         for ga, gb in zip(opt_ours.param_groups, opt_torch.param_groups):
-            assert ga['lr'] == pytest.approx(gb['lr'], abs=1e-6), step
+            assert ga["lr"] == pytest.approx(gb["lr"], abs=1e-6), step
         opt_ours.step()
         opt_torch.step()
         warmup.step()
@@ -158,34 +155,34 @@ def test_chained_warmup_then_multistep_matches_torch_sequential():
 def test_reduce_on_plateau_matches_torch():
     opt_ours, opt_torch = _pair()
     ours = ReduceOnPlateauLR(
-        opt_ours, monitor='loss', patience=3, factor=0.5, cooldown=2, min_value=0.004
+        opt_ours, monitor="loss", patience=3, factor=0.5, cooldown=2, min_value=0.004
     )
     theirs = tsched.ReduceLROnPlateau(
-        opt_torch, mode='min', patience=3, factor=0.5, cooldown=2, min_lr=0.004
+        opt_torch, mode="min", patience=3, factor=0.5, cooldown=2, min_lr=0.004
     )
     for step in range(STEPS):
         metric = 1.0 / (1 + step % 37) + 0.001 * math.sin(step)
         opt_ours.step()
         opt_torch.step()
         ours.step()  # epoch counter
-        ours.step({'loss': metric})
+        ours.step({"loss": metric})
         theirs.step(metric)
         for ga, gb in zip(opt_ours.param_groups, opt_torch.param_groups):
-            assert ga['lr'] == pytest.approx(gb['lr'], abs=1e-9), step
-    assert opt_ours.param_groups[0]['lr'] == pytest.approx(0.004)
+            assert ga["lr"] == pytest.approx(gb["lr"], abs=1e-9), step
+    assert opt_ours.param_groups[0]["lr"] == pytest.approx(0.004)
 
 
 def test_reduce_on_plateau_missing_metric_and_bad_args():
     opt, _ = _pair()
-    sched = ReduceOnPlateauLR(opt, monitor='acc', rule='greater')
-    with pytest.raises(KeyError, match='acc'):
-        sched.step({'loss': 1.0})
+    sched = ReduceOnPlateauLR(opt, monitor="acc", rule="greater")
+    with pytest.raises(KeyError, match="acc"):
+        sched.step({"loss": 1.0})
     with pytest.raises(TypeError):
         sched.step([1.0])
     with pytest.raises(ValueError):
         ReduceOnPlateauLR(opt, factor=1.0)
     with pytest.raises(ValueError):
-        ReduceOnPlateauLR(opt, rule='bigger')
+        ReduceOnPlateauLR(opt, rule="bigger")
     with pytest.raises(ValueError):
         ReduceOnPlateauLR(opt, by_epoch=False)
     assert ReduceOnPlateauLR.need_val_args is True

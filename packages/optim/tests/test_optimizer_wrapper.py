@@ -130,7 +130,7 @@ def test_optim_context_uses_no_sync_only_while_accumulating():
 
 
 def test_clip_grad_norm_clips_and_logs_grad_norm():
-    message_hub = MessageHub.get_instance('test_optim_clip_norm')
+    message_hub = MessageHub.get_instance("test_optim_clip_norm")
     model = nn.Linear(3, 1)
     clip_cfg = dict(max_norm=0.1)
     wrapper = OptimWrapper(SGD(model.parameters(), lr=0.0), clip_grad=clip_cfg)
@@ -142,13 +142,13 @@ def test_clip_grad_norm_clips_and_logs_grad_norm():
     norm = torch.cat([p.grad.flatten() for p in model.parameters()]).norm()
     assert float(norm) == pytest.approx(0.1, rel=1e-4)
     assert wrapper.message_hub is message_hub
-    assert message_hub.get_scalar('train/grad_norm').current() == pytest.approx(float(expected))
+    assert message_hub.get_scalar("train/grad_norm").current() == pytest.approx(float(expected))
 
 
 def test_clip_grad_value():
     model = nn.Linear(3, 1)
     wrapper = OptimWrapper(
-        SGD(model.parameters(), lr=0.0), clip_grad=dict(type='value', clip_value=0.05)
+        SGD(model.parameters(), lr=0.0), clip_grad=dict(type="value", clip_value=0.05)
     )
     assert wrapper.clip_grad_kwargs == dict(clip_value=0.05)
     (model(torch.ones(2, 3)) * 100).sum().backward()
@@ -158,10 +158,10 @@ def test_clip_grad_value():
 
 
 @pytest.mark.parametrize(
-    'clip_grad, exc',
+    "clip_grad, exc",
     [
-        (dict(type='unknown', max_norm=1), ValueError),
-        (dict(type='norm'), ValueError),
+        (dict(type="unknown", max_norm=1), ValueError),
+        (dict(type="norm"), ValueError),
         ([1], TypeError),
         ({}, TypeError),
     ],
@@ -181,30 +181,30 @@ def test_step_and_zero_kwargs_are_forwarded():
 def test_get_lr_momentum_param_groups_defaults():
     model = nn.Linear(1, 1)
     wrapper = OptimWrapper(SGD(model.parameters(), lr=0.01))
-    assert wrapper.get_lr() == {'lr': [0.01]}
-    assert wrapper.get_momentum() == {'momentum': [0]}
+    assert wrapper.get_lr() == {"lr": [0.01]}
+    assert wrapper.get_momentum() == {"momentum": [0]}
     assert wrapper.param_groups is wrapper.optimizer.param_groups
     assert wrapper.defaults is wrapper.optimizer.defaults
     adam = OptimWrapper(Adam(model.parameters(), lr=0.01, betas=(0.8, 0.99)))
-    assert adam.get_momentum() == {'momentum': [0.8]}
+    assert adam.get_momentum() == {"momentum": [0.8]}
 
 
 def test_multiple_param_groups_track_base_lr():
     model = nn.Sequential(nn.Linear(1, 1), nn.Linear(1, 1))
     optimizer = SGD(
-        [{'params': model[0].parameters()}, {'params': model[1].parameters(), 'lr': 0.1}], lr=0.01
+        [{"params": model[0].parameters()}, {"params": model[1].parameters(), "lr": 0.1}], lr=0.01
     )
     wrapper = OptimWrapper(optimizer)
-    assert wrapper.get_lr() == {'base_lr': [0.01], 'lr': [0.01, 0.1]}
+    assert wrapper.get_lr() == {"base_lr": [0.01], "lr": [0.01, 0.1]}
     assert len(wrapper.param_groups) == 3
     state = wrapper.state_dict()
-    assert state['base_param_settings']['lr'] == 0.01
-    state['base_param_settings']['lr'] = 0.5
+    assert state["base_param_settings"]["lr"] == 0.01
+    state["base_param_settings"]["lr"] = 0.5
     other = OptimWrapper(
-        SGD([{'params': model[0].parameters()}, {'params': model[1].parameters()}], lr=0.3)
+        SGD([{"params": model[0].parameters()}, {"params": model[1].parameters()}], lr=0.3)
     )
     other.load_state_dict(copy.deepcopy(state))
-    assert other.get_lr() == {'base_lr': [0.5], 'lr': [0.01, 0.1]}
+    assert other.get_lr() == {"base_lr": [0.5], "lr": [0.01, 0.1]}
 
 
 def test_state_dict_round_trip():
@@ -212,16 +212,38 @@ def test_state_dict_round_trip():
     wrapper = OptimWrapper(SGD(model.parameters(), lr=0.1, momentum=0.9))
     wrapper.update_params(model(torch.ones(1, 2)).sum())
     state = wrapper.state_dict()
-    assert set(state) == {'state', 'param_groups'}
+    assert set(state) == {"state", "param_groups"}
     new = OptimWrapper(SGD(model.parameters(), lr=0.5, momentum=0.9))
     new.load_state_dict(state)
-    assert new.get_lr() == {'lr': [0.1]}
-    assert 'momentum_buffer' in new.optimizer.state[next(iter(model.parameters()))]
+    assert new.get_lr() == {"lr": [0.1]}
+    assert "momentum_buffer" in new.optimizer.state[next(iter(model.parameters()))]
 
 
 def test_repr_mentions_type_and_counts():
     wrapper = OptimWrapper(SGD(nn.Linear(1, 1).parameters(), lr=0.1), accumulative_counts=2)
     text = repr(wrapper)
-    assert 'Type: OptimWrapper' in text
-    assert '_accumulative_counts: 2' in text
-    assert 'SGD' in text
+    assert "Type: OptimWrapper" in text
+    assert "_accumulative_counts: 2" in text
+    assert "SGD" in text
+
+
+def test_wrong_count_status_raises_on_scale_loss():
+    model = nn.Linear(1, 1)
+    wrapper = OptimWrapper(SGD(model.parameters(), lr=0.1), accumulative_counts=3)
+    wrapper.initialize_count_status(model, 9, 9)  # already past the end
+    with pytest.raises((ValueError, AssertionError), match="loss_factor"):
+        wrapper.scale_loss(torch.tensor(1.0))
+
+
+def test_initialize_count_status_warnings(monkeypatch):
+    from mmengine.optim.optimizer import optimizer_wrapper as module
+
+    messages = []
+    monkeypatch.setattr(module, "print_log", lambda msg, **kw: messages.append(msg))
+    wrapper = OptimWrapper(SGD(nn.Linear(1, 1).parameters(), lr=0.1), accumulative_counts=3)
+    wrapper.initialize_count_status(nn.Linear(1, 1), 0, 100)
+    assert messages == [] and wrapper._remainder_counts == 1
+    wrapper.initialize_count_status(nn.Linear(1, 1), 2, 100)
+    assert len(messages) == 1 and "Resumed iteration number" in messages[0]
+    wrapper.initialize_count_status(nn.BatchNorm2d(1), 0, 99)
+    assert len(messages) == 2 and "Gradient accumulative" in messages[1]

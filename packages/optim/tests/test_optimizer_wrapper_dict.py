@@ -17,28 +17,28 @@ def _dict():
 
 def test_lr_momentum_and_mapping_interface():
     optim_dict = _dict()
-    assert optim_dict.get_lr() == {'gen.lr': [0.01], 'disc.lr': [0.02]}
-    assert optim_dict.get_momentum() == {'gen.momentum': [0], 'disc.momentum': [0.5]}
-    assert list(optim_dict.keys()) == ['gen', 'disc']
-    assert len(optim_dict) == 2 and 'gen' in optim_dict
-    assert isinstance(optim_dict['gen'], OptimWrapper)
-    assert [k for k, _ in optim_dict.items()] == ['gen', 'disc']
-    assert set(optim_dict.param_groups) == {'gen', 'disc'}
-    assert 'name: gen' in repr(optim_dict)
+    assert optim_dict.get_lr() == {"gen.lr": [0.01], "disc.lr": [0.02]}
+    assert optim_dict.get_momentum() == {"gen.momentum": [0], "disc.momentum": [0.5]}
+    assert list(optim_dict.keys()) == ["gen", "disc"]
+    assert len(optim_dict) == 2 and "gen" in optim_dict
+    assert isinstance(optim_dict["gen"], OptimWrapper)
+    assert [k for k, _ in optim_dict.items()] == ["gen", "disc"]
+    assert set(optim_dict.param_groups) == {"gen", "disc"}
+    assert "name: gen" in repr(optim_dict)
     with pytest.raises(KeyError):
-        optim_dict['missing']
+        optim_dict["missing"]
 
 
 def test_state_dict_round_trip_and_mismatch():
     optim_dict = _dict()
     state = optim_dict.state_dict()
-    assert set(state) == {'gen', 'disc'}
-    state['gen']['param_groups'][0]['lr'] = 0.5
+    assert set(state) == {"gen", "disc"}
+    state["gen"]["param_groups"][0]["lr"] = 0.5
     other = _dict()
     other.load_state_dict(state)
-    assert other.get_lr()['gen.lr'] == [0.5]
-    with pytest.raises(KeyError, match='other'):
-        other.load_state_dict({'other': {}})
+    assert other.get_lr()["gen.lr"] == [0.5]
+    with pytest.raises(KeyError, match="other"):
+        other.load_state_dict({"other": {}})
 
 
 def test_unsupported_methods_raise_and_init_count_is_noop():

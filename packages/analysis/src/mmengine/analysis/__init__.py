@@ -1,3 +1,23 @@
-"""mmengine.analysis."""
+"""mmengine.analysis: FLOP, activation and parameter counting and tables."""
 
-__all__: list[str] = []
+from .complexity_analysis import (
+    ActivationAnalyzer,
+    FlopAnalyzer,
+    activation_count,
+    flop_count,
+    parameter_count,
+    parameter_count_table,
+)
+from .print_helper import flop_count_str, flop_count_table, get_model_complexity_info
+
+__all__ = [
+    "FlopAnalyzer",
+    "ActivationAnalyzer",
+    "flop_count",
+    "activation_count",
+    "parameter_count",
+    "parameter_count_table",
+    "flop_count_str",
+    "flop_count_table",
+    "get_model_complexity_info",
+]

@@ -14,7 +14,6 @@ import warnings
 from argparse import ArgumentParser
 from collections import abc
 from collections.abc import Iterator
-from contextlib import contextmanager
 
 from .config_dict import DELETE_KEY, ConfigDict
 from .dict_action import DictAction
@@ -23,6 +22,7 @@ from .merge import merge_a_into_b, new_key_hint
 from .parsing import (
     BASE_KEY,
     DEPRECATION_KEY,
+    RESERVED_KEYS,
     SUPPORTED_EXTS,
     dict_to_config_dict,
     file2dict,
@@ -55,9 +55,8 @@ __all__ = [
     "ConfigParsingError",
 ]
 
-RESERVED_KEYS = ["filename", "text", "pretty_text", "env_variables"]
-
-_LAZY_HINT = re.compile(r"^[ \t]*(?:import|from|with)\s", re.MULTILINE)
+# patterns are compiled on first use (re caches them), not at import time
+_LAZY_HINT = r"(?m)^[ \t]*(?:import|from|with)\s"
 
 
 def add_args(parser: ArgumentParser, cfg: dict, prefix: str = "") -> ArgumentParser:
@@ -95,8 +94,7 @@ def add_args(parser: ArgumentParser, cfg: dict, prefix: str = "") -> ArgumentPar
     return parser
 
 
-@contextmanager
-def read_base():
+class read_base:  # lower-case: used like a function, as upstream
     """Context manager marking the base configs of a pure-Python config.
 
     Inside a config file::
@@ -107,9 +105,15 @@ def read_base():
             from .base_runtime import *
 
     Only ``from ... import ...`` statements may appear in the block; other
-    imports (``from torch.optim import SGD``) go outside of it.
+    imports (``from torch.optim import SGD``) go outside of it. The block is
+    handled by the config parser; used elsewhere it does nothing.
     """
-    yield
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, *exc_info) -> bool:
+        return False
 
 
 def _drop_unserializable(cfg_dict: ConfigDict) -> None:
@@ -221,7 +225,7 @@ class Config:
         if not osp.isfile(filename):
             from mmengine.utils import check_file_exist
 
-            check_file_exist(filename, f'Config file "{filename}" does not exist')
+            check_file_exist(filename)
         raw = read_text(filename)
         return Config._from_text(
             raw,
@@ -249,6 +253,7 @@ class Config:
             lazy_import = _looks_lazy(raw, filename)
         if lazy_import and ext == ".py":
             return Config._from_lazy_text(raw, filename, format_python_code)
+        imported: set = set()
         cfg_dict, cfg_text, env_variables = text2dict(
             raw,
             filename,
@@ -256,16 +261,20 @@ class Config:
             use_predefined_variables,
             use_environment_variables,
             lazy_import=lazy_import,
+            imported=imported,
         )
         if import_custom_modules and cfg_dict.get("custom_imports", None):
             _import_custom_modules(cfg_dict["custom_imports"], filename)
-        return Config(
+        cfg = Config(
             cfg_dict,
             cfg_text=cfg_text,
             filename=filename,
             env_variables=env_variables,
             format_python_code=format_python_code,
         )
+        if imported:
+            object.__setattr__(cfg, "_imported_names", imported)
+        return cfg
 
     @staticmethod
     def _from_lazy_text(raw: str, filename: Optional[str], format_python_code: bool) -> Config:
@@ -344,6 +353,60 @@ class Config:
         return file2dict(filename, use_predefined_variables, use_environment_variables, lazy_import)
 
     @staticmethod
+    def _substitute_predefined_vars(filename: str, temp_config_name: str) -> None:
+        """Write ``filename`` to ``temp_config_name`` with ``{{fileDirname}}``
+        and the other predefined variables substituted."""
+        from .substitution import substitute_predefined_vars
+
+        filename = os.fspath(filename)
+        text = substitute_predefined_vars(read_text(filename), filename)
+        with open(temp_config_name, "w", encoding="utf-8") as f:
+            f.write(text)
+
+    @staticmethod
+    def _substitute_env_variables(filename: str, temp_config_name: str) -> dict:
+        """Write ``filename`` to ``temp_config_name`` with ``{{$ENV:default}}``
+        substituted; return the variables used."""
+        from .substitution import substitute_env_variables
+
+        filename = os.fspath(filename)
+        text, env_variables = substitute_env_variables(read_text(filename), filename)
+        with open(temp_config_name, "w", encoding="utf-8") as f:
+            f.write(text)
+        return env_variables
+
+    @staticmethod
+    def _pre_substitute_base_vars(filename: str, temp_config_name: str) -> dict:
+        """Write ``filename`` to ``temp_config_name`` with ``{{_base_.x}}``
+        replaced by placeholder strings; return placeholder -> ``x``."""
+        from .substitution import pre_substitute_base_vars
+
+        text, base_var_dict = pre_substitute_base_vars(read_text(os.fspath(filename)))
+        with open(temp_config_name, "w", encoding="utf-8") as f:
+            f.write(text)
+        return base_var_dict
+
+    @staticmethod
+    def _substitute_base_vars(cfg: Any, base_var_dict: dict, base_cfg: dict) -> Any:
+        """Replace the placeholder strings of ``cfg`` by the base values they
+        refer to (see :meth:`_pre_substitute_base_vars`)."""
+        from .substitution import substitute_base_vars
+
+        return substitute_base_vars(cfg, base_var_dict, base_cfg)
+
+    @staticmethod
+    def _parse_lazy_import(filename: str) -> tuple[ConfigDict, set]:
+        """Parse a pure-Python config; return ``(cfg_dict, imported_names)``
+        with lazy objects unbuilt."""
+        from .lazy_parser import parse_lazy_file
+
+        ConfigDict.lazy = True
+        try:
+            return parse_lazy_file(os.fspath(filename))
+        finally:
+            ConfigDict.lazy = False
+
+    @staticmethod
     def _get_cfg_path(cfg_path: str, filename: str) -> tuple[str, Optional[str]]:
         """Resolve a ``_base_`` entry; returns ``(path, scope)``."""
         return get_cfg_path(cfg_path, filename)
@@ -367,12 +430,13 @@ class Config:
     def _validate_py_syntax(filename: str) -> None:
         """Raise ``SyntaxError`` naming the file and line if the Python
         config ``filename`` is not valid Python."""
+        filename = os.fspath(filename)
         parse_python(read_text(filename), filename)
 
     @staticmethod
     def _is_lazy_import(filename: str) -> bool:
         """Whether ``filename`` is a pure-Python (lazy-import) config."""
-        return is_lazy_file(filename)
+        return is_lazy_file(os.fspath(filename))
 
     @staticmethod
     def _dict_to_config_dict(cfg: dict, scope: Optional[str] = None, has_scope: bool = True):
@@ -446,7 +510,14 @@ class Config:
         return len(self._cfg_dict)
 
     def __getattr__(self, name: str) -> Any:
-        if name in ("_cfg_dict", "_filename", "_text", "_env_variables", "_imported_names"):
+        if name in (
+            "_cfg_dict",
+            "_filename",
+            "_text",
+            "_env_variables",
+            "_imported_names",
+            "_format_python_code",
+        ):
             raise AttributeError(name)
         return getattr(self._cfg_dict, name)
 
@@ -623,10 +694,10 @@ class Config:
                 f.write(text)
             return None
         ext = osp.splitext(file)[1]
-        if ext not in (".json", ".yaml", ".yml", ".pkl", ".pickle"):
+        if ext not in (".json", ".yaml", ".yml", ".pkl"):
             raise OSError(
                 f"Cannot dump config to {file!r}: supported extensions are .py, .json, "
-                ".yaml and .yml"
+                ".yaml, .yml and .pkl"
             )
         from mmengine.fileio import dump
 
@@ -637,12 +708,31 @@ class Config:
     def diff(cfg1: Union[str, PathLike, Config], cfg2: Union[str, PathLike, Config]) -> str:
         """Unified diff of the :attr:`pretty_text` of two configs.
 
+        The text has the layout of upstream's (which printed the diff through
+        a rich console): every diff line is followed by a newline, the
+        ``---``/``+++``/``@@`` header lines keep their own newline too, and
+        the text ends with an extra newline.
+
+        Examples:
+            >>> print(Config.diff(Config(dict(a=1, b=2)), Config(dict(a=2, b=2))))
+            ---
+            <BLANKLINE>
+            +++
+            <BLANKLINE>
+            @@ -1,3 +1,3 @@
+            <BLANKLINE>
+            -a = 1
+            +a = 2
+             b = 2
+            <BLANKLINE>
+            <BLANKLINE>
+
         Args:
             cfg1 (str or Config): A config or the path of a config file.
             cfg2 (str or Config): A config or the path of a config file.
 
         Returns:
-            str: The diff, one line per changed / context line.
+            str: The diff (empty lines only when the configs are equal).
         """
         import difflib
 
@@ -650,15 +740,13 @@ class Config:
             cfg1 = Config.fromfile(cfg1)
         if not isinstance(cfg2, Config):
             cfg2 = Config.fromfile(cfg2)
-        lines = difflib.unified_diff(
-            cfg1.pretty_text.split("\n"), cfg2.pretty_text.split("\n"), lineterm=""
-        )
-        return "\n".join(lines) + "\n"
+        lines = difflib.unified_diff(cfg1.pretty_text.split("\n"), cfg2.pretty_text.split("\n"))
+        return "".join(line + "\n" for line in lines) + "\n"
 
 
 def _looks_lazy(raw: str, filename: Optional[str]) -> bool:
     """Cheap pre-check before the full lazy-import detection."""
-    if not _LAZY_HINT.search(raw):
+    if not re.search(_LAZY_HINT, raw):
         return False
     try:
         tree = parse_python(raw, filename)

@@ -7,7 +7,7 @@ from collections import OrderedDict
 
 from addict import Dict
 
-from .lazy import LazyAttr, LazyObject
+from .lazy import LazyAttr, LazyObject, dotted_name
 from .utils import suggest_names
 
 TYPE_CHECKING = False
@@ -20,6 +20,31 @@ DELETE_KEY = "_delete_"
 
 _LAZY_TYPES = (LazyAttr, LazyObject)
 _MISSING = object()
+
+
+class _MissingKeyError(AttributeError):
+    """AttributeError for a missing config key; the "did you mean" hint is
+    only computed when the message is shown (``hasattr`` stays cheap)."""
+
+    def __init__(self, cls_name: str, name: str, keys: list):
+        super().__init__(f"'{cls_name}' object has no attribute '{name}'")
+        self._key = name
+        self._keys = keys
+
+    def __str__(self) -> str:
+        message = super().__str__()
+        if self._key.startswith("__") and self._key.endswith("__"):
+            return message
+        hint = suggest_names(self._key, self._keys)
+        return f"{message}.{hint}" if hint else message
+
+    def __reduce__(self):
+        return (AttributeError, (str(self),))
+
+
+# Shown as a plain ``AttributeError`` in tracebacks.
+_MissingKeyError.__module__ = "builtins"
+_MissingKeyError.__qualname__ = "AttributeError"
 
 
 class ConfigDict(Dict):
@@ -72,13 +97,7 @@ class ConfigDict(Dict):
         try:
             value = dict.__getitem__(self, name)
         except KeyError:
-            if name.startswith("__") and name.endswith("__"):
-                hint = ""
-            else:
-                hint = suggest_names(name, dict.keys(self))
-            raise AttributeError(
-                f"'{self.__class__.__name__}' object has no attribute '{name}'.{hint}"
-            ) from None
+            raise _MissingKeyError(self.__class__.__name__, name, list(dict.keys(self))) from None
         if not self.lazy and isinstance(value, _LAZY_TYPES):
             value = value.build()
         return value
@@ -94,7 +113,11 @@ class ConfigDict(Dict):
         # Only plain dicts are converted: user-defined dict subclasses stay.
         if type(item) in (dict, OrderedDict):
             return cls(item)
-        if isinstance(item, (list, tuple)):
+        if isinstance(item, list):
+            return type(item)(cls._hook(elem) for elem in item)
+        if isinstance(item, tuple):
+            if hasattr(item, "_fields"):  # namedtuple
+                return type(item)(*(cls._hook(elem) for elem in item))
             return type(item)(cls._hook(elem) for elem in item)
         return item
 
@@ -141,19 +164,17 @@ class ConfigDict(Dict):
         """
         return self.build_lazy(dict.get(self, key, default))
 
-    def pop(self, key: Any, default: Any = _MISSING) -> Any:
-        """Remove ``key`` and return its value.
+    def pop(self, key: Any, default: Optional[Any] = None) -> Any:
+        """Remove ``key`` and return its value (``default`` when missing,
+        as upstream: a missing key does not raise).
 
         Args:
             key: The key.
-            default: Returned when ``key`` is missing. Without it a missing
-                key raises ``KeyError``.
+            default: Returned when ``key`` is missing. Defaults to None.
 
         Returns:
             Any: The value of the key.
         """
-        if default is _MISSING:
-            return self.build_lazy(dict.pop(self, key))
         return self.build_lazy(dict.pop(self, key, default))
 
     def update(self, *args, **kwargs) -> None:
@@ -282,7 +303,7 @@ def _to_builtin(data: Any, lazy2str: bool) -> Any:
             return type(data)(*items)
         return type(data)(items)
     if lazy2str and isinstance(data, _LAZY_TYPES):
-        return f"{data.module}.{data}"
+        return dotted_name(data)
     return data
 
 

@@ -258,3 +258,15 @@ class LazyAttr:
         return self.name
 
     __repr__ = __str__
+
+
+def dotted_name(obj: Union[LazyObject, LazyAttr]) -> str:
+    """Full import path of a lazy object, as written when a config is dumped.
+
+    ``LazyObject('torch.optim', 'SGD')`` gives ``'torch.optim.SGD'``,
+    ``LazyObject('torch.nn')`` gives ``'torch.nn'`` and
+    ``LazyObject('torch.nn').ReLU`` gives ``'torch.nn.ReLU'``.
+    """
+    if isinstance(obj, LazyObject) and obj._imported is None:
+        return obj.module
+    return f"{obj.module}.{obj}"

@@ -79,9 +79,9 @@ def merge_a_into_b(a: dict, b: Any, allow_list_keys: bool = False, _path: str = 
                 if not isinstance(dict.__getitem__(b, k), allowed):
                     raise TypeError(
                         f"{k}={v} in child config cannot inherit from base because {k} is a "
-                        f"dict in the child config but is of type {type(b[k])} in base config "
-                        f"(key {key_path!r}). You may set `{DELETE_KEY}=True` to ignore the "
-                        "base config."
+                        f"dict in the child config but is of type {type(b[k])} in base config. "
+                        f"You may set `{DELETE_KEY}=True` to ignore the base config. "
+                        f"(config key: {key_path!r})"
                     )
                 b[k] = merge_a_into_b(v, dict.__getitem__(b, k), allow_list_keys, key_path)
             else:

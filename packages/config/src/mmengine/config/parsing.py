@@ -29,6 +29,7 @@ from .utils import (
     _get_package_and_cfg_path,
     _is_base_assign,
     _is_builtin_module,
+    imported_names_of,
 )
 
 TYPE_CHECKING = False
@@ -38,6 +39,7 @@ if TYPE_CHECKING:  # typing is not imported at runtime (import cost)
 __all__ = [
     "BASE_KEY",
     "DEPRECATION_KEY",
+    "RESERVED_KEYS",
     "SUPPORTED_EXTS",
     "file2dict",
     "text2dict",
@@ -49,10 +51,11 @@ __all__ = [
 
 BASE_KEY = "_base_"
 DEPRECATION_KEY = "_deprecation_"
+RESERVED_KEYS = ["filename", "text", "pretty_text", "env_variables"]
 SUPPORTED_EXTS = (".py", ".json", ".yaml", ".yml")
 LAZY_DOC = "https://mmengine.readthedocs.io/en/latest/advanced_tutorials/config.html"
-_IMPORT_OR_WITH_RE = re.compile(r"^[ \t]*(?:import|from|with)\b", re.MULTILINE)
-_BASE_STMT_RE = re.compile(r"^_base_[ \t]*(?::|=(?!=))", re.MULTILINE)
+_IMPORT_OR_WITH_RE = r"(?m)^[ \t]*(?:import|from|with)\b"
+_BASE_STMT_RE = r"(?m)^_base_[ \t]*(?::|=(?!=))"
 _RENAMED_BASE = "__bs__"  # same length as BASE_KEY; dunder names are dropped
 
 
@@ -67,8 +70,8 @@ def add_note(err: BaseException, note: str) -> None:
 
 
 def read_text(filename: str) -> str:
-    """Read a config file as UTF-8 text."""
-    with open(filename, encoding="utf-8") as f:
+    """Read a config file as UTF-8 text (a byte-order mark is dropped)."""
+    with open(filename, encoding="utf-8-sig") as f:
         return f.read()
 
 
@@ -274,7 +277,7 @@ def _load_structured(text: str, ext: str, filename: Optional[str]) -> dict:
 
 
 def _exec_python(code, filename: Optional[str], base_cfg: ConfigDict, chain: tuple) -> dict:
-    namespace: dict = {BASE_KEY: base_cfg}
+    namespace: dict = {BASE_KEY: base_cfg, "__file__": filename}
     try:
         exec(code, namespace)
     except Exception as e:
@@ -300,14 +303,14 @@ def _fast_compile(text: str, filename: Optional[str], chain: tuple):
     Returns:
         tuple | None: ``(code, base_files)``, or None to take the AST path.
     """
-    if _IMPORT_OR_WITH_RE.search(text):
+    if re.search(_IMPORT_OR_WITH_RE, text):
         return None
-    matches = _BASE_STMT_RE.findall(text)
+    matches = re.findall(_BASE_STMT_RE, text)
     if len(matches) > 1 or (matches and not matches[0].endswith("=")):
         return None
     base_files: Any = []
     if matches:
-        start = _BASE_STMT_RE.search(text).start()  # type: ignore[union-attr]
+        start = re.search(_BASE_STMT_RE, text).start()  # type: ignore[union-attr]
         lines = text[start:].split("\n", 64)
         for n in range(1, min(len(lines), 64) + 1):
             try:
@@ -348,6 +351,7 @@ def text2dict(
     use_environment_variables: bool = True,
     lazy_import: Optional[bool] = None,
     chain: tuple = (),
+    imported: Optional[set] = None,
 ) -> tuple[ConfigDict, str, dict]:
     """Parse config text (non-lazy style), resolving its ``_base_`` chain.
 
@@ -362,6 +366,8 @@ def text2dict(
         lazy_import (bool, optional): None to reject lazy-import syntax
             (it cannot be mixed into a ``_base_`` chain).
         chain (tuple): Files including this one, for messages and cycles.
+        imported (set, optional): Receives the names bound by import
+            statements of the file and its bases (not dumped with the config).
 
     Returns:
         tuple: ``(cfg_dict, cfg_text, env_variables)``.
@@ -390,6 +396,8 @@ def text2dict(
                     f"See more information in {LAZY_DOC}"
                 )
             base_files = _base_files_from_tree(tree, filename)
+            if imported is not None:
+                imported |= imported_names_of(tree)
             tree.body = [node for node in tree.body if not _is_base_assign(node)]
             code = compile(tree, filename or "<string>", "exec", dont_inherit=True)
         cfg_dict: dict = {}
@@ -419,6 +427,7 @@ def text2dict(
             use_environment_variables,
             lazy_import=None,
             chain=chain + ((filename or "<string>"),),
+            imported=imported,
         )
         base_texts.append(sub_text)
         env_variables.update(sub_env)
@@ -440,6 +449,13 @@ def text2dict(
         cfg_dict = _exec_python(code, filename, base_cfg, chain)
 
     _check_deprecation(cfg_dict, filename)
+    for key in RESERVED_KEYS:
+        if key in cfg_dict:
+            raise KeyError(
+                f"{key} is reserved for config file (defined in {filename or '<string>'}): "
+                f"`{key}` is an attribute of Config; rename the key. Reserved keys: "
+                f"{RESERVED_KEYS}" + _chain_note(chain)
+            )
     if base_var_dict:
         cfg_dict = substitute_base_vars(cfg_dict, base_var_dict, base_cfg, filename)
     cfg_dict.pop(BASE_KEY, None)
@@ -456,6 +472,7 @@ def file2dict(
     use_environment_variables: bool = True,
     lazy_import: Optional[bool] = None,
     chain: tuple = (),
+    imported: Optional[set] = None,
 ) -> tuple[ConfigDict, str, dict]:
     """Load a (non-lazy style) config file and its bases.
 
@@ -465,6 +482,7 @@ def file2dict(
         use_environment_variables (bool): Substitute ``{{$ENV:default}}``.
         lazy_import (bool, optional): None to reject lazy-import syntax.
         chain (tuple): Files including this one.
+        imported (set, optional): Receives the names bound by imports.
 
     Returns:
         tuple: ``(cfg_dict, cfg_text, env_variables)``.
@@ -479,5 +497,12 @@ def file2dict(
         raise FileNotFoundError(f'Config file "{filename}" does not exist' + _chain_note(chain))
     raw = read_text(filename)
     return text2dict(
-        raw, filename, ext, use_predefined_variables, use_environment_variables, lazy_import, chain
+        raw,
+        filename,
+        ext,
+        use_predefined_variables,
+        use_environment_variables,
+        lazy_import,
+        chain,
+        imported,
     )

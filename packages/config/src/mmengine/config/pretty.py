@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import keyword
 
-from .lazy import LazyAttr, LazyObject
+from .lazy import LazyAttr, LazyObject, dotted_name
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # typing is not imported at runtime (import cost)
@@ -21,6 +21,7 @@ __all__ = ["format_config", "LINE_WIDTH"]
 
 LINE_WIDTH = 79
 _INDENT = 4
+_INF = float("inf")
 
 
 def _is_name(key: Any) -> bool:
@@ -30,8 +31,10 @@ def _is_name(key: Any) -> bool:
 def _basic(value: Any) -> str:
     if isinstance(value, str):
         return repr(value)
+    if isinstance(value, float) and (value != value or value in (_INF, -_INF)):
+        return f"float('{value}')"
     if isinstance(value, (LazyObject, LazyAttr)):
-        return repr(f"{value.module}.{value}")
+        return repr(dotted_name(value))
     if isinstance(value, type) or callable(value) and hasattr(value, "__qualname__"):
         module = getattr(value, "__module__", None)
         name = value.__qualname__
@@ -101,12 +104,12 @@ def _expanded(value: Any, indent: int, column: int, compact: bool) -> str:
         opening, closing = ("dict(", ")") if use_call else ("{", "}")
         for k, v in dict.items(value):
             prefix = f"{k}=" if use_call else f"{_key(k)}: "
-            sub = _expanded(v, indent + _INDENT, indent + _INDENT + len(prefix), compact)
+            sub = _expanded(v, indent + _INDENT, indent + _INDENT + len(prefix) + 1, compact)
             lines.append(f"{pad}{prefix}{sub},")
     else:
         opening, closing = ("[", "]") if isinstance(value, list) else ("(", ")")
         for v in value:
-            sub = _expanded(v, indent + _INDENT, indent + _INDENT, compact)
+            sub = _expanded(v, indent + _INDENT, indent + _INDENT + 1, compact)
             lines.append(f"{pad}{sub},")
     return opening + "\n" + "\n".join(lines) + "\n" + " " * indent + closing
 

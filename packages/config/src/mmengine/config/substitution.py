@@ -30,11 +30,10 @@ __all__ = [
 
 BASE_KEY = "_base_"
 
-_PREDEFINED_RE = re.compile(
-    r"\{\{\s*(fileDirname|fileBasename|fileBasenameNoExtension|fileExtname)\s*\}\}"
-)
-_ENV_RE = re.compile(r'\{\{[\'"]?\s*\$(\w+)\s*:\s*(.*?)\s*[\'"]?\}\}')
-_BASE_VAR_RE = re.compile(r'([\'"]?)\{\{\s*' + BASE_KEY + r"\.([\w.]+?)\s*\}\}\1")
+# patterns are compiled on first use (re caches them), not at import time
+_PREDEFINED_RE = r"\{\{\s*(fileDirname|fileBasename|fileBasenameNoExtension|fileExtname)\s*\}\}"
+_ENV_RE = r'\{\{[\'"]?\s*\$(\w+)\s*:\s*(.*?)\s*[\'"]?\}\}'
+_BASE_VAR_RE = r'([\'"]?)\{\{\s*' + BASE_KEY + r"\.([\w.]+?)\s*\}\}\1"
 
 
 def substitute_predefined_vars(text: str, filename: str) -> str:
@@ -59,7 +58,7 @@ def substitute_predefined_vars(text: str, filename: str) -> str:
     }
     if sys.platform == "win32":
         values = {k: v.replace("\\", "/") for k, v in values.items()}
-    return _PREDEFINED_RE.sub(lambda m: values[m.group(1)], text)
+    return re.sub(_PREDEFINED_RE, lambda m: values[m.group(1)], text)
 
 
 def substitute_env_variables(text: str, filename: Optional[str] = None) -> tuple[str, dict]:
@@ -82,16 +81,17 @@ def substitute_env_variables(text: str, filename: Optional[str] = None) -> tuple
     def _replace(match: re.Match) -> str:
         name, default = match.group(1), match.group(2)
         if name not in os.environ and not default:
-            where = f" (used in {filename})" if filename else ""
+            where = f" It is used in {filename}." if filename else ""
             raise KeyError(
-                f"`{name}` cannot be found in `os.environ`{where}. Please set `{name}` in the "
-                f"environment or give a default value, e.g. {{{{${name}:default}}}}."
+                f"`{name}` cannot be found in `os.environ`. Please set `{name}` in environment "
+                f"or give a default value.{where} A default is written as "
+                f"{{{{${name}:default}}}}."
             )
         value = os.environ.get(name, default)
         env_variables[name] = value
         return value
 
-    return _ENV_RE.sub(_replace, text), env_variables
+    return re.sub(_ENV_RE, _replace, text), env_variables
 
 
 def pre_substitute_base_vars(text: str) -> tuple[str, dict]:
@@ -121,7 +121,7 @@ def pre_substitute_base_vars(text: str) -> tuple[str, dict]:
             base_var_dict[token] = var
         return f'"{token}"'
 
-    return _BASE_VAR_RE.sub(_replace, text), base_var_dict
+    return re.sub(_BASE_VAR_RE, _replace, text), base_var_dict
 
 
 def _lookup(base_cfg: Any, dotted: str, filename: Optional[str]) -> Any:

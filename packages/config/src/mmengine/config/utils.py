@@ -19,6 +19,7 @@ if TYPE_CHECKING:  # typing is not imported at runtime (import cost)
 
 __all__ = [
     "ConfigParsingError",
+    "ImportTransformer",
     "RemoveAssignFromAST",
     "MODULE2PACKAGE",
     "PKG2PROJECT",
@@ -32,6 +33,7 @@ MODULE2PACKAGE = {
     "mmdet3d": "mmdet3d",
     "mmseg": "mmsegmentation",
     "mmaction": "mmaction2",
+    "mmaction2": "mmaction2",
     "mmtrack": "mmtrack",
     "mmpose": "mmpose",
     "mmedit": "mmedit",
@@ -48,8 +50,9 @@ MODULE2PACKAGE = {
     "mmagic": "mmagic",
 }
 
-#: Distribution name -> import name (the inverse of :data:`MODULE2PACKAGE`).
-PKG2PROJECT = {pkg: mod for mod, pkg in MODULE2PACKAGE.items()}
+#: Upstream's name for the same mapping (package prefix of ``pkg::path`` ->
+#: the project / distribution that provides it).
+PKG2PROJECT = MODULE2PACKAGE
 
 
 class ConfigParsingError(RuntimeError):
@@ -242,3 +245,196 @@ def relative_base_path(filename: Optional[str], module: str, level: int) -> str:
     base_dir = osp.dirname(filename) if filename else os.getcwd()
     parts = [base_dir] + [".."] * (level - 1) + module.split(".")
     return osp.normpath(osp.join(*parts)) + ".py"
+
+
+def _lazy_assign(name: str, args: list, location: str, node: ast.AST) -> ast.Assign:
+    """``name = LazyObject(*args, location=location)`` located at ``node``."""
+    call = ast.Call(
+        func=ast.Name(id="LazyObject", ctx=ast.Load()),
+        args=args,
+        keywords=[ast.keyword(arg="location", value=ast.Constant(location))],
+    )
+    target = ast.Name(id=name, ctx=ast.Store())
+    return ast.copy_location(ast.Assign(targets=[target], value=call), node)
+
+
+def _safe_copy(value: Any) -> Any:
+    import copy
+    import types
+
+    if isinstance(value, (types.ModuleType, types.FunctionType, type)):
+        return value
+    return copy.deepcopy(value)
+
+
+class ImportTransformer(ast.NodeTransformer):
+    """Rewrite the import statements of a pure-Python config.
+
+    * ``from <base> import a as b`` where ``<base>`` (written with its leading
+      dots, e.g. ``'._base_.runtime'``) is a key of ``base_dict``: ``b`` is
+      set in ``global_dict`` to a copy of ``base_dict[<base>]['a']`` and the
+      statement is removed (``*`` imports every variable of the base);
+    * ``from pkg.mod import Name`` (not standard library):
+      ``Name = LazyObject('pkg.mod', 'Name')``;
+    * ``import pkg.mod as m``: ``m = LazyObject('pkg.mod')``;
+    * standard-library imports (and ``mmengine.config``) stay real imports;
+    * ``import pkg.mod`` without alias is left for
+      :func:`_gather_abs_import_lazyobj`.
+
+    The generated code calls ``LazyObject``, which must be in the globals the
+    code is executed with. Names bound by imports are collected in
+    :attr:`imported_obj` (they are not dumped with the config).
+
+    Args:
+        global_dict (dict): Globals the transformed code will run in.
+        base_dict (dict, optional): Base module -> its parsed variables.
+        filename (str, optional): The config file, for locations/messages.
+    """
+
+    def __init__(
+        self,
+        global_dict: dict,
+        base_dict: Optional[dict] = None,
+        filename: Optional[str] = None,
+    ):
+        self.global_dict = global_dict
+        self.base_dict = base_dict or {}
+        self.filename = filename
+        self.imported_obj: set = set()
+        super().__init__()
+
+    def visit_With(self, node: ast.With):
+        expr = node.items[0].context_expr if node.items else None
+        if isinstance(expr, ast.Call) and getattr(expr.func, "id", None) == "read_base":
+            raise ConfigParsingError(
+                f"{location_of(self.filename, node.lineno)}: `with read_base():` must be a "
+                "top-level statement of the config."
+            )
+        return self.generic_visit(node)
+
+    def _import_from_base(self, node: ast.ImportFrom, module: str):
+        base = self.base_dict[module]
+        where = location_of(self.filename, node.lineno)
+        for alias in node.names:
+            if alias.name == "*":
+                for key, value in dict.items(base):
+                    self.global_dict[key] = _safe_copy(value)
+                continue
+            if alias.name not in base:
+                raise ConfigParsingError(
+                    f"{where}: cannot import name {alias.name!r} from base config {module!r}."
+                    + suggest_names(alias.name, dict.keys(base))
+                )
+            self.global_dict[alias.asname or alias.name] = _safe_copy(
+                dict.__getitem__(base, alias.name)
+            )
+        return None
+
+    def visit_ImportFrom(self, node: ast.ImportFrom):
+        module = "." * node.level + (node.module or "")
+        if module in self.base_dict:
+            return self._import_from_base(node, module)
+        where = location_of(self.filename, node.lineno)
+        if node.level:
+            raise ConfigParsingError(
+                f"{where}: relative import `from {module} import ...` is only allowed for base "
+                "configs, inside `with read_base():`."
+            )
+        if _is_builtin_module(node.module or ""):
+            for alias in node.names:
+                if alias.name != "*":
+                    self.imported_obj.add(alias.asname or alias.name)
+            return node
+        nodes = []
+        for alias in node.names:
+            if alias.name == "*":
+                raise ConfigParsingError(
+                    f"{where}: `from {module} import *` cannot be imported lazily; import the "
+                    "names you need explicitly (or put it inside `with read_base():` if it is a "
+                    "base config)."
+                )
+            name = alias.asname or alias.name
+            args = [ast.Constant(node.module), ast.Constant(alias.name)]
+            nodes.append(_lazy_assign(name, args, where, node))
+            self.imported_obj.add(name)
+        return nodes
+
+    def visit_Import(self, node: ast.Import):
+        kept, nodes = [], []
+        for alias in node.names:
+            if alias.asname is None:
+                # builtin: real import; others: gathered later
+                if _is_builtin_module(alias.name):
+                    self.imported_obj.add(alias.name.split(".")[0])
+                kept.append(alias)
+                continue
+            self.imported_obj.add(alias.asname)
+            if _is_builtin_module(alias.name):
+                kept.append(alias)
+            else:
+                where = location_of(self.filename, node.lineno)
+                nodes.append(_lazy_assign(alias.asname, [ast.Constant(alias.name)], where, node))
+        if kept:
+            nodes.insert(0, ast.copy_location(ast.Import(names=kept), node))
+        return nodes
+
+
+def _gather_abs_import_lazyobj(tree: ast.Module, filename: Optional[str] = None):
+    """Replace top-level ``import a.b`` statements (no alias, not standard
+    library) by one ``a = LazyObject(['a.b', ...])`` per top-level package,
+    placed where the package is first imported.
+
+    Args:
+        tree (ast.Module): The parsed config.
+        filename (str, optional): The config file, for locations.
+
+    Returns:
+        tuple[ast.Module, set]: The tree and the package names bound.
+    """
+    gathered: dict = {}
+    first_node: dict = {}
+    for node in tree.body:
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                if alias.asname is None and not _is_builtin_module(alias.name):
+                    top = alias.name.split(".")[0]
+                    names = gathered.setdefault(top, [])
+                    if alias.name not in names:
+                        names.append(alias.name)
+                    first_node.setdefault(top, node)
+    if not gathered:
+        return tree, set()
+    body: list = []
+    for node in tree.body:
+        if not isinstance(node, ast.Import):
+            body.append(node)
+            continue
+        kept = []
+        for alias in node.names:
+            top = alias.name.split(".")[0]
+            if alias.asname is None and top in gathered and not _is_builtin_module(alias.name):
+                if first_node.get(top) is node:
+                    where = location_of(filename, node.lineno)
+                    names = ast.List(elts=[ast.Constant(n) for n in gathered[top]], ctx=ast.Load())
+                    body.append(_lazy_assign(top, [names], where, node))
+                    first_node[top] = None
+            else:
+                kept.append(alias)
+        if kept:
+            body.append(ast.copy_location(ast.Import(names=kept), node))
+    tree.body = body
+    return tree, set(gathered)
+
+
+def imported_names_of(tree: ast.Module) -> set:
+    """Names bound by the top-level import statements of a parsed config."""
+    names: set = set()
+    for node in tree.body:
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                names.add(alias.asname or alias.name.split(".")[0])
+        elif isinstance(node, ast.ImportFrom):
+            for alias in node.names:
+                if alias.name != "*":
+                    names.add(alias.asname or alias.name)
+    return names

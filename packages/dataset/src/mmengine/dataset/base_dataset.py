@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import copy
 import functools
-import gc
 import logging
 import os.path as osp
 from collections.abc import Callable, Mapping, Sequence
@@ -181,11 +180,11 @@ class BaseDataset(Dataset):
         ann_file: str | None = "",
         metainfo: Mapping | Config | str | None = None,
         data_root: str | None = "",
-        data_prefix: dict = dict(img_path=""),
+        data_prefix: dict = dict(img_path=""),  # noqa: B006  (upstream default; never mutated)
         filter_cfg: dict | None = None,
         indices: int | Sequence[int] | None = None,
         serialize_data: bool = True,
-        pipeline: list[dict | Callable] = [],
+        pipeline: list[dict | Callable] = [],  # noqa: B006  (upstream default; never mutated)
         test_mode: bool = False,
         lazy_init: bool = False,
         max_refetch: int = 1000,
@@ -501,9 +500,7 @@ class BaseDataset(Dataset):
         """
         sub_dataset = self._copy_without_annotation()
         if self.serialize_data:
-            sub_dataset.data_bytes, sub_dataset.data_address = self._get_serialized_subset(
-                indices
-            )
+            sub_dataset.data_bytes, sub_dataset.data_address = self._get_serialized_subset(indices)
         else:
             sub_dataset.data_list = self._get_unserialized_subset(indices)
         return sub_dataset
@@ -566,10 +563,7 @@ class BaseDataset(Dataset):
         """
         data_list = self.data_list
         self.data_list = []
-        data_bytes, data_address = _serialize.serialize_list(data_list)
-        del data_list
-        gc.collect()
-        return data_bytes, data_address
+        return _serialize.serialize_list(data_list)
 
     def _copy_without_annotation(self, memo: dict | None = None) -> BaseDataset:
         """Deep copy the dataset without its data list.

@@ -1,3 +1,7 @@
-"""mmengine.evaluator."""
+"""mmengine.evaluator: Evaluator, BaseMetric, DumpResults and get_metric_value."""
 
-__all__: list[str] = []
+from .evaluator import Evaluator
+from .metric import BaseMetric, DumpResults
+from .utils import get_metric_value
+
+__all__ = ["BaseMetric", "Evaluator", "get_metric_value", "DumpResults"]

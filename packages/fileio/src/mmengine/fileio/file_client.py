@@ -21,6 +21,7 @@ from .backends import (
     MemcachedBackend,
     PetrelBackend,
 )
+from .backends.errors import DuplicateBackendError, PathTypeError
 
 
 class HardDiskBackend(LocalBackend):
@@ -84,18 +85,18 @@ class FileClient:
     """
 
     _backends: dict[str, type[BaseStorageBackend]] = {
-        'disk': HardDiskBackend,
-        'memcached': MemcachedBackend,
-        'lmdb': LmdbBackend,
-        'petrel': PetrelBackend,
-        'http': HTTPBackend,
+        "disk": HardDiskBackend,
+        "memcached": MemcachedBackend,
+        "lmdb": LmdbBackend,
+        "petrel": PetrelBackend,
+        "http": HTTPBackend,
     }
 
     _prefix_to_backends: dict[str, type[BaseStorageBackend]] = {
-        's3': PetrelBackend,
-        'petrel': PetrelBackend,
-        'http': HTTPBackend,
-        'https': HTTPBackend,
+        "s3": PetrelBackend,
+        "petrel": PetrelBackend,
+        "http": HTTPBackend,
+        "https": HTTPBackend,
     }
 
     _instances: dict[str, FileClient] = {}
@@ -105,34 +106,34 @@ class FileClient:
     def __new__(cls, backend: Optional[str] = None, prefix: Optional[str] = None, **kwargs: Any):
         warnings.warn(
             '"FileClient" will be deprecated in future. Please use io functions in '
-            'https://mmengine.readthedocs.io/en/latest/api/fileio.html#file-io',
+            "https://mmengine.readthedocs.io/en/latest/api/fileio.html#file-io",
             DeprecationWarning,
             stacklevel=2,
         )
         if backend is None and prefix is None:
-            backend = 'disk'
+            backend = "disk"
         if backend is not None and backend not in cls._backends:
             raise ValueError(
-                f'Backend {backend} is not supported. Currently supported ones'
-                f' are {list(cls._backends.keys())}'
+                f"Backend {backend} is not supported. Currently supported ones"
+                f" are {list(cls._backends.keys())}"
             )
         if prefix is not None and prefix not in cls._prefix_to_backends:
             raise ValueError(
-                f'prefix {prefix} is not supported. Currently supported ones '
-                f'are {list(cls._prefix_to_backends.keys())}'
+                f"prefix {prefix} is not supported. Currently supported ones "
+                f"are {list(cls._prefix_to_backends.keys())}"
             )
 
         # The same arguments give the same instance.
-        arg_key = f'{backend}:{prefix}'
+        arg_key = f"{backend}:{prefix}"
         for key, value in kwargs.items():
-            arg_key += f':{key}:{value}'
+            arg_key += f":{key}:{value}"
 
         if arg_key in cls._instances:
             return cls._instances[arg_key]
         instance = super().__new__(cls)
         with warnings.catch_warnings():
             # HardDiskBackend's own deprecation would only repeat ours.
-            warnings.simplefilter('ignore', DeprecationWarning)
+            warnings.simplefilter("ignore", DeprecationWarning)
             if backend is not None:
                 instance.client = cls._backends[backend](**kwargs)
             else:
@@ -166,15 +167,15 @@ class FileClient:
             's3'
         """
         if not isinstance(uri, (str, Path)):
-            raise TypeError(f'uri should be a str or Path, but got {type(uri)}')
+            raise PathTypeError(f"uri should be a str or Path, but got {type(uri)}: {uri!r}")
         uri = str(uri)
-        if '://' not in uri:
+        if "://" not in uri:
             return None
-        prefix, _ = uri.split('://', 1)
+        prefix, _ = uri.split("://", 1)
         # e.g. "cluster-name:s3://path/of/file": the cluster name is not part
         # of the prefix.
-        if ':' in prefix:
-            _, prefix = prefix.split(':', 1)
+        if ":" in prefix:
+            _, prefix = prefix.split(":", 1)
         return prefix
 
     @classmethod
@@ -201,7 +202,7 @@ class FileClient:
             >>> file_client = FileClient.infer_client(file_client_args)
         """
         if file_client_args is None and uri is None:
-            raise ValueError('infer_client needs file_client_args or uri, but both are None')
+            raise ValueError("infer_client needs file_client_args or uri, but both are None")
         if file_client_args is None:
             file_prefix = cls.parse_uri_prefix(uri)  # type: ignore[arg-type]
             return cls(prefix=file_prefix)
@@ -216,11 +217,11 @@ class FileClient:
         prefixes: Optional[Union[str, list[str], tuple[str, ...]]] = None,
     ) -> None:
         if not isinstance(name, str):
-            raise TypeError(f'the backend name should be a string, but got {type(name)}')
+            raise TypeError(f"the backend name should be a string, but got {type(name)}")
         if not inspect.isclass(backend):
-            raise TypeError(f'backend should be a class but got {type(backend)}')
+            raise TypeError(f"backend should be a class but got {type(backend)}")
         if not issubclass(backend, BaseStorageBackend):
-            raise TypeError(f'backend {backend} is not a subclass of BaseStorageBackend')
+            raise TypeError(f"backend {backend} is not a subclass of BaseStorageBackend")
         if prefixes is None:
             prefix_list: list[str] = []
         elif isinstance(prefixes, str):
@@ -228,18 +229,18 @@ class FileClient:
         elif isinstance(prefixes, (list, tuple)):
             prefix_list = list(prefixes)
         else:
-            raise TypeError(f'prefixes should be a str or a list/tuple of str, got {prefixes!r}')
+            raise TypeError(f"prefixes should be a str or a list/tuple of str, got {prefixes!r}")
 
         if not force:
             if name in cls._backends:
-                raise KeyError(
-                    f'{name} is already registered as a storage backend, '
+                raise DuplicateBackendError(
+                    f"{name} is already registered as a storage backend, "
                     'add "force=True" if you want to override it'
                 )
             for prefix in prefix_list:
                 if prefix in cls._prefix_to_backends:
-                    raise KeyError(
-                        f'{prefix} is already registered as a storage backend, '
+                    raise DuplicateBackendError(
+                        f"{prefix} is already registered as a storage backend, "
                         'add "force=True" if you want to override it'
                     )
 
@@ -318,7 +319,7 @@ class FileClient:
         """
         return self.client.get(filepath)
 
-    def get_text(self, filepath: Union[str, Path], encoding: str = 'utf-8') -> str:
+    def get_text(self, filepath: Union[str, Path], encoding: str = "utf-8") -> str:
         """Read data from a given ``filepath`` with 'r' mode.
 
         Args:
@@ -416,9 +417,7 @@ class FileClient:
         return self.client.join_path(filepath, *filepaths)
 
     @contextmanager
-    def get_local_path(
-        self, filepath: Union[str, Path]
-    ) -> Generator[Union[str, Path], None, None]:
+    def get_local_path(self, filepath: Union[str, Path]) -> Generator[Union[str, Path], None, None]:
         """Download data from ``filepath`` and write the data to local path.
 
         ``get_local_path`` is decorated by :meth:`contextlib.contextmanager`.

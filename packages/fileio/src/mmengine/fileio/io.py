@@ -17,27 +17,19 @@ from io import BytesIO, StringIO
 from pathlib import Path
 from typing import IO, Any, Optional, Union
 
+from mmengine.utils import is_filepath, is_str
+
 from .backends import BaseStorageBackend
+from .backends.errors import BackendNotFoundError, PathTypeError
 from .backends.registry_utils import backends, prefix_to_backends
 from .file_client import FileClient
 from .handlers import file_handlers
 
 # Cache of backends built with ``enable_singleton=True``, keyed by
-# "<prefix>:<json of backend_args>".
+# "<prefix>:<json of backend_args>" (e.g. ':{}' for local paths).
 backend_instances: dict[str, BaseStorageBackend] = {}
 
-_EMPTY_ARGS_KEY = ':{}'
-
-
-class BackendNotFoundError(KeyError, ValueError):
-    """No storage backend is registered for a name or URI prefix.
-
-    Subclasses both :class:`KeyError` (what a bare table lookup raises) and
-    :class:`ValueError`.
-    """
-
-    def __str__(self) -> str:
-        return str(self.args[0]) if self.args else ''
+_EMPTY_ARGS_KEY = ":{}"
 
 
 def _parse_uri_prefix(uri: Union[str, Path]) -> str:
@@ -59,36 +51,36 @@ def _parse_uri_prefix(uri: Union[str, Path]) -> str:
         's3'
     """
     if uri.__class__ is not str:
-        if not isinstance(uri, (str, Path)):
-            raise TypeError(f'uri should be a str or Path object, but got {type(uri)}: {uri!r}')
+        if not is_filepath(uri):
+            raise PathTypeError(f"uri should be a str or Path object, but got {type(uri)}: {uri!r}")
         uri = str(uri)
-    if '://' not in uri:
-        return ''
-    prefix = uri.split('://', 1)[0]
+    if "://" not in uri:
+        return ""
+    prefix = uri.split("://", 1)[0]
     # "clusterName:s3://..." selects a cluster; the prefix is what follows.
-    if ':' in prefix:
-        prefix = prefix.split(':', 1)[1]
+    if ":" in prefix:
+        prefix = prefix.split(":", 1)[1]
     return prefix
 
 
 def _get_file_backend(prefix: str, backend_args: dict) -> BaseStorageBackend:
     """Build a backend from ``backend_args['backend']`` or from ``prefix``."""
     backend_args = dict(backend_args)
-    if 'backend' in backend_args:
-        name = backend_args.pop('backend')
+    if "backend" in backend_args:
+        name = backend_args.pop("backend")
         if name not in backends:
             raise BackendNotFoundError(
                 f'Storage backend "{name}" given in backend_args is not registered. '
-                f'Registered backends are {sorted(backends)}; register new ones with '
-                'mmengine.fileio.register_backend().'
+                f"Registered backends are {sorted(backends)}; register new ones with "
+                "mmengine.fileio.register_backend()."
             )
         return backends[name](**backend_args)
     if prefix not in prefix_to_backends:
         raise BackendNotFoundError(
             f'No storage backend is registered for the URI prefix "{prefix}://". '
-            f'Registered prefixes are {sorted(p for p in prefix_to_backends if p)} (plus local '
+            f"Registered prefixes are {sorted(p for p in prefix_to_backends if p)} (plus local "
             'paths); pass backend_args={"backend": ...} or register one with '
-            'mmengine.fileio.register_backend(name, prefixes=...).'
+            "mmengine.fileio.register_backend(name, prefixes=...)."
         )
     return prefix_to_backends[prefix](**backend_args)
 
@@ -115,7 +107,7 @@ def get_file_backend(
     Raises:
         ValueError: If neither ``uri`` nor ``backend_args['backend']`` is
             given.
-        BackendNotFoundError: (a KeyError) If no backend is registered for
+        BackendNotFoundError: (a KeyError and ValueError) If no backend is registered for
             the name or the prefix.
 
     Examples:
@@ -127,18 +119,15 @@ def get_file_backend(
         >>> # backend name has a higher priority if 'backend' in backend_args
         >>> backend = get_file_backend(uri, backend_args={'backend': 'petrel'})
     """
-    if enable_singleton and backend_args is None and uri.__class__ is str and '://' not in uri:
-        # Fast path for the most common call: a plain local path.
-        backend = backend_instances.get(_EMPTY_ARGS_KEY)
-        if backend is not None and backend.__class__ is prefix_to_backends.get(''):
-            return backend
+    if enable_singleton and backend_args is None:
+        return _backend_for(uri)  # type: ignore[arg-type]
     if uri is None:
-        if not backend_args or 'backend' not in backend_args:
+        if not backend_args or "backend" not in backend_args:
             raise ValueError(
                 'uri should not be None when "backend" does not exist in backend_args; '
                 'pass a path/URI or backend_args={"backend": <name>}.'
             )
-        prefix = ''
+        prefix = ""
     else:
         prefix = _parse_uri_prefix(uri)
 
@@ -149,8 +138,13 @@ def get_file_backend(
         key = prefix + _EMPTY_ARGS_KEY
         expected_cls = prefix_to_backends.get(prefix)
     else:
-        key = f'{prefix}:{json.dumps(backend_args, sort_keys=True, default=repr)}'
-        name = backend_args.get('backend')
+        try:
+            # Same key as upstream, so code inspecting the cache keeps working.
+            args_key = json.dumps(backend_args)
+        except TypeError:  # e.g. a ready client object among the arguments
+            args_key = json.dumps(backend_args, sort_keys=True, default=repr)
+        key = f"{prefix}:{args_key}"
+        name = backend_args.get("backend")
         expected_cls = backends.get(name) if name is not None else prefix_to_backends.get(prefix)
     backend = backend_instances.get(key)
     # Re-registering a backend with force=True invalidates cached instances.
@@ -158,6 +152,34 @@ def get_file_backend(
         backend = _get_file_backend(prefix, backend_args or {})
         backend_instances[key] = backend
     return backend
+
+
+def _backend_for(
+    filepath: Union[str, Path], backend_args: Optional[dict] = None
+) -> BaseStorageBackend:
+    """Cached backend for ``filepath``: ``get_file_backend(..., enable_singleton=True)``.
+
+    A plain local path without ``backend_args`` (the call behind every
+    checkpoint, log and dump) is answered with two dict lookups.
+    """
+    if backend_args is None:
+        if filepath.__class__ is str and "://" not in filepath:
+            backend = backend_instances.get(_EMPTY_ARGS_KEY)
+            if backend is not None and backend.__class__ is prefix_to_backends.get(""):
+                return backend
+        if filepath is None:
+            raise ValueError(
+                'uri should not be None when "backend" does not exist in backend_args; '
+                'pass a path/URI or backend_args={"backend": <name>}.'
+            )
+        prefix = _parse_uri_prefix(filepath)
+        key = prefix + _EMPTY_ARGS_KEY
+        backend = backend_instances.get(key)
+        if backend is None or backend.__class__ is not prefix_to_backends.get(prefix):
+            backend = _get_file_backend(prefix, {})
+            backend_instances[key] = backend
+        return backend
+    return get_file_backend(filepath, backend_args=backend_args, enable_singleton=True)
 
 
 def get(filepath: Union[str, Path], backend_args: Optional[dict] = None) -> bytes:
@@ -175,12 +197,12 @@ def get(filepath: Union[str, Path], backend_args: Optional[dict] = None) -> byte
         >>> get('/path/of/file')
         b'hello world'
     """
-    backend = get_file_backend(filepath, backend_args=backend_args, enable_singleton=True)
+    backend = _backend_for(filepath, backend_args)
     return backend.get(filepath)
 
 
 def get_text(
-    filepath: Union[str, Path], encoding: str = 'utf-8', backend_args: Optional[dict] = None
+    filepath: Union[str, Path], encoding: str = "utf-8", backend_args: Optional[dict] = None
 ) -> str:
     """Read text from a given ``filepath`` with 'r' mode.
 
@@ -194,7 +216,7 @@ def get_text(
     Returns:
         str: Expected text reading from ``filepath``.
     """
-    backend = get_file_backend(filepath, backend_args=backend_args, enable_singleton=True)
+    backend = _backend_for(filepath, backend_args)
     return backend.get_text(filepath, encoding)
 
 
@@ -214,14 +236,14 @@ def put(obj: bytes, filepath: Union[str, Path], backend_args: Optional[dict] = N
     Examples:
         >>> put(b'hello world', '/path/of/file')
     """
-    backend = get_file_backend(filepath, backend_args=backend_args, enable_singleton=True)
+    backend = _backend_for(filepath, backend_args)
     backend.put(obj, filepath)
 
 
 def put_text(
     obj: str,
     filepath: Union[str, Path],
-    encoding: str = 'utf-8',
+    encoding: str = "utf-8",
     backend_args: Optional[dict] = None,
 ) -> None:
     """Write text to a given ``filepath`` with 'w' mode.
@@ -241,7 +263,7 @@ def put_text(
     Examples:
         >>> put_text('hello world', '/path/of/file')
     """
-    backend = get_file_backend(filepath, backend_args=backend_args, enable_singleton=True)
+    backend = _backend_for(filepath, backend_args)
     backend.put_text(obj, filepath, encoding)
 
 
@@ -256,7 +278,7 @@ def exists(filepath: Union[str, Path], backend_args: Optional[dict] = None) -> b
     Returns:
         bool: Return ``True`` if ``filepath`` exists, ``False`` otherwise.
     """
-    backend = get_file_backend(filepath, backend_args=backend_args, enable_singleton=True)
+    backend = _backend_for(filepath, backend_args)
     return backend.exists(filepath)
 
 
@@ -272,7 +294,7 @@ def isdir(filepath: Union[str, Path], backend_args: Optional[dict] = None) -> bo
         bool: Return ``True`` if ``filepath`` points to a directory,
         ``False`` otherwise.
     """
-    backend = get_file_backend(filepath, backend_args=backend_args, enable_singleton=True)
+    backend = _backend_for(filepath, backend_args)
     return backend.isdir(filepath)
 
 
@@ -288,7 +310,7 @@ def isfile(filepath: Union[str, Path], backend_args: Optional[dict] = None) -> b
         bool: Return ``True`` if ``filepath`` points to a file, ``False``
         otherwise.
     """
-    backend = get_file_backend(filepath, backend_args=backend_args, enable_singleton=True)
+    backend = _backend_for(filepath, backend_args)
     return backend.isfile(filepath)
 
 
@@ -315,7 +337,7 @@ def join_path(
         >>> join_path('/path/of/dir1', 'dir2', 'path/of/file')
         '/path/of/dir1/dir2/path/of/file'
     """
-    backend = get_file_backend(filepath, backend_args=backend_args, enable_singleton=True)
+    backend = _backend_for(filepath, backend_args)
     return backend.join_path(filepath, *filepaths)
 
 
@@ -345,7 +367,7 @@ def get_local_path(
         >>> with get_local_path('s3://bucket/abc.jpg') as path:
         ...     # do something here
     """
-    backend = get_file_backend(filepath, backend_args=backend_args, enable_singleton=True)
+    backend = _backend_for(filepath, backend_args)
     with backend.get_local_path(str(filepath)) as local_path:
         yield local_path
 
@@ -371,7 +393,7 @@ def copyfile(
     Raises:
         SameFileError: If src and dst are the same file.
     """
-    backend = get_file_backend(src, backend_args=backend_args, enable_singleton=True)
+    backend = _backend_for(src, backend_args)
     return backend.copyfile(src, dst)
 
 
@@ -394,7 +416,7 @@ def copytree(
     Raises:
         FileExistsError: If dst had already existed.
     """
-    backend = get_file_backend(src, backend_args=backend_args, enable_singleton=True)
+    backend = _backend_for(src, backend_args)
     return backend.copytree(src, dst)
 
 
@@ -417,7 +439,7 @@ def copyfile_from_local(
         str: If dst specifies a directory, the file will be copied into dst
         using the base filename from src.
     """
-    backend = get_file_backend(dst, backend_args=backend_args, enable_singleton=True)
+    backend = _backend_for(dst, backend_args)
     return backend.copyfile_from_local(src, dst)
 
 
@@ -439,7 +461,7 @@ def copytree_from_local(
     Returns:
         str: The destination directory.
     """
-    backend = get_file_backend(dst, backend_args=backend_args, enable_singleton=True)
+    backend = _backend_for(dst, backend_args)
     return backend.copytree_from_local(src, dst)
 
 
@@ -466,7 +488,7 @@ def copyfile_to_local(
         str: If dst specifies a directory, the file will be copied into dst
         using the base filename from src.
     """
-    backend = get_file_backend(src, backend_args=backend_args, enable_singleton=True)
+    backend = _backend_for(src, backend_args)
     return backend.copyfile_to_local(src, dst)
 
 
@@ -488,7 +510,7 @@ def copytree_to_local(
     Returns:
         str: The destination directory.
     """
-    backend = get_file_backend(src, backend_args=backend_args, enable_singleton=True)
+    backend = _backend_for(src, backend_args)
     return backend.copytree_to_local(src, dst)
 
 
@@ -504,7 +526,7 @@ def remove(filepath: Union[str, Path], backend_args: Optional[dict] = None) -> N
         FileNotFoundError: If filepath does not exist.
         IsADirectoryError: If filepath is a directory.
     """
-    backend = get_file_backend(filepath, backend_args=backend_args, enable_singleton=True)
+    backend = _backend_for(filepath, backend_args)
     backend.remove(filepath)
 
 
@@ -516,7 +538,7 @@ def rmtree(dir_path: Union[str, Path], backend_args: Optional[dict] = None) -> N
         backend_args (dict, optional): Arguments to instantiate the
             corresponding backend. Defaults to None.
     """
-    backend = get_file_backend(dir_path, backend_args=backend_args, enable_singleton=True)
+    backend = _backend_for(dir_path, backend_args)
     backend.rmtree(dir_path)
 
 
@@ -538,7 +560,7 @@ def copy_if_symlink_fails(
         bool: Return True if successfully create a symbolic link pointing to
         src. Otherwise, return False.
     """
-    backend = get_file_backend(src, backend_args=backend_args, enable_singleton=True)
+    backend = _backend_for(src, backend_args)
     return backend.copy_if_symlink_fails(src, dst)
 
 
@@ -575,13 +597,13 @@ def list_dir_or_file(
         >>> for file_path in list_dir_or_file('/path/of/dir', list_dir=False, suffix='.txt'):
         ...     print(file_path)
     """
-    backend = get_file_backend(dir_path, backend_args=backend_args, enable_singleton=True)
+    backend = _backend_for(dir_path, backend_args)
     return backend.list_dir_or_file(dir_path, list_dir, list_file, suffix, recursive)
 
 
 def generate_presigned_url(
     url: str,
-    client_method: str = 'get_object',
+    client_method: str = "get_object",
     expires_in: int = 3600,
     backend_args: Optional[dict] = None,
 ) -> str:
@@ -606,12 +628,12 @@ def generate_presigned_url(
         NotImplementedError: If the backend chosen for ``url`` cannot
             presign URLs.
     """
-    backend = get_file_backend(url, backend_args=backend_args, enable_singleton=True)
-    method = getattr(backend, 'generate_presigned_url', None)
+    backend = _backend_for(url, backend_args)
+    method = getattr(backend, "generate_presigned_url", None)
     if method is None:
         raise NotImplementedError(
-            f'{backend.name} cannot generate presigned URLs (asked for {url!r}); '
-            'only backends such as PetrelBackend support it.'
+            f"{backend.name} cannot generate presigned URLs (asked for {url!r}); "
+            "only backends such as PetrelBackend support it."
         )
     return method(url, client_method, expires_in)
 
@@ -636,11 +658,11 @@ def _check_deprecated_args(
 
 def _handler_for(file_format: Optional[str], file: Any) -> Any:
     if file_format not in file_handlers:
-        where = f' (inferred from {file!r})' if isinstance(file, str) else ''
+        where = f" (inferred from {file!r})" if isinstance(file, str) else ""
         raise TypeError(
-            f'Unsupported format: {file_format}{where}. Supported formats are '
-            f'{sorted(file_handlers)}; pass file_format=... or register a handler with '
-            'mmengine.fileio.register_handler().'
+            f"Unsupported format: {file_format}{where}. Supported formats are "
+            f"{sorted(file_handlers)}; pass file_format=... or register a handler with "
+            "mmengine.fileio.register_handler()."
         )
     return file_handlers[file_format]
 
@@ -684,12 +706,12 @@ def load(
     """
     if isinstance(file, Path):
         file = str(file)
-    if file_format is None and isinstance(file, str):
-        file_format = file.split('.')[-1]
+    if file_format is None and is_str(file):
+        file_format = file.split(".")[-1]
     handler = _handler_for(file_format, file)
-    _check_deprecated_args(file_client_args, backend_args, 'load')
+    _check_deprecated_args(file_client_args, backend_args, "load")
 
-    if isinstance(file, str):
+    if is_str(file):
         if file_client_args is not None:
             file_backend: Any = FileClient.infer_client(file_client_args, file)
         else:
@@ -699,7 +721,7 @@ def load(
                 return handler.load_from_fileobj(f, **kwargs)
         with BytesIO(file_backend.get(file)) as f:
             return handler.load_from_fileobj(f, **kwargs)
-    if hasattr(file, 'read'):
+    if hasattr(file, "read"):
         return handler.load_from_fileobj(file, **kwargs)
     raise TypeError(f'"file" must be a filepath str or a file-object, but got {type(file)}')
 
@@ -747,16 +769,16 @@ def dump(
     if isinstance(file, Path):
         file = str(file)
     if file_format is None:
-        if isinstance(file, str):
-            file_format = file.split('.')[-1]
+        if is_str(file):
+            file_format = file.split(".")[-1]
         elif file is None:
-            raise ValueError('file_format must be specified since file is None')
+            raise ValueError("file_format must be specified since file is None")
     handler = _handler_for(file_format, file)
-    _check_deprecated_args(file_client_args, backend_args, 'dump')
+    _check_deprecated_args(file_client_args, backend_args, "dump")
 
     if file is None:
         return handler.dump_to_str(obj, **kwargs)
-    if isinstance(file, str):
+    if is_str(file):
         if file_client_args is not None:
             file_backend: Any = FileClient.infer_client(file_client_args, file)
         else:
@@ -770,7 +792,7 @@ def dump(
                 handler.dump_to_fileobj(obj, f, **kwargs)
                 file_backend.put(f.getvalue(), file)
         return None
-    if hasattr(file, 'write'):
+    if hasattr(file, "write"):
         handler.dump_to_fileobj(obj, file, **kwargs)
         return None
     raise TypeError(f'"file" must be a filename str or a file-object, but got {type(file)}')

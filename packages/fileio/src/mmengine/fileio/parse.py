@@ -26,10 +26,10 @@ def _read_text(
 
 def list_from_file(
     filename: Union[str, Path],
-    prefix: str = '',
+    prefix: str = "",
     offset: int = 0,
     max_num: int = 0,
-    encoding: str = 'utf-8',
+    encoding: str = "utf-8",
     file_client_args: Optional[dict] = None,
     backend_args: Optional[dict] = None,
 ) -> list[str]:
@@ -59,7 +59,7 @@ def list_from_file(
         >>> list_from_file('s3://path/of/your/file')  # ceph or petrel
         ['hello', 'world']
     """
-    text = _read_text(filename, encoding, file_client_args, backend_args, 'list_from_file')
+    text = _read_text(filename, encoding, file_client_args, backend_args, "list_from_file")
     items: list[str] = []
     with StringIO(text) as f:
         for _ in range(offset):
@@ -67,14 +67,14 @@ def list_from_file(
         for line in f:
             if 0 < max_num <= len(items):
                 break
-            items.append(prefix + line.rstrip('\n\r'))
+            items.append(prefix + line.rstrip("\n\r"))
     return items
 
 
 def dict_from_file(
     filename: Union[str, Path],
     key_type: type = str,
-    encoding: str = 'utf-8',
+    encoding: str = "utf-8",
     file_client_args: Optional[dict] = None,
     backend_args: Optional[dict] = None,
 ) -> dict[Any, Union[str, list[str]]]:
@@ -106,16 +106,16 @@ def dict_from_file(
         >>> dict_from_file('/path/of/your/file')  # disk
         {'key1': 'value1', 'key2': 'value2'}
     """
-    text = _read_text(filename, encoding, file_client_args, backend_args, 'dict_from_file')
+    text = _read_text(filename, encoding, file_client_args, backend_args, "dict_from_file")
     mapping: dict[Any, Union[str, list[str]]] = {}
     for lineno, line in enumerate(text.splitlines(), 1):
-        items = line.rstrip('\n').split()
+        items = line.rstrip("\n").split()
         if not items:
             continue
         if len(items) < 2:
             raise ValueError(
-                f'{filename}, line {lineno}: expected a key and at least one value '
-                f'separated by whitespace, but got {line!r}'
+                f"{filename}, line {lineno}: expected a key and at least one value "
+                f"separated by whitespace, but got {line!r}"
             )
         key = key_type(items[0])
         mapping[key] = items[1:] if len(items) > 2 else items[1]

@@ -15,6 +15,7 @@ arrays, dtypes and scalars, ``OrderedDict``, ``HistoryBuffer``,
 
 from __future__ import annotations
 
+import _compat_pickle
 import io
 import json
 import logging
@@ -22,6 +23,7 @@ import os
 import os.path as osp
 import pickle
 import re
+import types
 import uuid
 from collections import OrderedDict
 from collections.abc import Callable, Iterator, Sequence
@@ -30,6 +32,7 @@ from contextvars import ContextVar
 from pathlib import Path
 from tempfile import TemporaryDirectory
 from typing import Any, Optional, Union
+from urllib.parse import urlparse
 
 import torch
 import torch.nn as nn
@@ -106,9 +109,16 @@ def _weights_only_scope(weights_only: Optional[bool]) -> Iterator[None]:
 
 def _safe_globals() -> list:
     """The allow-list for ``weights_only`` loading of mmengine-era checkpoints."""
+    import datetime
+    import pathlib
+    from collections import defaultdict
+
     import numpy as np
 
-    allowed: list = [OrderedDict, np.ndarray, np.dtype]
+    # plain containers/values that appear in mmengine checkpoint metadata
+    allowed: list = [OrderedDict, defaultdict, frozenset, slice, range, np.ndarray, np.dtype]
+    allowed += [datetime.datetime, datetime.date, datetime.time, datetime.timedelta]
+    allowed += [pathlib.PurePosixPath, pathlib.PosixPath, pathlib.PureWindowsPath]
     dtypes_mod = getattr(np, "dtypes", None)
     if dtypes_mod is not None:
         allowed += [
@@ -147,28 +157,105 @@ def _describe(source: Any) -> str:
     return source if isinstance(source, str) else type(source).__name__
 
 
-def _safe_call(fn: Callable[[bool], Any], source: str, weights_only: Optional[bool]) -> Any:
-    """Run ``fn(weights_only)`` under the allow-list, translating refusals into clear errors."""
+def _allowed_globals_by_name() -> dict[str, Any]:
+    """Name -> object map of torch's own safe globals, the user's and mmengine's."""
+    allowed: dict[str, Any] = {}
+    wo = getattr(torch, "_weights_only_unpickler", None)
+    for getter in ("_get_allowed_globals", "_get_user_allowed_globals"):
+        fn = getattr(wo, getter, None)
+        if fn is not None:
+            allowed.update(fn())
+    for item in _safe_globals():
+        if isinstance(item, tuple):
+            allowed[item[1]] = item[0]
+        else:
+            allowed[f"{item.__module__}.{item.__qualname__}"] = item
+    return allowed
+
+
+def _restricted_pickle_module() -> types.ModuleType:
+    """A ``pickle_module`` for ``torch.load`` whose unpickler resolves only allow-listed globals.
+
+    Used when torch's own ``weights_only`` unpickler rejects a checkpoint for a
+    structural reason rather than a forbidden global (for example a ``dict``
+    subclass such as ``ConfigDict``, which it cannot fill). Restricting
+    ``find_class`` is the mechanism the :mod:`pickle` documentation recommends
+    for untrusted data: nothing outside the allow-list can be imported or called.
+    """
+    allowed = _allowed_globals_by_name()
+
+    class RestrictedUnpickler(pickle.Unpickler):
+        def find_class(self, module: str, name: str) -> Any:
+            # Python 2 era names written by protocol-2 pickles (pickle's fix_imports)
+            if (module, name) in _compat_pickle.NAME_MAPPING:
+                module, name = _compat_pickle.NAME_MAPPING[(module, name)]
+            elif module in _compat_pickle.IMPORT_MAPPING:
+                module = _compat_pickle.IMPORT_MAPPING[module]
+            key = f"{module}.{name}"
+            if key in allowed:
+                return allowed[key]
+            raise pickle.UnpicklingError(
+                f"Unsupported global: GLOBAL {key} was not an allowed global."
+            )
+
+    def load(file: Any, **kwargs: Any) -> Any:
+        return RestrictedUnpickler(file, **kwargs).load()
+
+    module = types.ModuleType("mmengine_restricted_pickle")
+    module.Unpickler = RestrictedUnpickler  # type: ignore[attr-defined]
+    module.load = load  # type: ignore[attr-defined]
+    module.__dict__.update(
+        {k: getattr(pickle, k) for k in ("UnpicklingError", "HIGHEST_PROTOCOL", "dumps", "loads")}
+    )
+    return module
+
+
+def _is_forbidden_global(exc: BaseException) -> bool:
+    text = str(exc)
+    return "GLOBAL" in text or "is blocked" in text
+
+
+Loader = Callable[[bool, Optional[types.ModuleType]], Any]
+
+
+def _safe_call(load: Loader, source: str, weights_only: Optional[bool]) -> Any:
+    """Run ``load(weights_only, pickle_module)`` under mmengine's loading policy.
+
+    Tries torch's ``weights_only`` unpickler with the allow-list first; when it
+    fails for a structural reason, retries with a restricted unpickler that
+    honours the same allow-list. Refusals become :class:`UnsafeCheckpointError`.
+    """
     safe = _resolve_weights_only(weights_only)
     if not safe or not _supports_safe_load():
-        return fn(False)
+        return load(False, None)
     try:
         with torch.serialization.safe_globals(_safe_globals()):
-            return fn(True)
+            return load(True, None)
     except pickle.UnpicklingError as exc:
         if isinstance(exc, UnsafeCheckpointError):
             raise
-        text = str(exc)
-        found = re.search(r"GLOBAL ([\w.]+)", text)
-        offending = found.group(1) if found else "an unsupported object"
-        raise UnsafeCheckpointError(
-            f"Refused to load checkpoint {source!r} with weights_only=True: it pickles "
-            f"{offending}, which is not on the allow-list of safe globals. If you trust "
-            "this file, load it with `weights_only=False` (e.g. "
-            "load_checkpoint(model, filename, weights_only=False)) or set the environment "
-            f"variable {WEIGHTS_ONLY_ENV}=0; alternatively allow that class with "
-            f"torch.serialization.add_safe_globals([{offending.rsplit('.', 1)[-1]}])."
-        ) from exc
+        error: BaseException = exc
+    if not _is_forbidden_global(error):
+        try:
+            return load(False, _restricted_pickle_module())
+        except pickle.UnpicklingError as exc:
+            error = exc
+    text = str(error)
+    found = re.search(r"GLOBAL ([\w.]+)", text)
+    offending = found.group(1) if found else "an object that cannot be unpickled safely"
+    hint = (
+        f"; alternatively allow that class with torch.serialization.add_safe_globals"
+        f"([{offending.rsplit('.', 1)[-1]}])"
+        if found
+        else ""
+    )
+    raise UnsafeCheckpointError(
+        f"Refused to load checkpoint {source!r} with weights_only=True: it pickles "
+        f"{offending}, which is not on the allow-list of safe globals. If you trust "
+        "this file, load it with `weights_only=False` (e.g. "
+        "load_checkpoint(model, filename, weights_only=False)) or set the environment "
+        f"variable {WEIGHTS_ONLY_ENV}=0{hint}."
+    ) from error
 
 
 def _torch_load(
@@ -178,11 +265,14 @@ def _torch_load(
     weights_only: Optional[bool] = None,
 ) -> Any:
     """``torch.load`` with mmengine's safe-by-default policy (see module docstring)."""
-    return _safe_call(
-        lambda wo: torch.load(f, map_location=map_location, weights_only=wo),
-        source or _describe(f),
-        weights_only,
-    )
+
+    def load(wo: bool, pickle_module: Optional[types.ModuleType]) -> Any:
+        if hasattr(f, "seek"):
+            f.seek(0)
+        extra = {} if pickle_module is None else {"pickle_module": pickle_module}
+        return torch.load(f, map_location=map_location, weights_only=wo, **extra)
+
+    return _safe_call(load, source or _describe(f), weights_only)
 
 
 # --------------------------------------------------------------------------
@@ -436,6 +526,17 @@ def _load_from_backend(
         return _torch_load(buffer, map_location=map_location, source=filename)
 
 
+def _download_to_cache(url: str, model_dir: Optional[str], progress: bool) -> str:
+    """Download ``url`` into ``model_dir`` (torch hub's checkpoint cache by default) once."""
+    if model_dir is None:
+        model_dir = osp.join(torch.hub.get_dir(), "checkpoints")
+    os.makedirs(model_dir, exist_ok=True)
+    cached_file = osp.join(model_dir, osp.basename(urlparse(url).path))
+    if not osp.exists(cached_file):
+        torch.hub.download_url_to_file(url, cached_file, None, progress=progress)
+    return cached_file
+
+
 @CheckpointLoader.register_scheme(prefixes=("http://", "https://"))
 def load_from_http(
     filename: str,
@@ -462,22 +563,13 @@ def load_from_http(
 
     def fetch() -> Any:
         try:
-            return _safe_call(
-                lambda wo: torch.hub.load_state_dict_from_url(
-                    filename,
-                    model_dir=model_dir,
-                    map_location=map_location,
-                    progress=progress,
-                    weights_only=wo,
-                ),
-                filename,
-                None,
-            )
-        except (OSError, ConnectionError) as exc:
+            cached_file = _download_to_cache(filename, model_dir, progress)
+        except OSError as exc:
             raise ConnectionError(
                 f"Failed to download checkpoint from {filename}: {exc}. Check the network "
                 "or download the file yourself and pass its local path."
             ) from exc
+        return _torch_load(cached_file, map_location=map_location, source=filename)
 
     rank, world_size = get_dist_info()
     if rank == 0:

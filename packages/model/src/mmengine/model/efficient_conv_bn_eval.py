@@ -15,7 +15,7 @@ from typing import Union
 import torch
 import torch.nn as nn
 from torch.nn.modules.batchnorm import _BatchNorm
-from torch.nn.modules.conv import _ConvNd
+from torch.nn.modules.conv import _ConvNd, _ConvTransposeNd
 
 __all__ = [
     "efficient_conv_bn_eval_forward",
@@ -46,11 +46,7 @@ def efficient_conv_bn_eval_forward(bn: _BatchNorm, conv: _ConvNd, x: torch.Tenso
     # shape [C_out, 1, 1, ...] to broadcast over the conv weight
     scale = torch.rsqrt(running_var + bn.eps).reshape([-1] + [1] * (conv.weight.dim() - 1))
     coeff = bn_weight.view_as(scale) * scale
-    # ConvTranspose weights are (C_in, C_out, ...): scale their second dim
-    if isinstance(conv, nn.modules.conv._ConvTransposeNd):
-        weight = conv.weight * coeff.transpose(0, 1)
-    else:
-        weight = conv.weight * coeff
+    weight = conv.weight * coeff
     bias = bn_bias + coeff.flatten() * (conv_bias - bn.running_mean)
     return conv._conv_forward(x, weight, bias)
 
@@ -68,7 +64,12 @@ def efficient_conv_bn_eval_control(bn: _BatchNorm, conv: _ConvNd, x: torch.Tenso
     Returns:
         torch.Tensor: the output of the conv+BN block.
     """
-    if not bn.training and bn.track_running_stats and bn.running_var is not None:
+    if (
+        not bn.training
+        and bn.track_running_stats
+        and bn.running_var is not None
+        and not isinstance(conv, _ConvTransposeNd)
+    ):
         return efficient_conv_bn_eval_forward(bn, conv, x)
     return bn(conv(x))
 
@@ -76,7 +77,8 @@ def efficient_conv_bn_eval_control(bn: _BatchNorm, conv: _ConvNd, x: torch.Tenso
 def efficient_conv_bn_eval_graph_transform(fx_model: torch.fx.GraphModule) -> None:
     """Replace every conv->BN pair of an FX graph with :func:`efficient_conv_bn_eval_control`.
 
-    Only pairs where the conv output feeds nothing but the BN are replaced.
+    Only pairs where the conv output feeds nothing but the BN are replaced;
+    transposed convolutions are left alone.
     The graph is modified in place and recompiled.
 
     Args:
@@ -92,7 +94,8 @@ def efficient_conv_bn_eval_graph_transform(fx_model: torch.fx.GraphModule) -> No
         source = node.args[0]
         if not isinstance(source, torch.fx.Node) or source.op != "call_module":
             continue
-        if not isinstance(modules.get(source.target), _ConvNd):
+        conv = modules.get(source.target)
+        if not isinstance(conv, _ConvNd) or isinstance(conv, _ConvTransposeNd):
             continue
         if len(source.users) > 1:
             continue

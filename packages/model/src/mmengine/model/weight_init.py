@@ -14,7 +14,6 @@ import copy
 import math
 from typing import Any, Union
 
-import torch
 import torch.nn as nn
 
 from mmengine.logging import print_log
@@ -72,7 +71,7 @@ def update_init_info(module: nn.Module, init_info: str) -> None:
                 "replace parameters during executing the `init_weights`. "
             )
         mean_value = param.data.mean().cpu()
-        if not torch.equal(record[param]["tmp_mean_value"], mean_value):
+        if bool(record[param]["tmp_mean_value"] != mean_value):
             record[param]["init_info"] = init_info
             record[param]["tmp_mean_value"] = mean_value
 

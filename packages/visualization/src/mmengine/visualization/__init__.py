@@ -1,3 +1,27 @@
-"""mmengine.visualization."""
+"""mmengine.visualization: the Visualizer and its storage backends."""
 
-__all__: list[str] = []
+from .vis_backend import (
+    AimVisBackend,
+    BaseVisBackend,
+    ClearMLVisBackend,
+    DVCLiveVisBackend,
+    LocalVisBackend,
+    MLflowVisBackend,
+    NeptuneVisBackend,
+    TensorboardVisBackend,
+    WandbVisBackend,
+)
+from .visualizer import Visualizer
+
+__all__ = [
+    "Visualizer",
+    "BaseVisBackend",
+    "LocalVisBackend",
+    "WandbVisBackend",
+    "TensorboardVisBackend",
+    "MLflowVisBackend",
+    "ClearMLVisBackend",
+    "NeptuneVisBackend",
+    "DVCLiveVisBackend",
+    "AimVisBackend",
+]

@@ -7,15 +7,17 @@ from .local_backend import LocalBackend
 from .memcached_backend import MemcachedBackend
 from .petrel_backend import PetrelBackend
 from .registry_utils import backends, prefix_to_backends, register_backend
+from .s3_backend import S3Backend
 
 __all__ = [
-    'BaseStorageBackend',
-    'LocalBackend',
-    'HTTPBackend',
-    'LmdbBackend',
-    'MemcachedBackend',
-    'PetrelBackend',
-    'register_backend',
-    'backends',
-    'prefix_to_backends',
+    "BaseStorageBackend",
+    "LocalBackend",
+    "HTTPBackend",
+    "LmdbBackend",
+    "MemcachedBackend",
+    "PetrelBackend",
+    "S3Backend",
+    "register_backend",
+    "backends",
+    "prefix_to_backends",
 ]

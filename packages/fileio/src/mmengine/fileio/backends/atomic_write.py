@@ -18,7 +18,7 @@ from __future__ import annotations
 import itertools
 import os
 
-__all__ = ['atomic_write_bytes']
+__all__ = ["atomic_write_bytes"]
 
 # Same permission bits as ``open(path, 'wb')``: 0o666 filtered by the umask.
 _MODE = 0o666
@@ -26,9 +26,9 @@ _FLAGS = (
     os.O_WRONLY
     | os.O_CREAT
     | os.O_EXCL
-    | getattr(os, 'O_CLOEXEC', 0)
-    | getattr(os, 'O_BINARY', 0)  # Windows: no newline translation
-    | getattr(os, 'O_NOINHERIT', 0)
+    | getattr(os, "O_CLOEXEC", 0)
+    | getattr(os, "O_BINARY", 0)  # Windows: no newline translation
+    | getattr(os, "O_NOINHERIT", 0)
 )
 _counter = itertools.count()
 # A temporary name longer than this would risk ENAMETOOLONG on most
@@ -36,19 +36,21 @@ _counter = itertools.count()
 _MAX_NAME = 200
 _SEPS = (os.sep, os.altsep) if os.altsep else (os.sep,)
 
-# The pid is part of temporary names; cache it and refresh it in forked
-# children instead of asking the kernel on every write.
-_pid = os.getpid()
+# The pid is part of temporary names; cache it (as ".<pid>.") and refresh it
+# in forked children instead of asking the kernel on every write.
+_tag = f".{os.getpid()}."
 
 
 def _refresh_pid() -> None:
-    global _pid
-    _pid = os.getpid()
+    global _tag
+    _tag = f".{os.getpid()}."
 
 
-if hasattr(os, 'register_at_fork'):
+if hasattr(os, "register_at_fork"):
     os.register_at_fork(after_in_child=_refresh_pid)
 
+_SEP = os.sep
+_HAS_ALTSEP = os.altsep is not None
 _open = os.open
 _write = os.write
 _close = os.close
@@ -60,8 +62,13 @@ def _temp_path(filepath: str) -> str:
     cut = max(filepath.rfind(sep) for sep in _SEPS)
     tail = filepath[cut + 1 :]
     if len(tail) > _MAX_NAME:
-        tail = 'mmengine'
-    return f'{filepath[: cut + 1]}.{tail}.{_pid}.{next(_counter)}.tmp'
+        tail = "mmengine"
+    return f"{filepath[: cut + 1]}.{tail}{_tag}{next(_counter)}.tmp"
+
+
+def _renamed(exc: OSError, filepath: str) -> OSError:
+    """A copy of ``exc`` that names ``filepath`` instead of the temp file."""
+    return type(exc)(exc.errno, f"{exc.strerror} (writing {filepath!r} atomically)", filepath)
 
 
 def _open_temp(filepath: str) -> tuple[int, str]:
@@ -81,10 +88,14 @@ def _open_temp(filepath: str) -> tuple[int, str]:
             parent = os.path.dirname(filepath)
             if made_dirs or not parent:
                 raise FileNotFoundError(
-                    2, 'No such file or directory (cannot create the file there)', filepath
+                    2, "No such file or directory (cannot create the file there)", filepath
                 ) from None
+            # Not mmengine.utils.mkdir_or_exist: it expands "~", and the
+            # file itself is opened without expansion, like open() does.
             os.makedirs(parent, exist_ok=True)
             made_dirs = True
+        except OSError as exc:
+            raise _renamed(exc, filepath) from exc
 
 
 def atomic_write_bytes(data: bytes | bytearray | memoryview, filepath: str) -> None:
@@ -108,15 +119,17 @@ def atomic_write_bytes(data: bytes | bytearray | memoryview, filepath: str) -> N
             destination path.
     """
     # Fast path inlined (this runs for every checkpoint, log and dump).
-    cut = filepath.rfind(os.sep) if os.altsep is None else max(filepath.rfind(s) for s in _SEPS)
+    cut = max(filepath.rfind(s) for s in _SEPS) if _HAS_ALTSEP else filepath.rfind(_SEP)
     if len(filepath) - cut > _MAX_NAME:
         fd, tmp = _open_temp(filepath)
     else:
-        tmp = f'{filepath[: cut + 1]}.{filepath[cut + 1 :]}.{_pid}.{next(_counter)}.tmp'
+        tmp = f"{filepath[: cut + 1]}.{filepath[cut + 1 :]}{_tag}{next(_counter)}.tmp"
         try:
             fd = _open(tmp, _FLAGS, _MODE)
         except (FileNotFoundError, FileExistsError):
             fd, tmp = _open_temp(filepath)
+        except OSError as exc:  # e.g. PermissionError: name the user's path
+            raise _renamed(exc, filepath) from exc
     try:
         try:
             written = _write(fd, data)
@@ -124,7 +137,7 @@ def atomic_write_bytes(data: bytes | bytearray | memoryview, filepath: str) -> N
             if written < total:
                 # Partial writes happen for very large buffers (> 2 GiB on
                 # Linux) or when interrupted: finish the rest.
-                view = memoryview(data).cast('B')
+                view = memoryview(data).cast("B")
                 while written < total:
                     written += _write(fd, view[written:])
         finally:
@@ -137,5 +150,5 @@ def atomic_write_bytes(data: bytes | bytearray | memoryview, filepath: str) -> N
             pass
         if isinstance(exc, OSError) and exc.filename == tmp:
             # Report the path the user asked for, not our temporary name.
-            raise type(exc)(exc.errno, exc.strerror, filepath) from exc
+            raise _renamed(exc, filepath) from exc
         raise

@@ -45,7 +45,7 @@ class BaseStorageBackend(metaclass=ABCMeta):
         """
 
     @abstractmethod
-    def get_text(self, filepath: Union[str, Path], encoding: str = 'utf-8') -> str:
+    def get_text(self, filepath: Union[str, Path], encoding: str = "utf-8") -> str:
         """Read data from a given ``filepath`` with 'r' mode.
 
         Args:

@@ -6,7 +6,20 @@ import os
 import tempfile
 from collections.abc import Generator
 from contextlib import contextmanager
+from typing import Any
+
 from .base import BaseStorageBackend
+
+
+def __getattr__(name: str) -> Any:
+    # ``urlopen`` is resolved lazily: urllib.request pulls in http.client and
+    # ssl, which would slow down ``import mmengine.fileio``. Assigning the
+    # module attribute (e.g. ``mock.patch``) replaces it for HTTPBackend.
+    if name == "urlopen":
+        from urllib.request import urlopen
+
+        return urlopen
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 class HTTPBackend(BaseStorageBackend):
@@ -35,22 +48,24 @@ class HTTPBackend(BaseStorageBackend):
             >>> backend.get('http://path/of/file')
             b'hello world'
         """
-        # Imported here: urllib.request pulls in http.client and ssl.
         from urllib.error import HTTPError, URLError
-        from urllib.request import urlopen
 
         url = str(filepath)
         try:
-            with urlopen(url) as response:
+            opener = globals().get("urlopen") or __getattr__("urlopen")
+            response = opener(url)
+            try:
                 return response.read()
+            finally:
+                response.close()
         except HTTPError as exc:
             raise HTTPError(
-                url, exc.code, f'{exc.reason} (while fetching {url})', exc.headers, None
+                url, exc.code, f"{exc.reason} (while fetching {url})", exc.headers, None
             ) from exc
         except URLError as exc:
-            raise URLError(f'{exc.reason} (while fetching {url})') from exc
+            raise URLError(f"{exc.reason} (while fetching {url})") from exc
 
-    def get_text(self, filepath: str, encoding: str = 'utf-8') -> str:
+    def get_text(self, filepath: str, encoding: str = "utf-8") -> str:
         """Read text from a given ``filepath``.
 
         Args:
@@ -81,10 +96,10 @@ class HTTPBackend(BaseStorageBackend):
             ...     # do something here
         """
         data = self.get(filepath)
-        suffix = os.path.splitext(str(filepath).split('?', 1)[0])[1]
+        suffix = os.path.splitext(str(filepath).split("?", 1)[0])[1]
         fd, path = tempfile.mkstemp(suffix=suffix)
         try:
-            with os.fdopen(fd, 'wb') as f:
+            with os.fdopen(fd, "wb") as f:
                 f.write(data)
             yield path
         finally:

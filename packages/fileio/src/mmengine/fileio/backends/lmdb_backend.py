@@ -42,7 +42,7 @@ class LmdbBackend(BaseStorageBackend):
         except ImportError as exc:
             raise ImportError(
                 'LmdbBackend needs the "lmdb" package, which is not installed. '
-                'Install it with `pip install mmengine-fileio[lmdb]` (or `pip install lmdb`).'
+                "Install it with `pip install mmengine-fileio[lmdb]` (or `pip install lmdb`)."
             ) from exc
         self.db_path = str(db_path)
         self.readonly = readonly
@@ -81,20 +81,20 @@ class LmdbBackend(BaseStorageBackend):
         if self._client is None:
             self._client = self._get_client()
         with self._client.begin(write=False) as txn:
-            return txn.get(str(filepath).encode('ascii'))
+            return txn.get(str(filepath).encode("ascii"))
 
-    def get_text(self, filepath: Union[str, Path], encoding: str = 'utf-8') -> str:
+    def get_text(self, filepath: Union[str, Path], encoding: str = "utf-8") -> str:
         """Not supported: LMDB stores bytes. Use :meth:`get` and decode."""
         raise NotImplementedError(
-            'LmdbBackend does not support get_text(); call get() and decode the bytes.'
+            "LmdbBackend does not support get_text(); call get() and decode the bytes."
         )
 
     def __getstate__(self) -> dict:
         state = self.__dict__.copy()
-        state['_client'] = None
+        state["_client"] = None
         return state
 
     def __del__(self) -> None:
-        client = getattr(self, '_client', None)
+        client = getattr(self, "_client", None)
         if client is not None:
             client.close()

@@ -14,7 +14,7 @@ from .atomic_write import atomic_write_bytes
 from .base import BaseStorageBackend
 
 # On POSIX ``open(path, 'w')`` writes '\n' as is; on Windows it translates it.
-_NEWLINE = os.linesep if os.linesep != '\n' else None
+_NEWLINE = os.linesep if os.linesep != "\n" else None
 
 
 def check_list_args(list_dir: bool, suffix: Optional[Union[str, tuple]]) -> None:
@@ -26,11 +26,11 @@ def check_list_args(list_dir: bool, suffix: Optional[Union[str, tuple]]) -> None
     """
     if list_dir and suffix is not None:
         raise TypeError(
-            '`suffix` should be None when `list_dir` is True: directories have '
-            'no suffix. Pass list_dir=False to filter files by suffix.'
+            "`suffix` should be None when `list_dir` is True: directories have "
+            "no suffix. Pass list_dir=False to filter files by suffix."
         )
     if suffix is not None and not isinstance(suffix, (str, tuple)):
-        raise TypeError(f'`suffix` must be a string or tuple of strings, but got {type(suffix)}')
+        raise TypeError(f"`suffix` must be a string or tuple of strings, but got {type(suffix)}")
 
 
 class LocalBackend(BaseStorageBackend):
@@ -39,6 +39,10 @@ class LocalBackend(BaseStorageBackend):
     Writes (:meth:`put`, :meth:`put_text`) are atomic: the data goes to a
     hidden temporary file in the destination directory which then replaces
     the destination, so an interrupted write never leaves a truncated file.
+    As with every rename-based writer, the written file is a new file: it
+    gets the permission bits a new ``open(path, 'w')`` would give (0o666
+    minus the umask), and a symbolic link at the destination is replaced by
+    a regular file instead of being written through.
     """
 
     _allow_symlink = True
@@ -57,10 +61,10 @@ class LocalBackend(BaseStorageBackend):
             >>> backend.get('/path/of/file')
             b'hello world'
         """
-        with open(filepath, 'rb') as f:
+        with open(filepath, "rb") as f:
             return f.read()
 
-    def get_text(self, filepath: Union[str, Path], encoding: str = 'utf-8') -> str:
+    def get_text(self, filepath: Union[str, Path], encoding: str = "utf-8") -> str:
         """Read text from a given ``filepath`` with 'r' mode.
 
         Args:
@@ -88,9 +92,9 @@ class LocalBackend(BaseStorageBackend):
             >>> backend = LocalBackend()
             >>> backend.put(b'hello world', '/path/of/file')
         """
-        atomic_write_bytes(obj, filepath if filepath.__class__ is str else os.fspath(filepath))
+        atomic_write_bytes(obj, filepath if filepath.__class__ is str else os.fsdecode(filepath))
 
-    def put_text(self, obj: str, filepath: Union[str, Path], encoding: str = 'utf-8') -> None:
+    def put_text(self, obj: str, filepath: Union[str, Path], encoding: str = "utf-8") -> None:
         """Write text to a given ``filepath`` atomically.
 
         The parent directory is created if it does not exist.
@@ -106,11 +110,11 @@ class LocalBackend(BaseStorageBackend):
             >>> backend.put_text('hello world', '/path/of/file')
         """
         if not isinstance(obj, str):
-            raise TypeError(f'put_text expects a str to write to {filepath!r}, but got {type(obj)}')
+            raise TypeError(f"put_text expects a str to write to {filepath!r}, but got {type(obj)}")
         if _NEWLINE is not None:
-            obj = obj.replace('\n', _NEWLINE)
+            obj = obj.replace("\n", _NEWLINE)
         atomic_write_bytes(
-            obj.encode(encoding), filepath if filepath.__class__ is str else os.fspath(filepath)
+            obj.encode(encoding), filepath if filepath.__class__ is str else os.fsdecode(filepath)
         )
 
     def exists(self, filepath: Union[str, Path]) -> bool:
@@ -169,9 +173,7 @@ class LocalBackend(BaseStorageBackend):
         return osp.join(filepath, *filepaths)
 
     @contextmanager
-    def get_local_path(
-        self, filepath: Union[str, Path]
-    ) -> Generator[Union[str, Path], None, None]:
+    def get_local_path(self, filepath: Union[str, Path]) -> Generator[Union[str, Path], None, None]:
         """Only for unified API and do nothing: yield ``filepath`` itself.
 
         Args:
@@ -279,10 +281,10 @@ class LocalBackend(BaseStorageBackend):
             FileNotFoundError: If ``filepath`` does not exist.
         """
         if not self.exists(filepath):
-            raise FileNotFoundError(f'Cannot remove {filepath!r}: it does not exist')
+            raise FileNotFoundError(f"Cannot remove {filepath!r}: it does not exist")
         if self.isdir(filepath):
             raise IsADirectoryError(
-                f'Cannot remove {filepath!r}: it is a directory; use rmtree() instead'
+                f"Cannot remove {filepath!r}: it is a directory; use rmtree() instead"
             )
         os.remove(filepath)
 
@@ -311,7 +313,9 @@ class LocalBackend(BaseStorageBackend):
         try:
             os.symlink(src, dst)
             return True
-        except (OSError, NotImplementedError):
+        except Exception:
+            # Any failure (unsupported filesystem, Windows privileges, an
+            # existing dst, ...) falls back to copying, as documented.
             if self.isfile(src):
                 self.copyfile(src, dst)
             else:
@@ -354,7 +358,7 @@ class LocalBackend(BaseStorageBackend):
             with os.scandir(path) as entries:
                 entry_list = list(entries)
             for entry in entry_list:
-                if not entry.name.startswith('.') and entry.is_file():
+                if not entry.name.startswith(".") and entry.is_file():
                     rel_path = osp.relpath(entry.path, root)
                     if list_file and (suffix is None or rel_path.endswith(suffix)):
                         yield rel_path

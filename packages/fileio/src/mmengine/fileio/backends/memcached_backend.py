@@ -13,25 +13,25 @@ def _read_server_list(server_list_cfg: Union[str, list, tuple]) -> list[tuple[st
     """Parse ``host:port`` entries, from a list or a file with one per line."""
     if isinstance(server_list_cfg, (list, tuple)):
         lines = [str(item) for item in server_list_cfg]
-        where = 'server_list_cfg'
+        where = "server_list_cfg"
     else:
-        with open(server_list_cfg, encoding='utf-8') as f:
+        with open(server_list_cfg, encoding="utf-8") as f:
             lines = f.read().splitlines()
-        where = f'server list file {server_list_cfg!r}'
+        where = f"server list file {server_list_cfg!r}"
     servers = []
     for lineno, raw in enumerate(lines, 1):
-        line = raw.split('#', 1)[0].strip()
+        line = raw.split("#", 1)[0].strip()
         if not line:
             continue
-        host, sep, port = line.replace(' ', ':').rpartition(':')
+        host, sep, port = line.replace(" ", ":").rpartition(":")
         if not sep or not port.isdigit():
             raise ValueError(
-                f'Bad memcached server entry {raw!r} at line {lineno} of {where}: '
+                f"Bad memcached server entry {raw!r} at line {lineno} of {where}: "
                 'expected "host:port", e.g. "127.0.0.1:11211".'
             )
-        servers.append((host.strip(':') or '127.0.0.1', int(port)))
+        servers.append((host.strip(":") or "127.0.0.1", int(port)))
     if not servers:
-        raise ValueError(f'No memcached server found in {where}.')
+        raise ValueError(f"No memcached server found in {where}.")
     return servers
 
 
@@ -81,7 +81,7 @@ class MemcachedBackend(BaseStorageBackend):
             raise ImportError(
                 'MemcachedBackend needs a memcached client, but neither "mc" nor '
                 '"pymemcache" is installed. Install one with '
-                '`pip install mmengine-fileio[memcached]` (or `pip install pymemcache`).'
+                "`pip install mmengine-fileio[memcached]` (or `pip install pymemcache`)."
             ) from exc
         servers = _read_server_list(
             server_list_cfg if isinstance(server_list_cfg, (list, tuple)) else str(server_list_cfg)
@@ -108,11 +108,11 @@ class MemcachedBackend(BaseStorageBackend):
             return self._mc.ConvertBuffer(self._mc_buffer)
         value = self._client.get(key)
         if value is None:
-            raise FileNotFoundError(f'Key {key!r} not found in memcached ({self.server_list_cfg})')
+            raise FileNotFoundError(f"Key {key!r} not found in memcached ({self.server_list_cfg})")
         return value
 
-    def get_text(self, filepath: Union[str, Path], encoding: str = 'utf-8') -> str:
+    def get_text(self, filepath: Union[str, Path], encoding: str = "utf-8") -> str:
         """Not supported: memcached stores bytes. Use :meth:`get` and decode."""
         raise NotImplementedError(
-            'MemcachedBackend does not support get_text(); call get() and decode the bytes.'
+            "MemcachedBackend does not support get_text(); call get() and decode the bytes."
         )

@@ -12,6 +12,8 @@ from pathlib import Path
 from shutil import SameFileError
 from typing import Any, Optional, Union
 
+from mmengine.utils import mkdir_or_exist
+
 from .base import BaseStorageBackend
 from .local_backend import check_list_args
 
@@ -58,11 +60,11 @@ class PetrelBackend(BaseStorageBackend):
         except ImportError as exc:
             raise ImportError(
                 'PetrelBackend needs "petrel_client" (SenseTime\'s Petrel OSS SDK), which is '
-                'not installed. Install it to enable PetrelBackend, or use another backend '
+                "not installed. Install it to enable PetrelBackend, or use another backend "
                 'via backend_args, e.g. {"backend": "local"}.'
             ) from exc
         if path_mapping is not None and not isinstance(path_mapping, dict):
-            raise TypeError(f'path_mapping should be a dict or None, but got {type(path_mapping)}')
+            raise TypeError(f"path_mapping should be a dict or None, but got {type(path_mapping)}")
         self._client = client.Client(conf_path=conf_path, enable_mc=enable_mc)
         self.path_mapping = path_mapping
 
@@ -77,11 +79,11 @@ class PetrelBackend(BaseStorageBackend):
     @staticmethod
     def _format_path(filepath: str) -> str:
         # Backslashes (Windows separators) become forward slashes.
-        return re.sub(r'\\+', '/', filepath)
+        return re.sub(r"\\+", "/", filepath)
 
     @staticmethod
     def _replace_prefix(filepath: str) -> str:
-        return filepath.replace('petrel://', 's3://')
+        return filepath.replace("petrel://", "s3://")
 
     def _normalize(self, filepath: Union[str, Path]) -> str:
         return self._replace_prefix(self._format_path(self._map_path(filepath)))
@@ -90,8 +92,8 @@ class PetrelBackend(BaseStorageBackend):
         for method in methods:
             if not _has_method(self._client, method):
                 raise NotImplementedError(
-                    f'The installed Petrel Python SDK has no `{method}` method; '
-                    'please upgrade petrel_client.'
+                    f"The installed Petrel Python SDK has no `{method}` method; "
+                    "please upgrade petrel_client."
                 )
 
     # -- reading / writing ---------------------------------------------------
@@ -106,7 +108,7 @@ class PetrelBackend(BaseStorageBackend):
         """
         return self._client.Get(self._normalize(filepath))
 
-    def get_text(self, filepath: Union[str, Path], encoding: str = 'utf-8') -> str:
+    def get_text(self, filepath: Union[str, Path], encoding: str = "utf-8") -> str:
         """Read text from a given ``filepath`` with 'r' mode.
 
         Args:
@@ -128,7 +130,7 @@ class PetrelBackend(BaseStorageBackend):
         """
         self._client.put(self._normalize(filepath), obj)
 
-    def put_text(self, obj: str, filepath: Union[str, Path], encoding: str = 'utf-8') -> None:
+    def put_text(self, obj: str, filepath: Union[str, Path], encoding: str = "utf-8") -> None:
         """Write text to a given ``filepath``.
 
         Args:
@@ -149,7 +151,7 @@ class PetrelBackend(BaseStorageBackend):
         Returns:
             bool: Return ``True`` if ``filepath`` exists, ``False`` otherwise.
         """
-        self._require('contains', 'isdir')
+        self._require("contains", "isdir")
         path = self._normalize(filepath)
         return self._client.contains(path) or self._client.isdir(path)
 
@@ -163,7 +165,7 @@ class PetrelBackend(BaseStorageBackend):
         Returns:
             bool: Return ``True`` if ``filepath`` points to a directory.
         """
-        self._require('isdir')
+        self._require("isdir")
         return self._client.isdir(self._normalize(filepath))
 
     def isfile(self, filepath: Union[str, Path]) -> bool:
@@ -175,7 +177,7 @@ class PetrelBackend(BaseStorageBackend):
         Returns:
             bool: Return ``True`` if ``filepath`` points to a file.
         """
-        self._require('contains')
+        self._require("contains")
         return self._client.contains(self._normalize(filepath))
 
     def join_path(self, filepath: Union[str, Path], *filepaths: Union[str, Path]) -> str:
@@ -193,12 +195,12 @@ class PetrelBackend(BaseStorageBackend):
             'petrel://path/of/file/another/path'
         """
         first = self._format_path(self._map_path(filepath))
-        if first.endswith('/'):
+        if first.endswith("/"):
             first = first[:-1]
         parts = [first]
         for path in filepaths:
-            parts.append(self._format_path(self._map_path(path)).lstrip('/'))
-        return '/'.join(parts)
+            parts.append(self._format_path(self._map_path(path)).lstrip("/"))
+        return "/".join(parts)
 
     @contextmanager
     def get_local_path(self, filepath: Union[str, Path]) -> Generator[str, None, None]:
@@ -213,10 +215,10 @@ class PetrelBackend(BaseStorageBackend):
             str: The temporary path.
         """
         if not self.isfile(filepath):
-            raise FileNotFoundError(f'{filepath!r} is not a file on Petrel')
+            raise FileNotFoundError(f"{filepath!r} is not a file on Petrel")
         fd, path = tempfile.mkstemp()
         try:
-            with os.fdopen(fd, 'wb') as f:
+            with os.fdopen(fd, "wb") as f:
                 f.write(self.get(filepath))
             yield path
         finally:
@@ -235,9 +237,9 @@ class PetrelBackend(BaseStorageBackend):
         src = self._format_path(self._map_path(src))
         dst = self._format_path(self._map_path(dst))
         if self.isdir(dst):
-            dst = self.join_path(dst, src.split('/')[-1])
+            dst = self.join_path(dst, src.split("/")[-1])
         if src == dst:
-            raise SameFileError(f'src and dst should not be the same file: {src!r}')
+            raise SameFileError(f"src and dst should not be the same file: {src!r}")
         self.put(self.get(src), dst)
         return dst
 
@@ -250,7 +252,7 @@ class PetrelBackend(BaseStorageBackend):
         src = self._format_path(self._map_path(src))
         dst = self._format_path(self._map_path(dst))
         if self.exists(dst):
-            raise FileExistsError(f'copytree destination {dst!r} already exists')
+            raise FileExistsError(f"copytree destination {dst!r} already exists")
         for path in self.list_dir_or_file(src, list_dir=False, recursive=True):
             self.put(self.get(self.join_path(src, path)), self.join_path(dst, path))
         return dst
@@ -260,7 +262,7 @@ class PetrelBackend(BaseStorageBackend):
         dst = self._format_path(self._map_path(dst))
         if self.isdir(dst):
             dst = self.join_path(dst, osp.basename(src))
-        with open(src, 'rb') as f:
+        with open(src, "rb") as f:
             self.put(f.read(), dst)
         return dst
 
@@ -272,7 +274,7 @@ class PetrelBackend(BaseStorageBackend):
         """
         dst = self._format_path(self._map_path(dst))
         if self.exists(dst):
-            raise FileExistsError(f'copytree destination {dst!r} already exists')
+            raise FileExistsError(f"copytree destination {dst!r} already exists")
         src = str(src)
         for cur_dir, _, files in os.walk(src):
             for name in files:
@@ -286,7 +288,7 @@ class PetrelBackend(BaseStorageBackend):
         if osp.isdir(dst):
             basename = osp.basename(str(src))
             dst = osp.join(dst, basename) if isinstance(dst, str) else Path(dst) / basename
-        with open(dst, 'wb') as f:
+        with open(dst, "wb") as f:
             f.write(self.get(src))
         return dst
 
@@ -294,8 +296,8 @@ class PetrelBackend(BaseStorageBackend):
         """Recursively download a directory tree rooted at src to local dst."""
         for path in self.list_dir_or_file(src, list_dir=False, recursive=True):
             dst_path = osp.join(dst, path)
-            os.makedirs(osp.dirname(dst_path), exist_ok=True)
-            with open(dst_path, 'wb') as f:
+            mkdir_or_exist(osp.dirname(dst_path))
+            with open(dst_path, "wb") as f:
                 f.write(self.get(self.join_path(src, path)))
         return dst
 
@@ -307,12 +309,12 @@ class PetrelBackend(BaseStorageBackend):
             FileNotFoundError: If filepath does not exist.
             IsADirectoryError: If filepath is a directory.
         """
-        self._require('delete')
+        self._require("delete")
         if not self.exists(filepath):
-            raise FileNotFoundError(f'Cannot remove {str(filepath)!r}: it does not exist')
+            raise FileNotFoundError(f"Cannot remove {str(filepath)!r}: it does not exist")
         if self.isdir(filepath):
             raise IsADirectoryError(
-                f'Cannot remove {str(filepath)!r}: it is a directory; use rmtree() instead'
+                f"Cannot remove {str(filepath)!r}: it is a directory; use rmtree() instead"
             )
         self._client.delete(self._normalize(filepath))
 
@@ -349,15 +351,15 @@ class PetrelBackend(BaseStorageBackend):
         Yields:
             str: A relative path to ``dir_path``.
         """
-        self._require('list')
+        self._require("list")
         check_list_args(list_dir, suffix)
         root = self._format_path(self._map_path(dir_path))
-        if not root.endswith('/'):
-            root += '/'
+        if not root.endswith("/"):
+            root += "/"
 
         def scan(path: str) -> Iterator[str]:
             for name in self._client.list(self._replace_prefix(path)):
-                if name.endswith('/'):
+                if name.endswith("/"):
                     next_dir = self.join_path(path, name)
                     if list_dir:
                         yield next_dir[len(root) : -1]
@@ -371,7 +373,7 @@ class PetrelBackend(BaseStorageBackend):
         return scan(root)
 
     def generate_presigned_url(
-        self, url: str, client_method: str = 'get_object', expires_in: int = 3600
+        self, url: str, client_method: str = "get_object", expires_in: int = 3600
     ) -> str:
         """Generate the presigned url of video stream.
 

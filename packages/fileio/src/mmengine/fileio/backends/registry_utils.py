@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import inspect
-from typing import Callable, Optional, Union
+from collections.abc import Callable
+from typing import Optional, Union
 
 from .base import BaseStorageBackend
+from .errors import DuplicateBackendError
 from .http_backend import HTTPBackend
 from .lmdb_backend import LmdbBackend
 from .local_backend import LocalBackend
 from .memcached_backend import MemcachedBackend
 from .petrel_backend import PetrelBackend
+from .s3_backend import S3Backend
 
 # name -> backend class, e.g. 'local' -> LocalBackend
 backends: dict[str, type[BaseStorageBackend]] = {}
@@ -28,11 +31,11 @@ def _register_backend(
 ) -> None:
     """Validate and record ``backend`` under ``name`` and ``prefixes``."""
     if not isinstance(name, str):
-        raise TypeError(f'the backend name should be a string, but got {type(name)}')
+        raise TypeError(f"the backend name should be a string, but got {type(name)}")
     if not inspect.isclass(backend):
-        raise TypeError(f'backend should be a class, but got {type(backend)}')
+        raise TypeError(f"backend should be a class, but got {type(backend)}")
     if not issubclass(backend, BaseStorageBackend):
-        raise TypeError(f'backend {backend} is not a subclass of BaseStorageBackend')
+        raise TypeError(f"backend {backend} is not a subclass of BaseStorageBackend")
 
     if prefixes is None:
         prefix_list: list[str] = []
@@ -43,23 +46,23 @@ def _register_backend(
     else:
         raise TypeError(
             f'prefixes of backend "{name}" should be a str or a list/tuple of str, '
-            f'but got {prefixes!r}'
+            f"but got {prefixes!r}"
         )
 
     # Check everything before changing anything, so a failed call leaves the
     # tables as they were.
     if name in backends and not force:
-        raise ValueError(
+        raise DuplicateBackendError(
             f'{name} is already registered as a storage backend, add "force=True" if you '
-            f'want to override it (currently {backends[name].__name__})'
+            f"want to override it (currently {backends[name].__name__})"
         )
     if not force:
         for prefix in prefix_list:
             if prefix in prefix_to_backends:
-                raise ValueError(
+                raise DuplicateBackendError(
                     f'{prefix} is already registered as a storage backend, add "force=True" '
                     f'if you want to override it (prefix "{prefix}" of backend "{name}" '
-                    f'currently maps to {prefix_to_backends[prefix].__name__})'
+                    f"currently maps to {prefix_to_backends[prefix].__name__})"
                 )
 
     backends[name] = backend
@@ -94,8 +97,8 @@ def register_backend(
     Raises:
         TypeError: If ``name`` is not a str, or ``backend`` is not a subclass
             of :class:`BaseStorageBackend`.
-        ValueError: If ``name`` or one of ``prefixes`` is already registered
-            and ``force`` is False.
+        DuplicateBackendError: (a ValueError and KeyError) If ``name`` or one
+            of ``prefixes`` is already registered and ``force`` is False.
 
     Examples:
         >>> class NewBackend(BaseStorageBackend):
@@ -125,9 +128,11 @@ def register_backend(
     return _register
 
 
-register_backend('local', LocalBackend, prefixes='')
-register_backend('memcached', MemcachedBackend)
-register_backend('lmdb', LmdbBackend)
+register_backend("local", LocalBackend, prefixes="")
+register_backend("memcached", MemcachedBackend)
+register_backend("lmdb", LmdbBackend)
 # 's3' is served by PetrelBackend, as upstream does.
-register_backend('petrel', PetrelBackend, prefixes=['petrel', 's3'])
-register_backend('http', HTTPBackend, prefixes=['http', 'https'])
+register_backend("petrel", PetrelBackend, prefixes=["petrel", "s3"])
+register_backend("http", HTTPBackend, prefixes=["http", "https"])
+# boto3-based S3 (not upstream): opt in with backend_args={"backend": "s3"}.
+register_backend("s3", S3Backend)

@@ -7,10 +7,10 @@ from .registry_utils import file_handlers, register_handler
 from .yaml_handler import YamlHandler
 
 __all__ = [
-    'BaseFileHandler',
-    'JsonHandler',
-    'PickleHandler',
-    'YamlHandler',
-    'register_handler',
-    'file_handlers',
+    "BaseFileHandler",
+    "JsonHandler",
+    "PickleHandler",
+    "YamlHandler",
+    "register_handler",
+    "file_handlers",
 ]

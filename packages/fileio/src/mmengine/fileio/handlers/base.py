@@ -30,7 +30,7 @@ class BaseFileHandler(metaclass=ABCMeta):
     def dump_to_str(self, obj: Any, **kwargs: Any) -> Union[str, bytes]:
         """Dump ``obj`` to a string (bytes for binary formats)."""
 
-    def load_from_path(self, filepath: Union[str, Path], mode: str = 'r', **kwargs: Any) -> Any:
+    def load_from_path(self, filepath: Union[str, Path], mode: str = "r", **kwargs: Any) -> Any:
         """Load an object from a local path.
 
         Args:
@@ -42,7 +42,7 @@ class BaseFileHandler(metaclass=ABCMeta):
             return self.load_from_fileobj(f, **kwargs)
 
     def dump_to_path(
-        self, obj: Any, filepath: Union[str, Path], mode: str = 'w', **kwargs: Any
+        self, obj: Any, filepath: Union[str, Path], mode: str = "w", **kwargs: Any
     ) -> None:
         """Dump ``obj`` to a local path.
 

@@ -27,13 +27,13 @@ def set_default(obj: Any) -> Any:
     """
     if isinstance(obj, (set, frozenset, range)):
         return list(obj)
-    np = sys.modules.get('numpy')
+    np = sys.modules.get("numpy")
     if np is not None:
         if isinstance(obj, np.ndarray):
             return obj.tolist()
         if isinstance(obj, np.generic):
             return obj.item()
-    raise TypeError(f'{type(obj)} is unsupported for json dump')
+    raise TypeError(f"{type(obj)} is unsupported for json dump")
 
 
 class JsonHandler(BaseFileHandler):
@@ -49,10 +49,10 @@ class JsonHandler(BaseFileHandler):
 
     def dump_to_fileobj(self, obj: Any, file: IO, **kwargs: Any) -> None:
         """Dump ``obj`` as json into a file object (kwargs go to :func:`json.dump`)."""
-        kwargs.setdefault('default', set_default)
+        kwargs.setdefault("default", set_default)
         json.dump(obj, file, **kwargs)
 
     def dump_to_str(self, obj: Any, **kwargs: Any) -> str:
         """Dump ``obj`` to a json string (kwargs go to :func:`json.dumps`)."""
-        kwargs.setdefault('default', set_default)
+        kwargs.setdefault("default", set_default)
         return json.dumps(obj, **kwargs)

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any, Callable, Union
+from collections.abc import Callable
+from typing import Any, Union
+
+from mmengine.utils import is_list_of
 
 from .base import BaseFileHandler
 from .json_handler import JsonHandler
@@ -10,11 +13,11 @@ from .pickle_handler import PickleHandler
 from .yaml_handler import YamlHandler
 
 file_handlers: dict[str, BaseFileHandler] = {
-    'json': JsonHandler(),
-    'yaml': YamlHandler(),
-    'yml': YamlHandler(),
-    'pickle': PickleHandler(),
-    'pkl': PickleHandler(),
+    "json": JsonHandler(),
+    "yaml": YamlHandler(),
+    "yml": YamlHandler(),
+    "pickle": PickleHandler(),
+    "pkl": PickleHandler(),
 }
 
 
@@ -31,13 +34,11 @@ def _register_handler(handler: BaseFileHandler, file_formats: Union[str, list[st
             ``file_formats`` is not a str or a list of str.
     """
     if not isinstance(handler, BaseFileHandler):
-        raise TypeError(f'handler must be a child of BaseFileHandler, not {type(handler)}')
+        raise TypeError(f"handler must be a child of BaseFileHandler, not {type(handler)}")
     if isinstance(file_formats, str):
         file_formats = [file_formats]
-    if not isinstance(file_formats, (list, tuple)) or not all(
-        isinstance(ext, str) for ext in file_formats
-    ):
-        raise TypeError(f'file_formats must be a str or a list of str, but got {file_formats!r}')
+    if not is_list_of(file_formats, str):
+        raise TypeError(f"file_formats must be a str or a list of str, but got {file_formats!r}")
     for ext in file_formats:
         file_handlers[ext] = handler
 

@@ -31,7 +31,7 @@ def _construct_tuple(loader: yaml.BaseLoader, node: yaml.Node) -> tuple:
     return tuple(loader.construct_sequence(node))  # type: ignore[attr-defined]
 
 
-Loader.add_constructor('tag:yaml.org,2002:python/tuple', _construct_tuple)
+Loader.add_constructor("tag:yaml.org,2002:python/tuple", _construct_tuple)
 
 
 class YamlHandler(BaseFileHandler):
@@ -39,15 +39,15 @@ class YamlHandler(BaseFileHandler):
 
     def load_from_fileobj(self, file: IO, **kwargs: Any) -> Any:
         """Load yaml from a file object (kwargs go to :func:`yaml.load`)."""
-        kwargs.setdefault('Loader', Loader)
+        kwargs.setdefault("Loader", Loader)
         return yaml.load(file, **kwargs)
 
     def dump_to_fileobj(self, obj: Any, file: IO, **kwargs: Any) -> None:
         """Dump ``obj`` as yaml into a file object (kwargs go to :func:`yaml.dump`)."""
-        kwargs.setdefault('Dumper', Dumper)
+        kwargs.setdefault("Dumper", Dumper)
         yaml.dump(obj, file, **kwargs)
 
     def dump_to_str(self, obj: Any, **kwargs: Any) -> str:
         """Dump ``obj`` to a yaml string (kwargs go to :func:`yaml.dump`)."""
-        kwargs.setdefault('Dumper', Dumper)
+        kwargs.setdefault("Dumper", Dumper)
         return yaml.dump(obj, **kwargs)

@@ -11,15 +11,15 @@ from .optimizer_wrapper_dict import OptimWrapperDict
 from .zero_optimizer import ZeroRedundancyOptimizer
 
 __all__ = [
-    'OPTIM_WRAPPER_CONSTRUCTORS',
-    'OPTIMIZERS',
-    'DefaultOptimWrapperConstructor',
-    'build_optim_wrapper',
-    'OptimWrapper',
-    'AmpOptimWrapper',
-    'ApexOptimWrapper',
-    'OptimWrapperDict',
-    'ZeroRedundancyOptimizer',
-    'BaseOptimWrapper',
-    'DeepSpeedOptimWrapper',
+    "OPTIM_WRAPPER_CONSTRUCTORS",
+    "OPTIMIZERS",
+    "DefaultOptimWrapperConstructor",
+    "build_optim_wrapper",
+    "OptimWrapper",
+    "AmpOptimWrapper",
+    "ApexOptimWrapper",
+    "OptimWrapperDict",
+    "ZeroRedundancyOptimizer",
+    "BaseOptimWrapper",
+    "DeepSpeedOptimWrapper",
 ]

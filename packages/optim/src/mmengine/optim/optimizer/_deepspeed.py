@@ -30,8 +30,8 @@ class DeepSpeedOptimWrapper(BaseOptimWrapper):
         """The DeepSpeed engine; must be set before training."""
         if self._model is None:
             raise ValueError(
-                'DeepSpeedOptimWrapper.model must be set (to the DeepSpeed engine) '
-                'before it is used.'
+                "DeepSpeedOptimWrapper.model must be set (to the DeepSpeed engine) "
+                "before it is used."
             )
         return self._model
 
@@ -59,11 +59,11 @@ class DeepSpeedOptimWrapper(BaseOptimWrapper):
         """Only ``base_param_settings``: DeepSpeed saves the optimizer itself."""
         state_dict: dict = {}
         if self.base_param_settings is not None:
-            state_dict['base_param_settings'] = self.base_param_settings
+            state_dict["base_param_settings"] = self.base_param_settings
         return state_dict
 
     def load_state_dict(self, state_dict: dict) -> None:
         """Load ``base_param_settings``; DeepSpeed loads the optimizer itself."""
-        base_param_settings = state_dict.pop('base_param_settings', None)
+        base_param_settings = state_dict.pop("base_param_settings", None)
         if base_param_settings is not None:
             self.base_param_settings = base_param_settings

@@ -19,4 +19,8 @@ class OptimKeyError(KeyError, AssertionError):
 
     def __str__(self) -> str:
         # KeyError quotes its message; keep the message readable.
-        return str(self.args[0]) if self.args else ''
+        return str(self.args[0]) if self.args else ""
+
+
+class OptimImportError(ImportError, AssertionError):
+    """An optional dependency is missing (also an ``AssertionError``)."""

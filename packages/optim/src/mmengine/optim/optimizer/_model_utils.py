@@ -23,11 +23,11 @@ def is_wrapped_model(model: object) -> bool:
 
 
 def _is_registered_wrapper(model: object, registry) -> bool:
-    module_dict = getattr(registry, 'module_dict', None) or {}
+    module_dict = getattr(registry, "module_dict", None) or {}
     classes = tuple(cls for cls in module_dict.values() if isinstance(cls, type))
     if classes and isinstance(model, classes):
         return True
-    for child in getattr(registry, 'children', {}).values():
+    for child in getattr(registry, "children", {}).values():
         if _is_registered_wrapper(model, child):
             return True
     return False
@@ -35,13 +35,6 @@ def _is_registered_wrapper(model: object, registry) -> bool:
 
 def unwrap_model(model: nn.Module) -> nn.Module:
     """Return ``model.module`` for a wrapped model, else ``model`` itself."""
-    if is_wrapped_model(model) and hasattr(model, 'module'):
+    if is_wrapped_model(model) and hasattr(model, "module"):
         return model.module
     return model
-
-
-def has_batch_norm(model: nn.Module) -> bool:
-    """Whether ``model`` contains a batch normalization layer."""
-    from torch.nn.modules.batchnorm import _BatchNorm
-
-    return any(isinstance(m, (_BatchNorm, nn.SyncBatchNorm)) for m in model.modules())

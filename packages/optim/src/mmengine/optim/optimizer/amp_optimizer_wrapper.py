@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -19,7 +20,7 @@ def _current_device_type() -> str:
     try:
         from mmengine.device import get_device
     except ImportError:  # pragma: no cover - dist is a declared dependency
-        return 'cuda' if torch.cuda.is_available() else 'cpu'
+        return "cuda" if torch.cuda.is_available() else "cpu"
     return get_device()
 
 
@@ -51,11 +52,11 @@ class AmpOptimWrapper(OptimWrapper):
         original ``max_iters`` by ``accumulative_counts``.
     """
 
-    valid_dtypes = ('float16', 'bfloat16', 'float32', 'float64')
+    valid_dtypes = ("float16", "bfloat16", "float32", "float64")
 
     def __init__(
         self,
-        loss_scale: str | float | dict = 'dynamic',
+        loss_scale: str | float | dict = "dynamic",
         dtype: str | torch.dtype | None = None,
         use_fsdp: bool = False,
         **kwargs,
@@ -67,7 +68,7 @@ class AmpOptimWrapper(OptimWrapper):
         self._scale_update_param: float | None = None
 
         scaler_kwargs: dict = {}
-        if loss_scale == 'dynamic':
+        if loss_scale == "dynamic":
             pass
         elif isinstance(loss_scale, (float, int)) and not isinstance(loss_scale, bool):
             self._scale_update_param = float(loss_scale)
@@ -77,40 +78,47 @@ class AmpOptimWrapper(OptimWrapper):
         else:
             raise OptimTypeError(
                 'AmpOptimWrapper: loss_scale must be of type float, dict, or "dynamic", '
-                f'but got {loss_scale!r}.'
+                f"but got {loss_scale!r}."
             )
         # Only float16 needs loss scaling; other dtypes keep a disabled scaler
         # so that the interface (and the state dict key) stays the same.
         if self._autocast_dtype != torch.float16:
-            scaler_kwargs['enabled'] = False
+            scaler_kwargs["enabled"] = False
         self.loss_scaler = self._build_scaler(use_fsdp, scaler_kwargs)
 
     def _parse_dtype(self, dtype: str | torch.dtype | None) -> torch.dtype | None:
         if isinstance(dtype, str):
             if dtype not in self.valid_dtypes:
                 raise OptimValueError(
-                    f'AmpOptimWrapper: dtype should be any of {self.valid_dtypes}, got {dtype!r}.'
+                    f"AmpOptimWrapper: dtype should be any of {self.valid_dtypes}, got {dtype!r}."
                 )
             return getattr(torch, dtype)
         if dtype is not None and not isinstance(dtype, torch.dtype):
             raise OptimTypeError(
-                f'AmpOptimWrapper: dtype should be None or a torch.dtype, got {dtype!r}.'
+                f"AmpOptimWrapper: dtype should be None or a torch.dtype, got {dtype!r}."
             )
         return dtype
 
     def _resolve_autocast_dtype(self, dtype: torch.dtype | None) -> torch.dtype:
         if dtype is not None:
             return dtype
-        if self.device_type == 'cpu':
+        if self.device_type == "cpu":
             return torch.bfloat16
         return torch.float16
 
     def _build_scaler(self, use_fsdp: bool, scaler_kwargs: dict):
-        device = self.device_type if self.device_type != 'mps' else 'cpu'
+        device = self.device_type
         if use_fsdp:
             from torch.distributed.fsdp.sharded_grad_scaler import ShardedGradScaler
 
             return ShardedGradScaler(device=device, **scaler_kwargs)
+        if device == "cuda":
+            # torch.cuda.amp.GradScaler is a (deprecated) subclass of
+            # torch.amp.GradScaler: using it keeps `isinstance` checks against
+            # either class true, as code written for mmengine 0.10 expects.
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", FutureWarning)
+                return torch.cuda.amp.GradScaler(**scaler_kwargs)
         return torch.amp.GradScaler(device, **scaler_kwargs)
 
     def backward(self, loss: torch.Tensor, **kwargs) -> None:
@@ -142,7 +150,7 @@ class AmpOptimWrapper(OptimWrapper):
             dict: The merged state dict of the optimizer and the scaler.
         """
         state_dict = super().state_dict()
-        state_dict['loss_scaler'] = self.loss_scaler.state_dict()
+        state_dict["loss_scaler"] = self.loss_scaler.state_dict()
         return state_dict
 
     def load_state_dict(self, state_dict: dict) -> None:
@@ -151,8 +159,8 @@ class AmpOptimWrapper(OptimWrapper):
         Args:
             state_dict (dict): The state dict of the optimizer and scaler.
         """
-        if 'loss_scaler' in state_dict:
-            scaler_state = state_dict.pop('loss_scaler')
+        if "loss_scaler" in state_dict:
+            scaler_state = state_dict.pop("loss_scaler")
             if scaler_state:
                 self.loss_scaler.load_state_dict(scaler_state)
         super().load_state_dict(state_dict)

@@ -12,17 +12,18 @@ import torch.nn as nn
 
 from mmengine.registry import OPTIM_WRAPPERS
 
+from ._errors import OptimImportError
 from ._model_utils import unwrap_model
 from .optimizer_wrapper import OptimWrapper
 
 
 def _import_apex_amp() -> Any:
     try:
-        return importlib.import_module('apex.amp')
+        return importlib.import_module("apex.amp")
     except ImportError as exc:
-        raise ImportError(
-            'ApexOptimWrapper needs NVIDIA apex, which is not installed. Install it '
-            'following https://github.com/NVIDIA/apex#linux, or use '
+        raise OptimImportError(
+            "ApexOptimWrapper needs NVIDIA apex, which is not installed. Install it "
+            "following https://github.com/NVIDIA/apex#linux, or use "
             "`type='AmpOptimWrapper'` (torch.amp) instead."
         ) from exc
 
@@ -55,8 +56,8 @@ class ApexOptimWrapper(OptimWrapper):
 
     def __init__(
         self,
-        opt_level: str = 'O1',
-        loss_scale: float | str | None = 'dynamic',
+        opt_level: str = "O1",
+        loss_scale: float | str | None = "dynamic",
         enabled: bool | None = True,
         cast_model_type: torch.dtype | None = None,
         patch_torch_functions: bool | None = None,
@@ -103,8 +104,8 @@ class ApexOptimWrapper(OptimWrapper):
             dict: The state dict.
         """
         state_dict = super().state_dict()
-        if hasattr(self.optimizer, '_amp_stash'):
-            state_dict['apex_amp'] = self._apex_amp.state_dict()
+        if hasattr(self.optimizer, "_amp_stash"):
+            state_dict["apex_amp"] = self._apex_amp.state_dict()
         return state_dict
 
     def load_state_dict(self, state_dict: dict) -> None:
@@ -116,9 +117,9 @@ class ApexOptimWrapper(OptimWrapper):
         Args:
             state_dict (dict): The state dict to load.
         """
-        if 'apex_amp' in state_dict:
-            amp_state = state_dict.pop('apex_amp')
-            if hasattr(self.optimizer, '_amp_stash'):
+        if "apex_amp" in state_dict:
+            amp_state = state_dict.pop("apex_amp")
+            if hasattr(self.optimizer, "_amp_stash"):
                 self._apex_amp.load_state_dict(amp_state)
             else:
                 self._apex_amp_state_dict = amp_state
@@ -140,7 +141,7 @@ class ApexOptimWrapper(OptimWrapper):
             model (nn.Module): The training model.
         """
         with super().optim_context(model):
-            if not hasattr(self.optimizer, '_amp_stash'):
+            if not hasattr(self.optimizer, "_amp_stash"):
                 model = unwrap_model(model)
                 model, self.optimizer = self._apex_amp.initialize(
                     model, self.optimizer, **self._amp_init_kwargs()

@@ -34,7 +34,7 @@ class BaseOptimWrapper(metaclass=ABCMeta):
 
     def _init_base_param_settings(self) -> None:
         if len(self.optimizer.param_groups) > 1:
-            settings: dict[str, Any] = {'params': torch.tensor([0.0], dtype=torch.float)}
+            settings: dict[str, Any] = {"params": torch.tensor([0.0], dtype=torch.float)}
             settings.update(**self.optimizer.defaults)
             self.base_param_settings: dict[str, Any] | None = settings
         else:
@@ -65,7 +65,7 @@ class BaseOptimWrapper(metaclass=ABCMeta):
         """
         state_dict = self.optimizer.state_dict()
         if self.base_param_settings is not None:
-            state_dict['base_param_settings'] = self.base_param_settings
+            state_dict["base_param_settings"] = self.base_param_settings
         return state_dict
 
     def load_state_dict(self, state_dict: dict) -> None:
@@ -75,7 +75,7 @@ class BaseOptimWrapper(metaclass=ABCMeta):
             state_dict (dict): The state dict of the optimizer, optionally
                 with a ``base_param_settings`` entry.
         """
-        base_param_settings = state_dict.pop('base_param_settings', None)
+        base_param_settings = state_dict.pop("base_param_settings", None)
         if base_param_settings is not None:
             self.base_param_settings = base_param_settings
         self.optimizer.load_state_dict(state_dict)
@@ -104,8 +104,8 @@ class BaseOptimWrapper(metaclass=ABCMeta):
         """
         res: dict[str, list[float]] = {}
         if self.base_param_settings is not None:
-            res['base_lr'] = [self.base_param_settings['lr']]
-        res['lr'] = [group['lr'] for group in self.optimizer.param_groups]
+            res["base_lr"] = [self.base_param_settings["lr"]]
+        res["lr"] = [group["lr"] for group in self.optimizer.param_groups]
         return res
 
     def get_momentum(self) -> dict[str, list[float]]:
@@ -119,10 +119,10 @@ class BaseOptimWrapper(metaclass=ABCMeta):
         """
         momentum = []
         for group in self.optimizer.param_groups:
-            if 'momentum' in group:
-                momentum.append(group['momentum'])
-            elif 'betas' in group:
-                momentum.append(group['betas'][0])
+            if "momentum" in group:
+                momentum.append(group["momentum"])
+            elif "betas" in group:
+                momentum.append(group["betas"][0])
             else:
                 momentum.append(0)
         return dict(momentum=momentum)

@@ -44,11 +44,11 @@ def register_torch_optimizers() -> list[str]:
     """
     torch_optimizers = []
     for module_name in dir(torch.optim):
-        if module_name.startswith('__'):
+        if module_name.startswith("__"):
             continue
         _optim = getattr(torch.optim, module_name)
         if _is_optimizer_class(_optim):
-            name = 'TorchAdafactor' if module_name == 'Adafactor' else module_name
+            name = "TorchAdafactor" if module_name == "Adafactor" else module_name
             _register(_optim, name)
             torch_optimizers.append(module_name)
     return torch_optimizers
@@ -63,7 +63,7 @@ def register_torch_npu_optimizers() -> list[str]:
     Returns:
         list[str]: Names of the registered optimizers.
     """
-    if not _installed('torch_npu'):
+    if not _installed("torch_npu"):
         return []
     try:
         from mmengine.device import is_npu_available
@@ -73,12 +73,12 @@ def register_torch_npu_optimizers() -> list[str]:
         return []
     import torch_npu
 
-    if not hasattr(torch_npu, 'optim'):
+    if not hasattr(torch_npu, "optim"):
         return []
     registered = []
     for module_name in dir(torch_npu.optim):
         _optim = getattr(torch_npu.optim, module_name)
-        if module_name.startswith('__') or module_name in OPTIMIZERS:
+        if module_name.startswith("__") or module_name in OPTIMIZERS:
             continue
         if _is_optimizer_class(_optim):
             registered.append(_register(_optim, module_name))
@@ -94,12 +94,12 @@ def register_dadaptation_optimizers() -> list[str]:
     Returns:
         list[str]: Names of the registered optimizers.
     """
-    if not _installed('dadaptation'):
+    if not _installed("dadaptation"):
         return []
     import dadaptation
 
     registered = []
-    for module_name in ['DAdaptAdaGrad', 'DAdaptAdam', 'DAdaptSGD']:
+    for module_name in ["DAdaptAdaGrad", "DAdaptAdam", "DAdaptSGD"]:
         _optim = getattr(dadaptation, module_name, None)
         if _is_optimizer_class(_optim):
             registered.append(_register(_optim, module_name))
@@ -115,11 +115,11 @@ def register_lion_optimizers() -> list[str]:
     Returns:
         list[str]: Names of the registered optimizers.
     """
-    if not _installed('lion_pytorch'):
+    if not _installed("lion_pytorch"):
         return []
     from lion_pytorch import Lion
 
-    return [_register(Lion, 'Lion')]
+    return [_register(Lion, "Lion")]
 
 
 LION_OPTIMIZERS = register_lion_optimizers()
@@ -131,9 +131,9 @@ def register_sophia_optimizers() -> list[str]:
     Returns:
         list[str]: Names of the registered optimizers.
     """
-    if not _installed('Sophia'):
+    if not _installed("Sophia"):
         return []
-    sophia = importlib.import_module('Sophia')
+    sophia = importlib.import_module("Sophia")
     registered = []
     for module_name in dir(sophia):
         _optim = getattr(sophia, module_name)
@@ -151,7 +151,7 @@ def register_deepspeed_optimizers() -> list[str]:
     Returns:
         list[str]: Names of the registered optimizers.
     """
-    if not _installed('deepspeed'):
+    if not _installed("deepspeed"):
         return []
     from deepspeed.ops.adam import DeepSpeedCPUAdam, FusedAdam
     from deepspeed.ops.lamb import FusedLamb
@@ -173,14 +173,14 @@ def register_bitsandbytes_optimizers() -> list[str]:
     Returns:
         list[str]: Names of the registered optimizers.
     """
-    if not _installed('bitsandbytes'):
+    if not _installed("bitsandbytes"):
         return []
     import bitsandbytes as bnb
 
     registered = []
     for name, optim_cls in inspect.getmembers(bnb.optim, _is_optimizer_class):
         if name in OPTIMIZERS:
-            name = f'bnb_{name}'
+            name = f"bnb_{name}"
         registered.append(_register(optim_cls, name))
     return registered
 
@@ -194,13 +194,13 @@ def register_transformers_optimizers() -> list[str]:
     Returns:
         list[str]: Names of the registered optimizers.
     """
-    if not _installed('transformers'):
+    if not _installed("transformers"):
         return []
     try:
         from transformers import Adafactor
     except ImportError:
         return []
-    return [_register(Adafactor, 'Adafactor')]
+    return [_register(Adafactor, "Adafactor")]
 
 
 TRANSFORMERS_OPTIMIZERS = register_transformers_optimizers()
@@ -228,15 +228,15 @@ def build_optim_wrapper(model: nn.Module, cfg: dict) -> BaseOptimWrapper:
         ...     nn.Linear(2, 2), dict(optimizer=dict(type='SGD', lr=0.01)))
     """
     optim_wrapper_cfg = copy.deepcopy(cfg)
-    constructor_type = optim_wrapper_cfg.pop('constructor', 'DefaultOptimWrapperConstructor')
-    paramwise_cfg = optim_wrapper_cfg.pop('paramwise_cfg', None)
+    constructor_type = optim_wrapper_cfg.pop("constructor", "DefaultOptimWrapperConstructor")
+    paramwise_cfg = optim_wrapper_cfg.pop("paramwise_cfg", None)
 
     # Some NPUs only train in mixed precision.
-    if _installed('torch_npu'):
+    if _installed("torch_npu"):
         from mmengine.device import is_npu_available, is_npu_support_full_precision
 
         if is_npu_available() and not is_npu_support_full_precision():
-            optim_wrapper_cfg['type'] = 'AmpOptimWrapper'
+            optim_wrapper_cfg["type"] = "AmpOptimWrapper"
 
     optim_wrapper_constructor = OPTIM_WRAPPER_CONSTRUCTORS.build(
         dict(

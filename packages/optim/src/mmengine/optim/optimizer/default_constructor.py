@@ -19,13 +19,13 @@ from ._errors import OptimKeyError, OptimTypeError
 from ._model_utils import unwrap_model
 from .base import BaseOptimWrapper
 
-_DCN_CLASS_NAMES = frozenset({'DeformConv2d', 'ModulatedDeformConv2d'})
+_DCN_CLASS_NAMES = frozenset({"DeformConv2d", "ModulatedDeformConv2d"})
 
 
 def _is_dcn_module(module: nn.Module) -> bool:
     """Whether ``module`` is an mmcv deformable convolution (by class name)."""
     return any(
-        cls.__name__ in _DCN_CLASS_NAMES and cls.__module__.startswith('mmcv')
+        cls.__name__ in _DCN_CLASS_NAMES and cls.__module__.startswith("mmcv")
         for cls in type(module).__mro__
     )
 
@@ -79,60 +79,60 @@ class DefaultOptimWrapperConstructor:
     def __init__(self, optim_wrapper_cfg: dict, paramwise_cfg: dict | None = None) -> None:
         if not isinstance(optim_wrapper_cfg, dict):
             raise OptimTypeError(
-                f'optimizer_cfg should be a dict, but got {type(optim_wrapper_cfg)}'
+                f"optimizer_cfg should be a dict, but got {type(optim_wrapper_cfg)}"
             )
-        if 'optimizer' not in optim_wrapper_cfg:
+        if "optimizer" not in optim_wrapper_cfg:
             raise OptimKeyError(
                 '`optim_wrapper_cfg` must contain "optimizer" config, e.g. '
                 "optim_wrapper=dict(optimizer=dict(type='SGD', lr=0.01)); got keys "
-                f'{list(optim_wrapper_cfg)}.'
+                f"{list(optim_wrapper_cfg)}."
             )
         self.optim_wrapper_cfg = optim_wrapper_cfg.copy()
-        self.optimizer_cfg = self.optim_wrapper_cfg.pop('optimizer')
+        self.optimizer_cfg = self.optim_wrapper_cfg.pop("optimizer")
         self.paramwise_cfg = {} if paramwise_cfg is None else paramwise_cfg
-        self.base_lr = self.optimizer_cfg.get('lr', None)
-        self.base_wd = self.optimizer_cfg.get('weight_decay', None)
+        self.base_lr = self.optimizer_cfg.get("lr", None)
+        self.base_wd = self.optimizer_cfg.get("weight_decay", None)
         self._validate_cfg()
 
     def _validate_cfg(self) -> None:
         """Check that ``paramwise_cfg`` is consistent with the optimizer cfg."""
         if not isinstance(self.paramwise_cfg, dict):
             raise TypeError(
-                f'paramwise_cfg should be None or a dict, but got {type(self.paramwise_cfg)}'
+                f"paramwise_cfg should be None or a dict, but got {type(self.paramwise_cfg)}"
             )
-        if 'custom_keys' in self.paramwise_cfg:
-            custom_keys = self.paramwise_cfg['custom_keys']
+        if "custom_keys" in self.paramwise_cfg:
+            custom_keys = self.paramwise_cfg["custom_keys"]
             if not isinstance(custom_keys, dict):
                 raise TypeError(
-                    f'If specified, custom_keys must be a dict, but got {type(custom_keys)}'
+                    f"If specified, custom_keys must be a dict, but got {type(custom_keys)}"
                 )
             if self.base_wd is None:
                 for key in custom_keys:
-                    if 'decay_mult' in custom_keys[key]:
+                    if "decay_mult" in custom_keys[key]:
                         raise ValueError(
-                            f'base_wd should not be None: paramwise_cfg.custom_keys[{key!r}] '
-                            'sets `decay_mult`, so the optimizer config needs `weight_decay`.'
+                            f"base_wd should not be None: paramwise_cfg.custom_keys[{key!r}] "
+                            "sets `decay_mult`, so the optimizer config needs `weight_decay`."
                         )
-        for name in ('bias_decay_mult', 'norm_decay_mult', 'dwconv_decay_mult'):
+        for name in ("bias_decay_mult", "norm_decay_mult", "dwconv_decay_mult"):
             if name in self.paramwise_cfg and self.base_wd is None:
                 raise ValueError(
-                    f'base_wd should not be None: paramwise_cfg sets `{name}`, so the '
-                    'optimizer config needs `weight_decay`.'
+                    f"base_wd should not be None: paramwise_cfg sets `{name}`, so the "
+                    "optimizer config needs `weight_decay`."
                 )
 
     def _is_in(self, param_group: dict, param_group_list: list) -> bool:
         """Whether a parameter of ``param_group`` is already in the list."""
-        param = set(param_group['params'])
+        param = set(param_group["params"])
         param_set: set = set()
         for group in param_group_list:
-            param_set.update(set(group['params']))
+            param_set.update(set(group["params"]))
         return not param.isdisjoint(param_set)
 
     def add_params(
         self,
         params: list[dict],
         module: nn.Module,
-        prefix: str = '',
+        prefix: str = "",
         is_dcn_module: int | float | None = None,
     ) -> None:
         """Add the parameters of ``module`` (recursively) to ``params``.
@@ -149,99 +149,102 @@ class DefaultOptimWrapperConstructor:
                 Defaults to None.
         """
         cfg = self.paramwise_cfg
-        custom_keys = cfg.get('custom_keys', {})
+        custom_keys = cfg.get("custom_keys", {})
         # Alphabetical first, then longest first (the sort is stable).
         sorted_keys = sorted(sorted(custom_keys.keys()), key=len, reverse=True)
 
-        bias_lr_mult = cfg.get('bias_lr_mult', None)
-        bias_decay_mult = cfg.get('bias_decay_mult', None)
-        norm_decay_mult = cfg.get('norm_decay_mult', None)
-        dwconv_decay_mult = cfg.get('dwconv_decay_mult', None)
-        flat_decay_mult = cfg.get('flat_decay_mult', None)
-        bypass_duplicate = cfg.get('bypass_duplicate', False)
-        dcn_offset_lr_mult = cfg.get('dcn_offset_lr_mult', None)
+        bias_lr_mult = cfg.get("bias_lr_mult", None)
+        bias_decay_mult = cfg.get("bias_decay_mult", None)
+        norm_decay_mult = cfg.get("norm_decay_mult", None)
+        dwconv_decay_mult = cfg.get("dwconv_decay_mult", None)
+        flat_decay_mult = cfg.get("flat_decay_mult", None)
+        bypass_duplicate = cfg.get("bypass_duplicate", False)
+        dcn_offset_lr_mult = cfg.get("dcn_offset_lr_mult", None)
 
         is_norm = isinstance(module, (_BatchNorm, _InstanceNorm, GroupNorm, LayerNorm))
         is_dwconv = isinstance(module, torch.nn.Conv2d) and module.in_channels == module.groups
 
         for name, param in module.named_parameters(recurse=False):
-            param_group: dict[str, Any] = {'params': [param]}
-            full_name = f'{prefix}.{name}' if prefix else name
+            param_group: dict[str, Any] = {"params": [param]}
+            full_name = f"{prefix}.{name}" if prefix else name
             if bypass_duplicate and self._is_in(param_group, params):
                 print_log(
-                    f'{prefix} is duplicate. It is skipped since '
-                    f'bypass_duplicate={bypass_duplicate}',
-                    logger='current',
+                    f"{prefix} is duplicate. It is skipped since "
+                    f"bypass_duplicate={bypass_duplicate}",
+                    logger="current",
                     level=logging.WARNING,
                 )
                 continue
             if not param.requires_grad:
                 print_log(
-                    f'{full_name} is skipped since its requires_grad={param.requires_grad}',
-                    logger='current',
+                    f"{full_name} is skipped since its requires_grad={param.requires_grad}",
+                    logger="current",
                     level=logging.WARNING,
                 )
                 continue
 
             is_custom = False
             for key in sorted_keys:
-                if key in f'{prefix}.{name}':
+                if key in f"{prefix}.{name}":
                     is_custom = True
-                    lr_mult = custom_keys[key].get('lr_mult', 1.0)
-                    param_group['lr'] = self.base_lr * lr_mult
+                    lr_mult = custom_keys[key].get("lr_mult", 1.0)
+                    param_group["lr"] = self.base_lr * lr_mult
                     if self.base_wd is not None:
-                        decay_mult = custom_keys[key].get('decay_mult', 1.0)
-                        param_group['weight_decay'] = self.base_wd * decay_mult
+                        decay_mult = custom_keys[key].get("decay_mult", 1.0)
+                        param_group["weight_decay"] = self.base_wd * decay_mult
                     for k, v in custom_keys[key].items():
                         param_group[k] = v
                     break
 
             if not is_custom:
-                if name == 'bias' and not (is_norm or is_dcn_module):
+                if name == "bias" and not (is_norm or is_dcn_module):
                     if bias_lr_mult is not None:
-                        param_group['lr'] = self.base_lr * bias_lr_mult
+                        param_group["lr"] = self.base_lr * bias_lr_mult
 
                 if (
-                    prefix.find('conv_offset') != -1
+                    prefix.find("conv_offset") != -1
                     and is_dcn_module
                     and dcn_offset_lr_mult is not None
                     and isinstance(module, torch.nn.Conv2d)
                 ):
-                    param_group['lr'] = self.base_lr * dcn_offset_lr_mult
+                    param_group["lr"] = self.base_lr * dcn_offset_lr_mult
 
                 if self.base_wd is not None:
                     if is_norm and norm_decay_mult is not None:
-                        param_group['weight_decay'] = self.base_wd * norm_decay_mult
-                    elif name == 'bias' and not is_dcn_module and bias_decay_mult is not None:
-                        param_group['weight_decay'] = self.base_wd * bias_decay_mult
+                        param_group["weight_decay"] = self.base_wd * norm_decay_mult
+                    elif name == "bias" and not is_dcn_module and bias_decay_mult is not None:
+                        param_group["weight_decay"] = self.base_wd * bias_decay_mult
                     elif is_dwconv and dwconv_decay_mult is not None:
-                        param_group['weight_decay'] = self.base_wd * dwconv_decay_mult
+                        param_group["weight_decay"] = self.base_wd * dwconv_decay_mult
                     elif param.ndim == 1 and flat_decay_mult is not None:
-                        param_group['weight_decay'] = self.base_wd * flat_decay_mult
+                        param_group["weight_decay"] = self.base_wd * flat_decay_mult
             params.append(param_group)
             for key, value in param_group.items():
-                if key == 'params':
+                if key == "params":
                     continue
-                print_log(f'paramwise_options -- {full_name}:{key}={value}', logger='current')
+                print_log(f"paramwise_options -- {full_name}:{key}={value}", logger="current")
 
         child_is_dcn = _is_dcn_module(module)
         for child_name, child_mod in module.named_children():
-            child_prefix = f'{prefix}.{child_name}' if prefix else child_name
+            child_prefix = f"{prefix}.{child_name}" if prefix else child_name
             self.add_params(params, child_mod, prefix=child_prefix, is_dcn_module=child_is_dcn)
 
     def _optimizer_class(self) -> Any:
-        optimizer_type = self.optimizer_cfg.get('type')
+        optimizer_type = self.optimizer_cfg.get("type")
         if optimizer_type is None:
             raise OptimKeyError(
-                f'optim_wrapper.optimizer must have a `type`, got {dict(self.optimizer_cfg)!r}.'
+                f"optim_wrapper.optimizer must have a `type`, got {dict(self.optimizer_cfg)!r}."
             )
         if isinstance(optimizer_type, str):
-            optimizer_cls = OPTIMIZERS.get(optimizer_type)
+            # Look the name up where building will: in the registry of the
+            # current default scope (e.g. a downstream repo's child registry).
+            with OPTIMIZERS.switch_scope_and_registry(None) as registry:
+                optimizer_cls = registry.get(optimizer_type)
             if optimizer_cls is None:
                 raise OptimKeyError(
-                    f'Optimizer type {optimizer_type!r} is not registered in the OPTIMIZERS '
+                    f"Optimizer type {optimizer_type!r} is not registered in the OPTIMIZERS "
                     'registry. Use a torch.optim class name such as "SGD" or "AdamW", or '
-                    'register your optimizer with @OPTIMIZERS.register_module().'
+                    "register your optimizer with @OPTIMIZERS.register_module()."
                 )
             return optimizer_cls
         return optimizer_type
@@ -257,7 +260,7 @@ class DefaultOptimWrapperConstructor:
         """
         model = unwrap_model(model)
         optim_wrapper_cfg = self.optim_wrapper_cfg.copy()
-        optim_wrapper_cfg.setdefault('type', 'OptimWrapper')
+        optim_wrapper_cfg.setdefault("type", "OptimWrapper")
         optimizer_cfg = self.optimizer_cfg.copy()
         optimizer_cls = self._optimizer_class()
         # Some optimizers (e.g. colossalai's HybridAdam) name their first
@@ -265,7 +268,7 @@ class DefaultOptimWrapperConstructor:
         try:
             first_arg_name = next(iter(inspect.signature(optimizer_cls).parameters))
         except (TypeError, ValueError, StopIteration):
-            first_arg_name = 'params'
+            first_arg_name = "params"
         if not self.paramwise_cfg:
             optimizer_cfg[first_arg_name] = model.parameters()
         else:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import numbers
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -13,9 +14,9 @@ from torch.optim import Optimizer
 
 from mmengine.logging import MessageHub, print_log
 from mmengine.registry import OPTIM_WRAPPERS
+from mmengine.utils.dl_utils import has_batch_norm
 
 from ._errors import OptimTypeError, OptimValueError
-from ._model_utils import has_batch_norm
 from .base import BaseOptimWrapper
 
 
@@ -64,20 +65,20 @@ class OptimWrapper(BaseOptimWrapper):
     ) -> None:
         if not isinstance(optimizer, Optimizer):
             raise OptimTypeError(
-                'OptimWrapper: `optimizer` must be a `torch.optim.Optimizer` instance, '
-                f'but got {type(optimizer)}. Build the optimizer first, e.g. '
-                '`OptimWrapper(torch.optim.SGD(model.parameters(), lr=0.01))`, or give '
-                '`optimizer=dict(type=...)` to `build_optim_wrapper`.'
+                "OptimWrapper: `optimizer` must be a `torch.optim.Optimizer` instance, "
+                f"but got {type(optimizer)}. Build the optimizer first, e.g. "
+                "`OptimWrapper(torch.optim.SGD(model.parameters(), lr=0.01))`, or give "
+                "`optimizer=dict(type=...)` to `build_optim_wrapper`."
             )
-        if not isinstance(accumulative_counts, int) or accumulative_counts <= 0:
+        if not isinstance(accumulative_counts, numbers.Integral) or accumulative_counts <= 0:
             raise OptimValueError(
-                'OptimWrapper: `accumulative_counts` must be a positive integer, '
-                f'but got {accumulative_counts!r}.'
+                "OptimWrapper: `accumulative_counts` must be a positive integer, "
+                f"but got {accumulative_counts!r}."
             )
         super().__init__(optimizer)
-        self._accumulative_counts = accumulative_counts
+        self._accumulative_counts = int(accumulative_counts)
 
-        self.clip_grad_kwargs: dict[str, Any] = {}
+        self.clip_grad_kwargs: dict[str, Any] | None = None
         if clip_grad is not None:
             self._init_clip_grad(clip_grad)
 
@@ -94,25 +95,25 @@ class OptimWrapper(BaseOptimWrapper):
     def _init_clip_grad(self, clip_grad: dict) -> None:
         if not isinstance(clip_grad, dict) or not clip_grad:
             raise OptimTypeError(
-                'OptimWrapper: `clip_grad` must be a non-empty dict of the arguments of '
-                '`torch.nn.utils.clip_grad_norm_` or `clip_grad_value_`, e.g. '
+                "If `clip_grad` is not None, it should be a non-empty `dict` of the arguments of "
+                "`torch.nn.utils.clip_grad_norm_` or `clip_grad_value_`, e.g. "
                 f'dict(max_norm=1.0) or dict(type="value", clip_value=0.5); got {clip_grad!r}.'
             )
         kwargs = dict(clip_grad)
-        clip_type = kwargs.pop('type', 'norm')
-        if clip_type == 'norm':
+        clip_type = kwargs.pop("type", "norm")
+        if clip_type == "norm":
             self.clip_func = torch.nn.utils.clip_grad_norm_
-            self.grad_name = 'grad_norm'
-        elif clip_type == 'value':
+            self.grad_name = "grad_norm"
+        elif clip_type == "value":
             self.clip_func = torch.nn.utils.clip_grad_value_
-            self.grad_name = 'grad_value'
+            self.grad_name = "grad_value"
         else:
             raise OptimValueError(
-                f'OptimWrapper: clip_grad type must be "norm" or "value", but got {clip_type!r}.'
+                f'type of clip_grad should be "norm" or "value", but got {clip_type!r}.'
             )
         if not kwargs:
             raise OptimValueError(
-                '`clip_grad` should contain other arguments besides `type`, e.g. '
+                "`clip_grad` should contain other arguments besides `type`, e.g. "
                 '`max_norm` for type "norm" or `clip_value` for type "value".'
             )
         self.clip_grad_kwargs = kwargs
@@ -177,7 +178,7 @@ class OptimWrapper(BaseOptimWrapper):
         params = [
             p
             for group in self.optimizer.param_groups
-            for p in group['params']
+            for p in group["params"]
             if p.requires_grad and p.grad is not None
         ]
         if not params:
@@ -185,7 +186,7 @@ class OptimWrapper(BaseOptimWrapper):
         grad = self.clip_func(params, **self.clip_grad_kwargs)
         # clip_grad_value_ returns None.
         if grad is not None:
-            self.message_hub.update_scalar(f'train/{self.grad_name}', float(grad))
+            self.message_hub.update_scalar(f"train/{self.grad_name}", float(grad))
 
     # ------------------------------------------------------------ accumulation
     def initialize_count_status(self, model: nn.Module, init_counts: int, max_counts: int) -> None:
@@ -205,17 +206,17 @@ class OptimWrapper(BaseOptimWrapper):
         self._max_counts = max_counts
         if self._inner_count % self._accumulative_counts != 0:
             print_log(
-                f'Resumed iteration number {init_counts} is not divisible by '
-                f'`accumulative_counts` ({self._accumulative_counts}), which means the '
-                'gradient of some iterations is lost and the result may be influenced slightly.',
-                logger='current',
+                f"Resumed iteration number {init_counts} is not divisible by "
+                f"`accumulative_counts` ({self._accumulative_counts}), which means the "
+                "gradient of some iterations is lost and the result may be influenced slightly.",
+                logger="current",
                 level=logging.WARNING,
             )
         if self._accumulative_counts > 1 and has_batch_norm(model):
             print_log(
-                'Gradient accumulation may slightly decrease performance because the model '
-                'has BatchNorm layers.',
-                logger='current',
+                "Gradient accumulative may slightly decrease performance because the model "
+                "has BatchNorm layers.",
+                logger="current",
                 level=logging.WARNING,
             )
         self._remainder_counts = self._max_counts % self._accumulative_counts
@@ -245,9 +246,9 @@ class OptimWrapper(BaseOptimWrapper):
                 loss_factor = self._remainder_counts
             if loss_factor <= 0:
                 raise OptimValueError(
-                    'loss_factor should be larger than zero! This happens when '
-                    '`initialize_count_status` was called with a wrong `init_counts` '
-                    f'({self._inner_count}) or `max_counts` ({self._max_counts}).'
+                    "loss_factor should be larger than zero! This happens when "
+                    "`initialize_count_status` was called with a wrong `init_counts` "
+                    f"({self._inner_count}) or `max_counts` ({self._max_counts})."
                 )
         return loss / loss_factor
 
@@ -282,7 +283,7 @@ class OptimWrapper(BaseOptimWrapper):
         Args:
             model (nn.Module): The training model.
         """
-        if not self.should_sync() and hasattr(model, 'no_sync'):
+        if not self.should_sync() and hasattr(model, "no_sync"):
             with model.no_sync():
                 yield
         else:
@@ -305,8 +306,8 @@ class OptimWrapper(BaseOptimWrapper):
 
     def __repr__(self) -> str:
         wrapper_info = (
-            f'Type: {type(self).__name__}\n'
-            f'_accumulative_counts: {self._accumulative_counts}\n'
-            'optimizer: \n'
+            f"Type: {type(self).__name__}\n"
+            f"_accumulative_counts: {self._accumulative_counts}\n"
+            "optimizer: \n"
         )
-        return wrapper_info + repr(self.optimizer) + '\n'
+        return wrapper_info + repr(self.optimizer) + "\n"

@@ -40,8 +40,8 @@ class OptimWrapperDict(OptimWrapper):
         for key, value in optim_wrapper_dict.items():
             if not isinstance(value, OptimWrapper):
                 raise OptimTypeError(
-                    '`OptimWrapperDict` only accepts OptimWrapper instances, '
-                    f'but got {key}: {type(value)}'
+                    "`OptimWrapperDict` only accepts OptimWrapper instances, "
+                    f"but got {key}: {type(value)}"
                 )
         self.optim_wrappers = optim_wrapper_dict
 
@@ -53,19 +53,19 @@ class OptimWrapperDict(OptimWrapper):
     ) -> None:
         """Not supported: call ``update_params`` of the wrapper you need."""
         raise NotImplementedError(
-            '`update_params` should be called by each optimizer wrapper separately, '
+            "`update_params` should be called by each optimizer wrapper separately, "
             'e.g. `optim_wrapper["generator"].update_params(loss)`.'
         )
 
     def backward(self, loss: torch.Tensor, **kwargs) -> None:
         """Not supported: call ``backward`` of the wrapper you need."""
         raise NotImplementedError(
-            '`backward` should be called by each optimizer wrapper separately.'
+            "`backward` should be called by each optimizer wrapper separately."
         )
 
     def step(self, **kwargs) -> None:
         """Not supported: call ``step`` of the wrapper you need."""
-        raise NotImplementedError('`step` should be called by each optimizer wrapper separately.')
+        raise NotImplementedError("`step` should be called by each optimizer wrapper separately.")
 
     def zero_grad(self, **kwargs) -> None:
         """Set the gradients of all optimizer wrappers to zero."""
@@ -76,7 +76,7 @@ class OptimWrapperDict(OptimWrapper):
     def optim_context(self, model: nn.Module) -> Iterator[None]:
         """Not supported: use ``optim_context`` of the wrapper you need."""
         raise NotImplementedError(
-            '`optim_context` should be called by each optimizer wrapper separately.'
+            "`optim_context` should be called by each optimizer wrapper separately."
         )
         yield  # pragma: no cover
 
@@ -101,9 +101,9 @@ class OptimWrapperDict(OptimWrapper):
         lr_dict: dict[str, list[float]] = {}
         for name, optim_wrapper in self.optim_wrappers.items():
             inner = optim_wrapper.get_lr()
-            if 'base_lr' in inner:
-                lr_dict[f'{name}.base_lr'] = inner['base_lr']
-            lr_dict[f'{name}.lr'] = inner['lr']
+            if "base_lr" in inner:
+                lr_dict[f"{name}.base_lr"] = inner["base_lr"]
+            lr_dict[f"{name}.lr"] = inner["lr"]
         return lr_dict
 
     def get_momentum(self) -> dict[str, list[float]]:
@@ -113,7 +113,7 @@ class OptimWrapperDict(OptimWrapper):
             dict[str, list[float]]: Momentum of all optimizers.
         """
         return {
-            f'{name}.momentum': optim_wrapper.get_momentum()['momentum']
+            f"{name}.momentum": optim_wrapper.get_momentum()["momentum"]
             for name, optim_wrapper in self.optim_wrappers.items()
         }
 
@@ -134,8 +134,8 @@ class OptimWrapperDict(OptimWrapper):
         for name, sub_state in state_dict.items():
             if name not in self.optim_wrappers:
                 raise OptimKeyError(
-                    f'Mismatched `state_dict`! Cannot find {name!r} in OptimWrapperDict '
-                    f'(available: {list(self.optim_wrappers)}).'
+                    f"Mismatched `state_dict`! Cannot find {name!r} in OptimWrapperDict "
+                    f"(available: {list(self.optim_wrappers)})."
                 )
             self.optim_wrappers[name].load_state_dict(sub_state)
 
@@ -154,8 +154,8 @@ class OptimWrapperDict(OptimWrapper):
     def __getitem__(self, key: str) -> OptimWrapper:
         if key not in self.optim_wrappers:
             raise OptimKeyError(
-                f'Cannot find {key!r} in OptimWrapperDict (available: '
-                f'{list(self.optim_wrappers)}); please check your optimizer constructor.'
+                f"Cannot find {key!r} in OptimWrapperDict (available: "
+                f"{list(self.optim_wrappers)}); please check your optimizer constructor."
             )
         return self.optim_wrappers[key]
 
@@ -169,8 +169,8 @@ class OptimWrapperDict(OptimWrapper):
         return iter(self.optim_wrappers)
 
     def __repr__(self) -> str:
-        desc = ''
+        desc = ""
         for name, optim_wrapper in self.optim_wrappers.items():
-            desc += f'name: {name}\n'
+            desc += f"name: {name}\n"
             desc += repr(optim_wrapper)
         return desc

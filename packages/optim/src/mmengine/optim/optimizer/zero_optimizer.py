@@ -26,8 +26,8 @@ def _resolve_optimizer_class(optimizer_type: str | type) -> type:
         optimizer_class = OPTIMIZERS.get(optimizer_type)
     if optimizer_class is None:
         raise ValueError(
-            f'ZeroRedundancyOptimizer: unknown optimizer_type {optimizer_type!r}; it is '
-            'neither in torch.optim nor registered in the OPTIMIZERS registry.'
+            f"ZeroRedundancyOptimizer: unknown optimizer_type {optimizer_type!r}; it is "
+            "neither in torch.optim nor registered in the OPTIMIZERS registry."
         )
     return optimizer_class
 
@@ -78,8 +78,8 @@ def _implementation_class() -> type:
     from torch.distributed.optim import ZeroRedundancyOptimizer as TorchZeroRedundancyOptimizer
 
     impl = type(
-        'ZeroRedundancyOptimizer',
+        "ZeroRedundancyOptimizer",
         (ZeroRedundancyOptimizer, TorchZeroRedundancyOptimizer),
-        {'__module__': __name__, '__qualname__': 'ZeroRedundancyOptimizer'},
+        {"__module__": __name__, "__qualname__": "ZeroRedundancyOptimizer"},
     )
     return impl

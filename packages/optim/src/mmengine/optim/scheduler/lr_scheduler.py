@@ -22,7 +22,7 @@ class LRSchedulerMixin:
     """Fix ``param_name='lr'`` for a parameter scheduler."""
 
     def __init__(self, optimizer, *args, **kwargs) -> None:
-        super().__init__(optimizer, 'lr', *args, **kwargs)  # type: ignore[call-arg]
+        super().__init__(optimizer, "lr", *args, **kwargs)  # type: ignore[call-arg]
 
 
 @PARAM_SCHEDULERS.register_module()

@@ -19,6 +19,7 @@ from .param_scheduler import (
     PolyParamScheduler,
     ReduceOnPlateauParamScheduler,
     StepParamScheduler,
+    _check_optimizer,
 )
 
 
@@ -26,28 +27,30 @@ class MomentumSchedulerMixin:
     """Fix ``param_name='momentum'``; handle the ``betas`` of Adam-like optimizers."""
 
     def __init__(self, optimizer, *args, **kwargs) -> None:
+        _check_optimizer(optimizer, type(self).__name__)
         self.use_betas = False
         defaults = optimizer.defaults
-        if 'momentum' in defaults:
+        if "momentum" in defaults:
             pass
-        elif 'betas' in defaults:
+        elif "betas" in defaults:
             self.use_betas = True
             for group in optimizer.param_groups:
-                group['momentum'] = group['betas'][0]
+                group["momentum"] = group["betas"][0]
         else:
             raise ValueError(
-                f'{type(self).__name__}: the optimizer ({type(optimizer).__name__}) has neither '
-                '`momentum` nor `betas` in its defaults, so its momentum cannot be scheduled.'
+                f"{type(self).__name__}: optimizer must support momentum when using a momentum "
+                f"scheduler, but {type(optimizer).__name__} has neither `momentum` nor `betas` "
+                "in its defaults."
             )
-        super().__init__(optimizer, 'momentum', *args, **kwargs)  # type: ignore[call-arg]
+        super().__init__(optimizer, "momentum", *args, **kwargs)  # type: ignore[call-arg]
 
     def step(self, *args, **kwargs) -> None:
         """Step the schedule, then copy momentum into ``betas[0]`` if needed."""
         super().step(*args, **kwargs)  # type: ignore[misc]
         if self.use_betas:
             for group in self.optimizer.param_groups:  # type: ignore[attr-defined]
-                _, beta_1 = group['betas']
-                group['betas'] = (group['momentum'], beta_1)
+                _, beta_1 = group["betas"]
+                group["betas"] = (group["momentum"], beta_1)
 
 
 @PARAM_SCHEDULERS.register_module()

@@ -21,6 +21,7 @@ from torch.optim import Optimizer
 from mmengine.logging import print_log
 from mmengine.registry import PARAM_SCHEDULERS
 
+from ..optimizer._errors import OptimValueError
 from ..optimizer.base import BaseOptimWrapper
 
 INF = int(1e9)
@@ -31,8 +32,8 @@ OptimizerType = Union[BaseOptimWrapper, Optimizer]
 def _check_optimizer(optimizer: Any, scheduler: str) -> None:
     if not isinstance(optimizer, (Optimizer, BaseOptimWrapper)):
         raise TypeError(
-            f'{scheduler}: ``optimizer`` should be an Optimizer or an OptimWrapper, '
-            f'but got {type(optimizer).__name__}'
+            f"{scheduler}: ``optimizer`` should be an Optimizer or an OptimWrapper, "
+            f"but got {type(optimizer).__name__}"
         )
 
 
@@ -41,14 +42,14 @@ def _epoch_to_iter(
 ) -> tuple[int, int]:
     """Check the conversion arguments and convert ``begin``/``end``."""
     if not by_epoch:
-        raise ValueError(
-            f'{scheduler}.build_iter_from_epoch: only epoch-based configs (by_epoch=True) '
-            'can be converted to iter-based.'
+        raise OptimValueError(
+            f"{scheduler}.build_iter_from_epoch: Only epoch-based kwargs whose `by_epoch=True` "
+            "can be converted to iter-based."
         )
     if epoch_length is None or epoch_length <= 0:
-        raise ValueError(
-            f'{scheduler}.build_iter_from_epoch: `epoch_length` must be a positive integer, '
-            f'but got {epoch_length}.'
+        raise OptimValueError(
+            f"{scheduler}.build_iter_from_epoch: `epoch_length` must be a positive integer, "
+            f"but got {epoch_length}."
         )
     begin = int(begin * epoch_length)
     if end != INF:
@@ -58,7 +59,7 @@ def _epoch_to_iter(
 
 def _with_step_counter(method: Callable) -> Callable:
     """Wrap a bound ``step`` so each call increments ``owner._global_step``."""
-    if getattr(method, '_with_counter', False):
+    if getattr(method, "_with_counter", False):
         return method
     # Weak reference to the owner to avoid a reference cycle.
     instance_ref = weakref.ref(method.__self__)  # type: ignore[attr-defined]
@@ -113,19 +114,19 @@ class _ParamScheduler:
 
         if end <= begin:
             raise ValueError(
-                f'{type(self).__name__}: end should be larger than begin, but got '
-                f'begin={begin}, end={end}'
+                f"{type(self).__name__}: end should be larger than begin, but got "
+                f"begin={begin}, end={end}"
             )
         self.begin = begin
         self.end = end
         self.by_epoch = by_epoch
 
         if not isinstance(last_step, int) or last_step < -1:
-            raise ValueError(
-                f'{type(self).__name__}: last_step must be an integer >= -1, got {last_step!r}'
+            raise OptimValueError(
+                f"{type(self).__name__}: last_step must be an integer >= -1, got {last_step!r}"
             )
         self._init_initial_values(param_name, last_step)
-        self.base_values = [group[f'initial_{param_name}'] for group in optimizer.param_groups]
+        self.base_values = [group[f"initial_{param_name}"] for group in optimizer.param_groups]
         self.last_step = last_step
 
         # Count optimizer.step() calls to warn about a wrong call order
@@ -143,16 +144,16 @@ class _ParamScheduler:
             for i, group in enumerate(groups):
                 if param_name not in group:
                     raise KeyError(
-                        f'{type(self).__name__}: param_groups[{i}] of the optimizer has no '
-                        f'{param_name!r}; available keys: {sorted(k for k in group if k != "params")}'
+                        f"{type(self).__name__}: param_groups[{i}] of the optimizer has no "
+                        f"{param_name!r}; available keys: {sorted(k for k in group if k != 'params')}"
                     )
-                group.setdefault(f'initial_{param_name}', group[param_name])
+                group.setdefault(f"initial_{param_name}", group[param_name])
         else:
             for i, group in enumerate(groups):
-                if f'initial_{param_name}' not in group:
+                if f"initial_{param_name}" not in group:
                     raise KeyError(
                         f"param 'initial_{param_name}' is not specified in param_groups[{i}] "
-                        'when resuming an optimizer'
+                        "when resuming an optimizer"
                     )
 
     def state_dict(self) -> dict:
@@ -161,7 +162,7 @@ class _ParamScheduler:
         Returns:
             dict: Scheduler state.
         """
-        return {key: value for key, value in self.__dict__.items() if key != 'optimizer'}
+        return {key: value for key, value in self.__dict__.items() if key != "optimizer"}
 
     def load_state_dict(self, state_dict: dict) -> None:
         """Load the scheduler state.
@@ -193,27 +194,29 @@ class _ParamScheduler:
             value (float): The parameter value.
         """
         if is_verbose:
-            print_log(f'Adjusting parameter value of group {group} to {value:.4e}.', logger='current')
+            print_log(
+                f"Adjusting parameter value of group {group} to {value:.4e}.", logger="current"
+            )
 
     def step(self) -> None:
         """Advance one step and update the parameter of each group if active."""
         if self._global_step == 0:
-            if not hasattr(self.optimizer.step, '_with_counter'):
+            if not hasattr(self.optimizer.step, "_with_counter"):
                 warnings.warn(
-                    'Seems like `optimizer.step()` has been overridden after parameter '
-                    'value scheduler initialization. Please, make sure to call '
-                    '`optimizer.step()` before `scheduler.step()`. See more details at '
-                    'https://pytorch.org/docs/stable/optim.html#how-to-adjust-learning-rate',
+                    "Seems like `optimizer.step()` has been overridden after parameter "
+                    "value scheduler initialization. Please, make sure to call "
+                    "`optimizer.step()` before `scheduler.step()`. See more details at "
+                    "https://pytorch.org/docs/stable/optim.html#how-to-adjust-learning-rate",
                     UserWarning,
                 )
             elif self.optimizer._global_step < 0:  # type: ignore[union-attr]
                 warnings.warn(
-                    'Detected call of `scheduler.step()` before `optimizer.step()`. In '
-                    'PyTorch 1.1.0 and later, you should call them in the opposite order: '
-                    '`optimizer.step()` before `scheduler.step()`. Failure to do this will '
-                    'result in PyTorch skipping the first value of the parameter value '
-                    'schedule. See more details at '
-                    'https://pytorch.org/docs/stable/optim.html#how-to-adjust-learning-rate',
+                    "Detected call of `scheduler.step()` before `optimizer.step()`. In "
+                    "PyTorch 1.1.0 and later, you should call them in the opposite order: "
+                    "`optimizer.step()` before `scheduler.step()`. Failure to do this will "
+                    "result in PyTorch skipping the first value of the parameter value "
+                    "schedule. See more details at "
+                    "https://pytorch.org/docs/stable/optim.html#how-to-adjust-learning-rate",
                     UserWarning,
                 )
         self._global_step += 1
@@ -392,7 +395,7 @@ class ConstantParamScheduler(_ParamScheduler):
     ) -> None:
         if factor > 1.0 or factor < 0:
             raise ValueError(
-                f'Constant multiplicative factor should between 0 and 1, but got {factor}.'
+                f"Constant multiplicative factor should between 0 and 1, but got {factor}."
             )
         self.factor = factor
         self.total_iters = end - begin - 1
@@ -529,9 +532,9 @@ class CosineAnnealingParamScheduler(_ParamScheduler):
         if eta_min is None and eta_min_ratio is None:
             eta_min = 0.0
         if not ((eta_min is None) ^ (eta_min_ratio is None)):
-            raise ValueError(
-                f'{type(self).__name__}: either `eta_min` or `eta_min_ratio` should be '
-                f'specified, not both (got eta_min={eta_min}, eta_min_ratio={eta_min_ratio}).'
+            raise OptimValueError(
+                f"{type(self).__name__}: either `eta_min` or `eta_min_ratio` should be "
+                f"specified, not both (got eta_min={eta_min}, eta_min_ratio={eta_min_ratio})."
             )
         self.T_max = T_max or (end - begin)
         self.eta_min = eta_min
@@ -619,11 +622,11 @@ class LinearParamScheduler(_ParamScheduler):
     ) -> None:
         if start_factor > 1.0 or start_factor < 0:
             raise ValueError(
-                f'Starting multiplicative factor should between 0 and 1, got {start_factor}.'
+                f"Starting multiplicative factor should between 0 and 1, got {start_factor}."
             )
         if end_factor > 1.0 or end_factor < 0:
             raise ValueError(
-                f'Ending multiplicative factor should between 0 and 1, got {end_factor}.'
+                f"Ending multiplicative factor should between 0 and 1, got {end_factor}."
             )
         self.start_factor = start_factor
         self.end_factor = end_factor
@@ -766,7 +769,7 @@ class OneCycleParamScheduler(_ParamScheduler):
         eta_max: float | Sequence[float] = 0,
         total_steps: int | None = None,
         pct_start: float = 0.3,
-        anneal_strategy: str = 'cos',
+        anneal_strategy: str = "cos",
         div_factor: float = 25.0,
         final_div_factor: float = 1e4,
         three_phase: bool = False,
@@ -776,9 +779,9 @@ class OneCycleParamScheduler(_ParamScheduler):
         by_epoch: bool = True,
         verbose: bool = False,
     ) -> None:
-        if param_name != 'lr':
-            raise ValueError(
-                f'OneCycle only works for learning rate updating, but got param_name as {param_name!r}'
+        if param_name != "lr":
+            raise OptimValueError(
+                f"OneCycle only works for learning rate updating, but got param_name as {param_name!r}"
             )
         _check_optimizer(optimizer, type(self).__name__)
         self.eta_max = eta_max
@@ -787,26 +790,26 @@ class OneCycleParamScheduler(_ParamScheduler):
 
         if total_steps is not None:
             if not isinstance(total_steps, int) or total_steps <= 0:
-                raise ValueError(f'Expected positive integer total_steps, but got {total_steps}')
+                raise ValueError(f"Expected positive integer total_steps, but got {total_steps}")
             self.total_steps = total_steps
         else:
             self.total_steps = end - begin
 
         if not isinstance(pct_start, float) or pct_start < 0 or pct_start > 1:
-            raise ValueError(f'Expected float between 0 and 1 pct_start, but got {pct_start}')
+            raise ValueError(f"Expected float between 0 and 1 pct_start, but got {pct_start}")
 
-        if anneal_strategy not in ('cos', 'linear'):
+        if anneal_strategy not in ("cos", "linear"):
             raise ValueError(
                 f'anneal_strategy must be one of "cos" or "linear", instead got {anneal_strategy}'
             )
         self.anneal_strategy = anneal_strategy
         self.three_phase = three_phase
 
-        start, peak, low = f'initial_{param_name}', f'max_{param_name}', f'min_{param_name}'
-        s_key, e_key = f'start_{param_name}', f'end_{param_name}'
+        start, peak, low = f"initial_{param_name}", f"max_{param_name}", f"min_{param_name}"
+        s_key, e_key = f"start_{param_name}", f"end_{param_name}"
 
         def phase(end_step: float, from_key: str, to_key: str) -> dict:
-            return {'end_step': end_step, s_key: from_key, e_key: to_key}
+            return {"end_step": end_step, s_key: from_key, e_key: to_key}
 
         if three_phase:
             self._schedule_phases = [
@@ -820,7 +823,7 @@ class OneCycleParamScheduler(_ParamScheduler):
                 phase(self.total_steps - 1, peak, low),
             ]
 
-        max_values = self._format_param(f'max_{param_name}', optimizer, eta_max)
+        max_values = self._format_param(f"max_{param_name}", optimizer, eta_max)
         if last_step == -1:
             for idx, group in enumerate(optimizer.param_groups):
                 group[start] = max_values[idx] / div_factor
@@ -842,7 +845,7 @@ class OneCycleParamScheduler(_ParamScheduler):
         n_groups = len(optimizer.param_groups)
         if isinstance(param, (list, tuple)):
             if len(param) != n_groups:
-                raise ValueError(f'expected {n_groups} values for {name}, got {len(param)}')
+                raise ValueError(f"expected {n_groups} values for {name}, got {len(param)}")
             return list(param)
         return [param] * n_groups
 
@@ -859,7 +862,7 @@ class OneCycleParamScheduler(_ParamScheduler):
     @property
     def anneal_func(self) -> Callable[[float, float, float], float]:
         """The annealing function selected by ``anneal_strategy``."""
-        if self.anneal_strategy == 'cos':
+        if self.anneal_strategy == "cos":
             return self._annealing_cos
         return self._annealing_linear
 
@@ -878,26 +881,24 @@ class OneCycleParamScheduler(_ParamScheduler):
         begin, end = _epoch_to_iter(cls.__name__, begin, end, by_epoch, epoch_length)
         if total_steps is not None:
             total_steps = total_steps * epoch_length  # type: ignore[operator]
-        return cls(
-            *args, begin=begin, end=end, total_steps=total_steps, by_epoch=False, **kwargs
-        )
+        return cls(*args, begin=begin, end=end, total_steps=total_steps, by_epoch=False, **kwargs)
 
     def _get_value(self) -> list:
         step_num = self.last_step
         if step_num > self.total_steps:
             raise ValueError(
-                f'Tried to step {step_num + 1} times. The specified number of total steps '
-                f'is {self.total_steps}'
+                f"Tried to step {step_num + 1} times. The specified number of total steps "
+                f"is {self.total_steps}"
             )
         anneal = self.anneal_func
-        s_key, e_key = f'start_{self.param_name}', f'end_{self.param_name}'
+        s_key, e_key = f"start_{self.param_name}", f"end_{self.param_name}"
         values = []
         last_phase = len(self._schedule_phases) - 1
         for group in self.optimizer.param_groups:
             start_step = 0.0
             value = group[self.param_name]
             for i, phase in enumerate(self._schedule_phases):
-                end_step = phase['end_step']
+                end_step = phase["end_step"]
                 if step_num <= end_step or i == last_phase:
                     pct = (step_num - start_step) / (end_step - start_step)
                     value = anneal(group[phase[s_key]], group[phase[e_key]], pct)
@@ -946,14 +947,14 @@ class CosineRestartParamScheduler(_ParamScheduler):
         verbose: bool = False,
     ) -> None:
         if not ((eta_min is None) ^ (eta_min_ratio is None)):
-            raise ValueError(
-                f'{type(self).__name__}: either `eta_min` or `eta_min_ratio` should be '
-                f'specified (exactly one), got eta_min={eta_min}, eta_min_ratio={eta_min_ratio}.'
+            raise OptimValueError(
+                f"{type(self).__name__}: either `eta_min` or `eta_min_ratio` should be "
+                f"specified (exactly one), got eta_min={eta_min}, eta_min_ratio={eta_min_ratio}."
             )
         if len(periods) != len(restart_weights):
-            raise ValueError(
-                'periods and restart_weights should have the same length, got '
-                f'{len(periods)} periods and {len(restart_weights)} restart_weights.'
+            raise OptimValueError(
+                "periods and restart_weights should have the same length, got "
+                f"{len(periods)} periods and {len(restart_weights)} restart_weights."
             )
         self.periods = periods
         self.eta_min = eta_min
@@ -1063,12 +1064,12 @@ class ReduceOnPlateauParamScheduler(_ParamScheduler):
         self,
         optimizer: OptimizerType,
         param_name: str,
-        monitor: str = 'loss',
-        rule: str = 'less',
+        monitor: str = "loss",
+        rule: str = "less",
         factor: float = 0.1,
         patience: int = 10,
         threshold: float = 1e-4,
-        threshold_rule: str = 'rel',
+        threshold_rule: str = "rel",
         cooldown: int = 0,
         min_value: float | Sequence[float] = 0.0,
         eps: float = 1e-8,
@@ -1083,17 +1084,17 @@ class ReduceOnPlateauParamScheduler(_ParamScheduler):
         self.param_name = param_name
         if end <= begin:
             raise ValueError(
-                f'{type(self).__name__}: end should be larger than begin, but got '
-                f'begin={begin}, end={end}'
+                f"{type(self).__name__}: end should be larger than begin, but got "
+                f"begin={begin}, end={end}"
             )
         self.begin = begin
         self.end = end
         if not by_epoch:
-            raise ValueError(f'Now {type(self).__name__} only support by_epoch=True')
+            raise OptimValueError(f"Now {type(self).__name__} only support by_epoch=True")
         self.by_epoch = by_epoch
         if not isinstance(last_step, int) or last_step < -1:
-            raise ValueError(
-                f'{type(self).__name__}: last_step must be an integer >= -1, got {last_step!r}'
+            raise OptimValueError(
+                f"{type(self).__name__}: last_step must be an integer >= -1, got {last_step!r}"
             )
         self._init_initial_values(param_name, last_step)
         self.last_step = last_step
@@ -1101,7 +1102,7 @@ class ReduceOnPlateauParamScheduler(_ParamScheduler):
         self.verbose = verbose
 
         if factor >= 1.0:
-            raise ValueError(f'Factor should be < 1.0, but got {factor}.')
+            raise ValueError(f"Factor should be < 1.0, but got {factor}.")
         self.factor = factor
 
         # An OptimWrapper with several groups adds a base-settings group last;
@@ -1112,7 +1113,7 @@ class ReduceOnPlateauParamScheduler(_ParamScheduler):
         if isinstance(min_value, (list, tuple)):
             if len(min_value) != len(raw_optimizer.param_groups):
                 raise ValueError(
-                    f'expected {len(raw_optimizer.param_groups)} min_values, got {len(min_value)}'
+                    f"expected {len(raw_optimizer.param_groups)} min_values, got {len(min_value)}"
                 )
             self.min_values = list(min_value)
             if (
@@ -1150,15 +1151,15 @@ class ReduceOnPlateauParamScheduler(_ParamScheduler):
             self._global_step += 1
             return
         if not isinstance(metrics, dict):
-            raise TypeError(f'metrics type should be dict, but got type {type(metrics)}')
+            raise TypeError(f"metrics type should be dict, but got type {type(metrics)}")
 
         if self.begin <= self._global_step < self.end:
             self.last_step += 1
             metric = metrics.get(self.monitor, None)
             if metric is None:
                 raise KeyError(
-                    f'{type(self).__name__}: expected key {self.monitor!r} in metrics, but got '
-                    f'keys {list(metrics.keys())}; set `monitor` to one of them.'
+                    f"{type(self).__name__}: expected key {self.monitor!r} in metrics, but got "
+                    f"keys {list(metrics.keys())}; set `monitor` to one of them."
                 )
             metric = float(metric)
             if self._is_better(metric, self.best):
@@ -1191,10 +1192,14 @@ class ReduceOnPlateauParamScheduler(_ParamScheduler):
             value (float): The parameter value.
         """
         if is_verbose:
-            print_log(f'Adjusting parameter value of group {group} to {value:.4e}.', logger='current')
+            print_log(
+                f"Adjusting parameter value of group {group} to {value:.4e}.", logger="current"
+            )
 
     def _get_value(self) -> list:
-        values = [float(group[self.param_name]) * self.factor for group in self.optimizer.param_groups]
+        values = [
+            float(group[self.param_name]) * self.factor for group in self.optimizer.param_groups
+        ]
         return [max(value, min_value) for value, min_value in zip(values, self.min_values)]
 
     def _in_cooldown(self) -> bool:
@@ -1202,20 +1207,25 @@ class ReduceOnPlateauParamScheduler(_ParamScheduler):
 
     def _is_better(self, a: float, best: float | None) -> bool:
         assert best is not None
-        if self.rule == 'less' and self.threshold_rule == 'rel':
+        if self.rule == "less" and self.threshold_rule == "rel":
             return a < best * (1.0 - self.threshold)
-        if self.rule == 'less' and self.threshold_rule == 'abs':
+        if self.rule == "less" and self.threshold_rule == "abs":
             return a < best - self.threshold
-        if self.rule == 'greater' and self.threshold_rule == 'rel':
+        if self.rule == "greater" and self.threshold_rule == "rel":
             return a > best * (self.threshold + 1.0)
         return a > best + self.threshold
 
     def _init_is_better(self, rule: str, threshold: float, threshold_rule: str) -> None:
-        if rule not in {'less', 'greater'}:
+        if rule not in {"less", "greater"}:
             raise ValueError(f"rule {rule!r} is unknown! Use 'less' or 'greater'.")
-        if threshold_rule not in {'rel', 'abs'}:
+        if threshold_rule not in {"rel", "abs"}:
             raise ValueError(f"threshold rule {threshold_rule!r} is unknown! Use 'rel' or 'abs'.")
-        self.rule_worse = math.inf if rule == 'less' else -math.inf
+        if rule == "less" and threshold_rule == "rel" and not 0 <= threshold < 1:
+            raise ValueError(
+                "With rule='less' and threshold_rule='rel' the threshold must be in [0, 1) "
+                f"(a metric is better when below best * (1 - threshold)), got {threshold}."
+            )
+        self.rule_worse = math.inf if rule == "less" else -math.inf
 
     def _reset(self) -> None:
         self.best = self.rule_worse

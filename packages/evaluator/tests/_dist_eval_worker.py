@@ -1,0 +1,50 @@
+"""Worker of the 2-process gloo test: evaluate a metric over interleaved shards.
+
+Started by test_metric_distributed.py with RANK, WORLD_SIZE, MASTER_ADDR and
+MASTER_PORT set; argv: collect_dir, output json path. It evaluates twice: with
+a temporary collect directory and with the given one.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+
+import torch.distributed as torch_dist
+
+from mmengine.evaluator import BaseMetric, Evaluator
+
+SIZE = 7
+
+
+class OrderMetric(BaseMetric):
+    default_prefix = "order"
+
+    def process(self, data_batch, data_samples):
+        self.results.extend(s["idx"] for s in data_samples)
+
+    def compute_metrics(self, results):
+        return dict(order=list(results), count=len(results))
+
+
+def main() -> None:
+    collect_dir, out = sys.argv[1], sys.argv[2]
+    torch_dist.init_process_group("gloo")
+    rank, world = torch_dist.get_rank(), torch_dist.get_world_size()
+    # the DefaultSampler pattern: pad to a multiple of the world size, interleave
+    total = -(-SIZE // world) * world
+    indices = [i % SIZE for i in range(rank, total, world)]
+    runs = []
+    for directory in (None, collect_dir):
+        metric = OrderMetric(collect_device="cpu", collect_dir=directory)
+        evaluator = Evaluator(metric)
+        for start in range(0, len(indices), 2):
+            evaluator.process([dict(idx=i) for i in indices[start : start + 2]])
+        runs.append(dict(metrics=evaluator.evaluate(SIZE), left=len(metric.results)))
+    with open(f"{out}.{rank}", "w") as f:
+        json.dump(runs, f)
+    torch_dist.destroy_process_group()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,64 @@
+"""Two real processes (gloo on CPU): results are gathered in dataset order."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+TIMEOUT_S = 90
+WORKER = Path(__file__).with_name("_dist_eval_worker.py")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_collect_results_two_processes(tmp_path):
+    port = _free_port()
+    out = tmp_path / "out.json"
+    collect_dir = str(tmp_path / "collect")
+    procs = []
+    for rank in range(2):
+        env = dict(
+            os.environ,
+            RANK=str(rank),
+            LOCAL_RANK=str(rank),
+            WORLD_SIZE="2",
+            MASTER_ADDR="127.0.0.1",
+            MASTER_PORT=str(port),
+            OMP_NUM_THREADS="1",
+        )
+        procs.append(
+            subprocess.Popen(
+                [sys.executable, str(WORKER), collect_dir, str(out)],
+                env=env,
+                cwd=tmp_path,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.STDOUT,
+                text=True,
+            )
+        )
+    logs = []
+    try:
+        for proc in procs:
+            log, _ = proc.communicate(timeout=TIMEOUT_S)
+            logs.append(log)
+    finally:
+        for proc in procs:
+            if proc.poll() is None:
+                proc.kill()
+    for proc, log in zip(procs, logs):
+        assert proc.returncode == 0, log
+    for rank in range(2):
+        runs = json.loads(Path(f"{out}.{rank}").read_text())
+        assert len(runs) == 2  # temporary collect dir, then the given one
+        for run in runs:
+            # every rank receives rank 0's metrics, padding dropped, order restored
+            assert run["metrics"] == {"order/order": list(range(7)), "order/count": 7}
+            assert run["left"] == 0

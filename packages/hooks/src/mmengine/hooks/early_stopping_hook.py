@@ -1,0 +1,175 @@
+"""EarlyStoppingHook: stop training when a validation metric stops improving."""
+
+from __future__ import annotations
+
+import warnings
+from math import inf, isfinite
+from typing import Any, Optional
+
+from mmengine.registry import HOOKS
+
+from .hook import Hook
+
+_RULES = {"greater": lambda x, y: x > y, "less": lambda x, y: x < y}
+
+
+def infer_rule(key: str, greater_keys: Any, less_keys: Any) -> Optional[str]:
+    """Guess whether a bigger or a smaller ``key`` metric is better.
+
+    An exact (case-insensitive) match wins over a substring match; greater keys win ties.
+
+    Returns:
+        str or None: ``'greater'``, ``'less'``, or None when no key matches.
+    """
+    key_lc = key.lower()
+    greater = {k.lower() for k in greater_keys}
+    less = {k.lower() for k in less_keys}
+    if key_lc in greater:
+        return "greater"
+    if key_lc in less:
+        return "less"
+    if any(k in key_lc for k in greater):
+        return "greater"
+    if any(k in key_lc for k in less):
+        return "less"
+    return None
+
+
+@HOOKS.register_module()
+class EarlyStoppingHook(Hook):
+    """Early stop the training when the monitored metric reached a plateau.
+
+    Args:
+        monitor (str): The monitored metric key to decide early stopping.
+        rule (str, optional): Comparison rule, ``'greater'`` or ``'less'``. Defaults to None,
+            which infers it from ``monitor`` (accuracy-like keys greater, loss-like less).
+        min_delta (float): Minimum difference to continue the training. Defaults to 0.1.
+        strict (bool): Whether to crash the training when ``monitor`` is not found in the
+            metrics. Defaults to False.
+        check_finite (bool): Whether to stop training when the monitor becomes NaN or
+            infinite. Defaults to True.
+        patience (int): The times of validation with no improvement after which training
+            will be stopped. Defaults to 5.
+        stopping_threshold (float, optional): Stop training immediately once the monitored
+            quantity reaches this threshold. Defaults to None.
+    """
+
+    priority = "LOWEST"
+
+    rule_map = _RULES
+    _default_greater_keys = [
+        "acc", "top", "AR@", "auc", "precision", "mAP", "mDice", "mIoU", "mAcc", "aAcc",
+    ]  # fmt: skip
+    _default_less_keys = ["loss"]
+
+    def __init__(
+        self,
+        monitor: str,
+        rule: Optional[str] = None,
+        min_delta: float = 0.1,
+        strict: bool = False,
+        check_finite: bool = True,
+        patience: int = 5,
+        stopping_threshold: Optional[float] = None,
+    ) -> None:
+        self.monitor = monitor
+        if rule is not None:
+            if rule not in ("greater", "less"):
+                raise ValueError(
+                    f'EarlyStoppingHook: `rule` should be either "greater" or "less", but got '
+                    f"{rule!r}"
+                )
+        else:
+            rule = self._init_rule(monitor)
+        self.rule = rule
+        self.min_delta = min_delta if rule == "greater" else -1 * min_delta
+        self.strict = strict
+        self.check_finite = check_finite
+        self.patience = patience
+        self.stopping_threshold = stopping_threshold
+        self.wait_count = 0
+        self.best_score = -inf if rule == "greater" else inf
+
+    def _init_rule(self, monitor: str) -> str:
+        rule = infer_rule(monitor, self._default_greater_keys, self._default_less_keys)
+        if rule is None:
+            raise ValueError(
+                f"EarlyStoppingHook: cannot infer the rule for {monitor!r} (it matches none of "
+                f"{self._default_greater_keys + self._default_less_keys}), thus rule must be "
+                "specified: rule='greater' or rule='less'."
+            )
+        return rule
+
+    def _check_stop_condition(self, current_score: float) -> tuple[bool, str]:
+        compare = self.rule_map[self.rule]
+        stop_training = False
+        reason_message = ""
+        if self.check_finite and not isfinite(current_score):
+            stop_training = True
+            reason_message = (
+                f"Monitored metric {self.monitor} = {current_score} is infinite. Previous best "
+                f"value was {self.best_score:.3f}."
+            )
+        elif self.stopping_threshold is not None and compare(
+            current_score, self.stopping_threshold
+        ):
+            stop_training = True
+            self.best_score = current_score
+            reason_message = (
+                f"Stopping threshold reached: `{self.monitor}` = {current_score} is "
+                f"{self.rule} than {self.stopping_threshold}."
+            )
+        elif compare(self.best_score + self.min_delta, current_score):
+            self.wait_count += 1
+            if self.wait_count >= self.patience:
+                reason_message = (
+                    f"the monitored metric did not improve in the last {self.wait_count} "
+                    f"records. best score: {self.best_score:.3f}. "
+                )
+                stop_training = True
+        else:
+            self.best_score = current_score
+            self.wait_count = 0
+        return stop_training, reason_message
+
+    def before_run(self, runner: Any) -> None:
+        """Check that the train loop can be stopped.
+
+        Args:
+            runner (Runner): The runner of the training process.
+        """
+        loop = getattr(runner, "_train_loop", None)
+        if loop is None or isinstance(loop, dict):
+            return  # not training (val/test only) or not built yet
+        if not hasattr(loop, "stop_training"):
+            raise AssertionError(
+                f"EarlyStoppingHook: the train loop {type(loop).__name__} has no "
+                "`stop_training` attribute to set; use a loop that checks it."
+            )
+
+    def after_val_epoch(self, runner: Any, metrics: Optional[dict[str, float]] = None) -> None:
+        """Decide whether to stop the training process.
+
+        Args:
+            runner (Runner): The runner of the training process.
+            metrics (dict): Evaluation results of all metrics.
+        """
+        metrics = metrics or {}
+        if self.monitor not in metrics:
+            if self.strict:
+                raise RuntimeError(
+                    f"Early stopping conditioned on metric `{self.monitor}` is not available. "
+                    f"Please check available metrics {list(metrics)}, or set `strict=False` in "
+                    "`EarlyStoppingHook`."
+                )
+            warnings.warn(
+                f"Skip early stopping process since the evaluation results ({list(metrics)}) "
+                f"do not include `monitor` ({self.monitor}).",
+                stacklevel=2,
+            )
+            return
+        current_score = float(metrics[self.monitor])
+        stop_training, message = self._check_stop_condition(current_score)
+        if stop_training:
+            runner.train_loop.stop_training = True
+            runner.logger.info(message)

@@ -1,0 +1,102 @@
+"""ParamSchedulerHook: step the parameter schedulers after iterations, epochs and validation."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, Optional
+
+from mmengine.registry import HOOKS
+
+from .hook import DATA_BATCH, Hook
+
+
+def _for_each_scheduler_list(param_schedulers: Any, fn: Callable[[list], None]) -> None:
+    """Apply ``fn`` to the list of schedulers, or to each list of a dict of lists."""
+    if isinstance(param_schedulers, list):
+        fn(param_schedulers)
+    elif isinstance(param_schedulers, dict):
+        for schedulers in param_schedulers.values():
+            fn(schedulers)
+    else:
+        raise TypeError(
+            "runner.param_schedulers should be a list of ParamScheduler or a dict containing "
+            f"lists of ParamScheduler (one per optimizer), but got {param_schedulers!r}"
+        )
+
+
+@HOOKS.register_module()
+class ParamSchedulerHook(Hook):
+    """A hook to update some hyper-parameters in optimizer, e.g., learning rate and momentum.
+
+    Iteration-based schedulers (``by_epoch=False``) step after every training iteration,
+    epoch-based ones after every training epoch, and schedulers that need the validation
+    metrics (``need_val_args``, e.g. ``ReduceOnPlateauLR``) step after every validation epoch
+    with the metrics. ``runner.param_schedulers`` may be a list, or a dict of lists when the
+    runner has several optimizers.
+    """
+
+    priority = "LOW"
+
+    def after_train_iter(
+        self,
+        runner: Any,
+        batch_idx: int,
+        data_batch: DATA_BATCH = None,
+        outputs: Optional[dict] = None,
+    ) -> None:
+        """Call ``step`` of every iteration-based scheduler.
+
+        Args:
+            runner (Runner): The runner of the training process.
+            batch_idx (int): The index of the current batch in the train loop.
+            data_batch (dict or tuple or list, optional): Data from dataloader.
+            outputs (dict, optional): Outputs from model.
+        """
+        if runner.param_schedulers is None:
+            return
+
+        def step(schedulers: list) -> None:
+            for scheduler in schedulers:
+                if not scheduler.by_epoch:
+                    scheduler.step()
+
+        _for_each_scheduler_list(runner.param_schedulers, step)
+
+    def after_train_epoch(self, runner: Any) -> None:
+        """Call ``step`` of every epoch-based scheduler.
+
+        Args:
+            runner (Runner): The runner of the training process.
+        """
+        if runner.param_schedulers is None:
+            return
+
+        def step(schedulers: list) -> None:
+            for scheduler in schedulers:
+                if scheduler.by_epoch:
+                    scheduler.step()
+
+        _for_each_scheduler_list(runner.param_schedulers, step)
+
+    def after_val_epoch(self, runner: Any, metrics: Optional[dict[str, float]] = None) -> None:
+        """Call ``step(metrics)`` of every epoch-based scheduler with ``need_val_args``.
+
+        Skipped when the schedulers are not built yet or when there are no metrics.
+
+        Args:
+            runner (Runner): The runner of the validation process.
+            metrics (dict[str, float], optional): Evaluation results of all metrics.
+        """
+        param_schedulers = getattr(runner, "param_schedulers", None)
+        if param_schedulers is None or metrics is None:
+            return
+
+        def step(schedulers: list) -> None:
+            # Not built yet (still configs): nothing to step.
+            if not all(hasattr(s, "step") for s in schedulers):
+                return
+            for scheduler in schedulers:
+                if scheduler.by_epoch and getattr(scheduler, "need_val_args", False):
+                    scheduler.step(metrics)
+
+        _for_each_scheduler_list(param_schedulers, step)

@@ -1,0 +1,340 @@
+"""ProfilerHook (torch.profiler) and NPUProfilerHook (Ascend NPUs, needs torch_npu)."""
+
+from __future__ import annotations
+
+import os
+import os.path as osp
+import sys
+from collections.abc import Callable
+from typing import Any, Optional, Union
+
+import torch
+
+from mmengine.dist import master_only
+from mmengine.registry import HOOKS
+
+from .hook import DATA_BATCH, Hook
+
+
+@HOOKS.register_module()
+class ProfilerHook(Hook):
+    """A hook to analyze performance during training and inference.
+
+    PyTorch Profiler is a tool that allows the collection of the performance metrics during
+    the training. The profiler starts in ``before_run`` and stops after ``profile_times``
+    epochs (``by_epoch=True``) or iterations, then optionally exports a Chrome trace.
+
+    Args:
+        by_epoch (bool): Profile performance by epoch or by iteration. Defaults to True.
+        profile_times (int): The period (epoch/iter) recorded by the profiler. Defaults to 1.
+            For example, ``profile_times=10`` and ``by_epoch=False`` records iterations 0-10.
+        activity_with_cpu (bool): Activities to be used in the analysis (CPU).
+        activity_with_cuda (bool): Activities to be used in the analysis (CUDA).
+        schedule (dict, optional): Key-word arguments passed to ``torch.profiler.schedule``.
+            Defaults to None, which means profiling without a schedule.
+        on_trace_ready (callable, dict, optional): Either a handler or a dict of generating
+            handler: ``dict(type='log_trace', **table_kwargs)`` prints
+            ``key_averages().table(**table_kwargs)``; ``dict(type='tb_trace', dir_name=...)``
+            writes TensorBoard traces (``dir_name`` relative to ``runner.log_dir``, default
+            ``tf_tracing_logs``). Defaults to None.
+        record_shapes (bool): Save information about operator's input shapes. Defaults to
+            False.
+        profile_memory (bool): Track tensor memory allocation/deallocation. Defaults to False.
+        with_stack (bool): Record source information (file and line number) for the ops.
+            Defaults to False.
+        with_flops (bool): Use formula to estimate the FLOPS of specific operators (matrix
+            multiplication and 2D convolution). Defaults to False.
+        json_trace_path (str, optional): Exports the collected trace in Chrome JSON format.
+            Defaults to None, which means profiling does not store json files.
+
+    Examples:
+        >>> # tensorboard trace
+        >>> trace_config = dict(type='tb_trace')
+        >>> profiler_hook_cfg = dict(on_trace_ready=trace_config)
+    """
+
+    priority = "VERY_LOW"
+
+    def __init__(
+        self,
+        *,
+        by_epoch: bool = True,
+        profile_times: int = 1,
+        activity_with_cpu: bool = True,
+        activity_with_cuda: bool = False,
+        schedule: Optional[dict] = None,
+        on_trace_ready: Union[Callable, dict, None] = None,
+        record_shapes: bool = False,
+        profile_memory: bool = False,
+        with_stack: bool = False,
+        with_flops: bool = False,
+        json_trace_path: Optional[str] = None,
+    ) -> None:
+        try:
+            from torch import profiler
+        except ImportError as exc:  # pragma: no cover - torch >= 2.1 always has it
+            raise ImportError("ProfilerHook needs torch.profiler (torch >= 1.8.1)") from exc
+
+        if not isinstance(by_epoch, bool):
+            raise AssertionError("``by_epoch`` should be a boolean.")
+        self.by_epoch = by_epoch
+
+        if profile_times < 1:
+            raise ValueError(f"profile_iters should be greater than 0, but got {profile_times}")
+        if by_epoch and profile_times > 1:
+            raise ValueError(
+                f"Profiler will profile 0-{profile_times} epochs.\n"
+                "Since profiler will slow down the training, it is recommended to train 1 "
+                "epoch with ProfilerHook and adjust your setting according to the profiler "
+                "summary.\nDuring normal training(epoch > 1), you may disable the ProfilerHook."
+            )
+        self.profile_times = profile_times
+
+        if not isinstance(activity_with_cpu, bool):
+            raise AssertionError("``activity_with_cpu`` should be a boolean.")
+        if not isinstance(activity_with_cuda, bool):
+            raise AssertionError("``activity_with_cuda`` should be a boolean.")
+        self.activities = []
+        if activity_with_cpu:
+            self.activities.append(profiler.ProfilerActivity.CPU)
+        if activity_with_cuda:
+            self.activities.append(profiler.ProfilerActivity.CUDA)
+
+        if schedule is not None:
+            if not isinstance(schedule, dict):
+                raise AssertionError("``schedule`` should be a dict.")
+            self.schedule = profiler.schedule(**schedule)
+        else:
+            self.schedule = None
+
+        self.on_trace_ready = on_trace_ready
+        self.record_shapes = record_shapes
+        self.profile_memory = profile_memory
+        self.with_stack = with_stack
+        self.with_flops = with_flops
+        self.json_trace_path = json_trace_path
+        self._closed = False
+        self.profiler: Optional[torch.profiler.profile] = None
+
+    def before_run(self, runner: Any) -> None:
+        """Initialize the profiler.
+
+        Through the runner parameter, the validity of the parameter is further determined.
+
+        Args:
+            runner (Runner): The runner of the training process.
+        """
+        max_times = runner.max_epochs if self.by_epoch else runner.max_iters
+        if max_times < self.profile_times:
+            raise ValueError(
+                f"``profile_times`` should not be greater than {max_times} (the run's "
+                f"{'max_epochs' if self.by_epoch else 'max_iters'})"
+            )
+        on_trace_ready = self._parse_trace_config(runner)
+        self.profiler = torch.profiler.profile(
+            activities=self.activities,
+            schedule=self.schedule,
+            on_trace_ready=on_trace_ready,
+            record_shapes=self.record_shapes,
+            profile_memory=self.profile_memory,
+            with_stack=self.with_stack,
+            with_flops=self.with_flops,
+        )
+        self.profiler.__enter__()
+        self._closed = False
+        runner.logger.info("profiler is profiling...")
+
+    def _parse_trace_config(self, runner: Any) -> Optional[Callable]:
+        """Turn ``on_trace_ready`` into a handler (or None)."""
+        if self.on_trace_ready is None:
+            return None
+        if callable(self.on_trace_ready):
+            return self.on_trace_ready
+        if isinstance(self.on_trace_ready, dict):
+            trace_cfg = dict(self.on_trace_ready)
+            trace_type = trace_cfg.pop("type", None)
+            if trace_type == "log_trace":
+
+                def _log_handler(_profile: Any) -> None:
+                    print(_profile.key_averages().table(**trace_cfg))
+
+                return _log_handler
+            if trace_type == "tb_trace":
+                if "dir_name" not in trace_cfg:
+                    trace_cfg["dir_name"] = osp.join(runner.log_dir, "tf_tracing_logs")
+                elif not osp.isabs(trace_cfg["dir_name"]):
+                    trace_cfg["dir_name"] = osp.join(runner.log_dir, trace_cfg["dir_name"])
+                runner.logger.info(
+                    f"trace_files of ProfilerHook will be saved to {trace_cfg['dir_name']}."
+                )
+                if self.json_trace_path is not None:
+                    runner.logger.warning(
+                        "When using tensorboard_trace, it is recommended to save json files by "
+                        "setting ``worker_name`` instead of setting ``json_trace_path``"
+                    )
+                return torch.profiler.tensorboard_trace_handler(**trace_cfg)
+            raise ValueError(
+                'ProfilerHook: on_trace_ready type should be "log_trace" or "tb_trace", but got '
+                f"{trace_type!r}"
+            )
+        raise ValueError(
+            "``on_trace_ready`` should be a handler, or dict, or None, but got "
+            f"{self.on_trace_ready}"
+        )
+
+    def after_train_epoch(self, runner: Any) -> None:
+        """Stop profiling and export once ``profile_times`` epochs are done.
+
+        Args:
+            runner (Runner): The runner of the training process.
+        """
+        # Iteration-based loops also call after_train_epoch: stop only when profiling epochs.
+        if not self._closed and self.by_epoch and runner.epoch + 1 >= self.profile_times:
+            self._export_chrome_trace(runner)
+
+    def after_train_iter(
+        self,
+        runner: Any,
+        batch_idx: int,
+        data_batch: DATA_BATCH = None,
+        outputs: Optional[dict] = None,
+    ) -> None:
+        """Step the profiler; stop and export after ``profile_times`` iterations.
+
+        Args:
+            runner (Runner): The runner of the training process.
+            batch_idx (int): The index of the current batch in the train loop.
+            data_batch (dict or tuple or list, optional): Data from dataloader.
+            outputs (dict, optional): Outputs from model.
+        """
+        if self._closed or self.profiler is None:
+            return
+        self.profiler.step()
+        if not self.by_epoch and runner.iter == self.profile_times - 1:
+            self._export_chrome_trace(runner)
+
+    def after_run(self, runner: Any) -> None:
+        """Stop a profiler still running (a short or interrupted run).
+
+        Args:
+            runner (Runner): The runner of the training process.
+        """
+        if not self._closed and self.profiler is not None:
+            self._export_chrome_trace(runner)
+
+    def _export_chrome_trace(self, runner: Any) -> None:
+        """Stop the profiler and export the trace."""
+        self._closed = True
+        runner.logger.info("profiler may take a few minutes...")
+        assert self.profiler is not None
+        self.profiler.__exit__(None, None, None)
+        if self.json_trace_path is not None:
+            self.profiler.export_chrome_trace(self.json_trace_path)
+
+
+@HOOKS.register_module()
+class NPUProfilerHook(Hook):
+    """NPUProfiler to analyze performance during training on Ascend NPUs.
+
+    Needs the ``torch_npu`` package. The profiling result is written to ``result_path``.
+
+    Args:
+        begin (int): Number of start iterations for profiling. Defaults to 0.
+        end (int): Number of end iterations for profiling. Defaults to 1.
+        result_path (str): The path to save the profiling results file. Defaults to
+            'cann_profiling'.
+        exit_after_profiling (bool): Whether to exit the program after profiling. Defaults to
+            True.
+        use_e2e_profiler (bool): Turn on E2E profiling, E2E profiling combines performance
+            data at the Pytorch level and the NPU level. Defaults to False.
+        ge_profiling_to_std_out (bool): Turn on GE profiling, GE uses to collect the
+            profiling data of the host side scheduling of the Assend device. Defaults to
+            False.
+
+    Examples:
+        >>> cfg = ...
+        >>> profiler_config = dict(type='NPUProfilerHook', end=2)
+        >>> cfg.merge_from_dict({'custom_hooks': custom_hooks})
+    """
+
+    priority = "VERY_LOW"
+
+    def __init__(
+        self,
+        *,
+        begin: int = 0,
+        end: int = 1,
+        result_path: str = "cann_profiling",
+        exit_after_profiling: bool = True,
+        use_e2e_profiler: bool = False,
+        ge_profiling_to_std_out: bool = False,
+    ) -> None:
+        try:
+            import torch_npu
+        except ImportError as exc:
+            raise ImportError(
+                "NPUProfilerHook needs the Ascend NPU adapter: failed to import torch_npu "
+                "module. Install torch_npu (or use ProfilerHook on CPU/GPU)."
+            ) from exc
+        if begin >= end:
+            raise ValueError(
+                "The iteration to start profiling should not be greater than or equal to "
+                f"profile end (begin={begin}, end={end})"
+            )
+        self.begin = begin
+        self.end = end
+        self.result_path = result_path
+        self.exit_after_profiling = exit_after_profiling
+        self.ge_profiling_to_std_out = ge_profiling_to_std_out
+        os.makedirs(self.result_path, exist_ok=True)
+        self.profiler = torch_npu.npu.profile(self.result_path, use_e2e_profiler=use_e2e_profiler)
+
+    @master_only
+    def before_run(self, runner: Any) -> None:
+        """Check ``end`` against the run length and set up GE profiling.
+
+        Args:
+            runner (Runner): The runner of the training process.
+        """
+        if self.end > runner.max_iters:
+            raise ValueError(
+                f"The profiling end iteration ({self.end}) should not be greater than "
+                f"max_iters ({runner.max_iters})"
+            )
+        if self.ge_profiling_to_std_out:
+            os.environ["GE_PROFILING_TO_STD_OUT"] = "1"
+
+    @master_only
+    def before_train_iter(self, runner: Any, batch_idx: int, data_batch: DATA_BATCH = None) -> None:
+        """Start profiling at iteration ``begin``.
+
+        Args:
+            runner (Runner): The runner of the training process.
+            batch_idx (int): The index of the current batch in the train loop.
+            data_batch (dict or tuple or list, optional): Data from dataloader.
+        """
+        if runner.iter == self.begin:
+            self.profiler.__enter__()
+            runner.logger.info("NPUProfiler starts profiling...")
+
+    @master_only
+    def after_train_iter(
+        self,
+        runner: Any,
+        batch_idx: int,
+        data_batch: DATA_BATCH = None,
+        outputs: Optional[dict] = None,
+    ) -> None:
+        """Stop profiling after iteration ``end - 1`` (and exit if asked).
+
+        Args:
+            runner (Runner): The runner of the training process.
+            batch_idx (int): The index of the current batch in the train loop.
+            data_batch (dict or tuple or list, optional): Data from dataloader.
+            outputs (dict, optional): Outputs from model.
+        """
+        if runner.iter == self.end - 1:
+            runner.logger.info("profiler may take a few minutes to save the profiling result.")
+            self.profiler.__exit__(None, None, None)
+            if self.exit_after_profiling:
+                sys.exit()

@@ -1,0 +1,74 @@
+"""ParamSchedulerHook: which schedulers step when."""
+
+import pytest
+import torch
+
+from mmengine.hooks import ParamSchedulerHook
+from mmengine.optim import MultiStepLR, ReduceOnPlateauLR
+
+
+class CountingScheduler:
+    def __init__(self, by_epoch, need_val_args=False):
+        self.by_epoch = by_epoch
+        self.steps = []
+        if need_val_args:
+            self.need_val_args = True
+
+    def step(self, metrics=None):
+        self.steps.append(metrics)
+
+
+def test_steps_iter_and_epoch_schedulers(make_runner):
+    by_iter, by_epoch = CountingScheduler(False), CountingScheduler(True)
+    runner = make_runner(max_epochs=2, hooks=[ParamSchedulerHook()],
+                         param_schedulers=[by_iter, by_epoch])  # fmt: skip
+    runner.train()
+    assert len(by_iter.steps) == runner.max_iters == 8
+    assert len(by_epoch.steps) == 2
+
+
+def test_dict_of_scheduler_lists(make_runner):
+    a, b = CountingScheduler(False), CountingScheduler(True)
+    runner = make_runner(max_epochs=1, hooks=[ParamSchedulerHook()],
+                         param_schedulers=dict(gen=[a], disc=[b]))  # fmt: skip
+    runner.train()
+    assert len(a.steps) == 4 and len(b.steps) == 1
+
+
+def test_need_val_args_schedulers_step_with_metrics(make_runner):
+    plateau = CountingScheduler(True, need_val_args=True)
+    runner = make_runner(hooks=[ParamSchedulerHook()], param_schedulers=[plateau])
+    hook = runner.hooks[0]
+    hook.after_val_epoch(runner, metrics={"loss": 1.0})
+    hook.after_val_epoch(runner, metrics=None)
+    assert plateau.steps[-1] == {"loss": 1.0}
+    runner.param_schedulers = None
+    hook.after_val_epoch(runner, metrics={"loss": 1.0})  # skipped, no error
+
+
+def test_real_schedulers(make_runner):
+    runner = make_runner(max_epochs=3, hooks=[ParamSchedulerHook()])
+    optimizer = runner.optim_wrapper.optimizer
+    runner.param_schedulers = [
+        MultiStepLR(optimizer, milestones=[1], gamma=0.1, by_epoch=True),
+    ]
+    runner.train(epochs=1)
+    assert optimizer.param_groups[0]["lr"] == pytest.approx(0.01)
+
+
+def test_reduce_on_plateau_is_driven_by_val_metrics(make_runner):
+    runner = make_runner(hooks=[ParamSchedulerHook()])
+    optimizer = runner.optim_wrapper.optimizer
+    plateau = ReduceOnPlateauLR(optimizer, monitor="loss", patience=0, factor=0.5)
+    runner.param_schedulers = [plateau]
+    hook = runner.hooks[0]
+    for _ in range(3):
+        hook.after_train_epoch(runner)
+        hook.after_val_epoch(runner, metrics={"loss": torch.tensor(1.0).item()})
+    assert optimizer.param_groups[0]["lr"] < 0.1
+
+
+def test_invalid_param_schedulers_type(make_runner):
+    runner = make_runner(hooks=[ParamSchedulerHook()], param_schedulers="oops")
+    with pytest.raises(TypeError, match="param_schedulers"):
+        runner.hooks[0].after_train_iter(runner, 0)

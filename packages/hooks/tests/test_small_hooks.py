@@ -1,0 +1,134 @@
+"""DistSamplerSeedHook, EmptyCacheHook, SyncBuffersHook, PrepareTTAHook, NaiveVisualizationHook."""
+
+from types import SimpleNamespace
+
+import numpy as np
+import pytest
+import torch
+from torch import nn
+
+from mmengine.hooks import (
+    DistSamplerSeedHook,
+    EmptyCacheHook,
+    NaiveVisualizationHook,
+    NPUProfilerHook,
+    PrepareTTAHook,
+    SyncBuffersHook,
+)
+from mmengine.model import BaseTTAModel
+from mmengine.registry import MODELS
+
+
+class EpochSampler:
+    def __init__(self):
+        self.epochs = []
+
+    def set_epoch(self, epoch):
+        self.epochs.append(epoch)
+
+
+def test_sampler_seed_sets_epoch_on_sampler_or_batch_sampler():
+    hook = DistSamplerSeedHook()
+    sampler = EpochSampler()
+    runner = SimpleNamespace(epoch=3, train_loop=SimpleNamespace(
+        dataloader=SimpleNamespace(sampler=sampler)))  # fmt: skip
+    hook.before_train_epoch(runner)
+    assert sampler.epochs == [3]
+
+    inner = EpochSampler()
+    runner.train_loop.dataloader = SimpleNamespace(
+        sampler=object(), batch_sampler=SimpleNamespace(sampler=inner)
+    )
+    hook.before_train_epoch(runner)
+    assert inner.epochs == [3]
+
+    runner.train_loop.dataloader = SimpleNamespace(sampler=object(), batch_sampler=None)
+    hook.before_train_epoch(runner)  # nothing to seed: no error
+
+
+def test_empty_cache_points(monkeypatch):
+    calls = []
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: True)
+    monkeypatch.setattr(torch.cuda, "empty_cache", lambda: calls.append(1))
+    runner = object()
+    hook = EmptyCacheHook(before_epoch=True, after_epoch=False, after_iter=True)
+    hook.before_train_epoch(runner)
+    hook.after_val_epoch(runner)
+    hook.after_test_iter(runner, 0)
+    assert len(calls) == 2
+    assert EmptyCacheHook().get_triggered_stages()  # acts in all three modes
+
+
+def test_empty_cache_without_cuda_is_a_noop(monkeypatch):
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
+    monkeypatch.setattr(torch.cuda, "empty_cache", lambda: pytest.fail("called"))
+    EmptyCacheHook(after_iter=True).after_train_iter(object(), 0)
+
+
+def test_sync_buffers_averages_only_when_distributed(monkeypatch):
+    reduced = []
+    monkeypatch.setattr(
+        "mmengine.hooks.sync_buffer_hook.all_reduce_params",
+        lambda params, op="sum": reduced.append((list(params), op)),
+    )
+    model = nn.BatchNorm1d(2)
+    runner = SimpleNamespace(model=model)
+    hook = SyncBuffersHook()
+    assert hook.distributed is False
+    hook.after_train_epoch(runner)
+    assert reduced == []
+
+    hook.distributed = True
+    hook.after_train_epoch(runner)
+    assert reduced[-1][1] == "mean" and len(reduced[-1][0]) == 3
+    hook.before_val_epoch(runner)  # just synced by the train epoch
+    assert len(reduced) == 1
+    hook.before_val_epoch(runner)  # iteration-based: sync before validating
+    assert len(reduced) == 2
+
+
+@MODELS.register_module(force=True)
+class _HooksTestTTA(BaseTTAModel):
+    def merge_preds(self, data_samples_list):
+        return data_samples_list
+
+
+def test_prepare_tta_wraps_model_before_test():
+    model = nn.Linear(1, 1)
+    runner = SimpleNamespace(model=model)
+    cfg = dict(type="_HooksTestTTA")
+    hook = PrepareTTAHook(tta_cfg=cfg)
+    hook.before_test(runner)
+    assert isinstance(runner.model, _HooksTestTTA)
+    assert runner.model.module is model
+    assert "module" not in cfg  # the config is not mutated
+    with pytest.raises(TypeError, match="tta_cfg"):
+        PrepareTTAHook(tta_cfg="x")
+
+
+class Sample(dict):
+    metainfo = {}
+
+    def __getattr__(self, key):
+        return self[key]
+
+
+def test_naive_visualization_draws_every_interval(make_runner):
+    hook = NaiveVisualizationHook(interval=2, draw_gt=False)
+    runner = make_runner(hooks=[hook])
+    sample = Sample(img_path="/data/a.jpg", ori_height=8, ori_width=6)
+    batch = dict(inputs=[torch.rand(3, 4, 3)], data_samples=[sample])
+    output = Sample(pred=1)
+    hook.after_test_iter(runner, 0, batch, [output])
+    assert runner.visualizer.samples == []
+    hook.after_test_iter(runner, 1, batch, [output])
+    (drawn,) = runner.visualizer.samples
+    assert drawn["name"] == "a.jpg"
+    assert drawn["image"].shape == (8, 6, 3) and drawn["image"].dtype == np.uint8
+    assert drawn["data_sample"] is output
+    assert drawn["draw_gt"] is False and drawn["draw_pred"] is True
+
+
+def test_npu_profiler_needs_torch_npu():
+    with pytest.raises(ImportError, match="torch_npu"):
+        NPUProfilerHook()
