@@ -27,8 +27,9 @@ def main(work_dir: str) -> None:
     cfg = case.epoch_based_cfg
     cfg.work_dir = work_dir
     cfg.train_cfg.max_epochs = 3
-    cfg.custom_hooks = [KillDuringSecondSave()]
-    case.build_runner(cfg).train()
+    runner = case.build_runner(cfg)
+    runner.register_hook(KillDuringSecondSave())
+    runner.train()
 
 
 if __name__ == "__main__":

@@ -52,6 +52,27 @@ class RecordingHook(Hook):
         self.events.append(f"after_val_epoch:{sorted(metrics)}")
 
 
+class Interrupted(Exception):
+    pass
+
+
+class InterruptAfter(Hook):
+    """Simulates a crash right after the checkpoint of a given epoch or iteration."""
+
+    priority = "LOWEST"  # after CheckpointHook (VERY_LOW) has saved
+
+    def __init__(self, epoch: int | None = None, iter: int | None = None) -> None:
+        self.epoch, self.iter = epoch, iter
+
+    def after_train_epoch(self, runner) -> None:
+        if self.epoch is not None and runner.epoch + 1 == self.epoch:
+            raise Interrupted
+
+    def after_train_iter(self, runner, batch_idx, data_batch=None, outputs=None) -> None:
+        if self.iter is not None and runner.iter + 1 == self.iter:
+            raise Interrupted
+
+
 class TestRunnerEndToEnd(RunnerTestCase):
     def setUp(self) -> None:
         super().setUp()
@@ -100,9 +121,10 @@ class TestRunnerEndToEnd(RunnerTestCase):
         expected = _weights(full)
         self.clear_work_dir()
 
-        half = copy.deepcopy(cfg)
-        half.train_cfg.max_epochs = 2
-        self.build_runner(half).train()
+        runner = self.build_runner(copy.deepcopy(cfg))
+        runner.register_hook(InterruptAfter(epoch=2))
+        with pytest.raises(Interrupted):
+            runner.train()
         resumed_cfg = copy.deepcopy(cfg)
         resumed_cfg.resume = True  # picks the latest checkpoint in work_dir
         resumed = self.build_runner(resumed_cfg)
@@ -119,9 +141,10 @@ class TestRunnerEndToEnd(RunnerTestCase):
         expected = _weights(full)
         self.clear_work_dir()
 
-        half = copy.deepcopy(cfg)
-        half.train_cfg.max_iters = 6
-        self.build_runner(half).train()
+        runner = self.build_runner(copy.deepcopy(cfg))
+        runner.register_hook(InterruptAfter(iter=6))
+        with pytest.raises(Interrupted):
+            runner.train()
         CountingDataset.calls = 0
         resumed_cfg = copy.deepcopy(cfg)
         resumed_cfg.resume = True

@@ -32,7 +32,9 @@ class BasicBlock(nn.Module):
 class TinyResNet(nn.Module):
     def __init__(self, num_classes: int = 10) -> None:
         super().__init__()
-        self.stem = nn.Sequential(nn.Conv2d(3, 8, 3, 1, 1, bias=False), nn.BatchNorm2d(8), nn.ReLU())
+        self.stem = nn.Sequential(
+            nn.Conv2d(3, 8, 3, 1, 1, bias=False), nn.BatchNorm2d(8), nn.ReLU()
+        )
         self.layer1 = BasicBlock(8, 8)
         self.layer2 = BasicBlock(8, 16, stride=2)
         self.pool = nn.AdaptiveAvgPool2d(1)
@@ -121,4 +123,3 @@ def flop_counter_total(model: nn.Module, *inputs: torch.Tensor) -> int:
     with FlopCounterMode(display=False) as counter:
         model(*inputs)
     return counter.get_total_flops()
-

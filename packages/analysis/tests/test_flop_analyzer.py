@@ -272,3 +272,44 @@ def test_tracer_warning_mode_validation():
 def test_model_must_be_a_module():
     with pytest.raises(TypeError, match="nn.Module"):
         FlopAnalyzer(lambda x: x, (torch.randn(1),))
+
+
+def test_list_input_is_passed_as_one_argument():
+    class TakesList(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.fc = nn.Linear(3, 2)
+
+        def forward(self, xs):
+            return [self.fc(x) for x in xs]
+
+    analyzer = FlopAnalyzer(TakesList(), [torch.randn(1, 3), torch.randn(2, 3)])
+    assert analyzer.total() == 6 + 12
+
+
+def test_data_parallel_wrapper_is_unwrapped():
+    model = nn.DataParallel(nn.Sequential(nn.Linear(3, 3)))
+    analyzer = FlopAnalyzer(model, (torch.randn(2, 3),))
+    assert analyzer.by_module() == Counter({"": 18, "module": 18, "module.0": 18})
+    assert analyzer.uncalled_modules() == set()
+
+
+class _Double(torch.autograd.Function):
+    @staticmethod
+    def forward(ctx, x):
+        return x * 2
+
+    @staticmethod
+    def backward(ctx, grad):
+        return grad * 2
+
+
+def test_custom_autograd_function_gets_its_own_handle():
+    class UsesFunction(nn.Module):
+        def forward(self, x):
+            return _Double.apply(x)
+
+    analyzer = FlopAnalyzer(UsesFunction(), (torch.rand(4, 5),)).unsupported_ops_warnings(False)
+    assert analyzer.unsupported_ops() == {"prim::PythonOp._Double": 1}
+    analyzer.set_op_handle("prim::PythonOp._Double", lambda inputs, outputs: 42)
+    assert analyzer.total() == 42

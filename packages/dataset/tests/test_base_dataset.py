@@ -95,7 +95,7 @@ def test_metainfo_from_files(ann_file, tmp_path):
     # the whole metainfo may be a file
     meta = tmp_path / "meta.json"
     meta.write_text(json.dumps({"classes": ["x", "y"]}))
-    ds = BaseDataset(ann_file=str(ann_file), data_prefix=dict(), metainfo=str(meta), lazy_init=True)
+    ds = BaseDataset(ann_file="", data_prefix=dict(), metainfo=str(meta), lazy_init=True)
     assert ds.metainfo == {"classes": ["x", "y"]}
     with pytest.raises(TypeError, match="metainfo"):
         BaseDataset(ann_file=str(ann_file), metainfo="dog", lazy_init=True)
@@ -112,8 +112,7 @@ def test_lazy_init_and_idempotent_full_init(ann_file):
             return super().load_data_list()
 
     ds = Counting(ann_file=str(ann_file), data_prefix=dict(), lazy_init=True)
-    assert not ds._fully_initialized and calls == []
-    assert ds.metainfo == {}  # annotation file not read yet
+    assert not ds._fully_initialized and calls == [] and ds.data_list == []
     ds.full_init()
     ds.full_init()
     assert calls == [1] and ds.metainfo["dataset_type"] == "toy"
@@ -123,6 +122,28 @@ def test_lazy_init_and_idempotent_full_init(ann_file):
     lazy2 = Counting(ann_file=str(ann_file), data_prefix=dict(), lazy_init=True)
     assert lazy2[0]["img_path"] == "img_0.jpg"
     assert lazy2._fully_initialized
+
+
+def test_lazy_metainfo_includes_ann_file_meta(ann_file):
+    ds = BaseDataset(
+        ann_file=str(ann_file), data_prefix=dict(), metainfo=dict(task_name="x"), lazy_init=True
+    )
+    # the file's metainfo has the lowest priority, and no data list is built
+    assert ds.metainfo == dict(task_name="x", dataset_type="toy")
+    assert not ds._fully_initialized and ds.data_list == []
+
+    # a custom loader is never second-guessed
+    class Custom(BaseDataset):
+        def load_data_list(self):
+            return [dict(a=1)]
+
+    custom = Custom(ann_file=str(ann_file), lazy_init=True)
+    assert custom.metainfo == {}
+    # a missing file is reported by full_init, not by metainfo
+    missing = BaseDataset(ann_file="missing.json", lazy_init=True)
+    assert missing.metainfo == {}
+    with pytest.raises(FileNotFoundError):
+        missing.full_init()
 
 
 def test_ann_file_errors(tmp_path):
@@ -320,3 +341,42 @@ def test_force_full_init():
 
     with pytest.raises(AttributeError, match="full_init"):
         NoInit().value()
+
+
+def test_serialized_dataset_in_dataloader_workers(ann_file):
+    from functools import partial
+
+    import torch
+
+    from mmengine.dataset import DefaultSampler, pseudo_collate, worker_init_fn
+
+    ds = BaseDataset(ann_file=str(ann_file), data_prefix=dict())
+    sampler = DefaultSampler(ds, shuffle=False, seed=0)
+    loader = torch.utils.data.DataLoader(
+        ds,
+        batch_size=3,
+        sampler=sampler,
+        num_workers=2,
+        collate_fn=pseudo_collate,
+        worker_init_fn=partial(worker_init_fn, num_workers=2, rank=0, seed=0),
+        multiprocessing_context="fork",
+    )
+    batches = list(loader)
+    assert [b["sample_idx"] for b in batches] == [[0, 1, 2], [3, 4, 5]]
+
+
+def test_serialize_list_consumes_source_and_round_trips():
+    from mmengine.dataset._serialize import load_item, serialize_list, subset
+
+    items = [dict(i=i, arr=np.arange(i)) for i in range(5)]
+    source = copy.deepcopy(items)
+    data_bytes, data_address = serialize_list(source)
+    assert source == []  # the source list is freed while packing
+    assert data_address.tolist() == sorted(data_address.tolist())
+    for i in range(-5, 5):
+        got = load_item(data_bytes, data_address, i)
+        assert got["i"] == items[i]["i"] and np.array_equal(got["arr"], items[i]["arr"])
+    sub_bytes, sub_address = subset(data_bytes, data_address, [3, -1, 0])
+    assert [load_item(sub_bytes, sub_address, j)["i"] for j in range(3)] == [3, 4, 0]
+    empty_bytes, empty_address = serialize_list([])
+    assert empty_bytes.size == 0 and empty_address.size == 0

@@ -1,8 +1,9 @@
 """Worker of the 2-process gloo test: evaluate a metric over interleaved shards.
 
 Started by test_metric_distributed.py with RANK, WORLD_SIZE, MASTER_ADDR and
-MASTER_PORT set; argv: collect_dir, output json path. It evaluates twice: with
-a temporary collect directory and with the given one.
+MASTER_PORT set; argv: collect_dir, output json path. It evaluates three times:
+through a temporary collect directory, through the given one, and with
+collect_device='gpu' (object collectives, which gloo runs on CPU).
 """
 
 from __future__ import annotations
@@ -35,8 +36,8 @@ def main() -> None:
     total = -(-SIZE // world) * world
     indices = [i % SIZE for i in range(rank, total, world)]
     runs = []
-    for directory in (None, collect_dir):
-        metric = OrderMetric(collect_device="cpu", collect_dir=directory)
+    for device, directory in (("cpu", None), ("cpu", collect_dir), ("gpu", None)):
+        metric = OrderMetric(collect_device=device, collect_dir=directory)
         evaluator = Evaluator(metric)
         for start in range(0, len(indices), 2):
             evaluator.process([dict(idx=i) for i in indices[start : start + 2]])

@@ -95,6 +95,8 @@ def test_offline_evaluate(chunk_size):
 def test_offline_evaluate_length_mismatch():
     with pytest.raises(ValueError, match="same length"):
         Evaluator(ToyAccuracy()).offline_evaluate([dict(pred=1, gt=1)], [1, 2])
+    with pytest.raises(AssertionError):  # upstream asserts; both types are caught
+        Evaluator(ToyAccuracy()).offline_evaluate([dict(pred=1, gt=1)], [1, 2])
 
 
 def test_get_metric_value():
@@ -102,7 +104,9 @@ def test_get_metric_value():
     assert get_metric_value("coco/AP", metrics) == 0.5
     assert get_metric_value("AR", metrics) == 0.6
     assert get_metric_value("loss", metrics) == 1.0
-    with pytest.raises(ValueError, match="ambiguous"):
+    with pytest.raises(ValueError, match="matches multiple metrics"):
         get_metric_value("AP", metrics)
     with pytest.raises(ValueError, match="can not match"):
         get_metric_value("mIoU", metrics)
+    with pytest.raises(ValueError, match="can not match"):
+        get_metric_value("voc/AR", metrics)  # a full name matches exactly or not at all

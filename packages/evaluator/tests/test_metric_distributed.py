@@ -57,7 +57,7 @@ def test_collect_results_two_processes(tmp_path):
         assert proc.returncode == 0, log
     for rank in range(2):
         runs = json.loads(Path(f"{out}.{rank}").read_text())
-        assert len(runs) == 2  # temporary collect dir, then the given one
+        assert len(runs) == 3  # temporary collect dir, the given one, collect_device='gpu'
         for run in runs:
             # every rank receives rank 0's metrics, padding dropped, order restored
             assert run["metrics"] == {"order/order": list(range(7)), "order/count": 7}

@@ -171,3 +171,29 @@ def test_open_error_names_destination(tmp_path, monkeypatch):
         fileio.put(b"x", tmp_path / "f.bin")
     assert excinfo.value.filename == str(tmp_path / "f.bin")
     assert "f.bin" in str(excinfo.value) and ".tmp" not in str(excinfo.value)
+
+
+def test_failed_dump_leaves_previous_file(tmp_path):
+    target = tmp_path / "results.json"
+    fileio.dump({"ok": 1}, target)
+    with pytest.raises(TypeError, match="unsupported for json dump"):
+        fileio.dump({"bad": object()}, target)
+    assert fileio.load(target) == {"ok": 1}
+    assert _entries(tmp_path) == ["results.json"]
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs os.fork")
+def test_forked_child_uses_its_own_pid_in_temp_names():
+    read_fd, write_fd = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # child
+        try:
+            os.write(write_fd, atomic_write._tag.encode())
+        finally:
+            os._exit(0)
+    os.close(write_fd)
+    child_tag = os.read(read_fd, 100).decode()
+    os.close(read_fd)
+    os.waitpid(pid, 0)
+    assert child_tag == f".{pid}."
+    assert atomic_write._tag == f".{os.getpid()}."

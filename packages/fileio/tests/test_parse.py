@@ -59,6 +59,8 @@ def test_dict_from_file_encoding_and_bad_line(tmp_path):
         dict_from_file(str(bad))
 
 
+@pytest.mark.filterwarnings("ignore:.*FileClient.*:DeprecationWarning")
+@pytest.mark.filterwarnings("ignore:.*file_client_args.*:DeprecationWarning")
 def test_file_client_args_is_deprecated(list_file):
     with pytest.warns(DeprecationWarning, match="file_client_args"):
         assert list_from_file(list_file, file_client_args={"backend": "disk"}) == list("abcde")
@@ -66,6 +68,7 @@ def test_file_client_args_is_deprecated(list_file):
         list_from_file(list_file, file_client_args={"backend": "disk"}, backend_args={})
 
 
+@pytest.mark.filterwarnings("ignore:.*FileClient.*:DeprecationWarning")
 def test_dict_from_file_with_file_client_args(dict_file):
     with pytest.warns(DeprecationWarning, match="file_client_args"):
         assert dict_from_file(dict_file, file_client_args={"backend": "disk"})["1"] == "cat"

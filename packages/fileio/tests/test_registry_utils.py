@@ -58,6 +58,8 @@ def test_register_rejects_bad_arguments(name, backend, message):
 def test_register_rejects_bad_prefixes():
     with pytest.raises(TypeError, match='prefixes of backend "example"'):
         register_backend("example", ExampleBackend, prefixes=1)
+    with pytest.raises(AssertionError):  # what upstream raised
+        register_backend("example", ExampleBackend, prefixes=1)
     assert "example" not in backends
 
 

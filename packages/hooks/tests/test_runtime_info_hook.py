@@ -58,3 +58,12 @@ def test_metrics_and_loop_stage(make_runner):
     hook.before_val(runner)
     hook.after_val(runner)
     assert "loop_stage" not in hub.runtime_info
+
+
+def test_get_lr_must_return_a_dict(make_runner):
+    import pytest
+
+    runner = make_runner()
+    runner.optim_wrapper.get_lr = lambda: [0.1]
+    with pytest.raises(AssertionError, match="should return a dict"):
+        RuntimeInfoHook().before_train_iter(runner, 0)

@@ -93,8 +93,13 @@ class _HooksTestTTA(BaseTTAModel):
         return data_samples_list
 
 
+class _Predictor(nn.Linear):
+    def test_step(self, data):
+        return [data]
+
+
 def test_prepare_tta_wraps_model_before_test():
-    model = nn.Linear(1, 1)
+    model = _Predictor(1, 1)
     runner = SimpleNamespace(model=model)
     cfg = dict(type="_HooksTestTTA")
     hook = PrepareTTAHook(tta_cfg=cfg)

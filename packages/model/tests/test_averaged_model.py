@@ -62,7 +62,7 @@ def test_ema_interval_and_update_buffers():
 def test_ema_momentum_checks():
     with pytest.raises(AssertionError):
         ExponentialMovingAverage(_model(), momentum=1.5)
-    with pytest.warns(UserWarning, match='usually a small number'):
+    with pytest.warns(UserWarning, match="usually a small number"):
         ExponentialMovingAverage(_model(), momentum=0.9)
 
 

@@ -343,3 +343,44 @@ def test_load_from_url_downloads_once_into_model_dir(tmp_path):
     assert (cache / "remote.pth").exists()
     src.unlink()  # served from the cache the second time
     assert load_from_http(src.as_uri(), model_dir=str(cache))["state_dict"]["w"].sum() == 2
+
+
+def test_atomic_save_writes_through_symlinks(tmp_path):
+    target = tmp_path / "real.pth"
+    link = tmp_path / "latest.pth"
+    save_checkpoint({"v": 1}, str(target))
+    link.symlink_to(target)
+    save_checkpoint({"v": 2}, str(link))
+    assert link.is_symlink() and torch.load(str(target))["v"] == 2
+
+
+def test_non_local_backends_put_bytes_and_load_through_fileio():
+    from mmengine.fileio import BaseStorageBackend, register_backend
+
+    store: dict = {}
+
+    class MemoryBackend(BaseStorageBackend):
+        def get(self, filepath):
+            return store[str(filepath)]
+
+        def get_text(self, filepath, encoding="utf-8"):
+            return store[str(filepath)].decode(encoding)
+
+        def put(self, obj, filepath):
+            store[str(filepath)] = bytes(obj)
+
+    register_backend("model_test_memory", MemoryBackend, force=True, prefixes="memtest")
+    src = _randomize(Net())
+    save_checkpoint({"state_dict": src.state_dict()}, "memtest://bucket/ckpt.pth")
+    assert isinstance(store["memtest://bucket/ckpt.pth"], bytes)
+    dst = Net()
+    load_checkpoint(dst, "memtest://bucket/ckpt.pth", strict=True)
+    assert torch.equal(dst.fc.weight, src.fc.weight)
+
+
+def test_corrupted_checkpoint_error_names_the_file(tmp_path):
+    path = tmp_path / "broken.pth"
+    save_checkpoint({"w": torch.ones(100)}, str(path))
+    path.write_bytes(path.read_bytes()[:200])
+    with pytest.raises((RuntimeError, EOFError), match="broken.pth"):
+        _load_checkpoint(str(path))

@@ -165,19 +165,19 @@ def test_update_init_info_tracks_changed_params_only():
     model = nn.Sequential(nn.Linear(2, 2), nn.Linear(2, 2))
     model._params_init_info = defaultdict(dict)
     for p in model.parameters():
-        model._params_init_info[p]['init_info'] = 'init'
-        model._params_init_info[p]['tmp_mean_value'] = p.data.mean().cpu()
+        model._params_init_info[p]["init_info"] = "init"
+        model._params_init_info[p]["tmp_mean_value"] = p.data.mean().cpu()
     with torch.no_grad():
         model[0].weight.fill_(1)
-    update_init_info(model, init_info='fill_1')
-    assert model._params_init_info[model[0].weight]['init_info'] == 'fill_1'
-    assert model._params_init_info[model[0].weight]['tmp_mean_value'] == 1
-    assert model._params_init_info[model[1].weight]['init_info'] == 'init'
+    update_init_info(model, init_info="fill_1")
+    assert model._params_init_info[model[0].weight]["init_info"] == "fill_1"
+    assert model._params_init_info[model[0].weight]["tmp_mean_value"] == 1
+    assert model._params_init_info[model[1].weight]["init_info"] == "init"
     model[1].bias = nn.Parameter(torch.ones(2))
-    with pytest.raises(AssertionError, match='new :obj:`Parameter`'):
-        update_init_info(model, init_info=' ')
-    with pytest.raises(AssertionError, match='_params_init_info'):
-        update_init_info(nn.Linear(1, 1), init_info=' ')
+    with pytest.raises(AssertionError, match="new :obj:`Parameter`"):
+        update_init_info(model, init_info=" ")
+    with pytest.raises(AssertionError, match="_params_init_info"):
+        update_init_info(nn.Linear(1, 1), init_info=" ")
 
 
 def test_checkpoint_metadata_versions_reach_load_from_state_dict(tmp_path):
@@ -192,14 +192,14 @@ def test_checkpoint_metadata_versions_reach_load_from_state_dict(tmp_path):
             self.new_name = nn.Parameter(torch.zeros(1))
 
         def _load_from_state_dict(self, state_dict, prefix, local_metadata, *args):
-            if local_metadata.get('version', 1) < 2 and prefix + 'old_name' in state_dict:
-                state_dict[prefix + 'new_name'] = state_dict.pop(prefix + 'old_name')
+            if local_metadata.get("version", 1) < 2 and prefix + "old_name" in state_dict:
+                state_dict[prefix + "new_name"] = state_dict.pop(prefix + "old_name")
             super()._load_from_state_dict(state_dict, prefix, local_metadata, *args)
 
     old = nn.Module()
     old.sub = nn.Module()
     old.sub.old_name = nn.Parameter(torch.ones(1))
-    path = str(tmp_path / 'old.pth')
+    path = str(tmp_path / "old.pth")
     save_checkpoint(old.state_dict(), path)
     new = nn.Module()
     new.sub = Versioned()

@@ -139,6 +139,17 @@ def test_fsdp_wrapper_arguments_are_parsed(process_group):
     except (RuntimeError, ValueError, AssertionError) as exc:  # pragma: no cover
         pytest.skip(f"FSDP is not usable on CPU with this torch build: {exc}")
     assert is_model_wrapper(fsdp)
+    # buildable by name from the registry (the class is imported lazily)
+    built = MODEL_WRAPPERS.build(
+        dict(
+            type="MMFullyShardedDataParallel",
+            module=ToyModel(),
+            sharding_strategy="NO_SHARD",
+            device_id=torch.device("cpu"),
+        )
+    )
+    assert type(built) is MMFullyShardedDataParallel
+    assert MODEL_WRAPPERS.get("MMFullyShardedDataParallel") is MMFullyShardedDataParallel
     optim_wrapper = OptimWrapper(torch.optim.SGD(fsdp.parameters(), lr=0.1))
     data = dict(inputs=torch.randn(4, 2), data_samples=torch.randn(4, 1))
     assert set(fsdp.train_step(data, optim_wrapper)) == {"loss"}

@@ -141,3 +141,25 @@ def test_show_without_display_returns_immediately(image):
         assert vis.show() is None
     with pytest.raises(ValueError):
         vis.show(backend="qt")
+
+
+def test_show_draws_into_a_manager_and_waits(monkeypatch):
+    from unittest import mock
+
+    import mmengine.visualization.visualizer as visualizer_module
+
+    wait = mock.MagicMock()
+    monkeypatch.setattr(visualizer_module, "wait_continue", wait)
+    vis = Visualizer()
+    img = np.zeros((4, 5, 3), np.uint8)
+    with pytest.warns(UserWarning):
+        vis.show(drawn_img=img, win_name="demo", wait_time=2)
+    wait.assert_called_once_with(vis.manager.canvas.figure, timeout=2, continue_key=" ")
+
+    cv2 = mock.MagicMock()
+    monkeypatch.setattr(visualizer_module, "cv2", cv2)
+    vis.show(drawn_img=img, win_name="demo", wait_time=0.5, backend="cv2")
+    cv2.imshow.assert_called_once_with(str(id(vis)), img)
+    cv2.waitKey.assert_called_once_with(500)
+    vis.close()
+    assert vis.manager is None

@@ -149,14 +149,31 @@ def test_backend_names_rules(tmp_path):
     assert cfg == dict(type="RecordingVisBackend", name="solo", tag=3)
 
 
-def test_without_save_dir_backends_are_skipped_with_warning():
-    with pytest.warns(UserWarning, match="save_dir is None"):
+def test_without_save_dir_backends_needing_one_are_skipped_with_warning():
+    with pytest.warns(UserWarning, match="needs a save_dir"):
         vis = Visualizer(vis_backends=[dict(type="LocalVisBackend")])
     assert vis.get_backend("LocalVisBackend") is None
     vis.add_scalars({"loss": 1.0})  # nothing to write to, no error
-    # A backend config with its own save_dir is still built.
-    vis = Visualizer(vis_backends=[dict(type="RecordingVisBackend", save_dir="own")])
-    assert vis.get_backend("RecordingVisBackend")._save_dir == "own"
+
+    class NeedsDir:  # any object with the backend methods is accepted
+        def __init__(self, save_dir):
+            self._save_dir = save_dir
+
+    with pytest.warns(UserWarning, match="NeedsDir"):
+        vis = Visualizer(vis_backends=[NeedsDir(None)])
+    assert vis._vis_backends == {}
+    vis = Visualizer(vis_backends=[NeedsDir("somewhere")])
+    assert isinstance(vis.get_backend("NeedsDir"), NeedsDir)
+
+    # Backends whose save_dir has a default are built; an explicit one is kept.
+    vis = Visualizer(
+        vis_backends=[
+            dict(type="RecordingVisBackend", name="a"),
+            dict(type="RecordingVisBackend", name="b", save_dir="own"),
+        ]
+    )
+    assert vis.get_backend("a")._save_dir is None
+    assert vis.get_backend("b")._save_dir == "own"
 
 
 def test_local_backend_end_to_end(tmp_path):
@@ -238,3 +255,25 @@ def test_set_and_get_image_without_drawing():
 def test_add_datasample_is_a_noop_hook():
     vis = Visualizer()
     assert vis.add_datasample("x", np.zeros((2, 2, 3), np.uint8)) is None
+
+
+@pytest.mark.parametrize(
+    "draw",
+    [
+        lambda v: v.draw_bboxes(np.array([0, 0, 2, 2])),
+        lambda v: v.draw_lines(np.array([0, 2]), np.array([0, 2])),
+        lambda v: v.draw_circles(np.array([1, 1]), np.array([1])),
+        lambda v: v.draw_polygons(np.array([[0, 0], [2, 0], [2, 2]])),
+        lambda v: v.draw_texts("a", np.array([1, 1])),
+        lambda v: v.draw_points(np.array([1, 1])),
+        lambda v: v.draw_binary_masks(np.ones((4, 4), bool)),
+        lambda v: Visualizer.draw_featmap(torch.rand(4, 2, 2), channel_reduction=None, topk=2),
+    ],
+)
+def test_drawing_without_matplotlib_names_the_extra(monkeypatch, draw):
+    monkeypatch.setitem(sys.modules, "matplotlib", None)
+    vis = Visualizer(image=np.zeros((4, 4, 3), np.uint8))
+    with pytest.raises(ImportError, match=r"mmengine-visualization\[matplotlib\]"):
+        draw(vis)
+    # Storage and undrawn images keep working.
+    np.testing.assert_array_equal(vis.get_image(), np.zeros((4, 4, 3), np.uint8))

@@ -8,7 +8,13 @@ from .complexity_analysis import (
     parameter_count,
     parameter_count_table,
 )
-from .print_helper import flop_count_str, flop_count_table, get_model_complexity_info
+from .print_helper import (
+    complexity_stats_str,
+    complexity_stats_table,
+    flop_count_str,
+    flop_count_table,
+    get_model_complexity_info,
+)
 
 __all__ = [
     "FlopAnalyzer",
@@ -19,5 +25,7 @@ __all__ = [
     "parameter_count_table",
     "flop_count_str",
     "flop_count_table",
+    "complexity_stats_str",
+    "complexity_stats_table",
     "get_model_complexity_info",
 ]

@@ -164,8 +164,64 @@ class _ScopeTracker:
         self._handles.clear()
 
 
+def _attach_note(err: BaseException, note: str) -> None:
+    """Add context to an exception without changing its type (PEP 678 notes;
+    logged instead on Python < 3.11)."""
+    if hasattr(err, "add_note"):
+        err.add_note(note)
+    else:  # pragma: no cover - Python 3.10
+        print_log(note, logger="current", level=logging.ERROR)
+
+
+def _display_name(name: str) -> str:
+    return name if name else "(the model itself)"
+
+
 def _describe_module(name: str) -> str:
     return "the root model" if name == "" else f"submodule '{name}'"
+
+
+def _register_scope_hooks(
+    model: nn.Module, aliases: dict[Any, str], tracker: _ScopeTracker
+) -> nn.Module:
+    """Hook every submodule to open a tracer scope named by its canonical name.
+
+    ``DataParallel`` / ``DistributedDataParallel`` wrappers are unwrapped (they
+    cannot be traced); the wrapped model also gets the wrapper's scope.
+
+    Returns:
+        nn.Module: The module to trace.
+    """
+    if isinstance(model, (nn.parallel.DistributedDataParallel, nn.DataParallel)):
+        root_name = aliases[model]
+        model = model.module
+        tracker.add(model, root_name)
+    for _, module in _named_modules_without_dup(model):
+        tracker.add(module, aliases[module])
+    return model
+
+
+def _get_scoped_trace_graph(module: nn.Module, inputs: Any, aliases: dict[Any, str]) -> Any:
+    """Trace ``module(*inputs)`` with one tracer scope per submodule call.
+
+    Args:
+        module (nn.Module): The module to trace.
+        inputs (Any): A tuple of positional arguments, or a single argument.
+        aliases (dict): Module (and name) to canonical name, as built by
+            :meth:`JitModelAnalysis._get_aliases`.
+
+    Returns:
+        torch._C.Graph: The traced graph; ``node.scopeName()`` is the
+        ``/``-joined chain of module names that were running.
+    """
+    tracker = _ScopeTracker()
+    try:
+        traced = _register_scope_hooks(module, aliases, tracker)
+        args = inputs if isinstance(inputs, tuple) else (inputs,)
+        graph, _ = torch.jit._get_trace_graph(traced, args)
+    finally:
+        tracker.remove()
+    return graph
 
 
 class JitModelAnalysis:
@@ -530,12 +586,10 @@ class JitModelAnalysis:
         return True
 
     def _trace_inputs(self) -> tuple:
+        """Positional arguments of the traced call: a tuple is unpacked,
+        anything else (a tensor, a list) is passed as the single argument."""
         inputs = self._inputs
-        if isinstance(inputs, tuple):
-            return inputs
-        if isinstance(inputs, list):
-            return tuple(inputs)
-        return (inputs,)
+        return inputs if isinstance(inputs, tuple) else (inputs,)
 
     def _trace(self) -> tuple[Any, set[str]]:
         """Trace the model with module scopes.
@@ -544,15 +598,8 @@ class JitModelAnalysis:
             tuple: The traced graph and the names of the modules whose
             forward hooks fired during the trace.
         """
-        model = self._model
         tracker = _ScopeTracker()
-        if isinstance(model, (nn.parallel.DistributedDataParallel, nn.DataParallel)):
-            # The wrapper itself is not traced: give its name to the wrapped model.
-            root_name = self._aliases[model]
-            model = model.module
-            tracker.add(model, root_name)
-        for _, module in _named_modules_without_dup(model):
-            tracker.add(module, self._aliases[module])
+        model = _register_scope_hooks(self._model, self._aliases, tracker)
 
         tracer_records: list[tuple[str | None, str]] = []
         original_showwarning = warnings.showwarning
@@ -610,8 +657,7 @@ class JitModelAnalysis:
                 f"(got {type(self._inputs).__name__}) and outputs made of tensors. Wrap the model "
                 "in a small nn.Module taking tensors to analyze other signatures."
             )
-        if hasattr(err, "add_note"):
-            err.add_note(note)
+        _attach_note(err, note)
 
     def _analyze(self) -> Statistics:
         if self._stats is not None:
@@ -670,8 +716,7 @@ class JitModelAnalysis:
                 f"set_op_handle({kind!r}, handle), or ignore the op with "
                 f"set_op_handle({kind!r}, None)."
             )
-            if hasattr(err, "add_note"):
-                err.add_note(note)
+            _attach_note(err, note)
             raise
         if isinstance(result, Number) and not isinstance(result, bool):
             return Counter({self._simplify_op_name(kind): result})
@@ -704,26 +749,24 @@ class JitModelAnalysis:
         if not self._enable_warn_uncalled_mods:
             return
         uncalled = {m for m in uncalled_mods if self._has_forward(m)}
-        lost = uncalled & called
-        uncalled -= lost
-        if lost:
-            print_log(
-                "The following submodules of the model were called during the trace, "
-                "but none of their operators reached the traced graph, so their statistics "
-                "are missing (also from their parents): their results were probably turned "
-                "into Python values (.item(), .tolist(), ...) or not used by the model's "
-                "outputs.\n" + ", ".join(sorted(lost)),
-                logger="current",
-                level=logging.WARNING,
-            )
         if not uncalled:
             return
-        print_log(
+        message = (
             "The following submodules of the model were never called during the "
             "trace of the graph. They may be unused, or they were accessed by direct "
             "calls to .forward() or via other python methods. In the latter case they "
             "will have zeros for statistics, though their statistics will still "
-            "contribute to their parent calling module.\n" + ", ".join(sorted(uncalled)),
-            logger="current",
-            level=logging.WARNING,
+            "contribute to their parent calling module.\n"
+            + ", ".join(_display_name(m) for m in sorted(uncalled))
         )
+        lost = uncalled & set(called)
+        if lost:
+            message += (
+                "\nOf these, "
+                + ", ".join(_display_name(m) for m in sorted(lost))
+                + " did run, but none of their operators reached the traced graph, so "
+                "their statistics are missing (also from their parents): their results "
+                "were probably turned into Python values (.item(), .tolist(), ...) or not "
+                "used by the model's outputs."
+            )
+        print_log(message, logger="current", level=logging.WARNING)

@@ -13,7 +13,13 @@ from mmengine.utils import is_tuple_of
 from ._rich_table import render_table
 from .complexity_analysis import ActivationAnalyzer, FlopAnalyzer, parameter_count
 
-__all__ = ["flop_count_str", "flop_count_table", "get_model_complexity_info"]
+__all__ = [
+    "flop_count_str",
+    "flop_count_table",
+    "complexity_stats_str",
+    "complexity_stats_table",
+    "get_model_complexity_info",
+]
 
 Stats = dict[str, dict[str, Any]]
 
@@ -182,10 +188,9 @@ def _model_stats_str(model: nn.Module, statistics: dict[str, dict[str, str]]) ->
             extra_lines.extend(line.split("\n"))
         child_lines = []
         for key, child in module._modules.items():
-            if child is None:
-                continue
             child_name = name + ("." if name else "") + key
-            child_lines.append(f"({key}): " + _add_indent(render(child, child_name), 2))
+            child_text = "None" if child is None else render(child, child_name)
+            child_lines.append(f"({key}): " + _add_indent(child_text, 2))
         lines = extra_lines + child_lines
         text = module._get_name() + "("
         if lines:
@@ -196,6 +201,21 @@ def _model_stats_str(model: nn.Module, statistics: dict[str, dict[str, str]]) ->
         return text + ")"
 
     return render(model, "")
+
+
+def _get_input_sizes(iterable: Iterable[Any]) -> list[Any]:
+    """Sizes of the tensors in a (nested) iterable of inputs; None for
+    anything that is not a tensor (or holds none)."""
+    sizes: list[Any] = []
+    for item in iterable:
+        if isinstance(item, torch.Tensor):
+            sizes.append(list(item.size()))
+        elif isinstance(item, Iterable) and not isinstance(item, (str, bytes)):
+            nested = _get_input_sizes(item)
+            sizes.append(None if all(s is None for s in nested) else nested)
+        else:
+            sizes.append(None)
+    return sizes
 
 
 def _silence(analyzer: Any) -> None:
@@ -464,6 +484,43 @@ def flop_count_table(
     return _model_stats_table(pretty, max_depth=max_depth, stat_columns=columns)
 
 
+def complexity_stats_str(flops: FlopAnalyzer, activations: ActivationAnalyzer | None = None) -> str:
+    """Alias of :func:`flop_count_str` (the name used by MMEngine >= 0.6).
+
+    Args:
+        flops (FlopAnalyzer): the flop counting object.
+        activations (ActivationAnalyzer, optional): If given, activations
+            are included in the representation.
+
+    Returns:
+        str: The model representation annotated with its statistics.
+    """
+    return flop_count_str(flops, activations)
+
+
+def complexity_stats_table(
+    flops: FlopAnalyzer,
+    max_depth: int = 3,
+    activations: ActivationAnalyzer | None = None,
+    show_param_shapes: bool = True,
+) -> str:
+    """Alias of :func:`flop_count_table` (the name used by MMEngine >= 0.6).
+
+    Args:
+        flops (FlopAnalyzer): the flop counting object.
+        max_depth (int): The max depth of submodules to include in the
+            table. Defaults to 3.
+        activations (ActivationAnalyzer, optional): If given, include
+            activation counts as an additional column in the table.
+        show_param_shapes (bool): If true, shapes for parameters will be
+            included in the table. Defaults to True.
+
+    Returns:
+        str: The formatted table.
+    """
+    return flop_count_table(flops, max_depth, activations, show_param_shapes)
+
+
 def _build_inputs(model: nn.Module, input_shape: Any) -> tuple[torch.Tensor, ...]:
     try:
         device = next(model.parameters()).device
@@ -554,12 +611,12 @@ def get_model_complexity_info(
 
     out_table = ""
     if show_table:
-        out_table = "\n" + flop_count_table(
+        out_table = "\n" + complexity_stats_table(
             flops=flop_handler, activations=activation_handler, show_param_shapes=True
         )
     out_arch = ""
     if show_arch:
-        out_arch = "\n" + flop_count_str(flops=flop_handler, activations=activation_handler)
+        out_arch = "\n" + complexity_stats_str(flops=flop_handler, activations=activation_handler)
 
     return {
         "flops": flops,

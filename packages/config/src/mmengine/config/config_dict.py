@@ -71,14 +71,20 @@ class ConfigDict(Dict):
     lazy = False
 
     def __init__(__self, *args, **kwargs):
-        object.__setattr__(__self, "__parent", kwargs.pop("__parent", None))
+        parent = kwargs.pop("__parent", None)
+        object.__setattr__(__self, "__parent", parent)
         object.__setattr__(__self, "__key", kwargs.pop("__key", None))
         object.__setattr__(__self, "__frozen", False)
+        hook = __self._hook
         for arg in args:
             if not arg:
                 continue
             if isinstance(arg, dict):
                 # dict.items: do not build lazy objects of a ConfigDict
+                if parent is None:  # fast path: nothing to attach to
+                    for key, val in dict.items(arg):
+                        dict.__setitem__(__self, key, hook(val))
+                    continue
                 for key, val in dict.items(arg):
                     __self[key] = val
             elif isinstance(arg, tuple) and not isinstance(arg[0], tuple):
@@ -111,8 +117,11 @@ class ConfigDict(Dict):
     @classmethod
     def _hook(cls, item):
         # Only plain dicts are converted: user-defined dict subclasses stay.
-        if type(item) in (dict, OrderedDict):
+        kind = type(item)
+        if kind is dict or kind is OrderedDict:
             return cls(item)
+        if kind is str or kind is int or kind is float or kind is bool or item is None:
+            return item
         if isinstance(item, list):
             return type(item)(cls._hook(elem) for elem in item)
         if isinstance(item, tuple):

@@ -457,7 +457,12 @@ def text2dict(
                 f"{RESERVED_KEYS}" + _chain_note(chain)
             )
     if base_var_dict:
-        cfg_dict = substitute_base_vars(cfg_dict, base_var_dict, base_cfg, filename)
+        try:
+            cfg_dict = substitute_base_vars(cfg_dict, base_var_dict, base_cfg, filename)
+        except KeyError as e:
+            if chain:
+                add_note(e, _chain_note(chain).strip())
+            raise
     cfg_dict.pop(BASE_KEY, None)
     merged = merge_a_into_b(cfg_dict, base_cfg)
 

@@ -118,6 +118,9 @@ def force_full_init(old_func: Callable) -> Callable:
     return wrapper
 
 
+_ANN_SUFFIXES = (".json", ".yaml", ".yml", ".pkl", ".pickle")
+
+
 def _join(prefix: str, path: str) -> str:
     """Join two path parts, quickly for local paths, via fileio otherwise."""
     if "://" in prefix or "://" in path:
@@ -250,8 +253,33 @@ class BaseDataset(Dataset):
 
     @property
     def metainfo(self) -> dict:
-        """dict: A deep copy of the dataset's meta information."""
+        """dict: A deep copy of the dataset's meta information.
+
+        Before full initialization (``lazy_init=True``) the ``metainfo`` of
+        an OpenMMLab 2.0 annotation file read by the default
+        :meth:`load_data_list` is merged in on first access, with the lowest
+        priority, without building the data list.
+        """
+        if not self._fully_initialized:
+            self._merge_ann_file_metainfo()
         return copy.deepcopy(self._metainfo)
+
+    def _merge_ann_file_metainfo(self) -> None:
+        """Merge the annotation file's metainfo before full init (once)."""
+        if self.__dict__.get("_ann_metainfo_merged", False):
+            return
+        self._ann_metainfo_merged = True
+        if type(self).load_data_list is not BaseDataset.load_data_list:
+            return  # a custom loader decides what the file holds
+        ann_file = self.ann_file
+        if not isinstance(ann_file, str) or not ann_file.endswith(_ANN_SUFFIXES):
+            return
+        if not _is_existing_file(ann_file):
+            return  # full_init reports the missing file
+        annotations = load(ann_file)
+        if isinstance(annotations, dict) and isinstance(annotations.get("metainfo"), dict):
+            for key, value in annotations["metainfo"].items():
+                self._metainfo.setdefault(key, value)
 
     def _join_prefix(self) -> None:
         """Join ``data_root`` with ``ann_file`` and each ``data_prefix``."""
@@ -298,7 +326,7 @@ class BaseDataset(Dataset):
             list[dict]: A list of data infos.
         """
         if not self.ann_file:
-            raise ValueError(
+            raise _NoAnnFileError(
                 f"{type(self).__name__} has no ann_file to load the data list from; pass "
                 "`ann_file` or override `load_data_list`"
             )
@@ -501,6 +529,7 @@ class BaseDataset(Dataset):
         sub_dataset = self._copy_without_annotation()
         if self.serialize_data:
             sub_dataset.data_bytes, sub_dataset.data_address = self._get_serialized_subset(indices)
+            sub_dataset.data_list = []
         else:
             sub_dataset.data_list = self._get_unserialized_subset(indices)
         return sub_dataset
@@ -579,7 +608,6 @@ class BaseDataset(Dataset):
             if key in ("data_list", "data_address", "data_bytes"):
                 continue
             object.__setattr__(other, key, copy.deepcopy(value, memo))
-        other.data_list = []
         return other
 
 
@@ -594,6 +622,10 @@ def _is_existing_file(value: str) -> bool:
     except (OSError, ValueError, TypeError, NotImplementedError, ImportError):
         # no backend can reach it: treat it as a plain string value
         return False
+
+
+class _NoAnnFileError(ValueError, TypeError):
+    """No ``ann_file`` to load (upstream's loader fails with a TypeError)."""
 
 
 class _DataPrefixKeyError(KeyError, AssertionError):

@@ -51,7 +51,9 @@ class Evaluator:
         for metric in self.metrics:
             metric.dataset_meta = dataset_meta
 
-    def process(self, data_samples: Sequence[BaseDataElement | Any], data_batch: Any = None):
+    def process(
+        self, data_samples: Sequence[BaseDataElement | Any], data_batch: Any = None
+    ) -> None:
         """Convert data samples to dicts and pass them to every metric.
 
         Args:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import inspect
 import warnings
-from collections.abc import Generator, Iterator
+from collections.abc import Callable, Generator, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Optional, Union
@@ -21,7 +21,7 @@ from .backends import (
     MemcachedBackend,
     PetrelBackend,
 )
-from .backends.errors import DuplicateBackendError, PathTypeError
+from .backends.errors import DuplicateBackendError, PathTypeError, PrefixesTypeError
 
 
 class HardDiskBackend(LocalBackend):
@@ -103,7 +103,9 @@ class FileClient:
 
     client: Any
 
-    def __new__(cls, backend: Optional[str] = None, prefix: Optional[str] = None, **kwargs: Any):
+    def __new__(
+        cls, backend: Optional[str] = None, prefix: Optional[str] = None, **kwargs: Any
+    ) -> FileClient:
         warnings.warn(
             '"FileClient" will be deprecated in future. Please use io functions in '
             "https://mmengine.readthedocs.io/en/latest/api/fileio.html#file-io",
@@ -229,7 +231,10 @@ class FileClient:
         elif isinstance(prefixes, (list, tuple)):
             prefix_list = list(prefixes)
         else:
-            raise TypeError(f"prefixes should be a str or a list/tuple of str, got {prefixes!r}")
+            raise PrefixesTypeError(
+                f'prefixes of backend "{name}" should be a str or a list/tuple of str, '
+                f"but got {prefixes!r}"
+            )
 
         if not force:
             if name in cls._backends:
@@ -266,7 +271,7 @@ class FileClient:
         backend: Optional[type[BaseStorageBackend]] = None,
         force: bool = False,
         prefixes: Optional[Union[str, list[str], tuple[str, ...]]] = None,
-    ):
+    ) -> Optional[Callable[[type[BaseStorageBackend]], type[BaseStorageBackend]]]:
         """Register a backend to FileClient.
 
         This method can be used as a normal class method or a decorator.
@@ -295,7 +300,7 @@ class FileClient:
             cls._register_backend(name, backend, force=force, prefixes=prefixes)
             return None
 
-        def _register(backend_cls):
+        def _register(backend_cls: type[BaseStorageBackend]) -> type[BaseStorageBackend]:
             cls._register_backend(name, backend_cls, force=force, prefixes=prefixes)
             return backend_cls
 

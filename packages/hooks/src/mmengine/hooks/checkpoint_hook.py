@@ -154,8 +154,7 @@ class CheckpointHook(Hook):
         # save_best: None or a list of metric names
         if not (isinstance(save_best, str) or is_list_of(save_best, str) or save_best is None):
             raise AssertionError(
-                '"save_best" should be a str or list of str or None, but got '
-                f"{type(save_best)}"
+                f'"save_best" should be a str or list of str or None, but got {type(save_best)}'
             )
         if isinstance(save_best, list):
             if "auto" in save_best and len(save_best) != 1:
@@ -233,6 +232,10 @@ class CheckpointHook(Hook):
         Args:
             runner (Runner): The runner of the training process.
         """
+        # before_train may run again (a second train() call): start from the given out_dir.
+        if not hasattr(self, "_out_dir_root"):
+            self._out_dir_root = self.out_dir
+        self.out_dir = self._out_dir_root
         if self.out_dir is None:
             self.out_dir = runner.work_dir
 

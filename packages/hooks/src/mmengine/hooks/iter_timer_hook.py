@@ -9,6 +9,16 @@ from mmengine.registry import HOOKS
 
 from .hook import DATA_BATCH, Hook
 
+# Scalar names per mode, built once rather than every iteration.
+_TIME_KEYS = {mode: (f"{mode}/time", f"{mode}/data_time") for mode in ("train", "val", "test")}
+
+
+def _time_keys(mode: str) -> tuple[str, str]:
+    keys = _TIME_KEYS.get(mode)
+    if keys is None:
+        keys = _TIME_KEYS[mode] = (f"{mode}/time", f"{mode}/data_time")
+    return keys
+
 
 @HOOKS.register_module()
 class IterTimerHook(Hook):
@@ -26,6 +36,7 @@ class IterTimerHook(Hook):
         self.time_sec_test_val = 0.0
         self.start_iter = 0
         self.t = time.time()
+        self._eval_len = 0
 
     def before_train(self, runner: Any) -> None:
         """Synchronize the number of iterations with the runner after resuming.
@@ -42,6 +53,8 @@ class IterTimerHook(Hook):
             runner (Runner): The runner of the current process.
             mode (str): ``'train'``, ``'val'`` or ``'test'``.
         """
+        if mode != "train":
+            self._eval_len = len(self._eval_dataloader(runner, mode))
         self.t = time.time()
 
     def _after_epoch(self, runner: Any, mode: str = "train") -> None:
@@ -53,6 +66,7 @@ class IterTimerHook(Hook):
         """
         if mode != "train":
             self.time_sec_test_val = 0.0
+            self._eval_len = 0
 
     def _before_iter(
         self,
@@ -69,7 +83,7 @@ class IterTimerHook(Hook):
             data_batch (dict or tuple or list, optional): Data from dataloader.
             mode (str): ``'train'``, ``'val'`` or ``'test'``.
         """
-        runner.message_hub.update_scalar(f"{mode}/data_time", time.time() - self.t)
+        runner.message_hub.update_scalar(_time_keys(mode)[1], time.time() - self.t)
 
     def _after_iter(
         self,
@@ -92,17 +106,23 @@ class IterTimerHook(Hook):
         iter_time = now - self.t
         self.t = now
         hub = runner.message_hub
-        hub.update_scalar(f"{mode}/time", iter_time)
+        hub.update_scalar(_time_keys(mode)[0], iter_time)
         if mode == "train":
             self.time_sec_tot += iter_time
             time_sec_avg = self.time_sec_tot / (runner.iter - self.start_iter + 1)
             eta_sec = time_sec_avg * (runner.max_iters - runner.iter - 1)
         else:
-            loop = runner.val_loop if mode == "val" else runner.test_loop
-            dataloader = getattr(loop, "dataloader", None)
-            if dataloader is None:
-                dataloader = runner.val_dataloader if mode == "val" else runner.test_dataloader
+            if not self._eval_len:
+                self._eval_len = len(self._eval_dataloader(runner, mode))
             self.time_sec_test_val += iter_time
             time_sec_avg = self.time_sec_test_val / (batch_idx + 1)
-            eta_sec = time_sec_avg * (len(dataloader) - batch_idx - 1)
+            eta_sec = time_sec_avg * (self._eval_len - batch_idx - 1)
         hub.update_info("eta", eta_sec)
+
+    @staticmethod
+    def _eval_dataloader(runner: Any, mode: str) -> Any:
+        loop = runner.val_loop if mode == "val" else runner.test_loop
+        dataloader = getattr(loop, "dataloader", None)
+        if dataloader is None:
+            dataloader = runner.val_dataloader if mode == "val" else runner.test_dataloader
+        return dataloader

@@ -59,6 +59,14 @@ class RuntimeInfoHook(Hook):
 
     def __init__(self) -> None:
         self.last_loop_stage: Optional[str] = None
+        # "name" -> "train/name", so that iterations do not build strings.
+        self._train_keys: dict[str, str] = {}
+
+    def _train_key(self, name: str) -> str:
+        key = self._train_keys.get(name)
+        if key is None:
+            key = self._train_keys[name] = f"train/{name}"
+        return key
 
     def before_run(self, runner: Any) -> None:
         """Record the config, seed, experiment name and framework version.
@@ -120,13 +128,13 @@ class RuntimeInfoHook(Hook):
         hub.update_info("iter", runner.iter)
         lr_dict = runner.optim_wrapper.get_lr()
         if not isinstance(lr_dict, dict):
-            raise TypeError(
+            raise AssertionError(
                 "`runner.optim_wrapper.get_lr()` should return a dict of learning rates "
                 f"(e.g. {{'lr': [0.01]}}), but got {type(lr_dict)}; check the get_lr method "
                 f"of {type(runner.optim_wrapper).__name__}"
             )
         for name, lr in lr_dict.items():
-            hub.update_scalar(f"train/{name}", lr[0])
+            hub.update_scalar(self._train_key(name), lr[0])
 
     def after_train_iter(
         self,
@@ -146,7 +154,7 @@ class RuntimeInfoHook(Hook):
         if outputs is not None:
             hub = runner.message_hub
             for key, value in outputs.items():
-                hub.update_scalar(f"train/{key}", value)
+                hub.update_scalar(self._train_key(key), value)
 
     def before_val(self, runner: Any) -> None:
         """Enter the validation stage, remembering the stage it interrupts.

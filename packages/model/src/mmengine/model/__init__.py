@@ -1,4 +1,9 @@
-"""mmengine.model: BaseModel, BaseModule, data preprocessors, weight init, wrappers, EMA, TTA."""
+"""mmengine.model: BaseModel, BaseModule, data preprocessors, weight init, wrappers, EMA, TTA.
+
+``MMFullyShardedDataParallel`` is imported on first access (torch FSDP is slow to import).
+"""
+
+from typing import Any
 
 from .averaged_model import (
     BaseAveragedModel,
@@ -39,7 +44,6 @@ from .weight_init import (
 )
 from .wrappers import (
     MMDistributedDataParallel,
-    MMFullyShardedDataParallel,
     MMSeparateDistributedDataParallel,
     is_model_wrapper,
 )
@@ -86,3 +90,11 @@ __all__ = [
     "BaseTTAModel",
     "MMFullyShardedDataParallel",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    if name == "MMFullyShardedDataParallel":
+        from .wrappers.fully_sharded_distributed import MMFullyShardedDataParallel
+
+        return MMFullyShardedDataParallel
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

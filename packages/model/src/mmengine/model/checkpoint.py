@@ -272,7 +272,17 @@ def _torch_load(
         extra = {} if pickle_module is None else {"pickle_module": pickle_module}
         return torch.load(f, map_location=map_location, weights_only=wo, **extra)
 
-    return _safe_call(load, source or _describe(f), weights_only)
+    source = source or _describe(f)
+    try:
+        return _safe_call(load, source, weights_only)
+    except (RuntimeError, EOFError) as exc:
+        if type(exc) not in (RuntimeError, EOFError):
+            raise
+        # e.g. a truncated or non-checkpoint file: say which one
+        raise type(exc)(
+            f"Failed to load checkpoint {source!r}: {exc}. The file may be truncated or "
+            "not a PyTorch checkpoint."
+        ) from exc
 
 
 # --------------------------------------------------------------------------
@@ -1032,6 +1042,8 @@ def _atomic_torch_save(checkpoint: Any, filename: str) -> None:
     ``filename`` is untouched. The temporary file is removed on failure.
     """
     filename = osp.abspath(osp.expanduser(filename))
+    if osp.islink(filename):  # write through the link, as torch.save would
+        filename = osp.realpath(filename)
     dirname = osp.dirname(filename)
     os.makedirs(dirname, exist_ok=True)
     tmp = osp.join(dirname, f".{osp.basename(filename)}.{os.getpid()}.{uuid.uuid4().hex[:8]}.tmp")

@@ -84,10 +84,7 @@ class LogProcessor:
             dataloader_len = self._get_dataloader_size(runner, mode)
             width = len(str(dataloader_len))
             cur_epoch = self._get_epoch(runner, mode)
-            if mode == "train":
-                head = f"Epoch({mode}) [{cur_epoch}][{cur_iter:>{width}}/{dataloader_len}]  "
-            else:
-                head = f"Epoch({mode}) [{cur_epoch}][{cur_iter:>{width}}/{dataloader_len}]  "
+            head = f"Epoch({mode}) [{cur_epoch}][{cur_iter:>{width}}/{dataloader_len}]  "
         else:
             if mode == "train":
                 max_iters = runner.max_iters
@@ -279,7 +276,9 @@ class LogProcessor:
         return runner.epoch
 
     def _get_cur_loop(self, runner: Any, mode: str) -> Any:
-        return {"train": runner.train_loop, "val": runner.val_loop, "test": runner.test_loop}[mode]
+        if mode == "train":
+            return runner.train_loop
+        return runner.val_loop if mode == "val" else runner.test_loop
 
     def _get_dataloader_size(self, runner: Any, mode: str) -> int:
         return len(self._get_cur_loop(runner, mode).dataloader)

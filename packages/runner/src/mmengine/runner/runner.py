@@ -104,6 +104,24 @@ def _framework_version() -> str:
         return "runner-" + version("mmengine-runner")
 
 
+def _config_text(cfg: Config) -> tuple[str, bool]:
+    """The config as Python text, and whether it is valid Python.
+
+    A config given as a dict may hold live objects (a hook, a dataset) that have no literal
+    form; the run must not fail because of that, so a plain rendering stands in.
+    """
+    try:
+        return cfg.pretty_text, True
+    except (SyntaxError, TypeError, ValueError) as exc:
+        print_log(
+            f"The config cannot be written as Python ({exc.__class__.__name__}); checkpoints "
+            "and the work dir keep a plain rendering of it instead",
+            logger="current",
+            level=logging.WARNING,
+        )
+        return repr(cfg.to_dict()), False
+
+
 def _check_all_or_none(stage: str, **parts: Any) -> None:
     given = {name for name, value in parts.items() if value is not None}
     if given and given != set(parts):
@@ -280,7 +298,8 @@ class Runner:
 
         self.message_hub = self.build_message_hub()
         self.visualizer = self.build_visualizer(visualizer)
-        if self.cfg:
+        self._cfg_text, renderable = _config_text(self.cfg) if self.cfg else ("", False)
+        if renderable:
             self.visualizer.add_config(self.cfg)
 
         self.log_processor = self.build_log_processor(
@@ -725,7 +744,9 @@ class Runner:
         if not self.cfg:
             return
         name = osp.basename(self.cfg.filename) if self.cfg.filename else f"{self._timestamp}.py"
-        self.cfg.dump(osp.join(self._work_dir, name))
+        from mmengine.fileio import put_text
+
+        put_text(self._cfg_text, osp.join(self._work_dir, name))
 
     # ================================================================== properties
     @property
@@ -1175,14 +1196,19 @@ class Runner:
             meta = {}
         elif not isinstance(meta, dict):
             raise TypeError(f"meta should be a dict or None, but got {type(meta)}")
+        # Counters the caller records (a hook saving after validation, when the loop has
+        # already counted the epoch) win; otherwise this is called from after_train_epoch or
+        # after_train_iter, before the loop counts the epoch or iteration as done.
+        meta = dict(meta)
         if by_epoch:
-            # Called from after_train_epoch, before the loop counts the epoch as done.
-            meta.update(epoch=self.epoch + 1, iter=self.iter)
+            meta.setdefault("epoch", self.epoch + 1)
+            meta.setdefault("iter", self.iter)
         else:
-            meta.update(epoch=self.epoch, iter=self.iter + 1)
+            meta.setdefault("epoch", self.epoch)
+            meta.setdefault("iter", self.iter + 1)
         filepath = join_path(out_dir, filename, backend_args=backend_args)
         meta.update(
-            cfg=self.cfg.pretty_text,
+            cfg=self._cfg_text,
             seed=self.seed,
             experiment_name=self.experiment_name,
             time=time.strftime("%Y%m%d_%H%M%S", time.localtime()),
@@ -1224,7 +1250,3 @@ class Runner:
             f"{self.__class__.__name__}(experiment_name={self._experiment_name!r}, "
             f"work_dir={self._work_dir!r}, model={self._model_name})"
         )
-
-
-def _warn(msg: str) -> None:
-    print_log(msg, logger="current", level=logging.WARNING)

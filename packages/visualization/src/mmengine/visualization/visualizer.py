@@ -9,6 +9,7 @@ Visualizer, setting and getting an undrawn image and all the storage APIs
 from __future__ import annotations
 
 import copy
+import inspect
 import os.path as osp
 import warnings
 from collections.abc import Sequence
@@ -68,6 +69,36 @@ def _resize_image(image: np.ndarray, shape: tuple[int, int]) -> np.ndarray:
     return out.numpy()
 
 
+# OpenCV is optional (only ``show(backend='cv2')`` uses it); it is imported on
+# first use and cached here.
+cv2: Any = None
+
+
+def _import_cv2() -> Any:
+    global cv2
+    if cv2 is None:
+        try:
+            import cv2 as _cv2
+        except ImportError as err:
+            raise ImportError(
+                'Visualizer.show(backend="cv2") needs OpenCV ("pip install opencv-python"); '
+                'use backend="matplotlib" instead'
+            ) from err
+        cv2 = _cv2
+    return cv2
+
+
+def _needs_save_dir(backend: Any) -> bool:
+    """Whether ``backend`` requires a ``save_dir`` (no default) but was given None."""
+    if getattr(backend, "_save_dir", None) is not None:
+        return False
+    try:
+        parameter = inspect.signature(type(backend).__init__).parameters.get("save_dir")
+    except (TypeError, ValueError):
+        return False
+    return parameter is not None and parameter.default is inspect.Parameter.empty
+
+
 @VISUALIZERS.register_module()
 class Visualizer(ManagerMixin):
     """MMEngine's visualizer: matplotlib drawing plus storage backends.
@@ -84,8 +115,8 @@ class Visualizer(ManagerMixin):
 
     Backends are built from ``vis_backends`` with ``save_dir`` set to
     ``{save_dir}/vis_data`` (unless their config sets one). When ``save_dir``
-    is None, backend configs without their own ``save_dir`` are skipped with
-    a warning.
+    is None, backends that require one (no default in their constructor, such
+    as ``LocalVisBackend``) are skipped with a warning; the others are built.
 
     Examples:
         >>> # Basic info methods
@@ -169,9 +200,8 @@ class Visualizer(ManagerMixin):
         self._build_backends(vis_backends, save_dir)
 
     # ------------------------------------------------------------------ backends
-    def _build_backends(
-        self, vis_backends: Optional[Union[list, dict, BaseVisBackend]], save_dir: Optional[str]
-    ) -> None:
+    def _build_backends(self, vis_backends: Any, save_dir: Optional[str]) -> None:
+        """Build the backends from configs (or take built ones) into ``_vis_backends``."""
         if vis_backends is None:
             return
         if isinstance(vis_backends, (dict, BaseVisBackend)):
@@ -181,20 +211,13 @@ class Visualizer(ManagerMixin):
                 f"Visualizer {self.instance_name!r}: vis_backends should be a list of backend "
                 f"configs (dicts) or backends, but got {type(vis_backends)}"
             )
-        if len(vis_backends) == 0:
-            return
-
-        cfgs = [
-            cfg if isinstance(cfg, BaseVisBackend) else copy.deepcopy(dict(cfg))
-            for cfg in vis_backends
-        ]
-        names = [None if isinstance(cfg, BaseVisBackend) else cfg.get("name") for cfg in cfgs]
+        cfgs = [copy.deepcopy(dict(cfg)) if isinstance(cfg, dict) else cfg for cfg in vis_backends]
+        names = [cfg.get("name") if isinstance(cfg, dict) else None for cfg in cfgs]
         if None in names:
             if len(set(names)) > 1:
                 raise RuntimeError(
                     f"Visualizer {self.instance_name!r}: if one of the vis backends has a "
-                    "`name` field, all of them must have one, but got names "
-                    f"{names}"
+                    f"`name` field, all of them must have one, but got names {names}"
                 )
             types = [self._backend_type_name(cfg) for cfg in cfgs]
             if len(set(types)) != len(types):
@@ -210,32 +233,32 @@ class Visualizer(ManagerMixin):
             )
 
         backend_save_dir = osp.join(save_dir, "vis_data") if save_dir is not None else None
-        skipped = []
         for cfg in cfgs:
-            if isinstance(cfg, BaseVisBackend):
-                self._vis_backends[type(cfg).__name__] = cfg
+            name = None
+            if isinstance(cfg, dict):
+                name = cfg.pop("name", None)
+                cfg.setdefault("save_dir", backend_save_dir)
+                backend = VISBACKENDS.build(cfg)
+            else:
+                backend = cfg
+            if _needs_save_dir(backend):
+                warnings.warn(
+                    f"Visualizer {self.instance_name!r}: failed to add {type(backend).__name__} "
+                    "because it needs a save_dir and none was given; pass save_dir= to the "
+                    "Visualizer (or to the backend config) to store data",
+                    UserWarning,
+                    stacklevel=3,
+                )
                 continue
-            backend_name = cfg.pop("name", None) or self._backend_type_name(cfg)
-            if backend_save_dir is None and cfg.get("save_dir") is None:
-                skipped.append(backend_name)
-                continue
-            cfg.setdefault("save_dir", backend_save_dir)
-            self._vis_backends[backend_name] = VISBACKENDS.build(cfg)
-        if skipped:
-            warnings.warn(
-                f"Visualizer {self.instance_name!r}: the vis backends {skipped} are not "
-                "initialized because save_dir is None; pass save_dir= to the Visualizer "
-                "(or to each backend config) to store data",
-                stacklevel=3,
-            )
+            self._vis_backends[name or type(backend).__name__] = backend
 
     @staticmethod
-    def _backend_type_name(cfg: Union[dict, BaseVisBackend]) -> str:
-        if isinstance(cfg, BaseVisBackend):
+    def _backend_type_name(cfg: Any) -> str:
+        if not isinstance(cfg, dict):
             return type(cfg).__name__
         if "type" not in cfg:
             raise KeyError(
-                f"A vis backend config must have a `type` key, such as "
+                "A vis backend config must have a `type` key, such as "
                 f"dict(type='LocalVisBackend'), but got {cfg}"
             )
         backend_type = cfg["type"]
@@ -458,6 +481,7 @@ class Visualizer(ManagerMixin):
 
         Without a display (a non-interactive matplotlib backend such as Agg)
         nothing can be shown: a warning is issued and this returns at once.
+        With ``backend='cv2'`` the array is handed to ``cv2.imshow`` as is.
 
         Args:
             drawn_img (np.ndarray, optional): The image to show. If None, the
@@ -471,17 +495,12 @@ class Visualizer(ManagerMixin):
         """
         img = self.get_image() if drawn_img is None else drawn_img
         if backend == "cv2":
-            try:
-                import cv2
-            except ImportError as err:
-                raise ImportError(
-                    'Visualizer.show(backend="cv2") needs OpenCV ("pip install '
-                    'opencv-python"); use backend="matplotlib" instead'
-                ) from err
-            cv2.namedWindow(winname=f"{id(self)}")
-            cv2.setWindowTitle(f"{id(self)}", win_name)
-            cv2.imshow(str(id(self)), np.ascontiguousarray(img[..., ::-1]))
-            cv2.waitKey(int(np.ceil(wait_time * 1000)))
+            cv = _import_cv2()
+            # One window per visualizer; its title follows ``win_name``.
+            cv.namedWindow(winname=f"{id(self)}")
+            cv.setWindowTitle(f"{id(self)}", win_name)
+            cv.imshow(str(id(self)), img)
+            cv.waitKey(int(np.ceil(wait_time * 1000)))
             return None
         if backend != "matplotlib":
             raise ValueError(
@@ -498,17 +517,18 @@ class Visualizer(ManagerMixin):
                 "add_image() or get it with get_image() instead",
                 stacklevel=3,
             )
-            return None
         self._init_manager(win_name)
         fig = self.manager.canvas.figure
         fig.subplots_adjust(left=0, right=1, bottom=0, top=1)
         fig.clear()
         ax = fig.add_subplot()
         ax.axis(False)
-        ax.imshow(img)
+        img = np.asarray(img)
+        ax.imshow(img[..., 0] if img.ndim == 3 and img.shape[-1] == 1 else img)
         self.manager.canvas.draw()
         if is_inline:
             return fig
+        # Returns at once with a non-interactive backend: never blocks headless.
         wait_continue(fig, timeout=wait_time, continue_key=continue_key)
         return None
 
@@ -695,6 +715,7 @@ class Visualizer(ManagerMixin):
                 UserWarning,
                 stacklevel=2,
             )
+        _import_matplotlib()
         from matplotlib.collections import LineCollection
 
         ax = self._axes("draw_lines")
@@ -749,6 +770,7 @@ class Visualizer(ManagerMixin):
                 UserWarning,
                 stacklevel=2,
             )
+        _import_matplotlib()
         from matplotlib.collections import PatchCollection
         from matplotlib.patches import Circle
 
@@ -865,6 +887,7 @@ class Visualizer(ManagerMixin):
                     stacklevel=2,
                 )
                 break
+        _import_matplotlib()
         from matplotlib.collections import PolyCollection
 
         ax = self._axes("draw_polygons")

@@ -28,3 +28,10 @@ class PathTypeError(TypeError, AssertionError):
 
     Also an :class:`AssertionError`, which upstream MMEngine raised here.
     """
+
+
+class PrefixesTypeError(TypeError, AssertionError):
+    """``prefixes`` of a backend registration is not a str or list/tuple of str.
+
+    Also an :class:`AssertionError`, which upstream MMEngine raised here.
+    """

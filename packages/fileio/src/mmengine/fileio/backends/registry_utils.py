@@ -7,7 +7,7 @@ from collections.abc import Callable
 from typing import Optional, Union
 
 from .base import BaseStorageBackend
-from .errors import DuplicateBackendError
+from .errors import DuplicateBackendError, PrefixesTypeError
 from .http_backend import HTTPBackend
 from .lmdb_backend import LmdbBackend
 from .local_backend import LocalBackend
@@ -44,7 +44,7 @@ def _register_backend(
     elif isinstance(prefixes, (list, tuple)) and all(isinstance(p, str) for p in prefixes):
         prefix_list = list(prefixes)
     else:
-        raise TypeError(
+        raise PrefixesTypeError(
             f'prefixes of backend "{name}" should be a str or a list/tuple of str, '
             f"but got {prefixes!r}"
         )

@@ -1,7 +1,12 @@
-"""Model wrappers for distributed training."""
+"""Model wrappers for distributed training.
+
+``MMFullyShardedDataParallel`` is imported on first access (torch FSDP is slow
+to import); it is still buildable by name from ``MODEL_WRAPPERS`` at any time.
+"""
+
+from typing import Any
 
 from .distributed import MMDistributedDataParallel
-from .fully_sharded_distributed import MMFullyShardedDataParallel
 from .seperate_distributed import MMSeparateDistributedDataParallel
 from .utils import is_model_wrapper
 
@@ -11,3 +16,11 @@ __all__ = [
     "MMSeparateDistributedDataParallel",
     "MMFullyShardedDataParallel",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    if name == "MMFullyShardedDataParallel":
+        from .fully_sharded_distributed import MMFullyShardedDataParallel
+
+        return MMFullyShardedDataParallel
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

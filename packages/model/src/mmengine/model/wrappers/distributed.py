@@ -23,6 +23,26 @@ for _cls in (DistributedDataParallel, DataParallel):
         MODEL_WRAPPERS.register_module(module=_cls)
 
 
+def _build_mm_fully_sharded_data_parallel(*args: Any, **kwargs: Any) -> nn.Module:
+    """Stand-in registered as ``MMFullyShardedDataParallel`` until the real class is imported.
+
+    Importing ``torch.distributed.fsdp`` roughly doubles the import time of
+    ``mmengine.model``, so the FSDP wrapper module is imported on first use:
+    building ``dict(type='MMFullyShardedDataParallel')`` from ``MODEL_WRAPPERS``
+    lands here, imports it (which registers the real class in place of this
+    function) and builds the wrapper.
+    """
+    from .fully_sharded_distributed import MMFullyShardedDataParallel
+
+    return MMFullyShardedDataParallel(*args, **kwargs)
+
+
+if "MMFullyShardedDataParallel" not in MODEL_WRAPPERS:
+    MODEL_WRAPPERS.register_module(
+        name="MMFullyShardedDataParallel", module=_build_mm_fully_sharded_data_parallel
+    )
+
+
 def run_forward(model: nn.Module, data: Union[dict, tuple, list], mode: str) -> Any:
     """Call ``model`` with ``data`` unpacked (dict as ``**``, list/tuple as ``*``)."""
     if isinstance(data, dict):

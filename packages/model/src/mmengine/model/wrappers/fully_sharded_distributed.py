@@ -21,7 +21,7 @@ from torch.distributed.fsdp import wrap as _fsdp_wrap
 from mmengine.logging import print_log
 from mmengine.registry import FUNCTIONS, MODEL_WRAPPERS
 
-from .distributed import run_forward
+from .distributed import _build_mm_fully_sharded_data_parallel, run_forward
 
 if TYPE_CHECKING:  # pragma: no cover
     from mmengine.optim import OptimWrapper
@@ -87,7 +87,14 @@ def _parse_enum(value: Any, enum_cls: Any, arg_name: str) -> Any:
     )
 
 
-@MODEL_WRAPPERS.register_module()
+# Replace the lazy stand-in registered by ``distributed.py`` (never a user's class).
+_REPLACE_STAND_IN = (
+    MODEL_WRAPPERS.module_dict.get("MMFullyShardedDataParallel")
+    is _build_mm_fully_sharded_data_parallel
+)
+
+
+@MODEL_WRAPPERS.register_module(force=_REPLACE_STAND_IN)
 class MMFullyShardedDataParallel(FullyShardedDataParallel):
     """A wrapper for sharding Module parameters across data parallel workers.
 
