@@ -313,3 +313,18 @@ def test_custom_autograd_function_gets_its_own_handle():
     assert analyzer.unsupported_ops() == {"prim::PythonOp._Double": 1}
     analyzer.set_op_handle("prim::PythonOp._Double", lambda inputs, outputs: 42)
     assert analyzer.total() == 42
+
+
+def _square_matmul(x):
+    return x @ x
+
+
+@pytest.mark.filterwarnings("ignore::FutureWarning")
+def test_scripted_function_is_reported_unsupported():
+    class CallsScript(nn.Module):
+        def forward(self, x):
+            return torch.jit.script(_square_matmul)(x * x)
+
+    analyzer = FlopAnalyzer(CallsScript(), (torch.rand(5, 5),)).unsupported_ops_warnings(False)
+    assert analyzer.total() == 0
+    assert "prim::CallFunction" in analyzer.unsupported_ops()

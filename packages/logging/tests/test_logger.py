@@ -37,7 +37,8 @@ def test_rank0_handlers_and_names(tmp_path):
 
 
 @pytest.mark.parametrize("log_level", [logging.WARNING, logging.INFO, logging.DEBUG])
-def test_stream_and_file_format(capsys, tmp_path, log_level):
+def test_stream_and_file_format(capsys, tmp_path, log_level, monkeypatch):
+    monkeypatch.setenv("FORCE_COLOR", "1")
     logger = MMLogger.get_instance(f"stream_{log_level}", log_level=log_level)
     logger.log(level=log_level, msg="welcome")
     out, _ = capsys.readouterr()
@@ -50,6 +51,14 @@ def test_stream_and_file_format(capsys, tmp_path, log_level):
     logger.log(level=log_level, msg="welcome")
     text = log_file.read_text()
     assert re.fullmatch(f"{FILE_TIME} - mmengine - {level_name} - welcome\n", text)
+
+
+def test_no_color_when_the_stream_is_not_a_terminal(capsys, monkeypatch):
+    monkeypatch.delenv("FORCE_COLOR", raising=False)
+    logger = MMLogger.get_instance("plain_stream", log_level="INFO")
+    logger.info("welcome")
+    out, _ = capsys.readouterr()
+    assert "\033[" not in out and " - INFO - welcome" in out
 
 
 def test_error_shows_location(capsys):

@@ -151,5 +151,6 @@ def _gather(items: list) -> Any:
     """
     first = items[0]
     if isinstance(first, Mapping):
-        return type(first)({key: _gather([item[key] for item in items]) for key in first})
+        gathered = {key: _gather([item[key] for item in items]) for key in first}
+        return type(first)(gathered) if isinstance(first, dict) else gathered
     return list(items)
