@@ -75,8 +75,13 @@ def make_loader(kind: str) -> DataLoader:
         xs, ys = zip(*batch)
         return dict(inputs=torch.stack(xs), labels=torch.stack(ys))
 
-    return DataLoader(TensorDataset(x, y), batch_size=32, shuffle=True, collate_fn=collate,
-                      generator=torch.Generator().manual_seed(1))
+    return DataLoader(
+        TensorDataset(x, y),
+        batch_size=32,
+        shuffle=True,
+        collate_fn=collate,
+        generator=torch.Generator().manual_seed(1),
+    )
 
 
 def plain_loop(kind: str, iters: int) -> float:
@@ -146,7 +151,9 @@ def fresh_import_seconds(statement: str, rounds: int) -> float:
     times = []
     for _ in range(rounds):
         code = f"import time; t=time.perf_counter(); {statement}; print(time.perf_counter()-t)"
-        out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+        out = subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, check=True
+        )
         times.append(float(out.stdout.strip().splitlines()[-1]))
     return statistics.median(times)
 
@@ -199,7 +206,9 @@ def main() -> None:
     )
     firsts = []
     for _ in range(args.rounds):
-        out = subprocess.run([sys.executable, "-c", FIRST_RUNNER], capture_output=True, text=True, check=True)
+        out = subprocess.run(
+            [sys.executable, "-c", FIRST_RUNNER], capture_output=True, text=True, check=True
+        )
         firsts.append(float(out.stdout.strip().splitlines()[-1]))
     print(f"first Runner(...) {statistics.median(firsts):.3f} s  (target < 0.3 s)")
 

@@ -19,7 +19,9 @@ def _run(*args: str) -> subprocess.CompletedProcess:
 
 def test_train_resume_and_test_from_the_command_line(tmp_path):
     work_dir = str(tmp_path / "digits")
-    _run("tools/train.py", CONFIG, "--work-dir", work_dir, "--cfg-options", "train_cfg.max_epochs=2")
+    _run(
+        "tools/train.py", CONFIG, "--work-dir", work_dir, "--cfg-options", "train_cfg.max_epochs=2"
+    )
     assert osp.isfile(osp.join(work_dir, "epoch_2.pth"))
     best = glob.glob(osp.join(work_dir, "best_accuracy_epoch_*.pth"))
     assert len(best) == 1
@@ -27,8 +29,13 @@ def test_train_resume_and_test_from_the_command_line(tmp_path):
     assert glob.glob(osp.join(work_dir, "*", "vis_data", "events.out.tfevents.*"))
 
     out = _run(
-        "tools/train.py", CONFIG, "--work-dir", work_dir, "--resume",
-        "--cfg-options", "train_cfg.max_epochs=3",
+        "tools/train.py",
+        CONFIG,
+        "--work-dir",
+        work_dir,
+        "--resume",
+        "--cfg-options",
+        "train_cfg.max_epochs=3",
     )
     log = out.stdout + out.stderr
     assert "resumed epoch: 2" in log

@@ -72,7 +72,9 @@ class DigitsCNN(BaseModel):
         )
         self.head = nn.Linear(32 * 4 * 4, num_classes)
 
-    def forward(self, inputs: torch.Tensor, data_samples: torch.Tensor | None = None, mode: str = "tensor"):
+    def forward(
+        self, inputs: torch.Tensor, data_samples: torch.Tensor | None = None, mode: str = "tensor"
+    ):
         logits = self.head(self.features(inputs).flatten(1))
         if mode == "loss":
             return dict(loss=F.cross_entropy(logits, data_samples))

@@ -210,3 +210,24 @@ def test_best_state_restored_from_message_hub(make_runner):
     runner2.call_hook("after_val_epoch", metrics={"acc": 0.5})
     assert "best_acc_epoch_1.pth" in _ckpts(runner.work_dir)
     assert isinstance(MessageHub.get_current_instance(), MessageHub)
+
+
+def test_works_with_a_mock_runner(tmp_path):
+    from unittest.mock import Mock
+
+    from mmengine.fileio import FileClient, LocalBackend
+
+    runner = Mock()
+    runner.work_dir = str(tmp_path)
+    runner.epoch = 9
+    runner.message_hub = MessageHub.get_instance("ckpt_mock_runner")
+    hook = CheckpointHook(interval=2, by_epoch=True, max_keep_ckpts=1)
+    hook.before_train(runner)
+    assert isinstance(hook.file_client, FileClient)
+    assert isinstance(hook.file_backend, LocalBackend)
+    hook.after_train_epoch(runner)
+    expected = osp.join(str(tmp_path), "epoch_10.pth")
+    assert runner.message_hub.get_info("last_ckpt") == expected
+    assert _pointer(str(tmp_path)) == expected
+    runner.save_checkpoint.assert_called_once()
+    assert list(hook.keep_ckpt_ids) == [10]

@@ -100,3 +100,14 @@ def test_copies_logs_to_out_dir(make_runner, tmp_path):
 def test_invalid_arguments(kwargs, exc):
     with pytest.raises(exc):
         LoggerHook(**kwargs)
+
+
+def test_process_tags_makes_json_friendly_values():
+    import numpy as np
+    import torch
+
+    tags = dict(a=1, b=torch.tensor([1, 2]), c=np.array([3]), d={"e": (1, 2)}, f=object(),
+                g=np.float32(0.5))  # fmt: skip
+    assert LoggerHook._process_tags(tags) == dict(
+        a=1, b=[1, 2], c=[3], d={"e": [1, 2]}, f=None, g=0.5
+    )

@@ -62,3 +62,16 @@ def test_invalid_arguments(make_runner):
         ProfilerHook(on_trace_ready=dict(type="nope")).before_run(runner)
     with pytest.raises(ValueError, match="on_trace_ready"):
         ProfilerHook(on_trace_ready=3).before_run(runner)
+
+
+def test_after_train_epoch_stops_a_running_profiler():
+    from unittest.mock import MagicMock
+
+    hook = ProfilerHook(by_epoch=False, json_trace_path="unused.json")
+    hook.profiler = MagicMock()
+    runner = MagicMock()
+    hook.after_train_epoch(runner)
+    hook.profiler.__exit__.assert_called_once()
+    hook.profiler.export_chrome_trace.assert_called_once_with("unused.json")
+    hook.after_train_epoch(runner)  # already closed
+    hook.profiler.__exit__.assert_called_once()

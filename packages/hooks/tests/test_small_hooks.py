@@ -137,3 +137,53 @@ def test_naive_visualization_draws_every_interval(make_runner):
 def test_npu_profiler_needs_torch_npu():
     with pytest.raises(ImportError, match="torch_npu"):
         NPUProfilerHook()
+
+
+def test_naive_visualization_with_per_sample_dicts_and_padding():
+    from unittest.mock import Mock
+
+    from mmengine.structures import BaseDataElement
+
+    hook = NaiveVisualizationHook()
+    runner = Mock()
+    sample = BaseDataElement(metainfo=dict(
+        img_norm_cfg=dict(mean=(0, 0, 0), std=(0.5, 0.5, 0.5), to_bgr=True),
+        scale=(10, 10), pad_shape=(15, 15, 3), ori_height=5, ori_width=5, img_path="tmp.jpg",
+    ))  # fmt: skip
+    data_batch = [dict(inputs=torch.randn(1, 3, 15, 15), data_sample=sample)]
+    hook.after_test_iter(runner, 10, data_batch, [BaseDataElement()])
+    args, kwargs = runner.visualizer.add_datasample.call_args
+    assert args[0] == "tmp.jpg" and args[1].shape == (5, 5, 3)
+
+
+def test_early_stopping_needs_a_stoppable_loop():
+    from unittest.mock import Mock
+
+    from mmengine.hooks import EarlyStoppingHook
+
+    runner = Mock()
+    runner.train_loop = object()
+    with pytest.raises(AssertionError, match="stop_training"):
+        EarlyStoppingHook(monitor="accuracy/top1").before_run(runner)
+    runner._train_loop = None  # val/test-only run
+    EarlyStoppingHook(monitor="acc").before_run(runner)
+
+
+def test_sync_buffers_distributed(tmp_path):
+    import os.path as osp
+    import subprocess
+    import sys
+
+    worker = osp.join(osp.dirname(__file__), "_sync_buffers_worker.py")
+    init, out = str(tmp_path / "init"), str(tmp_path / "mean.pt")
+    procs = [
+        subprocess.Popen([sys.executable, worker, str(rank), init, out]) for rank in range(2)
+    ]
+    try:
+        codes = [p.wait(timeout=120) for p in procs]
+    finally:
+        for p in procs:
+            if p.poll() is None:
+                p.kill()
+    assert codes == [0, 0]
+    assert torch.allclose(torch.load(out), torch.full((2,), 0.5))

@@ -10,7 +10,9 @@ def test_missing_config_is_a_clear_error(tmp_path):
 
 def test_options_reach_the_config(tmp_path, monkeypatch):
     cfg_file = tmp_path / "cfg.py"
-    cfg_file.write_text("optim_wrapper = dict(optimizer=dict(type='SGD', lr=0.1))\ntrain_cfg = dict(max_epochs=3)\n")
+    cfg_file.write_text(
+        "optim_wrapper = dict(optimizer=dict(type='SGD', lr=0.1))\ntrain_cfg = dict(max_epochs=3)\n"
+    )
     captured = {}
 
     class FakeRunner:
@@ -22,10 +24,17 @@ def test_options_reach_the_config(tmp_path, monkeypatch):
         return FakeRunner()
 
     monkeypatch.setattr(_cli, "_build_runner", fake_build)
-    _cli.train_main([
-        str(cfg_file), "--work-dir", str(tmp_path / "w"), "--amp", "--resume",
-        "--cfg-options", "train_cfg.max_epochs=5",
-    ])
+    _cli.train_main(
+        [
+            str(cfg_file),
+            "--work-dir",
+            str(tmp_path / "w"),
+            "--amp",
+            "--resume",
+            "--cfg-options",
+            "train_cfg.max_epochs=5",
+        ]
+    )
     cfg = captured["cfg"]
     assert captured["trained"]
     assert cfg.train_cfg.max_epochs == 5

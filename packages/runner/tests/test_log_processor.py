@@ -59,11 +59,17 @@ def test_hierarchy_keeps_prefixes():
 
 def test_custom_cfg_errors():
     with pytest.raises(AssertionError, match="duplicate"):
-        LogProcessor(custom_cfg=[dict(data_src="loss", method_name="mean"),
-                                 dict(data_src="loss", method_name="max")])
+        LogProcessor(
+            custom_cfg=[
+                dict(data_src="loss", method_name="mean"),
+                dict(data_src="loss", method_name="max"),
+            ]
+        )
     with pytest.raises(AssertionError, match="epoch"):
-        LogProcessor(by_epoch=False, custom_cfg=[dict(data_src="loss", method_name="mean",
-                                                      window_size="epoch")])
+        LogProcessor(
+            by_epoch=False,
+            custom_cfg=[dict(data_src="loss", method_name="mean", window_size="epoch")],
+        )
 
 
 def test_val_epoch_log_has_metrics():

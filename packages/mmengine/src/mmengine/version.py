@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 
-
 def parse_version_info(version_str: str) -> tuple[int | str, ...]:
     """Parse a version string into a tuple, e.g. ``'0.11.0rc1'`` -> ``(0, 11, 0, 'rc1')``."""
     parts: list[int | str] = []

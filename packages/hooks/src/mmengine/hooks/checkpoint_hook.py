@@ -13,12 +13,13 @@ from pathlib import Path
 from typing import Any, Optional, Union
 
 from mmengine.dist import is_main_process, master_only
-from mmengine.fileio import FileClient, get_file_backend
+from mmengine.fileio import get_file_backend
 from mmengine.fileio.backends import LocalBackend
 from mmengine.logging import print_log
 from mmengine.registry import HOOKS
 from mmengine.utils import is_list_of, is_seq_of
 
+from ._file_client import _infer_file_client
 from .early_stopping_hook import infer_rule
 from .hook import DATA_BATCH, Hook
 
@@ -239,11 +240,14 @@ class CheckpointHook(Hook):
         if self.out_dir is None:
             self.out_dir = runner.work_dir
 
+        # ``file_client`` is kept for backward compatibility; storage goes through
+        # ``file_backend`` (the FileClient itself when ``file_client_args`` is given).
+        self.file_client = _infer_file_client(self.file_client_args, self.out_dir)
         if self.file_client_args is None:
             self.file_backend = get_file_backend(self.out_dir, backend_args=self.backend_args)
-            self.file_client = self.file_backend
+            if self.file_client is None:
+                self.file_client = self.file_backend
         else:
-            self.file_client = FileClient.infer_client(self.file_client_args, self.out_dir)
             self.file_backend = self.file_client
 
         # An explicit out_dir receives a sub-directory named like the work_dir's last level.

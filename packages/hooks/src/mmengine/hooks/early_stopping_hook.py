@@ -138,9 +138,10 @@ class EarlyStoppingHook(Hook):
         Args:
             runner (Runner): The runner of the training process.
         """
-        loop = getattr(runner, "_train_loop", None)
-        if loop is None or isinstance(loop, dict):
-            return  # not training (val/test only) or not built yet
+        unbuilt = getattr(runner, "_train_loop", "built")
+        if unbuilt is None or isinstance(unbuilt, dict):
+            return  # a val/test-only run, or not built yet: nothing to stop
+        loop = runner.train_loop
         if not hasattr(loop, "stop_training"):
             raise AssertionError(
                 f"EarlyStoppingHook: the train loop {type(loop).__name__} has no "

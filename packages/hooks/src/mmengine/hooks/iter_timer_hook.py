@@ -121,8 +121,4 @@ class IterTimerHook(Hook):
 
     @staticmethod
     def _eval_dataloader(runner: Any, mode: str) -> Any:
-        loop = runner.val_loop if mode == "val" else runner.test_loop
-        dataloader = getattr(loop, "dataloader", None)
-        if dataloader is None:
-            dataloader = runner.val_dataloader if mode == "val" else runner.test_dataloader
-        return dataloader
+        return runner.val_dataloader if mode == "val" else runner.test_dataloader

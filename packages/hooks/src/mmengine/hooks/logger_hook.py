@@ -12,11 +12,12 @@ from typing import Any, Optional, Union
 import numpy as np
 import torch
 
-from mmengine.fileio import FileClient, dump, get_file_backend
+from mmengine.fileio import dump, get_file_backend
 from mmengine.logging import print_log
 from mmengine.registry import HOOKS
 from mmengine.utils import is_tuple_of, scandir
 
+from ._file_client import _infer_file_client
 from .hook import DATA_BATCH, Hook
 
 SUFFIX_TYPE = Union[tuple[str, ...], str]
@@ -127,11 +128,12 @@ class LoggerHook(Hook):
                     '"file_client_args" and "backend_args" cannot be set at the same time.'
                 )
         if self.out_dir is not None:
+            self.file_client = _infer_file_client(file_client_args, self.out_dir)
             if file_client_args is None:
                 self.file_backend = get_file_backend(self.out_dir, backend_args=backend_args)
-                self.file_client = self.file_backend
+                if self.file_client is None:
+                    self.file_client = self.file_backend
             else:
-                self.file_client = FileClient.infer_client(file_client_args, self.out_dir)
                 self.file_backend = self.file_client
 
     def before_run(self, runner: Any) -> None:
@@ -254,7 +256,7 @@ class LoggerHook(Hook):
 
     @staticmethod
     def _process_tags(tags: dict) -> OrderedDict:
-        """Convert tag values to JSON-friendly types, dropping unsupported values."""
+        """Convert tag values to JSON-friendly types (unsupported values become None)."""
 
         def process_val(value: Any) -> Any:
             if isinstance(value, (list, tuple)):
@@ -269,12 +271,7 @@ class LoggerHook(Hook):
                 return value.item()
             return None
 
-        processed = OrderedDict()
-        for key, value in tags.items():
-            converted = process_val(value)
-            if converted is not None or value is None:
-                processed[key] = converted
-        return processed
+        return OrderedDict(process_val(tags))
 
     def after_run(self, runner: Any) -> None:
         """Close the visualizer and copy the logs to ``out_dir`` if it is set.

@@ -42,7 +42,8 @@ def _pairs(data_batch: Any, outputs: Any) -> list[tuple[Any, Any, Any]]:
         return list(zip(inputs, samples, outputs))
     triples = []
     for data, output in zip(data_batch, outputs):
-        triples.append((data["inputs"], data["data_samples"], output))
+        sample = data["data_samples"] if "data_samples" in data else data["data_sample"]
+        triples.append((data["inputs"], sample, output))
     return triples
 
 

@@ -19,8 +19,8 @@ def _for_each_scheduler_list(param_schedulers: Any, fn: Callable[[list], None]) 
             fn(schedulers)
     else:
         raise TypeError(
-            "runner.param_schedulers should be a list of ParamScheduler or a dict containing "
-            f"lists of ParamScheduler (one per optimizer), but got {param_schedulers!r}"
+            "runner.param_schedulers should be list of ParamScheduler or a dict containing "
+            f"list of ParamScheduler (one list per optimizer), but got {param_schedulers!r}"
         )
 
 

@@ -183,13 +183,13 @@ class ProfilerHook(Hook):
         )
 
     def after_train_epoch(self, runner: Any) -> None:
-        """Stop profiling and export once ``profile_times`` epochs are done.
+        """Stop profiling and export at the end of the (first) training epoch.
 
         Args:
             runner (Runner): The runner of the training process.
         """
-        # Iteration-based loops also call after_train_epoch: stop only when profiling epochs.
-        if not self._closed and self.by_epoch and runner.epoch + 1 >= self.profile_times:
+        # Iteration-based loops also call after_train_epoch (once, at the end).
+        if not self._closed and self.profiler is not None:
             self._export_chrome_trace(runner)
 
     def after_train_iter(

@@ -129,9 +129,11 @@ class RuntimeInfoHook(Hook):
         lr_dict = runner.optim_wrapper.get_lr()
         if not isinstance(lr_dict, dict):
             raise AssertionError(
-                "`runner.optim_wrapper.get_lr()` should return a dict of learning rates "
-                f"(e.g. {{'lr': [0.01]}}), but got {type(lr_dict)}; check the get_lr method "
-                f"of {type(runner.optim_wrapper).__name__}"
+                "`runner.optim_wrapper.get_lr()` should return a dict of learning rate when "
+                "training with OptimWrapper(single optimizer) or OptimWrapperDict(multiple "
+                f"optimizer), but got {type(lr_dict)}: check that the optimizer wrapper "
+                f"({type(runner.optim_wrapper).__name__}) is an `OptimWrapper` or "
+                "`OptimWrapperDict`"
             )
         for name, lr in lr_dict.items():
             hub.update_scalar(self._train_key(name), lr[0])

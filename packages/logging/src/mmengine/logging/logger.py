@@ -78,7 +78,7 @@ def _build_file_handler(log_file: str, file_mode: str, cfg: dict | None) -> logg
     return handler_cls(**cfg)
 
 
-def _stream_wants_color(stream: Any) -> bool:
+def _stream_wants_color(stream: object) -> bool:
     """Color the level names only on a terminal (``NO_COLOR``/``FORCE_COLOR`` override)."""
     if os.environ.get("NO_COLOR"):
         return False

@@ -1,5 +1,6 @@
 """The Runner, its loops, log processing, checkpoint IO and hook priorities."""
 
+from ._flexible_runner import FlexibleRunner
 from .amp import autocast
 from .base_loop import BaseLoop
 from .checkpoint import (
@@ -25,6 +26,7 @@ __all__ = [
     "BaseLoop",
     "CheckpointLoader",
     "EpochBasedTrainLoop",
+    "FlexibleRunner",
     "IterBasedTrainLoop",
     "LogProcessor",
     "Priority",

@@ -141,7 +141,9 @@ class LogProcessor:
             if not any(c["data_src"] == src and "log_name" not in c for c in custom_cfg):
                 custom_cfg.append(dict(data_src=src, window_size="epoch", method_name="mean"))
         parsed_cfg = self._parse_windows_size(runner, batch_idx, custom_cfg)
-        ori_tag = self._collect_scalars(parsed_cfg, runner, mode, reserve_prefix=self.log_with_hierarchy)
+        ori_tag = self._collect_scalars(
+            parsed_cfg, runner, mode, reserve_prefix=self.log_with_hierarchy
+        )
         non_scalar_tag = self._collect_non_scalars(runner, mode)
         tag = OrderedDict(ori_tag)
         time_keys = {f"{mode}/time", f"{mode}/data_time", "time", "data_time"}
@@ -175,7 +177,9 @@ class LogProcessor:
     @staticmethod
     def _strip(tag: dict, mode: str) -> dict:
         prefix = f"{mode}/"
-        return OrderedDict((k[len(prefix):] if k.startswith(prefix) else k, v) for k, v in tag.items())
+        return OrderedDict(
+            (k[len(prefix) :] if k.startswith(prefix) else k, v) for k, v in tag.items()
+        )
 
     def _collect_scalars(
         self, custom_cfg: list[dict], runner: Any, mode: str, reserve_prefix: bool = True
@@ -185,7 +189,7 @@ class LogProcessor:
         history = runner.message_hub.log_scalars
         prefix = f"{mode}/"
         mode_history = OrderedDict(
-            (k if reserve_prefix else k[len(prefix):], v)
+            (k if reserve_prefix else k[len(prefix) :], v)
             for k, v in history.items()
             if k.startswith(prefix)
         )
@@ -213,7 +217,7 @@ class LogProcessor:
         out: OrderedDict = OrderedDict()
         for key, value in infos.items():
             if key.startswith(prefix):
-                out[key if self.log_with_hierarchy else key[len(prefix):]] = value
+                out[key if self.log_with_hierarchy else key[len(prefix) :]] = value
         return out
 
     def _check_custom_cfg(self) -> None:
@@ -242,7 +246,9 @@ class LogProcessor:
                     f"entry {cfg})"
                 )
 
-    def _parse_windows_size(self, runner: Any, batch_idx: int, custom_cfg: list | None = None) -> list:
+    def _parse_windows_size(
+        self, runner: Any, batch_idx: int, custom_cfg: list | None = None
+    ) -> list:
         """Resolve ``'epoch'``/``'global'`` window sizes into iteration counts."""
         parsed = copy.deepcopy(self.custom_cfg if custom_cfg is None else custom_cfg)
         for cfg in parsed:

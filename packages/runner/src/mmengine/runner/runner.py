@@ -322,8 +322,12 @@ class Runner:
     @classmethod
     def from_cfg(cls, cfg: ConfigType) -> Runner:
         """Build a runner from a config whose keys are this class's arguments."""
-        cfg = copy.deepcopy(cfg)
-        return cls(
+        return cls(**cls._kwargs_from_cfg(copy.deepcopy(cfg)))
+
+    @staticmethod
+    def _kwargs_from_cfg(cfg: ConfigType) -> dict:
+        """The constructor arguments a config gives (absent keys take their defaults)."""
+        return dict(
             model=cfg["model"],
             work_dir=cfg["work_dir"],
             train_dataloader=cfg.get("train_dataloader"),
@@ -386,9 +390,13 @@ class Runner:
             f"Environment config: {env_cfg}",
         ]
         sep = "-" * 60
-        self.logger.info("\n" + sep + "\nSystem environment:\n    " + "\n    ".join(lines) + "\n" + sep)
+        self.logger.info(
+            "\n" + sep + "\nSystem environment:\n    " + "\n    ".join(lines) + "\n" + sep
+        )
 
-    def build_logger(self, log_level: int | str = "INFO", log_file: str | None = None, **kwargs: Any) -> MMLogger:
+    def build_logger(
+        self, log_level: int | str = "INFO", log_file: str | None = None, **kwargs: Any
+    ) -> MMLogger:
         """Build the run's :class:`MMLogger`, logging to ``<log_dir>/<timestamp>.log``."""
         if log_file is None:
             log_file = osp.join(self._log_dir, f"{self._timestamp}.log")
@@ -419,8 +427,7 @@ class Runner:
             visualizer.setdefault("save_dir", self._log_dir)
             return VISUALIZERS.build(visualizer)
         raise TypeError(
-            "visualizer should be a Visualizer object, a dict or None, but got "
-            f"{type(visualizer)}"
+            f"visualizer should be a Visualizer object, a dict or None, but got {type(visualizer)}"
         )
 
     def build_model(self, model: nn.Module | dict) -> nn.Module:
@@ -526,9 +533,7 @@ class Runner:
             for group in wrapper.optimizer.param_groups:
                 group["lr"] = group["lr"] * ratio
 
-    def build_param_scheduler(
-        self, scheduler: _ParamScheduler | dict | list
-    ) -> ParamSchedulerType:
+    def build_param_scheduler(self, scheduler: _ParamScheduler | dict | list) -> ParamSchedulerType:
         """Build the parameter schedulers: a list, or a dict of lists per optimizer."""
         if self.optim_wrapper is None:
             raise RuntimeError(
@@ -591,8 +596,7 @@ class Runner:
         if isinstance(evaluator, list):
             return Evaluator(evaluator)
         raise TypeError(
-            "evaluator should be one of dict, list of dict, and Evaluator, but got "
-            f"{evaluator}"
+            f"evaluator should be one of dict, list of dict, and Evaluator, but got {evaluator}"
         )
 
     @staticmethod
@@ -1014,7 +1018,9 @@ class Runner:
                 exc.add_note(f"(raised in {hook.__class__.__name__}.{fn_name})")
                 raise
 
-    def register_hook(self, hook: Hook | dict, priority: int | str | Priority | None = None) -> None:
+    def register_hook(
+        self, hook: Hook | dict, priority: int | str | Priority | None = None
+    ) -> None:
         """Register a hook (or a config built with ``HOOKS``) at its priority.
 
         A hook runs after the already registered hooks of the same priority. The priority
@@ -1077,10 +1083,22 @@ class Runner:
         blocks = []
         for stage in Hook.stages:
             if by_stage[stage]:
-                blocks.append(f"{stage}:\n" + "\n".join(by_stage[stage]) + "\n -------------------- ")
+                blocks.append(
+                    f"{stage}:\n" + "\n".join(by_stage[stage]) + "\n -------------------- "
+                )
         return "\n".join(blocks)
 
     # ================================================================== checkpoints
+    def _model_state_dict(self) -> dict:
+        """The model's weights for a checkpoint (on the CPU, without wrapper prefixes)."""
+        return weights_to_cpu(get_state_dict(self._unwrapped_model()))
+
+    def _load_model_state(self, checkpoint: dict, strict: bool, revise_keys: list) -> dict:
+        """Load a checkpoint's weights into the model; return the checkpoint."""
+        return _load_checkpoint_to_model(
+            self._unwrapped_model(), checkpoint, strict, revise_keys=revise_keys
+        )
+
     def load_or_resume(self) -> None:
         """Resume or load weights as ``resume``/``load_from`` say, once per runner."""
         if self._has_loaded:
@@ -1110,9 +1128,7 @@ class Runner:
         """Load a checkpoint's weights into the model (reporting missing/unexpected keys)."""
         checkpoint = _load_checkpoint(filename, map_location=map_location)
         self.call_hook("after_load_checkpoint", checkpoint=checkpoint)
-        checkpoint = _load_checkpoint_to_model(
-            self._unwrapped_model(), checkpoint, strict, revise_keys=revise_keys
-        )
+        checkpoint = self._load_model_state(checkpoint, strict, revise_keys)
         self._has_loaded = True
         self.logger.info(f"Load checkpoint from {filename}")
         return checkpoint
@@ -1220,7 +1236,7 @@ class Runner:
 
         checkpoint: dict[str, Any] = {
             "meta": meta,
-            "state_dict": weights_to_cpu(get_state_dict(self._unwrapped_model())),
+            "state_dict": self._model_state_dict(),
             "message_hub": self.message_hub.state_dict(),
         }
         if save_optimizer:

@@ -28,7 +28,9 @@ def assert_allclose(
     Unlike ``assert_close`` it accepts mixed inputs (a list against a tensor) and compares
     values whatever their dtypes.
     """
-    actual_t = torch.as_tensor(np.asarray(actual) if not isinstance(actual, torch.Tensor) else actual)
+    actual_t = torch.as_tensor(
+        np.asarray(actual) if not isinstance(actual, torch.Tensor) else actual
+    )
     expected_t = torch.as_tensor(
         np.asarray(expected) if not isinstance(expected, torch.Tensor) else expected
     )
