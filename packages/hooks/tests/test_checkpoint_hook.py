@@ -231,3 +231,10 @@ def test_works_with_a_mock_runner(tmp_path):
     assert _pointer(str(tmp_path)) == expected
     runner.save_checkpoint.assert_called_once()
     assert list(hook.keep_ckpt_ids) == [10]
+
+
+def test_validation_outside_training_saves_nothing(make_runner):
+    hook = CheckpointHook(interval=1, save_best="acc")
+    runner = make_runner(hooks=[hook])
+    runner.run_val({"acc": 1.0})
+    assert not osp.exists(runner.work_dir) or _ckpts(runner.work_dir) == []

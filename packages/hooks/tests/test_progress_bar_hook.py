@@ -44,9 +44,9 @@ def test_updates_are_throttled(make_runner):
     hook = ProgressBarHook(force=True, refresh_per_second=0.001)
     runner = make_runner(max_epochs=1, hooks=[hook])
     hook.before_train_epoch(runner)
-    for i in range(4):
+    for i in range(3):
         hook.after_train_iter(runner, i)
-    assert hook._counts["train"] == 4
+    assert hook._counts["train"] == 3
     assert hook._progress.tasks[0].completed == 0  # not redrawn yet
     hook.after_run(runner)
 
@@ -107,4 +107,15 @@ def test_unsized_loader():
     runner = SimpleNamespace(test_loop=SimpleNamespace(dataloader=iter([])), logger=None)
     hook.before_test_epoch(runner)
     assert hook._progress.tasks[0].total is None
+    hook.after_run(runner)
+
+
+def test_last_iteration_always_drawn(make_runner):
+    hook = ProgressBarHook(force=True, refresh_per_second=0.001)
+    runner = make_runner(max_epochs=1, hooks=[hook])
+    hook.before_val_epoch(runner)  # 2 val batches
+    hook.after_val_iter(runner, 0)
+    assert hook._progress.tasks[0].completed == 0
+    hook.after_val_iter(runner, 1)
+    assert hook._progress.tasks[0].completed == 2
     hook.after_run(runner)

@@ -176,9 +176,7 @@ def test_sync_buffers_distributed(tmp_path):
 
     worker = osp.join(osp.dirname(__file__), "_sync_buffers_worker.py")
     init, out = str(tmp_path / "init"), str(tmp_path / "mean.pt")
-    procs = [
-        subprocess.Popen([sys.executable, worker, str(rank), init, out]) for rank in range(2)
-    ]
+    procs = [subprocess.Popen([sys.executable, worker, str(rank), init, out]) for rank in range(2)]
     try:
         codes = [p.wait(timeout=120) for p in procs]
     finally:

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any
 
+from mmengine.dataset import pseudo_collate
 from mmengine.registry import EVALUATOR, METRICS
 from mmengine.structures import BaseDataElement
 
@@ -121,7 +122,7 @@ class Evaluator:
         size = 0
         data_chunks = _chunks(data, chunk_size) if data is not None else None
         for sample_chunk in _chunks(data_samples, chunk_size):
-            data_chunk = _gather(next(data_chunks)) if data_chunks is not None else None
+            data_chunk = pseudo_collate(next(data_chunks)) if data_chunks is not None else None
             size += len(sample_chunk)
             self.process(sample_chunk, data_chunk)
         return self.evaluate(size)
@@ -141,16 +142,3 @@ def _chunks(seq: Sequence, size: int) -> Iterator[list]:
     it = iter(seq)
     while chunk := list(itertools.islice(it, size)):
         yield chunk
-
-
-def _gather(items: list) -> Any:
-    """Gather data items into a batch the way ``pseudo_collate`` does.
-
-    Dicts become dicts of gathered values, other items stay in a list. This
-    small copy avoids a dependency on ``mmengine.dataset`` for one helper.
-    """
-    first = items[0]
-    if isinstance(first, Mapping):
-        gathered = {key: _gather([item[key] for item in items]) for key in first}
-        return type(first)(gathered) if isinstance(first, dict) else gathered
-    return list(items)

@@ -329,6 +329,8 @@ class CheckpointHook(Hook):
                 "will be skipped in this evaluation."
             )
             return
+        if not hasattr(self, "file_backend"):
+            return  # a validation outside training (runner.val()): there is nothing to save
         self._save_best_checkpoint(runner, metrics)
 
     def after_train(self, runner: Any) -> None:

@@ -62,12 +62,12 @@ class NaiveVisualizationHook(Hook):
         draw_pred (bool): Whether to draw the predicted result. Default to True.
     """
 
-    priority = "LOWEST"
+    priority = "NORMAL"
 
     def __init__(self, interval: int = 1, draw_gt: bool = True, draw_pred: bool = True) -> None:
         self._interval = interval
-        self._draw_gt = draw_gt
-        self._draw_pred = draw_pred
+        self.draw_gt = draw_gt
+        self.draw_pred = draw_pred
 
     def _unpad(self, input: np.ndarray, unpad_shape: tuple) -> np.ndarray:
         unpad_width, unpad_height = unpad_shape
@@ -129,8 +129,8 @@ class NaiveVisualizationHook(Hook):
                 name,
                 origin_image,
                 data_sample=sample,
-                draw_gt=self._draw_gt,
-                draw_pred=self._draw_pred,
+                draw_gt=self.draw_gt,
+                draw_pred=self.draw_pred,
                 step=batch_idx,
             )
 

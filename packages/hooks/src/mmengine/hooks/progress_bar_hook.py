@@ -66,6 +66,7 @@ class ProgressBarHook(Hook):
         self._progress: Any = None
         self._tasks: dict[str, Any] = {}
         self._counts: dict[str, int] = {}
+        self._totals: dict[str, Optional[int]] = {}
         self._last_update = 0.0
         self._swapped_handlers: list[tuple[logging.StreamHandler, Any]] = []
 
@@ -143,9 +144,10 @@ class ProgressBarHook(Hook):
         """
         if mode not in self._tasks:
             return
-        self._counts[mode] += 1
+        count = self._counts[mode] = self._counts[mode] + 1
         now = time.monotonic()
-        if now - self._last_update >= self._min_interval:
+        # Redraw when due, and on the last iteration so the finished bar reads n/n.
+        if now - self._last_update >= self._min_interval or count == self._totals[mode]:
             self._last_update = now
             self._push(runner, mode)
 
@@ -193,6 +195,7 @@ class ProgressBarHook(Hook):
             desc, total=total, completed=done, loss="", mode=_MODE_TITLES[mode]
         )
         self._counts[mode] = done
+        self._totals[mode] = total
         self._last_update = time.monotonic()
 
     def _push(self, runner: Any, mode: str) -> None:
@@ -207,6 +210,7 @@ class ProgressBarHook(Hook):
     def _remove_task(self, mode: str) -> None:
         task = self._tasks.pop(mode, None)
         self._counts.pop(mode, None)
+        self._totals.pop(mode, None)
         if task is None or self._progress is None:
             return
         self._progress.remove_task(task)
@@ -270,6 +274,7 @@ class ProgressBarHook(Hook):
         self._swapped_handlers = []
         self._tasks.clear()
         self._counts.clear()
+        self._totals.clear()
         progress, self._progress = self._progress, None
         if progress is not None:
             progress.stop()
