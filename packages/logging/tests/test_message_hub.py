@@ -260,3 +260,11 @@ def test_cuda_tensor_values():
     assert hub.get_scalar("loss").data[1][-1] == 2
     buffer = HistoryBuffer(torch.arange(3, device="cuda"), torch.ones(3, device="cuda"))
     assert buffer.mean() == 1
+
+
+def test_pop_info_removes_the_entry():
+    hub = MessageHub("pop_info_hub")
+    hub.update_info("stage", "train")
+    assert hub.pop_info("stage") == "train"
+    assert hub.get_info("stage") is None
+    assert hub.pop_info("stage", "gone") == "gone"

@@ -36,15 +36,6 @@ def _is_scalar(value: Any) -> bool:
     return False
 
 
-def _pop_info(message_hub: Any, key: str) -> None:
-    """Remove ``key`` from the hub's runtime info if present."""
-    pop = getattr(message_hub, "pop_info", None)
-    if pop is not None:
-        pop(key, None)
-    else:
-        message_hub.runtime_info.pop(key, None)
-
-
 @HOOKS.register_module()
 class RuntimeInfoHook(Hook):
     """A hook that updates runtime information into message hub.
@@ -106,7 +97,7 @@ class RuntimeInfoHook(Hook):
         Args:
             runner (Runner): The runner of the training process.
         """
-        _pop_info(runner.message_hub, "loop_stage")
+        runner.message_hub.pop_info("loop_stage")
 
     def before_train_epoch(self, runner: Any) -> None:
         """Update the current epoch before every epoch.
@@ -186,7 +177,7 @@ class RuntimeInfoHook(Hook):
             runner.message_hub.update_info("loop_stage", self.last_loop_stage)
             self.last_loop_stage = None
         else:
-            _pop_info(runner.message_hub, "loop_stage")
+            runner.message_hub.pop_info("loop_stage")
 
     def before_test(self, runner: Any) -> None:
         """Enter the test stage.
@@ -202,7 +193,7 @@ class RuntimeInfoHook(Hook):
         Args:
             runner (Runner): The runner of the testing process.
         """
-        _pop_info(runner.message_hub, "loop_stage")
+        runner.message_hub.pop_info("loop_stage")
 
     def after_test_epoch(self, runner: Any, metrics: Optional[dict[str, float]] = None) -> None:
         """Record the test metrics: scalars as ``test/<name>`` scalars, others as infos.

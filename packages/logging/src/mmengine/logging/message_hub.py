@@ -373,6 +373,20 @@ class MessageHub(ManagerMixin):
         """
         return self._runtime_info.get(key, default)
 
+    def pop_info(self, key: str, default: Any | None = None) -> Any:
+        """Remove runtime information and return it.
+
+        Args:
+            key (str): Key of runtime information.
+            default (Any, optional): Returned if ``key`` does not exist.
+                Defaults to None.
+
+        Returns:
+            Any: The removed value, or ``default``.
+        """
+        self._resumed_keys.pop(key, None)
+        return self._runtime_info.pop(key, default)
+
     @staticmethod
     def _get_valid_value(value: Any, what: str = "value") -> int | float:
         """Convert a number, numpy scalar/array or tensor to a python number.
