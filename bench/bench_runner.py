@@ -185,16 +185,26 @@ def main() -> None:
     print(f"torch {torch.__version__}, {args.iters} iterations x {args.rounds} rounds, 1 thread")
     for kind, target in (("mlp", 1.05), ("convnet", 1.01)):
         iters = args.iters if kind == "mlp" else max(args.iters // 5, 50)
-        plain, runner = [], []
+        plain, runner, paired = [], [], []
         with tempfile.TemporaryDirectory() as tmp:
             plain_loop(kind, 20)  # warm-up
+            runner_loop(kind, 20, tmp, f"bench_{kind}_warmup")
             for r in range(args.rounds):
-                plain.append(plain_loop(kind, iters))
-                runner.append(runner_loop(kind, iters, tmp, f"bench_{kind}_{r}"))
+                # Alternate the order so that drifts of the shared machine cancel out.
+                if r % 2:
+                    q = runner_loop(kind, iters, tmp, f"bench_{kind}_{r}")
+                    p = plain_loop(kind, iters)
+                else:
+                    p = plain_loop(kind, iters)
+                    q = runner_loop(kind, iters, tmp, f"bench_{kind}_{r}")
+                plain.append(p)
+                runner.append(q)
+                paired.append(q / p)
         p, q = statistics.median(plain), statistics.median(runner)
         print(
             f"{kind:8s} plain {p * 1e6:8.1f} us/iter   Runner {q * 1e6:8.1f} us/iter   "
-            f"ratio {q / p:.3f}  (target <= {target})"
+            f"ratio {q / p:.3f}  median paired ratio {statistics.median(paired):.3f}  "
+            f"(target <= {target})"
         )
 
     bare = fresh_import_seconds("pass", args.rounds)

@@ -26,7 +26,12 @@ class TestFlexibleRunner(RunnerTestCase):
         runner.train()
         assert runner.epoch == 2
         ckpt = torch.load(osp.join(self.temp_dir.name, "epoch_2.pth"), weights_only=True)
-        assert set(ckpt["state_dict"]) == {"linear1.weight", "linear1.bias", "linear2.weight", "linear2.bias"}
+        assert set(ckpt["state_dict"]) == {
+            "linear1.weight",
+            "linear1.bias",
+            "linear2.weight",
+            "linear2.bias",
+        }
 
         cfg2 = copy.deepcopy(self.epoch_based_cfg)
         cfg2.train_cfg.max_epochs = 3

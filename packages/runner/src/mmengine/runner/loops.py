@@ -312,13 +312,14 @@ class IterBasedTrainLoop(_TrainLoopBase):
         runner.call_hook("before_train_epoch")
         self._start_data_stream()
         assert self.dataloader_iterator is not None
+        runner.model.train()
         while self.state.iter < self.state.max_iters and not self.stop_training:
-            runner.model.train()
             data_batch = next(self.dataloader_iterator)
             self.run_iter(self.state.iter, data_batch)
             self._decide_current_val_interval(self.state.iter)
             if self._should_validate(self.state.iter, self.state.max_iters):
                 runner.val_loop.run()
+                runner.model.train()  # validation left the model in eval mode
         runner.call_hook("after_train_epoch")
         runner.call_hook("after_train")
         return runner.model

@@ -10,6 +10,7 @@ explicitly and returns the built object.
 from __future__ import annotations
 
 import copy
+import gc
 import logging
 import os
 import os.path as osp
@@ -315,6 +316,8 @@ class Runner:
         self._model_name = raw.__class__.__name__
 
         self._hooks: list[Hook] = []
+        self._hook_table: dict[str, list[Hook]] = {}
+        self._hook_table_key: tuple[int, int] | None = None
         self.register_hooks(default_hooks, custom_hooks)
         self.dump_config()
 
@@ -970,7 +973,13 @@ class Runner:
             self.load_or_resume()
             self.optim_wrapper.initialize_count_status(self.model, loop.iter, loop.max_iters)
             self._maybe_compile("train_step")
-            model = loop.run()
+            # Objects that live for the whole run (modules, datasets, imports) leave the
+            # garbage collector's generations, so its passes during training stay short.
+            gc.freeze()
+            try:
+                model = loop.run()
+            finally:
+                gc.unfreeze()
         finally:
             self.call_hook("after_run")
         return model
@@ -999,24 +1008,42 @@ class Runner:
 
     # ================================================================== hooks
     def call_hook(self, fn_name: str, **kwargs: Any) -> None:
-        """Call ``fn_name(self, **kwargs)`` on every hook, in priority order.
+        """Call ``fn_name(self, **kwargs)`` on every hook that implements it, by priority.
 
         Raises:
             ValueError: ``fn_name`` is not a hook point (see ``Hook.stages``).
         """
-        if fn_name not in Hook.stages:
+        hooks = self._hooks_for(fn_name)
+        try:
+            for hook in hooks:
+                getattr(hook, fn_name)(self, **kwargs)
+        except TypeError as exc:
+            exc.add_note(f"(raised while calling the {fn_name!r} hooks)")
+            raise
+
+    def _hooks_for(self, fn_name: str) -> list[Hook]:
+        """The hooks that implement ``fn_name``, from a table rebuilt when the list changes.
+
+        Hooks that only inherit ``Hook``'s no-op for a stage are skipped, which keeps the
+        per-iteration cost of the hook points low.
+        """
+        key = (id(self._hooks), len(self._hooks))
+        if key != self._hook_table_key:
+            table: dict[str, list[Hook]] = {stage: [] for stage in Hook.stages}
+            for hook in self._hooks:
+                if isinstance(hook, Hook):
+                    stages = set(hook.get_triggered_stages()) | (set(vars(hook)) & set(table))
+                else:  # a duck-typed hook: call whatever it has
+                    stages = {s for s in table if hasattr(hook, s)}
+                for stage in stages:
+                    table[stage].append(hook)
+            self._hook_table, self._hook_table_key = table, key
+        try:
+            return self._hook_table[fn_name]
+        except KeyError:
             raise ValueError(
                 f"{fn_name!r} is not a hook point; hook points are: {', '.join(Hook.stages)}"
-            )
-        for hook in self._hooks:
-            method = getattr(hook, fn_name, None)
-            if method is None:
-                continue
-            try:
-                method(self, **kwargs)
-            except TypeError as exc:
-                exc.add_note(f"(raised in {hook.__class__.__name__}.{fn_name})")
-                raise
+            ) from None
 
     def register_hook(
         self, hook: Hook | dict, priority: int | str | Priority | None = None
