@@ -8,7 +8,7 @@ are invisible to tracemalloc).
 
 Usage::
 
-    uv run --frozen python bench/bench_save_checkpoint.py [--mb 50] [--rounds 7]
+    uv run --frozen python bench/bench_save_checkpoint.py [--mb 50] [--rounds 21]
 """
 
 from __future__ import annotations
@@ -71,7 +71,7 @@ def measure_rss(kind: str, mb: int, workdir: str) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--mb", type=int, default=50)
-    parser.add_argument("--rounds", type=int, default=7)
+    parser.add_argument("--rounds", type=int, default=21)
     parser.add_argument("--dir", default=None)
     parser.add_argument("--child", default=None, help=argparse.SUPPRESS)
     args = parser.parse_args()

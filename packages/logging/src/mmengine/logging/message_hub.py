@@ -212,8 +212,12 @@ class MessageHub(ManagerMixin):
                 be resumed. Defaults to True.
         """
         self._set_resumed_keys(key, resumed)
-        checked_value = self._get_valid_value(value, f"the value of scalar {key!r}")
-        checked_count = self._get_valid_count(count, key)
+        # Python numbers (the common case, every iteration) skip the checks' call.
+        if type(value) is float or type(value) is int:
+            checked_value = value
+        else:
+            checked_value = self._get_valid_value(value, f"the value of scalar {key!r}")
+        checked_count = count if type(count) is int else self._get_valid_count(count, key)
         buffer = self._log_scalars.get(key)
         if buffer is None:
             self._log_scalars[key] = HistoryBuffer([checked_value], [checked_count])

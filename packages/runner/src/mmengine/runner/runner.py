@@ -904,12 +904,14 @@ class Runner:
     @property
     def epoch(self) -> int:
         """int: completed training epochs (0 when the run does not train)."""
-        return self._train_counter("epoch")
+        loop = self._train_loop  # read by hooks every iteration: the short path first
+        return loop.epoch if loop is not None else self._train_counter("epoch")
 
     @property
     def iter(self) -> int:
         """int: completed training iterations (0 when the run does not train)."""
-        return self._train_counter("iter")
+        loop = self._train_loop
+        return loop.iter if loop is not None else self._train_counter("iter")
 
     @property
     def max_epochs(self) -> int:
@@ -930,11 +932,10 @@ class Runner:
         model = self._unwrapped_model()
         if hasattr(model, "init_weights"):
             model.init_weights()
-            # Parameters may have been re-initialised independently on each rank.
-            for name, param in model.state_dict().items():
-                if self._distributed:
-                    broadcast(param)
-                del name
+            if self._distributed:
+                # Each rank initialised its own copy: make them all rank 0's.
+                for tensor in model.state_dict().values():
+                    broadcast(tensor)
 
     def _maybe_compile(self, target: str) -> None:
         """Compile ``model.<target>`` with ``torch.compile`` when the config asks for it."""
