@@ -1,9 +1,10 @@
 """Runner overhead against the plain PyTorch loop, measured in the same run.
 
 Prints, with medians over interleaved rounds:
-- per-iteration time of ``Runner.train()`` (IterBasedTrainLoop, default hooks, logging every
-  50 iterations) against a plain ``loss.backward(); opt.step(); opt.zero_grad()`` loop over the
-  same DataLoader, for a tiny MLP and a small conv net (targets: at most 1.05x and 1.01x);
+- the steady-state time of one iteration (median, first tenth left out) of ``Runner.train()``
+  (IterBasedTrainLoop, default hooks, logging every 50 iterations) against a plain
+  ``loss.backward(); opt.step(); opt.zero_grad()`` loop over the same DataLoader, from the same
+  initial weights, for a tiny MLP and a small conv net (targets: at most 1.05x and 1.01x);
 - ``import mmengine.runner`` against ``import torch`` in fresh interpreters (target: at most
   ``import torch`` + 0.5 s);
 - the first ``Runner(...)`` construction in a fresh process (target: under 0.3 s).
@@ -15,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import statistics
 import subprocess
 import sys
@@ -84,12 +86,20 @@ def make_loader(kind: str) -> DataLoader:
     )
 
 
+def make_net(kind: str) -> nn.Module:
+    """The same initial weights in both loops: the two runs follow identical numbers (a
+    different trajectory can wander into denormal floats, which are much slower on CPUs)."""
+    torch.manual_seed(0)
+    return make_mlp() if kind == "mlp" else make_convnet()
+
+
 def plain_loop(kind: str, iters: int) -> float:
-    net = make_mlp() if kind == "mlp" else make_convnet()
+    """Median duration of one steady-state iteration of the plain PyTorch loop."""
+    net = make_net(kind)
     opt = torch.optim.SGD(net.parameters(), lr=0.01)
     loader = make_loader(kind)
     it = iter(loader)
-    start = time.perf_counter()
+    stamps = [time.perf_counter()]
     for _ in range(iters):
         try:
             batch = next(it)
@@ -100,32 +110,32 @@ def plain_loop(kind: str, iters: int) -> float:
         loss.backward()
         opt.step()
         opt.zero_grad()
-    return (time.perf_counter() - start) / iters
+        stamps.append(time.perf_counter())
+    return _steady_state(stamps)
 
 
-class _Timer:
-    """Measures the train loop alone (not the runner's construction or before_run)."""
-
-    def __init__(self) -> None:
-        self.start = 0.0
-        self.end = 0.0
+def _steady_state(stamps: list[float]) -> float:
+    """Median iteration time, leaving out the first tenth (warm-up, first-call costs)."""
+    durations = [b - a for a, b in zip(stamps, stamps[1:])]
+    return statistics.median(durations[len(durations) // 10 :])
 
 
 def runner_loop(kind: str, iters: int, work_dir: str, name: str) -> float:
+    """Median duration of one steady-state iteration of ``Runner.train()``."""
     from mmengine.hooks import Hook
 
-    timer = _Timer()
+    stamps: list[float] = []
 
-    class TimerHook(Hook):
-        priority = "HIGHEST"
+    class StampHook(Hook):
+        priority = "LOWEST"  # after every other hook: a stamp spans a whole iteration
 
-        def before_train(self, runner):  # noqa: ANN001
-            timer.start = time.perf_counter()
+        def before_train_epoch(self, runner):  # noqa: ANN001
+            stamps.append(time.perf_counter())
 
-        def after_train(self, runner):  # noqa: ANN001
-            timer.end = time.perf_counter()
+        def after_train_iter(self, runner, batch_idx, data_batch=None, outputs=None):  # noqa: ANN001
+            stamps.append(time.perf_counter())
 
-    net = make_mlp() if kind == "mlp" else make_convnet()
+    net = make_net(kind)
     runner = Runner(
         model=Wrapped(net),
         work_dir=work_dir,
@@ -136,15 +146,16 @@ def runner_loop(kind: str, iters: int, work_dir: str, name: str) -> float:
             logger=dict(type="LoggerHook", interval=50),
             checkpoint=dict(type="CheckpointHook", interval=10**9, by_epoch=False, save_last=False),
         ),
-        custom_hooks=[TimerHook()],
+        custom_hooks=[StampHook()],
         log_processor=dict(by_epoch=False),
         log_level="WARNING",
+        randomness=dict(seed=0),
         experiment_name=name,
     )
     runner.train()
     for handler in list(MMLogger.get_instance(runner.experiment_name).handlers):
         handler.close()
-    return (timer.end - timer.start) / iters
+    return _steady_state(stamps)
 
 
 def fresh_import_seconds(statement: str, rounds: int) -> float:
@@ -174,7 +185,23 @@ print(time.perf_counter() - t)
 """
 
 
+_MALLOC_ENV = {"MALLOC_MMAP_THRESHOLD_": "1073741824", "MALLOC_TRIM_THRESHOLD_": "1073741824"}
+
+
+def _pin_allocator() -> None:
+    """Re-run this script with glibc's mmap/trim thresholds fixed.
+
+    With the default (dynamic) thresholds, large activation buffers go back to the OS and are
+    faulted in again depending on the heap's layout, which makes one loop or the other up to
+    2x slower at random; fixed thresholds make both loops' timings stable and comparable.
+    """
+    if sys.platform.startswith("linux") and any(k not in os.environ for k in _MALLOC_ENV):
+        env = {**os.environ, **_MALLOC_ENV}
+        os.execve(sys.executable, [sys.executable, *sys.argv], env)
+
+
 def main() -> None:
+    _pin_allocator()
     parser = argparse.ArgumentParser()
     parser.add_argument("--iters", type=int, default=1000)
     parser.add_argument("--rounds", type=int, default=5)
@@ -182,7 +209,10 @@ def main() -> None:
     torch.set_num_threads(1)
     logging.getLogger().setLevel(logging.WARNING)
 
-    print(f"torch {torch.__version__}, {args.iters} iterations x {args.rounds} rounds, 1 thread")
+    print(
+        f"torch {torch.__version__}, {args.iters} iterations x {args.rounds} rounds, 1 thread, "
+        "glibc mmap/trim thresholds pinned"
+    )
     for kind, target in (("mlp", 1.05), ("convnet", 1.01)):
         iters = args.iters if kind == "mlp" else max(args.iters // 5, 50)
         plain, runner, paired = [], [], []
