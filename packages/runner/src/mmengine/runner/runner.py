@@ -916,12 +916,14 @@ class Runner:
     @property
     def max_epochs(self) -> int:
         """int: total training epochs."""
-        return self._train_counter("max_epochs")
+        loop = self._train_loop
+        return loop.max_epochs if loop is not None else self._train_counter("max_epochs")
 
     @property
     def max_iters(self) -> int:
         """int: total training iterations."""
-        return self._train_counter("max_iters")
+        loop = self._train_loop
+        return loop.max_iters if loop is not None else self._train_counter("max_iters")
 
     # ================================================================== tasks
     def _unwrapped_model(self) -> nn.Module:

@@ -164,7 +164,10 @@ class BaseModel(BaseModule):
         log_vars: list[tuple[str, torch.Tensor]] = []
         for loss_name, loss_value in losses.items():
             if isinstance(loss_value, torch.Tensor):
-                log_vars.append((loss_name, loss_value.mean()))
+                # A 0-d loss is its own mean: no extra node in the graph (or in backward).
+                log_vars.append(
+                    (loss_name, loss_value if loss_value.dim() == 0 else loss_value.mean())
+                )
             elif isinstance(loss_value, (list, tuple)) and all(
                 isinstance(item, torch.Tensor) for item in loss_value
             ):
@@ -175,7 +178,11 @@ class BaseModel(BaseModule):
                     f'{type(loss_value).__name__}); every value returned by forward(mode="loss") '
                     "must be a Tensor or a list of Tensors."
                 )
-        loss = sum(value for key, value in log_vars if "loss" in key)
+        terms = [value for key, value in log_vars if "loss" in key]
+        # Summed without the implicit ``0 +`` of sum(), which adds a node per iteration.
+        loss = terms[0] if terms else 0
+        for term in terms[1:]:
+            loss = loss + term
         log_vars.insert(0, ("loss", loss))  # type: ignore[arg-type]
         return loss, OrderedDict(log_vars)  # type: ignore[return-value]
 
