@@ -238,6 +238,25 @@ class _ParamScheduler:
 ParamScheduler = _ParamScheduler
 
 
+class _RangeToIter:
+    """``build_iter_from_epoch`` for schedulers whose only epoch-valued arguments are
+    ``begin`` and ``end``."""
+
+    @classmethod
+    def build_iter_from_epoch(
+        cls,
+        *args,
+        begin: int = 0,
+        end: int = INF,
+        by_epoch: bool = True,
+        epoch_length: int | None = None,
+        **kwargs,
+    ):
+        """Build an iter-based instance of this scheduler from an epoch-based config."""
+        begin, end = _epoch_to_iter(cls.__name__, begin, end, by_epoch, epoch_length)
+        return cls(*args, begin=begin, end=end, by_epoch=False, **kwargs)
+
+
 @PARAM_SCHEDULERS.register_module()
 class StepParamScheduler(_ParamScheduler):
     """Decay the parameter value by ``gamma`` every ``step_size`` steps.
@@ -364,7 +383,7 @@ class MultiStepParamScheduler(_ParamScheduler):
 
 
 @PARAM_SCHEDULERS.register_module()
-class ConstantParamScheduler(_ParamScheduler):
+class ConstantParamScheduler(_RangeToIter, _ParamScheduler):
     """Multiply the parameter value by ``factor`` until ``end``.
 
     The value is ``factor * base`` on steps ``[begin, end - 1)`` and
@@ -409,20 +428,6 @@ class ConstantParamScheduler(_ParamScheduler):
             verbose=verbose,
         )
 
-    @classmethod
-    def build_iter_from_epoch(
-        cls,
-        *args,
-        begin: int = 0,
-        end: int = INF,
-        by_epoch: bool = True,
-        epoch_length: int | None = None,
-        **kwargs,
-    ):
-        """Build an iter-based instance of this scheduler from an epoch-based config."""
-        begin, end = _epoch_to_iter(cls.__name__, begin, end, by_epoch, epoch_length)
-        return cls(*args, begin=begin, end=end, by_epoch=False, **kwargs)
-
     def _get_value(self) -> list:
         if self.last_step == 0:
             return [group[self.param_name] * self.factor for group in self.optimizer.param_groups]
@@ -434,7 +439,7 @@ class ConstantParamScheduler(_ParamScheduler):
 
 
 @PARAM_SCHEDULERS.register_module()
-class ExponentialParamScheduler(_ParamScheduler):
+class ExponentialParamScheduler(_RangeToIter, _ParamScheduler):
     """Decay the parameter value by ``gamma`` every step.
 
     Args:
@@ -469,20 +474,6 @@ class ExponentialParamScheduler(_ParamScheduler):
             by_epoch=by_epoch,
             verbose=verbose,
         )
-
-    @classmethod
-    def build_iter_from_epoch(
-        cls,
-        *args,
-        begin: int = 0,
-        end: int = INF,
-        by_epoch: bool = True,
-        epoch_length: int | None = None,
-        **kwargs,
-    ):
-        """Build an iter-based instance of this scheduler from an epoch-based config."""
-        begin, end = _epoch_to_iter(cls.__name__, begin, end, by_epoch, epoch_length)
-        return cls(*args, begin=begin, end=end, by_epoch=False, **kwargs)
 
     def _get_value(self) -> list:
         if self.last_step == 0:
@@ -590,7 +581,7 @@ class CosineAnnealingParamScheduler(_ParamScheduler):
 
 
 @PARAM_SCHEDULERS.register_module()
-class LinearParamScheduler(_ParamScheduler):
+class LinearParamScheduler(_RangeToIter, _ParamScheduler):
     """Change the parameter value by a linearly changing factor until ``end``.
 
     The factor goes from ``start_factor`` at ``begin`` to ``end_factor`` at
@@ -641,20 +632,6 @@ class LinearParamScheduler(_ParamScheduler):
             verbose=verbose,
         )
 
-    @classmethod
-    def build_iter_from_epoch(
-        cls,
-        *args,
-        begin: int = 0,
-        end: int = INF,
-        by_epoch: bool = True,
-        epoch_length: int | None = None,
-        **kwargs,
-    ):
-        """Build an iter-based instance of this scheduler from an epoch-based config."""
-        begin, end = _epoch_to_iter(cls.__name__, begin, end, by_epoch, epoch_length)
-        return cls(*args, begin=begin, end=end, by_epoch=False, **kwargs)
-
     def _get_value(self) -> list:
         if self.last_step == 0:
             return [
@@ -666,7 +643,7 @@ class LinearParamScheduler(_ParamScheduler):
 
 
 @PARAM_SCHEDULERS.register_module()
-class PolyParamScheduler(_ParamScheduler):
+class PolyParamScheduler(_RangeToIter, _ParamScheduler):
     """Decay the parameter value polynomially towards ``eta_min`` at ``end``.
 
     Args:
@@ -705,20 +682,6 @@ class PolyParamScheduler(_ParamScheduler):
             by_epoch=by_epoch,
             verbose=verbose,
         )
-
-    @classmethod
-    def build_iter_from_epoch(
-        cls,
-        *args,
-        begin: int = 0,
-        end: int = INF,
-        by_epoch: bool = True,
-        epoch_length: int | None = None,
-        **kwargs,
-    ):
-        """Build an iter-based instance of this scheduler from an epoch-based config."""
-        begin, end = _epoch_to_iter(cls.__name__, begin, end, by_epoch, epoch_length)
-        return cls(*args, begin=begin, end=end, by_epoch=False, **kwargs)
 
     def _get_value(self) -> list:
         if self.last_step == 0:
