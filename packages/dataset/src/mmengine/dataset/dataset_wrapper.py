@@ -207,8 +207,31 @@ class ConcatDataset(_ConcatDataset):
         raise _unsupported_subset("ConcatDataset")
 
 
+class _IndexMappedDataset:
+    """What RepeatDataset and ClassBalancedDataset share: each of their indices maps to one
+    index of the wrapped dataset through ``_get_ori_dataset_idx``."""
+
+    @force_full_init
+    def get_data_info(self, idx: int) -> dict:
+        """Get annotation by index.
+
+        Args:
+            idx (int): Global index of the wrapper.
+
+        Returns:
+            dict: The idx-th annotation of the dataset.
+        """
+        return self.dataset.get_data_info(self._get_ori_dataset_idx(idx))
+
+    def __getitem__(self, idx: int) -> Any:
+        if not self._fully_initialized:
+            _warn_lazy(type(self).__name__)
+            self.full_init()
+        return self.dataset[self._get_ori_dataset_idx(idx)]
+
+
 @DATASETS.register_module()
-class RepeatDataset:
+class RepeatDataset(_IndexMappedDataset):
     """A wrapper of repeated dataset.
 
     The length of the repeated dataset is ``times`` that of the original,
@@ -248,24 +271,6 @@ class RepeatDataset:
         return idx % self._ori_len
 
     @force_full_init
-    def get_data_info(self, idx: int) -> dict:
-        """Get annotation by index.
-
-        Args:
-            idx (int): Global index of RepeatDataset.
-
-        Returns:
-            dict: The idx-th annotation of the dataset.
-        """
-        return self.dataset.get_data_info(self._get_ori_dataset_idx(idx))
-
-    def __getitem__(self, idx: int) -> Any:
-        if not self._fully_initialized:
-            _warn_lazy("RepeatDataset")
-            self.full_init()
-        return self.dataset[self._get_ori_dataset_idx(idx)]
-
-    @force_full_init
     def __len__(self) -> int:
         return self.times * self._ori_len
 
@@ -279,7 +284,7 @@ class RepeatDataset:
 
 
 @DATASETS.register_module()
-class ClassBalancedDataset:
+class ClassBalancedDataset(_IndexMappedDataset):
     r"""A wrapper of class balanced dataset.
 
     Each sample is repeated according to the rarest category it contains
@@ -369,24 +374,6 @@ class ClassBalancedDataset:
             list[int]: All categories in the sample at ``idx``.
         """
         return self.dataset.get_cat_ids(self._get_ori_dataset_idx(idx))
-
-    @force_full_init
-    def get_data_info(self, idx: int) -> dict:
-        """Get annotation by index.
-
-        Args:
-            idx (int): Global index of ClassBalancedDataset.
-
-        Returns:
-            dict: The idx-th annotation of the dataset.
-        """
-        return self.dataset.get_data_info(self._get_ori_dataset_idx(idx))
-
-    def __getitem__(self, idx: int) -> Any:
-        if not self._fully_initialized:
-            _warn_lazy("ClassBalancedDataset")
-            self.full_init()
-        return self.dataset[self._get_ori_dataset_idx(idx)]
 
     @force_full_init
     def __len__(self) -> int:
