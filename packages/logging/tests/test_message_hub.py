@@ -268,3 +268,15 @@ def test_pop_info_removes_the_entry():
     assert hub.pop_info("stage") == "train"
     assert hub.get_info("stage") is None
     assert hub.pop_info("stage", "gone") == "gone"
+
+
+def test_import_does_not_load_numpy_until_used():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, mmengine.logging as L; a = 'numpy' in sys.modules; "
+        "L.HistoryBuffer().update(1.0); print(a, 'numpy' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False True"

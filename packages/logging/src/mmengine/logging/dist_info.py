@@ -11,8 +11,6 @@ from __future__ import annotations
 import os
 import sys
 import warnings
-from getpass import getuser
-from socket import gethostname
 from typing import Any
 
 __all__ = ["get_rank", "get_world_size", "get_device_id", "get_host_info"]
@@ -93,6 +91,9 @@ def get_device_id() -> int | str:
 
 def get_host_info() -> str:
     """``user@hostname`` of this process, or '' if it cannot be found."""
+    from getpass import getuser  # deferred: socket costs ~4 ms at import
+    from socket import gethostname
+
     try:
         return f"{getuser()}@{gethostname()}"
     except Exception as exc:  # getuser raises OSError/KeyError in containers

@@ -19,7 +19,9 @@ import warnings
 from collections.abc import Callable, Sequence
 from typing import Any
 
-import numpy as np
+from ._lazy import lazy_numpy
+
+np = lazy_numpy(globals())  # numpy is imported on first use
 
 __all__ = ["HistoryBuffer"]
 

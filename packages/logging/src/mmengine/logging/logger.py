@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import inspect
 import logging
-import logging.handlers
 import os
 import os.path as osp
 import sys
@@ -44,12 +42,14 @@ def _get_logging_file_handlers() -> dict[str, type]:
     Returns:
         dict: Map from class name (e.g. ``'RotatingFileHandler'``) to class.
     """
+    import logging.handlers  # only when a file handler is configured: it costs ~10 ms
+
     handlers: dict[str, type] = {}
     for module in (logging, logging.handlers):
         for name, obj in vars(module).items():
             if (
                 not name.startswith("_")
-                and inspect.isclass(obj)
+                and isinstance(obj, type)
                 and issubclass(obj, logging.FileHandler)
             ):
                 handlers[name] = obj
@@ -60,7 +60,7 @@ def _build_file_handler(log_file: str, file_mode: str, cfg: dict | None) -> logg
     """Instantiate the file handler described by ``file_handler_cfg``."""
     cfg = dict(cfg or {})
     handler_type = cfg.pop("type", "FileHandler")
-    if inspect.isclass(handler_type) and issubclass(handler_type, logging.Handler):
+    if isinstance(handler_type, type) and issubclass(handler_type, logging.Handler):
         handler_cls = handler_type
     else:
         available = _get_logging_file_handlers()
@@ -71,6 +71,8 @@ def _build_file_handler(log_file: str, file_mode: str, cfg: dict | None) -> logg
                 f"{sorted(available)}."
             )
         handler_cls = available[handler_type]
+    import inspect
+
     params = inspect.signature(handler_cls.__init__).parameters
     cfg.setdefault("filename", log_file)
     if "mode" in params:

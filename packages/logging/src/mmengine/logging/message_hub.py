@@ -8,12 +8,13 @@ from collections import OrderedDict
 from collections.abc import Mapping
 from typing import Any
 
-import numpy as np
-
 from mmengine.utils.manager import ManagerMixin
 
+from ._lazy import lazy_numpy
 from .history_buffer import HistoryBuffer
 from .logger import print_log
+
+np = lazy_numpy(globals())  # numpy is imported on first use
 
 __all__ = ["MessageHub"]
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import logging
 import sys
 from collections.abc import Callable, Generator, Iterable
@@ -590,6 +589,8 @@ class Registry:
         by_plain: dict[str, list[str]] = {}
         for qualified, plain in candidates.items():
             by_plain.setdefault(plain, []).append(qualified)
+        import difflib  # error path only
+
         matches = difflib.get_close_matches(real_key, list(by_plain), n=5, cutoff=0.6)
         lowered = {p.lower(): p for p in by_plain}
         if real_key.lower() in lowered and lowered[real_key.lower()] not in matches:

@@ -3,8 +3,6 @@
 
 from __future__ import annotations
 
-import datetime
-import json
 import logging
 import os
 import os.path as osp
@@ -79,7 +77,7 @@ def count_registered_modules(save_path: Optional[str] = None, verbose: bool = Tr
         if isinstance(registry, Registry):
             registries_info[attr] = traverse_registry_tree(registry, verbose)
     scan_data = dict(
-        scan_date=datetime.datetime.now().strftime("%Y%m%d%H%M%S"),
+        scan_date=_now().strftime("%Y%m%d%H%M%S"),
         registries=registries_info,
     )
     if verbose:
@@ -88,6 +86,8 @@ def count_registered_modules(save_path: Optional[str] = None, verbose: bool = Tr
         json_path = osp.join(save_path, "modules_statistic_results.json")
         os.makedirs(save_path, exist_ok=True)
         with open(json_path, "w", encoding="utf-8") as f:
+            import json
+
             json.dump(scan_data, f, indent=2)
         print_log(f"Result has been saved to {json_path}", logger="current")
     return scan_data
@@ -116,5 +116,12 @@ def init_default_scope(scope: str) -> None:
             level=logging.WARNING,
         )
         # avoid name conflict
-        new_instance_name = f"{scope}-{datetime.datetime.now()}"
+        new_instance_name = f"{scope}-{_now()}"
         DefaultScope.get_instance(new_instance_name, scope_name=scope)
+
+
+def _now():  # noqa: ANN202
+    """``datetime.datetime.now()``, importing datetime only when needed."""
+    import datetime
+
+    return datetime.datetime.now()
