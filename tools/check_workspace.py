@@ -26,7 +26,11 @@ import argparse
 import ast
 import re
 import sys
-import tomllib
+
+try:
+    import tomllib
+except ModuleNotFoundError:  # Python 3.10
+    import tomli as tomllib  # type: ignore[no-redef]
 from pathlib import Path
 
 from packaging.requirements import Requirement

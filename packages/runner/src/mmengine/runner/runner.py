@@ -1021,7 +1021,8 @@ class Runner:
             for hook in hooks:
                 getattr(hook, fn_name)(self, **kwargs)
         except TypeError as exc:
-            exc.add_note(f"(raised while calling the {fn_name!r} hooks)")
+            if hasattr(exc, "add_note"):  # Python >= 3.11
+                exc.add_note(f"(raised while calling the {fn_name!r} hooks)")
             raise
 
     def _hooks_for(self, fn_name: str) -> list[Hook]:
