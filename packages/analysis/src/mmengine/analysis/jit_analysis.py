@@ -169,7 +169,8 @@ def _attach_note(err: BaseException, note: str) -> None:
     logged instead on Python < 3.11)."""
     if hasattr(err, "add_note"):
         err.add_note(note)
-    else:  # pragma: no cover - Python 3.10
+    else:  # Python 3.10: keep the note where PEP 678 puts it, and log it
+        err.__notes__ = [*getattr(err, "__notes__", []), note]
         print_log(note, logger="current", level=logging.ERROR)
 
 

@@ -67,6 +67,8 @@ def add_note(err: BaseException, note: str) -> None:
     """Attach ``note`` to ``err`` (shown under its traceback)."""
     if hasattr(err, "add_note"):
         err.add_note(note)
+    else:  # Python 3.10: keep the note where PEP 678 puts it
+        err.__notes__ = [*getattr(err, "__notes__", []), note]
 
 
 def read_text(filename: str) -> str:

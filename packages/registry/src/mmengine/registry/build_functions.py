@@ -112,6 +112,8 @@ def _annotate(error: BaseException, note: str) -> None:
     add_note = getattr(error, "add_note", None)
     if add_note is not None:
         add_note(note)
+    else:  # Python 3.10: keep the note where PEP 678 puts it
+        error.__notes__ = [*getattr(error, "__notes__", []), note]
 
 
 def _instantiate(obj_cls: Any, args: dict, registry: Registry) -> Any:

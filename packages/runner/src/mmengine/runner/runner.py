@@ -1021,8 +1021,11 @@ class Runner:
             for hook in hooks:
                 getattr(hook, fn_name)(self, **kwargs)
         except TypeError as exc:
-            if hasattr(exc, "add_note"):  # Python >= 3.11
-                exc.add_note(f"(raised while calling the {fn_name!r} hooks)")
+            note = f"(raised while calling the {fn_name!r} hooks)"
+            if hasattr(exc, "add_note"):
+                exc.add_note(note)
+            else:  # Python 3.10: keep the note where PEP 678 puts it
+                exc.__notes__ = [*getattr(exc, "__notes__", []), note]
             raise
 
     def _hooks_for(self, fn_name: str) -> list[Hook]:

@@ -391,12 +391,15 @@ class Visualizer(ManagerMixin):
             self._fig = self._initialize_fig(self.fig_save_cfg)
         canvas, fig, ax = self._fig
         if self._canvas_stale and self._image is not None:
-            # A tiny epsilon keeps matplotlib from truncating a pixel.
+            # The exact size: a fractional one makes matplotlib < 3.11 resample the image.
             dpi = fig.get_dpi()
-            fig.set_size_inches((self.width + 1e-2) / dpi, (self.height + 1e-2) / dpi)
+            fig.set_size_inches(self.width / dpi, self.height / dpi)
             ax.cla()
             ax.axis(False)
             ax.imshow(self._image, extent=(0, self.width, self.height, 0), interpolation="none")
+            # Pin the view to the image (older matplotlib versions add margins otherwise).
+            ax.set_xlim(0, self.width)
+            ax.set_ylim(self.height, 0)
             self._canvas_stale = False
         return self._fig
 
