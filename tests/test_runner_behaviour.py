@@ -86,6 +86,20 @@ class TestRunnerBehaviour(RunnerTestCase):
         with pytest.raises(RuntimeError, match="Only one of `type` or `by_epoch`"):
             runner.train()
 
+    def test_config_holding_live_objects_still_trains_and_checkpoints(self) -> None:
+        import torch
+
+        cfg = copy.deepcopy(self.epoch_based_cfg)
+        counter = ValCounter()
+        cfg.custom_hooks = [counter]  # an object, not a dict: no Python literal form
+        runner = self.build_runner(cfg)
+        runner.train()
+        (registered,) = [h for h in runner.hooks if isinstance(h, ValCounter)]  # from_cfg copies
+        assert registered.at == [4, 8]
+        ckpt = torch.load(f"{self.temp_dir.name}/epoch_2.pth", weights_only=True)
+        assert "ValCounter" in ckpt["meta"]["cfg"]
+        assert "ValCounter" in runner.message_hub.get_info("cfg")
+
     def test_build_dataloader_from_config(self) -> None:
         loader = Runner.build_dataloader(
             dict(

@@ -24,6 +24,7 @@ __all__ = [
     "MODULE2PACKAGE",
     "PKG2PROJECT",
     "suggest_names",
+    "config_text",
 ]
 
 #: Import name of an OpenMMLab project -> the distribution that provides it.
@@ -57,6 +58,25 @@ PKG2PROJECT = MODULE2PACKAGE
 
 class ConfigParsingError(RuntimeError):
     """Raised when a config file uses syntax the config system rejects."""
+
+
+def config_text(cfg: Any) -> tuple[str, bool]:
+    """A config as Python text, and whether that text is valid Python.
+
+    ``Config.pretty_text`` raises when a value has no literal form (a config built from a
+    dict may hold live objects: a hook, a dataset). Code that only records the config
+    (checkpoints, logs, the work dir) gets a plain rendering instead of failing.
+
+    Args:
+        cfg (Config): the config.
+
+    Returns:
+        tuple[str, bool]: the text, and True when it is ``pretty_text``.
+    """
+    try:
+        return cfg.pretty_text, True
+    except (SyntaxError, TypeError, ValueError):
+        return repr(cfg.to_dict()), False
 
 
 def suggest_names(name: Any, candidates: Iterable[Any], n: int = 3) -> str:

@@ -7,6 +7,7 @@ from typing import Any, Optional
 import numpy as np
 import torch
 
+from mmengine.config.utils import config_text
 from mmengine.registry import HOOKS
 from mmengine.utils import get_git_hash
 
@@ -66,8 +67,12 @@ class RuntimeInfoHook(Hook):
             runner (Runner): The runner of the training process.
         """
         cfg = getattr(runner, "cfg", None)
+        try:
+            cfg_text = config_text(cfg)[0]
+        except AttributeError:  # not a Config: record it as it is
+            cfg_text = cfg
         metainfo = dict(
-            cfg=getattr(cfg, "pretty_text", cfg),
+            cfg=cfg_text,
             seed=runner.seed,
             experiment_name=runner.experiment_name,
             mmengine_version=_framework_version() + get_git_hash(digits=7, fallback=""),

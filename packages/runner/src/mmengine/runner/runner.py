@@ -27,6 +27,7 @@ from torch.optim import Optimizer
 from torch.utils.data import DataLoader
 
 from mmengine.config import Config, ConfigDict
+from mmengine.config.utils import config_text
 from mmengine.dataset import worker_init_fn as default_worker_init_fn
 from mmengine.dist import (
     broadcast,
@@ -106,21 +107,16 @@ def _framework_version() -> str:
 
 
 def _config_text(cfg: Config) -> tuple[str, bool]:
-    """The config as Python text, and whether it is valid Python.
-
-    A config given as a dict may hold live objects (a hook, a dataset) that have no literal
-    form; the run must not fail because of that, so a plain rendering stands in.
-    """
-    try:
-        return cfg.pretty_text, True
-    except (SyntaxError, TypeError, ValueError) as exc:
+    """The config as Python text (or a plain rendering, with a warning) and its validity."""
+    text, valid = config_text(cfg)
+    if not valid:
         print_log(
-            f"The config cannot be written as Python ({exc.__class__.__name__}); checkpoints "
-            "and the work dir keep a plain rendering of it instead",
+            "The config holds values with no Python literal form; checkpoints and the work "
+            "dir keep a plain rendering of it instead",
             logger="current",
             level=logging.WARNING,
         )
-        return repr(cfg.to_dict()), False
+    return text, valid
 
 
 def _check_all_or_none(stage: str, **parts: Any) -> None:
