@@ -117,8 +117,6 @@ class FlopAnalyzer(JitModelAnalysis):
     module's ``__call__`` method. Note that this does not include calls to
     other methods of the module or explicit calls to ``module.forward(...)``.
 
-    Modified from
-    https://github.com/facebookresearch/fvcore/blob/main/fvcore/nn/flop_count.py
 
     Args:
         model (nn.Module): The model to analyze.
@@ -187,8 +185,6 @@ class ActivationAnalyzer(JitModelAnalysis):
     module's ``__call__`` method. Note that this does not include calls to
     other methods of the module or explicit calls to ``module.forward(...)``.
 
-    Modified from
-    https://github.com/facebookresearch/fvcore/blob/main/fvcore/nn/activation_count.py
 
     Args:
         model (nn.Module): The model to analyze.

@@ -109,6 +109,19 @@ def _check_image(image: Any, where: str) -> np.ndarray:
     return image
 
 
+def _check_scalar_dict(scalar_dict: Any, where: str, step_key_allowed: bool = False) -> None:
+    """Reject what ``add_scalars`` cannot log (AssertionError, as upstream; never stripped)."""
+    if not isinstance(scalar_dict, dict):
+        raise AssertionError(
+            f"{where}.add_scalars expects a dict of scalars, but got {type(scalar_dict)}"
+        )
+    if not step_key_allowed and "step" in scalar_dict:
+        raise AssertionError(
+            f"{where}.add_scalars: 'step' must not be a key of scalar_dict; pass it as the "
+            "`step` argument instead"
+        )
+
+
 class BaseVisBackend(metaclass=ABCMeta):
     """Base class for visualization backends.
 
@@ -340,9 +353,7 @@ class LocalVisBackend(BaseVisBackend):
             file_path (str, optional): Another ``.json`` file name, relative
                 to ``save_dir``, that receives the record too. Defaults to None.
         """
-        assert isinstance(scalar_dict, dict), (
-            f"add_scalars expects a dict of scalars, but got {type(scalar_dict)}"
-        )
+        _check_scalar_dict(scalar_dict, "LocalVisBackend", step_key_allowed=True)
         record = copy.copy(scalar_dict)
         record.setdefault("step", step)
         if file_path is not None:
@@ -510,13 +521,7 @@ class TensorboardVisBackend(BaseVisBackend):
             file_path (str, optional): Useless parameter. Just for interface
                 unification. Defaults to None.
         """
-        assert isinstance(scalar_dict, dict), (
-            f"add_scalars expects a dict of scalars, but got {type(scalar_dict)}"
-        )
-        assert "step" not in scalar_dict, (
-            "TensorboardVisBackend.add_scalars: 'step' must not be a key of scalar_dict, "
-            "please set it directly through the step parameter"
-        )
+        _check_scalar_dict(scalar_dict, "TensorboardVisBackend")
         for key, value in scalar_dict.items():
             self.add_scalar(key, value, step)
 
@@ -857,8 +862,7 @@ class MLflowVisBackend(BaseVisBackend):
             step (int): Global step value to record. Defaults to 0.
             file_path (str, optional): Useless parameter. Defaults to None.
         """
-        assert isinstance(scalar_dict, dict)
-        assert "step" not in scalar_dict, "Please set it directly through the step parameter"
+        _check_scalar_dict(scalar_dict, "MLflowVisBackend")
         self._mlflow.log_metrics(_to_jsonable(scalar_dict), step)
 
     def close(self) -> None:
@@ -977,7 +981,7 @@ class ClearMLVisBackend(BaseVisBackend):
             step (int): Global step value to record. Defaults to 0.
             file_path (str, optional): Useless parameter. Defaults to None.
         """
-        assert "step" not in scalar_dict, "Please set it directly through the step parameter"
+        _check_scalar_dict(scalar_dict, "ClearMLVisBackend")
         for key, value in scalar_dict.items():
             self._logger.report_scalar(
                 title=key, series=key, value=_to_jsonable(value), iteration=step
@@ -1088,8 +1092,7 @@ class NeptuneVisBackend(BaseVisBackend):
             step (int): Global step value to record. Defaults to 0.
             file_path (str, optional): Useless parameter. Defaults to None.
         """
-        assert isinstance(scalar_dict, dict)
-        assert "step" not in scalar_dict, "Please set it directly through the step parameter"
+        _check_scalar_dict(scalar_dict, "NeptuneVisBackend")
         for key, value in scalar_dict.items():
             self._neptune[key].append(_to_jsonable(value), step=step)
 
