@@ -108,6 +108,18 @@ def test_build_iter_from_epoch_converts_units():
     assert sorted(sched.milestones) == [20, 30]
     cos = CosineAnnealingParamScheduler.build_iter_from_epoch(_sgd(), "lr", T_max=5, epoch_length=7)
     assert cos.T_max == 35 and cos.end == INF
+    step = StepLR.build_iter_from_epoch(_sgd(), step_size=2, epoch_length=5)
+    assert step.step_size == 10
+    from mmengine.optim import CosineRestartLR, OneCycleLR, PolyLR
+
+    restart = CosineRestartLR.build_iter_from_epoch(
+        _sgd(), periods=[2, 3], restart_weights=[1, 0.5], eta_min=0, epoch_length=4
+    )
+    assert restart.periods == [8, 12]
+    one = OneCycleLR.build_iter_from_epoch(_sgd(), eta_max=0.1, total_steps=3, epoch_length=6)
+    assert one.total_steps == 18
+    poly = PolyLR.build_iter_from_epoch(_sgd(), begin=2, end=5, epoch_length=3)
+    assert (poly.begin, poly.end, poly.by_epoch) == (6, 15, False)
     with pytest.raises(ValueError, match="epoch_length"):
         StepLR.build_iter_from_epoch(_sgd(), step_size=1, epoch_length=0)
     with pytest.raises(ValueError, match="by_epoch"):

@@ -238,9 +238,14 @@ class _ParamScheduler:
 ParamScheduler = _ParamScheduler
 
 
-class _RangeToIter:
-    """``build_iter_from_epoch`` for schedulers whose only epoch-valued arguments are
-    ``begin`` and ``end``."""
+class _EpochToIter:
+    """``build_iter_from_epoch``: turn an epoch-based config into an iteration-based one.
+
+    ``begin`` and ``end`` are converted, and so is every argument named in
+    ``_epoch_valued`` (a number of epochs, or a list of them) that is given.
+    """
+
+    _epoch_valued: tuple[str, ...] = ()
 
     @classmethod
     def build_iter_from_epoch(
@@ -254,11 +259,17 @@ class _RangeToIter:
     ):
         """Build an iter-based instance of this scheduler from an epoch-based config."""
         begin, end = _epoch_to_iter(cls.__name__, begin, end, by_epoch, epoch_length)
+        for name in cls._epoch_valued:
+            value = kwargs.get(name)
+            if isinstance(value, (list, tuple)):
+                kwargs[name] = [v * epoch_length for v in value]  # type: ignore[operator]
+            elif value is not None:
+                kwargs[name] = value * epoch_length  # type: ignore[operator]
         return cls(*args, begin=begin, end=end, by_epoch=False, **kwargs)
 
 
 @PARAM_SCHEDULERS.register_module()
-class StepParamScheduler(_ParamScheduler):
+class StepParamScheduler(_EpochToIter, _ParamScheduler):
     """Decay the parameter value by ``gamma`` every ``step_size`` steps.
 
     Args:
@@ -272,6 +283,8 @@ class StepParamScheduler(_ParamScheduler):
         by_epoch (bool): Whether steps are epochs. Defaults to True.
         verbose (bool): Whether to print each update. Defaults to False.
     """
+
+    _epoch_valued = ("step_size",)
 
     def __init__(
         self,
@@ -297,22 +310,6 @@ class StepParamScheduler(_ParamScheduler):
             verbose=verbose,
         )
 
-    @classmethod
-    def build_iter_from_epoch(
-        cls,
-        *args,
-        step_size: int,
-        begin: int = 0,
-        end: int = INF,
-        by_epoch: bool = True,
-        epoch_length: int | None = None,
-        **kwargs,
-    ):
-        """Build an iter-based instance of this scheduler from an epoch-based config."""
-        begin, end = _epoch_to_iter(cls.__name__, begin, end, by_epoch, epoch_length)
-        step_size = step_size * epoch_length  # type: ignore[operator]
-        return cls(*args, step_size=step_size, begin=begin, end=end, by_epoch=False, **kwargs)
-
     def _get_value(self) -> list:
         if self.last_step == 0 or self.last_step % self.step_size != 0:
             return self._current_values()
@@ -320,7 +317,7 @@ class StepParamScheduler(_ParamScheduler):
 
 
 @PARAM_SCHEDULERS.register_module()
-class MultiStepParamScheduler(_ParamScheduler):
+class MultiStepParamScheduler(_EpochToIter, _ParamScheduler):
     """Decay the parameter value by ``gamma`` at each milestone.
 
     Args:
@@ -334,6 +331,8 @@ class MultiStepParamScheduler(_ParamScheduler):
         by_epoch (bool): Whether steps are epochs. Defaults to True.
         verbose (bool): Whether to print each update. Defaults to False.
     """
+
+    _epoch_valued = ("milestones",)
 
     def __init__(
         self,
@@ -359,22 +358,6 @@ class MultiStepParamScheduler(_ParamScheduler):
             verbose=verbose,
         )
 
-    @classmethod
-    def build_iter_from_epoch(
-        cls,
-        *args,
-        milestones: list[int],
-        begin: int = 0,
-        end: int = INF,
-        by_epoch: bool = True,
-        epoch_length: int | None = None,
-        **kwargs,
-    ):
-        """Build an iter-based instance of this scheduler from an epoch-based config."""
-        begin, end = _epoch_to_iter(cls.__name__, begin, end, by_epoch, epoch_length)
-        milestones = [i * epoch_length for i in milestones]  # type: ignore[operator]
-        return cls(*args, milestones=milestones, begin=begin, end=end, by_epoch=False, **kwargs)
-
     def _get_value(self) -> list:
         if self.last_step not in self.milestones:
             return self._current_values()
@@ -383,7 +366,7 @@ class MultiStepParamScheduler(_ParamScheduler):
 
 
 @PARAM_SCHEDULERS.register_module()
-class ConstantParamScheduler(_RangeToIter, _ParamScheduler):
+class ConstantParamScheduler(_EpochToIter, _ParamScheduler):
     """Multiply the parameter value by ``factor`` until ``end``.
 
     The value is ``factor * base`` on steps ``[begin, end - 1)`` and
@@ -439,7 +422,7 @@ class ConstantParamScheduler(_RangeToIter, _ParamScheduler):
 
 
 @PARAM_SCHEDULERS.register_module()
-class ExponentialParamScheduler(_RangeToIter, _ParamScheduler):
+class ExponentialParamScheduler(_EpochToIter, _ParamScheduler):
     """Decay the parameter value by ``gamma`` every step.
 
     Args:
@@ -482,7 +465,7 @@ class ExponentialParamScheduler(_RangeToIter, _ParamScheduler):
 
 
 @PARAM_SCHEDULERS.register_module()
-class CosineAnnealingParamScheduler(_ParamScheduler):
+class CosineAnnealingParamScheduler(_EpochToIter, _ParamScheduler):
     r"""Anneal the parameter value along a cosine curve (SGDR without restarts).
 
     .. math::
@@ -506,6 +489,8 @@ class CosineAnnealingParamScheduler(_ParamScheduler):
         eta_min_ratio (float, optional): Minimum value as a ratio of the base
             value; mutually exclusive with ``eta_min``. Defaults to None.
     """
+
+    _epoch_valued = ("T_max",)
 
     def __init__(
         self,
@@ -540,23 +525,6 @@ class CosineAnnealingParamScheduler(_ParamScheduler):
             verbose=verbose,
         )
 
-    @classmethod
-    def build_iter_from_epoch(
-        cls,
-        *args,
-        T_max: int | None = None,
-        begin: int = 0,
-        end: int = INF,
-        by_epoch: bool = True,
-        epoch_length: int | None = None,
-        **kwargs,
-    ):
-        """Build an iter-based instance of this scheduler from an epoch-based config."""
-        begin, end = _epoch_to_iter(cls.__name__, begin, end, by_epoch, epoch_length)
-        if T_max is not None:
-            T_max = T_max * epoch_length  # type: ignore[operator]
-        return cls(*args, T_max=T_max, begin=begin, end=end, by_epoch=False, **kwargs)
-
     def _eta_min(self, base_value: float) -> float:
         if self.eta_min_ratio is None:
             return self.eta_min  # type: ignore[return-value]
@@ -581,7 +549,7 @@ class CosineAnnealingParamScheduler(_ParamScheduler):
 
 
 @PARAM_SCHEDULERS.register_module()
-class LinearParamScheduler(_RangeToIter, _ParamScheduler):
+class LinearParamScheduler(_EpochToIter, _ParamScheduler):
     """Change the parameter value by a linearly changing factor until ``end``.
 
     The factor goes from ``start_factor`` at ``begin`` to ``end_factor`` at
@@ -643,7 +611,7 @@ class LinearParamScheduler(_RangeToIter, _ParamScheduler):
 
 
 @PARAM_SCHEDULERS.register_module()
-class PolyParamScheduler(_RangeToIter, _ParamScheduler):
+class PolyParamScheduler(_EpochToIter, _ParamScheduler):
     """Decay the parameter value polynomially towards ``eta_min`` at ``end``.
 
     Args:
@@ -694,7 +662,7 @@ class PolyParamScheduler(_RangeToIter, _ParamScheduler):
 
 
 @PARAM_SCHEDULERS.register_module()
-class OneCycleParamScheduler(_ParamScheduler):
+class OneCycleParamScheduler(_EpochToIter, _ParamScheduler):
     """Set the parameter value following the 1cycle policy.
 
     The value anneals from ``eta_max / div_factor`` up to ``eta_max`` and
@@ -724,6 +692,8 @@ class OneCycleParamScheduler(_ParamScheduler):
         by_epoch (bool): Whether steps are epochs. Defaults to True.
         verbose (bool): Whether to print each update. Defaults to False.
     """
+
+    _epoch_valued = ("total_steps",)
 
     def __init__(
         self,
@@ -829,23 +799,6 @@ class OneCycleParamScheduler(_ParamScheduler):
             return self._annealing_cos
         return self._annealing_linear
 
-    @classmethod
-    def build_iter_from_epoch(
-        cls,
-        *args,
-        begin: int = 0,
-        end: int = INF,
-        total_steps: int | None = None,
-        by_epoch: bool = True,
-        epoch_length: int | None = None,
-        **kwargs,
-    ):
-        """Build an iter-based instance of this scheduler from an epoch-based config."""
-        begin, end = _epoch_to_iter(cls.__name__, begin, end, by_epoch, epoch_length)
-        if total_steps is not None:
-            total_steps = total_steps * epoch_length  # type: ignore[operator]
-        return cls(*args, begin=begin, end=end, total_steps=total_steps, by_epoch=False, **kwargs)
-
     def _get_value(self) -> list:
         step_num = self.last_step
         if step_num > self.total_steps:
@@ -872,7 +825,7 @@ class OneCycleParamScheduler(_ParamScheduler):
 
 
 @PARAM_SCHEDULERS.register_module()
-class CosineRestartParamScheduler(_ParamScheduler):
+class CosineRestartParamScheduler(_EpochToIter, _ParamScheduler):
     """Cosine annealing with restarts (SGDR).
 
     Each period ``i`` anneals from ``base * restart_weights[i]`` to the
@@ -894,6 +847,8 @@ class CosineRestartParamScheduler(_ParamScheduler):
         by_epoch (bool): Whether steps are epochs. Defaults to True.
         verbose (bool): Whether to print each update. Defaults to False.
     """
+
+    _epoch_valued = ("periods",)
 
     def __init__(
         self,
@@ -933,22 +888,6 @@ class CosineRestartParamScheduler(_ParamScheduler):
             by_epoch=by_epoch,
             verbose=verbose,
         )
-
-    @classmethod
-    def build_iter_from_epoch(
-        cls,
-        *args,
-        periods: list[int],
-        begin: int = 0,
-        end: int = INF,
-        by_epoch: bool = True,
-        epoch_length: int | None = None,
-        **kwargs,
-    ):
-        """Build an iter-based instance of this scheduler from an epoch-based config."""
-        begin, end = _epoch_to_iter(cls.__name__, begin, end, by_epoch, epoch_length)
-        periods = [p * epoch_length for p in periods]  # type: ignore[operator]
-        return cls(*args, periods=periods, begin=begin, end=end, by_epoch=False, **kwargs)
 
     @staticmethod
     def get_position_from_periods(iteration: int, cumulative_periods: list[int]) -> int | None:
