@@ -37,7 +37,8 @@ def test_train_log_line_and_window():
     # the loss is averaged over the last 10 values: 10..19 -> 14.5
     assert "loss: 14.5000" in line
     assert tag["loss"] == pytest.approx(14.5)
-    assert "time" not in tag
+    # the times reach the visualizer too (JSON scalars, TensorBoard), as upstream
+    assert tag["time"] == pytest.approx(0.5) and tag["data_time"] == pytest.approx(0.1)
 
 
 def test_iter_based_line_and_custom_cfg():

@@ -71,8 +71,8 @@ class LogProcessor:
         cur_iter = self._get_iter(runner, batch_idx=batch_idx)
         parsed_cfg = self._parse_windows_size(runner, batch_idx, self.custom_cfg)
         log_tag = self._collect_scalars(parsed_cfg, runner, mode)
-        tag = self._strip(log_tag, mode) if not self.log_with_hierarchy else dict(log_tag)
-        short = self._strip(log_tag, mode)
+        short = self._strip(log_tag, mode)  # names without the ``mode/`` prefix
+        tag = dict(log_tag) if self.log_with_hierarchy else dict(short)
 
         lr_parts = []
         for key, value in short.items():
@@ -102,9 +102,6 @@ class LogProcessor:
                 log_str += f"eta: {datetime.timedelta(seconds=int(eta))}  "
             log_str += f"time: {short['time']:.{self.num_digits}f}  "
             log_str += f"data_time: {short['data_time']:.{self.num_digits}f}  "
-            if mode == "train":
-                tag.pop("time", None), tag.pop("data_time", None)
-                tag.pop("train/time", None), tag.pop("train/data_time", None)
         if is_cuda_available() and mode == "train":
             memory = self._get_max_memory(runner)
             log_str += f"memory: {memory}  "
