@@ -79,3 +79,19 @@ def test_get_git_hash(tmp_path, monkeypatch):
 def test_get_git_hash_without_git(monkeypatch):
     monkeypatch.setenv("PATH", "")
     assert get_git_hash(fallback="fb") == "fb"
+
+
+def test_get_mmengine_version_reports_the_installed_framework():
+    from importlib.metadata import PackageNotFoundError, version
+
+    from mmengine.utils import get_mmengine_version
+
+    try:
+        expected = version("mmengine")
+    except PackageNotFoundError:  # only some members installed: the member is named
+        expected = f"{version('mmengine-utils')} (mmengine-utils)"
+        try:
+            expected = f"{version('mmengine-runner')} (mmengine-runner)"
+        except PackageNotFoundError:
+            pass
+    assert get_mmengine_version() == expected

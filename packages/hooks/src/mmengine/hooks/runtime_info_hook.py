@@ -9,21 +9,9 @@ import torch
 
 from mmengine.config.utils import config_text
 from mmengine.registry import HOOKS
-from mmengine.utils import get_git_hash
+from mmengine.utils import get_git_hash, get_mmengine_version
 
 from .hook import DATA_BATCH, Hook
-
-
-def _framework_version() -> str:
-    """The installed mmengine version (the meta-package's, else this package's)."""
-    from importlib.metadata import PackageNotFoundError, version
-
-    for dist in ("mmengine", "mmengine-hooks"):
-        try:
-            return version(dist)
-        except PackageNotFoundError:
-            continue
-    return "unknown"
 
 
 def _is_scalar(value: Any) -> bool:
@@ -75,7 +63,7 @@ class RuntimeInfoHook(Hook):
             cfg=cfg_text,
             seed=runner.seed,
             experiment_name=runner.experiment_name,
-            mmengine_version=_framework_version() + get_git_hash(digits=7, fallback=""),
+            mmengine_version=get_mmengine_version() + get_git_hash(digits=7, fallback=""),
         )
         runner.message_hub.update_info_dict(metainfo)
         self.last_loop_stage = None

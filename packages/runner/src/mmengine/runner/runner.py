@@ -72,7 +72,7 @@ from mmengine.registry import (
     VISUALIZERS,
     DefaultScope,
 )
-from mmengine.utils import digit_version, get_git_hash
+from mmengine.utils import digit_version, get_git_hash, get_mmengine_version
 from mmengine.utils.dl_utils import TORCH_VERSION, set_multi_processing
 from mmengine.visualization import Visualizer
 
@@ -93,17 +93,6 @@ DEFAULT_HOOKS: dict[str, dict] = dict(
     param_scheduler=dict(type="ParamSchedulerHook"),
     checkpoint=dict(type="CheckpointHook", interval=1),
 )
-
-
-def _framework_version() -> str:
-    try:
-        from importlib.metadata import version
-
-        return version("mmengine")
-    except Exception:  # the meta-package is not installed: report the runner's own version
-        from importlib.metadata import version
-
-        return "runner-" + version("mmengine-runner")
 
 
 def _config_text(cfg: Config) -> tuple[str, bool]:
@@ -383,7 +372,7 @@ class Runner:
         lines = [
             f"Python: {platform.python_version()} ({platform.platform()})",
             f"PyTorch: {torch.__version__}, CUDA available: {cuda}",
-            f"MMEngine: {_framework_version()}",
+            f"MMEngine: {get_mmengine_version()}",
             f"Distributed launcher: {self._launcher}, world size: {self._world_size}",
             f"Randomness: seed={self._seed}, deterministic={self._deterministic}",
             f"Environment config: {env_cfg}",
@@ -1258,7 +1247,7 @@ class Runner:
             seed=self.seed,
             experiment_name=self.experiment_name,
             time=time.strftime("%Y%m%d_%H%M%S", time.localtime()),
-            mmengine_version=_framework_version() + get_git_hash(digits=7, fallback=""),
+            mmengine_version=get_mmengine_version() + get_git_hash(digits=7, fallback=""),
         )
         dataset = getattr(self.train_dataloader, "dataset", None)
         if hasattr(dataset, "metainfo"):

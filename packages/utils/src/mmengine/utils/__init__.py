@@ -41,7 +41,7 @@ from .path import (
 from .progressbar import ProgressBar, track_iter_progress, track_parallel_progress, track_progress
 from .progressbar_rich import track_progress_rich
 from .timer import Timer, TimerError, check_time
-from .version_utils import digit_version, get_git_hash
+from .version_utils import digit_version, get_git_hash, get_mmengine_version
 
 __all__ = [
     "is_str",
@@ -78,6 +78,7 @@ __all__ = [
     "has_method",
     "digit_version",
     "get_git_hash",
+    "get_mmengine_version",
     "ManagerMeta",
     "ManagerMixin",
     "Timer",

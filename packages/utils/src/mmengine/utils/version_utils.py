@@ -127,3 +127,23 @@ def get_git_hash(fallback: str = "unknown", digits: int | None = None) -> str:
     if digits is not None:
         sha = sha[:digits]
     return sha
+
+
+def get_mmengine_version() -> str:
+    """The installed version of the framework, as logs and checkpoints record it.
+
+    That is the ``mmengine`` meta-package's version; without it (only some members
+    installed), the first member found, named: ``'0.1.0 (mmengine-utils)'``.
+
+    Returns:
+        str: the version, or ``'unknown'``.
+    """
+    import importlib.metadata
+
+    for dist in ("mmengine", "mmengine-lite", "mmengine-runner", "mmengine-utils"):
+        try:
+            version = importlib.metadata.version(dist)
+        except importlib.metadata.PackageNotFoundError:
+            continue
+        return version if dist == "mmengine" else f"{version} ({dist})"
+    return "unknown"

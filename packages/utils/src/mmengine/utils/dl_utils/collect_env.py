@@ -10,19 +10,8 @@ from collections import OrderedDict, defaultdict
 import numpy as np
 import torch
 
+from ..version_utils import get_mmengine_version
 from .parrots_wrapper import _get_cuda_home, get_build_config
-
-
-def _mmengine_version() -> str:
-    import importlib.metadata
-
-    for dist in ("mmengine", "mmengine-lite", "mmengine-utils"):
-        try:
-            version = importlib.metadata.version(dist)
-        except importlib.metadata.PackageNotFoundError:
-            continue
-        return version if dist == "mmengine" else f"{version} ({dist})"
-    return "unknown"
 
 
 def _nvcc_version(cuda_home: str) -> str:
@@ -127,5 +116,5 @@ def collect_env() -> dict:
     else:
         env_info["OpenCV"] = cv2.__version__
 
-    env_info["MMEngine"] = _mmengine_version()
+    env_info["MMEngine"] = get_mmengine_version()
     return env_info
