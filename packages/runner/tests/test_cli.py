@@ -46,3 +46,27 @@ def test_options_reach_the_config(tmp_path, monkeypatch):
     _cli.train_main([str(cfg_file), "--resume", "ckpt.pth"])
     assert captured["cfg"].load_from == "ckpt.pth"
     assert captured["cfg"].work_dir.endswith("cfg")
+
+
+def test_test_command_loads_the_checkpoint_and_dumps_predictions(tmp_path, monkeypatch):
+    cfg_file = tmp_path / "cfg.py"
+    cfg_file.write_text("test_evaluator = dict(type='Accuracy')\n")
+    captured = {}
+
+    class FakeRunner:
+        def test(self):
+            captured["tested"] = True
+
+    def fake_build(cfg):
+        captured["cfg"] = cfg
+        return FakeRunner()
+
+    monkeypatch.setattr(_cli, "_build_runner", fake_build)
+    _cli.test_main([str(cfg_file), "ckpt.pth", "--out", str(tmp_path / "preds.pkl")])
+    cfg = captured["cfg"]
+    assert captured["tested"] and cfg.load_from == "ckpt.pth"
+    assert cfg.test_evaluator[-1] == dict(
+        type="DumpResults", out_file_path=str(tmp_path / "preds.pkl")
+    )
+    with pytest.raises(SystemExit, match="pkl"):
+        _cli.test_main([str(cfg_file), "ckpt.pth", "--out", "preds.json"])
