@@ -52,6 +52,20 @@ def calc_dynamic_intervals(
     return milestones, intervals
 
 
+def _dataset_metainfo(dataloader: Any, users: str) -> dict | None:
+    """The dataloader's dataset ``metainfo``, or None with a warning naming who lacks it."""
+    dataset = getattr(dataloader, "dataset", None)
+    metainfo = getattr(dataset, "metainfo", None)
+    if metainfo is None:
+        print_log(
+            f"Dataset {dataset.__class__.__name__} has no metainfo. ``dataset_meta`` in "
+            f"{users} will be None.",
+            logger="current",
+            level=logging.WARNING,
+        )
+    return metainfo
+
+
 class _TrainLoopBase(BaseLoop):
     """What epoch- and iteration-based training share: state, intervals, data resumption."""
 
@@ -71,17 +85,9 @@ class _TrainLoopBase(BaseLoop):
         self.dynamic_milestones, self.dynamic_intervals = calc_dynamic_intervals(
             val_interval, dynamic_intervals
         )
-        dataset = getattr(self.dataloader, "dataset", None)
-        metainfo = getattr(dataset, "metainfo", None)
+        metainfo = _dataset_metainfo(self.dataloader, "visualizer")
         if metainfo is not None:
             self.runner.visualizer.dataset_meta = metainfo
-        else:
-            print_log(
-                f"Dataset {dataset.__class__.__name__} has no metainfo. ``dataset_meta`` in "
-                "visualizer will be None.",
-                logger="current",
-                level=logging.WARNING,
-            )
 
     # Counters (upstream exposed them as _epoch/_iter; kept for custom loops and hooks).
     @property
@@ -381,18 +387,10 @@ class _EvalLoopBase(BaseLoop):
             self.evaluator = runner.build_evaluator(evaluator)
         else:
             self.evaluator = evaluator
-        dataset = getattr(self.dataloader, "dataset", None)
-        metainfo = getattr(dataset, "metainfo", None)
+        metainfo = _dataset_metainfo(self.dataloader, "evaluator, metric and visualizer")
         if metainfo is not None:
             self.evaluator.dataset_meta = metainfo
             self.runner.visualizer.dataset_meta = metainfo
-        else:
-            print_log(
-                f"Dataset {dataset.__class__.__name__} has no metainfo. ``dataset_meta`` in "
-                "evaluator, metric and visualizer will be None.",
-                logger="current",
-                level=logging.WARNING,
-            )
         self.fp16 = fp16
         self.losses: dict[str, HistoryBuffer] = {}
 

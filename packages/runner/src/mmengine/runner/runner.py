@@ -38,7 +38,7 @@ from mmengine.dist import (
     master_only,
 )
 from mmengine.evaluator import Evaluator
-from mmengine.fileio import join_path
+from mmengine.fileio import join_path, put_text
 from mmengine.hooks import Hook
 from mmengine.logging import MessageHub, MMLogger, print_log
 from mmengine.model import is_model_wrapper, revert_sync_batchnorm
@@ -736,8 +736,6 @@ class Runner:
         if not self.cfg:
             return
         name = osp.basename(self.cfg.filename) if self.cfg.filename else f"{self._timestamp}.py"
-        from mmengine.fileio import put_text
-
         put_text(self._cfg_text, osp.join(self._work_dir, name))
 
     # ================================================================== properties
