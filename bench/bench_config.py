@@ -190,7 +190,7 @@ def _run_ms(code: str) -> tuple[float, float]:
 def import_overhead_ms(runs: int = 15) -> dict:
     """Extra ms of ``import mmengine.config`` over a bare interpreter (median
     of interleaved runs; wall clock and CPU time), and of ``import mmengine``
-    alone (the meta-package facade, absent when only mmengine-config is
+    alone (the meta-package facade, absent when only mmengine-ng-config is
     installed)."""
     wall, cpu, facade = [], [], []
     _run_ms("import mmengine.config")  # fill the bytecode cache

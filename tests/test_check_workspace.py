@@ -49,18 +49,18 @@ def _member(
 
 
 def _workspace(tmp_path: Path, *, a_deps=None, b_deps=None, b_code="", meta_pins=None) -> Path:
-    names = ["mmengine", "mmengine-a", "mmengine-b"]
+    names = ["mmengine-ng", "mmengine-ng-a", "mmengine-ng-b"]
     (tmp_path / "pyproject.toml").write_text(
         '[tool.uv.workspace]\nmembers = ["packages/*"]\n[tool.uv.sources]\n'
         + "".join(f"{n} = {{ workspace = true }}\n" for n in names)
     )
-    _member(tmp_path, "a", "mmengine-a", "0.1.0", [] if a_deps is None else a_deps)
+    _member(tmp_path, "a", "mmengine-ng-a", "0.1.0", [] if a_deps is None else a_deps)
     _member(
         tmp_path,
         "b",
-        "mmengine-b",
+        "mmengine-ng-b",
         "0.2.0",
-        ["mmengine-a>=0.1,<0.2"] if b_deps is None else b_deps,
+        ["mmengine-ng-a>=0.1,<0.2"] if b_deps is None else b_deps,
         b_code,
     )
     meta = tmp_path / "packages" / "mmengine"
@@ -69,12 +69,12 @@ def _workspace(tmp_path: Path, *, a_deps=None, b_deps=None, b_code="", meta_pins
     (meta / "src" / "mmengine" / "__init__.py").write_text("")
     (meta / "README.md").write_text("x")
     (meta / "CHANGELOG.md").write_text("## 0.11.0\n")
-    pins = meta_pins or ["mmengine-a==0.1.0", "mmengine-b==0.2.0"]
+    pins = meta_pins or ["mmengine-ng-a==0.1.0", "mmengine-ng-b==0.2.0"]
     (meta / "pyproject.toml").write_text(
-        '[project]\nname = "mmengine"\nversion = "0.11.0"\ndependencies = ['
+        '[project]\nname = "mmengine-ng"\nversion = "0.11.0"\ndependencies = ['
         + ", ".join(f'"{p}"' for p in pins)
         + "]\n[tool.uv.sources]\n"
-        + "mmengine-a = { workspace = true }\nmmengine-b = { workspace = true }\n"
+        + "mmengine-ng-a = { workspace = true }\nmmengine-ng-b = { workspace = true }\n"
     )
     return tmp_path
 
@@ -98,11 +98,11 @@ def test_the_real_workspace_is_consistent(capsys):
 @pytest.mark.parametrize(
     ("kwargs", "expected"),
     [
-        ({"b_deps": ["mmengine-a>=0.2,<0.3"]}, "requires mmengine-a"),
-        ({"b_deps": ["mmengine-a"]}, "needs a version range"),
-        ({"a_deps": ["mmengine-b>=0.2,<0.3"]}, "dependency cycle"),
-        ({"meta_pins": ["mmengine-a==0.1.0"]}, "does not pin member mmengine-b"),
-        ({"meta_pins": ["mmengine-a>=0.1", "mmengine-b==0.2.0"]}, "must pin mmengine-a with `==`"),
+        ({"b_deps": ["mmengine-ng-a>=0.2,<0.3"]}, "requires mmengine-ng-a"),
+        ({"b_deps": ["mmengine-ng-a"]}, "needs a version range"),
+        ({"a_deps": ["mmengine-ng-b>=0.2,<0.3"]}, "dependency cycle"),
+        ({"meta_pins": ["mmengine-ng-a==0.1.0"]}, "does not pin member mmengine-ng-b"),
+        ({"meta_pins": ["mmengine-ng-a>=0.1", "mmengine-ng-b==0.2.0"]}, "must pin mmengine-ng-a with `==`"),
         ({"b_code": "from mmengine import Config\n"}, "facade"),
         ({"b_deps": [], "b_code": "import mmengine.a\n"}, "does not declare"),
     ],

@@ -36,7 +36,9 @@ from pathlib import Path
 from packaging.requirements import Requirement
 from packaging.version import Version
 
-META = "mmengine"
+META = "mmengine-ng"  # the meta-package's distribution name
+META_FOLDER = "mmengine"  # ...and its folder under packages/
+PREFIX = "mmengine-ng-"  # every member is the distribution PREFIX + its folder name
 OPTIONAL_PRAGMA = "# workspace: optional"
 
 
@@ -92,7 +94,7 @@ def check_metadata(root: Path, members: dict[str, Member]) -> list[str]:
         )
     for name, m in members.items():
         where = m.pyproject.relative_to(root)
-        expected = META if m.folder.name == META else f"mmengine-{m.folder.name}"
+        expected = META if m.folder.name == META_FOLDER else f"{PREFIX}{m.folder.name}"
         if name != expected:
             problems.append(f"{where}: project name is {name!r}, expected {expected!r}")
         if not m.version_str or "version" in m.dynamic:

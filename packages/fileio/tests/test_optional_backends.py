@@ -13,7 +13,7 @@ from mmengine.fileio import LmdbBackend, MemcachedBackend, PetrelBackend, get_fi
 
 def test_lmdb_missing_names_the_extra(monkeypatch):
     monkeypatch.setitem(sys.modules, "lmdb", None)  # import lmdb -> ImportError
-    with pytest.raises(ImportError, match=r"pip install mmengine-fileio\[lmdb\]"):
+    with pytest.raises(ImportError, match=r"pip install mmengine-ng-fileio\[lmdb\]"):
         LmdbBackend("/tmp/db")
     with pytest.raises(ImportError, match="lmdb"):
         get_file_backend(backend_args={"backend": "lmdb", "db_path": "/tmp/db"})
@@ -24,7 +24,7 @@ def test_memcached_missing_names_the_extra(monkeypatch):
     monkeypatch.setitem(sys.modules, "pymemcache", None)
     monkeypatch.setitem(sys.modules, "pymemcache.client", None)
     monkeypatch.setitem(sys.modules, "pymemcache.client.hash", None)
-    with pytest.raises(ImportError, match=r"pip install mmengine-fileio\[memcached\]"):
+    with pytest.raises(ImportError, match=r"pip install mmengine-ng-fileio\[memcached\]"):
         MemcachedBackend("servers.conf", "client.conf")
 
 

@@ -98,7 +98,7 @@ def s3():
 
 def test_missing_boto3_names_the_extra(monkeypatch):
     monkeypatch.setitem(sys.modules, "boto3", None)
-    with pytest.raises(ImportError, match=r"pip install mmengine-fileio\[s3\]"):
+    with pytest.raises(ImportError, match=r"pip install mmengine-ng-fileio\[s3\]"):
         S3Backend()
     with pytest.raises(ImportError, match="boto3"):
         fileio.get_file_backend(backend_args={"backend": "s3"})

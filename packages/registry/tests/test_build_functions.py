@@ -291,7 +291,7 @@ class TestBuildModelFromCfg:
         monkeypatch.setitem(sys.modules, "mmengine.model", None)  # import fails
         models = Registry("model", build_func=build_model_from_cfg, scope="mtest")
         models.register_module(name="Layer", module=lambda: "layer")
-        with pytest.raises(ImportError, match="pip install mmengine-model"):
+        with pytest.raises(ImportError, match="pip install mmengine-ng-model"):
             models.build([dict(type="Layer")])
 
 

@@ -87,11 +87,11 @@ def test_get_mmengine_version_reports_the_installed_framework():
     from mmengine.utils import get_mmengine_version
 
     try:
-        expected = version("mmengine")
+        expected = version("mmengine-ng")
     except PackageNotFoundError:  # only some members installed: the member is named
-        expected = f"{version('mmengine-utils')} (mmengine-utils)"
+        expected = f"{version('mmengine-ng-utils')} (mmengine-ng-utils)"
         try:
-            expected = f"{version('mmengine-runner')} (mmengine-runner)"
+            expected = f"{version('mmengine-ng-runner')} (mmengine-ng-runner)"
         except PackageNotFoundError:
             pass
     assert get_mmengine_version() == expected

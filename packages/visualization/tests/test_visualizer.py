@@ -273,7 +273,7 @@ def test_add_datasample_is_a_noop_hook():
 def test_drawing_without_matplotlib_names_the_extra(monkeypatch, draw):
     monkeypatch.setitem(sys.modules, "matplotlib", None)
     vis = Visualizer(image=np.zeros((4, 4, 3), np.uint8))
-    with pytest.raises(ImportError, match=r"mmengine-visualization\[matplotlib\]"):
+    with pytest.raises(ImportError, match=r"mmengine-ng-visualization\[matplotlib\]"):
         draw(vis)
     # Storage and undrawn images keep working.
     np.testing.assert_array_equal(vis.get_image(), np.zeros((4, 4, 3), np.uint8))

@@ -1,7 +1,7 @@
 """MMEngine: OpenMMLab's PyTorch training foundation, as separately installable packages.
 
 This file is the only ``mmengine/__init__.py``; it belongs to the meta-package. Every other
-distribution (``mmengine-config``, ``mmengine-runner``, ...) ships a portion of the ``mmengine``
+distribution (``mmengine-ng-config``, ``mmengine-ng-runner``, ...) ships a portion of the ``mmengine``
 namespace, found through :func:`pkgutil.extend_path`.
 
 The top-level names upstream exported (``Config``, ``Registry``, ``load``, ``dump``,
@@ -78,11 +78,11 @@ def __getattr__(name: str) -> object:
         _resolved[name] = found
         return found
     if _missing:
-        hint = ", ".join(f"mmengine-{sub}" for sub in sorted(_missing))
+        hint = ", ".join(f"mmengine-ng-{sub}" for sub in sorted(_missing))
         raise AttributeError(
             f"module 'mmengine' has no attribute {name!r}; it may live in a distribution that "
             f"is not installed ({hint}): `pip install {hint.split(', ')[0]}` or install the "
-            "whole framework with `pip install mmengine`"
+            "whole framework with `pip install mmengine-ng`"
         )
     raise AttributeError(f"module 'mmengine' has no attribute {name!r}")
 

@@ -228,7 +228,7 @@ class ProgressBarHook(Hook):
                 TimeElapsedColumn,
                 TimeRemainingColumn,
             )
-        except ImportError as exc:  # pragma: no cover - rich comes with mmengine-utils
+        except ImportError as exc:  # pragma: no cover - rich comes with mmengine-ng-utils
             raise ImportError(
                 "ProgressBarHook needs the `rich` package: pip install rich (or remove "
                 "ProgressBarHook from custom_hooks)."

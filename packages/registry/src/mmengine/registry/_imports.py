@@ -16,9 +16,9 @@ from mmengine.logging import print_log
 # Distributions of this workspace whose import name differs from
 # ``mmengine.<sub>`` -> ``mmengine-<sub>``.
 _MMENGINE_DISTRIBUTIONS = {
-    "_strategy": "mmengine-runner",
-    "testing": "mmengine-runner",
-    "device": "mmengine-dist",
+    "_strategy": "mmengine-ng-runner",
+    "testing": "mmengine-ng-runner",
+    "device": "mmengine-ng-dist",
 }
 
 _warned_locations: set[str] = set()

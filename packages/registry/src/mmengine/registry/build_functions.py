@@ -268,8 +268,8 @@ def build_model_from_cfg(
         except ImportError as e:
             raise ImportError(
                 "Building a list of model configs wraps the modules in "
-                "`mmengine.model.Sequential`, which needs the mmengine-model "
-                "distribution (and torch): `pip install mmengine-model`."
+                "`mmengine.model.Sequential`, which needs the mmengine-ng-model "
+                "distribution (and torch): `pip install mmengine-ng-model`."
             ) from e
         return Sequential(*modules)
     return build_from_cfg(cfg, registry, default_args)

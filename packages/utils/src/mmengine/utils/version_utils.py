@@ -132,18 +132,18 @@ def get_git_hash(fallback: str = "unknown", digits: int | None = None) -> str:
 def get_mmengine_version() -> str:
     """The installed version of the framework, as logs and checkpoints record it.
 
-    That is the ``mmengine`` meta-package's version; without it (only some members
-    installed), the first member found, named: ``'0.1.0 (mmengine-utils)'``.
+    That is the ``mmengine-ng`` meta-package's version; without it (only some members
+    installed), the first member found, named: ``'0.1.0 (mmengine-ng-utils)'``.
 
     Returns:
         str: the version, or ``'unknown'``.
     """
     import importlib.metadata
 
-    for dist in ("mmengine", "mmengine-lite", "mmengine-runner", "mmengine-utils"):
+    for dist in ("mmengine-ng", "mmengine-ng-runner", "mmengine-ng-utils"):
         try:
             version = importlib.metadata.version(dist)
         except importlib.metadata.PackageNotFoundError:
             continue
-        return version if dist == "mmengine" else f"{version} ({dist})"
+        return version if dist == "mmengine-ng" else f"{version} ({dist})"
     return "unknown"

@@ -207,7 +207,7 @@ def _color_str2rgb_fallback(color: str) -> tuple:
     raise ValueError(
         f"Unknown colour {color!r}: without matplotlib only {sorted(_BASIC_COLORS)} and "
         "'#rrggbb' are understood; install matplotlib "
-        "(pip install mmengine-visualization[matplotlib]) for every matplotlib colour"
+        "(pip install mmengine-ng-visualization[matplotlib]) for every matplotlib colour"
     )
 
 

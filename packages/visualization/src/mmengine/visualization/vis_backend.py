@@ -80,7 +80,7 @@ def _missing_package(backend: str, package: str, extra: str, err: ImportError) -
     return ImportError(
         f"{backend} needs the `{package}` package, which is not installed ({err}). "
         f'Please run "pip install {package}" (or "pip install '
-        f'mmengine-visualization[{extra}]") to use it, or remove {backend} '
+        f'mmengine-ng-visualization[{extra}]") to use it, or remove {backend} '
         "from `vis_backends`."
     )
 

@@ -1,7 +1,7 @@
 """The Visualizer: draw on images with matplotlib and store results through vis backends.
 
 Drawing uses matplotlib's Agg canvas, imported the first time something is
-drawn (``pip install mmengine-visualization[matplotlib]``); building a
+drawn (``pip install mmengine-ng-visualization[matplotlib]``); building a
 Visualizer, setting and getting an undrawn image and all the storage APIs
 (``add_scalar``, ``add_image``, ...) work without it.
 """
@@ -49,7 +49,7 @@ ArrayLike = Union[np.ndarray, torch.Tensor]
 
 _MATPLOTLIB_HINT = (
     "Drawing with the Visualizer needs matplotlib; install it with "
-    '"pip install mmengine-visualization[matplotlib]" (or "pip install matplotlib").'
+    '"pip install mmengine-ng-visualization[matplotlib]" (or "pip install matplotlib").'
 )
 
 

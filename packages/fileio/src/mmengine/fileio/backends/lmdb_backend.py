@@ -42,7 +42,7 @@ class LmdbBackend(BaseStorageBackend):
         except ImportError as exc:
             raise ImportError(
                 'LmdbBackend needs the "lmdb" package, which is not installed. '
-                "Install it with `pip install mmengine-fileio[lmdb]` (or `pip install lmdb`)."
+                "Install it with `pip install mmengine-ng-fileio[lmdb]` (or `pip install lmdb`)."
             ) from exc
         self.db_path = str(db_path)
         self.readonly = readonly

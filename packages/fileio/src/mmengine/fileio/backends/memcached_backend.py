@@ -81,7 +81,7 @@ class MemcachedBackend(BaseStorageBackend):
             raise ImportError(
                 'MemcachedBackend needs a memcached client, but neither "mc" nor '
                 '"pymemcache" is installed. Install one with '
-                "`pip install mmengine-fileio[memcached]` (or `pip install pymemcache`)."
+                "`pip install mmengine-ng-fileio[memcached]` (or `pip install pymemcache`)."
             ) from exc
         servers = _read_server_list(
             server_list_cfg if isinstance(server_list_cfg, (list, tuple)) else str(server_list_cfg)

@@ -66,7 +66,7 @@ class S3Backend(BaseStorageBackend):
             except ImportError as exc:
                 raise ImportError(
                     'S3Backend needs "boto3", which is not installed. Install it with '
-                    "`pip install mmengine-fileio[s3]` (or `pip install boto3`)."
+                    "`pip install mmengine-ng-fileio[s3]` (or `pip install boto3`)."
                 ) from exc
             client = boto3.client("s3", **client_kwargs)
         self._client = client

@@ -25,7 +25,7 @@ def _default_device() -> torch.device:
         from mmengine.device import get_device
 
         return torch.device(get_device())
-    except ImportError:  # pragma: no cover - mmengine.device ships with mmengine-dist
+    except ImportError:  # pragma: no cover - mmengine.device ships with mmengine-ng-dist
         return torch.device("cuda" if torch.cuda.is_available() else "cpu")
 
 

@@ -1,0 +1,3 @@
+"""mmengine.hub (in progress)."""
+
+__all__: list[str] = []

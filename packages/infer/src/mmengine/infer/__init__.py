@@ -1,0 +1,3 @@
+"""mmengine.infer (in progress)."""
+
+__all__: list[str] = []
