@@ -102,7 +102,10 @@ def test_the_real_workspace_is_consistent(capsys):
         ({"b_deps": ["mmengine-ng-a"]}, "needs a version range"),
         ({"a_deps": ["mmengine-ng-b>=0.2,<0.3"]}, "dependency cycle"),
         ({"meta_pins": ["mmengine-ng-a==0.1.0"]}, "does not pin member mmengine-ng-b"),
-        ({"meta_pins": ["mmengine-ng-a>=0.1", "mmengine-ng-b==0.2.0"]}, "must pin mmengine-ng-a with `==`"),
+        (
+            {"meta_pins": ["mmengine-ng-a>=0.1", "mmengine-ng-b==0.2.0"]},
+            "must pin mmengine-ng-a with `==`",
+        ),
         ({"b_code": "from mmengine import Config\n"}, "facade"),
         ({"b_deps": [], "b_code": "import mmengine.a\n"}, "does not declare"),
     ],
