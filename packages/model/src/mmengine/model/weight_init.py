@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import copy
 import math
+import warnings
 from typing import Any, Union
 
+import torch
 import torch.nn as nn
 
 from mmengine.logging import print_log
@@ -24,6 +26,7 @@ __all__ = [
     "constant_init",
     "xavier_init",
     "normal_init",
+    "trunc_normal_",
     "trunc_normal_init",
     "uniform_init",
     "kaiming_init",
@@ -117,6 +120,56 @@ def normal_init(module: nn.Module, mean: float = 0, std: float = 1, bias: float 
         nn.init.constant_(module.bias, bias)
 
 
+def _standard_normal_cdf(x: float) -> float:
+    return (1.0 + math.erf(x / math.sqrt(2.0))) / 2.0
+
+
+def trunc_normal_(
+    tensor: torch.Tensor,
+    mean: float = 0.0,
+    std: float = 1.0,
+    a: float = -2.0,
+    b: float = 2.0,
+) -> torch.Tensor:
+    r"""Fill ``tensor`` in place from :math:`\mathcal{N}(mean, std^2)` truncated to ``[a, b]``.
+
+    Uses the inverse-CDF method of mmengine 0.10 (and of torch before it switched
+    to rejection sampling), so a given seed yields the same values as upstream:
+    one ``uniform_`` draw over the whole tensor between the images of ``a`` and
+    ``b`` under the normal CDF, mapped back through ``erfinv``, then scaled,
+    shifted and clamped to ``[a, b]``.
+
+    Args:
+        tensor (torch.Tensor): An n-dimensional tensor, filled in place.
+        mean (float): The mean of the normal distribution. Defaults to 0.
+        std (float): The standard deviation of the normal distribution. Defaults to 1.
+        a (float): The minimum cutoff value. Defaults to -2.
+        b (float): The maximum cutoff value. Defaults to 2.
+
+    Returns:
+        torch.Tensor: ``tensor`` itself.
+
+    Warns:
+        UserWarning: If ``mean`` lies more than two ``std`` outside ``[a, b]``
+            (the values are then poorly distributed).
+    """
+    if mean < a - 2 * std or mean > b + 2 * std:
+        warnings.warn(
+            "mean is more than 2 std from [a, b] in nn.init.trunc_normal_. "
+            "The distribution of values may be incorrect.",
+            stacklevel=2,
+        )
+    with torch.no_grad():
+        low = _standard_normal_cdf((a - mean) / std)
+        high = _standard_normal_cdf((b - mean) / std)
+        tensor.uniform_(2 * low - 1, 2 * high - 1)
+        tensor.erfinv_()
+        tensor.mul_(std * math.sqrt(2.0))
+        tensor.add_(mean)
+        tensor.clamp_(min=a, max=b)
+    return tensor
+
+
 def trunc_normal_init(
     module: nn.Module,
     mean: float = 0,
@@ -125,9 +178,13 @@ def trunc_normal_init(
     b: float = 2,
     bias: float = 0,
 ) -> None:
-    """Fill ``module.weight`` from N(mean, std^2) truncated to [a, b]; constant bias."""
+    """Fill ``module.weight`` from N(mean, std^2) truncated to [a, b]; constant bias.
+
+    The weight is drawn by :func:`trunc_normal_` (bit-identical to mmengine 0.10
+    under the same seed); the bias is a constant and consumes no random numbers.
+    """
     if _has(module, "weight"):
-        nn.init.trunc_normal_(module.weight, mean, std, a, b)
+        trunc_normal_(module.weight, mean, std, a, b)
     if _has(module, "bias"):
         nn.init.constant_(module.bias, bias)
 

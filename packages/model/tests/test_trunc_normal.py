@@ -1,0 +1,86 @@
+"""``trunc_normal_`` and its users draw exactly what mmengine 0.10.7 draws.
+
+The reference numbers in ``data/trunc_normal_upstream_0.10.7.json`` were recorded by
+running mmengine 0.10.7 as a black box (same seeds, shapes and arguments as below).
+"""
+
+import json
+import warnings
+from pathlib import Path
+
+import pytest
+import torch
+import torch.nn as nn
+
+from mmengine.model import TruncNormalInit, trunc_normal_init
+from mmengine.model.weight_init import trunc_normal_
+
+REF = json.loads((Path(__file__).parent / "data" / "trunc_normal_upstream_0.10.7.json").read_text())
+WARNING = (
+    "mean is more than 2 std from [a, b] in nn.init.trunc_normal_. "
+    "The distribution of values may be incorrect."
+)
+
+
+def _next_draw() -> int:
+    return int(torch.randint(0, 2**31 - 1, (1,)))
+
+
+@pytest.mark.parametrize("case", REF["trunc_normal_"], ids=lambda c: f"seed{c['seed']}")
+def test_trunc_normal_matches_upstream_bit_for_bit(case):
+    dtype = getattr(torch, case.get("dtype", "float32"))
+    torch.manual_seed(case["seed"])
+    tensor = torch.empty(*case["shape"], dtype=dtype)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        out = trunc_normal_(tensor, case["mean"], case["std"], case["a"], case["b"])
+    assert out is tensor
+    assert tensor.flatten().tolist() == case["values"]
+    assert [str(w.message) for w in caught] == case["warnings"]
+    assert all(issubclass(w.category, UserWarning) for w in caught)
+    # exactly as many random numbers consumed as upstream
+    assert _next_draw() == case["after_randint"]
+    assert tensor.min() >= case["a"] and tensor.max() <= case["b"]
+
+
+def test_trunc_normal_spec_example_and_defaults():
+    torch.manual_seed(0)
+    t = torch.empty(3)
+    trunc_normal_(t)
+    assert t.tolist() == [-0.008956512436270714, 0.6935495138168335, -1.2415472269058228]
+
+
+def test_trunc_normal_runs_under_no_grad_on_parameters():
+    p = nn.Parameter(torch.zeros(4, 4))
+    trunc_normal_(p, std=0.02)
+    assert p.grad_fn is None and p.requires_grad
+    assert p.abs().max() <= 2.0
+
+
+def test_trunc_normal_warns_far_mean():
+    with pytest.warns(UserWarning, match=r"mean is more than 2 std from \[a, b\]"):
+        trunc_normal_(torch.empty(2), mean=-5.0)
+
+
+def test_trunc_normal_init_matches_upstream():
+    ref = REF["trunc_normal_init_linear"]
+    torch.manual_seed(0)
+    m = nn.Linear(16, 8)
+    torch.manual_seed(0)
+    trunc_normal_init(m, std=0.02, a=-0.04, b=0.04, bias=0.1)
+    assert m.weight.flatten().tolist() == ref["weight"]
+    assert m.bias.tolist() == ref["bias"] == [pytest.approx(0.1)] * 8
+    # the bias is a constant: no draw beyond the weight's
+    assert _next_draw() == ref["after_randint"]
+    torch.manual_seed(0)
+    w = trunc_normal_(torch.empty(8, 16), 0, 0.02, -0.04, 0.04)
+    assert torch.equal(w, m.weight.detach())
+
+
+def test_trunc_normal_initializer_matches_upstream():
+    ref = REF["TruncNormalInit_conv"]
+    torch.manual_seed(11)
+    m = nn.Conv2d(2, 3, 3)
+    TruncNormalInit(mean=0.1, std=0.5, a=-0.5, b=0.9, bias=0.2, layer="Conv2d")(m)
+    assert m.weight.flatten().tolist() == ref["weight"]
+    assert m.bias.tolist() == ref["bias"]
