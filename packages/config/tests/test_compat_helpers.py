@@ -72,3 +72,49 @@ def test_dict_to_config_dict_converts_nested_containers():
     assert isinstance(cfg.d[0].e.f, tuple) and isinstance(cfg.d[0].e.f[0], ConfigDict)
     scoped = Config._dict_to_config_dict(dict(m=dict(type="A", sub=dict(type="B"))), "mmdet")
     assert scoped.m._scope_ == "mmdet" and "_scope_" not in scoped.m.sub
+
+
+@pytest.mark.parametrize(
+    "path", ["mmpose:::body_2d/cfg.py", "mmdet::", "::a.py", "a.py", "mmdet::a::b.py"]
+)
+def test_malformed_external_config_path(path):
+    from mmengine.config.utils import _get_package_and_cfg_path
+
+    # C5: upstream's sentence first, then which path could not be parsed
+    with pytest.raises(ValueError) as exc:
+        _get_package_and_cfg_path(path)
+    msg = str(exc.value)
+    assert msg.startswith(
+        "`_get_package_and_cfg_path` is used for get external package, please specify the "
+        "package name and relative config path, just like "
+        "`mmdet::faster_rcnn/faster-rcnn_r50_fpn_1x_coco.py`"
+    )
+    assert repr(path) in msg
+
+
+def test_external_config_path_split():
+    from mmengine.config.utils import _get_package_and_cfg_path
+
+    assert _get_package_and_cfg_path("mmdet::a/b.py") == ("mmdet", "a/b.py")
+
+
+def test_module_level_names_of_config_module(monkeypatch):
+    # C6: downstream imports/patches these at mmengine.config.config
+    import tempfile
+    from unittest import mock
+
+    import mmengine.config.config as config_module
+    from mmengine.config.config import Config as C
+    from mmengine.config.config import ConfigDict, DictAction, print_log
+    from mmengine.fileio import load
+    from mmengine.logging import print_log as real_print_log
+
+    assert C is Config and ConfigDict.__name__ == "ConfigDict" and DictAction.__name__
+    assert config_module.tempfile is tempfile
+    assert config_module.load is load and print_log is real_print_log
+    assert "tempfile" in dir(config_module)
+    with mock.patch("mmengine.config.config.tempfile") as patched:
+        assert config_module.tempfile is patched
+    assert config_module.tempfile is tempfile
+    with pytest.raises(AttributeError, match="no attribute 'not_a_name'"):
+        config_module.not_a_name  # noqa: B018

@@ -36,7 +36,7 @@ def test_pretty_text_handles_awkward_values():
     again = roundtrip(cfg)
     assert again.to_dict() == cfg.to_dict()
     assert type(again.e) is tuple and again.e == (1,)
-    assert "{'with space': 1" in text
+    assert "{2: 'int key', 'with space': 1" in text
 
 
 def test_pretty_text_lines_fit_when_possible():
@@ -45,7 +45,7 @@ def test_pretty_text_lines_fit_when_possible():
     )
     text = cfg.pretty_text
     assert max(len(line) for line in text.splitlines()) <= 79
-    assert "dict(type='L0', ch=0)" in text  # short items stay on one line
+    assert "dict(ch=0, type='L0')" in text  # short items stay on one line
 
 
 def test_pretty_text_without_formatting_is_valid_python():
@@ -129,3 +129,20 @@ def test_non_finite_floats_and_namedtuples_round_trip():
     again = roundtrip(cfg)
     assert again.x == math.inf and again.y == -math.inf and math.isnan(again.z)
     assert again.p == ({"q": 1}, 2)
+
+
+def test_pretty_text_sorts_keys_at_every_level():
+    # C4: upstream sorts dict keys by str(key), so key order does not show in dumps/diffs
+    cfg = Config(dict(zeta=1, alpha=dict(k2=2, k1=1)))
+    assert cfg.pretty_text == "alpha = dict(k1=1, k2=2)\nzeta = 1\n"
+    mixed = Config(dict(m={"b b": 1, 3: 4, "a a": 2}, l=[dict(b=1, a=2)]))
+    assert mixed.pretty_text == "l = [dict(a=2, b=1)]\nm = {3: 4, 'a a': 2, 'b b': 1}\n"
+    again = roundtrip(mixed)
+    assert again.to_dict() == mixed.to_dict()
+
+
+def test_diff_ignores_key_order(write):
+    root = write({"d1.py": "x = 1\ny = 'a'\n", "d2.py": "y = 'b'\nx = 1\n"})
+    expected = "--- \n\n+++ \n\n@@ -1,3 +1,3 @@\n\n x = 1\n-y = 'a'\n+y = 'b'\n \n\n"
+    assert Config.diff(root / "d1.py", root / "d2.py") == expected
+    assert Config.diff(root / "d1.py", root / "d1.py").strip() == ""

@@ -15,6 +15,7 @@ from argparse import ArgumentParser
 from collections import abc
 from collections.abc import Iterator
 
+from ._lazy_names import lazy_names
 from .config_dict import DELETE_KEY, ConfigDict
 from .dict_action import DictAction
 from .lazy import LazyAttr, LazyObject
@@ -33,7 +34,7 @@ from .parsing import (
     read_text,
     text2dict,
 )
-from .utils import ConfigParsingError
+from .utils import ConfigParsingError, ImportTransformer, RemoveAssignFromAST  # noqa: F401
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # typing is not imported at runtime (import cost)
@@ -54,6 +55,23 @@ __all__ = [
     "LazyObject",
     "ConfigParsingError",
 ]
+
+# Names upstream binds in this module (downstream imports or patches them here, e.g.
+# ``mmengine.config.config.tempfile``), imported on first access to keep the import cheap.
+__getattr__, __dir__ = lazy_names(
+    __name__,
+    {
+        "tempfile": ("tempfile", None),
+        "print_log": ("mmengine.logging", "print_log"),
+        "load": ("mmengine.fileio", "load"),
+        "dump": ("mmengine.fileio", "dump"),
+        "check_file_exist": ("mmengine.utils", "check_file_exist"),
+        "digit_version": ("mmengine.utils", "digit_version"),
+        "get_installed_path": ("mmengine.utils", "get_installed_path"),
+        "is_installed": ("mmengine.utils", "is_installed"),
+        "import_modules_from_strings": ("mmengine.utils", "import_modules_from_strings"),
+    },
+)
 
 # patterns are compiled on first use (re caches them), not at import time
 _LAZY_HINT = r"(?m)^[ \t]*(?:import|from|with)\s"

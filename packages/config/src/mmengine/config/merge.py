@@ -9,29 +9,32 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:  # typing is not imported at runtime (import cost)
     from typing import Any
 
-__all__ = ["merge_a_into_b", "strip_delete_key"]
+__all__ = ["merge_a_into_b"]
 
 
-def strip_delete_key(value: Any) -> Any:
-    """Drop ``_delete_`` markers from dicts that have nothing to replace."""
-    if isinstance(value, dict):
-        if DELETE_KEY in value:
-            dict.pop(value, DELETE_KEY)
-        for v in dict.values(value):
-            strip_delete_key(v)
-    elif isinstance(value, (list, tuple)):
-        for v in value:
-            strip_delete_key(v)
-    return value
+def _without_marker(value: dict) -> ConfigDict:
+    """A ConfigDict copy of ``value`` without its own ``_delete_`` key."""
+    return ConfigDict({k: v for k, v in dict.items(value) if k != DELETE_KEY})
 
 
-def merge_a_into_b(a: dict, b: Any, allow_list_keys: bool = False, _path: str = "") -> Any:
+def merge_a_into_b(
+    a: dict, b: Any, allow_list_keys: bool = False, _path: str = "", _marker_read: bool = False
+) -> Any:
     """Merge dict ``a`` into a copy of ``b`` and return the copy.
 
     Values of ``a`` win. Nested dicts are merged recursively unless the dict
     of ``a`` has ``_delete_=True``, in which case it replaces the value of
     ``b``. With ``allow_list_keys`` digit keys of ``a`` index into a list of
     ``b``.
+
+    Neither ``a`` nor ``b`` is modified, so one dict object used under two
+    keys of ``a`` (``test_dataloader = val_dataloader``) is merged into each
+    base value independently, ``_delete_`` included.
+
+    As upstream, a ``_delete_`` marker is consumed only where there is a base
+    value to replace: a dict of ``a`` whose key is new in ``b`` is taken as
+    written, markers included (nested ones too), and so is the content of a
+    dict that replaces its base value.
 
     Examples:
         >>> merge_a_into_b(dict(obj=dict(a=2)), dict(obj=dict(a=1, b=2)))
@@ -42,7 +45,7 @@ def merge_a_into_b(a: dict, b: Any, allow_list_keys: bool = False, _path: str = 
         [{'a': 2}, {'b': 2}]
 
     Args:
-        a (dict): The source dict (child values).
+        a (dict): The source dict (child values); not modified.
         b (dict or list): The destination (base values); not modified.
         allow_list_keys (bool): Whether digit keys of ``a`` may index lists of
             ``b``. Defaults to False.
@@ -57,6 +60,8 @@ def merge_a_into_b(a: dict, b: Any, allow_list_keys: bool = False, _path: str = 
     """
     b = b.copy()
     for k, v in dict.items(a) if isinstance(a, dict) else a.items():
+        if _marker_read and k == DELETE_KEY:
+            continue  # the marker of ``a`` itself, already read by the caller
         key_path = f"{_path}.{k}" if _path else str(k)
         is_index = isinstance(k, int) or (isinstance(k, str) and k.isdigit())
         if allow_list_keys and isinstance(b, list) and is_index:
@@ -66,26 +71,41 @@ def merge_a_into_b(a: dict, b: Any, allow_list_keys: bool = False, _path: str = 
                     f"Index {index} exceeds the length of list {b} (at key {key_path!r}); "
                     f"valid indices are 0..{len(b) - 1}"
                 )
-            b[index] = merge_a_into_b(v, b[index], allow_list_keys, key_path)
+            if isinstance(v, dict):
+                if dict.get(v, DELETE_KEY, False):
+                    b[index] = _without_marker(v)
+                elif not isinstance(b[index], (dict, list)):
+                    raise TypeError(
+                        f"Cannot merge the dict {dict(v)} into {key_path!r}, which is "
+                        f"{b[index]!r} (of type {type(b[index]).__name__}) in the base "
+                        f"config. Set the whole item instead, or add `{DELETE_KEY}=True` to "
+                        "the dict to replace it."
+                    )
+                else:
+                    b[index] = merge_a_into_b(v, b[index], allow_list_keys, key_path, True)
+            else:
+                b[index] = v
         elif isinstance(v, dict):
-            delete = bool(dict.pop(v, DELETE_KEY, False))
             if isinstance(b, list):
                 raise TypeError(
                     f"Cannot merge key {key_path!r} into a list: use an integer index "
                     f"(e.g. {_path}.0) with allow_list_keys=True"
                 )
-            if k in b and not delete:
+            if k not in b:
+                b[k] = ConfigDict(v)
+            elif dict.get(v, DELETE_KEY, False):
+                b[k] = _without_marker(v)
+            else:
                 allowed = (dict, list) if allow_list_keys else dict
                 if not isinstance(dict.__getitem__(b, k), allowed):
+                    shown = {x: y for x, y in dict.items(v) if x != DELETE_KEY}
                     raise TypeError(
-                        f"{k}={v} in child config cannot inherit from base because {k} is a "
-                        f"dict in the child config but is of type {type(b[k])} in base config. "
-                        f"You may set `{DELETE_KEY}=True` to ignore the base config. "
+                        f"{k}={shown} in child config cannot inherit from base because {k} is "
+                        f"a dict in the child config but is of type {type(b[k])} in base "
+                        f"config. You may set `{DELETE_KEY}=True` to ignore the base config. "
                         f"(config key: {key_path!r})"
                     )
-                b[k] = merge_a_into_b(v, dict.__getitem__(b, k), allow_list_keys, key_path)
-            else:
-                b[k] = ConfigDict(strip_delete_key(v))
+                b[k] = merge_a_into_b(v, dict.__getitem__(b, k), allow_list_keys, key_path, True)
         else:
             if isinstance(b, list):
                 raise TypeError(

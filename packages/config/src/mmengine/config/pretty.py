@@ -5,6 +5,10 @@ to an equal config. Dicts whose keys are all identifiers are written as
 ``dict(a=1)``, others as ``{'a b': 1}``. In compact mode (the default) a value
 is kept on one line when it fits in :data:`LINE_WIDTH` columns, otherwise its
 items go one per line with a 4-space hanging indent.
+
+As upstream, the keys of every dict (the top level included) are written
+sorted by ``str(key)``, so two configs that differ only in key order give the
+same text (``Config.diff`` and tools that diff dumped configs rely on it).
 """
 
 from __future__ import annotations
@@ -42,6 +46,11 @@ def _basic(value: Any) -> str:
     return str(value)
 
 
+def _items(value: dict) -> list:
+    """The items of ``value`` sorted by ``str(key)`` (stable for equal strings)."""
+    return sorted(dict.items(value), key=lambda item: str(item[0]))
+
+
 def _key(key: Any) -> str:
     return repr(key) if isinstance(key, str) else str(key)
 
@@ -54,7 +63,7 @@ def _flat(value: Any, budget: int) -> str | None:
         use_call = all(_is_name(k) for k in value)
         parts = []
         used = 6
-        for k, v in dict.items(value):
+        for k, v in _items(value):
             sub = _flat(v, budget - used)
             if sub is None:
                 return None
@@ -102,7 +111,7 @@ def _expanded(value: Any, indent: int, column: int, compact: bool) -> str:
     if isinstance(value, dict):
         use_call = all(_is_name(k) for k in value)
         opening, closing = ("dict(", ")") if use_call else ("{", "}")
-        for k, v in dict.items(value):
+        for k, v in _items(value):
             prefix = f"{k}=" if use_call else f"{_key(k)}: "
             sub = _expanded(v, indent + _INDENT, indent + _INDENT + len(prefix) + 1, compact)
             lines.append(f"{pad}{prefix}{sub},")
@@ -124,10 +133,11 @@ def format_config(cfg: dict, compact: bool = True) -> str:
             True.
 
     Returns:
-        str: Python source, one ``key = value`` statement per key.
+        str: Python source, one ``key = value`` statement per key, keys
+        sorted by ``str(key)``.
     """
     lines = []
-    for key, value in cfg.items():
+    for key, value in _items(cfg):
         if _is_name(key):
             prefix = f"{key} = "
         else:

@@ -115,14 +115,18 @@ def _get_package_and_cfg_path(cfg_path: str) -> tuple[str, str]:
         tuple[str, str]: Distribution name and config path in it.
 
     Raises:
-        ValueError: If ``cfg_path`` does not have exactly one ``::``.
+        ValueError: If ``cfg_path`` does not have exactly one ``::`` between
+            a package name and a relative path (which must not start with
+            ``:``, as in ``mmpose:::body_2d/cfg.py``).
     """
     parts = cfg_path.split("::")
-    if len(parts) != 2 or not parts[0] or not parts[1]:
+    if len(parts) != 2 or not parts[0] or not parts[1] or parts[1].startswith(":"):
         raise ValueError(
-            f"Cannot parse the external config path {cfg_path!r}: it should have the form "
-            "`package::relative/path.py` with exactly one `::`, e.g. "
-            "`mmdet::faster_rcnn/faster-rcnn_r50_fpn_1x_coco.py`."
+            "`_get_package_and_cfg_path` is used for get external package, please specify the "
+            "package name and relative config path, just like "
+            "`mmdet::faster_rcnn/faster-rcnn_r50_fpn_1x_coco.py` "
+            f"(cannot parse the external config path {cfg_path!r}: it should have the form "
+            "`package::relative/path.py` with exactly one `::`)"
         )
     package, path = parts
     return MODULE2PACKAGE.get(package, package), path
