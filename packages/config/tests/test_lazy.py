@@ -307,3 +307,26 @@ def test_lazy_base_values_are_copied_not_shared(write):
     )
     cfg = Config.fromfile(root / "b.py")
     assert cfg.model.depth == 50 and cfg.a_model.depth == 101
+
+
+def test_lazy_config_keeps_functions_and_lambdas(write):
+    # C2: top-level defs and lambdas of a pure-Python config are values; modules are not
+    root = write(
+        {
+            "fn.py": "import argparse\n"
+            "import mmengine\n"
+            "from torch.optim import SGD\n\n\n"
+            "def parse_args():\n"
+            "    return argparse.Namespace(x=1)\n\n\n"
+            "lr = 0.1\n"
+            "optimizer = dict(type=SGD, lr=lr)\n"
+            "scale = lambda x: 2 * x\n"
+        }
+    )
+    cfg = Config.fromfile(root / "fn.py")
+    assert list(cfg.to_dict()) == ["parse_args", "lr", "optimizer", "scale"]
+    assert cfg.scale(3) == 6
+    assert cfg.parse_args().x == 1  # the module it uses is still bound in its globals
+    assert "argparse" not in cfg
+    assert type(cfg._to_lazy_dict()["optimizer"]["type"]).__name__ == "LazyObject"
+    copy.deepcopy(cfg)

@@ -134,11 +134,16 @@ class read_base:  # lower-case: used like a function, as upstream
         return False
 
 
-def _drop_unserializable(cfg_dict: ConfigDict) -> None:
+def _drop_modules(cfg_dict: ConfigDict) -> None:
+    """Drop imported modules from the variables of a pure-Python config.
+
+    Functions and lambdas defined in the file stay: they are config values
+    (``scale = lambda x: 2 * x`` then ``cfg.scale(3)``), as upstream.
+    """
     import types
 
     for key, value in list(dict.items(cfg_dict)):
-        if isinstance(value, (types.FunctionType, types.ModuleType)):
+        if isinstance(value, types.ModuleType):
             dict.pop(cfg_dict, key)
 
 
@@ -303,7 +308,7 @@ class Config:
             cfg_dict, imported_names = parse_lazy_text(raw, filename)
         finally:
             ConfigDict.lazy = False
-        _drop_unserializable(cfg_dict)
+        _drop_modules(cfg_dict)
         cfg = Config(
             cfg_dict, cfg_text=raw, filename=filename, format_python_code=format_python_code
         )
