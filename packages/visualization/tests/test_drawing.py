@@ -163,3 +163,17 @@ def test_show_draws_into_a_manager_and_waits(monkeypatch):
     cv2.waitKey.assert_called_once_with(500)
     vis.close()
     assert vis.manager is None
+
+
+def test_subclass_may_assign_the_figure_attributes(image):
+    """Upstream sets fig_save/ax_save/fig_save_canvas/dpi as attributes; zoo subclasses assign them."""
+    vis = Visualizer(image=image)
+    dpi = vis.dpi
+    canvas, fig, ax = vis.fig_save_canvas, vis.fig_save, vis.ax_save
+    vis.fig_save_canvas, vis.fig_save, vis.ax_save = canvas, fig, ax
+    assert (vis.fig_save_canvas, vis.fig_save, vis.ax_save) == (canvas, fig, ax)
+    vis.dpi = dpi * 2
+    assert vis.dpi == dpi * 2
+    # The drawn image keeps the image's size whatever the dpi.
+    vis.draw_bboxes(np.array([5, 5, 30, 30]))
+    assert vis.get_image().shape == image.shape

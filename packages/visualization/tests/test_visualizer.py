@@ -277,3 +277,18 @@ def test_drawing_without_matplotlib_names_the_extra(monkeypatch, draw):
         draw(vis)
     # Storage and undrawn images keep working.
     np.testing.assert_array_equal(vis.get_image(), np.zeros((4, 4, 3), np.uint8))
+
+
+def test_upstream_module_names_are_importable():
+    """Names downstream code imports from upstream's modules (not in their __all__)."""
+    from mmengine.visualization.vis_backend import (  # noqa: F401
+        TORCH_VERSION,
+        ConfigDict,
+        MMLogger,
+        digit_version,
+        dump,
+        force_init_env,
+    )
+    from mmengine.visualization.visualizer import VisBackendsType, is_seq_of  # noqa: F401
+
+    assert is_seq_of([1, 2], int) and digit_version("1.2") > digit_version("1.1")

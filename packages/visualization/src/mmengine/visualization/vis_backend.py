@@ -30,10 +30,12 @@ from typing import IO, Any, TypeVar, Union
 import numpy as np
 import torch
 
-from mmengine.config import Config
-from mmengine.logging import print_log
+from mmengine.config import Config, ConfigDict  # noqa: F401
+from mmengine.fileio import dump  # noqa: F401
+from mmengine.logging import MMLogger, print_log  # noqa: F401
 from mmengine.registry import VISBACKENDS
-from mmengine.utils import scandir
+from mmengine.utils import digit_version, scandir  # noqa: F401
+from mmengine.utils.dl_utils import TORCH_VERSION  # noqa: F401
 
 from ._png import write_png
 

@@ -23,7 +23,7 @@ from mmengine.config import Config
 from mmengine.dist import master_only
 from mmengine.registry import VISBACKENDS, VISUALIZERS
 from mmengine.structures import BaseDataElement
-from mmengine.utils import ManagerMixin
+from mmengine.utils import ManagerMixin, is_seq_of  # noqa: F401  (is_seq_of: upstream's namespace)
 
 from .utils import (
     _is_non_interactive_backend,
@@ -46,6 +46,8 @@ if TYPE_CHECKING:
 
 ColorType = Union[str, tuple, list]
 ArrayLike = Union[np.ndarray, torch.Tensor]
+# What ``vis_backends`` accepts (upstream's alias, kept for annotations downstream).
+VisBackendsType = Union[list[Union[list, BaseDataElement]], BaseDataElement, dict, None]
 
 _MATPLOTLIB_HINT = (
     "Drawing with the Visualizer needs matplotlib; install it with "
@@ -432,6 +434,33 @@ class Visualizer(ManagerMixin):
     def dpi(self) -> float:
         """float: The dots per inch of the drawing figure."""
         return self.fig_save.get_dpi()
+
+    # Upstream sets these four as plain attributes in ``__init__``; subclasses in the
+    # model zoos may assign them, so each property has a setter.
+    @fig_save_canvas.setter
+    def fig_save_canvas(self, canvas: FigureCanvasAgg) -> None:
+        self._replace_fig_part(0, canvas)
+
+    @fig_save.setter
+    def fig_save(self, figure: Figure) -> None:
+        self._replace_fig_part(1, figure)
+
+    @ax_save.setter
+    def ax_save(self, ax: Any) -> None:
+        self._replace_fig_part(2, ax)
+
+    @dpi.setter
+    def dpi(self, dpi: float) -> None:
+        fig = self.fig_save
+        fig.set_dpi(dpi)
+        if self._image is not None:
+            fig.set_size_inches(self.width / dpi, self.height / dpi)
+
+    def _replace_fig_part(self, index: int, value: Any) -> None:
+        """Replace the canvas (0), figure (1) or axes (2) of the drawing figure."""
+        parts = list(self._prepare_canvas())
+        parts[index] = value
+        self._fig = tuple(parts)  # type: ignore[assignment]
 
     def _is_posion_valid(self, position: np.ndarray) -> bool:
         """Whether all the (x, y) points in ``position`` (shape (..., 2)) lie in the image.
