@@ -130,3 +130,33 @@ def test_changelog_must_mention_version(tmp_path, capsys):
     root = _workspace(tmp_path)
     (root / "packages" / "a" / "CHANGELOG.md").write_text("## 0.0.9\n")
     assert "no entry for version 0.1.0" in _problems(root, capsys)
+
+
+@pytest.mark.parametrize(
+    ("a_deps", "code", "expected"),
+    [
+        ([], "import yaml\n", "imports pyyaml (eager)"),
+        ([], "def f():\n    import yaml\n", "imports pyyaml (lazy)"),
+        (["pyyaml>=6"], "", "declares pyyaml, which no source file"),
+    ],
+)
+def test_third_party_imports_must_match_declared_dependencies(
+    tmp_path, capsys, a_deps, code, expected
+):
+    root = _workspace(tmp_path, a_deps=a_deps)
+    (root / "packages" / "a" / "src" / "mmengine" / "a" / "mod.py").write_text(code)
+    assert expected in _problems(root, capsys)
+
+
+@pytest.mark.parametrize(
+    ("a_deps", "code"),
+    [
+        (["pyyaml>=6"], "import yaml\n"),  # declared
+        ([], "try:\n    import not_installed_lib\nexcept ImportError:\n    pass\n"),  # guarded
+        ([], "def f():\n    import not_installed_lib  # workspace: optional\n"),  # marked
+    ],
+)
+def test_declared_guarded_or_marked_imports_pass(tmp_path, capsys, a_deps, code):
+    root = _workspace(tmp_path, a_deps=a_deps)
+    (root / "packages" / "a" / "src" / "mmengine" / "a" / "mod.py").write_text(code)
+    assert check.main(["--root", str(root)]) == 0, capsys.readouterr().out

@@ -15,7 +15,13 @@ uv checks neither member versions against each other nor cycles, so this script 
   subpackage;
 - no member imports a sibling it does not declare, or the ``mmengine`` facade (checked on the
   source and tests of each member, by parsing ``import`` statements). An import that is
-  deliberately optional can carry the comment ``# workspace: optional`` on its line.
+  deliberately optional can carry the comment ``# workspace: optional`` on its line;
+- each member declares exactly the third-party distributions its source imports: an import at
+  module level needs a dependency, one inside a function (a lazy, optional import) needs a
+  dependency or an extra (``[project.optional-dependencies]``) or the optional comment, and a
+  declared dependency that no source file imports is reported as unused. Import names are mapped
+  to distributions with ``importlib.metadata.packages_distributions()`` of the running
+  environment (run the check with the whole workspace installed).
 
 Usage: ``uv run --frozen python tools/check_workspace.py [--root PATH]``.
 """
@@ -277,6 +283,111 @@ def check_imports(root: Path, members: dict[str, Member]) -> list[str]:
     return problems
 
 
+# Imported only to type-check, or provided by the interpreter's tooling, never a dependency.
+_NOT_A_DEPENDENCY = {"typing_extensions", "_typeshed", "pytest", "setuptools", "pkg_resources"}
+
+
+def _guarded(handlers: list[ast.ExceptHandler]) -> bool:
+    """Whether an ``except`` clause catches a failed import."""
+    for h in handlers:
+        names = [h.type] if not isinstance(h.type, ast.Tuple) else list(h.type.elts)
+        if h.type is None or any(
+            isinstance(n, ast.Name) and n.id in ("ImportError", "ModuleNotFoundError", "Exception")
+            for n in names
+        ):
+            return True
+    return False
+
+
+def _third_party_imports(path: Path) -> list[tuple[int, str, str, str]]:
+    """(line, top-level module, kind, source line) for each third-party import.
+
+    ``kind`` is ``"eager"`` (runs on import of the module), ``"lazy"`` (inside a function) or
+    ``"guarded"`` (inside ``try: ... except ImportError``: used only when present).
+    """
+    text = path.read_text()
+    lines = text.splitlines()
+    try:
+        tree = ast.parse(text, filename=str(path))
+    except SyntaxError:
+        return []
+    stdlib = set(sys.stdlib_module_names)
+    found: list[tuple[int, str, str, str]] = []
+
+    def visit(node: ast.AST, kind: str) -> None:
+        if isinstance(node, ast.Try) and _guarded(node.handlers):
+            for child in node.body:
+                visit(child, "guarded")
+            for child in [*node.handlers, *node.orelse, *node.finalbody]:
+                visit(child, kind)
+            return
+        if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.dump(node.test):
+            return
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
+            kind = "lazy" if kind == "eager" else kind
+        mods: list[str] = []
+        if isinstance(node, ast.Import):
+            mods = [a.name.split(".")[0] for a in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            mods = [node.module.split(".")[0]]
+        line = lines[node.lineno - 1] if mods and node.lineno <= len(lines) else ""
+        for mod in mods:
+            if mod in stdlib or mod == "mmengine" or mod.startswith("_"):
+                continue
+            if mod not in _NOT_A_DEPENDENCY:
+                found.append((node.lineno, mod, kind, line.strip()))
+        for child in ast.iter_child_nodes(node):
+            visit(child, kind)
+
+    visit(tree, "eager")
+    return found
+
+
+def check_third_party(root: Path, members: dict[str, Member]) -> list[str]:
+    from importlib.metadata import packages_distributions
+
+    from packaging.utils import canonicalize_name
+
+    dists = {
+        mod: [canonicalize_name(d) for d in ds] for mod, ds in packages_distributions().items()
+    }
+    problems = []
+    for name, m in members.items():
+        src = m.folder / "src"
+        if name == META or not src.is_dir():
+            continue
+        data = tomllib.loads(m.pyproject.read_text()).get("project", {})
+        required = {canonicalize_name(r.name) for r in m.requirements}
+        extras = {
+            canonicalize_name(Requirement(r).name)
+            for reqs in data.get("optional-dependencies", {}).values()
+            for r in reqs
+        }
+        used: set[str] = set()
+        for path in sorted(src.rglob("*.py")):
+            for lineno, mod, kind, line in _third_party_imports(path):
+                where = f"{path.relative_to(root)}:{lineno}"
+                candidates = set(dists.get(mod, [canonicalize_name(mod)]))
+                used |= candidates
+                # A dependency, or an extra (whose modules need it), or an import used only
+                # when present (guarded by `except ImportError`), or marked optional.
+                if candidates & (required | extras) or kind == "guarded" or OPTIONAL_PRAGMA in line:
+                    continue
+                what = "/".join(sorted(candidates))
+                problems.append(
+                    f"{where}: `{line}` imports {what} ({kind}), which {name} declares neither "
+                    "as a dependency nor as an extra (or guard it with `except ImportError`)"
+                )
+        for dep in sorted(required - used):
+            if dep.startswith("mmengine"):
+                continue
+            problems.append(
+                f"{m.pyproject.relative_to(root)}: declares {dep}, which no source file of "
+                f"{name} imports (remove it, or move it to an extra)"
+            )
+    return problems
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--root", type=Path, default=Path(__file__).resolve().parent.parent)
@@ -288,6 +399,7 @@ def main(argv: list[str] | None = None) -> int:
     problems += check_cycles(members)
     problems += check_namespace(root, members)
     problems += check_imports(root, members)
+    problems += check_third_party(root, members)
     if problems:
         print(f"workspace check: {len(problems)} problem(s)")
         for p in problems:
