@@ -18,15 +18,19 @@ def traverse_registry_tree(registry: Registry, verbose: bool = True) -> list:
     """Traverse the whole registry tree from any given node, and collect
     information of all registered modules in this registry tree.
 
+    The tree is walked from its root, depth-first, children in insertion
+    order, so the result is the same from any node of the tree. Every node is
+    listed, empty ones included.
+
     Args:
         registry (Registry): a registry node in the registry tree.
         verbose (bool): Whether to print log. Defaults to True.
 
     Returns:
         list: Statistic results of all modules in each node of the registry
-        tree: one dict per registry holding registered modules, with keys
-        ``num_modules``, ``scope`` and, for each folder (module path with
-        ``/`` separators, without the file) the list of names defined there.
+        tree: one dict per registry, with keys ``num_modules``, ``scope`` and,
+        for each folder (module path with ``/`` separators, without the file)
+        the list of names registered from there.
     """
     root_registry = registry._get_root_registry()
     modules_info: list = []
@@ -38,24 +42,74 @@ def traverse_registry_tree(registry: Registry, verbose: bool = True) -> list:
             module_path = getattr(registered, "__module__", None) or ""
             folder = "/".join(module_path.split(".")[:-1])
             info.setdefault(folder, []).append(name)
-        if num_modules > 0:
-            modules_info.append(info)
+        if verbose:
+            print_log(
+                f"Find {num_modules} modules in {node.scope}'s '{node.name}' registry ",
+                logger="current",
+            )
+        modules_info.append(info)
         for child in node.children.values():
             visit(child)
 
     visit(root_registry)
-    if verbose:
-        print_log(
-            f"Find {len(modules_info)} modules in {root_registry.scope}'s "
-            f"'{root_registry.name}' registry. ",
-            logger="current",
-        )
     return modules_info
+
+
+# The packages whose modules register into the root registries, imported by
+# ``count_registered_modules`` when installed (they need torch).
+_REGISTERING_PACKAGES = (
+    "mmengine.dataset",
+    "mmengine.evaluator",
+    "mmengine.hooks",
+    "mmengine.model",
+    "mmengine.optim",
+    "mmengine.runner",
+    "mmengine.visualization",
+)
+
+
+def _import_registering_packages(verbose: bool) -> None:
+    """Import the installed packages of :data:`_REGISTERING_PACKAGES`.
+
+    A package that is not installed, or whose third-party requirement (torch)
+    is missing, is skipped (logged when ``verbose``); a package that fails to
+    import for another reason is skipped with a warning naming the error.
+    """
+    import importlib
+
+    for package in _REGISTERING_PACKAGES:
+        try:
+            importlib.import_module(package)
+        except ModuleNotFoundError as e:
+            missing = e.name or str(e)
+            absent = package.startswith(missing) or not missing.startswith("mmengine.")
+            if not absent:
+                _warn_broken(package, e)
+            elif verbose:
+                print_log(
+                    f"count_registered_modules: skipped {package} ({missing} is not installed)",
+                    logger="current",
+                )
+        except ImportError as e:
+            _warn_broken(package, e)
+
+
+def _warn_broken(package: str, error: Exception) -> None:
+    print_log(
+        f"count_registered_modules: {package} is installed but failed to import "
+        f"({type(error).__name__}: {error}); the modules it registers are not counted.",
+        logger="current",
+        level=logging.WARNING,
+    )
 
 
 def count_registered_modules(save_path: Optional[str] = None, verbose: bool = True) -> dict:
     """Scan all modules in MMEngine's root and child registries and dump to
     json.
+
+    The installed mmengine packages that register modules (dataset,
+    evaluator, hooks, model, optim, runner and visualization) are imported
+    first, so every root registry lists its built-ins.
 
     Args:
         save_path (str, optional): Directory in which to save the json file
@@ -64,11 +118,12 @@ def count_registered_modules(save_path: Optional[str] = None, verbose: bool = Tr
 
     Returns:
         dict: Statistic results of all registered modules, with keys
-        ``scan_date`` and ``registries`` (root registry attribute name ->
-        result of :func:`traverse_registry_tree`).
+        ``scan_date`` (``'%Y-%m-%d %H:%M:%S'``) and ``registries`` (root
+        registry attribute name -> result of :func:`traverse_registry_tree`).
     """
     from . import root
 
+    _import_registering_packages(verbose)
     registries_info = {}
     for attr in dir(root):
         if attr.startswith("__"):
@@ -77,7 +132,7 @@ def count_registered_modules(save_path: Optional[str] = None, verbose: bool = Tr
         if isinstance(registry, Registry):
             registries_info[attr] = traverse_registry_tree(registry, verbose)
     scan_data = dict(
-        scan_date=_now().strftime("%Y%m%d%H%M%S"),
+        scan_date=_now().strftime("%Y-%m-%d %H:%M:%S"),
         registries=registries_info,
     )
     if verbose:
@@ -89,7 +144,8 @@ def count_registered_modules(save_path: Optional[str] = None, verbose: bool = Tr
             import json
 
             json.dump(scan_data, f, indent=2)
-        print_log(f"Result has been saved to {json_path}", logger="current")
+        if verbose:
+            print_log(f"Result has been saved to {json_path}", logger="current")
     return scan_data
 
 
