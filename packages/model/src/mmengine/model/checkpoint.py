@@ -25,6 +25,7 @@ import pickle
 import re
 import types
 import uuid
+import warnings
 from collections import OrderedDict
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -79,20 +80,68 @@ class UnsafeCheckpointError(pickle.UnpicklingError):
 # --------------------------------------------------------------------------
 # safe loading
 # --------------------------------------------------------------------------
-def _weights_only_default() -> bool:
+_TORCH_FORCE_SAFE_ENV = "TORCH_FORCE_WEIGHTS_ONLY_LOAD"
+_TORCH_FORCE_UNSAFE_ENV = "TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD"
+
+
+def _torch_env_flag(name: str) -> bool:
+    """Whether ``name`` is set the way torch reads its own switches (1/y/yes/true)."""
+    return os.environ.get(name, "").strip().lower() in ("1", "y", "yes", "true")
+
+
+def _weights_only_default() -> Optional[bool]:
+    """``MMENGINE_CHECKPOINT_WEIGHTS_ONLY`` as a bool, or None when it is unset/empty."""
     value = os.environ.get(WEIGHTS_ONLY_ENV)
     if value is None or value.strip() == "":
-        return True
+        return None
     return value.strip().lower() not in ("0", "false", "no", "off")
 
 
-def _resolve_weights_only(weights_only: Optional[bool]) -> bool:
+def _resolve_weights_only(weights_only: Optional[bool]) -> tuple[bool, bool]:
+    """Decide whether a load is restricted; returns ``(weights_only, forced_off_by_torch_env)``.
+
+    Precedence, highest first:
+
+    1. ``TORCH_FORCE_WEIGHTS_ONLY_LOAD`` (torch's switch; it overrides even an
+       explicit ``weights_only=False`` in ``torch.load`` itself, so it does here).
+       Setting it together with ``TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD`` is an error,
+       as in torch.
+    2. The caller's explicit ``weights_only`` (argument or the scope opened by
+       :meth:`CheckpointLoader.load_checkpoint`).
+    3. ``MMENGINE_CHECKPOINT_WEIGHTS_ONLY``.
+    4. ``TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD`` (the caller must then warn).
+    5. The default: True.
+    """
+    force_safe = _torch_env_flag(_TORCH_FORCE_SAFE_ENV)
+    if force_safe and _torch_env_flag(_TORCH_FORCE_UNSAFE_ENV):
+        raise RuntimeError(
+            f"Only one of `{_TORCH_FORCE_SAFE_ENV}` or `{_TORCH_FORCE_UNSAFE_ENV}` should be "
+            "set, but both were set. Unset one of these environment variables to choose "
+            "between the restricted (weights_only=True) and the full unpickler."
+        )
+    if force_safe:
+        return True, False
+    if weights_only is None:
+        weights_only = _weights_only_var.get()
     if weights_only is not None:
-        return bool(weights_only)
-    ctx = _weights_only_var.get()
-    if ctx is not None:
-        return ctx
-    return _weights_only_default()
+        return bool(weights_only), False
+    from_env = _weights_only_default()
+    if from_env is not None:
+        return from_env, False
+    if _torch_env_flag(_TORCH_FORCE_UNSAFE_ENV):
+        return False, True
+    return True, False
+
+
+def _warn_forced_unsafe(source: str) -> None:
+    message = (
+        f"Environment variable {_TORCH_FORCE_UNSAFE_ENV} detected, since the"
+        "`weights_only` argument was not explicitly passed to `torch.load`, forcing "
+        f"weights_only=False. Loading checkpoint {source!r} with the full unpickler, which "
+        "can run arbitrary code: only do this for files you trust."
+    )
+    warnings.warn(message, UserWarning, stacklevel=4)
+    print_log(message, logger="current", level=logging.WARNING)
 
 
 @contextmanager
@@ -105,6 +154,50 @@ def _weights_only_scope(weights_only: Optional[bool]) -> Iterator[None]:
         yield
     finally:
         _weights_only_var.reset(token)
+
+
+# ``HistoryBuffer`` pickles its statistics methods (``_statistics_methods``) as
+# ``getattr(HistoryBuffer, '<name>')`` (protocol 2), so every mmengine 0.10 training
+# checkpoint holds the global ``builtins.getattr``. Unpickling resolves that name to
+# this guard, which allows exactly those calls.
+_HISTORY_BUFFER_STATISTICS = frozenset({"min", "max", "mean", "current"})
+_refused_getattr: ContextVar[Optional[str]] = ContextVar("mmengine_refused_getattr", default=None)
+
+
+def _describe_pickled_object(obj: Any) -> str:
+    if isinstance(obj, type):
+        return f"{obj.__module__}.{obj.__qualname__}"
+    if isinstance(obj, types.ModuleType):
+        return f"module {obj.__name__}"
+    return f"a {type(obj).__qualname__} object"
+
+
+def _checkpoint_getattr(obj: Any, name: Any, *default: Any) -> Any:
+    """What ``builtins.getattr`` resolves to while a checkpoint is unpickled safely.
+
+    Only ``getattr(HistoryBuffer, name)`` for ``name`` in ``min``, ``max``,
+    ``mean`` and ``current`` (the statistics methods mmengine 0.10 checkpoints
+    pickle this way) is performed; any other call raises
+    :class:`UnsafeCheckpointError` without touching ``obj``.
+    """
+    try:
+        from mmengine.logging.history_buffer import HistoryBuffer
+    except ImportError:  # pragma: no cover - mmengine.logging is a dependency
+        HistoryBuffer = None  # noqa: N806
+    if (
+        not default
+        and HistoryBuffer is not None
+        and obj is HistoryBuffer
+        and isinstance(name, str)
+        and name in _HISTORY_BUFFER_STATISTICS
+    ):
+        return getattr(HistoryBuffer, name)
+    call = f"getattr({_describe_pickled_object(obj)}, {name!r}{', ...' if default else ''})"
+    _refused_getattr.set(call)
+    raise UnsafeCheckpointError(
+        f"Unsupported getattr call: the checkpoint pickles {call}; only getattr(HistoryBuffer, "
+        "'min'|'max'|'mean'|'current') is allowed."
+    )
 
 
 def _safe_globals() -> list:
@@ -140,6 +233,7 @@ def _safe_globals() -> list:
         allowed.append(HistoryBuffer)
     except ImportError:
         pass
+    allowed.append((_checkpoint_getattr, "builtins.getattr"))
     try:
         from mmengine.config import ConfigDict
 
@@ -218,16 +312,38 @@ def _is_forbidden_global(exc: BaseException) -> bool:
 Loader = Callable[[bool, Optional[types.ModuleType]], Any]
 
 
-def _safe_call(load: Loader, source: str, weights_only: Optional[bool]) -> Any:
+@contextmanager
+def _without_env(name: str) -> Iterator[None]:
+    """Hide ``name`` from ``os.environ`` for the duration of the block."""
+    value = os.environ.pop(name, None)
+    try:
+        yield
+    finally:
+        if value is not None:
+            os.environ[name] = value
+
+
+def _safe_call(load: Loader, source: str, policy: tuple[bool, bool]) -> Any:
     """Run ``load(weights_only, pickle_module)`` under mmengine's loading policy.
 
-    Tries torch's ``weights_only`` unpickler with the allow-list first; when it
-    fails for a structural reason, retries with a restricted unpickler that
-    honours the same allow-list. Refusals become :class:`UnsafeCheckpointError`.
+    ``policy`` is what :func:`_resolve_weights_only` returned. Tries torch's
+    ``weights_only`` unpickler with the allow-list first; when it fails for a
+    structural reason, retries with a restricted unpickler that honours the same
+    allow-list. Refusals become :class:`UnsafeCheckpointError`.
     """
-    safe = _resolve_weights_only(weights_only)
+    safe, forced_unsafe = policy
+    if forced_unsafe:
+        _warn_forced_unsafe(source)
     if not safe or not _supports_safe_load():
         return load(False, None)
+    token = _refused_getattr.set(None)
+    try:
+        return _safe_load(load, source)
+    finally:
+        _refused_getattr.reset(token)
+
+
+def _safe_load(load: Loader, source: str) -> Any:
     try:
         with torch.serialization.safe_globals(_safe_globals()):
             return load(True, None)
@@ -235,11 +351,23 @@ def _safe_call(load: Loader, source: str, weights_only: Optional[bool]) -> Any:
         if isinstance(exc, UnsafeCheckpointError):
             raise
         error: BaseException = exc
-    if not _is_forbidden_global(error):
+    if not _is_forbidden_global(error) and _refused_getattr.get() is None:
         try:
-            return load(False, _restricted_pickle_module())
+            # The restricted unpickler is as strict as torch's; torch would refuse a
+            # custom pickle_module while TORCH_FORCE_WEIGHTS_ONLY_LOAD is set.
+            with _without_env(_TORCH_FORCE_SAFE_ENV):
+                return load(False, _restricted_pickle_module())
         except pickle.UnpicklingError as exc:
             error = exc
+    refused_call = _refused_getattr.get()
+    if refused_call is not None:
+        raise UnsafeCheckpointError(
+            f"Refused to load checkpoint {source!r} with weights_only=True: it pickles "
+            f"{refused_call}, and the only getattr calls allowed are getattr(HistoryBuffer, "
+            "'min'|'max'|'mean'|'current') (the statistics methods of mmengine's "
+            "HistoryBuffer). If you trust this file, load it with `weights_only=False` or set "
+            f"the environment variable {WEIGHTS_ONLY_ENV}=0."
+        ) from error
     text = str(error)
     found = re.search(r"GLOBAL ([\w.]+)", text)
     offending = found.group(1) if found else "an object that cannot be unpickled safely"
@@ -273,8 +401,9 @@ def _torch_load(
         return torch.load(f, map_location=map_location, weights_only=wo, **extra)
 
     source = source or _describe(f)
+    policy = _resolve_weights_only(weights_only)
     try:
-        return _safe_call(load, source, weights_only)
+        return _safe_call(load, source, policy)
     except (RuntimeError, EOFError) as exc:
         if type(exc) not in (RuntimeError, EOFError):
             raise
