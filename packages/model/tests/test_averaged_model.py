@@ -59,11 +59,21 @@ def test_ema_interval_and_update_buffers():
     assert not torch.equal(ema.module[1].running_mean, model[1].running_mean)
 
 
-def test_ema_momentum_checks():
+def test_ema_momentum_checks(current_log):
     with pytest.raises(AssertionError):
         ExponentialMovingAverage(_model(), momentum=1.5)
-    with pytest.warns(UserWarning, match="usually a small number"):
-        ExponentialMovingAverage(_model(), momentum=0.9)
+    ExponentialMovingAverage(_model(), momentum=0.1)
+    assert current_log() == []
+    ExponentialMovingAverage(_model(), momentum=0.9)
+    # upstream's text, through the run's logger so it reaches the log file
+    assert current_log() == [
+        (
+            "WARNING",
+            "The value of momentum in EMA is usually a small number,which is different from "
+            "the conventional notion of momentum but got 0.9. Please make sure the value is "
+            "correct.",
+        )
+    ]
 
 
 def test_momentum_annealing_ema():

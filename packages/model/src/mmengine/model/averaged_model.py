@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import warnings
+import logging
 from abc import abstractmethod
 from copy import deepcopy
 from typing import Any, Optional
@@ -11,6 +11,7 @@ import torch
 import torch.nn as nn
 from torch import Tensor
 
+from mmengine.logging import print_log
 from mmengine.registry import MODELS
 
 __all__ = [
@@ -176,11 +177,13 @@ class ExponentialMovingAverage(BaseAveragedModel):
         if not 0.0 < momentum < 1.0:
             raise AssertionError(f"momentum must be in range (0.0, 1.0) but got {momentum}")
         if momentum > 0.5:
-            warnings.warn(
-                "The value of momentum in EMA is usually a small number, which is different "
+            # upstream's exact text (no space after the comma); to the run's log
+            print_log(
+                "The value of momentum in EMA is usually a small number,which is different "
                 f"from the conventional notion of momentum but got {momentum}. Please make "
                 "sure the value is correct.",
-                stacklevel=2,
+                logger="current",
+                level=logging.WARNING,
             )
         self.momentum = momentum
 
