@@ -171,7 +171,10 @@ def test_is_method_overridden_and_has_method():
     assert not has_method(obj, "attr")
 
 
-def test_deprecated_function():
+def test_deprecated_function(monkeypatch):
+    # without mmengine.logging (a layer above utils) the warning is a DeprecationWarning
+    monkeypatch.setitem(sys.modules, "mmengine.logging", None)
+
     @deprecated_function("0.2.0", "0.3.0", "use new_func instead")
     def old_func(a, b):
         """Summary line that
@@ -202,6 +205,46 @@ def test_deprecated_function():
         pass
 
     assert nodoc.__doc__.startswith(".. deprecated:: 1.0\n")
+
+
+def test_deprecated_function_indents_one_paragraph_docstring():
+    # U1: the spec's example, byte-exact
+    @deprecated_function("1.0.0", "2.0.0", "use new_api instead")
+    def compute():
+        """Compute something."""
+
+    assert compute.__doc__ == (
+        ".. deprecated:: 1.0.0\n    Deprecated and will be removed in version 2.0.0.\n"
+        "    Please use new_api instead.\n\n\n    Compute something."
+    )
+
+
+def test_deprecated_function_warns_through_current_logger(monkeypatch):
+    # U1: with mmengine.logging installed the call-time warning goes to the MMLogger
+    logging_pkg = pytest.importorskip("mmengine.logging")
+    calls = []
+    monkeypatch.setattr(
+        logging_pkg,
+        "print_log",
+        lambda msg, logger=None, level=0: calls.append((msg, logger, level)),
+    )
+
+    @deprecated_function("1.0.0", "2.0.0", "use new_api instead")
+    def compute():
+        return 3
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no warnings.warn on this path
+        assert compute() == 3
+    import logging
+
+    assert len(calls) == 1
+    msg, logger, level = calls[0]
+    assert logger == "current" and level == logging.WARNING
+    assert msg.endswith(
+        "compute' is deprecated in version 1.0.0 and will be removed in version 2.0.0. "
+        "Please use new_api instead."
+    )
 
 
 def test_apply_to():

@@ -1,4 +1,5 @@
 import io
+import re
 import time
 
 import pytest
@@ -34,7 +35,16 @@ def test_progressbar_unknown_total():
     bar = ProgressBar(file=out)
     assert out.getvalue() == "completed: 0, elapsed: 0s"
     bar.update()
-    assert "completed: 1" in out.getvalue()
+    bar.update()
+    # U2: no carriage return without a total (upstream writes the updates one after another)
+    text = out.getvalue()
+    assert "\r" not in text
+    assert re.fullmatch(
+        r"completed: 0, elapsed: 0s"
+        r"completed: 1, elapsed: \d+s, (inf|[\d.]+) tasks/s"
+        r"completed: 2, elapsed: \d+s, (inf|[\d.]+) tasks/s",
+        text,
+    ), text
     with pytest.raises(AssertionError):
         bar.update(0)
 

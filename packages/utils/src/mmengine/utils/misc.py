@@ -383,11 +383,30 @@ def has_method(obj: object, method: str) -> bool:
     return hasattr(obj, method) and callable(getattr(obj, method))
 
 
+def _warn_current_logger(message: str, category: type = UserWarning) -> None:
+    """Log ``message`` at WARNING through the current MMLogger, so that it
+    reaches the run's log file.
+
+    ``mmengine.logging`` sits above this package; without it installed the
+    message is issued with :func:`warnings.warn` (``category``) instead.
+    """
+    try:
+        from mmengine.logging import print_log  # workspace: optional
+    except ImportError:
+        warnings.warn(message, category, stacklevel=3)
+        return
+    import logging
+
+    print_log(message, logger="current", level=logging.WARNING)
+
+
 def deprecated_function(since: str, removed_in: str, instructions: str) -> Callable:
     """Marks functions as deprecated.
 
-    Throw a :class:`DeprecationWarning` when a deprecated function is called,
-    and add a note in the docstring.
+    Log a warning through the current MMLogger (at WARNING, as upstream) when
+    a deprecated function is called, and add a note in the docstring. Without
+    ``mmengine.logging`` installed a :class:`DeprecationWarning` is issued
+    instead.
 
     Args:
         since (str): The version when the function was first deprecated.
@@ -401,12 +420,11 @@ def deprecated_function(since: str, removed_in: str, instructions: str) -> Calla
     def decorator(function: Callable) -> Callable:
         @functools.wraps(function)
         def wrapper(*args: Any, **kwargs: Any) -> Any:
-            warnings.warn(
+            _warn_current_logger(
                 f"'{function.__module__}.{function.__name__}' is deprecated in "
                 f"version {since} and will be removed in version {removed_in}. "
                 f"Please {instructions}.",
                 DeprecationWarning,
-                stacklevel=2,
             )
             return function(*args, **kwargs)
 
@@ -424,9 +442,9 @@ def deprecated_function(since: str, removed_in: str, instructions: str) -> Calla
         # The note goes first; the original summary and body follow, each
         # dedented and then indented one level under the directive.
         summary, sep, body = docstring.partition("\n\n")
+        summary = "\n".join(textwrap.dedent(line) for line in summary.split("\n"))
+        summary = textwrap.indent(summary, indent)
         if sep:
-            summary = "\n".join(textwrap.dedent(line) for line in summary.split("\n"))
-            summary = textwrap.indent(summary, indent)
             body = textwrap.indent(textwrap.dedent(body), indent)
             new_doc = "".join([deprecation_note, "\n\n", summary, "\n\n", body])
         else:

@@ -80,8 +80,9 @@ class ProgressBar:
             bar_chars = ">" * mark_width + " " * (bar_width - mark_width)
             self.file.write(msg.format(bar_chars))
         else:
+            # as upstream, no carriage return without a total: the updates follow each other
             self.file.write(
-                f"\rcompleted: {self.completed}, elapsed: {int(elapsed + 0.5)}s, {fps:.1f} tasks/s"
+                f"completed: {self.completed}, elapsed: {int(elapsed + 0.5)}s, {fps:.1f} tasks/s"
             )
         self.file.flush()
 
