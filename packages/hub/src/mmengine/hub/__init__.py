@@ -1,3 +1,5 @@
-"""mmengine.hub (in progress)."""
+"""mmengine.hub: configs and models of installed OpenMMLab packages by ``package::path``."""
 
-__all__: list[str] = []
+from .hub import get_config, get_model
+
+__all__ = ["get_config", "get_model"]

@@ -1,3 +1,5 @@
-"""mmengine.infer (in progress)."""
+"""mmengine.infer: BaseInferencer, the preprocess/forward/visualize/postprocess workflow."""
 
-__all__: list[str] = []
+from .infer import BaseInferencer
+
+__all__ = ["BaseInferencer"]

@@ -1,0 +1,674 @@
+"""``BaseInferencer``: the preprocess -> forward -> visualize -> postprocess workflow.
+
+Downstream inferencers (mmdet's ``DetInferencer``, mmseg's ``MMSegInferencer``, mmpretrain's)
+subclass :class:`BaseInferencer` and import it, and the type aliases below, from this module.
+"""
+
+import copy
+import importlib  # noqa: F401  (upstream's module exposes it)
+import os
+import os.path as osp
+import re
+import warnings
+from abc import ABCMeta, abstractmethod
+from collections.abc import Iterable, Iterator
+from datetime import datetime
+from functools import partial
+from itertools import islice
+from typing import (  # noqa: UP035  (the aliases keep upstream's typing.Dict/List reprs)
+    Any,
+    Callable,
+    Dict,
+    List,
+    Optional,
+    Sequence,
+    Tuple,
+    Union,
+)
+
+import numpy as np
+import torch
+import torch.nn as nn
+
+try:  # rich comes with mmengine-ng-utils; the guard only keeps the progress bar optional
+    from rich.progress import track
+except ImportError:  # pragma: no cover
+
+    def track(sequence: Iterable, description: str = "") -> Iterable:  # type: ignore[misc]
+        """Without rich: iterate without a progress bar."""
+        return sequence
+
+
+from mmengine.config import Config, ConfigDict
+from mmengine.config.utils import MODULE2PACKAGE, suggest_names  # noqa: F401
+from mmengine.dataset import pseudo_collate
+from mmengine.device import get_device
+from mmengine.fileio import get_file_backend, isdir, join_path, list_dir_or_file, load  # noqa: F401
+from mmengine.logging import print_log
+from mmengine.model.checkpoint import _load_checkpoint, _load_checkpoint_to_model
+from mmengine.registry import FUNCTIONS, MODELS, VISUALIZERS, DefaultScope
+from mmengine.structures import InstanceData
+from mmengine.visualization import Visualizer
+
+from . import _metafile
+
+__all__ = [
+    "BaseInferencer",
+    "InferencerMeta",
+    "InputType",
+    "InputsType",
+    "ImgType",
+    "ResType",
+    "ConfigType",
+    "ModelType",
+    "InstanceList",
+]
+
+InstanceList = List[InstanceData]  # noqa: UP006
+InputType = Union[str, np.ndarray, torch.Tensor]
+InputsType = Union[InputType, Sequence[InputType]]
+ImgType = Union[np.ndarray, Sequence[np.ndarray]]
+ResType = Union[Dict, List[Dict]]  # noqa: UP006
+ConfigType = Union[Config, ConfigDict]
+ModelType = Union[dict, ConfigType, str]
+
+_KWARGS_ATTRS = ("preprocess_kwargs", "forward_kwargs", "visualize_kwargs", "postprocess_kwargs")
+_UNLOADED_WARNING = (
+    "Checkpoint is not loaded, and the inference result is calculated by the randomly "
+    "initialized model!"
+)
+
+
+class InferencerMeta(ABCMeta):
+    """Checks, when a subclass of :class:`BaseInferencer` is defined, that its
+    ``preprocess_kwargs``, ``forward_kwargs``, ``visualize_kwargs`` and ``postprocess_kwargs``
+    are sets with no key in common (``__call__`` dispatches each keyword argument to the one
+    method whose set names it).
+    """
+
+    def __init__(cls, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        sets = []
+        for attr in _KWARGS_ATTRS:
+            value = getattr(cls, attr, set())
+            if not isinstance(value, set):
+                raise AssertionError(
+                    f"Class define error! `{cls.__name__}.{attr}` must be a set of keyword "
+                    f"argument names, but got {type(value).__name__} {value!r}; write it as a "
+                    "set literal, e.g. {'show', 'wait_time'}."
+                )
+            sets.append(value)
+        union = set().union(*sets)
+        if len(union) != sum(len(s) for s in sets):
+            shared = sorted(
+                key for key in union if sum(key in s for s in sets) > 1
+            )  # the keys that break the dispatch
+            owners = {
+                key: [attr for attr, s in zip(_KWARGS_ATTRS, sets) if key in s] for key in shared
+            }
+            raise AssertionError(
+                f"Class define error! {cls.__name__} should not define duplicated keys for "
+                "`preprocess_kwargs`, `forward_kwargs`, `visualize_kwargs` and "
+                "`postprocess_kwargs` are not allowed. Each keyword argument of `__call__` goes "
+                f"to exactly one method; these keys are in more than one set: {owners}."
+            )
+
+
+class BaseInferencer(metaclass=InferencerMeta):
+    """Base inferencer for downstream tasks.
+
+    The BaseInferencer provides the standard workflow for inference as follows:
+
+    1. Preprocess the input data by :meth:`preprocess`.
+    2. Forward the data to the model by :meth:`forward`. ``BaseInferencer`` assumes the model
+       inherits from :class:`mmengine.model.BaseModel` and calls ``model.test_step`` in
+       :meth:`forward` by default.
+    3. Visualize the results by :meth:`visualize`.
+    4. Postprocess and return the results by :meth:`postprocess`.
+
+    Calling an instance (without overriding ``__call__``) runs the workflow in order.
+
+    Subclasses may define these class attributes, each a set of keyword argument names that
+    ``__call__`` passes to the method of the same prefix: ``preprocess_kwargs``,
+    ``forward_kwargs``, ``visualize_kwargs`` and ``postprocess_kwargs``. A key must appear in
+    only one set; a subclass breaking that fails with ``AssertionError`` when it is defined.
+
+    Subclasses implement :meth:`_init_pipeline` (a callable that turns one input into model
+    input), :meth:`visualize` and :meth:`postprocess`.
+
+    Args:
+        model (str, dict, Config or ConfigDict, optional): Path to a config file, a model name
+            (or alias) listed in the metafiles of the package named by ``scope`` (matched
+            case-insensitively, e.g. ``retinanet_r18_fpn_1x_coco``), or a config. If None,
+            ``weights`` must be a checkpoint saved by MMEngine, which holds its config.
+            Defaults to None.
+        weights (str, optional): Path or URL of the checkpoint. If not given and ``model`` is
+            a metafile model name, the metafile's weights are loaded. Defaults to None.
+        device (str, optional): Device to run inference on. Defaults to the available one
+            (:func:`mmengine.device.get_device`).
+        scope (str, optional): The registry scope of the model (the package it comes from).
+            Defaults to the current default scope.
+        show_progress (bool): Whether to show a progress bar during inference.
+            Defaults to True.
+
+    Note:
+        Inputs are batched, so a ``collate_fn`` is needed: ``test_dataloader.collate_fn`` of
+        the config, else :func:`mmengine.dataset.pseudo_collate`.
+    """
+
+    preprocess_kwargs: set = set()
+    forward_kwargs: set = set()
+    visualize_kwargs: set = set()
+    postprocess_kwargs: set = set()
+
+    def __init__(
+        self,
+        model: Optional[ModelType] = None,
+        weights: Optional[str] = None,
+        device: Optional[str] = None,
+        scope: Optional[str] = None,
+        show_progress: bool = True,
+    ) -> None:
+        if scope is None:
+            default_scope = DefaultScope.get_current_instance()
+            if default_scope is not None:
+                scope = default_scope.scope_name
+        self.scope = scope
+
+        if isinstance(model, os.PathLike):
+            model = os.fspath(model)
+        if isinstance(model, str):
+            if osp.isfile(model):
+                cfg = Config.fromfile(model)
+            else:
+                cfg, metafile_weights = self._load_model_from_metafile(model)
+                if weights is None:
+                    weights = metafile_weights
+        elif isinstance(model, (Config, ConfigDict)):
+            cfg = copy.deepcopy(model)
+        elif isinstance(model, dict):
+            cfg = copy.deepcopy(ConfigDict(model))
+        elif model is None:
+            if weights is None:
+                raise ValueError(
+                    "If model is None, the weights must be specified since the config needs "
+                    "to be loaded from the weights"
+                )
+            checkpoint = self._read_checkpoint(weights)
+            cfg = self._cfg_from_checkpoint(checkpoint, weights)
+            # _init_model loads the same file: hand it this copy instead of reading it again.
+            self._pending_checkpoint: Optional[tuple] = (weights, checkpoint)
+        else:
+            raise TypeError(
+                "model must be a filepath or any ConfigTypeobject, but got "
+                f"{type(model)}: pass a config file path, a model name from the metafiles, "
+                "a Config/ConfigDict/dict, or None together with `weights`."
+            )
+
+        if device is None:
+            device = get_device()
+
+        self.model = self._init_model(cfg, weights, device)
+        self._pending_checkpoint = None
+        self.pipeline = self._init_pipeline(cfg)
+        self.collate_fn = self._init_collate(cfg)
+        self.visualizer = self._init_visualizer(cfg)
+        self.cfg = cfg
+        self.show_progress = show_progress
+
+    # ------------------------------------------------------------------ workflow
+    def __call__(
+        self,
+        inputs: InputsType,
+        return_datasamples: bool = False,
+        batch_size: int = 1,
+        **kwargs: Any,
+    ) -> dict:
+        """Call the inferencer.
+
+        Args:
+            inputs (InputsType): Inputs for the inferencer: one input, a list of them, or a
+                directory (its files are the inputs).
+            return_datasamples (bool): Whether to return results as :obj:`BaseDataElement`.
+                Defaults to False.
+            batch_size (int): Batch size. Defaults to 1.
+            **kwargs: Keyword arguments passed to :meth:`preprocess`, :meth:`forward`,
+                :meth:`visualize` and :meth:`postprocess`, each to the method whose
+                ``*_kwargs`` set names it.
+
+        Returns:
+            dict: Inference and visualization results.
+        """
+        (
+            preprocess_kwargs,
+            forward_kwargs,
+            visualize_kwargs,
+            postprocess_kwargs,
+        ) = self._dispatch_kwargs(**kwargs)
+
+        ori_inputs = self._inputs_to_list(inputs)
+        inputs = self.preprocess(ori_inputs, batch_size=batch_size, **preprocess_kwargs)
+        preds: list = []
+        batches = track(inputs, description="Inference") if self.show_progress else inputs
+        for data in batches:
+            preds.extend(self.forward(data, **forward_kwargs))
+        visualization = self.visualize(ori_inputs, preds, **visualize_kwargs)
+        results = self.postprocess(preds, visualization, return_datasamples, **postprocess_kwargs)
+        return results
+
+    def _inputs_to_list(self, inputs: InputsType) -> list:
+        """Preprocess the inputs to a list.
+
+        A string naming a directory becomes the list of the files in it (sorted, not
+        recursive); any other input that is not a list or tuple becomes ``[inputs]``.
+
+        Args:
+            inputs (InputsType): Inputs for the inferencer.
+
+        Returns:
+            list: List of inputs for :meth:`preprocess`.
+        """
+        if isinstance(inputs, str):
+            backend = get_file_backend(inputs)
+            if hasattr(backend, "isdir") and isdir(inputs):
+                filenames = sorted(list_dir_or_file(inputs, list_dir=False))
+                inputs = [join_path(inputs, filename) for filename in filenames]
+        if not isinstance(inputs, (list, tuple)):
+            inputs = [inputs]
+        return list(inputs)
+
+    def preprocess(self, inputs: InputsType, batch_size: int = 1, **kwargs: Any) -> Iterator:
+        """Process the inputs into a model-feedable format.
+
+        Each input goes through :attr:`pipeline`; the results are grouped into chunks of
+        ``batch_size`` (the last one may be shorter) and each chunk through
+        :attr:`collate_fn`. Override it to customize preprocessing.
+
+        Args:
+            inputs (InputsType): Inputs given by user.
+            batch_size (int): batch size. Defaults to 1.
+
+        Yields:
+            Any: Data processed by the ``pipeline`` and ``collate_fn``.
+        """
+        chunked_data = self._get_chunk_data(map(self.pipeline, inputs), batch_size)
+        yield from map(self.collate_fn, chunked_data)
+
+    @torch.no_grad()
+    def forward(self, inputs: Union[dict, tuple], **kwargs: Any) -> Any:
+        """Feed the inputs to the model (``model.test_step``), without gradients.
+
+        Args:
+            inputs (dict or tuple): One collated batch.
+
+        Returns:
+            Any: The model's predictions of the batch.
+        """
+        return self.model.test_step(inputs)
+
+    @abstractmethod
+    def visualize(
+        self, inputs: list, preds: Any, show: bool = False, **kwargs: Any
+    ) -> List[np.ndarray]:  # noqa: UP006
+        """Visualize predictions.
+
+        Customize your visualization by overriding this method. visualize should return
+        visualization results, which could be np.ndarray or any other objects.
+
+        Args:
+            inputs (list): Inputs preprocessed by :meth:`_inputs_to_list`.
+            preds (Any): Predictions of the model.
+            show (bool): Whether to display the image in a popup window. Defaults to False.
+
+        Returns:
+            List[np.ndarray]: Visualization results.
+        """
+
+    @abstractmethod
+    def postprocess(
+        self,
+        preds: Any,
+        visualization: List[np.ndarray],  # noqa: UP006
+        return_datasample: bool = False,
+        **kwargs: Any,
+    ) -> dict:
+        """Process the predictions and visualization results from ``forward`` and
+        ``visualize``.
+
+        This method should be responsible for the following tasks:
+
+        1. Convert datasamples into a json-serializable dict if needed.
+        2. Pack the predictions and visualization results and return them.
+        3. Dump or log the predictions.
+
+        Args:
+            preds (List[Dict]): Predictions of the model.
+            visualization (np.ndarray): Visualized predictions.
+            return_datasample (bool): Whether to return results as datasamples.
+                Defaults to False.
+
+        Returns:
+            dict: Inference and visualization results with key ``predictions`` and
+            ``visualization``.
+        """
+
+    # ------------------------------------------------------------------ building
+    def _init_model(
+        self,
+        cfg: ConfigType,
+        weights: Optional[str],
+        device: str = "cpu",
+    ) -> nn.Module:
+        """Build the model from ``cfg.model``, load ``weights`` into it and put it in eval
+        mode on ``device``.
+
+        ``cfg.model.pretrained`` is dropped (the weights are loaded here) and the built model
+        gets ``model.cfg = cfg``.
+
+        Args:
+            cfg (ConfigType): Config containing the model information.
+            weights (str, optional): Path or URL of the checkpoint.
+            device (str): Device to run inference on. Defaults to 'cpu'.
+
+        Returns:
+            nn.Module: Model loaded with checkpoint.
+        """
+        checkpoint: Optional[dict] = None
+        if weights is not None:
+            pending = getattr(self, "_pending_checkpoint", None)
+            if pending is not None and pending[0] == weights:
+                checkpoint = pending[1]
+            else:
+                checkpoint = self._read_checkpoint(weights)
+
+        if "model" not in cfg:
+            source = getattr(cfg, "filename", None) or "the given config"
+            raise KeyError(
+                f"The config ({source}) has no `model` field, so the inferencer cannot build a "
+                "model; pass a config with `model = dict(type=...)`."
+            )
+        cfg.model.pop("pretrained", None)
+        with DefaultScope.overwrite_default_scope(self.scope):
+            model = MODELS.build(cfg.model)
+        model.cfg = cfg
+        self._load_weights_to_model(model, checkpoint, cfg)
+        model.to(device)
+        model.eval()
+        return model
+
+    def _load_weights_to_model(
+        self,
+        model: nn.Module,
+        checkpoint: Optional[dict],
+        cfg: Optional[ConfigType],
+    ) -> None:
+        """Load the checkpoint's state dict into the model.
+
+        Override it to use the checkpoint's other contents (e.g. its ``meta``).
+
+        Args:
+            model (nn.Module): Model to load weights into.
+            checkpoint (dict, optional): The loaded checkpoint. If None, the model keeps its
+                random initialisation and a warning says so.
+            cfg (ConfigType, optional): The config of the model.
+        """
+        if checkpoint is not None:
+            _load_checkpoint_to_model(model, checkpoint)
+        else:
+            warnings.warn(_UNLOADED_WARNING, stacklevel=2)
+
+    @abstractmethod
+    def _init_pipeline(self, cfg: ConfigType) -> Callable:
+        """Initialize the test pipeline.
+
+        Return a pipeline to handle various input data, such as ``str``, ``np.ndarray``. It is
+        an abstract method in BaseInferencer, and should be implemented in subclasses.
+
+        The returned pipeline will be used to process a single data. It will be used in
+        :meth:`preprocess` like this:
+
+        .. code-block:: python
+
+            def preprocess(self, inputs, batch_size, **kwargs):
+                ...
+                dataset = map(self.pipeline, dataset)
+                ...
+        """
+
+    def _init_collate(self, cfg: ConfigType) -> Callable:
+        """Initialize the ``collate_fn`` with the given config.
+
+        ``cfg.test_dataloader.collate_fn`` names a function of the ``FUNCTIONS`` registry (in
+        the inferencer's scope), as a string or as ``dict(type=..., **kwargs)``; without it the
+        collate function is :func:`mmengine.dataset.pseudo_collate`.
+
+        Args:
+            cfg (ConfigType): Config which could contain the ``collate_fn`` information.
+
+        Returns:
+            Callable: Collate function.
+        """
+        dataloader_cfg = cfg.get("test_dataloader", None)
+        spec = dataloader_cfg.get("collate_fn", None) if isinstance(dataloader_cfg, dict) else None
+        if spec is None:
+            return pseudo_collate
+        kwargs: dict = {}
+        if isinstance(spec, dict):
+            kwargs = dict(spec)
+            spec = kwargs.pop("type", None)
+        if callable(spec):
+            return partial(spec, **kwargs) if kwargs else spec
+        with FUNCTIONS.switch_scope_and_registry(self.scope) as registry:
+            collate_fn = registry.get(spec) if isinstance(spec, str) else None
+        if collate_fn is None:
+            raise KeyError(
+                f"`test_dataloader.collate_fn` ({spec!r}) is not a function registered in the "
+                f"FUNCTIONS registry of scope {self.scope!r}: register it with "
+                "`@FUNCTIONS.register_module()`, or remove it to use `pseudo_collate`."
+            )
+        return partial(collate_fn, **kwargs) if kwargs else collate_fn
+
+    def _init_visualizer(self, cfg: ConfigType) -> Optional[Visualizer]:
+        """Initialize visualizers.
+
+        Args:
+            cfg (ConfigType): Config containing the visualizer information.
+
+        Returns:
+            Visualizer or None: Visualizer initialized with config, or None without
+            ``cfg.visualizer``. A name already taken by another visualizer instance gets a
+            timestamp suffix; a visualizer without a name is named by the timestamp.
+        """
+        if "visualizer" not in cfg:
+            return None
+        timestamp = str(datetime.timestamp(datetime.now()))
+        name = cfg.visualizer.get("name", timestamp)
+        if Visualizer.check_instance_created(name):
+            name = f"{name}-{timestamp}"
+        cfg.visualizer.name = name
+        with DefaultScope.overwrite_default_scope(self.scope):
+            return VISUALIZERS.build(cfg.visualizer)
+
+    # ------------------------------------------------------------------ helpers
+    def _dispatch_kwargs(self, **kwargs: Any) -> Tuple[Dict, Dict, Dict, Dict]:  # noqa: UP006
+        """Dispatch kwargs to preprocess(), forward(), visualize() and postprocess() according
+        to the actual demands.
+
+        Returns:
+            Tuple[Dict, Dict, Dict, Dict]: kwargs passed to preprocess, forward, visualize and
+            postprocess respectively.
+
+        Raises:
+            ValueError: If a key is in none of the four ``*_kwargs`` sets.
+        """
+        method_kwargs = (
+            self.preprocess_kwargs
+            | self.forward_kwargs
+            | self.visualize_kwargs
+            | self.postprocess_kwargs
+        )
+        unknown = set(kwargs) - method_kwargs
+        if unknown:
+            shown = "{" + ", ".join(repr(key) for key in sorted(unknown)) + "}"
+            accepted = ", ".join(sorted(method_kwargs)) or "none"
+            raise ValueError(
+                f"unknown argument {shown} for `preprocess`, `forward`, `visualize` and "
+                f"`postprocess`. {type(self).__name__} accepts these keyword arguments: "
+                f"{accepted}."
+            )
+        return tuple(  # type: ignore[return-value]
+            {key: value for key, value in kwargs.items() if key in getattr(self, attr)}
+            for attr in _KWARGS_ATTRS
+        )
+
+    def _get_chunk_data(self, inputs: Iterable, chunk_size: int) -> Iterator[list]:
+        """Get batch data from dataset.
+
+        Args:
+            inputs (Iterable): An iterable dataset.
+            chunk_size (int): Equivalent to batch size.
+
+        Yields:
+            list: batch data (the last one may be shorter than ``chunk_size``).
+        """
+        if chunk_size < 1:
+            raise ValueError(f"batch_size must be a positive integer, but got {chunk_size}")
+        inputs_iter = iter(inputs)
+        while True:
+            chunk = list(islice(inputs_iter, chunk_size))
+            if not chunk:
+                return
+            yield chunk
+
+    def _read_checkpoint(self, weights: str) -> dict:
+        """Load a checkpoint file (local path or URL) on the CPU with the project's safe loader."""
+        checkpoint = _load_checkpoint(weights, map_location="cpu")
+        if not isinstance(checkpoint, dict):
+            raise TypeError(
+                f"The checkpoint {weights} holds a {type(checkpoint).__name__}, not a dict "
+                "(a state dict, or a dict with `state_dict`)."
+            )
+        return checkpoint
+
+    @staticmethod
+    def _cfg_from_checkpoint(checkpoint: dict, weights: str) -> ConfigType:
+        """The config a checkpoint saved by MMEngine carries.
+
+        It is ``message_hub.runtime_info.cfg`` or ``meta.cfg``, a config text (or a dict).
+        """
+        cfg: Any = None
+        message_hub = checkpoint.get("message_hub")
+        if isinstance(message_hub, dict):
+            cfg = (message_hub.get("runtime_info") or {}).get("cfg")
+        meta = checkpoint.get("meta")
+        if cfg is None and isinstance(meta, dict):
+            cfg = meta.get("cfg")
+        if cfg is None:
+            raise AssertionError(
+                "If model(config) is not provided, the checkpoint must contain the config "
+                "string in `meta` or `message_hub`, but both `meta` and `message_hub` are not "
+                f"found in the checkpoint. {weights} has no `message_hub.runtime_info.cfg` and "
+                "no `meta.cfg`; pass the config as `model`."
+            )
+        if isinstance(cfg, str):
+            return Config.fromstring(cfg, ".py")._cfg_dict
+        if isinstance(cfg, Config):
+            return cfg._cfg_dict
+        if isinstance(cfg, dict):
+            return ConfigDict(cfg)
+        raise TypeError(
+            f"The config saved in {weights} is a {type(cfg).__name__}; expected a config text "
+            "(str) or a dict. Pass the config as `model`."
+        )
+
+    # ------------------------------------------------------------------ metafiles
+    def _load_model_from_metafile(self, model: str) -> Tuple[Config, str]:  # noqa: UP006
+        """Load the config and weights of a model listed in the metafiles of ``self.scope``.
+
+        Args:
+            model (str): Model name or alias, matched case-insensitively.
+
+        Returns:
+            Tuple[Config, str]: Loaded config and weights path (None when the metafile lists
+            no weights for the model).
+
+        Raises:
+            ValueError: If no metafile entry has that name or alias.
+        """
+        if self.scope is None:
+            raise AssertionError(
+                "scope should be initialized if you want to load config from metafile. "
+                f"{model!r} is not a config file, so it is taken as a model name; pass "
+                "`scope=` (the package listing it, e.g. 'mmdet') or an existing config path."
+            )
+        repo_or_mim_dir = BaseInferencer._get_repo_or_mim_dir(self.scope)
+        wanted = model.lower()
+        known: list = []
+        for model_cfg in BaseInferencer._get_models_from_metafile(repo_or_mim_dir):
+            names = _metafile.model_names(model_cfg)
+            known.extend(names)
+            if wanted in (name.lower() for name in names):
+                cfg = Config.fromfile(osp.join(repo_or_mim_dir, model_cfg["Config"]))
+                return cfg, model_cfg.get("Weights")
+        raise ValueError(
+            f"Cannot find model: {model} in {self.scope}. It is not an existing config file "
+            f"nor a model name or alias in the metafiles of {repo_or_mim_dir}."
+            + suggest_names(model, known)
+        )
+
+    @staticmethod
+    def _get_repo_or_mim_dir(scope: str) -> str:
+        """Get the directory where the ``Configs`` located when the package is installed or
+        ``PYTHONPATH`` is set.
+
+        Args:
+            scope (str): The scope of repository.
+
+        Returns:
+            str: The directory where the ``Configs`` is located.
+        """
+        return _metafile.repo_or_mim_dir(scope)
+
+    @staticmethod
+    def _get_models_from_metafile(dir: str) -> Iterator[dict]:
+        """Load the model entries of the metafiles in ``dir``.
+
+        Args:
+            dir (str): Directory where the ``model-index.yml`` is located.
+
+        Yields:
+            dict: Model information of each metafile entry.
+        """
+        yield from _metafile.iter_metafile_models(dir)
+
+    @staticmethod
+    def list_models(scope: Optional[str] = None, patterns: str = r".*") -> list:
+        """List models defined in metafile of corresponding packages.
+
+        Args:
+            scope (str, optional): The scope to which the model belongs. Defaults to the
+                current default scope.
+            patterns (str, optional): Regular expressions for the searched models. Once
+                matched (``re.match``) with ``Alias`` or ``Name`` filed in metafile,
+                corresponding model will be added to the return list. Defaults to '.*'.
+
+        Returns:
+            list: The matching model names and aliases.
+        """
+        if scope is None:
+            default_scope = DefaultScope.get_current_instance()
+            if default_scope is None:
+                raise AssertionError(
+                    "scope should be initialized if you want to load config from metafile. "
+                    "Pass `scope=` (e.g. 'mmdet') or initialise a default scope."
+                )
+            scope = default_scope.scope_name
+        repo_or_mim_dir = BaseInferencer._get_repo_or_mim_dir(scope)
+        models = [
+            name
+            for model_info in BaseInferencer._get_models_from_metafile(repo_or_mim_dir)
+            for name in _metafile.model_names(model_info)
+            if re.match(patterns, name)
+        ]
+        print_log("".join(f"model_name: {name}\n" for name in models), logger="current")
+        return models
