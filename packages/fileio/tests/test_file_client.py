@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import logging
 import os
+import sys
 
 import pytest
 
@@ -25,7 +27,37 @@ class ExampleBackend(BaseStorageBackend):
         return "text"
 
 
-def test_deprecation_warning():
+@pytest.fixture
+def logged(monkeypatch):
+    """Capture what goes to the current MMLogger (``print_log``) as (message, level)."""
+    logging_pkg = pytest.importorskip("mmengine.logging")
+    calls: list = []
+
+    def fake(msg, logger=None, level=logging.INFO):
+        assert logger == "current"
+        calls.append((msg, level))
+
+    monkeypatch.setattr(logging_pkg, "print_log", fake)
+    return calls
+
+
+def test_deprecation_goes_to_current_logger(logged):
+    # F3: upstream logs the deprecations at WARNING through the current MMLogger
+    FileClient()
+    HardDiskBackend()
+    messages = [m for m, level in logged if level == logging.WARNING]
+    assert any(m.startswith('"FileClient" will be deprecated in future.') for m in messages)
+    assert any(
+        m.startswith(
+            '"HardDiskBackend" is the alias of "LocalBackend" and the former will be '
+            "deprecated in future."
+        )
+        for m in messages
+    )
+
+
+def test_deprecation_warning_without_logging_package(monkeypatch):
+    monkeypatch.setitem(sys.modules, "mmengine.logging", None)
     with pytest.warns(DeprecationWarning, match='"FileClient" will be deprecated'):
         FileClient()
 
@@ -102,6 +134,7 @@ def test_register_backend():
     assert FileClient.infer_client(uri="ex://a/b").get("x") == b"replacement"
 
 
-def test_hard_disk_backend_is_deprecated():
+def test_hard_disk_backend_is_deprecated(monkeypatch):
+    monkeypatch.setitem(sys.modules, "mmengine.logging", None)
     with pytest.warns(DeprecationWarning, match="HardDiskBackend"):
         HardDiskBackend()

@@ -173,7 +173,10 @@ def test_list_dir_or_file(backend, tree):
 
 
 def test_list_dir_or_file_argument_errors(backend, tree):
-    with pytest.raises(TypeError, match="`suffix` should be None when `list_dir` is True"):
+    with pytest.raises(TypeError) as exc:
         list(backend.list_dir_or_file(tree, suffix=".txt"))
+    # F2: upstream's phrase first, the project's explanation after it
+    assert str(exc.value).startswith("`list_dir` should be False when `suffix` is not None")
+    assert "`suffix` should be None when `list_dir` is True" in str(exc.value)
     with pytest.raises(TypeError, match="`suffix` must be a string or tuple of strings"):
         list(backend.list_dir_or_file(tree, list_dir=False, suffix=[".txt"]))

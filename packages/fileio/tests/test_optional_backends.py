@@ -162,3 +162,10 @@ def test_petrel_backend_round_trip(petrel, tmp_path):
     assert not petrel.exists("s3://bucket/dir")
     assert petrel.copy_if_symlink_fails("s3://bucket/data/b.bin", "s3://bucket/c.bin") is False
     assert petrel.get("s3://bucket/c.bin") == b"x"
+
+
+def test_petrel_path_mapping_must_be_dict(petrel):
+    # F1: checked once the client is importable; AssertionError as upstream
+    with pytest.raises(AssertionError, match="path_mapping should be a dict or None"):
+        PetrelBackend(path_mapping="s3://x")
+    assert PetrelBackend(path_mapping=None).path_mapping is None

@@ -24,6 +24,23 @@ from .backends import (
 from .backends.errors import DuplicateBackendError, PathTypeError, PrefixesTypeError
 
 
+def _deprecation(message: str) -> None:
+    """Log a deprecation through the current MMLogger at WARNING (as upstream:
+    it reaches the run's log file; the logger shows each message once).
+
+    Without ``mmengine.logging`` installed, a :class:`DeprecationWarning` is
+    issued instead.
+    """
+    try:
+        from mmengine.logging import print_log  # workspace: optional
+    except ImportError:
+        warnings.warn(message, DeprecationWarning, stacklevel=3)
+        return
+    import logging
+
+    print_log(message, logger="current", level=logging.WARNING)
+
+
 class HardDiskBackend(LocalBackend):
     """Raw hard disks storage backend.
 
@@ -31,11 +48,9 @@ class HardDiskBackend(LocalBackend):
     """
 
     def __init__(self) -> None:
-        warnings.warn(
+        _deprecation(
             '"HardDiskBackend" is the alias of "LocalBackend" and the former will be '
-            'deprecated in future. Use "LocalBackend" instead.',
-            DeprecationWarning,
-            stacklevel=2,
+            'deprecated in future. Use "LocalBackend" instead.'
         )
 
     @property
@@ -106,11 +121,9 @@ class FileClient:
     def __new__(
         cls, backend: Optional[str] = None, prefix: Optional[str] = None, **kwargs: Any
     ) -> FileClient:
-        warnings.warn(
+        _deprecation(
             '"FileClient" will be deprecated in future. Please use io functions in '
-            "https://mmengine.readthedocs.io/en/latest/api/fileio.html#file-io",
-            DeprecationWarning,
-            stacklevel=2,
+            "https://mmengine.readthedocs.io/en/latest/api/fileio.html#file-io"
         )
         if backend is None and prefix is None:
             backend = "disk"

@@ -26,6 +26,7 @@ def check_list_args(list_dir: bool, suffix: Optional[Union[str, tuple]]) -> None
     """
     if list_dir and suffix is not None:
         raise TypeError(
+            "`list_dir` should be False when `suffix` is not None: "
             "`suffix` should be None when `list_dir` is True: directories have "
             "no suffix. Pass list_dir=False to filter files by suffix."
         )

@@ -64,7 +64,10 @@ class PetrelBackend(BaseStorageBackend):
                 'via backend_args, e.g. {"backend": "local"}.'
             ) from exc
         if path_mapping is not None and not isinstance(path_mapping, dict):
-            raise TypeError(f"path_mapping should be a dict or None, but got {type(path_mapping)}")
+            # AssertionError as upstream (raised explicitly: not stripped by -O)
+            raise AssertionError(
+                f"path_mapping should be a dict or None, but got {type(path_mapping)}"
+            )
         self._client = client.Client(conf_path=conf_path, enable_mc=enable_mc)
         self.path_mapping = path_mapping
 
