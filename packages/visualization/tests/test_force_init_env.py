@@ -57,10 +57,39 @@ def test_missing_init_env_is_reported():
         NoInit().add_scalar("a", 1)
 
 
-def test_base_methods_are_noops():
+def test_base_methods_are_noops_until_used():
     backend = CountingBackend()
     assert BaseVisBackend.add_config(backend, None) is None
     assert BaseVisBackend.add_image(backend, "x", None) is None
-    assert BaseVisBackend.add_scalars(backend, {"a": 1}) is None
-    assert BaseVisBackend.close(backend) is None
+    assert BaseVisBackend.add_graph(backend, None, []) is None
+    BaseVisBackend.close(backend)
     assert backend.inits == 0
+
+
+class ClosingBackend(CountingBackend):
+    closed = 0
+
+    def _close_env(self):
+        self.closed += 1
+
+
+def test_base_add_scalars_logs_each_entry_through_add_scalar():
+    backend = ClosingBackend()
+    backend.add_scalars({"loss": 0.5, "acc": 0.9}, step=3)
+    assert backend.values == [("loss", 0.5, 3), ("acc", 0.9, 3)]
+    assert backend.inits == 1
+    with pytest.raises(AssertionError, match="Please set it directly through the step parameter"):
+        backend.add_scalars({"loss": 0.5, "step": 3})
+    with pytest.raises(AssertionError, match="expects a dict"):
+        backend.add_scalars([0.5])
+    assert len(backend.values) == 2  # nothing of the rejected calls was logged
+
+
+def test_close_releases_only_what_was_set_up():
+    unused = ClosingBackend()
+    unused.close()
+    assert unused.closed == 0
+    used = ClosingBackend()
+    used.add_scalar("a", 1)
+    used.close()
+    assert used.closed == 1

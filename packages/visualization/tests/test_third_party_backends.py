@@ -185,6 +185,11 @@ def test_neptune_and_aim_calls(monkeypatch):
     backend.add_scalar("acc", np.float32(0.25), step=1)
     aim.Run.assert_called_once_with(repo="repo")
     aim_run.track.assert_called_once_with(name="acc", value=0.25, step=1)
+    backend.add_scalars({"loss": torch.tensor(0.5), "lr": 0.1}, step=2)
+    assert aim_run.track.call_args_list[1:] == [
+        mock.call(name="loss", value=0.5, step=2),
+        mock.call(name="lr", value=0.1, step=2),
+    ]
     backend.close()
     aim_run.close.assert_called_once()
 
