@@ -142,3 +142,66 @@ def test_typed_property_fields():
     assert "proposals" not in d
     with pytest.raises(AssertionError):
         d.proposals = torch.rand((5, 4))
+
+
+def _repr_lines(element):
+    import re
+
+    return re.sub(r"at 0x[0-9a-f]+", "at 0x..", repr(element)).split("\n")
+
+
+def test_nested_repr_indents_blank_lines_per_level():
+    # recorded from mmengine 0.10.7
+    s = BaseDataElement(metainfo=dict(a=1), inner=BaseDataElement(metainfo=dict(x=1)))
+    assert _repr_lines(s) == [
+        "<BaseDataElement(",
+        "",
+        "    META INFORMATION",
+        "    a: 1",
+        "",
+        "    DATA FIELDS",
+        "    inner: <BaseDataElement(",
+        "        ",
+        "            META INFORMATION",
+        "            x: 1",
+        "        ",
+        "            DATA FIELDS",
+        "        ) at 0x..>",
+        ") at 0x..>",
+    ]
+    deeper = BaseDataElement(inner=BaseDataElement(deeper=BaseDataElement(y=1)))
+    lines = _repr_lines(deeper)
+    assert lines[lines.index("            deeper: <BaseDataElement(") + 1] == " " * 16
+
+
+def test_repr_expands_dict_values_like_upstream():
+    s = BaseDataElement(metainfo=dict(mm=dict(q=1)), d=dict(a=1, b=dict(c=2, e={})))
+    assert _repr_lines(s) == [
+        "<BaseDataElement(",
+        "",
+        "    META INFORMATION",
+        "    mm: ",
+        "        q: 1",
+        "",
+        "    DATA FIELDS",
+        "    d: ",
+        "        a: 1",
+        "        b: ",
+        "            c: 2",
+        "            e: ",
+        ") at 0x..>",
+    ]
+    s = BaseDataElement(d=dict(el=BaseDataElement(z=1)), elems=[BaseDataElement(y=1)])
+    lines = _repr_lines(s)
+    start = lines.index("        el: <BaseDataElement(")
+    assert lines[start : start + 6] == [
+        "        el: <BaseDataElement(",
+        "            ",
+        "                META INFORMATION",
+        "            ",
+        "                DATA FIELDS",
+        "                z: 1",
+    ]
+    start = lines.index("    elems: [<BaseDataElement(")
+    assert lines[start + 1] == "        "
+    assert lines[start + 5] == "        ) at 0x..>]"

@@ -86,3 +86,18 @@ def test_cat():
     other = InstanceData(x=torch.zeros(1))
     with pytest.raises(AssertionError, match="different keys"):
         InstanceData.cat([i, other])
+
+
+@pytest.mark.parametrize(
+    "index",
+    [torch.tensor([0.5]), torch.tensor([1], dtype=torch.uint8), 1.5, (0, 1)],
+    ids=["float-tensor", "uint8-tensor", "float", "tuple"],
+)
+def test_unsupported_index_raises_assertion_and_type_error(index):
+    data = InstanceData(x=torch.arange(3))
+    with pytest.raises(AssertionError, match="Unsupported index"):
+        data[index]
+    with pytest.raises(TypeError, match="Unsupported index"):
+        data[index]
+    # int32 indexes are accepted (an extension)
+    assert data[torch.tensor([2, 0], dtype=torch.int32)].x.tolist() == [2, 0]

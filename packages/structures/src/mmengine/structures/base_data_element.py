@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import copy
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 import numpy as np
@@ -12,10 +12,24 @@ import torch
 _PRIVATE = ("_metainfo_fields", "_data_fields")
 
 
-def _indent(text: str, spaces: int = 4) -> str:
-    """Indent every line of ``text`` but the first."""
+def _indent(text: str, spaces: int = 4, blank_lines: bool = False) -> str:
+    """Indent every line of ``text`` but the first (empty lines only if ``blank_lines``)."""
     lines = text.split("\n")
-    return "\n".join([lines[0]] + [" " * spaces + line if line else line for line in lines[1:]])
+    pad = " " * spaces
+    return "\n".join(
+        [lines[0]] + [pad + line if line or blank_lines else line for line in lines[1:]]
+    )
+
+
+def _format_items(items: Iterable[tuple[Any, Any]]) -> str:
+    """``\nkey: value`` per item; dict values expand into nested items (as upstream prints)."""
+    return "".join(f"\n{k}: {_indent(_format_value(v), blank_lines=True)}" for k, v in items)
+
+
+def _format_value(value: Any) -> str:
+    if isinstance(value, dict):
+        return _format_items(value.items())
+    return repr(value)
 
 
 class BaseDataElement:
@@ -273,9 +287,10 @@ class BaseDataElement:
 
     # ----------------------------------------------------------------- printing
     def __repr__(self) -> str:
+        # A field value's continuation lines (blank ones included) are indented
+        # once per nesting level; this element's own blank separators stay empty.
         def block(title: str, items: Iterator[tuple[str, Any]]) -> str:
-            body = "".join(f"\n{k}: {_indent(repr(v))}" for k, v in items)
-            return f"\n\n{title}{body}"
+            return f"\n\n{title}{_format_items(items)}"
 
         inner = block("META INFORMATION", self.metainfo_items()) + block(
             "DATA FIELDS", self.items()

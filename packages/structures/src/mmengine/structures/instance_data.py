@@ -16,6 +16,10 @@ LongTypeTensor = Union[torch.LongTensor, "torch.cuda.LongTensor"]
 IndexType = Union[str, slice, int, list, LongTypeTensor, BoolTypeTensor, np.ndarray]
 
 
+class _IndexTypeError(AssertionError, TypeError):
+    """An unsupported index: an ``AssertionError`` as in mmengine 0.10, and a ``TypeError``."""
+
+
 def _take(value: Any, indexes: list[int]) -> Any:
     """Select ``indexes`` from a list/str/tuple or a custom type with ``cat``."""
     # A slice with step len(value) picks exactly one element and keeps the container type.
@@ -85,10 +89,13 @@ class InstanceData(BaseDataElement):
                         "dimension."
                     )
                 indexes = torch.nonzero(item).view(-1).tolist()
-            elif item.dtype in (torch.long, torch.int, torch.int32, torch.int16, torch.uint8):
+            elif item.dtype in (torch.long, torch.int32, torch.int16, torch.int8):
                 indexes = item.tolist()
             else:
-                raise TypeError(f"Unsupported index tensor dtype {item.dtype}; use bool or long")
+                raise _IndexTypeError(
+                    f"Unsupported index tensor dtype {item.dtype}; use a bool mask or long "
+                    "indexes (e.g. item.long())"
+                )
             for k, v in self.items():
                 if isinstance(v, torch.Tensor):
                     new_data[k] = v[item.to(v.device)]
@@ -107,7 +114,7 @@ class InstanceData(BaseDataElement):
             for k, v in self.items():
                 new_data[k] = v[item]
         else:
-            raise TypeError(
+            raise _IndexTypeError(
                 f"Unsupported index type {type(item).__name__}: use str, int, slice, list, "
                 "numpy array, or a bool/long tensor"
             )

@@ -7,6 +7,10 @@ import torch
 from .base_data_element import BaseDataElement
 
 
+class _LabelOutOfRangeError(AssertionError, ValueError):
+    """A label >= num_classes: an ``AssertionError`` as in mmengine 0.10, and a ``ValueError``."""
+
+
 class LabelData(BaseDataElement):
     """Data structure for label-level annotations or predictions."""
 
@@ -25,7 +29,10 @@ class LabelData(BaseDataElement):
         if onehot.ndim != 1 or not (
             onehot.max().item() <= 1 and onehot.min().item() >= 0 if onehot.numel() else True
         ):
-            raise ValueError(f"input is not one-hot: expected a 1-D tensor of 0/1, got {onehot}")
+            raise ValueError(
+                "input is not one-hot and can not convert to label: expected a 1-D tensor "
+                f"of 0/1, got {onehot}"
+            )
         return onehot.nonzero().view(-1)
 
     @staticmethod
@@ -43,6 +50,9 @@ class LabelData(BaseDataElement):
             raise AssertionError(f"label must be a torch.Tensor, got {type(label)}")
         onehot = label.new_zeros((num_classes,))
         if label.numel() and int(label.max()) >= num_classes:
-            raise ValueError(f"label {int(label.max())} is out of range for {num_classes} classes")
+            raise _LabelOutOfRangeError(
+                f"label {int(label.max())} is out of range for {num_classes} classes "
+                f"(labels must be < num_classes)"
+            )
         onehot[label] = 1
         return onehot
