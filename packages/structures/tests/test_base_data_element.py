@@ -204,4 +204,4 @@ def test_repr_expands_dict_values_like_upstream():
     ]
     start = lines.index("    elems: [<BaseDataElement(")
     assert lines[start + 1] == "        "
-    assert lines[start + 5] == "        ) at 0x..>]"
+    assert lines[start + 6] == "        ) at 0x..>]"
