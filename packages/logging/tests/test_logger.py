@@ -2,6 +2,7 @@ import logging
 import logging.handlers
 import re
 import sys
+import types
 
 import pytest
 
@@ -197,6 +198,9 @@ def test_rank1_distributed_writes_own_file(monkeypatch, tmp_path):
     monkeypatch.setenv("LOCAL_RANK", "1")
     monkeypatch.setenv("WORLD_SIZE", "2")
     monkeypatch.setattr(logger_module, "_get_host_info", lambda: "test")
+    # a CPU-only torch: the device id is LOCAL_RANK (tests run with or without torch)
+    cpu_torch = types.SimpleNamespace(cuda=types.SimpleNamespace(is_available=lambda: False))
+    monkeypatch.setitem(sys.modules, "torch", cpu_torch)
     log_file = tmp_path / "tmp_file.log"
     logger = MMLogger.get_instance("rank1.pkg2", log_file=str(log_file), distributed=True)
     assert len(logger.handlers) == 2

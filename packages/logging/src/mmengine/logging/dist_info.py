@@ -65,17 +65,40 @@ def get_world_size() -> int:
     return _int_env("WORLD_SIZE", 1)
 
 
+def _cuda_available() -> bool | None:
+    """``torch.cuda.is_available()``, or None when torch is not installed.
+
+    torch is used if already imported, else imported only if installed (this
+    is asked for the per-rank log file names of distributed runs, which run
+    torch anyway).
+    """
+    torch = sys.modules.get("torch")
+    if torch is None:
+        import importlib.util
+
+        if importlib.util.find_spec("torch") is None:
+            return None
+        import torch  # workspace: optional
+    return bool(torch.cuda.is_available())
+
+
 def get_device_id() -> int | str:
     """Id of the accelerator this process uses.
 
-    ``$LOCAL_RANK`` mapped through ``$CUDA_VISIBLE_DEVICES`` when that is
-    set (entries that are not integers, such as MIG UUIDs, are returned as
-    strings).
+    As upstream: 0 without torch; ``$LOCAL_RANK`` when CUDA is not
+    available; with CUDA, ``$LOCAL_RANK`` mapped through
+    ``$CUDA_VISIBLE_DEVICES`` when that is set (entries that are not
+    integers, such as MIG UUIDs, are returned as strings).
 
     Returns:
         int or str: The device id.
     """
+    cuda = _cuda_available()
+    if cuda is None:
+        return 0
     local_rank = _int_env("LOCAL_RANK", 0)
+    if not cuda:
+        return local_rank
     visible = os.environ.get("CUDA_VISIBLE_DEVICES")
     if not visible:
         return local_rank

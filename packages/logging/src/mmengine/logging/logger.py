@@ -165,7 +165,6 @@ class MMLogger(Logger, ManagerMixin):
         ManagerMixin.__init__(self, name)
         log_level = _parse_level(log_level)
         global_rank = _get_rank()
-        device_id = _get_device_id()
 
         # The terminal: rank 0 shows `log_level` and above, others errors.
         stream_handler = logging.StreamHandler(stream=sys.stdout)
@@ -183,6 +182,7 @@ class MMLogger(Logger, ManagerMixin):
             if is_distributed:
                 stem, suffix = osp.splitext(osp.basename(log_file))
                 hostname = _get_host_info()
+                device_id = _get_device_id()  # may consult torch: only here
                 host_part = f"_{hostname}" if hostname else ""
                 filename = f"{stem}{host_part}_device{device_id}_rank{global_rank}{suffix}"
                 log_file = osp.join(osp.dirname(log_file), filename)
