@@ -5,8 +5,6 @@ import json
 import os
 import os.path as osp
 import pickle
-import struct
-import zlib
 
 import numpy as np
 import pytest
@@ -18,28 +16,12 @@ from mmengine.visualization import BaseVisBackend, LocalVisBackend
 
 
 def read_png(path):
-    """Decode the PNG files the backend writes (8-bit, filter 0) into an array."""
-    with open(path, "rb") as f:
-        data = f.read()
-    assert data[:8] == b"\x89PNG\r\n\x1a\n"
-    pos, idat, header = 8, b"", None
-    while pos < len(data):
-        (length,) = struct.unpack(">I", data[pos : pos + 4])
-        kind = data[pos + 4 : pos + 8]
-        body = data[pos + 8 : pos + 8 + length]
-        (crc,) = struct.unpack(">I", data[pos + 8 + length : pos + 12 + length])
-        assert crc == zlib.crc32(kind + body) & 0xFFFFFFFF
-        if kind == b"IHDR":
-            header = struct.unpack(">IIBBBBB", body)
-        elif kind == b"IDAT":
-            idat += body
-        pos += 12 + length
-    width, height, depth, color_type = header[:4]
-    assert depth == 8
-    channels = {0: 1, 4: 2, 2: 3, 6: 4}[color_type]
-    raw = np.frombuffer(zlib.decompress(idat), np.uint8).reshape(height, width * channels + 1)
-    assert (raw[:, 0] == 0).all()
-    return raw[:, 1:].reshape(height, width, channels)
+    """Decode a PNG file the backend wrote (with Pillow, which the package depends on)."""
+    from PIL import Image
+
+    with Image.open(path) as img:
+        assert img.format == "PNG"
+        return np.asarray(img)
 
 
 def read_lines(path):
@@ -138,11 +120,16 @@ def test_add_image_writes_rgb_png(tmp_path):
     backend.add_image("img", image[..., 0], step=3)
     assert sorted(os.listdir(tmp_path / "vis_image")) == ["img_0.png", "img_3.png"]
     np.testing.assert_array_equal(read_png(tmp_path / "vis_image" / "img_0.png"), image)
-    np.testing.assert_array_equal(
-        read_png(tmp_path / "vis_image" / "img_3.png")[..., 0], image[..., 0]
-    )
+    np.testing.assert_array_equal(read_png(tmp_path / "vis_image" / "img_3.png"), image[..., 0])
     with pytest.raises(AssertionError):
         backend.add_image("bad", image.astype(np.float32))
+    with pytest.raises(ValueError, match=r"shape \(10, 12, 5\)"):
+        backend.add_image("bad", np.zeros((10, 12, 5), np.uint8))
+    rgba = np.random.randint(0, 256, size=(4, 6, 4)).astype(np.uint8)
+    backend.add_image("rgba", rgba)
+    backend.add_image("one", image[..., :1])
+    np.testing.assert_array_equal(read_png(tmp_path / "vis_image" / "rgba_0.png"), rgba)
+    np.testing.assert_array_equal(read_png(tmp_path / "vis_image" / "one_0.png"), image[..., 0])
 
 
 def test_png_readable_by_matplotlib(tmp_path):

@@ -4,7 +4,6 @@ import numpy as np
 import pytest
 import torch
 
-from mmengine.visualization._png import encode_png
 from mmengine.visualization.utils import (
     check_length,
     check_type,
@@ -73,11 +72,3 @@ def test_get_adaptive_scale():
     assert get_adaptive_scale((224, 448)) == 1.0
     assert get_adaptive_scale((10, 10)) == 0.3
     assert get_adaptive_scale((5000, 5000)) == 3.0
-
-
-def test_encode_png_rejects_bad_input():
-    with pytest.raises(TypeError):
-        encode_png(np.zeros((2, 2, 3), np.float32))
-    with pytest.raises(ValueError):
-        encode_png(np.zeros((2, 2, 5), np.uint8))
-    assert encode_png(np.zeros((2, 2), np.uint8)).startswith(b"\x89PNG")

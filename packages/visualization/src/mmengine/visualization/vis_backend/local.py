@@ -14,8 +14,21 @@ import torch
 from mmengine.config import Config
 from mmengine.registry import VISBACKENDS
 
-from .._png import write_png
 from .base import BaseVisBackend, _check_image, _check_scalar_dict, _to_jsonable, force_init_env
+
+
+def _write_png(path: str, image: np.ndarray) -> None:
+    """Write a uint8 gray (H, W), gray+alpha, RGB or RGBA (H, W, C) image as PNG with Pillow."""
+    from PIL import Image  # Pillow: imported on the first image, not with the package
+
+    if image.ndim == 3 and image.shape[-1] == 1:
+        image = image[..., 0]
+    if not (image.ndim == 2 or (image.ndim == 3 and image.shape[-1] in (2, 3, 4))):
+        raise ValueError(
+            f"LocalVisBackend.add_image cannot save an image of shape {image.shape} as PNG "
+            f"({path}): expected (H, W) or (H, W, C) with C in 1, 2, 3, 4"
+        )
+    Image.fromarray(np.ascontiguousarray(image)).save(path, format="PNG")
 
 
 @VISBACKENDS.register_module()
@@ -112,7 +125,7 @@ class LocalVisBackend(BaseVisBackend):
             f"{image.dtype}; convert it with image.astype(np.uint8)"
         )
         os.makedirs(self._img_save_dir, exist_ok=True)
-        write_png(osp.join(self._img_save_dir, f"{name}_{step}.png"), image)
+        _write_png(osp.join(self._img_save_dir, f"{name}_{step}.png"), image)
 
     @force_init_env
     def add_scalar(
