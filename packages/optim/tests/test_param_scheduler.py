@@ -293,3 +293,14 @@ def test_verbose_logs_new_value(monkeypatch):
 def test_momentum_scheduler_rejects_non_optimizer():
     with pytest.raises(TypeError, match="should be an Optimizer"):
         StepMomentum("invalid_optimizer", step_size=1)
+
+
+def test_momentum_scheduler_rejects_optimizer_without_momentum():
+    from torch.optim import ASGD
+
+    opt = ASGD(nn.Linear(2, 2).parameters(), lr=0.1)
+    with pytest.raises(
+        ValueError, match="^optimizer must support momentum when using momentum scheduler"
+    ) as info:
+        StepMomentum(opt, step_size=1)
+    assert "ASGD" in str(info.value) and "StepMomentum" in str(info.value)

@@ -38,9 +38,9 @@ class MomentumSchedulerMixin:
                 group["momentum"] = group["betas"][0]
         else:
             raise ValueError(
-                f"{type(self).__name__}: optimizer must support momentum when using a momentum "
-                f"scheduler, but {type(optimizer).__name__} has neither `momentum` nor `betas` "
-                "in its defaults."
+                "optimizer must support momentum when using momentum scheduler: "
+                f"{type(self).__name__} was given {type(optimizer).__name__}, which has "
+                "neither `momentum` nor `betas` in its defaults."
             )
         super().__init__(optimizer, "momentum", *args, **kwargs)  # type: ignore[call-arg]
 
