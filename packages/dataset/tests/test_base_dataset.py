@@ -124,26 +124,46 @@ def test_lazy_init_and_idempotent_full_init(ann_file):
     assert lazy2._fully_initialized
 
 
-def test_lazy_metainfo_includes_ann_file_meta(ann_file):
-    ds = BaseDataset(
-        ann_file=str(ann_file), data_prefix=dict(), metainfo=dict(task_name="x"), lazy_init=True
+def test_lazy_metainfo_reads_no_annotation_file(tmp_path):
+    path = tmp_path / "ann.json"
+    path.write_text(
+        json.dumps(
+            {"metainfo": {"split": "train", "version": 2, "kind": "file"}, "data_list": [{}]}
+        )
     )
-    # the file's metainfo has the lowest priority, and no data list is built
-    assert ds.metainfo == dict(task_name="x", dataset_type="toy")
+
+    class Toy(BaseDataset):
+        METAINFO = dict(kind="toy", classes=("a", "b"))
+
+    ds = Toy(ann_file=str(path), data_prefix=dict(), metainfo=dict(classes=("a",)), lazy_init=True)
+    # until full_init: METAINFO merged with the argument only (as mmengine 0.10.7)
+    assert ds.metainfo == {"kind": "toy", "classes": ("a",)}
     assert not ds._fully_initialized and ds.data_list == []
-
-    # a custom loader is never second-guessed
-    class Custom(BaseDataset):
-        def load_data_list(self):
-            return [dict(a=1)]
-
-    custom = Custom(ann_file=str(ann_file), lazy_init=True)
-    assert custom.metainfo == {}
-    # a missing file is reported by full_init, not by metainfo
-    missing = BaseDataset(ann_file="missing.json", lazy_init=True)
-    assert missing.metainfo == {}
+    path.unlink()  # nothing was read: metainfo still works without the file
+    assert ds.metainfo == {"kind": "toy", "classes": ("a",)}
     with pytest.raises(FileNotFoundError):
-        missing.full_init()
+        ds.full_init()
+
+
+def test_full_init_adds_ann_file_metainfo_at_lowest_priority(tmp_path):
+    path = tmp_path / "ann.json"
+    path.write_text(
+        json.dumps(
+            {"metainfo": {"split": "train", "version": 2, "kind": "file"}, "data_list": [{}]}
+        )
+    )
+
+    class Toy(BaseDataset):
+        METAINFO = dict(kind="toy", classes=("a", "b"))
+
+    expected = {"kind": "toy", "classes": ("a",), "split": "train", "version": 2}
+    lazy = Toy(
+        ann_file=str(path), data_prefix=dict(), metainfo=dict(classes=("a",)), lazy_init=True
+    )
+    lazy.full_init()
+    assert lazy.metainfo == expected
+    eager = Toy(ann_file=str(path), data_prefix=dict(), metainfo=dict(classes=("a",)))
+    assert eager.metainfo == expected
 
 
 def test_ann_file_errors(tmp_path):

@@ -255,31 +255,12 @@ class BaseDataset(Dataset):
     def metainfo(self) -> dict:
         """dict: A deep copy of the dataset's meta information.
 
-        Before full initialization (``lazy_init=True``) the ``metainfo`` of
-        an OpenMMLab 2.0 annotation file read by the default
-        :meth:`load_data_list` is merged in on first access, with the lowest
-        priority, without building the data list.
+        With ``lazy_init=True`` nothing is read until :meth:`full_init`: the
+        meta information is then ``METAINFO`` merged with the ``metainfo``
+        argument only. :meth:`full_init` adds the annotation file's ``metainfo``
+        keys at the lowest priority.
         """
-        if not self._fully_initialized:
-            self._merge_ann_file_metainfo()
         return copy.deepcopy(self._metainfo)
-
-    def _merge_ann_file_metainfo(self) -> None:
-        """Merge the annotation file's metainfo before full init (once)."""
-        if self.__dict__.get("_ann_metainfo_merged", False):
-            return
-        self._ann_metainfo_merged = True
-        if type(self).load_data_list is not BaseDataset.load_data_list:
-            return  # a custom loader decides what the file holds
-        ann_file = self.ann_file
-        if not isinstance(ann_file, str) or not ann_file.endswith(_ANN_SUFFIXES):
-            return
-        if not _is_existing_file(ann_file):
-            return  # full_init reports the missing file
-        annotations = load(ann_file)
-        if isinstance(annotations, dict) and isinstance(annotations.get("metainfo"), dict):
-            for key, value in annotations["metainfo"].items():
-                self._metainfo.setdefault(key, value)
 
     def _join_prefix(self) -> None:
         """Join ``data_root`` with ``ann_file`` and each ``data_prefix``."""
