@@ -11,6 +11,8 @@ from mmengine.config import Config
 from mmengine.registry import VISBACKENDS
 from mmengine.visualization import TensorboardVisBackend
 
+pytest.importorskip("tensorboard")  # an extra: mmengine-ng-visualization[tensorboard]
+
 
 def _events(save_dir):
     return glob.glob(os.path.join(save_dir, "events.out.tfevents.*"))

@@ -63,6 +63,7 @@ def test_registered_in_visualizers():
 
 
 def test_construction_is_cheap_and_lazy(tmp_path):
+    pytest.importorskip("tensorboard")
     vis = Visualizer(
         vis_backends=[dict(type="LocalVisBackend"), dict(type="TensorboardVisBackend")],
         save_dir=str(tmp_path),
@@ -87,6 +88,33 @@ def test_import_does_not_load_matplotlib_or_tensorboard():
         "assert not bad, bad\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True, timeout=120)
+
+
+def test_works_without_tensorboard_installed(tmp_path):
+    """TensorBoard is an extra: without it the package imports, LocalVisBackend works and
+    TensorboardVisBackend says which extra to install when first used."""
+    code = (
+        "import sys, json, os\n"
+        "sys.modules['tensorboard'] = None  # as if it were not installed\n"
+        "from mmengine.visualization import Visualizer, TensorboardVisBackend\n"
+        f"save_dir = {str(tmp_path)!r}\n"
+        "vis = Visualizer(vis_backends=[dict(type='LocalVisBackend')], save_dir=save_dir)\n"
+        "vis.add_scalars({'loss': 0.5}, step=1)\n"
+        "with open(os.path.join(save_dir, 'vis_data', 'scalars.json')) as f:\n"
+        "    assert json.loads(f.readline()) == {'loss': 0.5, 'step': 1}\n"
+        "tb = TensorboardVisBackend(os.path.join(save_dir, 'tb'))\n"
+        "try:\n"
+        "    tb.add_scalar('loss', 0.5)\n"
+        "except ImportError as err:\n"
+        "    print(err)\n"
+        "else:\n"
+        "    raise SystemExit('no ImportError')\n"
+        "assert not os.path.exists(os.path.join(save_dir, 'tb'))\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert "pip install mmengine-ng-visualization[tensorboard]" in proc.stdout
+    assert "TensorboardVisBackend" in proc.stdout
 
 
 def test_storage_calls_are_forwarded_to_every_backend(tmp_path):
