@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import pickle
 
 import pytest
@@ -22,6 +23,29 @@ class Accuracy(BaseMetric):
         return dict(accuracy=100 * sum(results) / len(results))
 
 
+class _ListHandler(logging.Handler):
+    def __init__(self):
+        super().__init__(level=logging.DEBUG)
+        self.records = []
+
+    def emit(self, record):
+        self.records.append((record.levelname, record.getMessage()))
+
+
+@pytest.fixture
+def current_log():
+    """``(levelname, message)`` pairs logged to the current MMLogger (the run's log)."""
+    from mmengine.logging import MMLogger
+
+    logger = MMLogger.get_current_instance()
+    handler = _ListHandler()
+    logger.addHandler(handler)
+    try:
+        yield handler.records
+    finally:
+        logger.removeHandler(handler)
+
+
 def test_evaluate_prefix_and_clear():
     metric = Accuracy()
     assert metric.prefix == "acc"
@@ -40,18 +64,19 @@ def test_evaluate_truncates_to_size():
     assert metric.evaluate(1) == {"acc/accuracy": 100.0}
 
 
-def test_no_prefix():
+def test_no_prefix(current_log):
     class Plain(Accuracy):
         default_prefix = None
 
-    with pytest.warns(UserWarning, match="prefix is not set in metric class Plain"):
-        metric = Plain()
+    metric = Plain()
+    assert [level for level, _ in current_log] == ["WARNING"]
+    assert current_log[0][1].startswith("The prefix is not set in metric class Plain.")
     assert metric.prefix is None
     metric.process(None, [dict(pred=1, gt=1)])
     assert metric.evaluate(1) == {"accuracy": 100.0}
 
 
-def test_empty_results_warns():
+def test_empty_results_warns(current_log):
     class Zero(BaseMetric):
         default_prefix = "zero"
 
@@ -61,8 +86,14 @@ def test_empty_results_warns():
         def compute_metrics(self, results):
             return dict(n=len(results))
 
-    with pytest.warns(UserWarning, match="Zero got empty `self.results`"):
-        assert Zero().evaluate(0) == {"zero/n": 0}
+    assert Zero().evaluate(0) == {"zero/n": 0}
+    assert current_log == [
+        (
+            "WARNING",
+            "Zero got empty `self.results`. Please ensure that the processed results are "
+            "properly added into `self.results` in `process` method.",
+        )
+    ]
 
 
 def test_tensors_moved_to_cpu():

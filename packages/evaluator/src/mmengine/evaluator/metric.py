@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import warnings
+import logging
 from abc import ABCMeta, abstractmethod
 from collections.abc import Sequence
 from typing import Any
@@ -66,10 +66,11 @@ class BaseMetric(metaclass=ABCMeta):
         self.prefix = prefix or self.default_prefix
         self.collect_dir = collect_dir
         if self.prefix is None:
-            warnings.warn(
+            print_log(
                 f"The prefix is not set in metric class {type(self).__name__}. Set the class "
                 "attribute `default_prefix` or pass `prefix=...` to tell its metrics apart.",
-                stacklevel=2,
+                logger="current",
+                level=logging.WARNING,
             )
 
     @property
@@ -116,11 +117,12 @@ class BaseMetric(metaclass=ABCMeta):
             dict: Evaluation metrics of the whole dataset, on every rank.
         """
         if len(self.results) == 0:
-            warnings.warn(
+            print_log(
                 f"{type(self).__name__} got empty `self.results`. Please ensure that the "
                 "processed results are properly added into `self.results` in `process` "
                 "method.",
-                stacklevel=2,
+                logger="current",
+                level=logging.WARNING,
             )
 
         if self.collect_device == "cpu":
