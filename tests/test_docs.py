@@ -128,6 +128,8 @@ _DRIVER = textwrap.dedent(
 
     blocks = json.load(open(sys.argv[1]))
     page = sys.argv[2]  # for messages; argv[3] is its absolute path, for tracebacks
+    # As in an interactive session started in the page's folder: its modules import.
+    sys.path[0] = os.getcwd()
     namespace = {"__name__": "__main__", "__file__": os.path.abspath("__page__.py")}
     for number, block in enumerate(blocks, 1):
         where = f"{page} block {number} ({block['kind']}, line {block['line']})"
