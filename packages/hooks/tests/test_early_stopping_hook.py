@@ -2,7 +2,9 @@
 
 import math
 
+import numpy as np
 import pytest
+import torch
 
 from mmengine.hooks import EarlyStoppingHook
 
@@ -53,9 +55,11 @@ def test_missing_monitor(make_runner):
 def test_rules():
     assert EarlyStoppingHook(monitor="top1").rule == "greater"
     assert EarlyStoppingHook(monitor="x", rule="less").min_delta == -0.1
-    with pytest.raises(ValueError, match="rule"):
+    with pytest.raises(ValueError, match="^Cannot infer the rule for psnr, thus rule must be"):
         EarlyStoppingHook(monitor="psnr")
-    with pytest.raises(ValueError):
+    with pytest.raises(
+        ValueError, match='^`rule` should be either "greater" or "less", but got up'
+    ):
         EarlyStoppingHook(monitor="acc", rule="up")
 
 
@@ -64,3 +68,21 @@ def test_stops_a_training_run(make_runner):
     runner = make_runner(max_epochs=5, hooks=[hook])
     runner.train(metrics=[{"acc": 0.5}, {"acc": 0.5}, {"acc": 0.9}, {"acc": 0.9}, {"acc": 0.9}])
     assert runner.epoch == 2
+
+
+@pytest.mark.parametrize(
+    "make_value",
+    [lambda v: torch.tensor(v), lambda v: np.float64(v), float],
+    ids=["tensor", "np.float64", "float"],
+)
+def test_best_score_keeps_the_metric_type(make_runner, make_value):
+    hook = EarlyStoppingHook(monitor="acc", patience=2)
+    runner = make_runner(hooks=[hook])
+    _feed(hook, runner, [make_value(0.5)])
+    assert type(hook.best_score) is type(make_value(0.5))
+    assert float(hook.best_score) == 0.5
+    _feed(hook, runner, [make_value(0.55), make_value(0.52)])  # no improvement > min_delta
+    assert runner.train_loop.stop_training
+    hook = EarlyStoppingHook(monitor="acc", stopping_threshold=0.4)
+    _feed(hook, make_runner(hooks=[hook]), [make_value(0.5)])
+    assert type(hook.best_score) is type(make_value(0.5))

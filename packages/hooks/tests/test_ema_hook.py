@@ -85,11 +85,19 @@ def test_begin_iter_copies_weights_until_started(make_runner):
     assert hook._ema_started(runner)
 
 
-def test_invalid_begin():
-    with pytest.raises(AssertionError):
+def test_invalid_begin_has_upstream_texts():
+    with pytest.raises(AssertionError, match="^`begin_iter` and `begin_epoch` should not be both"):
         EMAHook(begin_iter=1, begin_epoch=1)
-    with pytest.raises(AssertionError):
+    with pytest.raises(
+        AssertionError, match="^`begin_iter` must larger than or equal to 0, but got begin_iter: -1"
+    ):
         EMAHook(begin_iter=-1)
+    with pytest.raises(
+        AssertionError,
+        match="^`begin_epoch` must larger than or equal to 0, but got begin_epoch: -1",
+    ):
+        EMAHook(begin_epoch=-1)
+    assert EMAHook(begin_iter=0).begin_iter == 0  # 0 is allowed
 
 
 def test_begin_beyond_training_length(make_runner):

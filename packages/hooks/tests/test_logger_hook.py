@@ -111,3 +111,12 @@ def test_process_tags_makes_json_friendly_values():
     assert LoggerHook._process_tags(tags) == dict(
         a=1, b=[1, 2], c=[3], d={"e": [1, 2]}, f=None, g=0.5
     )
+
+
+def test_file_client_args_without_out_dir_is_rejected(tmp_path):
+    with pytest.raises(
+        ValueError, match='^file_client_args should be "None" when `out_dir` is notspecified.'
+    ):
+        LoggerHook(file_client_args=dict(backend="disk"))
+    hook = LoggerHook(out_dir=str(tmp_path), file_client_args=dict(backend="disk"))
+    assert hook.file_client is hook.file_backend

@@ -75,3 +75,27 @@ def test_after_train_epoch_stops_a_running_profiler():
     hook.profiler.export_chrome_trace.assert_called_once_with("unused.json")
     hook.after_train_epoch(runner)  # already closed
     hook.profiler.__exit__.assert_called_once()
+
+
+def test_check_kineto(monkeypatch):
+    import logging
+
+    import torch
+
+    from mmengine.hooks import profiler_hook
+    from mmengine.logging import MMLogger
+
+    assert profiler_hook.check_kineto() is torch.autograd.kineto_available()
+    monkeypatch.delattr(torch.autograd, "kineto_available")
+    records: list[logging.LogRecord] = []
+    handler = logging.Handler()
+    handler.emit = records.append
+    logger = MMLogger.get_current_instance()
+    logger.addHandler(handler)
+    try:
+        assert profiler_hook.check_kineto() is False
+    finally:
+        logger.removeHandler(handler)
+    assert [(r.levelno, r.getMessage()) for r in records] == [(logging.WARNING, "NO KINETO")]
+    with pytest.raises(ImportError, match="^Due to Kineto support issues"):
+        ProfilerHook()

@@ -1,3 +1,6 @@
+import os
+import sys
+
 import numpy as np
 import pytest
 import torch
@@ -39,11 +42,56 @@ def test_module_helpers():
     assert assert_params_all_zeros(layer)
 
 
-def test_check_python_script(tmp_path):
-    ok = tmp_path / "ok.py"
-    ok.write_text("import sys; assert sys.argv[1] == 'x'\n")
-    check_python_script(f"{ok} x")
+def test_check_python_script_runs_in_this_process(tmp_path, capsys):
+    demo = tmp_path / "demo.py"
+    demo.write_text(
+        "import argparse, sys\n"
+        "p = argparse.ArgumentParser(); p.add_argument('name')\n"
+        "name = p.parse_args().name\n"
+        "print(f'hi {name}', __name__, sys.argv)\n"
+        "import mmengine_check_marker  # a module object shared with the caller\n"
+        "mmengine_check_marker.seen.append(name)\n"
+    )
+    marker = type(sys)("mmengine_check_marker")
+    marker.seen = []
+    argv = list(sys.argv)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setitem(sys.modules, "mmengine_check_marker", marker)
+        check_python_script(f"{demo} ann")
+        check_python_script(f"python {demo} 'a b'")
+    assert marker.seen == ["ann", "a b"]  # ran in this process
+    out = capsys.readouterr().out
+    assert f"hi ann __main__ ['{demo}', 'ann']\n" in out
+    assert sys.argv == argv
+    with pytest.raises(SystemExit) as exc:  # argparse's error propagates
+        check_python_script(str(demo))
+    assert exc.value.code == 2
     bad = tmp_path / "bad.py"
-    bad.write_text("raise SystemExit(3)\n")
-    with pytest.raises(AssertionError, match="exited with 3"):
+    bad.write_text("raise ValueError('broken script')\n")
+    with pytest.raises(ValueError, match="broken script"):
         check_python_script(str(bad))
+
+
+def test_runner_test_case_dist_cfg(monkeypatch):
+    from mmengine.testing import RunnerTestCase
+
+    monkeypatch.setattr(RunnerTestCase, "dist_cfg", dict(RunnerTestCase.dist_cfg))
+    port = RunnerTestCase.dist_cfg["MASTER_PORT"]
+    assert isinstance(port, int) and port >= 29600  # 29600 until a test calls setup_dist_env
+    assert RunnerTestCase.dist_cfg == dict(
+        MASTER_ADDR="127.0.0.1", MASTER_PORT=port, RANK="0", WORLD_SIZE="1", LOCAL_RANK="0"
+    )
+    for key in RunnerTestCase.dist_cfg:
+        monkeypatch.delenv(key, raising=False)
+
+    class Case(RunnerTestCase):
+        def test_nothing(self) -> None:
+            pass
+
+    Case("test_nothing").setup_dist_env()
+    assert RunnerTestCase.dist_cfg["MASTER_PORT"] == port + 1
+    Case("test_nothing").setup_dist_env()
+    assert os.environ["MASTER_PORT"] == str(port + 2)
+    assert {k: os.environ[k] for k in ("MASTER_ADDR", "RANK", "WORLD_SIZE", "LOCAL_RANK")} == {
+        "MASTER_ADDR": "127.0.0.1", "RANK": "0", "WORLD_SIZE": "1", "LOCAL_RANK": "0",
+    }  # fmt: skip

@@ -76,8 +76,8 @@ class EarlyStoppingHook(Hook):
         if rule is not None:
             if rule not in ("greater", "less"):
                 raise ValueError(
-                    f'EarlyStoppingHook: `rule` should be either "greater" or "less", but got '
-                    f"{rule!r}"
+                    f'`rule` should be either "greater" or "less", but got {rule} '
+                    "(EarlyStoppingHook: greater means a bigger metric is better)."
                 )
         else:
             rule = self._init_rule(monitor)
@@ -94,20 +94,23 @@ class EarlyStoppingHook(Hook):
         rule = infer_rule(monitor, self._default_greater_keys, self._default_less_keys)
         if rule is None:
             raise ValueError(
-                f"EarlyStoppingHook: cannot infer the rule for {monitor!r} (it matches none of "
-                f"{self._default_greater_keys + self._default_less_keys}), thus rule must be "
-                "specified: rule='greater' or rule='less'."
+                f"Cannot infer the rule for {monitor}, thus rule must be specified. "
+                f"(EarlyStoppingHook: {monitor!r} matches none of "
+                f"{self._default_greater_keys + self._default_less_keys}; pass "
+                "rule='greater' or rule='less'.)"
             )
         return rule
 
-    def _check_stop_condition(self, current_score: float) -> tuple[bool, str]:
+    def _check_stop_condition(self, current_score: Any) -> tuple[bool, str]:
+        """Compare ``current_score`` (kept in the metric's own type) with the best so far."""
         compare = self.rule_map[self.rule]
         stop_training = False
         reason_message = ""
-        if self.check_finite and not isfinite(current_score):
+        if self.check_finite and not isfinite(float(current_score)):
             stop_training = True
             reason_message = (
-                f"Monitored metric {self.monitor} = {current_score} is infinite. Previous best "
+                f"Monitored metric {self.monitor} = {float(current_score)} is infinite. "
+                "Previous best "
                 f"value was {self.best_score:.3f}."
             )
         elif self.stopping_threshold is not None and compare(
@@ -116,7 +119,7 @@ class EarlyStoppingHook(Hook):
             stop_training = True
             self.best_score = current_score
             reason_message = (
-                f"Stopping threshold reached: `{self.monitor}` = {current_score} is "
+                f"Stopping threshold reached: `{self.monitor}` = {float(current_score)} is "
                 f"{self.rule} than {self.stopping_threshold}."
             )
         elif compare(self.best_score + self.min_delta, current_score):
@@ -169,7 +172,9 @@ class EarlyStoppingHook(Hook):
                 stacklevel=2,
             )
             return
-        current_score = float(metrics[self.monitor])
+        # The metric keeps its own type (a 0-d tensor stays a tensor, np.float64 stays
+        # np.float64), so best_score has the type the evaluator produced.
+        current_score = metrics[self.monitor]
         stop_training, message = self._check_stop_condition(current_score)
         if stop_training:
             runner.train_loop.stop_training = True

@@ -53,13 +53,19 @@ class EMAHook(Hook):
         self.ema_cfg = dict(type=ema_type, **kwargs)
         if begin_iter != 0 and begin_epoch != 0:
             raise AssertionError(
-                "EMAHook: `begin_iter` and `begin_epoch` should not be both set; set one of "
-                f"them (got begin_iter={begin_iter}, begin_epoch={begin_epoch})."
+                "`begin_iter` and `begin_epoch` should not be both set. (EMAHook: set one of "
+                f"them; got begin_iter={begin_iter}, begin_epoch={begin_epoch}.)"
             )
         if begin_iter < 0:
-            raise AssertionError(f"begin_iter must larger than 0, but got begin: {begin_iter}")
+            raise AssertionError(
+                "`begin_iter` must larger than or equal to 0, but got begin_iter: "
+                f"{begin_iter} (EMAHook: 0 starts the average at the first iteration)."
+            )
         if begin_epoch < 0:
-            raise AssertionError(f"begin_epoch must larger than 0, but got begin: {begin_epoch}")
+            raise AssertionError(
+                "`begin_epoch` must larger than or equal to 0, but got begin_epoch: "
+                f"{begin_epoch} (EMAHook: 0 starts the average at the first epoch)."
+            )
         self.begin_iter = begin_iter
         self.begin_epoch = begin_epoch
         # Without begin_epoch the EMA starts at begin_iter (0 by default).

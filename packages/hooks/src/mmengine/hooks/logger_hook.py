@@ -116,6 +116,12 @@ class LoggerHook(Hook):
         self.json_log_path: Optional[str] = None
         self.out_dir = None if out_dir is None else str(out_dir)
 
+        if file_client_args is not None and self.out_dir is None:
+            raise ValueError(
+                'file_client_args should be "None" when `out_dir` is notspecified. '
+                "LoggerHook only uses file_client_args to copy the logs to out_dir: set "
+                "out_dir=... or drop file_client_args (backend_args replaces it)."
+            )
         if file_client_args is not None:
             print_log(
                 '"file_client_args" will be deprecated in future. Please use "backend_args" '

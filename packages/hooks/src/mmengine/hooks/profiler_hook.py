@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import os.path as osp
 import sys
@@ -11,9 +12,24 @@ from typing import Any, Optional, Union
 import torch
 
 from mmengine.dist import master_only
+from mmengine.logging import print_log
 from mmengine.registry import HOOKS
 
 from .hook import DATA_BATCH, Hook
+
+
+def check_kineto() -> bool:
+    """Whether this torch build has the Kineto profiler that ProfilerHook needs.
+
+    Returns:
+        bool: ``torch.autograd.kineto_available()``, or False (with a WARNING ``NO KINETO``
+        in the current MMLogger) when torch does not have that function.
+    """
+    kineto_available = getattr(torch.autograd, "kineto_available", None)
+    if kineto_available is None:
+        print_log("NO KINETO", logger="current", level=logging.WARNING)
+        return False
+    return bool(kineto_available())
 
 
 @HOOKS.register_module()
@@ -74,6 +90,12 @@ class ProfilerHook(Hook):
             from torch import profiler
         except ImportError as exc:  # pragma: no cover - torch >= 2.1 always has it
             raise ImportError("ProfilerHook needs torch.profiler (torch >= 1.8.1)") from exc
+        if not check_kineto():
+            raise ImportError(
+                "Due to Kineto support issues, please upgrade pytorch above 1.8.1(windows users "
+                "above 1.9.1) (ProfilerHook: this torch build has no Kineto profiler; "
+                "torch.autograd.kineto_available() is False or missing)."
+            )
 
         if not isinstance(by_epoch, bool):
             raise AssertionError("``by_epoch`` should be a boolean.")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from mmengine.registry import HOOKS, MODELS
+from mmengine.registry import HOOKS, MODELS, RUNNERS
 
 from .hook import Hook
 
@@ -39,3 +39,46 @@ class PrepareTTAHook(Hook):
         cfg = copy.copy(self.tta_cfg)
         cfg["module"] = runner.model
         runner.model = MODELS.build(cfg)
+
+
+# The annotation names mmengine.runner.Runner without importing it: the runner package sits
+# above hooks (see DESIGN.md's layers).
+def build_runner_with_tta(cfg: dict) -> Runner:  # noqa: F821
+    """Build a runner whose ``test()`` evaluates the test-time-augmentation model.
+
+    The config needs ``tta_model`` (the ``BaseTTAModel`` subclass config that wraps the
+    model) and ``tta_pipeline`` (the test pipeline producing the augmented views). The
+    function makes ``tta_pipeline`` the test dataset's pipeline, builds the runner (through
+    ``RUNNERS`` when ``runner_type`` is set, else with ``Runner.from_cfg``) and registers
+    ``PrepareTTAHook(tta_cfg=cfg.tta_model)`` on it.
+
+    Args:
+        cfg (dict or Config): The full config of the run.
+
+    Returns:
+        Runner: The runner with ``PrepareTTAHook`` registered.
+
+    Examples:
+        >>> runner = build_runner_with_tta(cfg)
+        >>> runner.test()
+    """
+    if "tta_model" not in cfg:
+        raise AssertionError(
+            "please make sure tta_model is defined in your config. (build_runner_with_tta: "
+            "add e.g. tta_model=dict(type='MyTTAModel') naming a BaseTTAModel subclass.)"
+        )
+    if "tta_pipeline" not in cfg:
+        raise AssertionError(
+            "please make sure tta_pipeline is defined in your config. (build_runner_with_tta: "
+            "add tta_pipeline=[...], the test pipeline that makes the augmented views.)"
+        )
+    cfg["test_dataloader"]["dataset"]["pipeline"] = cfg["tta_pipeline"]
+
+    if "runner_type" in cfg:
+        runner = RUNNERS.build(cfg)
+    else:
+        # The runner package sits above hooks: reach Runner through its registry, which
+        # imports mmengine.runner on first use.
+        runner = RUNNERS.get("mmengine.Runner").from_cfg(cfg)
+    runner.register_hook(PrepareTTAHook(tta_cfg=cfg["tta_model"]))
+    return runner

@@ -3,16 +3,33 @@
 from __future__ import annotations
 
 import shlex
-import subprocess
 import sys
 from collections.abc import Iterable
+from runpy import run_path
 from typing import Any
+from unittest.mock import patch
 
 import numpy as np
 import torch
 from torch import nn
 from torch.nn.modules.batchnorm import _BatchNorm
 from torch.nn.modules.instancenorm import _InstanceNorm
+
+from mmengine.utils import digit_version
+from mmengine.utils.dl_utils import TORCH_VERSION
+
+__all__ = [
+    "TORCH_VERSION",
+    "assert_allclose",
+    "assert_attrs_equal",
+    "assert_dict_contains_subset",
+    "assert_dict_has_keys",
+    "assert_is_norm_layer",
+    "assert_keys_equal",
+    "assert_params_all_zeros",
+    "check_python_script",
+    "digit_version",
+]
 
 
 def assert_allclose(
@@ -105,16 +122,24 @@ def assert_params_all_zeros(module: nn.Module) -> bool:
 
 
 def check_python_script(cmd: str) -> None:
-    """Run ``python <script> args...`` in a subprocess and raise if it fails.
+    """Run a Python script in the current process, as ``python <script> args...`` would.
+
+    The script runs as ``__main__`` (through :func:`runpy.run_path`) with ``sys.argv`` set
+    to the split command, so coverage tools track it and its output goes to the caller's
+    ``sys.stdout``. Whatever the script raises propagates (an argparse error is
+    ``SystemExit(2)``); ``sys.argv`` is restored afterwards.
 
     Args:
-        cmd (str): the script and its arguments, e.g. ``'demo.py --flag'``.
+        cmd (str): The script and its arguments, e.g. ``'demo.py --flag'``, optionally
+            prefixed with ``python``.
+
+    Examples:
+        >>> check_python_script('./tools/train.py configs/my.py --work-dir /tmp/run')
     """
     args = shlex.split(cmd)
     if args and args[0] in ("python", "python3"):
         args = args[1:]
-    result = subprocess.run([sys.executable, *args], capture_output=True, text=True)
-    if result.returncode != 0:
-        raise AssertionError(
-            f"`python {cmd}` exited with {result.returncode}:\n{result.stdout}\n{result.stderr}"
-        )
+    if not args:
+        raise ValueError(f"check_python_script: {cmd!r} names no script to run.")
+    with patch.object(sys, "argv", args):
+        run_path(args[0], run_name="__main__")

@@ -11,13 +11,16 @@ from unittest import TestCase
 
 import torch
 from torch import nn
+from torch.distributed import destroy_process_group
 from torch.utils.data import Dataset
 
 from mmengine.config import Config
+from mmengine.dist import is_distributed
 from mmengine.evaluator import BaseMetric
 from mmengine.logging import MessageHub, MMLogger
 from mmengine.model import BaseModel
 from mmengine.registry import DATASETS, METRICS, MODELS, DefaultScope
+from mmengine.runner import Runner
 from mmengine.visualization import Visualizer
 
 
@@ -86,7 +89,15 @@ class RunnerTestCase(TestCase):
     created (loggers, message hubs, visualizers, scopes).
     """
 
-    dist_port = 29600
+    #: The environment of a one-process 'pytorch' launch; ``setup_dist_env`` adds 1 to
+    #: ``MASTER_PORT`` (shared by every subclass) and exports all five as strings.
+    dist_cfg: dict = dict(
+        MASTER_ADDR="127.0.0.1",
+        MASTER_PORT=29600,
+        RANK="0",
+        WORLD_SIZE="1",
+        LOCAL_RANK="0",
+    )
 
     def setUp(self) -> None:
         self.temp_dir = tempfile.TemporaryDirectory()
@@ -141,6 +152,8 @@ class RunnerTestCase(TestCase):
         )
 
     def tearDown(self) -> None:
+        if is_distributed():
+            destroy_process_group()
         for logger in MMLogger._instance_dict.values():
             for handler in list(logger.handlers):
                 handler.close()
@@ -157,8 +170,6 @@ class RunnerTestCase(TestCase):
 
     def build_runner(self, cfg: Config):  # noqa: ANN201
         """Build a runner from ``cfg`` with a unique experiment name."""
-        from mmengine.runner import Runner
-
         cfg.experiment_name = self.experiment_name
         return Runner.from_cfg(cfg)
 
@@ -169,12 +180,8 @@ class RunnerTestCase(TestCase):
 
     def setup_dist_env(self) -> None:
         """Set the environment variables of a one-process 'pytorch' launch."""
-        RunnerTestCase.dist_port += 1
-        os.environ["MASTER_PORT"] = str(self.dist_port)
-        os.environ["MASTER_ADDR"] = "127.0.0.1"
-        os.environ["RANK"] = "0"
-        os.environ["WORLD_SIZE"] = "1"
-        os.environ["LOCAL_RANK"] = "0"
+        self.dist_cfg["MASTER_PORT"] += 1
+        os.environ.update({key: str(value) for key, value in self.dist_cfg.items()})
 
     def clear_work_dir(self) -> None:
         """Remove everything in the work dir (keeping the directory)."""
