@@ -62,3 +62,21 @@ def test_get_max_cuda_memory_reports_and_resets_peak():
     assert isinstance(peak, int) and peak >= 8
     # the peak was reset by the first call
     assert device.get_max_cuda_memory(torch.device("cuda", 0)) < peak
+
+
+def test_device_constant_is_the_detected_device():
+    import mmengine.device.utils as utils
+
+    assert utils.DEVICE == device.get_device()
+
+
+def test_dist_module_globals_at_upstream_paths():
+    import mmengine.dist.dist as dist_mod
+    import mmengine.dist.utils as dist_utils
+    from mmengine.utils import digit_version
+    from mmengine.utils.dl_utils import TORCH_VERSION
+
+    assert dist_mod.get_backend is dist_utils.get_backend
+    assert dist_mod.is_npu_available is device.is_npu_available
+    assert dist_mod.digit_version is digit_version
+    assert dist_mod.TORCH_VERSION is TORCH_VERSION

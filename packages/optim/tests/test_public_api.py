@@ -81,3 +81,39 @@ def test_registered_model_wrapper_is_unwrapped():
     groups = wrapper.optimizer.param_groups
     assert groups[1]["params"][0] is inner.bias and groups[1]["lr"] == 0.2
     assert isinstance(wrapper.optimizer, torch.optim.SGD)
+
+
+@pytest.mark.parametrize(
+    "module, name, source",
+    [
+        ("mmengine.optim.optimizer.amp_optimizer_wrapper", "is_cuda_available", "mmengine.device"),
+        ("mmengine.optim.optimizer.amp_optimizer_wrapper", "is_npu_available", "mmengine.device"),
+        ("mmengine.optim.optimizer.amp_optimizer_wrapper", "is_mlu_available", "mmengine.device"),
+        ("mmengine.optim.optimizer.amp_optimizer_wrapper", "is_musa_available", "mmengine.device"),
+        ("mmengine.optim.optimizer.amp_optimizer_wrapper", "digit_version", "mmengine.utils"),
+        (
+            "mmengine.optim.optimizer.amp_optimizer_wrapper",
+            "TORCH_VERSION",
+            "mmengine.utils.dl_utils",
+        ),
+        ("mmengine.optim.optimizer.builder", "Config", "mmengine.config"),
+        ("mmengine.optim.optimizer.builder", "ConfigDict", "mmengine.config"),
+        ("mmengine.optim.optimizer.builder", "OptimWrapper", "mmengine.optim"),
+        ("mmengine.optim.optimizer.builder", "is_npu_available", "mmengine.device"),
+        ("mmengine.optim.optimizer.builder", "is_npu_support_full_precision", "mmengine.device"),
+        ("mmengine.optim.optimizer.default_constructor", "OptimWrapper", "mmengine.optim"),
+        ("mmengine.optim.optimizer.default_constructor", "is_list_of", "mmengine.utils"),
+        (
+            "mmengine.optim.optimizer.default_constructor",
+            "mmcv_full_available",
+            "mmengine.utils.dl_utils",
+        ),
+        ("mmengine.optim.optimizer.zero_optimizer", "digit_version", "mmengine.utils"),
+        ("mmengine.optim.optimizer.zero_optimizer", "TORCH_VERSION", "mmengine.utils.dl_utils"),
+    ],
+)
+def test_module_globals_downstream_imports_or_patches(module, name, source):
+    # e.g. tests patch `mmengine.optim.optimizer.builder.is_npu_available`
+    assert getattr(importlib.import_module(module), name) is getattr(
+        importlib.import_module(source), name
+    )

@@ -213,3 +213,5 @@ IS_MLU_AVAILABLE: bool = is_mlu_available()
 IS_MPS_AVAILABLE: bool = is_mps_available()
 IS_MUSA_AVAILABLE: bool = is_musa_available()
 IS_DIPU_AVAILABLE: bool = is_dipu_available()
+# The device type detected at import (upstream exposes it; ``get_device()`` is the call).
+DEVICE: str = get_device()

@@ -22,10 +22,12 @@ import torch.distributed as torch_dist
 from torch import Tensor
 from torch.distributed import ProcessGroup
 
+from mmengine.device import is_npu_available  # noqa: F401  (upstream keeps this name here)
 from mmengine.dist._errors import InvalidArgumentTypeError, InvalidArgumentValueError
 from mmengine.dist.utils import (
     barrier,
     cast_data_device,
+    get_backend,  # noqa: F401  (upstream keeps this name here)
     get_comm_device,
     get_data_device,
     get_default_group,
@@ -33,6 +35,8 @@ from mmengine.dist.utils import (
     get_rank,
     get_world_size,
 )
+from mmengine.utils import digit_version  # noqa: F401  (upstream keeps this name here)
+from mmengine.utils.dl_utils import TORCH_VERSION  # noqa: F401  (upstream keeps this name here)
 
 __all__ = [
     "all_gather",

@@ -701,15 +701,15 @@ def get_comm_device(group: ProcessGroup | None = None) -> torch.device:
     if backend is None:
         return torch.device("cpu")
     if backend == "hccl":
-        import torch_npu  # noqa: F401
+        import torch_npu  # noqa: F401  # workspace: optional
 
         return torch.device("npu", torch.npu.current_device())
     if backend == "cncl":
-        import torch_mlu  # noqa: F401
+        import torch_mlu  # noqa: F401  # workspace: optional
 
         return torch.device("mlu", torch.mlu.current_device())
     if backend == "mccl":
-        import torch_musa  # noqa: F401
+        import torch_musa  # noqa: F401  # workspace: optional
 
         return torch.device("musa", torch.musa.current_device())
     if "nccl" in backend or backend == "smddp":

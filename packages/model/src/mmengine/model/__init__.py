@@ -5,6 +5,9 @@
 
 from typing import Any
 
+from mmengine.utils import digit_version  # noqa: F401  (upstream keeps this name here)
+from mmengine.utils.dl_utils import TORCH_VERSION  # noqa: F401  (upstream keeps this name here)
+
 from .averaged_model import (
     BaseAveragedModel,
     ExponentialMovingAverage,

@@ -10,6 +10,7 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 from mmengine.logging import print_log
+from mmengine.utils.dl_utils import mmcv_full_available  # noqa: F401  (upstream keeps this name here)
 
 __all__ = [
     "stack_batch",

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from abc import abstractmethod
 from collections import OrderedDict
-from typing import TYPE_CHECKING, Any, Optional, Union
+from typing import Any, Optional, Union
 
 import torch
 import torch.nn as nn
 
+from mmengine.optim import OptimWrapper
 from mmengine.registry import MODELS
+from mmengine.utils import is_list_of  # noqa: F401  (upstream keeps this name here)
 
 from ..base_module import BaseModule
 from .data_preprocessor import (
@@ -18,9 +20,6 @@ from .data_preprocessor import (
     _parse_target_device,
     _translate_npu,
 )
-
-if TYPE_CHECKING:  # pragma: no cover
-    from mmengine.optim import OptimWrapper
 
 __all__ = ["BaseModel"]
 

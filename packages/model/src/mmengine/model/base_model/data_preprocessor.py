@@ -12,6 +12,7 @@ import torch.nn.functional as F
 
 from mmengine.registry import MODELS
 from mmengine.structures import BaseDataElement
+from mmengine.utils import is_seq_of  # noqa: F401  (upstream keeps this name here)
 
 from ..utils import stack_batch
 

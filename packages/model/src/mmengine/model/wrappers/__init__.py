@@ -6,6 +6,9 @@ to import); it is still buildable by name from ``MODEL_WRAPPERS`` at any time.
 
 from typing import Any
 
+from mmengine.utils import digit_version  # noqa: F401  (upstream keeps this name here)
+from mmengine.utils.dl_utils import TORCH_VERSION  # noqa: F401  (upstream keeps this name here)
+
 from .distributed import MMDistributedDataParallel
 from .seperate_distributed import MMSeparateDistributedDataParallel
 from .utils import is_model_wrapper

@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Union
+from typing import Any, Union
 
 import torch
 import torch.nn as nn
 from torch.nn.parallel import DataParallel, DistributedDataParallel
 
+from mmengine.optim import OptimWrapper
 from mmengine.registry import MODEL_WRAPPERS
 
 from ..utils import detect_anomalous_params
-
-if TYPE_CHECKING:  # pragma: no cover
-    from mmengine.optim import OptimWrapper
 
 __all__ = ["MMDistributedDataParallel"]
 

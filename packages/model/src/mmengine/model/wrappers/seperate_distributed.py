@@ -4,18 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
-from typing import TYPE_CHECKING, Any, Union
+from typing import Any, Union
 
 import torch
 import torch.nn as nn
 from torch.nn.parallel import DistributedDataParallel
 
+from mmengine.device import get_device  # noqa: F401  (upstream keeps this name here)
+from mmengine.optim import OptimWrapperDict
 from mmengine.registry import MODEL_WRAPPERS
 
 from .distributed import MMDistributedDataParallel
-
-if TYPE_CHECKING:  # pragma: no cover
-    from mmengine.optim import OptimWrapperDict
 
 __all__ = ["MMSeparateDistributedDataParallel"]
 

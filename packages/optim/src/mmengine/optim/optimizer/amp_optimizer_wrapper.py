@@ -9,7 +9,15 @@ from contextlib import contextmanager
 import torch
 import torch.nn as nn
 
+from mmengine.device import (
+    is_cuda_available,  # noqa: F401  (upstream keeps this name here)
+    is_mlu_available,  # noqa: F401  (upstream keeps this name here)
+    is_musa_available,  # noqa: F401  (upstream keeps this name here)
+    is_npu_available,  # noqa: F401  (upstream keeps this name here)
+)
 from mmengine.registry import OPTIM_WRAPPERS
+from mmengine.utils import digit_version  # noqa: F401  (upstream keeps this name here)
+from mmengine.utils.dl_utils import TORCH_VERSION  # noqa: F401  (upstream keeps this name here)
 
 from ._errors import OptimTypeError, OptimValueError
 from .optimizer_wrapper import OptimWrapper

@@ -11,9 +11,12 @@ from typing import Any
 import torch
 import torch.nn as nn
 
+from mmengine.config import Config, ConfigDict  # noqa: F401  (upstream keeps this name here)
+from mmengine.device import is_npu_available, is_npu_support_full_precision  # noqa: F401  (upstream keeps this name here)
 from mmengine.registry import OPTIM_WRAPPER_CONSTRUCTORS, OPTIMIZERS
 
 from .base import BaseOptimWrapper
+from .optimizer_wrapper import OptimWrapper  # noqa: F401  (upstream keeps this name here)
 
 
 def _is_optimizer_class(obj: Any) -> bool:
@@ -71,7 +74,7 @@ def register_torch_npu_optimizers() -> list[str]:
         return []
     if not is_npu_available():
         return []
-    import torch_npu
+    import torch_npu  # workspace: optional
 
     if not hasattr(torch_npu, "optim"):
         return []
@@ -96,7 +99,7 @@ def register_dadaptation_optimizers() -> list[str]:
     """
     if not _installed("dadaptation"):
         return []
-    import dadaptation
+    import dadaptation  # workspace: optional
 
     registered = []
     for module_name in ["DAdaptAdaGrad", "DAdaptAdam", "DAdaptSGD"]:
@@ -117,7 +120,7 @@ def register_lion_optimizers() -> list[str]:
     """
     if not _installed("lion_pytorch"):
         return []
-    from lion_pytorch import Lion
+    from lion_pytorch import Lion  # workspace: optional
 
     return [_register(Lion, "Lion")]
 
@@ -153,9 +156,13 @@ def register_deepspeed_optimizers() -> list[str]:
     """
     if not _installed("deepspeed"):
         return []
-    from deepspeed.ops.adam import DeepSpeedCPUAdam, FusedAdam
-    from deepspeed.ops.lamb import FusedLamb
-    from deepspeed.runtime.fp16.onebit import OnebitAdam, OnebitLamb, ZeroOneAdam
+    from deepspeed.ops.adam import DeepSpeedCPUAdam, FusedAdam  # workspace: optional
+    from deepspeed.ops.lamb import FusedLamb  # workspace: optional
+    from deepspeed.runtime.fp16.onebit import (  # workspace: optional
+        OnebitAdam,
+        OnebitLamb,
+        ZeroOneAdam,
+    )
 
     classes = [DeepSpeedCPUAdam, FusedAdam, FusedLamb, OnebitAdam, OnebitLamb, ZeroOneAdam]
     return [_register(cls) for cls in classes]
@@ -175,7 +182,7 @@ def register_bitsandbytes_optimizers() -> list[str]:
     """
     if not _installed("bitsandbytes"):
         return []
-    import bitsandbytes as bnb
+    import bitsandbytes as bnb  # workspace: optional
 
     registered = []
     for name, optim_cls in inspect.getmembers(bnb.optim, _is_optimizer_class):

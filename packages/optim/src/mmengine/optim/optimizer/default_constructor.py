@@ -14,10 +14,13 @@ from torch.nn.modules.instancenorm import _InstanceNorm
 
 from mmengine.logging import print_log
 from mmengine.registry import OPTIM_WRAPPER_CONSTRUCTORS, OPTIM_WRAPPERS, OPTIMIZERS
+from mmengine.utils import is_list_of  # noqa: F401  (upstream keeps this name here)
+from mmengine.utils.dl_utils import mmcv_full_available  # noqa: F401  (upstream keeps this name here)
 
 from ._errors import OptimKeyError, OptimTypeError
 from ._model_utils import unwrap_model
 from .base import BaseOptimWrapper
+from .optimizer_wrapper import OptimWrapper  # noqa: F401  (upstream keeps this name here)
 
 _DCN_CLASS_NAMES = frozenset({"DeformConv2d", "ModulatedDeformConv2d"})
 

@@ -16,6 +16,8 @@ from torch.optim import Optimizer
 
 from mmengine.dist import is_main_process
 from mmengine.registry import OPTIMIZERS
+from mmengine.utils import digit_version  # noqa: F401  (upstream keeps this name here)
+from mmengine.utils.dl_utils import TORCH_VERSION  # noqa: F401  (upstream keeps this name here)
 
 
 def _resolve_optimizer_class(optimizer_type: str | type) -> type:
