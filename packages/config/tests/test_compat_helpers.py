@@ -1,5 +1,6 @@
 """Private helpers kept with upstream's signatures (used by downstream code)."""
 
+import os
 import os.path as osp
 
 import pytest
@@ -118,3 +119,31 @@ def test_module_level_names_of_config_module(monkeypatch):
     assert config_module.tempfile is tempfile
     with pytest.raises(AttributeError, match="no attribute 'not_a_name'"):
         config_module.not_a_name  # noqa: B018
+
+
+@pytest.mark.parametrize(
+    "module, name, home",
+    [
+        ("mmengine.config.config", "check_file_exist", "mmengine.utils"),
+        ("mmengine.config.config", "import_modules_from_strings", "mmengine.utils"),
+        ("mmengine.config.config", "dump", "mmengine.fileio"),
+        ("mmengine.config.lazy", "is_seq_of", "mmengine.utils"),
+        ("mmengine.config.utils", "check_file_exist", "mmengine.utils"),
+        ("mmengine.config.utils", "load", "mmengine.fileio"),
+    ],
+)
+def test_upstream_module_level_names_are_the_real_objects(module, name, home):
+    import importlib
+
+    assert getattr(importlib.import_module(module), name) is getattr(
+        importlib.import_module(home), name
+    )
+
+
+def test_python_root_constants():
+    import sys
+
+    from mmengine.config.utils import PYTHON_ROOT_DIR, SYSTEM_PYTHON_PREFIX
+
+    assert sys.executable.startswith(PYTHON_ROOT_DIR + os.sep)
+    assert SYSTEM_PYTHON_PREFIX == "/usr/lib/python"

@@ -5,6 +5,8 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import pytest
+
 
 def test_import_does_not_load_optional_or_heavy_modules():
     code = (
@@ -34,3 +36,24 @@ def test_public_api():
     assert expected <= set(fileio.__all__)
     for name in fileio.__all__:
         assert getattr(fileio, name) is not None
+
+
+def test_upstream_module_level_names():
+    # names upstream binds in these modules (downstream imports or patches them there)
+    from mmengine.fileio.backends.petrel_backend import has_method
+    from mmengine.fileio.file_client import is_filepath
+    from mmengine.fileio.handlers import register_handler as real_register_handler
+    from mmengine.fileio.io import register_handler
+    from mmengine.utils import has_method as real_has_method
+    from mmengine.utils import is_filepath as real_is_filepath
+
+    assert has_method is real_has_method and is_filepath is real_is_filepath
+    assert register_handler is real_register_handler
+
+
+def test_print_log_is_served_lazily():
+    logging_pkg = pytest.importorskip("mmengine.logging")
+    from mmengine.fileio.backends.base import print_log
+    from mmengine.fileio.file_client import print_log as print_log2
+
+    assert print_log is print_log2 is logging_pkg.print_log

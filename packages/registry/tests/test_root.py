@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 import mmengine.registry as registry_pkg
 from mmengine.registry import (
     MODELS,
@@ -9,12 +11,12 @@ from mmengine.registry import (
     PARAM_SCHEDULERS,
     RUNNERS,
     Registry,
-    build_from_cfg,
     build_model_from_cfg,
     build_runner_from_cfg,
     build_scheduler_from_cfg,
 )
 from mmengine.registry import root as root_module
+from mmengine.registry.build_functions import build_optimizer_from_cfg
 
 ROOT_NAMES = [
     'RUNNERS', 'RUNNER_CONSTRUCTORS', 'LOOPS', 'HOOKS', 'STRATEGIES', 'DATASETS',
@@ -48,7 +50,7 @@ def test_root_build_functions_and_names():
     assert RUNNERS.build_func is build_runner_from_cfg
     assert MODELS.build_func is build_model_from_cfg
     assert PARAM_SCHEDULERS.build_func is build_scheduler_from_cfg
-    assert OPTIMIZERS.build_func is build_from_cfg
+    assert OPTIMIZERS.build_func is build_optimizer_from_cfg  # as upstream 0.10.7
     assert MODELS.name == "model" and PARAM_SCHEDULERS.name == "parameter scheduler"
 
 
@@ -67,3 +69,30 @@ def test_downstream_child_inherits_build_func():
         assert MODELS.children["root_test_child"] is child
     finally:
         del MODELS.children["root_test_child"]
+
+
+def test_build_optimizer_from_cfg_merges_default_args():
+    reg = Registry("toy optimizer")
+
+    @reg.register_module()
+    class ToyOptim:
+        def __init__(self, params, lr):
+            self.params, self.lr = list(params), lr
+
+    optim = build_optimizer_from_cfg(dict(type="ToyOptim", lr=0.1), reg, dict(params=[1, 2]))
+    assert optim.params == [1, 2] and optim.lr == 0.1
+    with pytest.raises(TypeError, match="lr"):
+        build_optimizer_from_cfg(dict(type="ToyOptim", params=[]), reg)
+
+
+def test_upstream_module_level_names():
+    from mmengine.config.utils import MODULE2PACKAGE as config_table
+    from mmengine.fileio import dump as real_dump
+    from mmengine.registry.build_functions import digit_version
+    from mmengine.registry.registry import MODULE2PACKAGE
+    from mmengine.registry.root import build_optimizer_from_cfg as from_root
+    from mmengine.registry.utils import dump
+    from mmengine.utils import digit_version as real_digit_version
+
+    assert MODULE2PACKAGE is config_table and dump is real_dump
+    assert digit_version is real_digit_version and from_root is build_optimizer_from_cfg

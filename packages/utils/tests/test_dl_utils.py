@@ -199,3 +199,41 @@ def test_time_counter_with_cuda_sync(capsys):
 
     fn()
     assert "test_tc_cuda" in capsys.readouterr().out
+
+
+class Custom:
+    """A class that weights-only unpickling refuses."""
+
+
+def test_load_url_weights_only(tmp_path):
+    # upstream's load_url is torch's load_state_dict_from_url: it takes weights_only
+    src = tmp_path / "custom.pth"
+    torch.save({"obj": Custom()}, src)
+    with pytest.raises(Exception, match="Weights only load failed|Unsupported global"):
+        load_url(src.as_uri(), model_dir=str(tmp_path / "c1"), progress=False, weights_only=True)
+    out = load_url(src.as_uri(), model_dir=str(tmp_path / "c2"), progress=False)
+    assert isinstance(out["obj"], Custom)
+
+
+def test_time_counter_current_logger_goes_to_mmlogger(monkeypatch):
+    logging_pkg = pytest.importorskip("mmengine.logging")
+    calls = []
+    monkeypatch.setattr(logging_pkg, "print_log", lambda msg, logger=None: calls.append(logger))
+    with TimeCounter(tag="test_tc_current", logger="current"):
+        pass
+    assert calls == ["current"]
+
+
+def test_upstream_module_level_names():
+    import importlib
+
+    from mmengine.utils import mkdir_or_exist
+
+    collect_env_mod = importlib.import_module("mmengine.utils.dl_utils.collect_env")
+    assert collect_env_mod.TORCH_VERSION == TORCH_VERSION
+    assert collect_env_mod.is_rocm_pytorch() in (True, False)
+    hub = importlib.import_module("mmengine.utils.dl_utils.hub")
+    assert hub.mkdir_or_exist is mkdir_or_exist and hub.digit_version is digit_version
+    from mmengine.utils.dl_utils.misc import tensor2imgs as from_misc
+
+    assert from_misc is tensor2imgs

@@ -38,8 +38,20 @@ from .utils import ConfigParsingError, ImportTransformer, RemoveAssignFromAST  #
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # typing is not imported at runtime (import cost)
+    import tempfile
     from os import PathLike
     from typing import Any, Optional, Union
+
+    # served lazily at runtime by ``__getattr__`` (see below)
+    from mmengine.fileio import dump, load
+    from mmengine.logging import print_log
+    from mmengine.utils import (
+        check_file_exist,
+        digit_version,
+        get_installed_path,
+        import_modules_from_strings,
+        is_installed,
+    )
 
 __all__ = [
     "Config",
@@ -54,6 +66,18 @@ __all__ = [
     "LazyAttr",
     "LazyObject",
     "ConfigParsingError",
+    "ImportTransformer",
+    "RemoveAssignFromAST",
+    # upstream's module-level imports, served lazily (see ``__getattr__`` below)
+    "tempfile",
+    "print_log",
+    "load",
+    "dump",
+    "check_file_exist",
+    "digit_version",
+    "get_installed_path",
+    "is_installed",
+    "import_modules_from_strings",
 ]
 
 # Names upstream binds in this module (downstream imports or patches them here, e.g.
@@ -72,6 +96,7 @@ __getattr__, __dir__ = lazy_names(
         "import_modules_from_strings": ("mmengine.utils", "import_modules_from_strings"),
     },
 )
+
 
 # patterns are compiled on first use (re caches them), not at import time
 _LAZY_HINT = r"(?m)^[ \t]*(?:import|from|with)\s"

@@ -19,11 +19,18 @@ from __future__ import annotations
 
 import importlib
 
+from ._lazy_names import lazy_names
+
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # typing is not imported at runtime (import cost)
     from typing import Any, Optional, Union
 
-__all__ = ["LazyObject", "LazyAttr"]
+    from mmengine.utils import is_seq_of  # served lazily at runtime by ``__getattr__``
+
+__all__ = ["LazyObject", "LazyAttr", "is_seq_of"]
+
+# Upstream binds ``is_seq_of`` here; it is imported on first access (import cost).
+__getattr__, __dir__ = lazy_names(__name__, {"is_seq_of": ("mmengine.utils", "is_seq_of")})
 
 
 def _import_module(name: str, location: Optional[str]) -> Any:

@@ -13,9 +13,15 @@ import os.path as osp
 import sys
 from collections.abc import Iterable
 
+from ._lazy_names import lazy_names
+
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # typing is not imported at runtime (import cost)
     from typing import Any, Optional
+
+    # served lazily at runtime by ``__getattr__`` (see below)
+    from mmengine.fileio import load
+    from mmengine.utils import check_file_exist
 
 __all__ = [
     "ConfigParsingError",
@@ -25,7 +31,26 @@ __all__ = [
     "PKG2PROJECT",
     "suggest_names",
     "config_text",
+    "PYTHON_ROOT_DIR",
+    "SYSTEM_PYTHON_PREFIX",
+    "check_file_exist",
+    "load",
 ]
+
+#: Root of the running Python environment (the directory above ``bin/python``), as upstream.
+PYTHON_ROOT_DIR = osp.dirname(osp.dirname(sys.executable))
+#: Prefix of a system-wide Python's library directory, as upstream.
+SYSTEM_PYTHON_PREFIX = "/usr/lib/python"
+
+# Names upstream binds in this module, imported on first access (import cost).
+__getattr__, __dir__ = lazy_names(
+    __name__,
+    {
+        "check_file_exist": ("mmengine.utils", "check_file_exist"),
+        "load": ("mmengine.fileio", "load"),
+    },
+)
+
 
 #: Import name of an OpenMMLab project -> the distribution that provides it.
 MODULE2PACKAGE = {

@@ -13,6 +13,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Optional, Union
 
+from mmengine.utils import is_filepath  # noqa: F401 (upstream binds it here)
+
 from .backends import (
     BaseStorageBackend,
     HTTPBackend,
@@ -22,6 +24,17 @@ from .backends import (
     PetrelBackend,
 )
 from .backends.errors import DuplicateBackendError, PathTypeError, PrefixesTypeError
+
+
+def __getattr__(name: str) -> Any:
+    # Upstream binds ``print_log`` in this module; mmengine.logging is optional for
+    # fileio, so it is imported on first access.
+    if name == "print_log":
+        from mmengine.logging import print_log  # workspace: optional
+
+        globals()["print_log"] = print_log
+        return print_log
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def _deprecation(message: str) -> None:

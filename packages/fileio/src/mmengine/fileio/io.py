@@ -23,7 +23,7 @@ from .backends import BaseStorageBackend
 from .backends.errors import BackendNotFoundError, PathTypeError
 from .backends.registry_utils import backends, prefix_to_backends
 from .file_client import FileClient
-from .handlers import file_handlers
+from .handlers import file_handlers, register_handler  # noqa: F401 (upstream binds it here)
 
 # Cache of backends built with ``enable_singleton=True``, keyed by
 # "<prefix>:<json of backend_args>" (e.g. ':{}' for local paths).

@@ -6,7 +6,7 @@ import copy
 import logging
 from collections import OrderedDict
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any  # noqa: F401 (upstream binds it here)
 
 from mmengine.utils.manager import ManagerMixin
 

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import sys
-from typing import Any, Optional, Union
+from typing import TYPE_CHECKING, Any, Optional, Union  # noqa: F401
 
 from mmengine.config import Config, ConfigDict
-from mmengine.utils import ManagerMixin
+from mmengine.utils import ManagerMixin, digit_version  # noqa: F401 (upstream binds it)
 
 from ._exceptions import RegistryTypeError, RegistryValueError
 from .registry import Registry
@@ -239,6 +239,34 @@ def build_from_cfg(
     with registry.switch_scope_and_registry(scope) as target:
         obj_cls = _resolve_type(args.pop("type"), target)
         return _instantiate(obj_cls, args, target)
+
+
+def build_optimizer_from_cfg(
+    cfg: Union[dict, ConfigDict, Config],
+    registry: Registry,
+    default_args: Optional[Union[dict, ConfigDict, Config]] = None,
+) -> Any:
+    """Build an optimizer from a config dict (the build function of
+    ``OPTIMIZERS``).
+
+    It behaves as :func:`build_from_cfg`: the ``params`` to optimize come
+    from ``cfg`` or ``default_args``.
+
+    Examples:
+        >>> optimizer = build_optimizer_from_cfg(
+        ...     dict(type='SGD', lr=0.1), OPTIMIZERS,
+        ...     default_args=dict(params=model.parameters()))
+
+    Args:
+        cfg (dict or ConfigDict or Config): Config dict with the key "type".
+        registry (:obj:`Registry`): The registry to search the type from.
+        default_args (dict or ConfigDict or Config, optional): Default
+            initialization arguments. Defaults to None.
+
+    Returns:
+        object: The constructed optimizer.
+    """
+    return build_from_cfg(cfg, registry, default_args)
 
 
 def build_model_from_cfg(

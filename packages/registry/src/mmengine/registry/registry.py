@@ -8,6 +8,7 @@ from collections.abc import Callable, Generator, Iterable
 from contextlib import contextmanager
 from typing import Any, Optional, Union
 
+from mmengine.config.utils import MODULE2PACKAGE  # noqa: F401 (upstream binds it here)
 from mmengine.logging import print_log
 from mmengine.utils import get_object_from_string, is_seq_of
 

@@ -10,7 +10,12 @@ A location whose distribution is not installed is skipped with a warning.
 
 from __future__ import annotations
 
-from .build_functions import build_model_from_cfg, build_runner_from_cfg, build_scheduler_from_cfg
+from .build_functions import (
+    build_model_from_cfg,
+    build_optimizer_from_cfg,
+    build_runner_from_cfg,
+    build_scheduler_from_cfg,
+)
 from .registry import Registry
 
 # manage all kinds of runners like `EpochBasedRunner` and `IterBasedRunner`
@@ -40,7 +45,12 @@ MODEL_WRAPPERS = Registry("model_wrapper", scope="mmengine", locations=["mmengin
 WEIGHT_INITIALIZERS = Registry("weight initializer", scope="mmengine", locations=["mmengine.model"])
 
 # mangage all kinds of optimizers like `SGD` and `Adam`
-OPTIMIZERS = Registry("optimizer", scope="mmengine", locations=["mmengine.optim"])
+OPTIMIZERS = Registry(
+    "optimizer",
+    build_func=build_optimizer_from_cfg,
+    scope="mmengine",
+    locations=["mmengine.optim"],
+)
 # manage optimizer wrapper
 OPTIM_WRAPPERS = Registry("optim_wrapper", scope="mmengine", locations=["mmengine.optim"])
 # manage constructors that customize the optimization hyperparameters.

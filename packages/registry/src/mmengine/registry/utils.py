@@ -6,12 +6,22 @@ from __future__ import annotations
 import logging
 import os
 import os.path as osp
-from typing import Optional
+from typing import Any, Optional
 
 from mmengine.logging import print_log
 
 from .default_scope import DefaultScope
 from .registry import Registry
+
+
+def __getattr__(name: str) -> Any:
+    # Upstream binds mmengine.fileio's ``dump`` here; imported on first access.
+    if name == "dump":
+        from mmengine.fileio import dump  # workspace: optional (installed with config)
+
+        globals()["dump"] = dump
+        return dump
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def traverse_registry_tree(registry: Registry, verbose: bool = True) -> list:

@@ -8,6 +8,7 @@ from collections import OrderedDict
 from typing import Any, TypeVar
 
 _T = TypeVar("_T", bound="ManagerMixin")
+T = TypeVar("T")  # upstream binds this name here
 
 # One re-entrant lock guards every class's instance registry: creating an
 # instance may itself call ``get_instance`` of another managed class.

@@ -4,7 +4,18 @@ from __future__ import annotations
 
 from abc import ABCMeta, abstractmethod
 from pathlib import Path
-from typing import Union
+from typing import Any, Union
+
+
+def __getattr__(name: str) -> Any:
+    # Upstream binds ``print_log`` in this module; mmengine.logging is optional for
+    # fileio, so it is imported on first access.
+    if name == "print_log":
+        from mmengine.logging import print_log  # workspace: optional
+
+        globals()["print_log"] = print_log
+        return print_log
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 class BaseStorageBackend(metaclass=ABCMeta):

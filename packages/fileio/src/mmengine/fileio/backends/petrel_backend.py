@@ -10,16 +10,12 @@ from collections.abc import Generator, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from shutil import SameFileError
-from typing import Any, Optional, Union
+from typing import Optional, Union
 
-from mmengine.utils import mkdir_or_exist
+from mmengine.utils import has_method, mkdir_or_exist
 
 from .base import BaseStorageBackend
 from .local_backend import check_list_args
-
-
-def _has_method(obj: Any, method: str) -> bool:
-    return callable(getattr(obj, method, None))
 
 
 class PetrelBackend(BaseStorageBackend):
@@ -93,7 +89,7 @@ class PetrelBackend(BaseStorageBackend):
 
     def _require(self, *methods: str) -> None:
         for method in methods:
-            if not _has_method(self._client, method):
+            if not has_method(self._client, method):
                 raise NotImplementedError(
                     f"The installed Petrel Python SDK has no `{method}` method; "
                     "please upgrade petrel_client."

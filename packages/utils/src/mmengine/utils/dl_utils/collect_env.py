@@ -11,7 +11,12 @@ import numpy as np
 import torch
 
 from ..version_utils import get_mmengine_version
-from .parrots_wrapper import _get_cuda_home, get_build_config
+from .parrots_wrapper import (  # noqa: F401 (upstream binds TORCH_VERSION, is_rocm_pytorch here)
+    TORCH_VERSION,
+    _get_cuda_home,
+    get_build_config,
+    is_rocm_pytorch,
+)
 
 
 def _nvcc_version(cuda_home: str) -> str:

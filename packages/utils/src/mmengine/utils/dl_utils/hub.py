@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..path import mkdir_or_exist  # noqa: F401 (upstream binds these names here)
+from ..version_utils import digit_version  # noqa: F401
+from .parrots_wrapper import TORCH_VERSION  # noqa: F401
+
 
 def load_url(
     url: str,
@@ -12,6 +16,7 @@ def load_url(
     progress: bool = True,
     check_hash: bool = False,
     file_name: str | None = None,
+    weights_only: bool = False,
 ) -> dict[str, Any]:
     """Loads the Torch serialized object at the given URL.
 
@@ -34,6 +39,10 @@ def load_url(
             SHA256 hash of the contents of the file. Default: False
         file_name (str, optional): name for the downloaded file. Filename
             from ``url`` will be used if not set.
+        weights_only (bool): If True, only weights (tensors, primitive types,
+            dicts) are unpickled, see :func:`torch.load`. Defaults to False,
+            as :func:`torch.hub.load_state_dict_from_url`: full checkpoints
+            (with meta and optimizer entries) are not weights-only.
 
     Returns:
         dict[str, Any]: The loaded object (usually a state dict).
@@ -44,7 +53,6 @@ def load_url(
     """
     from torch.hub import load_state_dict_from_url
 
-    # Full checkpoints (with meta/optimizer entries) are not weights-only.
     return load_state_dict_from_url(
         url,
         model_dir=model_dir,
@@ -52,5 +60,5 @@ def load_url(
         progress=progress,
         check_hash=check_hash,
         file_name=file_name,
-        weights_only=False,
+        weights_only=weights_only,
     )

@@ -18,11 +18,13 @@ def _emit(msg: str, logger: Any) -> None:
     elif logger == "silent":
         return
     elif isinstance(logger, str):
-        if logger == "current":
-            logger = logging.getLogger("mmengine")
+        try:
+            # the current MMLogger (and named MMLoggers) live in mmengine.logging, a layer above
+            from mmengine.logging import print_log  # workspace: optional
+        except ImportError:
+            logging.getLogger("mmengine" if logger == "current" else logger).info(msg)
         else:
-            logger = logging.getLogger(logger)
-        logger.info(msg)
+            print_log(msg, logger=logger)
     elif hasattr(logger, "info"):
         logger.info(msg)
     else:

@@ -6,6 +6,9 @@ from collections.abc import Sequence
 
 import torch
 
+from ..version_utils import digit_version  # noqa: F401 (upstream binds these names here)
+from .parrots_wrapper import TORCH_VERSION  # noqa: F401
+
 
 def torch_meshgrid(*tensors: torch.Tensor) -> Sequence[torch.Tensor]:
     """A wrapper of :func:`torch.meshgrid` using ``'ij'`` (matrix) indexing.
