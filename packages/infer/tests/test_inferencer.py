@@ -9,6 +9,7 @@ import torch
 
 from mmengine.config import Config, ConfigDict
 from mmengine.dataset import pseudo_collate
+from mmengine.device import get_device
 from mmengine.infer import BaseInferencer
 from mmengine.registry import DefaultScope
 from mmengine.visualization import Visualizer
@@ -72,7 +73,7 @@ def test_config_path_builds_loads_and_runs(fakezoo):
     model = inferencer.model
     assert type(model).__name__ == "ToyModel"
     assert not model.training
-    assert next(model.parameters()).device.type == "cpu"  # get_device() here
+    assert next(model.parameters()).device.type == get_device()  # the default device
     assert torch.equal(model.linear.weight, fakezoo.state_dict["linear.weight"])
     # cfg.model.pretrained is dropped: the inferencer loads the weights itself
     assert "pretrained" not in inferencer.cfg.model
@@ -326,3 +327,21 @@ def test_progress_bar_is_optional(fakezoo, capsys):
     )
     inferencer([np.ones(3)] * 2)
     assert "Inference" not in capsys.readouterr().out
+
+
+def test_explicit_cpu_device(fakezoo):
+    inferencer = ToyInferencer(
+        fakezoo.config, weights=fakezoo.weights, scope="fakezoo", device="cpu"
+    )
+    assert next(inferencer.model.parameters()).device.type == "cpu"
+
+
+@pytest.mark.skipif(not torch.cuda.is_available(), reason="needs CUDA")
+def test_default_device_is_the_gpu(fakezoo):
+    inferencer = ToyInferencer(
+        fakezoo.config, weights=fakezoo.weights, scope="fakezoo", show_progress=False
+    )
+    assert next(inferencer.model.parameters()).device.type == "cuda"
+    (pred,) = inferencer(np.ones(3), return_datasamples=True)["predictions"]
+    assert pred.device.type == "cuda"  # the data preprocessor moved the inputs
+    np.testing.assert_allclose(pred.cpu().numpy(), expected(fakezoo, np.ones(3)), rtol=1e-6)
