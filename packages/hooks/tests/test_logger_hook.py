@@ -85,6 +85,17 @@ def test_copies_logs_to_out_dir(make_runner, tmp_path):
     assert osp.exists(osp.join(runner.log_dir, "skip.txt"))
 
 
+def test_out_suffix_may_be_a_list(make_runner, tmp_path):
+    out = tmp_path / "backup"
+    hook = LoggerHook(out_dir=str(out), out_suffix=[".txt"])
+    runner = make_runner(hooks=[hook])
+    with open(osp.join(runner.log_dir, "notes.txt"), "w") as f:
+        f.write("yes\n")
+    hook.before_run(runner)
+    hook.after_run(runner)
+    assert os.listdir(out / "exp") == ["notes.txt"]
+
+
 @pytest.mark.parametrize(
     "kwargs,exc",
     [
@@ -94,7 +105,7 @@ def test_copies_logs_to_out_dir(make_runner, tmp_path):
         (dict(interval_exp_name=0), ValueError),
         (dict(out_dir=1), TypeError),
         (dict(keep_local=None), TypeError),
-        (dict(out_suffix=[".log"]), TypeError),
+        (dict(out_suffix=[".log", 2]), TypeError),
     ],
 )
 def test_invalid_arguments(kwargs, exc):

@@ -72,3 +72,16 @@ def test_invalid_param_schedulers_type(make_runner):
     runner = make_runner(hooks=[ParamSchedulerHook()], param_schedulers="oops")
     with pytest.raises(TypeError, match="param_schedulers"):
         runner.hooks[0].after_train_iter(runner, 0)
+
+
+def test_dict_values_must_be_lists(make_runner):
+    runner = make_runner(hooks=[ParamSchedulerHook()],
+                         param_schedulers=dict(gen=CountingScheduler(False)))  # fmt: skip
+    with pytest.raises(AssertionError, match=r"param_schedulers\['gen'\] should be a list"):
+        runner.hooks[0].after_train_iter(runner, 0)
+
+
+def test_val_skips_schedulers_not_built_yet(make_runner):
+    configs = [dict(type="ReduceOnPlateauLR", monitor="loss")]
+    runner = make_runner(hooks=[ParamSchedulerHook()], param_schedulers=configs)
+    runner.hooks[0].after_val_epoch(runner, metrics={"loss": 1.0})  # no error

@@ -6,21 +6,25 @@ from typing import Any, Optional
 
 import torch
 
+from mmengine.device import is_cuda_available, is_musa_available
 from mmengine.registry import HOOKS
 
 from .hook import DATA_BATCH, Hook
 
 
 def _empty_cache() -> None:
-    if torch.cuda.is_available():
+    if is_cuda_available():
         torch.cuda.empty_cache()
+    elif is_musa_available():
+        torch.musa.empty_cache()  # Moore Threads GPUs (torch_musa)
 
 
 @HOOKS.register_module()
 class EmptyCacheHook(Hook):
     """Releases all unoccupied cached GPU memory during the process of training.
 
-    Calls ``torch.cuda.empty_cache()`` (only when CUDA is available) at the chosen points of
+    Calls ``torch.cuda.empty_cache()`` (only when CUDA is available; on MUSA devices
+    ``torch.musa.empty_cache()``) at the chosen points of
     every train, val and test loop.
 
     Args:

@@ -12,15 +12,15 @@ from typing import Any, Optional, Union
 import numpy as np
 import torch
 
-from mmengine.fileio import dump, get_file_backend
+from mmengine.fileio import BaseStorageBackend, FileClient, dump, get_file_backend
 from mmengine.logging import print_log
 from mmengine.registry import HOOKS
-from mmengine.utils import is_tuple_of, scandir
+from mmengine.utils import is_seq_of, scandir
 
 from ._file_client import _infer_file_client
 from .hook import DATA_BATCH, Hook
 
-SUFFIX_TYPE = Union[tuple[str, ...], str]
+SUFFIX_TYPE = Union[tuple[str, ...], list[str], str]
 
 
 def _train_loop_built(runner: Any) -> bool:
@@ -49,7 +49,7 @@ class LoggerHook(Hook):
         out_dir (str or Path, optional): The root directory to copy the logs to after the
             run. If specified, the logs go to ``out_dir/<last level of runner.work_dir>``.
             Defaults to None (no copy).
-        out_suffix (Tuple[str] or str): Those files in ``runner._log_dir`` ending with
+        out_suffix (Sequence[str] or str): Those files in ``runner._log_dir`` ending with
             ``out_suffix`` will be copied to ``out_dir``. Defaults to
             ('.json', '.log', '.py', 'yaml').
         keep_local (bool): Whether to keep local logs in the local machine when
@@ -100,10 +100,10 @@ class LoggerHook(Hook):
             raise TypeError(f"LoggerHook: out_dir must be a str or Path object, got {out_dir!r}")
         if not isinstance(keep_local, bool):
             raise TypeError(f"LoggerHook: keep_local must be a boolean, got {keep_local!r}")
-        if not (isinstance(out_suffix, str) or is_tuple_of(out_suffix, str)):
+        if not (isinstance(out_suffix, str) or is_seq_of(out_suffix, str)):
             raise TypeError(
-                "LoggerHook: out_suffix should be a string or a tuple of strings, but got "
-                f"{type(out_suffix)}"
+                "out_suffix should be a string or a sequence of string, but got "
+                f"{type(out_suffix)} (LoggerHook: e.g. out_suffix=('.log', '.json'))"
             )
 
         self.interval = interval
@@ -134,7 +134,11 @@ class LoggerHook(Hook):
                     '"file_client_args" and "backend_args" cannot be set at the same time.'
                 )
         if self.out_dir is not None:
-            self.file_client = _infer_file_client(file_client_args, self.out_dir)
+            # The deprecated FileClient (None when it cannot serve out_dir, e.g. a backend
+            # registered only with the new fileio API); file_backend is what writes.
+            self.file_client: Union[FileClient, BaseStorageBackend, None] = _infer_file_client(
+                file_client_args, self.out_dir
+            )
             if file_client_args is None:
                 self.file_backend = get_file_backend(self.out_dir, backend_args=backend_args)
                 if self.file_client is None:
@@ -293,7 +297,8 @@ class LoggerHook(Hook):
 
         log_dir = getattr(runner, "_log_dir", None) or runner.log_dir
         removed_files = []
-        for filename in scandir(log_dir, self.out_suffix, True):
+        suffix = self.out_suffix if isinstance(self.out_suffix, str) else tuple(self.out_suffix)
+        for filename in scandir(log_dir, suffix, True):
             local_filepath = osp.join(log_dir, filename)
             removed_files.append(local_filepath)
             out_filepath = self.file_backend.join_path(self.out_dir, filename)

@@ -11,6 +11,7 @@ import torch
 import torch.nn.functional as F
 
 from mmengine.registry import HOOKS
+from mmengine.utils.dl_utils import tensor2imgs
 
 from .hook import DATA_BATCH, Hook
 
@@ -102,8 +103,6 @@ class NaiveVisualizationHook(Hook):
             return
         if not self.every_n_inner_iters(batch_idx, self._interval):
             return
-        from mmengine.utils.dl_utils import tensor2imgs
-
         for index, (inputs, data_sample, output) in enumerate(_pairs(data_batch, outputs)):
             tensor = inputs if isinstance(inputs, torch.Tensor) else torch.as_tensor(inputs)
             if tensor.ndim == 3:

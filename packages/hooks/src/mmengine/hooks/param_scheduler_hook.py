@@ -6,6 +6,7 @@ from collections.abc import Callable
 from typing import Any, Optional
 
 from mmengine.registry import HOOKS
+from mmengine.utils import is_list_of
 
 from .hook import DATA_BATCH, Hook
 
@@ -15,7 +16,12 @@ def _for_each_scheduler_list(param_schedulers: Any, fn: Callable[[list], None]) 
     if isinstance(param_schedulers, list):
         fn(param_schedulers)
     elif isinstance(param_schedulers, dict):
-        for schedulers in param_schedulers.values():
+        for key, schedulers in param_schedulers.items():
+            if not isinstance(schedulers, list):
+                raise AssertionError(
+                    f"runner.param_schedulers[{key!r}] should be a list of ParamScheduler (one "
+                    f"list per optimizer), but got {schedulers!r}"
+                )
             fn(schedulers)
     else:
         raise TypeError(
@@ -93,7 +99,7 @@ class ParamSchedulerHook(Hook):
 
         def step(schedulers: list) -> None:
             # Not built yet (still configs): nothing to step.
-            if not all(hasattr(s, "step") for s in schedulers):
+            if is_list_of(schedulers, dict):
                 return
             for scheduler in schedulers:
                 if scheduler.by_epoch and getattr(scheduler, "need_val_args", False):
