@@ -56,10 +56,15 @@ def test_repeated_option_extends():
 
 
 def test_imbalanced_brackets_and_missing_equal_sign():
+    # without exit_on_error the error reaches the caller, with upstream's classes
+    parser = argparse.ArgumentParser(exit_on_error=False)
+    parser.add_argument("--options", nargs="+", action=DictAction)
     with pytest.raises(AssertionError, match="Imbalanced brackets"):
-        parse("a=[(1,2]")
+        parser.parse_args(["--options", "a=[(1,2]"])
     with pytest.raises(ValueError, match="KEY=VALUE"):
-        parse("novalue")
+        parser.parse_args(["--options", "novalue"])
+    with pytest.raises(argparse.ArgumentError, match="KEY=VALUE"):
+        parser.parse_args(["--options", "novalue"])
 
 
 def test_parse_iterable_static_helper():

@@ -808,11 +808,25 @@ def _looks_lazy(raw: str, filename: Optional[str]) -> bool:
 def _import_custom_modules(custom_imports: dict, filename: Optional[str]) -> None:
     from mmengine.utils import import_modules_from_strings
 
+    example = "dict(imports=['my_module'], allow_failed_imports=False)"
     if not isinstance(custom_imports, dict):
         raise TypeError(
-            f"custom_imports in {filename} must be a dict like "
-            "dict(imports=['my_module'], allow_failed_imports=False), "
+            f"custom_imports in {filename} must be a dict like {example}, "
             f"but got {custom_imports!r}"
+        )
+    unknown = [k for k in custom_imports if k not in ("imports", "allow_failed_imports")]
+    if unknown:
+        raise TypeError(
+            f"custom_imports in {filename} has unknown key(s) {', '.join(map(repr, unknown))}: "
+            f"the keys are 'imports' and 'allow_failed_imports', as in {example}"
+        )
+    imports = custom_imports.get("imports")
+    if not isinstance(imports, (str, list, tuple)) or not all(
+        isinstance(i, str) for i in ([imports] if isinstance(imports, str) else imports)
+    ):
+        raise TypeError(
+            f"custom_imports.imports in {filename} must be a module name or a list of module "
+            f"names, as in {example}, but got {imports!r}"
         )
     try:
         import_modules_from_strings(**custom_imports)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import copy
-from argparse import Action
+from argparse import Action, ArgumentError
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # typing is not imported at runtime (import cost)
@@ -14,6 +14,23 @@ __all__ = ["DictAction"]
 
 class _ImbalancedBrackets(ValueError, AssertionError):
     """Brackets of a ``KEY=VALUE`` option do not match."""
+
+
+class _BadOption(ArgumentError, ValueError, AssertionError):
+    """A malformed ``KEY=VALUE`` option.
+
+    An :class:`argparse.ArgumentError`, so a parser prints its usage and the
+    message and exits (no traceback); also a ``ValueError`` and an
+    ``AssertionError``, the classes upstream raised, for code that parses
+    with ``exit_on_error=False`` or calls the action directly.
+    """
+
+    def __init__(self, action: Action, message: str) -> None:
+        ArgumentError.__init__(self, action, message)
+        ValueError.__init__(self, message)
+
+    def __str__(self) -> str:
+        return ArgumentError.__str__(self)
 
 
 class DictAction(Action):
@@ -121,15 +138,25 @@ class DictAction(Action):
         if values is not None:
             if isinstance(values, str):
                 values = [values]
+            flag = option_string or self.dest
+            example = f'(e.g. {flag} optimizer.lr=0.01 model.depths="[1,2]")'
             for kv in values:
-                if "=" not in kv:
-                    flag = option_string or self.dest
-                    raise ValueError(
-                        f"{flag}: expected KEY=VALUE, but got {kv!r} (e.g. {flag} "
-                        'optimizer.lr=0.01 model.depths="[1,2]")'
+                key, sep, val = kv.partition("=")
+                if not sep:
+                    raise _BadOption(self, f"expected KEY=VALUE, but got {kv!r} {example}")
+                if not key.strip():
+                    raise _BadOption(
+                        self,
+                        f"the key is empty in {kv!r}: write the dotted config key before "
+                        f"'=' {example}",
                     )
-                key, val = kv.split("=", maxsplit=1)
-                options[key] = self._parse_iterable(val)
+                try:
+                    options[key] = self._parse_iterable(val)
+                except _ImbalancedBrackets as e:
+                    raise _BadOption(
+                        self,
+                        f"{kv!r}: {e}; each bracket must be closed, as in a=[1,2] or a=(1,[2,3])",
+                    ) from None
         setattr(namespace, self.dest, options)
 
 

@@ -17,13 +17,17 @@ import warnings
 from .config_dict import ConfigDict
 from .merge import merge_a_into_b
 from .substitution import (
+    BASE_REF_FUNC,
+    base_ref_function,
     pre_substitute_base_vars,
+    substitute_base_refs_python,
     substitute_base_vars,
     substitute_env_variables,
     substitute_predefined_vars,
 )
 from .utils import (
     ConfigParsingError,
+    ConfigValueError,
     _get_external_cfg_base_path,
     _get_external_cfg_path,
     _get_package_and_cfg_path,
@@ -72,9 +76,21 @@ def add_note(err: BaseException, note: str) -> None:
 
 
 def read_text(filename: str) -> str:
-    """Read a config file as UTF-8 text (a byte-order mark is dropped)."""
-    with open(filename, encoding="utf-8-sig") as f:
-        return f.read()
+    """Read a config file as UTF-8 text (a byte-order mark is dropped).
+
+    Raises:
+        ConfigValueError: If the file is not UTF-8 text.
+    """
+    with open(filename, "rb") as f:
+        data = f.read()
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        line = data.count(b"\n", 0, e.start) + 1
+        raise ConfigValueError(
+            f"Config file {filename} is not UTF-8 text (line {line}: {e.reason} at byte "
+            f"{e.start}); save it with UTF-8 encoding."
+        ) from e
 
 
 def parse_python(text: str, filename: Optional[str], chain: tuple = ()) -> ast.Module:
@@ -266,8 +282,10 @@ def _load_structured(text: str, ext: str, filename: Optional[str]) -> dict:
     try:
         data = load(io.StringIO(text), file_format=file_format)
     except Exception as e:
-        add_note(e, f"while loading config file {filename or '<string>'}")
-        raise
+        raise ConfigValueError(
+            f"Cannot parse config file {filename or '<string>'} as {file_format.upper()}: "
+            + str(e).replace('"<file>"', "the file")
+        ) from e
     if data is None:
         return {}
     if not isinstance(data, dict):
@@ -278,8 +296,14 @@ def _load_structured(text: str, ext: str, filename: Optional[str]) -> dict:
     return data
 
 
-def _exec_python(code, filename: Optional[str], base_cfg: ConfigDict, chain: tuple) -> dict:
-    namespace: dict = {BASE_KEY: base_cfg, "__file__": filename}
+def _exec_python(
+    code, filename: Optional[str], base_cfg: ConfigDict, chain: tuple, has_base: bool = True
+) -> dict:
+    namespace: dict = {
+        BASE_KEY: base_cfg,
+        "__file__": filename,
+        BASE_REF_FUNC: base_ref_function(base_cfg, filename, has_base),
+    }
     try:
         exec(code, namespace)
     except Exception as e:
@@ -333,6 +357,54 @@ def _fast_compile(text: str, filename: Optional[str], chain: tuple):
     return code, base_files
 
 
+def _near_miss(key: Any, word: str) -> bool:
+    """Whether ``key`` looks like the reserved ``_<word>_`` but is not it
+    (``_delete``, ``delete_``, ``__delete__``, ``_Base_``, ``_bases_``)."""
+    if not isinstance(key, str) or key == f"_{word}_" or "_" not in key:
+        return False
+    core = key.strip("_").lower()
+    return core in (word, word + "s")
+
+
+def check_reserved_spellings(cfg_dict: dict, filename: Optional[str], chain: tuple = ()) -> None:
+    """Reject misspelt ``_base_`` (top level) and ``_delete_`` (any dict)
+    keys, which would otherwise silently reach a constructor as arguments.
+
+    Args:
+        cfg_dict (dict): The variables of one config file (before merging).
+        filename (str, optional): The file, for messages.
+        chain (tuple): Files including this one, for messages.
+
+    Raises:
+        ConfigValueError: Naming the key, its dotted path and the file.
+    """
+    where = filename or "<string>"
+    for key in cfg_dict:
+        if _near_miss(key, "base"):
+            raise ConfigValueError(
+                f"Config file {where} defines {key!r}, which looks like a misspelling of "
+                f"`{BASE_KEY}`: inherit with `_base_ = ...` (e.g. `_base_ = ['./base.py']`), "
+                "or rename the variable." + _chain_note(chain)
+            )
+
+    def visit(value: Any, path: str) -> None:
+        if isinstance(value, dict):
+            for k, v in dict.items(value):
+                sub = f"{path}.{k}" if path else str(k)
+                if _near_miss(k, "delete"):
+                    raise ConfigValueError(
+                        f"Config file {where} sets {k!r} (at {sub}), which looks like a "
+                        f"misspelling of `_delete_`: write `_delete_=True` to replace the base "
+                        "value instead of merging into it." + _chain_note(chain)
+                    )
+                visit(v, sub)
+        elif isinstance(value, (list, tuple)):
+            for i, v in enumerate(value):
+                visit(v, f"{path}.{i}")
+
+    visit(cfg_dict, "")
+
+
 def _check_deprecation(cfg_dict: dict, filename: Optional[str]) -> None:
     if DEPRECATION_KEY not in cfg_dict:
         return
@@ -380,7 +452,10 @@ def text2dict(
     env_variables: dict = {}
     if use_environment_variables:
         text, env_variables = substitute_env_variables(text, filename)
-    text, base_var_dict = pre_substitute_base_vars(text)
+    if ext == ".py":
+        text, base_var_dict = substitute_base_refs_python(text)
+    else:
+        text, base_var_dict = pre_substitute_base_vars(text)
 
     code = None
     if ext == ".py":
@@ -411,6 +486,7 @@ def text2dict(
     base_cfg = ConfigDict()
     base_texts = []
     key_origin: dict = {}
+    seen_bases: set = set()
     for base in base_files:
         path, scope = get_cfg_path(base, filename)
         if not osp.isfile(path):
@@ -423,6 +499,12 @@ def text2dict(
                 f"Circular `_base_` inheritance: {path} is included again by "
                 f"{filename}" + _chain_note(chain)
             )
+        if path in seen_bases:
+            raise KeyError(
+                f"Base config {path} is listed twice in `_base_` of {filename or '<string>'}: "
+                "remove the duplicate entry." + _chain_note(chain)
+            )
+        seen_bases.add(path)
         sub_dict, sub_text, sub_env = file2dict(
             path,
             use_predefined_variables,
@@ -448,8 +530,9 @@ def text2dict(
             dict.__setitem__(base_cfg, k, v)
 
     if code is not None:
-        cfg_dict = _exec_python(code, filename, base_cfg, chain)
+        cfg_dict = _exec_python(code, filename, base_cfg, chain, bool(base_files))
 
+    check_reserved_spellings(cfg_dict, filename, chain)
     _check_deprecation(cfg_dict, filename)
     for key in RESERVED_KEYS:
         if key in cfg_dict:
@@ -466,7 +549,15 @@ def text2dict(
                 add_note(e, _chain_note(chain).strip())
             raise
     cfg_dict.pop(BASE_KEY, None)
-    merged = merge_a_into_b(cfg_dict, base_cfg)
+    try:
+        merged = merge_a_into_b(cfg_dict, base_cfg)
+    except (TypeError, KeyError) as e:
+        add_note(
+            e,
+            f"while merging config file {filename or '<string>'} into its bases"
+            + _chain_note(chain),
+        )
+        raise
 
     own_text = (filename + "\n" + raw_text) if filename else raw_text
     cfg_text = "\n".join(base_texts + [own_text])

@@ -25,6 +25,7 @@ if TYPE_CHECKING:  # typing is not imported at runtime (import cost)
 
 __all__ = [
     "ConfigParsingError",
+    "ConfigValueError",
     "ImportTransformer",
     "RemoveAssignFromAST",
     "MODULE2PACKAGE",
@@ -83,6 +84,14 @@ PKG2PROJECT = MODULE2PACKAGE
 
 class ConfigParsingError(RuntimeError):
     """Raised when a config file uses syntax the config system rejects."""
+
+
+class ConfigValueError(ConfigParsingError, ValueError):
+    """A config file holds a malformed value: unreadable text (bad YAML or
+    JSON, not UTF-8) or a misspelt reserved key such as ``_delete``.
+
+    Both a :class:`ConfigParsingError` and a ``ValueError``.
+    """
 
 
 def config_text(cfg: Any) -> tuple[str, bool]:
