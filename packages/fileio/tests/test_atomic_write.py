@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import os
+import re
 import stat
+import subprocess
+import sys
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -195,5 +199,177 @@ def test_forked_child_uses_its_own_pid_in_temp_names():
     child_tag = os.read(read_fd, 100).decode()
     os.close(read_fd)
     os.waitpid(pid, 0)
-    assert child_tag == f".{pid}."
-    assert atomic_write._tag == f".{os.getpid()}."
+    assert child_tag == f".{atomic_write._HOST}.{pid}."
+    assert atomic_write._tag == f".{atomic_write._HOST}.{os.getpid()}."
+
+
+# ---------------------------------------------------------------- atomic_open
+
+
+def test_atomic_open_streams_then_renames(tmp_path):
+    target = tmp_path / "sub" / "ckpt.pth"
+    with fileio.atomic_open(target) as f:
+        f.write(b"part 1, ")
+        assert not target.exists()  # not visible until the block ends
+        names = os.listdir(target.parent)
+        assert len(names) == 1 and re.match(atomic_write.TEMP_NAME_PATTERN, names[0])
+        f.write(b"part 2")
+    assert target.read_bytes() == b"part 1, part 2"
+    assert _entries(target.parent) == ["ckpt.pth"]
+
+
+def test_atomic_open_failure_keeps_previous_content(tmp_path):
+    target = tmp_path / "ckpt.pth"
+    target.write_bytes(b"previous")
+    with pytest.raises(RuntimeError, match="boom"):
+        with fileio.atomic_open(target) as f:
+            f.write(b"half")
+            raise RuntimeError("boom")
+    assert target.read_bytes() == b"previous"
+    assert _entries(tmp_path) == ["ckpt.pth"]
+
+
+def test_atomic_open_text_mode_and_bad_modes(tmp_path):
+    with fileio.atomic_open(tmp_path / "t.txt", "w") as f:
+        f.write("héllo")
+    assert (tmp_path / "t.txt").read_text(encoding="utf-8") == "héllo"
+    for mode in ("ab", "r", "w+b"):
+        with pytest.raises(ValueError, match="atomic_open supports"):
+            with fileio.atomic_open(tmp_path / "x", mode):
+                pass
+    assert _entries(tmp_path) == ["t.txt"]
+
+
+def test_atomic_open_failed_rename_names_destination(tmp_path):
+    target = tmp_path / "a_directory"
+    target.mkdir()
+    with pytest.raises(OSError) as excinfo:
+        with fileio.atomic_open(target) as f:
+            f.write(b"x")
+    assert excinfo.value.filename == str(target)
+    assert _entries(tmp_path) == ["a_directory"]
+
+
+@pytest.mark.skipif(os.name == "nt", reason="symlinks need privileges on Windows")
+def test_writes_through_a_symlink_like_open(tmp_path):
+    real = tmp_path / "real.bin"
+    real.write_bytes(b"old")
+    link = tmp_path / "link.bin"
+    link.symlink_to(real)
+    with fileio.atomic_open(link) as f:
+        f.write(b"new")
+    assert link.is_symlink() and real.read_bytes() == b"new"
+    fileio.put(b"newer", link)
+    assert link.is_symlink() and real.read_bytes() == b"newer"
+
+
+def test_torch_save_through_atomic_open(tmp_path):
+    torch = pytest.importorskip("torch")
+    target = tmp_path / "epoch_1.pth"
+    with fileio.atomic_open(target) as f:
+        torch.save({"w": torch.ones(2)}, f)
+    assert torch.equal(torch.load(target)["w"], torch.ones(2))
+
+
+def test_atomic_path_for_writers_that_take_a_name(tmp_path):
+    target = tmp_path / "d" / "w.npy"
+    with fileio.atomic_path(target) as tmp:
+        assert os.path.dirname(tmp) == str(target.parent) and not target.exists()
+        with open(tmp, "wb") as f:
+            f.write(b"weights")
+    assert target.read_bytes() == b"weights"
+    with pytest.raises(KeyboardInterrupt):
+        with fileio.atomic_path(target) as tmp:
+            with open(tmp, "wb") as f:
+                f.write(b"half")
+            raise KeyboardInterrupt
+    assert target.read_bytes() == b"weights"
+    assert _entries(target.parent) == ["w.npy"]
+
+
+# ------------------------------------------------------ remove_stale_temporaries
+
+
+def _temp_name(target: str, pid: int, n: int = 0, host: str | None = None) -> str:
+    return f".{target}.{host or atomic_write._HOST}.{pid}.{n}.tmp"
+
+
+def _age(path: Path, seconds: float) -> None:
+    past = time.time() - seconds
+    os.utime(path, (past, past))
+
+
+def test_remove_stale_temporaries_only_dead_old_local_ones(tmp_path, monkeypatch):
+    dead, live = 999_001, 999_002
+    monkeypatch.setattr(atomic_write, "_pid_alive", lambda pid: pid != dead)
+    files = {
+        "stale": _temp_name("ckpt.pth", dead),
+        "young": _temp_name("log.json", dead, 1),
+        "live": _temp_name("ckpt.pth", live),
+        "mine": _temp_name("ckpt.pth", os.getpid(), 7),
+        "other_host": _temp_name("ckpt.pth", dead, host="otherhost"),
+        "user": ".ckpt.pth.999001.tmp",  # not our pattern
+        "plain": "epoch_1.pth",
+    }
+    for key, name in files.items():
+        (tmp_path / name).write_bytes(b"x")
+        if key != "young":
+            _age(tmp_path / name, 60)
+    removed = fileio.remove_stale_temporaries(tmp_path)
+    assert removed == [str(tmp_path / files["stale"])]
+    left = set(_entries(tmp_path))
+    assert left == {name for key, name in files.items() if key != "stale"}
+
+
+def test_remove_stale_temporaries_recursive_and_missing_dir(tmp_path, monkeypatch):
+    monkeypatch.setattr(atomic_write, "_pid_alive", lambda pid: False)
+    nested = tmp_path / "a" / "b"
+    nested.mkdir(parents=True)
+    for folder in (tmp_path, nested):
+        (folder / _temp_name("x.bin", 999_003)).write_bytes(b"x")
+        _age(folder / _temp_name("x.bin", 999_003), 60)
+    assert fileio.remove_stale_temporaries(tmp_path) == [
+        str(tmp_path / _temp_name("x.bin", 999_003))
+    ]
+    assert fileio.remove_stale_temporaries(tmp_path, recursive=True) == [
+        str(nested / _temp_name("x.bin", 999_003))
+    ]
+    assert fileio.remove_stale_temporaries(tmp_path / "not_there") == []
+
+
+def test_remove_stale_temporaries_of_a_really_dead_writer(tmp_path):
+    # a process that exited: its pid is not alive
+    proc = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    pid = int(proc.stdout)
+    assert not atomic_write._pid_alive(pid)
+    assert atomic_write._pid_alive(os.getpid())
+    stale = tmp_path / _temp_name("ckpt.pth", pid)
+    stale.write_bytes(b"left by a killed save")
+    _age(stale, 60)
+    mine = tmp_path / _temp_name("ckpt.pth", os.getpid())
+    mine.write_bytes(b"being written")
+    _age(mine, 60)
+    assert fileio.remove_stale_temporaries(tmp_path, min_age=1) == [str(stale)]
+    assert mine.exists()
+
+
+def test_temp_names_match_the_documented_pattern(tmp_path, monkeypatch):
+    seen = []
+    real_replace = atomic_write._replace
+
+    def spy(src, dst):
+        seen.append(os.path.basename(src))
+        real_replace(src, dst)
+
+    monkeypatch.setattr(atomic_write, "_replace", spy)
+    fileio.put(b"x", tmp_path / "a.b.json")
+    fileio.put(b"x", tmp_path / ("n" * 240))
+    match = re.match(atomic_write.TEMP_NAME_PATTERN, seen[0])
+    assert match and match["target"] == "a.b.json" and int(match["pid"]) == os.getpid()
+    assert match["host"] == atomic_write._HOST
+    assert re.match(atomic_write.TEMP_NAME_PATTERN, seen[1])["target"] == "mmengine"

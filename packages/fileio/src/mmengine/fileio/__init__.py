@@ -10,6 +10,7 @@ from .backends import (
     S3Backend,
     register_backend,
 )
+from .backends.atomic_write import atomic_open, atomic_path, remove_stale_temporaries
 from .file_client import FileClient, HardDiskBackend
 from .handlers import (
     BaseFileHandler,
@@ -86,4 +87,7 @@ __all__ = [
     "rmtree",
     "dict_from_file",
     "list_from_file",
+    "atomic_open",
+    "atomic_path",
+    "remove_stale_temporaries",
 ]
