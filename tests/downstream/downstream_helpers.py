@@ -1,0 +1,243 @@
+"""Shared helpers of the downstream suite: where the zoos are, tiny data sets, config hashing.
+
+Importable without torch or any zoo installed (the suite must collect and skip cleanly then).
+``record_upstream.py`` imports :func:`canonical` and :func:`config_digest` too, under upstream
+mmengine 0.10.7, so both sides hash ``to_dict()`` the same way.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import json
+import os
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parents[1]
+SHIM_DIR = HERE / "shim"
+DATA_DIR = HERE / "data"
+
+#: import name -> (distribution, pinned version)
+ZOOS = {
+    "mmpretrain": ("mmpretrain", "1.2.0"),
+    "mmdet": ("mmdet", "3.3.0"),
+    "mmseg": ("mmsegmentation", "1.2.2"),
+}
+MMCV = ("mmcv-lite", "2.1.0")
+
+REQUIRED = os.environ.get("MMENGINE_DOWNSTREAM_REQUIRED") == "1"
+INSTALL_HINT = (
+    "run `bash tests/downstream/install.sh` and put its target on PYTHONPATH "
+    "(`bash tests/downstream/run.sh` does both; see docs/zoos.md)"
+)
+
+
+def package_dir(name: str) -> Path | None:
+    """The folder of an importable top-level package, found without importing it."""
+    try:
+        spec = importlib.util.find_spec(name)
+    except (ImportError, ValueError):
+        return None
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    return Path(list(spec.submodule_search_locations)[0])
+
+
+def missing_zoos() -> list[str]:
+    """The zoo packages (and mmcv) that cannot be imported in this environment."""
+    return [name for name in ("mmcv", *ZOOS) if package_dir(name) is None]
+
+
+def site_dir() -> Path | None:
+    """The folder the zoos are installed in (the install target, on PYTHONPATH)."""
+    found = package_dir("mmdet") or package_dir("mmpretrain") or package_dir("mmseg")
+    return found.parent if found else None
+
+
+def configs_dir(zoo: str) -> Path | None:
+    """``<pkg>/.mim/configs`` of an installed zoo."""
+    pkg = package_dir(zoo)
+    return None if pkg is None else pkg / ".mim" / "configs"
+
+
+def tool(zoo: str, name: str) -> Path:
+    """A zoo's shipped tool, e.g. ``tool('mmdet', 'train.py')``."""
+    pkg = package_dir(zoo)
+    assert pkg is not None, f"{zoo} is not installed: {INSTALL_HINT}"
+    return pkg / ".mim" / "tools" / name
+
+
+def shipped_configs(zoo: str) -> list[str]:
+    """Every ``.py`` config the zoo's wheel ships, relative to its configs folder, sorted."""
+    root = configs_dir(zoo)
+    if root is None or not root.is_dir():
+        return []
+    return sorted(p.relative_to(root).as_posix() for p in root.rglob("*.py"))
+
+
+def install_shim() -> None:
+    """Give mmcv-lite the few compiled ops the suite's models need (in this process)."""
+    if str(SHIM_DIR) not in sys.path:
+        sys.path.insert(0, str(SHIM_DIR))
+    import mmcv_ext_torchvision
+
+    mmcv_ext_torchvision.install()
+
+
+def subprocess_env(**extra: str) -> dict[str, str]:
+    """The environment a zoo tool runs in: PYTHONPATH = shim, zoo target, then the caller's."""
+    env = dict(os.environ)
+    parts = [str(SHIM_DIR)]
+    site = site_dir()
+    if site is not None:
+        parts.append(str(site))
+    if env.get("PYTHONPATH"):
+        parts.append(env["PYTHONPATH"])
+    env["PYTHONPATH"] = os.pathsep.join(parts)
+    env.setdefault("OMP_NUM_THREADS", "2")
+    env.update(extra)
+    return env
+
+
+# --------------------------------------------------------------------------- config hashing
+
+
+def canonical(value, site: str | None = None):
+    """A JSON-able, order-independent form of a ``to_dict()`` value.
+
+    Dict keys are sorted (as strings); tuples stay distinct from lists; classes and functions
+    are named by module and qualified name; the install folder is replaced by ``<SITE>`` so
+    hashes do not depend on where the zoos were installed.
+    """
+    if isinstance(value, dict):
+        return {"__dict__": sorted(([str(k), canonical(v, site)] for k, v in value.items()))}
+    if isinstance(value, tuple):
+        return {"__tuple__": [canonical(v, site) for v in value]}
+    if isinstance(value, list):
+        return [canonical(v, site) for v in value]
+    if isinstance(value, str):
+        return value.replace(site, "<SITE>") if site else value
+    if value is None or isinstance(value, (bool, int)):
+        return value
+    if isinstance(value, float):
+        return {"__float__": repr(value)}
+    if isinstance(value, type) or callable(value):
+        module = getattr(value, "__module__", "?")
+        name = getattr(value, "__qualname__", getattr(value, "__name__", repr(value)))
+        return {"__object__": f"{module}.{name}"}
+    return {"__repr__": f"{type(value).__name__}:{value!r}"}
+
+
+def digest(value) -> str:
+    """A short stable hash of a canonical value."""
+    text = json.dumps(value, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(text.encode()).hexdigest()[:12]
+
+
+def config_digest(cfg_dict: dict, site: str | None = None) -> dict[str, str]:
+    """Per top-level key hashes of a resolved config's ``to_dict()``."""
+    return {str(k): digest(canonical(v, site)) for k, v in cfg_dict.items()}
+
+
+def dump_records(records: dict) -> str:
+    """JSON with one line per config (``{zoo: {rel: entry}}``), so diffs stay readable."""
+    lines = ["{"]
+    zoos = sorted(records)
+    for i, zoo in enumerate(zoos):
+        lines.append(f"{json.dumps(zoo)}: {{")
+        rels = sorted(records[zoo])
+        for j, rel in enumerate(rels):
+            entry = json.dumps(records[zoo][rel], sort_keys=True, separators=(",", ":"))
+            lines.append(f"{json.dumps(rel)}: {entry}{',' if j < len(rels) - 1 else ''}")
+        lines.append("}" + ("," if i < len(zoos) - 1 else ""))
+    lines.append("}")
+    return "\n".join(lines) + "\n"
+
+
+def load_json(name: str) -> dict:
+    path = DATA_DIR / name
+    return json.loads(path.read_text()) if path.exists() else {}
+
+
+# --------------------------------------------------------------------------- tiny data sets
+
+CLASSES = ("red", "green", "blue")
+COLORS = ((40, 40, 220), (40, 200, 40), (220, 60, 40))  # BGR, one per class
+
+
+def make_classification_data(root: Path, per_class: int = 2, size: int = 32) -> Path:
+    """``root/{train,val}/<class>/<i>.png``: tinted noise, one folder per class (CustomDataset)."""
+    import cv2
+    import numpy as np
+
+    rng = np.random.default_rng(0)
+    for split in ("train", "val"):
+        for cls, color in zip(CLASSES, COLORS):
+            folder = root / split / cls
+            folder.mkdir(parents=True, exist_ok=True)
+            for i in range(per_class):
+                noise = rng.integers(0, 60, (size, size, 3))
+                img = np.clip(noise + np.array(color), 0, 255).astype(np.uint8)
+                cv2.imwrite(str(folder / f"{i}.png"), img)
+    return root
+
+
+def make_coco_data(root: Path, n_images: int = 4, size: int = 64) -> Path:
+    """``root/images/*.png`` with 1-2 coloured boxes each and ``root/annotations/{train,val}.json``."""
+    import cv2
+    import numpy as np
+
+    rng = np.random.default_rng(0)
+    (root / "images").mkdir(parents=True, exist_ok=True)
+    (root / "annotations").mkdir(parents=True, exist_ok=True)
+    images, annotations = [], []
+    for i in range(n_images):
+        img = rng.integers(0, 40, (size, size, 3)).astype(np.uint8)
+        name = f"{i:03d}.png"
+        for j in range(1 + i % 2):
+            cls = (i + j) % len(CLASSES)
+            x, y = int(rng.integers(2, size // 2)), int(rng.integers(2, size // 2))
+            w, h = int(rng.integers(12, size // 2 - 2)), int(rng.integers(12, size // 2 - 2))
+            img[y : y + h, x : x + w] = COLORS[cls]
+            annotations.append(
+                {
+                    "id": len(annotations) + 1,
+                    "image_id": i + 1,
+                    "category_id": cls + 1,
+                    "bbox": [x, y, w, h],
+                    "area": w * h,
+                    "iscrowd": 0,
+                    "segmentation": [[x, y, x + w, y, x + w, y + h, x, y + h]],
+                }
+            )
+        cv2.imwrite(str(root / "images" / name), img)
+        images.append({"id": i + 1, "file_name": name, "width": size, "height": size})
+    categories = [{"id": k + 1, "name": c} for k, c in enumerate(CLASSES)]
+    coco = {"images": images, "annotations": annotations, "categories": categories}
+    for split in ("train", "val"):
+        (root / "annotations" / f"{split}.json").write_text(json.dumps(coco))
+    return root
+
+
+def make_segmentation_data(root: Path, n_images: int = 4, size: int = 64) -> Path:
+    """``root/img_dir/{train,val}/*.png`` and ``root/ann_dir/{train,val}/*.png`` (labels 0-2)."""
+    import cv2
+    import numpy as np
+
+    rng = np.random.default_rng(0)
+    for split in ("train", "val"):
+        (root / "img_dir" / split).mkdir(parents=True, exist_ok=True)
+        (root / "ann_dir" / split).mkdir(parents=True, exist_ok=True)
+        for i in range(n_images):
+            img = rng.integers(0, 40, (size, size, 3)).astype(np.uint8)
+            mask = np.zeros((size, size), np.uint8)
+            for cls in (1, 2):
+                x, y = int(rng.integers(0, size // 2)), int(rng.integers(0, size // 2))
+                mask[y : y + size // 3, x : x + size // 3] = cls
+            for cls, color in enumerate(COLORS):
+                img[mask == cls] = np.clip(img[mask == cls] + np.array(color) // 2, 0, 255)
+            cv2.imwrite(str(root / "img_dir" / split / f"{i:03d}.png"), img)
+            cv2.imwrite(str(root / "ann_dir" / split / f"{i:03d}.png"), mask)
+    return root
