@@ -19,9 +19,9 @@ def test_is_installed(tmp_path, monkeypatch):
 
 
 def test_get_installed_path(tmp_path, monkeypatch):
-    import numpy
+    import rich  # a dependency of mmengine-ng-utils
 
-    assert get_installed_path("numpy") == osp.dirname(numpy.__file__)
+    assert get_installed_path("rich") == osp.dirname(rich.__file__)
     pkg = tmp_path / "local_pkg_xyz"
     pkg.mkdir()
     (pkg / "__init__.py").write_text("")
