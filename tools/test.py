@@ -3,7 +3,7 @@
 The same entry is installed as ``mmengine-test``.
 """
 
-from mmengine.runner._cli import test_main
+from mmengine._runner_cli import test_main
 
 if __name__ == "__main__":
     test_main()
