@@ -106,7 +106,7 @@ class _Encoder:
 
     def __init__(self) -> None:
         self.tensors: dict[str, torch.Tensor] = {}
-        self._names_by_id: dict[int, str] = {}
+        self._names_by_id: dict[int, tuple[Any, str]] = {}
         self._storages: set[tuple[str, int]] = set()
 
     def _name(self, path: list) -> str:
@@ -120,9 +120,11 @@ class _Encoder:
             name = f"{base}#{n}"
         return name
 
-    def _add_tensor(self, tensor: torch.Tensor, path: list) -> str:
-        if id(tensor) in self._names_by_id:  # the same object twice: stored once
-            return self._names_by_id[id(tensor)]
+    def _add_tensor(self, tensor: torch.Tensor, path: list, owner: Any = None) -> str:
+        """Store ``tensor`` (converted from ``owner``, if given) and return its name."""
+        owner = tensor if owner is None else owner
+        if id(owner) in self._names_by_id:  # the same object twice: stored once
+            return self._names_by_id[id(owner)][1]
         t = tensor.detach()
         if t.device.type != "cpu":
             t = t.cpu()
@@ -134,7 +136,8 @@ class _Encoder:
             self._storages.add(storage)
         name = self._name(path)
         self.tensors[name] = t
-        self._names_by_id[id(tensor)] = name
+        # keep ``owner`` alive so that its id is not reused by another object
+        self._names_by_id[id(owner)] = (owner, name)
         return name
 
     def _items(self, mapping: Any, path: list) -> list:
@@ -154,7 +157,7 @@ class _Encoder:
             if obj.dtype == object:
                 raise self._unsupported(obj, path)
             tensor = torch.from_numpy(np.ascontiguousarray(obj))
-            return {_TYPE: "ndarray", "key": self._add_tensor(tensor, path)}
+            return {_TYPE: "ndarray", "key": self._add_tensor(tensor, path, owner=obj)}
         if isinstance(obj, np.generic):
             return {
                 _TYPE: "numpy_scalar",
