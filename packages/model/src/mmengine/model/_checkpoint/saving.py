@@ -7,14 +7,13 @@ the destination; the functions here do the writing.
 from __future__ import annotations
 
 import io
-import os
 import os.path as osp
-import uuid
-from collections.abc import Callable
 from tempfile import TemporaryDirectory
 from typing import Any, Optional
 
 import torch
+
+from mmengine.fileio import atomic_open, atomic_path
 
 from .safetensors_format import safetensors_bytes, save_safetensors
 
@@ -33,39 +32,23 @@ def resolve_save_format(filename: str, save_format: Optional[str]) -> str:
     return save_format
 
 
-def _atomic_write(filename: str, write: Callable[[str], None]) -> None:
-    """``write(tmp)`` to a temporary file beside ``filename``, then ``os.replace`` it.
-
-    The writer streams to the temporary file directly (no in-memory copy); if
-    anything fails or the process dies before the rename, the previous
-    ``filename`` is untouched. The temporary file is removed on failure.
-    """
-    filename = osp.abspath(osp.expanduser(filename))
-    if osp.islink(filename):  # write through the link, as torch.save would
-        filename = osp.realpath(filename)
-    dirname = osp.dirname(filename)
-    os.makedirs(dirname, exist_ok=True)
-    tmp = osp.join(dirname, f".{osp.basename(filename)}.{os.getpid()}.{uuid.uuid4().hex[:8]}.tmp")
-    try:
-        write(tmp)
-        os.replace(tmp, filename)
-    except BaseException:
-        try:
-            os.remove(tmp)
-        except FileNotFoundError:
-            pass
-        raise
-
-
 def _atomic_torch_save(checkpoint: Any, filename: str) -> None:
-    """``torch.save`` ``checkpoint`` to ``filename`` atomically (see :func:`_atomic_write`)."""
-    _atomic_write(filename, lambda tmp: torch.save(checkpoint, tmp))
+    """``torch.save`` ``checkpoint`` to ``filename`` atomically.
+
+    The checkpoint streams into a temporary file beside ``filename``
+    (:func:`mmengine.fileio.atomic_open`) that replaces it once complete: an
+    interrupted save leaves the previous file untouched.
+    """
+    with atomic_open(osp.expanduser(filename)) as f:
+        torch.save(checkpoint, f)
 
 
 def save_local(checkpoint: Any, filename: str, save_format: str) -> None:
     """Write ``checkpoint`` to a local path atomically, in ``save_format``."""
     if save_format == "safetensors":
-        _atomic_write(filename, lambda tmp: save_safetensors(checkpoint, tmp))
+        # safetensors writes by name: give it the temporary file's name
+        with atomic_path(osp.expanduser(filename)) as tmp:
+            save_safetensors(checkpoint, tmp)
     else:
         _atomic_torch_save(checkpoint, filename)
 
