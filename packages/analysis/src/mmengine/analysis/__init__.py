@@ -1,5 +1,7 @@
 """mmengine.analysis: FLOP, activation and parameter counting and tables."""
 
+import mmengine.utils._coexist  # noqa: F401 - refuses to run next to upstream mmengine
+
 from .complexity_analysis import (
     ActivationAnalyzer,
     FlopAnalyzer,

@@ -1,5 +1,7 @@
 """mmengine.dataset: BaseDataset, dataset wrappers, samplers, collate functions."""
 
+import mmengine.utils._coexist  # noqa: F401 - refuses to run next to upstream mmengine
+
 from .base_dataset import BaseDataset, Compose, force_full_init
 from .dataset_wrapper import ClassBalancedDataset, ConcatDataset, RepeatDataset
 from .sampler import DefaultSampler, InfiniteSampler

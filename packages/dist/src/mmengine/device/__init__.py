@@ -1,5 +1,6 @@
 """mmengine.device: find out which accelerator this process can use."""
 
+import mmengine.utils._coexist  # noqa: F401 - refuses to run next to upstream mmengine
 from mmengine.device.utils import (
     get_device,
     get_max_cuda_memory,

@@ -1,5 +1,6 @@
 """mmengine.dist: distributed setup, queries and collectives that also run undistributed."""
 
+import mmengine.utils._coexist  # noqa: F401 - refuses to run next to upstream mmengine
 from mmengine.dist.dist import (
     all_gather,
     all_gather_object,

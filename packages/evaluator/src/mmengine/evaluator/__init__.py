@@ -1,5 +1,7 @@
 """mmengine.evaluator: Evaluator, BaseMetric, DumpResults and get_metric_value."""
 
+import mmengine.utils._coexist  # noqa: F401 - refuses to run next to upstream mmengine
+
 from .evaluator import Evaluator
 from .metric import BaseMetric, DumpResults
 from .utils import get_metric_value

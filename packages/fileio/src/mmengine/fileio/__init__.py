@@ -1,5 +1,7 @@
 """mmengine.fileio: storage backends, format handlers and the file IO API."""
 
+import mmengine.utils._coexist  # noqa: F401 - refuses to run next to upstream mmengine
+
 from .backends import (
     BaseStorageBackend,
     HTTPBackend,

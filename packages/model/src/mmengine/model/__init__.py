@@ -5,6 +5,7 @@
 
 from typing import Any
 
+import mmengine.utils._coexist  # noqa: F401 - refuses to run next to upstream mmengine
 from mmengine.utils import digit_version  # noqa: F401  (upstream keeps this name here)
 from mmengine.utils.dl_utils import TORCH_VERSION  # noqa: F401  (upstream keeps this name here)
 

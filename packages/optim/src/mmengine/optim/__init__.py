@@ -1,5 +1,7 @@
 """mmengine.optim: optimizers, optimizer wrappers and parameter schedulers."""
 
+import mmengine.utils._coexist  # noqa: F401 - refuses to run next to upstream mmengine
+
 from .optimizer import (
     OPTIM_WRAPPER_CONSTRUCTORS,
     OPTIMIZERS,

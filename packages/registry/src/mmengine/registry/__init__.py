@@ -1,5 +1,7 @@
 """mmengine.registry: map names to classes and functions, build from configs."""
 
+import mmengine.utils._coexist  # noqa: F401 - refuses to run next to upstream mmengine
+
 from .build_functions import (
     build_from_cfg,
     build_model_from_cfg,

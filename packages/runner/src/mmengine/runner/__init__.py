@@ -1,5 +1,7 @@
 """The Runner, its loops, log processing, checkpoint IO and hook priorities."""
 
+import mmengine.utils._coexist  # noqa: F401 - refuses to run next to upstream mmengine
+
 from ._flexible_runner import FlexibleRunner
 from .amp import autocast
 from .base_loop import BaseLoop

@@ -1,5 +1,7 @@
 """Helpers for testing code built on mmengine."""
 
+import mmengine.utils._coexist  # noqa: F401 - refuses to run next to upstream mmengine
+
 from .compare import (
     assert_allclose,
     assert_attrs_equal,

@@ -1,5 +1,6 @@
 """mmengine.utils: misc helpers, paths, ManagerMixin, Timer, progress, versions."""
 
+from . import _coexist  # noqa: F401 - refuses to run next to upstream mmengine
 from .manager import ManagerMeta, ManagerMixin
 from .misc import (
     apply_to,

@@ -77,3 +77,7 @@ def check_no_upstream() -> None:
         "`override-dependencies`; see docs/zoos.md. Set MMENGINE_NG_ALLOW_UPSTREAM=1 to skip "
         "this check."
     )
+
+
+# Importing this module is the check: every `mmengine.<sub>/__init__.py` of ours imports it.
+check_no_upstream()

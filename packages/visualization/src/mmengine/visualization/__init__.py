@@ -1,5 +1,7 @@
 """mmengine.visualization: the Visualizer and its storage backends."""
 
+import mmengine.utils._coexist  # noqa: F401 - refuses to run next to upstream mmengine
+
 from .vis_backend import (
     AimVisBackend,
     BaseVisBackend,
