@@ -320,6 +320,9 @@ def test_visualizer_built_from_the_config_with_a_unique_name(fakezoo):
     third = ToyInferencer(unnamed, weights=fakezoo.weights, scope="fakezoo")
     float(third.visualizer.instance_name)  # named by the timestamp
 
+    disabled = dict(model=dict(type="ToyModel"), visualizer=None)
+    assert ToyInferencer(disabled, weights=fakezoo.weights, scope="fakezoo").visualizer is None
+
 
 def test_progress_bar_is_optional(fakezoo, capsys):
     inferencer = ToyInferencer(
@@ -345,3 +348,60 @@ def test_default_device_is_the_gpu(fakezoo):
     (pred,) = inferencer(np.ones(3), return_datasamples=True)["predictions"]
     assert pred.device.type == "cuda"  # the data preprocessor moved the inputs
     np.testing.assert_allclose(pred.cpu().numpy(), expected(fakezoo, np.ones(3)), rtol=1e-6)
+
+
+class DownstreamStyleInferencer(ToyInferencer):
+    """Uses the extension points the way the zoo inferencers (mmdet, mmseg) do."""
+
+    def __init__(self, model=None, weights=None, device=None, scope="fakezoo", **kwargs):
+        from mmengine.registry import init_default_scope
+
+        init_default_scope(scope)
+        super().__init__(model=model, weights=weights, device=device, scope=scope, **kwargs)
+
+    def _load_weights_to_model(self, model, checkpoint, cfg):
+        from mmengine.runner.checkpoint import _load_checkpoint_to_model
+
+        assert checkpoint is not None
+        _load_checkpoint_to_model(model, checkpoint)
+        model.dataset_meta = checkpoint.get("meta", {}).get("dataset_meta", {"classes": ()})
+
+    def _init_visualizer(self, cfg):
+        visualizer = super()._init_visualizer(cfg)
+        visualizer.dataset_meta = self.model.dataset_meta
+        return visualizer
+
+    def _get_chunk_data(self, inputs, chunk_size):
+        # keep each original input next to its pipeline output
+        chunk = []
+        for item in inputs:
+            chunk.append((item, self.pipeline(item)))
+            if len(chunk) == chunk_size:
+                yield chunk
+                chunk = []
+        if chunk:
+            yield chunk
+
+    def preprocess(self, inputs, batch_size=1, **kwargs):
+        for chunk in self._get_chunk_data(inputs, batch_size):
+            originals, data = zip(*chunk)
+            yield originals, self.collate_fn(list(data))
+
+    def forward(self, inputs, **kwargs):
+        return super().forward(inputs[1], **kwargs)
+
+
+def test_downstream_style_subclass(fakezoo, tmp_path):
+    path = tmp_path / "with_meta.pth"
+    meta = {"dataset_meta": {"classes": ("cat", "dog")}}
+    torch.save({"state_dict": fakezoo.state_dict, "meta": meta}, path)
+    cfg = dict(
+        model=dict(type="ToyModel"), visualizer=dict(type="Visualizer", name="downstream_vis")
+    )
+    inferencer = DownstreamStyleInferencer(cfg, weights=str(path), show_progress=False)
+    assert inferencer.model.dataset_meta == {"classes": ("cat", "dog")}
+    assert inferencer.visualizer.dataset_meta == {"classes": ("cat", "dog")}
+    assert inferencer.scope == "fakezoo"
+    result = inferencer([np.ones(3), np.zeros(3), np.ones(3)], batch_size=2)
+    assert len(result["predictions"]) == 3
+    np.testing.assert_allclose(result["predictions"][1], expected(fakezoo, np.zeros(3)), rtol=1e-6)

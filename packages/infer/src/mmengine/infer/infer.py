@@ -475,11 +475,12 @@ class BaseInferencer(metaclass=InferencerMeta):
             cfg (ConfigType): Config containing the visualizer information.
 
         Returns:
-            Visualizer or None: Visualizer initialized with config, or None without
-            ``cfg.visualizer``. A name already taken by another visualizer instance gets a
-            timestamp suffix; a visualizer without a name is named by the timestamp.
+            Visualizer or None: Visualizer initialized with config, or None when
+            ``cfg.visualizer`` is missing or None. A name already taken by another visualizer
+            instance gets a timestamp suffix; a visualizer without a name is named by the
+            timestamp.
         """
-        if "visualizer" not in cfg:
+        if cfg.get("visualizer", None) is None:
             return None
         timestamp = str(datetime.timestamp(datetime.now()))
         name = cfg.visualizer.get("name", timestamp)
