@@ -124,13 +124,17 @@ def _classify(info: str, body: list[str], first_line: int, where: str) -> Block:
 # Runs one page's blocks in order; the blocks come as JSON in argv[1], the page in argv[2:].
 _DRIVER = textwrap.dedent(
     """
-    import json, os, subprocess, sys, time, traceback
+    import json, os, subprocess, sys, time, traceback, types
 
     blocks = json.load(open(sys.argv[1]))
     page = sys.argv[2]  # for messages; argv[3] is its absolute path, for tracebacks
     # As in an interactive session started in the page's folder: its modules import.
     sys.path[0] = os.getcwd()
-    namespace = {"__name__": "__main__", "__file__": os.path.abspath("__page__.py")}
+    # The blocks run in a fresh module that is __main__, so what they define pickles.
+    main = types.ModuleType("__main__")
+    main.__file__ = os.path.abspath("__page__.py")
+    sys.modules["__main__"] = main
+    namespace = main.__dict__
     for number, block in enumerate(blocks, 1):
         where = f"{page} block {number} ({block['kind']}, line {block['line']})"
         print(f"@@@ {where}", flush=True)
