@@ -302,7 +302,7 @@ def _exec_python(
     namespace: dict = {
         BASE_KEY: base_cfg,
         "__file__": filename,
-        BASE_REF_FUNC: base_ref_function(base_cfg, filename, has_base),
+        BASE_REF_FUNC: base_ref_function(base_cfg, filename or "<string>", has_base),
     }
     try:
         exec(code, namespace)
@@ -543,7 +543,9 @@ def text2dict(
             )
     if base_var_dict:
         try:
-            cfg_dict = substitute_base_vars(cfg_dict, base_var_dict, base_cfg, filename)
+            cfg_dict = substitute_base_vars(
+                cfg_dict, base_var_dict, base_cfg, filename or "<string>"
+            )
         except KeyError as e:
             if chain:
                 add_note(e, _chain_note(chain).strip())
