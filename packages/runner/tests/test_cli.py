@@ -179,3 +179,56 @@ def test_help_is_quick_and_imports_no_torch():
     assert proc.returncode == 0, proc.stderr
     assert "HEAVY []" in proc.stdout
     assert "usage:" in proc.stdout
+
+
+@pytest.mark.parametrize(
+    "argv,expected",
+    [
+        (
+            ["--iters", "4", "--at", "4"],
+            "argument --at: must be between 1 and --iters - 1 = 3, got 4",
+        ),
+        (
+            ["--iters", "4", "--at", "0"],
+            "argument --at: must be between 1 and --iters - 1 = 3, got 0",
+        ),
+        (["--iters", "1"], "argument --iters: needs at least 2 iterations, got 1"),
+    ],
+)
+def test_verify_resume_user_errors(cfg_file, capsys, argv, expected):
+    line = _user_error(capsys, cli.verify_resume_main, [str(cfg_file), *argv])
+    assert line.endswith(f"error: {expected}")
+
+
+def test_verify_resume_defaults(cfg_file, tmp_path, monkeypatch):
+    seen = {}
+
+    def fake_verify(cfg, iters, at, work_dir, sequential):
+        seen.update(iters=iters, at=at, work_dir=work_dir, sequential=sequential)
+        return type("Result", (), {"identical": False})()
+
+    import mmengine.runner._verify_resume as verify_module
+
+    monkeypatch.setattr(verify_module, "verify_resume", fake_verify)
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(SystemExit) as exc:
+        cli.verify_resume_main([str(cfg_file)])
+    assert exc.value.code == 1  # not identical
+    assert seen == dict(iters=6, at=3, sequential=False,
+                        work_dir=os.path.join("./work_dirs", "cfg", "verify_resume"))  # fmt: skip
+
+
+def test_tensor_hashes_see_every_bit():
+    import torch
+
+    from mmengine.runner._verify_resume import tensor_hashes
+
+    a = torch.arange(6, dtype=torch.float32).reshape(2, 3)
+    b = a.clone()
+    b.view(-1)[4] = torch.nextafter(b.view(-1)[4], torch.tensor(10.0))  # one ulp
+    hashes = tensor_hashes({"w": a, "same": a.clone(), "t": a.t(), "steps": 3})
+    assert set(hashes) == {"w", "same", "t"}  # non-tensors are skipped
+    assert hashes["w"] == hashes["same"]
+    assert tensor_hashes({"w": b})["w"] != hashes["w"]
+    assert tensor_hashes({"w": a.double()})["w"] != hashes["w"]  # the dtype counts
+    assert tensor_hashes({"w": a.reshape(3, 2)})["w"] != hashes["w"]  # so does the shape

@@ -145,6 +145,12 @@ def build_verify_resume_parser(prog: str | None = None) -> argparse.ArgumentPars
         metavar="K",
         help="iteration after which the interrupted run stops and resumes (default: N // 2)",
     )
+    parser.add_argument(
+        "--sequential",
+        action="store_true",
+        help="run the straight and the interrupted run one after the other, not at the same "
+        "time (when two runs do not fit on the device at once)",
+    )
     _add_common_args(parser)
     return parser
 
@@ -404,15 +410,25 @@ def _prepare_verify_resume(args: argparse.Namespace) -> Any:
     if not 0 < at < args.iters:
         raise UsageError("--at", f"must be between 1 and --iters - 1 = {args.iters - 1}, got {at}")
     args.at = at
-    cfg = load_config(args)  # the two runs go to sub-directories of the work dir
+    cfg = load_config(args)  # the three runs go to sub-directories of the work dir
+    if args.work_dir is None:  # keep them apart from the config's own training runs
+        cfg.work_dir = osp.join(cfg.work_dir, "verify_resume")
     check_checkpoint_file(cfg.get("load_from"), "load_from (in the config)")
     return cfg
 
 
 def _run_verify_resume(cfg: Config, args: argparse.Namespace) -> NoReturn:
-    from mmengine.runner._verify_resume import verify_resume
+    from mmengine.runner._verify_resume import RunFailed, verify_resume
 
-    result = verify_resume(cfg, iters=args.iters, at=args.at, work_dir=cfg.work_dir)
+    try:
+        result = verify_resume(
+            cfg, iters=args.iters, at=args.at, work_dir=cfg.work_dir, sequential=args.sequential
+        )
+    except RunFailed as exc:
+        if args.debug:
+            raise
+        print(exc, file=sys.stderr)
+        sys.exit(1)
     sys.exit(0 if result.identical else 1)
 
 
