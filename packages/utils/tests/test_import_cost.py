@@ -22,3 +22,25 @@ def test_dl_utils_is_a_separate_import():
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     ).stdout.strip()
     assert out == "False"
+
+
+def test_names_are_imported_on_first_access():
+    code = (
+        "import sys, mmengine.utils as u\n"
+        "loaded = sorted(m for m in sys.modules if m.startswith('mmengine.utils.'))\n"
+        "assert loaded == ['mmengine.utils._coexist'], loaded\n"
+        "from mmengine.utils import is_str\n"
+        "import mmengine.utils.misc as misc\n"
+        "assert is_str is misc.is_str and 'mmengine.utils.path' not in sys.modules\n"
+        "assert set(u.__all__) <= set(dir(u))\n"
+        "for name in u.__all__:\n"
+        "    assert getattr(u, name).__module__.startswith('mmengine.utils.'), name\n"
+        "try:\n"
+        "    u.not_a_name\n"
+        "except AttributeError as e:\n"
+        "    assert 'not_a_name' in str(e)\n"
+        "else:\n"
+        "    raise AssertionError('no AttributeError')\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
