@@ -33,6 +33,7 @@ def test_names_are_imported_on_first_access():
         "import mmengine.utils.misc as misc\n"
         "assert is_str is misc.is_str and 'mmengine.utils.path' not in sys.modules\n"
         "assert set(u.__all__) <= set(dir(u))\n"
+        "assert u.path.mkdir_or_exist is u.mkdir_or_exist  # submodules as attributes\n"
         "for name in u.__all__:\n"
         "    assert getattr(u, name).__module__.startswith('mmengine.utils.'), name\n"
         "try:\n"

@@ -164,12 +164,19 @@ __all__ = [
 ]
 
 
+# the submodules the package used to import eagerly: ``mmengine.utils.misc`` keeps working
+# as an attribute after a plain ``import mmengine.utils``
+_SUBMODULES = frozenset(module[1:] for module in _SOURCES.values())
+
+
 def __getattr__(name: str):  # noqa: ANN202 - PEP 562 hook
+    import importlib
+
+    if name in _SUBMODULES:
+        return importlib.import_module(f".{name}", __name__)  # binds itself in the package
     module = _SOURCES.get(name)
     if module is None:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    import importlib
-
     value = getattr(importlib.import_module(module, __name__), name)
     globals()[name] = value  # later lookups are plain
     return value
