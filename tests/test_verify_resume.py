@@ -125,8 +125,10 @@ def test_identical_mid_epoch_with_dropout(toy):
 
 
 def test_reports_the_first_difference_when_resume_is_broken(toy):
-    proc = _verify(toy, "toy_cfg.py", "--work-dir", str(toy / "w"), "--iters", "6", "--at", "3",
-                   "--cfg-options", "custom_hooks=[dict(type='PerturbAfterResumeHook')]")  # fmt: skip
+    (toy / "broken_cfg.py").write_text(
+        "_base_ = ['toy_cfg.py']\ncustom_hooks = [dict(type='PerturbAfterResumeHook')]\n"
+    )
+    proc = _verify(toy, "broken_cfg.py", "--work-dir", str(toy / "w"), "--iters", "6", "--at", "3")
     assert proc.returncode == 1, proc.stdout + proc.stderr
     assert (
         "DIFFERENT at iteration 3 (the weights loaded on resume): tensor 'linear2.bias' differs."
