@@ -85,7 +85,10 @@ SECTIONS: list[Section] = [
         ["mmengine.optim"],
         "Schedulers go in `param_scheduler` (one dict or a list, applied in order): "
         "`param_scheduler = [dict(type='LinearLR', start_factor=0.1, by_epoch=False, end=500), "
-        "dict(type='CosineAnnealingLR', by_epoch=True, T_max=12)]`. See the "
+        "dict(type='CosineAnnealingLR', by_epoch=True, T_max=12)]`. Besides the keys below, "
+        "every scheduler with `by_epoch=True` takes `convert_to_iter_based=True`, read by the "
+        "runner: the epoch-valued keys are converted to iterations and the value is updated "
+        "every iteration. See the "
         "[parameter scheduler tutorial](tutorials/param_scheduler.md).",
         filled={"optimizer": "the runner (the optimizer wrapper)"},
         hide=_scheduler_hides,
