@@ -7,6 +7,7 @@ Build (CI runs exactly this, warnings are errors):
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 
@@ -76,5 +77,20 @@ def _optional_toctree_entries(app, docname, source):
     source[0] = "".join(lines)
 
 
+# Napoleon escapes the stars of ``*args:`` and ``**kwargs:`` entries, but not of a combined
+# ``*args, **kwargs:`` entry, whose ``**`` docutils then reads as unclosed bold (a warning,
+# so an error under -W). Split such an entry in two before napoleon runs.
+_COMBINED_VARARGS = re.compile(r"^(\s+)\*(\w+), \*\*(\w+)( \([^)]*\))?:(.*)$")
+
+
+def _split_combined_varargs(app, what, name, obj, options, lines):
+    for i, line in enumerate(lines):
+        m = _COMBINED_VARARGS.match(line)
+        if m:
+            indent, args, kwargs, _, desc = m.groups()
+            lines[i : i + 1] = [f"{indent}*{args}:{desc}", f"{indent}**{kwargs}:{desc}"]
+
+
 def setup(app):
     app.connect("source-read", _optional_toctree_entries)
+    app.connect("autodoc-process-docstring", _split_combined_varargs, priority=400)
