@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import copy
+import os
 import os.path as osp
 import subprocess
 import sys
 import textwrap
+from unittest import mock
 
 import pytest
 import torch
@@ -15,8 +17,35 @@ from mmengine._strategy import DDPStrategy, DeepSpeedStrategy, SingleDeviceStrat
 from mmengine.runner import FlexibleRunner
 from mmengine.testing import RunnerTestCase
 
+_LAUNCH_VARS = ("WORLD_SIZE", "SLURM_NTASKS", "OMPI_COMM_WORLD_LOCAL_RANK")
+
 
 class TestFlexibleRunner(RunnerTestCase):
+    def setUp(self) -> None:
+        super().setUp()
+        # The launcher is inferred from the environment (compat R10): start from none.
+        self._env = mock.patch.dict(os.environ)
+        self._env.start()
+        for name in _LAUNCH_VARS:
+            os.environ.pop(name, None)
+
+    def tearDown(self) -> None:
+        self._env.stop()
+        super().tearDown()
+
+    def test_launcher_is_inferred_unless_given(self) -> None:
+        cfg = copy.deepcopy(self.epoch_based_cfg)
+        cfg.experiment_name = self.experiment_name
+        assert "launcher" not in cfg
+        runner = FlexibleRunner.from_cfg(cfg)
+        assert runner.launcher == "none" and isinstance(runner.strategy, SingleDeviceStrategy)
+        # An explicit 'none' disables inference even under torchrun's variables.
+        os.environ["WORLD_SIZE"] = "1"
+        cfg.launcher = "none"
+        cfg.experiment_name = self.experiment_name + "_b"
+        runner = FlexibleRunner.from_cfg(cfg)
+        assert runner.launcher == "none" and not runner.distributed
+
     def test_single_device_train_save_and_resume(self) -> None:
         cfg = copy.deepcopy(self.epoch_based_cfg)
         cfg.randomness = dict(seed=1)
@@ -73,11 +102,11 @@ DDP_SCRIPT = textwrap.dedent(
     case = RunnerTestCase("setUp"); case.setUp()
     cfg = case.epoch_based_cfg
     cfg.work_dir = sys.argv[1]
-    cfg.launcher = "pytorch"
     cfg.env_cfg = dict(dist_cfg=dict(backend="gloo"))
-    cfg.strategy = dict(type="DDPStrategy")
+    # No launcher and no strategy: torchrun's WORLD_SIZE gives 'pytorch' and DDPStrategy.
     runner = FlexibleRunner.from_cfg(cfg)
     runner.train()
+    print("launcher:", runner.launcher, "strategy:", type(runner.strategy).__name__)
     print("wrapped:", type(runner.model).__name__, "epoch:", runner.epoch)
     """
 )
@@ -91,6 +120,7 @@ def test_ddp_strategy_in_a_real_process_group(tmp_path) -> None:
         timeout=300,
     )
     assert proc.returncode == 0, proc.stderr[-3000:]
+    assert "launcher: pytorch strategy: DDPStrategy" in proc.stdout
     assert "wrapped: MMDistributedDataParallel epoch: 2" in proc.stdout
     ckpt = torch.load(tmp_path / "epoch_2.pth", weights_only=True)
     assert not any(k.startswith("module.") for k in ckpt["state_dict"])

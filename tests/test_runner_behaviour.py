@@ -48,7 +48,8 @@ class TestRunnerBehaviour(RunnerTestCase):
         cfg = copy.deepcopy(self.epoch_based_cfg)
         runner = self.build_runner(cfg)
         assert runner.val() == {"acc": 1}
-        assert runner._train_loop is None  # validation never built the training data
+        # validation never built the training data: the loop is still its config (R2)
+        assert runner._train_loop == cfg.train_cfg
 
     def test_iter_based_validation_schedule_with_dynamic_intervals(self) -> None:
         cfg = copy.deepcopy(self.iter_based_cfg)

@@ -51,6 +51,9 @@ class RecordingHook(Hook):
     def after_val_epoch(self, runner, metrics=None) -> None:
         self.events.append(f"after_val_epoch:{sorted(metrics)}")
 
+    def before_warmup_iter(self, runner, data_batch=None) -> None:
+        self.events.append(f"before_warmup_iter:{data_batch}")
+
 
 class Interrupted(Exception):
     pass
@@ -156,7 +159,7 @@ class TestRunnerEndToEnd(RunnerTestCase):
         assert CountingDataset.calls == 6 * 3
         _assert_same_weights(expected, _weights(resumed))
 
-    def test_hooks_run_in_order_and_unknown_points_are_rejected(self) -> None:
+    def test_hooks_run_in_order_and_custom_points_reach_the_hooks_that_have_them(self) -> None:
         cfg = copy.deepcopy(self.epoch_based_cfg)
         runner = self.build_runner(cfg)
         hook = RecordingHook()
@@ -168,8 +171,10 @@ class TestRunnerEndToEnd(RunnerTestCase):
         assert "after_val_epoch:['acc']" in hook.events
         info = runner.get_hooks_info()
         assert "before_train_epoch:" in info and "RecordingHook" in info
-        with pytest.raises(ValueError, match="not a hook point"):
-            runner.call_hook("before_trian_epoch")
+        # compat R3: a custom loop's own stage reaches the hooks defining it, in order
+        runner.call_hook("before_warmup_iter", data_batch=7)
+        assert hook.events[-1] == "before_warmup_iter:7"
+        runner.call_hook("no_hook_has_this")  # nothing happens
 
     def test_default_hook_can_be_disabled_and_replaced(self) -> None:
         cfg = copy.deepcopy(self.epoch_based_cfg)

@@ -16,11 +16,27 @@ def test_autocast_on_cpu_uses_bfloat16_and_can_be_disabled():
         assert layer(x).dtype == torch.float32
 
 
-@pytest.mark.skipif(torch.cuda.is_available(), reason="checks the error raised without CUDA")
-def test_autocast_cuda_without_cuda_is_a_clear_error():
-    with pytest.raises(RuntimeError, match="needs CUDA"):
-        with autocast(device_type="cuda"):
+@pytest.mark.skipif(torch.cuda.is_available(), reason="checks the behaviour without CUDA")
+def test_autocast_cuda_without_cuda_runs_in_full_precision():
+    layer = torch.nn.Linear(4, 4)
+    with autocast(device_type="cuda"):
+        assert layer(torch.randn(2, 4)).dtype == torch.float32
+
+
+def test_autocast_device_checks_raise_upstream_errors():
+    # compat A1: upstream's classes and sentences
+    with pytest.raises(
+        ValueError, match="^User specified autocast device_type must be cuda or cpu, but got mps"
+    ):
+        with autocast(device_type="mps"):
             pass
+    with pytest.raises(
+        AssertionError, match="^In CPU autocast, only support `torch.bfloat16` dtype"
+    ):
+        with autocast(device_type="cpu", dtype=torch.float16):
+            pass
+    with autocast(device_type="mps", enabled=False):  # disabled: no check, no-op
+        assert not torch.is_autocast_enabled("cpu")
 
 
 def test_set_random_seed_reproduces_every_generator():

@@ -19,7 +19,10 @@ def test_get_priority(given, expected):
 def test_get_priority_errors():
     with pytest.raises(ValueError, match="between 0 and 100"):
         get_priority(101)
-    with pytest.raises(ValueError, match="unknown priority"):
+    # upstream's classes and leading sentences (compat A3)
+    with pytest.raises(KeyError, match="'URGENT'"):
         get_priority("urgent")
+    with pytest.raises(TypeError, match="^priority must be an integer or Priority enum value"):
+        get_priority([10])
     with pytest.raises(TypeError):
         get_priority(1.5)

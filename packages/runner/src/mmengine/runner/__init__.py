@@ -3,6 +3,7 @@
 import mmengine.utils._coexist  # noqa: F401 - refuses to run next to upstream mmengine
 
 from ._flexible_runner import FlexibleRunner
+from .activation_checkpointing import turn_on_activation_checkpointing
 from .amp import autocast
 from .base_loop import BaseLoop
 from .checkpoint import (
@@ -47,5 +48,6 @@ __all__ = [
     "load_state_dict",
     "save_checkpoint",
     "set_random_seed",
+    "turn_on_activation_checkpointing",
     "weights_to_cpu",
 ]

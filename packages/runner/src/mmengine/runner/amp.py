@@ -8,8 +8,17 @@ from contextlib import contextmanager
 
 import torch
 
-from mmengine.device import get_device
+from mmengine.device import (  # noqa: F401  (upstream's module globals)
+    get_device,
+    is_cuda_available,
+    is_mlu_available,
+    is_npu_available,
+)
 from mmengine.logging import print_log
+from mmengine.utils import digit_version  # noqa: F401
+from mmengine.utils.dl_utils import TORCH_VERSION  # noqa: F401
+
+_AUTOCAST_DEVICES = ("cuda", "cpu", "mlu", "npu", "musa")
 
 
 @contextmanager
@@ -22,12 +31,16 @@ def autocast(
     """Run the block in mixed precision on any device, wrapping :class:`torch.autocast`.
 
     Args:
-        device_type (str, optional): 'cuda', 'cpu', 'npu', 'mlu', 'mps' or 'musa'; defaults to
-            the current device (:func:`mmengine.device.get_device`).
+        device_type (str, optional): 'cuda', 'cpu', 'mlu', 'npu' or 'musa'; defaults to the
+            current device (:func:`mmengine.device.get_device`).
         dtype (torch.dtype, optional): the low precision dtype; defaults to float16 on CUDA and
-            bfloat16 on the CPU, as torch does.
+            bfloat16 on the CPU, as torch does. The CPU supports only bfloat16.
         enabled (bool): when False the block runs in full precision.
         cache_enabled (bool, optional): whether autocast caches weight casts.
+
+    Raises:
+        ValueError: an unsupported ``device_type`` (e.g. 'mps') with ``enabled=True``.
+        AssertionError: CPU autocast with a dtype other than ``torch.bfloat16``.
 
     Examples:
         >>> with autocast(device_type='cpu', dtype=torch.bfloat16):
@@ -38,22 +51,31 @@ def autocast(
             yield
         return
     device_type = device_type or get_device()
-    if device_type == "cuda" and not torch.cuda.is_available():
-        raise RuntimeError(
-            "autocast(device_type='cuda') needs CUDA, which is not available here; use "
-            "device_type='cpu' (with dtype=torch.bfloat16) or enabled=False"
+    if device_type not in _AUTOCAST_DEVICES:
+        raise ValueError(
+            f"User specified autocast device_type must be cuda or cpu, but got {device_type} "
+            f"(mmengine's autocast supports {', '.join(_AUTOCAST_DEVICES)}; pass "
+            "enabled=False to run this device in full precision)"
         )
+    if device_type == "cpu" and dtype is not None and dtype is not torch.bfloat16:
+        raise AssertionError(
+            "In CPU autocast, only support `torch.bfloat16` dtype "
+            f"(got {dtype}; pass dtype=torch.bfloat16 or leave it None)"
+        )
+    if device_type == "cuda" and not torch.cuda.is_available():
+        print_log(
+            "autocast(device_type='cuda') is disabled because CUDA is not available here: the "
+            "block runs in full precision. Use device_type='cpu' (bfloat16) for mixed "
+            "precision on the CPU",
+            logger="current",
+            level=logging.WARNING,
+        )
+        yield
+        return
     kwargs: dict = {}
     if dtype is not None:
         kwargs["dtype"] = dtype
     if cache_enabled is not None:
         kwargs["cache_enabled"] = cache_enabled
-    if device_type == "cpu" and dtype is torch.float16:
-        print_log(
-            "float16 autocast on the CPU is slow and partly supported; bfloat16 is the CPU's "
-            "low precision dtype",
-            logger="current",
-            level=logging.WARNING,
-        )
     with torch.autocast(device_type=device_type, **kwargs):
         yield

@@ -1,4 +1,15 @@
-"""LogProcessor: turn the message hub's scalars into a log line and a dict of tags."""
+"""LogProcessor: turn the message hub's scalars into a log line and a dict of tags.
+
+The line layouts are upstream's (dashboards and ``analyze_logs.py`` scripts parse them):
+
+- train: ``Epoch(train)  [3][ 10/250]  lr: 2.0000e-02  eta: 1:23:20  time: 0.2500
+  data_time: 0.0500  loss: 0.7500`` (the ``[epoch]`` field right-justified to
+  ``len(str(max_epochs)) + 3``, the batch index to the width of the dataloader length);
+- val/test per iteration: the header, the learning rates if any, then
+  ``eta: ..  time: ..  data_time: ..  `` (two trailing spaces, no other scalars);
+- val/test summary: ``Epoch(val) [2][40/40]`` then four spaces, the metrics, the non-scalar
+  infos and the time keys, joined by two spaces.
+"""
 
 from __future__ import annotations
 
@@ -11,8 +22,15 @@ from typing import Any
 import numpy as np
 import torch
 
-from mmengine.device import get_max_cuda_memory, is_cuda_available
+from mmengine.device import (  # noqa: F401  (upstream's module globals)
+    get_max_cuda_memory,
+    get_max_musa_memory,
+    is_cuda_available,
+    is_musa_available,
+)
 from mmengine.registry import LOG_PROCESSORS
+
+_TIME_KEYS = ("time", "data_time")
 
 
 @LOG_PROCESSORS.register_module()
@@ -31,7 +49,7 @@ class LogProcessor:
             e.g. ``'loss'``), ``method_name`` (a HistoryBuffer statistic: mean, min, max,
             current), optionally ``log_name`` (a new entry; without it the source's entry is
             replaced) and ``window_size`` (an int, ``'epoch'`` or ``'global'``).
-        num_digits (int): significant digits shown. Defaults to 4.
+        num_digits (int): decimals shown. Defaults to 4.
         log_with_hierarchy (bool): keep the ``train/``, ``val/`` prefixes in the returned tag
             (the visualizer then groups scalars by stage). Defaults to False.
         mean_pattern (str): regex of the names averaged by default.
@@ -63,108 +81,147 @@ class LogProcessor:
     def get_log_after_iter(self, runner: Any, batch_idx: int, mode: str) -> tuple[dict, str]:
         """Format the log of one training, validation or test iteration.
 
+        Args:
+            runner (Runner): the runner.
+            batch_idx (int): index of the batch in the current epoch (or loop).
+            mode (str): ``'train'``, ``'val'`` or ``'test'``.
+
         Returns:
-            tuple[dict, str]: the tag (name -> value) for the visualizer and the log line.
+            tuple[dict, str]: the tag (name -> value, plus ``epoch``/``iter``) for the
+            visualizer and the log line.
         """
         if mode not in ("train", "val", "test"):
             raise ValueError(f"mode must be 'train', 'val' or 'test', got {mode!r}")
-        cur_iter = self._get_iter(runner, batch_idx=batch_idx)
         parsed_cfg = self._parse_windows_size(runner, batch_idx, self.custom_cfg)
         log_tag = self._collect_scalars(parsed_cfg, runner, mode)
-        short = self._strip(log_tag, mode)  # names without the ``mode/`` prefix
-        tag = dict(log_tag) if self.log_with_hierarchy else dict(short)
-
-        lr_parts = []
-        for key, value in short.items():
-            if key.endswith("lr"):
-                lr_parts.append(f"{key}: {self._fmt_lr(value)}")
-        lr_str = "  ".join(lr_parts)
-
-        if self.by_epoch:
-            dataloader_len = self._get_dataloader_size(runner, mode)
-            width = len(str(dataloader_len))
-            cur_epoch = self._get_epoch(runner, mode)
-            head = f"Epoch({mode}) [{cur_epoch}][{cur_iter:>{width}}/{dataloader_len}]  "
+        if self.log_with_hierarchy:
+            tag = self._collect_scalars(parsed_cfg, runner, mode, reserve_prefix=True)
         else:
-            if mode == "train":
-                max_iters = runner.max_iters
-                width = len(str(max_iters))
-                head = f"Iter({mode}) [{cur_iter:>{width}}/{max_iters}]  "
-            else:
-                dataloader_len = self._get_dataloader_size(runner, mode)
-                width = len(str(dataloader_len))
-                head = f"Iter({mode}) [{batch_idx + 1:>{width}}/{dataloader_len}]  "
-        log_str = head + (f"{lr_str}  " if lr_str else "")
+            tag = copy.copy(log_tag)
 
-        if "time" in short:
-            eta = runner.message_hub.get_info("eta")
-            if eta is not None and mode == "train":
+        lr_str = " ".join(
+            f"{key}: {self._fmt_lr(value)}" for key, value in log_tag.items() if key.endswith("lr")
+        )
+        log_str = f"{self._iter_header(runner, batch_idx, mode)}  {lr_str}  "
+        eta = runner.message_hub.get_info("eta")
+        cuda = is_cuda_available()
+        if mode == "train":
+            items = []
+            if "time" in log_tag:
+                if eta is not None:
+                    log_str += f"eta: {datetime.timedelta(seconds=int(eta))}  "
+                for key in _TIME_KEYS:
+                    if key in log_tag:
+                        items.append(f"{key}: {log_tag[key]:.{self.num_digits}f}")
+            if cuda:
+                memory = self._get_max_memory(runner)
+                items.append(f"memory: {memory}")
+                tag["memory"] = memory
+            for key, value in log_tag.items():
+                if key in _TIME_KEYS or key.endswith("lr"):
+                    continue
+                items.append(f"{key}: {self._fmt(value)}")
+            log_str += "  ".join(items)
+        else:
+            if "time" in log_tag and eta is not None:
                 log_str += f"eta: {datetime.timedelta(seconds=int(eta))}  "
-            log_str += f"time: {short['time']:.{self.num_digits}f}  "
-            log_str += f"data_time: {short['data_time']:.{self.num_digits}f}  "
-        if is_cuda_available() and mode == "train":
-            memory = self._get_max_memory(runner)
-            log_str += f"memory: {memory}  "
-            tag["memory"] = memory
+                for key in _TIME_KEYS:
+                    if key in log_tag:
+                        log_str += f"{key}: {log_tag[key]:.{self.num_digits}f}  "
+            if cuda:
+                memory = self._get_max_memory(runner)
+                log_str += f"memory: {memory}  "
+                tag["memory"] = memory
 
-        parts = []
-        for name, value in short.items():
-            if name in ("time", "data_time") or name.endswith("lr"):
-                continue
-            parts.append(f"{name}: {self._fmt(value)}")
-        log_str += "  ".join(parts)
-        return tag, log_str.rstrip()
+        if self.by_epoch and mode in ("train", "val"):
+            tag["epoch"] = self._get_epoch(runner, mode)
+        tag["iter"] = runner.iter + 1 if self._train_loop_built(runner) else 0
+        return dict(tag), log_str
 
     def get_log_after_epoch(
         self, runner: Any, batch_idx: int, mode: str, with_non_scalar: bool = False
     ) -> tuple[dict, str]:
         """Format the log at the end of a validation or test epoch.
 
+        Args:
+            runner (Runner): the runner.
+            batch_idx (int): index of the last batch of the loop.
+            mode (str): ``'val'`` or ``'test'``.
+            with_non_scalar (bool): also put the non-scalar infos (e.g. a confusion matrix)
+                into the returned tag. Defaults to False.
+
         Returns:
-            tuple[dict, str]: the tag (metrics, plus non-scalar infos when
-            ``with_non_scalar``) and the log line.
+            tuple[dict, str]: the tag (metrics first, ``time``/``data_time`` last) and the
+            log line.
         """
         if mode not in ("test", "val"):
             raise ValueError(f"`_get_metric_log_str` only accept val or test mode, got {mode!r}")
         dataloader_len = self._get_dataloader_size(runner, mode)
-        if self.by_epoch:
+        if self.by_epoch and mode == "val":
             cur_epoch = self._get_epoch(runner, mode)
-            head = f"Epoch({mode}) [{cur_epoch}][{dataloader_len}/{dataloader_len}]  "
+            head = f"Epoch({mode}) [{cur_epoch}][{dataloader_len}/{dataloader_len}]"
+        elif self.by_epoch:
+            head = f"Epoch({mode}) [{dataloader_len}/{dataloader_len}]"
         else:
-            head = f"Iter({mode}) [{dataloader_len}/{dataloader_len}]  "
+            head = f"Iter({mode}) [{dataloader_len}/{dataloader_len}]"
 
         custom_cfg = copy.deepcopy(self.custom_cfg)
-        for src in ("time", "data_time"):
+        for src in _TIME_KEYS:
             if not any(c["data_src"] == src and "log_name" not in c for c in custom_cfg):
                 custom_cfg.append(dict(data_src=src, window_size="epoch", method_name="mean"))
         parsed_cfg = self._parse_windows_size(runner, batch_idx, custom_cfg)
-        ori_tag = self._collect_scalars(
-            parsed_cfg, runner, mode, reserve_prefix=self.log_with_hierarchy
-        )
+        reserve = self.log_with_hierarchy
+        ori_tag = self._collect_scalars(parsed_cfg, runner, mode, reserve_prefix=reserve)
         non_scalar_tag = self._collect_non_scalars(runner, mode)
-        tag = OrderedDict(ori_tag)
-        time_keys = {f"{mode}/time", f"{mode}/data_time", "time", "data_time"}
-        metric_parts = []
-        time_parts = []
-        for key, value in ori_tag.items():
-            short = key.split("/", 1)[1] if key.startswith(f"{mode}/") else key
-            text = f"{short}: {self._fmt(value)}"
-            (time_parts if key in time_keys else metric_parts).append(text)
-        for key, value in non_scalar_tag.items():
-            short = key.split("/", 1)[1] if key.startswith(f"{mode}/") else key
-            metric_parts.append(f"{short}: {value}")
-        log_str = head + "  ".join(metric_parts + time_parts)
+
+        time_names = {f"{mode}/{k}" if reserve else k for k in _TIME_KEYS}
+        metrics = OrderedDict((k, v) for k, v in ori_tag.items() if k not in time_names)
+        times = OrderedDict((k, v) for k, v in ori_tag.items() if k in time_names)
+        items = [f"{key}: {self._fmt_metric(value)}" for key, value in metrics.items()]
+        items += [f"{key}: {self._fmt_metric(value)}" for key, value in non_scalar_tag.items()]
+        items += [f"{key}: {self._fmt_metric(value)}" for key, value in times.items()]
+        log_str = f"{head}    " + "  ".join(items)
+
+        tag: OrderedDict = OrderedDict(metrics)
         if with_non_scalar:
             tag.update(non_scalar_tag)
-        return dict(tag), log_str.rstrip()
+        tag.update(times)
+        return dict(tag), log_str
 
-    # ----------------------------------------------------------------- helpers
+    # ----------------------------------------------------------------- formatting
+    def _iter_header(self, runner: Any, batch_idx: int, mode: str) -> str:
+        """``Epoch(train)  [3][ 10/250]``, ``Epoch(test) [5/8]``, ``Iter(val) [ 5/40]``..."""
+        if mode == "train" and not self.by_epoch:
+            max_iters = runner.max_iters
+            cur_iter = self._get_iter(runner, batch_idx)
+            return f"Iter(train) [{cur_iter:>{len(str(max_iters))}}/{max_iters}]"
+        dataloader_len = self._get_dataloader_size(runner, mode)
+        cur = f"{batch_idx + 1:>{len(str(dataloader_len))}}/{dataloader_len}"
+        if not self.by_epoch:
+            return f"Iter({mode}) [{cur}]"
+        if mode == "test":
+            return f"Epoch(test) [{cur}]"
+        cur_epoch = self._get_epoch(runner, mode)
+        if self._train_loop_built(runner):
+            width = len(str(runner.max_epochs)) + 3
+            epoch_field = f"[{cur_epoch}]".rjust(width)
+        else:  # a bare val(): upstream glues the epoch to the mode
+            epoch_field = f"[{cur_epoch}]"
+        return f"Epoch({mode}){epoch_field}[{cur}]"
+
     def _fmt(self, value: Any) -> str:
+        """A scalar: floats with ``num_digits`` decimals, anything else as ``str``."""
         if isinstance(value, (float, np.floating)):
             return f"{value:.{self.num_digits}f}"
-        if isinstance(value, torch.Tensor) and value.numel() == 1:
+        if isinstance(value, torch.Tensor) and value.numel() == 1 and value.is_floating_point():
             return f"{value.item():.{self.num_digits}f}"
         return str(value)
+
+    def _fmt_metric(self, value: Any) -> str:
+        """A summary value: arrays and tensors on lines of their own."""
+        if isinstance(value, (torch.Tensor, np.ndarray)):
+            return f"\n{value}\n"
+        return self._fmt(value)
 
     def _fmt_lr(self, value: Any) -> str:
         if isinstance(value, (list, tuple)):
@@ -172,16 +229,29 @@ class LogProcessor:
         return f"{value:.{self.num_digits}e}"
 
     @staticmethod
-    def _strip(tag: dict, mode: str) -> dict:
-        prefix = f"{mode}/"
-        return OrderedDict(
-            (k[len(prefix) :] if k.startswith(prefix) else k, v) for k, v in tag.items()
-        )
+    def _train_loop_built(runner: Any) -> bool:
+        loop = getattr(runner, "_train_loop", None)
+        return loop is not None and not isinstance(loop, dict)
+
+    # ----------------------------------------------------------------- helpers
+    def _remove_prefix(self, string: str, prefix: str) -> str:
+        """``string`` without a leading ``prefix`` (unchanged if it has none)."""
+        return string[len(prefix) :] if string.startswith(prefix) else string
 
     def _collect_scalars(
-        self, custom_cfg: list[dict], runner: Any, mode: str, reserve_prefix: bool = True
+        self, custom_cfg: list[dict], runner: Any, mode: str, reserve_prefix: bool = False
     ) -> OrderedDict:
-        """Compute the logged value of each ``{mode}/...`` scalar."""
+        """Compute the logged value of each ``{mode}/...`` scalar.
+
+        Args:
+            custom_cfg (list[dict]): the parsed ``custom_cfg`` (integer window sizes).
+            runner (Runner): the runner.
+            mode (str): ``'train'``, ``'val'`` or ``'test'``.
+            reserve_prefix (bool): keep the ``{mode}/`` prefix in the keys. Defaults to False.
+
+        Returns:
+            OrderedDict: name -> value, in message hub order, custom entries after.
+        """
         tag: OrderedDict = OrderedDict()
         history = runner.message_hub.log_scalars
         prefix = f"{mode}/"
@@ -191,7 +261,7 @@ class LogProcessor:
             if k.startswith(prefix)
         )
         for key, buffer in mode_history.items():
-            short = key.split("/", 1)[1] if key.startswith(prefix) else key
+            short = key[len(prefix) :] if reserve_prefix else key
             if self.mean_pattern.match(short):
                 tag[key] = buffer.mean(self.window_size)
             else:
@@ -209,6 +279,7 @@ class LogProcessor:
         return tag
 
     def _collect_non_scalars(self, runner: Any, mode: str) -> OrderedDict:
+        """The ``{mode}/...`` runtime infos (prefix kept when ``log_with_hierarchy``)."""
         infos = runner.message_hub.runtime_info
         prefix = f"{mode}/"
         out: OrderedDict = OrderedDict()
@@ -263,20 +334,31 @@ class LogProcessor:
         return parsed
 
     def _get_max_memory(self, runner: Any) -> int:
+        """Peak CUDA memory (MB) since the last call, on the model's device."""
         device = getattr(runner.model, "output_device", None)
-        return get_max_cuda_memory(device)
+        try:
+            mem = torch.cuda.max_memory_allocated(device=device)
+        except RuntimeError as exc:
+            raise RuntimeError(
+                f"{exc} (LogProcessor reads the peak CUDA memory only when "
+                "mmengine.device.is_cuda_available() is True; check the device of the model)"
+            ) from exc
+        torch.cuda.reset_peak_memory_stats()
+        return int(mem) // (1024 * 1024)
 
     def _get_iter(self, runner: Any, batch_idx: int) -> int:
         """The 1-based iteration shown: within the epoch when by_epoch, else global."""
         return batch_idx + 1 if self.by_epoch else runner.iter + 1
 
     def _get_epoch(self, runner: Any, mode: str) -> int:
-        """The epoch shown: the running one in training, the last finished one otherwise."""
+        """The epoch shown: the running one in training, the last finished one in val."""
         if mode == "train":
             return runner.epoch + 1
-        if runner._train_loop is None:
-            return 0
-        return runner.epoch
+        if mode == "val":
+            if not self._train_loop_built(runner):
+                return 0
+            return runner.epoch
+        raise ValueError(f"runner mode should be 'train' or 'val', but got {mode}")
 
     def _get_cur_loop(self, runner: Any, mode: str) -> Any:
         if mode == "train":

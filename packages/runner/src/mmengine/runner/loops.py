@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import bisect
 import logging
+import time  # noqa: F401  (upstream's module global)
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -25,6 +26,7 @@ from mmengine.utils import is_list_of
 
 from .amp import autocast
 from .base_loop import BaseLoop
+from .utils import calc_dynamic_intervals
 
 
 @dataclass
@@ -35,21 +37,6 @@ class LoopState:
     iter: int = 0
     max_epochs: int = 0
     max_iters: int = 0
-
-
-def calc_dynamic_intervals(
-    start_interval: int, dynamic_interval_list: list[tuple[int, int]] | None = None
-) -> tuple[list[int], list[int]]:
-    """Turn ``[(milestone, interval), ...]`` into sorted milestone and interval lists.
-
-    The first milestone is 0 with ``start_interval``.
-    """
-    if dynamic_interval_list is None:
-        return [0], [start_interval]
-    pairs = sorted(dynamic_interval_list, key=lambda x: x[0])
-    milestones = [0] + [m for m, _ in pairs]
-    intervals = [start_interval] + [i for _, i in pairs]
-    return milestones, intervals
 
 
 def _dataset_metainfo(dataloader: Any, users: str) -> dict | None:
@@ -226,14 +213,44 @@ class EpochBasedTrainLoop(_TrainLoopBase):
         self.state.epoch += 1
 
 
+_RESTART_WARNING = (
+    "Reach the end of the dataloader, it will be restarted and continue to iterate. It is "
+    "recommended to use `mmengine.dataset.InfiniteSampler` to enable the dataloader to iterate "
+    "infinitely."
+)
+
+
+def _draw_iterator_seed(dataloader: Any) -> torch.Tensor:
+    """Draw what ``iter(dataloader)`` draws, without creating the iterator.
+
+    Creating a DataLoader iterator draws its base seed from ``dataloader.generator`` (torch's
+    global generator when None). This makes the same draw through torch's own code on an
+    empty stand-in loader, so the generator advances exactly as for the real iterator.
+
+    Returns:
+        torch.Tensor: the generator's state before the draw: create the real iterator under
+        it to give it the seed drawn here.
+    """
+    generator = getattr(dataloader, "generator", None)
+    state = generator.get_state() if generator is not None else torch.get_rng_state()
+    iter(DataLoader([0], generator=generator))
+    return state
+
+
 class _InfiniteDataloaderIterator:
-    """Iterate a DataLoader forever, starting a new epoch when one is exhausted."""
+    """Iterate a DataLoader forever, starting a new epoch when one is exhausted.
+
+    The random draw of the first ``iter(dataloader)`` happens at construction (upstream's
+    order of random draws), but the iterator itself is created at the first ``next``, under
+    the generator state of that draw (so it gets the same seed): a resumed run can first tell
+    the sampler to skip the batches already trained on, and nothing is fetched twice.
+    """
 
     def __init__(self, dataloader: DataLoader, epoch: int = 0) -> None:
         self._dataloader = dataloader
         self._epoch = epoch
-        self._set_epoch()
-        self._iterator = iter(dataloader)
+        self._iterator: Iterator | None = None
+        self._creation_state: torch.Tensor | None = _draw_iterator_seed(dataloader)
 
     def _set_epoch(self) -> None:
         for source in (
@@ -243,13 +260,45 @@ class _InfiniteDataloaderIterator:
             if hasattr(source, "set_epoch"):
                 source.set_epoch(self._epoch)
 
+    def restart(self, epoch: int, creation_state: torch.Tensor | None = None) -> None:
+        """Drop the current iterator; the next ``next`` starts epoch ``epoch``.
+
+        Args:
+            epoch (int): the data epoch to start.
+            creation_state (torch.Tensor, optional): the generator state to create the new
+                iterator under; None keeps the one of the construction-time draw, if unused.
+        """
+        self._iterator = None
+        self._epoch = epoch
+        if creation_state is not None:
+            self._creation_state = creation_state
+
+    def _create(self) -> None:
+        self._set_epoch()
+        state, self._creation_state = self._creation_state, None
+        if state is None:
+            self._iterator = iter(self._dataloader)
+            return
+        generator = getattr(self._dataloader, "generator", None)
+        target = generator if generator is not None else torch.random.default_generator
+        current = target.get_state()
+        target.set_state(state)
+        try:
+            self._iterator = iter(self._dataloader)
+        finally:
+            target.set_state(current)
+
     def __iter__(self) -> Iterator:
         return self
 
     def __next__(self) -> Any:
+        if self._iterator is None:
+            self._create()
+            assert self._iterator is not None
         try:
             return next(self._iterator)
         except StopIteration:
+            print_log(_RESTART_WARNING, logger="current", level=logging.WARNING)
             self._epoch += 1
             self._set_epoch()
             # No sleep: workers of the exhausted iterator are shut down by its destructor.
@@ -284,11 +333,14 @@ class IterBasedTrainLoop(_TrainLoopBase):
             raise ValueError(f"`max_iters` should be an integer number, but got {max_iters}")
         self.state.max_iters = int(max_iters)
         self.state.max_epochs = 1  # the data stream is endless; epochs are not counted
-        self.dataloader_iterator: _InfiniteDataloaderIterator | None = None
+        # Made here, as upstream does: its random draw precedes the weight initialisation.
+        self.dataloader_iterator = _InfiniteDataloaderIterator(self.dataloader)
 
     def _start_data_stream(self) -> None:
-        """Create the endless iterator, resuming the data position after ``state.iter``."""
+        """Position the endless iterator after ``state.iter`` batches (a resumed run)."""
         done = self.state.iter
+        if not done:
+            return
         epoch = 0
         sampler = getattr(self.dataloader, "sampler", None)
         if done and not isinstance(sampler, InfiniteSampler):
@@ -300,7 +352,7 @@ class IterBasedTrainLoop(_TrainLoopBase):
             if per_epoch:
                 epoch, done = divmod(done, per_epoch)
         skipped = self._skip_samples(done)
-        self.dataloader_iterator = _InfiniteDataloaderIterator(self.dataloader, epoch)
+        self.dataloader_iterator.restart(epoch)
         if not skipped:
             print_log(
                 f"The sampler of the train dataloader cannot skip samples; replaying {done} "
@@ -317,7 +369,6 @@ class IterBasedTrainLoop(_TrainLoopBase):
         runner.call_hook("before_train")
         runner.call_hook("before_train_epoch")
         self._start_data_stream()
-        assert self.dataloader_iterator is not None
         runner.model.train()
         while self.state.iter < self.state.max_iters and not self.stop_training:
             data_batch = next(self.dataloader_iterator)
@@ -337,8 +388,14 @@ class IterBasedTrainLoop(_TrainLoopBase):
         super().run_iter(idx, data_batch)
 
 
-def _update_losses(outputs: Sequence, losses: dict[str, HistoryBuffer]) -> Sequence:
-    """Take a trailing ``BaseDataElement(loss=...)`` off ``outputs`` into ``losses``."""
+def _update_losses(
+    outputs: Sequence, losses: dict[str, HistoryBuffer]
+) -> tuple[Sequence, dict[str, HistoryBuffer]]:
+    """Take a trailing ``BaseDataElement(loss=...)`` off ``outputs`` into ``losses``.
+
+    Returns:
+        tuple: the outputs without the loss element, and ``losses``.
+    """
     if (
         isinstance(outputs, (list, tuple))
         and outputs
@@ -354,7 +411,7 @@ def _update_losses(outputs: Sequence, losses: dict[str, HistoryBuffer]) -> Seque
             elif is_list_of(value, torch.Tensor):
                 for v in value:
                     buffer.update(v.item())
-    return outputs
+    return outputs, losses
 
 
 def _parse_losses(losses: dict[str, HistoryBuffer], stage: str) -> dict[str, float]:
@@ -392,7 +449,16 @@ class _EvalLoopBase(BaseLoop):
             self.evaluator.dataset_meta = metainfo
             self.runner.visualizer.dataset_meta = metainfo
         self.fp16 = fp16
-        self.losses: dict[str, HistoryBuffer] = {}
+        self.losses = {}
+
+    @property
+    def losses(self) -> dict[str, HistoryBuffer]:
+        """dict: the losses of the current run (upstream's ``val_loss``/``test_loss``)."""
+        return self.__dict__[f"{self._stage}_loss"]
+
+    @losses.setter
+    def losses(self, value: dict[str, HistoryBuffer]) -> None:
+        self.__dict__[f"{self._stage}_loss"] = value
 
     def run(self) -> dict:
         """Run the model over the whole dataloader and return the metrics."""
@@ -419,7 +485,7 @@ class _EvalLoopBase(BaseLoop):
         runner.call_hook(f"before_{stage}_iter", batch_idx=idx, data_batch=data_batch)
         with autocast(enabled=self.fp16):
             outputs = getattr(runner.model, f"{stage}_step")(data_batch)
-        outputs = _update_losses(outputs, self.losses)
+        outputs, _ = _update_losses(outputs, self.losses)
         self.evaluator.process(data_samples=outputs, data_batch=data_batch)
         runner.call_hook(
             f"after_{stage}_iter", batch_idx=idx, data_batch=data_batch, outputs=outputs

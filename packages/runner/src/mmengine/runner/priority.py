@@ -34,18 +34,34 @@ class Priority(Enum):
     LOWEST = 100
 
 
+class UnknownPriorityError(KeyError):
+    """A priority name that is not a :class:`Priority` member (a ``KeyError``, as upstream)."""
+
+    def __str__(self) -> str:  # KeyError would show the repr of the message
+        return str(self.args[0]) if self.args else ""
+
+
 def get_priority(priority: int | str | Priority) -> int:
     """Return the integer value of a priority given as int, name or :class:`Priority`.
 
+    Args:
+        priority (int or str or Priority): an int in [0, 100], a member name
+            (case-insensitive, e.g. ``'normal'``) or a member.
+
+    Returns:
+        int: the priority value (a smaller value runs earlier).
+
     Raises:
-        ValueError: an int outside [0, 100] or an unknown name.
+        ValueError: an int outside [0, 100].
+        KeyError: an unknown name.
         TypeError: any other type.
     """
-    if isinstance(priority, bool):
-        raise TypeError("priority must be an integer, a str or a Priority, not a bool")
     if isinstance(priority, int):
         if not 0 <= priority <= 100:
-            raise ValueError(f"priority must be between 0 and 100, got {priority}")
+            raise ValueError(
+                f"priority must be between 0 and 100 (got {priority}); use a value in [0, 100] "
+                "or a Priority name"
+            )
         return priority
     if isinstance(priority, Priority):
         return priority.value
@@ -54,5 +70,10 @@ def get_priority(priority: int | str | Priority) -> int:
             return Priority[priority.upper()].value
         except KeyError:
             names = ", ".join(p.name for p in Priority)
-            raise ValueError(f"unknown priority {priority!r}; choose one of {names}") from None
-    raise TypeError(f"priority must be an integer, a str or a Priority, got {type(priority)}")
+            raise UnknownPriorityError(
+                f"{priority.upper()!r} is not a priority name; choose one of {names}"
+            ) from None
+    raise TypeError(
+        "priority must be an integer or Priority enum value "
+        f"(a str naming a Priority also works), but got {type(priority).__name__}: {priority!r}"
+    )

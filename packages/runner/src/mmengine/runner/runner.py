@@ -29,19 +29,26 @@ from torch.utils.data import DataLoader
 from mmengine.config import Config, ConfigDict
 from mmengine.config.utils import config_text
 from mmengine.dataset import worker_init_fn as default_worker_init_fn
+from mmengine.device import get_device
 from mmengine.dist import (
     broadcast,
     get_dist_info,
     get_rank,
+    get_world_size,
     init_dist,
     is_distributed,
     master_only,
 )
 from mmengine.evaluator import Evaluator
-from mmengine.fileio import join_path, put_text
+from mmengine.fileio import FileClient, join_path, put_text  # noqa: F401
 from mmengine.hooks import Hook
 from mmengine.logging import MessageHub, MMLogger, print_log
-from mmengine.model import is_model_wrapper, revert_sync_batchnorm
+from mmengine.model import (  # noqa: F401  (MMDistributedDataParallel: upstream's global)
+    MMDistributedDataParallel,
+    convert_sync_batchnorm,
+    is_model_wrapper,
+    revert_sync_batchnorm,
+)
 from mmengine.model.checkpoint import (
     _load_checkpoint,
     _load_checkpoint_to_model,
@@ -50,6 +57,7 @@ from mmengine.model.checkpoint import (
     save_checkpoint,
     weights_to_cpu,
 )
+from mmengine.model.efficient_conv_bn_eval import turn_on_efficient_conv_bn_eval
 from mmengine.optim import (
     OptimWrapper,
     OptimWrapperDict,
@@ -72,10 +80,17 @@ from mmengine.registry import (
     VISUALIZERS,
     DefaultScope,
 )
-from mmengine.utils import digit_version, get_git_hash, get_mmengine_version
-from mmengine.utils.dl_utils import TORCH_VERSION, set_multi_processing
+from mmengine.utils import (  # noqa: F401  (apply_to, is_seq_of: upstream's globals)
+    apply_to,
+    digit_version,
+    get_git_hash,
+    get_mmengine_version,
+    is_seq_of,
+)
+from mmengine.utils.dl_utils import TORCH_VERSION, collect_env, set_multi_processing  # noqa: F401
 from mmengine.visualization import Visualizer
 
+from .activation_checkpointing import turn_on_activation_checkpointing
 from .base_loop import BaseLoop
 from .log_processor import LogProcessor
 from .loops import EpochBasedTrainLoop, IterBasedTrainLoop, TestLoop, ValLoop
@@ -108,15 +123,57 @@ def _config_text(cfg: Config) -> tuple[str, bool]:
     return text, valid
 
 
+class _SlicedDataset:
+    """The first ``length`` samples of ``dataset`` (``num_batch_per_epoch`` in a dataloader).
+
+    Every other attribute (``metainfo``, ``get_data_info``, ...) is the dataset's.
+    """
+
+    def __init__(self, dataset: Any, length: int) -> None:
+        self._dataset = dataset
+        self._length = min(length, len(dataset))
+
+    def __getattr__(self, name: str) -> Any:
+        if name in ("_dataset", "_length"):  # not set yet (e.g. while unpickling)
+            raise AttributeError(name)
+        return getattr(self._dataset, name)
+
+    def __getitem__(self, idx: int) -> Any:
+        if not -self._length <= idx < self._length:
+            raise IndexError(f"index {idx} is out of range for {self._length} samples")
+        return self._dataset[idx % self._length]
+
+    def __len__(self) -> int:
+        return self._length
+
+
+def _schedulers_built(schedulers: Any) -> bool:
+    """Whether ``runner.param_schedulers`` holds built schedulers (not their configs)."""
+    if isinstance(schedulers, _ParamScheduler):
+        return True
+    if isinstance(schedulers, dict) and "type" not in schedulers:
+        schedulers = [s for group in schedulers.values() for s in _as_list(group)]
+    return any(isinstance(s, _ParamScheduler) for s in _as_list(schedulers))
+
+
+def _as_list(value: Any) -> list:
+    if value is None:
+        return []
+    return list(value) if isinstance(value, (list, tuple)) else [value]
+
+
 def _check_all_or_none(stage: str, **parts: Any) -> None:
+    """Raise upstream's ValueError when only some of the parts a task needs are given."""
     given = {name for name, value in parts.items() if value is not None}
     if given and given != set(parts):
         missing = sorted(set(parts) - given)
+        names = list(parts)
+        got = ", ".join(f"{k}={parts[k]}" for k in names)
+        end = "." if stage == "train" else ""  # upstream's sentences differ by this period
         raise ValueError(
-            f"{', '.join(parts)} should be either all None or not None, but got "
-            + ", ".join(f"{k}={parts[k]!r}" for k in parts)
-            + f". To {stage}, also give {', '.join(missing)}; to skip {stage}, leave them all "
-            "None."
+            f"{', '.join(names[:-1])}, and {names[-1]} should be either all None or not None, "
+            f"but got {got}{end} To {stage}, also give {', '.join(missing)}; to skip {stage}, "
+            "leave them all None."
         )
 
 
@@ -190,19 +247,17 @@ class Runner:
         load_from: str | None = None,
         resume: bool = False,
         launcher: str = "none",
-        env_cfg: dict | None = None,
+        env_cfg: dict = dict(dist_cfg=dict(backend="nccl")),  # noqa: B006,B008 (upstream's)
         log_processor: dict | None = None,
         log_level: str | int = "INFO",
         visualizer: Visualizer | dict | None = None,
-        default_scope: str = "mmengine",
-        randomness: dict | None = None,
+        default_scope: str | None = "mmengine",
+        randomness: dict = dict(seed=None),  # noqa: B006,B008 (upstream's)
         experiment_name: str | None = None,
         cfg: ConfigType | None = None,
     ) -> None:
-        if env_cfg is None:
-            env_cfg = dict(dist_cfg=dict(backend="nccl"))
-        if randomness is None:
-            randomness = dict(seed=None)
+        env_cfg = copy.deepcopy(dict(env_cfg)) if env_cfg is not None else {}
+        randomness = dict(randomness) if randomness is not None else dict(seed=None)
         self._work_dir = osp.abspath(work_dir)
         os.makedirs(self._work_dir, exist_ok=True)
 
@@ -231,28 +286,23 @@ class Runner:
         )
         if param_scheduler is not None and optim_wrapper is None:
             raise ValueError(
-                "param_scheduler is given but optim_wrapper is None: schedulers adjust an "
-                "optimizer, so give optim_wrapper (and the train dataloader and train_cfg) too"
+                "param_scheduler should be None when optim_wrapper is None, but got "
+                f"{param_scheduler} (schedulers adjust an optimizer: give optim_wrapper, the "
+                "train dataloader and train_cfg too, or drop param_scheduler)"
             )
 
-        # Components built on first use: their configs wait here.
+        # Components built on first use: until then these attributes hold their configs, as
+        # upstream's do (hooks and tools read them before training).
         self._train_dataloader = train_dataloader
-        self._train_loop_cfg = train_cfg
-        self._train_loop = None
+        self._train_loop: BaseLoop | dict | None = train_cfg
         self._val_dataloader = val_dataloader
         self._val_evaluator = val_evaluator
-        self._val_loop_cfg = val_cfg
-        self._val_loop = None
+        self._val_loop: BaseLoop | dict | None = val_cfg
         self._test_dataloader = test_dataloader
         self._test_evaluator = test_evaluator
-        self._test_loop_cfg = test_cfg
-        self._test_loop = None
-        self._optim_wrapper_cfg = optim_wrapper
-        self.optim_wrapper: OptimWrapper | None = (
-            optim_wrapper if isinstance(optim_wrapper, OptimWrapper) else None
-        )
-        self._param_scheduler_cfg = param_scheduler
-        self.param_schedulers: ParamSchedulerType | None = None
+        self._test_loop: BaseLoop | dict | None = test_cfg
+        self.optim_wrapper: OptimWrapper | OptimWrapperDict | dict | None = optim_wrapper
+        self.param_schedulers: ParamSchedulerType | dict | list | None = param_scheduler
         self.auto_scale_lr = auto_scale_lr
 
         self._launcher = launcher
@@ -272,11 +322,17 @@ class Runner:
         self._log_dir = osp.join(self._work_dir, self._timestamp)
         os.makedirs(self._log_dir, exist_ok=True)
 
-        self.default_scope = DefaultScope.get_instance(
-            self._experiment_name, scope_name=default_scope
-        )
+        if default_scope is not None:
+            self.default_scope: DefaultScope | None = DefaultScope.get_instance(
+                self._experiment_name, scope_name=default_scope
+            )
+        else:
+            self.default_scope = None
         self.logger = self.build_logger(log_level=log_level)
         self._log_env(env_cfg)
+        self._cfg_text, renderable = _config_text(self.cfg) if self.cfg else ("", False)
+        if self.cfg:
+            self.logger.info(f"Config:\n{self._cfg_text}")
 
         self._load_from = load_from
         self._resume = resume
@@ -284,7 +340,6 @@ class Runner:
 
         self.message_hub = self.build_message_hub()
         self.visualizer = self.build_visualizer(visualizer)
-        self._cfg_text, renderable = _config_text(self.cfg) if self.cfg else ("", False)
         if renderable:
             self.visualizer.add_config(self.cfg)
 
@@ -304,6 +359,7 @@ class Runner:
         self._hook_table: dict[str, list[Hook]] = {}
         self._hook_table_key: tuple[int, int] | None = None
         self.register_hooks(default_hooks, custom_hooks)
+        self.logger.info(f"Hooks will be executed in the following order:\n{self.get_hooks_info()}")
         self.dump_config()
 
     # ================================================================== construction
@@ -393,9 +449,21 @@ class Runner:
         return MMLogger.get_instance(**cfg)
 
     def build_message_hub(self, message_hub: dict | None = None) -> MessageHub:
-        """Build the run's :class:`MessageHub` (named after the experiment)."""
-        cfg = dict(message_hub) if message_hub else {}
-        cfg.setdefault("name", self._experiment_name)
+        """Build the run's :class:`MessageHub` (named after the experiment by default).
+
+        Raises:
+            TypeError: ``message_hub`` is neither a dict nor None.
+        """
+        if message_hub is None:
+            cfg: dict = dict(name=self._experiment_name)
+        elif isinstance(message_hub, dict):
+            cfg = dict(message_hub)
+            cfg.setdefault("name", self._experiment_name)
+        else:
+            raise TypeError(
+                f"message_hub should be dict or None, but got {message_hub} (give the "
+                "MessageHub.get_instance arguments as a dict, e.g. dict(name='exp'))"
+            )
         return MessageHub.get_instance(**cfg)
 
     def build_visualizer(self, visualizer: Visualizer | dict | None = None) -> Visualizer:
@@ -415,7 +483,7 @@ class Runner:
             visualizer.setdefault("save_dir", self._log_dir)
             return VISUALIZERS.build(visualizer)
         raise TypeError(
-            f"visualizer should be a Visualizer object, a dict or None, but got {type(visualizer)}"
+            f"visualizer should be Visualizer object, a dict or None, but got {visualizer}"
         )
 
     def build_model(self, model: nn.Module | dict) -> nn.Module:
@@ -428,7 +496,12 @@ class Runner:
         raise TypeError(f"model should be a nn.Module object or dict, but got {type(model)}")
 
     def wrap_model(self, model_wrapper_cfg: dict | None, model: nn.Module) -> nn.Module:
-        """Move the model to the device and, when distributed, wrap it (DDP by default)."""
+        """Move the model to the device and, when distributed, wrap it (DDP by default).
+
+        Not distributed, every ``SyncBatchNorm`` layer is reverted to a plain batch norm
+        (``_BatchNormXd``), keeping its weights and buffers, so configs written for several
+        GPUs run on one GPU or the CPU.
+        """
         if is_model_wrapper(model):
             if model_wrapper_cfg is not None:
                 raise TypeError(
@@ -436,17 +509,17 @@ class Runner:
                     f"{model_wrapper_cfg}"
                 )
             return model
-        from mmengine.device import get_device
-
         model = model.to(get_device())
         if not self._distributed:
-            if getattr(self, "cfg", None) is not None and self.cfg.get("sync_bn"):
+            self.logger.info(
+                "Distributed training is not used, all SyncBatchNorm (SyncBN) layers in the "
+                "model will be automatically reverted to BatchNormXd layers if they are used."
+            )
+            if self.cfg.get("sync_bn"):
                 self.logger.warning("sync_bn is ignored when not distributed")
-            return revert_sync_batchnorm(model) if self.cfg.get("revert_sync_bn") else model
+            return revert_sync_batchnorm(model)
         sync_bn = self.cfg.get("sync_bn")
         if sync_bn is not None:
-            from mmengine.model import convert_sync_batchnorm
-
             model = convert_sync_batchnorm(model, sync_bn)
         if model_wrapper_cfg is None:
             find_unused = self.cfg.get("find_unused_parameters", False)
@@ -479,9 +552,11 @@ class Runner:
             for name, item in optim_wrapper.items():
                 if not isinstance(item, OptimWrapper):
                     raise ValueError(
-                        "optim_wrapper has no 'optimizer' and no 'constructor', so each of its "
-                        f"values must be a built OptimWrapper, but {name!r} is {item!r}. Give "
-                        "`optimizer=dict(type=...)`, or a constructor for several optimizers"
+                        'each item mush be an optimizer object when "type" and '
+                        f'"constructor" are not in optimizer, but got {name}={item} '
+                        "(optim_wrapper has no 'optimizer' and no 'constructor', so each of its "
+                        "values must be a built OptimWrapper; give `optimizer=dict(type=...)`, "
+                        "or a constructor for several optimizers)"
                     )
                 wrappers[name] = item
             return OptimWrapperDict(**wrappers)
@@ -497,8 +572,11 @@ class Runner:
         if auto_scale_lr is None or not auto_scale_lr.get("enable", False):
             return
         if "base_batch_size" not in auto_scale_lr:
-            raise KeyError("auto_scale_lr lacks `base_batch_size`, e.g. dict(base_batch_size=256)")
-        if self.param_schedulers is not None:
+            raise AssertionError(
+                "Lack of `base_batch_size` in `auto_scale_lr`. (e.g. "
+                "auto_scale_lr=dict(enable=True, base_batch_size=256))"
+            )
+        if _schedulers_built(self.param_schedulers):
             raise RuntimeError(
                 "`scale_lr` should be called before building ParamScheduler because "
                 "ParamScheduler will store initial lr from optimizer wrappers"
@@ -523,10 +601,12 @@ class Runner:
 
     def build_param_scheduler(self, scheduler: _ParamScheduler | dict | list) -> ParamSchedulerType:
         """Build the parameter schedulers: a list, or a dict of lists per optimizer."""
-        if self.optim_wrapper is None:
-            raise RuntimeError(
-                "`build_optim_wrapper` should be called before `build_param_scheduler` because "
-                "the latter depends on the former"
+        if not isinstance(self.optim_wrapper, OptimWrapper):
+            raise AssertionError(
+                "`build_optimizer` should be called before`build_param_scheduler` because the "
+                "latter depends on the former (runner.optim_wrapper is still "
+                f"{type(self.optim_wrapper).__name__}: call "
+                "`runner.optim_wrapper = runner.build_optim_wrapper(runner.optim_wrapper)` first)"
             )
         if not isinstance(self.optim_wrapper, OptimWrapperDict):
             if isinstance(scheduler, dict) and "type" not in scheduler and scheduler:
@@ -554,7 +634,7 @@ class Runner:
                 built.append(item)
             elif isinstance(item, dict):
                 cfg = copy.deepcopy(item)
-                if self._train_loop_cfg is not None or self._train_loop is not None:
+                if self._train_loop is not None:
                     by_epoch = cfg.get("by_epoch", True)
                     cfg.setdefault("end", self.max_epochs if by_epoch else self.max_iters)
                     epoch_length = len(self.train_dataloader)
@@ -610,6 +690,11 @@ class Runner:
                 dataset.full_init()
         else:
             dataset = dataset_cfg
+        num_batch_per_epoch = cfg.pop("num_batch_per_epoch", None)
+        if num_batch_per_epoch is not None:
+            batch_size = _get_batch_size(cfg)
+            num_samples = num_batch_per_epoch * batch_size * get_world_size()
+            dataset = _SlicedDataset(dataset, num_samples)
 
         sampler_cfg = cfg.pop("sampler", dict(type="DefaultSampler", shuffle=False))
         if isinstance(sampler_cfg, dict):
@@ -699,7 +784,7 @@ class Runner:
         if isinstance(loop, BaseLoop):
             return loop
         if not isinstance(loop, dict):
-            raise TypeError(f"{stage} loop should be a Loop object or dict, but got {loop}")
+            raise TypeError(f"{stage}_loop should be a Loop object or dict, but got {loop}")
         cfg = copy.deepcopy(dict(loop))
         dataloader = getattr(self, f"_{stage}_dataloader")
         evaluator = getattr(self, f"_{stage}_evaluator")
@@ -727,7 +812,7 @@ class Runner:
             cfg.setdefault("type", "LogProcessor")
             return LOG_PROCESSORS.build(cfg)
         raise TypeError(
-            f"log processor should be a LogProcessor object or dict, but got {log_processor}"
+            f"log processor should be a LogProcessor object or dict, butgot {log_processor}"
         )
 
     @master_only
@@ -810,29 +895,29 @@ class Runner:
 
     @property
     def train_loop(self) -> BaseLoop:
-        """BaseLoop: the train loop, built on first access."""
+        """BaseLoop: the train loop, built from its config on first access."""
         if self._train_loop is None:
-            if self._train_loop_cfg is None:
-                raise RuntimeError(
-                    "`self._train_loop` should not be None when calling train method. Please "
-                    "provide `train_dataloader`, `train_cfg`, `optimizer` and `param_scheduler` "
-                    "arguments when initializing runner."
-                )
-            self._train_loop = self.build_train_loop(self._train_loop_cfg)
+            raise RuntimeError(
+                "`self._train_loop` should not be None when calling train method. Please "
+                "provide `train_dataloader`, `train_cfg`, `optimizer` and `param_scheduler` "
+                "arguments when initializing runner."
+            )
+        if isinstance(self._train_loop, dict):
+            self._train_loop = self.build_train_loop(self._train_loop)
         return self._train_loop
 
     @property
     def val_loop(self) -> BaseLoop | None:
-        """BaseLoop or None: the validation loop, built on first access."""
-        if self._val_loop is None and self._val_loop_cfg is not None:
-            self._val_loop = self.build_val_loop(self._val_loop_cfg)
+        """BaseLoop or None: the validation loop, built from its config on first access."""
+        if isinstance(self._val_loop, dict):
+            self._val_loop = self.build_val_loop(self._val_loop)
         return self._val_loop
 
     @property
     def test_loop(self) -> BaseLoop | None:
-        """BaseLoop or None: the test loop, built on first access."""
-        if self._test_loop is None and self._test_loop_cfg is not None:
-            self._test_loop = self.build_test_loop(self._test_loop_cfg)
+        """BaseLoop or None: the test loop, built from its config on first access."""
+        if isinstance(self._test_loop, dict):
+            self._test_loop = self.build_test_loop(self._test_loop)
         return self._test_loop
 
     @property
@@ -873,14 +958,16 @@ class Runner:
     @staticmethod
     def _require(loop: BaseLoop | None, stage: str) -> BaseLoop:
         if loop is None:
+            space = "" if stage == "val" else " "  # sic: upstream's val sentence has no space
             raise RuntimeError(
-                f"no {stage} loop: give `{stage}_dataloader`, `{stage}_cfg` and "
-                f"`{stage}_evaluator` when building the runner"
+                f"`self._{stage}_loop` should not be None when calling {stage} method."
+                f"{space}Please provide `{stage}_dataloader`, `{stage}_cfg` and "
+                f"`{stage}_evaluator` arguments when initializing runner."
             )
         return loop
 
     def _train_counter(self, name: str) -> int:
-        if self._train_loop is None and self._train_loop_cfg is None:
+        if self._train_loop is None:
             return 0
         return getattr(self.train_loop, name)
 
@@ -888,25 +975,33 @@ class Runner:
     def epoch(self) -> int:
         """int: completed training epochs (0 when the run does not train)."""
         loop = self._train_loop  # read by hooks every iteration: the short path first
-        return loop.epoch if loop is not None else self._train_counter("epoch")
+        if loop is None or isinstance(loop, dict):
+            return self._train_counter("epoch")
+        return loop.epoch
 
     @property
     def iter(self) -> int:
         """int: completed training iterations (0 when the run does not train)."""
         loop = self._train_loop
-        return loop.iter if loop is not None else self._train_counter("iter")
+        if loop is None or isinstance(loop, dict):
+            return self._train_counter("iter")
+        return loop.iter
 
     @property
     def max_epochs(self) -> int:
         """int: total training epochs."""
         loop = self._train_loop
-        return loop.max_epochs if loop is not None else self._train_counter("max_epochs")
+        if loop is None or isinstance(loop, dict):
+            return self._train_counter("max_epochs")
+        return loop.max_epochs
 
     @property
     def max_iters(self) -> int:
         """int: total training iterations."""
         loop = self._train_loop
-        return loop.max_iters if loop is not None else self._train_counter("max_iters")
+        if loop is None or isinstance(loop, dict):
+            return self._train_counter("max_iters")
+        return loop.max_iters
 
     # ================================================================== tasks
     def _unwrapped_model(self) -> nn.Module:
@@ -933,29 +1028,43 @@ class Runner:
         setattr(self.model, target, torch.compile(func, **cfg))
         self.logger.info(f"model.{target} compiled with torch.compile({cfg})")
 
+    def _apply_module_features(self) -> None:
+        """Apply the ``activation_checkpointing``/``efficient_conv_bn_eval`` cfg keys."""
+        model = self._unwrapped_model()
+        for key, turn_on in (
+            ("activation_checkpointing", turn_on_activation_checkpointing),
+            ("efficient_conv_bn_eval", turn_on_efficient_conv_bn_eval),
+        ):
+            modules = self.cfg.get(key)
+            if modules is None:
+                continue
+            turn_on(model, modules)
+            self.logger.info(f'Enabling the "{key}" feature for sub-modules: {modules}')
+
     def train(self) -> nn.Module:
         """Train the model; return it."""
         model = self._unwrapped_model()
         if not hasattr(model, "train_step"):
-            raise RuntimeError(
+            raise AssertionError(
                 "If you want to train your model, please make sure your model has implemented "
                 "`train_step`."
             )
-        if self._val_loop_cfg is not None and not hasattr(model, "val_step"):
-            raise RuntimeError(
+        if self._val_loop is not None and not hasattr(model, "val_step"):
+            raise AssertionError(
                 "If you want to validate your model, please make sure your model has "
                 "implemented `val_step`."
             )
+        # Upstream's order (the train loop may draw from the global generator, P1).
         loop = self.train_loop
-        if self.optim_wrapper is None:
-            self.optim_wrapper = self.build_optim_wrapper(self._optim_wrapper_cfg)
+        self.optim_wrapper = self.build_optim_wrapper(self.optim_wrapper)
         self.scale_lr(self.optim_wrapper, self.auto_scale_lr)
-        if self._param_scheduler_cfg is not None and self.param_schedulers is None:
-            self.param_schedulers = self.build_param_scheduler(self._param_scheduler_cfg)
+        if self.param_schedulers is not None:
+            self.param_schedulers = self.build_param_scheduler(self.param_schedulers)
         self.val_loop  # noqa: B018  (build it now, before the hooks' before_run)
         self.call_hook("before_run")
         try:
             self._init_model_weights()
+            self._apply_module_features()
             self.load_or_resume()
             self.optim_wrapper.initialize_count_status(self.model, loop.iter, loop.max_iters)
             self._maybe_compile("train_step")
@@ -996,8 +1105,8 @@ class Runner:
     def call_hook(self, fn_name: str, **kwargs: Any) -> None:
         """Call ``fn_name(self, **kwargs)`` on every hook that implements it, by priority.
 
-        Raises:
-            ValueError: ``fn_name`` is not a hook point (see ``Hook.stages``).
+        ``fn_name`` is any method name: the points of ``Hook.stages``, or a stage a custom
+        loop adds (e.g. ``'before_warmup_iter'``), which runs on the hooks that define it.
         """
         hooks = self._hooks_for(fn_name)
         try:
@@ -1015,7 +1124,8 @@ class Runner:
         """The hooks that implement ``fn_name``, from a table rebuilt when the list changes.
 
         Hooks that only inherit ``Hook``'s no-op for a stage are skipped, which keeps the
-        per-iteration cost of the hook points low.
+        per-iteration cost of the hook points low. A name outside ``Hook.stages`` selects the
+        hooks that have such a method.
         """
         key = (id(self._hooks), len(self._hooks))
         if key != self._hook_table_key:
@@ -1028,12 +1138,11 @@ class Runner:
                 for stage in stages:
                     table[stage].append(hook)
             self._hook_table, self._hook_table_key = table, key
-        try:
-            return self._hook_table[fn_name]
-        except KeyError:
-            raise ValueError(
-                f"{fn_name!r} is not a hook point; hook points are: {', '.join(Hook.stages)}"
-            ) from None
+        hooks = self._hook_table.get(fn_name)
+        if hooks is None:
+            hooks = [h for h in self._hooks if callable(getattr(h, fn_name, None))]
+            self._hook_table[fn_name] = hooks
+        return hooks
 
     def register_hook(
         self, hook: Hook | dict, priority: int | str | Priority | None = None
@@ -1190,15 +1299,13 @@ class Runner:
             self.message_hub.load_state_dict(checkpoint["message_hub"])
 
         if "optimizer" in checkpoint and resume_optimizer:
-            if self.optim_wrapper is None:
-                self.optim_wrapper = self.build_optim_wrapper(self._optim_wrapper_cfg)
+            self.optim_wrapper = self.build_optim_wrapper(self.optim_wrapper)
             self.optim_wrapper.load_state_dict(checkpoint["optimizer"])
 
-        if resume_param_scheduler and self._param_scheduler_cfg is None:
+        if resume_param_scheduler and self.param_schedulers is None:
             resume_param_scheduler = False
         if "param_schedulers" in checkpoint and resume_param_scheduler:
-            if self.param_schedulers is None:
-                self.param_schedulers = self.build_param_scheduler(self._param_scheduler_cfg)
+            self.param_schedulers = self.build_param_scheduler(self.param_schedulers)
             saved = checkpoint["param_schedulers"]
             if isinstance(self.param_schedulers, dict):
                 for name, schedulers in self.param_schedulers.items():

@@ -1,4 +1,4 @@
-"""Small runner utilities: seeding and batch-size discovery."""
+"""Small runner utilities: seeding, batch-size discovery, validation intervals."""
 
 from __future__ import annotations
 
@@ -10,8 +10,34 @@ from typing import Any
 import numpy as np
 import torch
 
+from mmengine.device import is_cuda_available, is_musa_available  # noqa: F401
 from mmengine.dist import get_rank, sync_random_seed
 from mmengine.logging import print_log
+from mmengine.utils import digit_version, is_list_of  # noqa: F401  (upstream's globals)
+from mmengine.utils.dl_utils import TORCH_VERSION  # noqa: F401
+
+
+def calc_dynamic_intervals(
+    start_interval: int, dynamic_interval_list: list[tuple[int, int]] | None = None
+) -> tuple[list[int], list[int]]:
+    """Turn ``[(milestone, interval), ...]`` into milestone and interval lists.
+
+    The first milestone is 0 with ``start_interval``; the pairs are sorted by milestone.
+
+    Args:
+        start_interval (int): the interval before the first milestone.
+        dynamic_interval_list (list[tuple[int, int]], optional): ``(milestone, interval)``
+            pairs.
+
+    Returns:
+        tuple[list[int], list[int]]: the milestones and the interval from each on.
+    """
+    if dynamic_interval_list is None:
+        return [0], [start_interval]
+    pairs = sorted(dynamic_interval_list, key=lambda x: x[0])
+    milestones = [0] + [m for m, _ in pairs]
+    intervals = [start_interval] + [i for _, i in pairs]
+    return milestones, intervals
 
 
 def set_random_seed(
@@ -52,15 +78,23 @@ def set_random_seed(
     return seed
 
 
-def _get_batch_size(dataloader: Any) -> int | None:
-    """Batch size of a DataLoader or of a dataloader config dict, or None if unknown."""
+def _get_batch_size(dataloader: Any) -> int:
+    """Batch size of a DataLoader or of a dataloader config dict.
+
+    Raises:
+        ValueError: a config with neither ``batch_size`` nor ``batch_sampler.batch_size``.
+    """
     if isinstance(dataloader, dict):
         if "batch_size" in dataloader:
             return dataloader["batch_size"]
         sampler = dataloader.get("batch_sampler") or {}
-        return sampler.get("batch_size") if isinstance(sampler, dict) else None
-    if dataloader is None:
-        return None
+        size = sampler.get("batch_size") if isinstance(sampler, dict) else None
+        if size is None:
+            raise ValueError(
+                "Please set batch_size in `Dataloader` or `batch_sampler` (the dataloader "
+                f"config has keys {sorted(dataloader)})"
+            )
+        return size
     size = getattr(dataloader, "batch_size", None)
     if size is None:
         size = getattr(getattr(dataloader, "batch_sampler", None), "batch_size", None)
