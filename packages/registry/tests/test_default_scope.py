@@ -66,3 +66,15 @@ def test_init_default_scope_creates_and_switches(logs):
     assert DefaultScope.get_current_instance().scope_name == "mmdet"
     warnings = [m for m, lv in logs if lv == logging.WARNING]
     assert any('"mmcls" is not "mmdet"' in m for m in warnings)
+
+
+def test_overwrite_default_scope_drops_scopes_created_inside():
+    # As in mmengine 0.10: a package's register_all_modules() inside the block does not
+    # leave its scope current (or even present) afterwards.
+    DefaultScope.get_instance("before-block", scope_name="outer")
+    with DefaultScope.overwrite_default_scope("inner"):
+        assert DefaultScope.get_current_instance().scope_name == "inner"
+        DefaultScope.get_instance("made-inside", scope_name="pkg")
+        assert DefaultScope.get_current_instance().scope_name == "pkg"
+    assert DefaultScope.get_current_instance().scope_name == "outer"
+    assert not DefaultScope.check_instance_created("made-inside")

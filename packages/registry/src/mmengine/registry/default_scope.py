@@ -93,13 +93,14 @@ class DefaultScope(ManagerMixin):
         """Overwrite the current default scope with ``scope_name`` inside a
         ``with`` block.
 
-        The previous default scope is current again when the block exits,
-        even if it raised. Instances created inside the block with
-        :meth:`get_instance` are kept.
+        When the block exits, even if it raised, the scopes are exactly what
+        they were before it: instances created inside the block (for example
+        by a package's ``register_all_modules()``) are dropped, and the
+        previous default scope is current again, as in mmengine 0.10.
 
         Args:
             scope_name (str, optional): The scope to switch to. If None, the
-                current default scope is kept unchanged.
+                current default scope is kept unchanged and nothing is undone.
 
         Examples:
             >>> with DefaultScope.overwrite_default_scope('mmdet'):
@@ -110,6 +111,7 @@ class DefaultScope(ManagerMixin):
             yield
             return
         instances = cls._instance_dict  # type: ignore[attr-defined]
+        before = dict(instances)
         name = f"overwrite-default-scope-{next(_overwrite_counter)}"
         while name in instances:
             name = f"overwrite-default-scope-{next(_overwrite_counter)}"
@@ -117,4 +119,6 @@ class DefaultScope(ManagerMixin):
         try:
             yield
         finally:
-            cls._instance_dict.pop(name, None)  # type: ignore[attr-defined]
+            # Same dict object (others may hold it), same content and order as before.
+            instances.clear()
+            instances.update(before)
