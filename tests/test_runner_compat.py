@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import copy
 import glob
+import importlib
 import os.path as osp
 from unittest import mock
 
@@ -359,3 +360,100 @@ def test_turn_on_activation_checkpointing_keeps_outputs_and_gradients() -> None:
         assert torch.allclose(p.grad, q.grad, atol=1e-3)
     with pytest.raises(AttributeError):
         turn_on_activation_checkpointing(model, "missing")
+
+
+# Names 0.10.7 makes importable at these module paths (code imports or patches them there).
+_UPSTREAM_NAMES = {
+    "mmengine.runner": ("turn_on_activation_checkpointing",),
+    "mmengine.runner.amp": (
+        "TORCH_VERSION",
+        "digit_version",
+        "is_cuda_available",
+        "is_mlu_available",
+        "is_npu_available",
+    ),
+    "mmengine.runner.checkpoint": (
+        "BaseTTAModel",
+        "DEFAULT_CACHE_DIR",
+        "ENV_MMENGINE_HOME",
+        "ENV_XDG_CACHE_HOME",
+        "FileClient",
+        "apply_to",
+        "deprecated_function",
+        "digit_version",
+        "get_dist_info",
+        "get_file_backend",
+        "is_model_wrapper",
+        "load_file",
+        "mkdir_or_exist",
+        "print_log",
+    ),
+    "mmengine.runner.log_processor": (
+        "get_max_musa_memory",
+        "is_musa_available",
+    ),
+    "mmengine.runner.runner": (
+        "FileClient",
+        "MMDistributedDataParallel",
+        "apply_to",
+        "collect_env",
+        "convert_sync_batchnorm",
+        "get_device",
+        "get_world_size",
+        "is_seq_of",
+        "turn_on_activation_checkpointing",
+        "turn_on_efficient_conv_bn_eval",
+    ),
+    "mmengine.runner.utils": (
+        "TORCH_VERSION",
+        "calc_dynamic_intervals",
+        "digit_version",
+        "is_cuda_available",
+        "is_list_of",
+        "is_musa_available",
+    ),
+    "mmengine.runner._flexible_runner": (
+        "BaseLoop",
+        "Config",
+        "ConfigDict",
+        "DATASETS",
+        "DATA_SAMPLERS",
+        "DefaultScope",
+        "EVALUATOR",
+        "EpochBasedTrainLoop",
+        "Evaluator",
+        "FUNCTIONS",
+        "FileClient",
+        "HOOKS",
+        "Hook",
+        "IterBasedTrainLoop",
+        "LOG_PROCESSORS",
+        "LOOPS",
+        "LogProcessor",
+        "MessageHub",
+        "OptimWrapper",
+        "OptimWrapperDict",
+        "Priority",
+        "TORCH_VERSION",
+        "TestLoop",
+        "VISUALIZERS",
+        "ValLoop",
+        "Visualizer",
+        "default_worker_init_fn",
+        "digit_version",
+        "find_latest_checkpoint",
+        "get_priority",
+        "get_rank",
+        "infer_launcher",
+        "join_path",
+        "master_only",
+        "print_log",
+    ),
+}
+
+
+@pytest.mark.parametrize("module", sorted(_UPSTREAM_NAMES))
+def test_upstream_module_level_names_exist(module: str) -> None:
+    imported = importlib.import_module(module)
+    missing = [name for name in _UPSTREAM_NAMES[module] if not hasattr(imported, name)]
+    assert not missing, f"{module} lacks {missing}"
