@@ -20,6 +20,7 @@ import importlib.util
 import json
 import os
 import re
+import signal
 import subprocess
 import sys
 import textwrap
@@ -177,13 +178,18 @@ def test_pages_exist_and_have_runnable_code() -> None:
         assert kinds & {"python", "bash"}, f"{_page_id(page)} has no runnable block"
 
 
-def run_page(page: Path, tmp_path: Path, capture: bool = True) -> subprocess.CompletedProcess:
+def _shown_name(page: Path) -> str:
+    return page.relative_to(ROOT).as_posix() if page.is_relative_to(ROOT) else str(page)
+
+
+def run_page(page: Path, tmp_path: Path, capture: bool = True) -> tuple[int, str]:
     """Run the page's blocks in order in ``tmp_path/page``, in a fresh interpreter.
 
-    Raises:
-        subprocess.TimeoutExpired: the page ran longer than ``PAGE_TIMEOUT_S``.
+    Returns:
+        tuple[int, str]: the exit code (None after a timeout) and the output (stdout and
+        stderr together; empty when not captured).
     """
-    blocks = [b for b in parse_blocks(page.read_text(), _page_id(page)) if b.kind != "show"]
+    blocks = [b for b in parse_blocks(page.read_text(), _shown_name(page)) if b.kind != "show"]
     spec = tmp_path / "_blocks.json"
     spec.write_text(json.dumps([asdict(b) for b in blocks]))
     driver = tmp_path / "_driver.py"
@@ -193,39 +199,71 @@ def run_page(page: Path, tmp_path: Path, capture: bool = True) -> subprocess.Com
     env = dict(os.environ)
     env["PATH"] = os.path.dirname(sys.executable) + os.pathsep + env.get("PATH", "")
     env["MPLBACKEND"] = "Agg"
-    env.pop("PYTHONPATH", None)
-    env.pop("WORLD_SIZE", None)
-    env.pop("RANK", None)
-    env.pop("LOCAL_RANK", None)
-    return subprocess.run(
-        [sys.executable, str(driver), str(spec), str(page.relative_to(ROOT)), str(page)],
+    for name in ("PYTHONPATH", "WORLD_SIZE", "RANK", "LOCAL_RANK", "MASTER_ADDR", "MASTER_PORT"):
+        env.pop(name, None)
+    # A session of its own, so that a timeout also ends what the page started (torchrun).
+    proc = subprocess.Popen(
+        [sys.executable, str(driver), str(spec), _shown_name(page), str(page)],
         cwd=work,
         env=env,
-        capture_output=capture,
+        stdout=subprocess.PIPE if capture else None,
+        stderr=subprocess.STDOUT if capture else None,
         text=True,
-        timeout=PAGE_TIMEOUT_S,
+        start_new_session=True,
     )
+    try:
+        out, _ = proc.communicate(timeout=PAGE_TIMEOUT_S)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        out, _ = proc.communicate()
+        return None, out or ""
+    return proc.returncode, out or ""
+
+
+def _check_page(page: Path, tmp_path: Path) -> None:
+    code, out = run_page(page, tmp_path)
+    if code is None:
+        running = re.findall(r"^@@@ (.* block .*)$", out, re.M)
+        pytest.fail(
+            f"{_shown_name(page)} took longer than {PAGE_TIMEOUT_S} s; it was running "
+            f"{running[-1] if running else 'its first block'}.\n{out[-8000:]}"
+        )
+    if code != 0:
+        failed = re.findall(r"^FAILED: (.*)$", out, re.M)
+        pytest.fail(
+            f"{failed[0] if failed else _shown_name(page)} failed (exit code {code}).\n"
+            f"--- output (tail)\n{out[-8000:]}"
+        )
 
 
 @pytest.mark.parametrize("page", RUN_PAGES, ids=_page_id)
 def test_page_blocks_run(page: Path, tmp_path: Path) -> None:
-    try:
-        proc = run_page(page, tmp_path)
-    except subprocess.TimeoutExpired as exc:
-        out = (exc.stdout or b"")[-6000:]
-        out = out.decode(errors="replace") if isinstance(out, bytes) else out
-        running = re.findall(r"^@@@ (.* block .*)$", out, re.M)
-        pytest.fail(
-            f"{_page_id(page)} took longer than {PAGE_TIMEOUT_S} s; it was running "
-            f"{running[-1] if running else 'its first block'}.\n{out}"
-        )
-    if proc.returncode != 0:
-        failed = re.findall(r"^FAILED: (.*)$", proc.stdout, re.M)
-        pytest.fail(
-            f"{failed[0] if failed else _page_id(page)} failed "
-            f"(exit code {proc.returncode}).\n--- stdout (tail)\n{proc.stdout[-6000:]}"
-            f"\n--- stderr (tail)\n{proc.stderr[-6000:]}"
-        )
+    _check_page(page, tmp_path)
+
+
+def test_a_failing_block_is_named_with_its_page_and_line(tmp_path: Path) -> None:
+    page = tmp_path / "broken.md"
+    page.write_text(
+        "# Broken\n\n```python\nx = 1\n```\n\nText.\n\n```python\ny = x + 1\n"
+        "z = undefined_name\n```\n"
+    )
+    (tmp_path / "run").mkdir()
+    with pytest.raises(pytest.fail.Exception) as info:
+        _check_page(page, tmp_path / "run")
+    message = str(info.value)
+    assert f"{page} block 2 (python, line 10) failed" in message
+    # the traceback points into the Markdown file, at the failing line
+    assert f'File "{page}", line 11' in message and "NameError" in message
+
+
+def test_a_hanging_page_is_stopped_and_named(tmp_path: Path, monkeypatch) -> None:
+    page = tmp_path / "hangs.md"
+    page.write_text("```python\nx = 1\n```\n\n```bash runnable\nsleep 60\n```\n")
+    (tmp_path / "run").mkdir()
+    monkeypatch.setattr(sys.modules[__name__], "PAGE_TIMEOUT_S", 1.5)
+    with pytest.raises(pytest.fail.Exception) as info:
+        _check_page(page, tmp_path / "run")
+    assert f"it was running {page} block 2 (bash, line 6)" in str(info.value)
 
 
 # ---------------------------------------------------------------- the parser itself
@@ -346,5 +384,6 @@ if __name__ == "__main__":
     status = 0
     for arg in sys.argv[1:] or [str(p) for p in RUN_PAGES]:
         with tempfile.TemporaryDirectory() as tmp:
-            status |= run_page(Path(arg).resolve(), Path(tmp), capture=False).returncode
+            code, _ = run_page(Path(arg).resolve(), Path(tmp), capture=False)
+            status |= 1 if code is None else code
     sys.exit(status)
