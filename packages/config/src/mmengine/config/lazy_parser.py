@@ -39,7 +39,7 @@ if TYPE_CHECKING:  # typing is not imported at runtime (import cost)
 
 __all__ = ["parse_lazy_file", "parse_lazy_text"]
 
-_DOC = "https://mmengine.readthedocs.io/en/latest/advanced_tutorials/config.html"
+_DOC = "docs/tutorials/config.md of the mmengine-ng documentation"
 
 
 def _resolve_base_module(module: str, level: int, filename: Optional[str], lineno: int) -> str:

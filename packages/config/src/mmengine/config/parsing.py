@@ -57,7 +57,7 @@ BASE_KEY = "_base_"
 DEPRECATION_KEY = "_deprecation_"
 RESERVED_KEYS = ["filename", "text", "pretty_text", "env_variables"]
 SUPPORTED_EXTS = (".py", ".json", ".yaml", ".yml")
-LAZY_DOC = "https://mmengine.readthedocs.io/en/latest/advanced_tutorials/config.html"
+LAZY_DOC = "docs/tutorials/config.md of the mmengine-ng documentation"
 _IMPORT_OR_WITH_RE = r"(?m)^[ \t]*(?:import|from|with)\b"
 _BASE_STMT_RE = r"(?m)^_base_[ \t]*(?::|=(?!=))"
 _RENAMED_BASE = "__bs__"  # same length as BASE_KEY; dunder names are dropped

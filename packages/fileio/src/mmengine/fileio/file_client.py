@@ -88,7 +88,7 @@ class FileClient:
 
     Warning:
         `FileClient` will be deprecated in future. Please use io functions
-        in https://mmengine.readthedocs.io/en/latest/api/fileio.html#file-io
+        of :mod:`mmengine.fileio` (``get``, ``put``, ``exists``, ...; docs/api/fileio.md)
 
     Args:
         backend (str, optional): The storage backend type. Options are "disk",
@@ -136,7 +136,8 @@ class FileClient:
     ) -> FileClient:
         _deprecation(
             '"FileClient" will be deprecated in future. Please use io functions in '
-            "https://mmengine.readthedocs.io/en/latest/api/fileio.html#file-io"
+            "mmengine.fileio (get, put, exists, ...; docs/api/fileio.md of the mmengine-ng "
+            "documentation)"
         )
         if backend is None and prefix is None:
             backend = "disk"
