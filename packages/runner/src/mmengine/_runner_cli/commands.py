@@ -208,7 +208,7 @@ def _exception_text(exc: BaseException) -> str:
     notes = getattr(exc, "__notes__", None)
     if notes:
         text += " " + " ".join(str(n) for n in notes)
-    return text
+    return text + " (--debug shows the traceback)"
 
 
 def load_config(args: argparse.Namespace) -> Config:
