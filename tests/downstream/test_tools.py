@@ -290,6 +290,9 @@ def test_inferencer_predicts_from_checkpoint(zoo_run):
     zoo_run.resume()
     zoo, ckpt = zoo_run.zoo, str(zoo_run.work_dir / zoo_run.spec["final"])
     image, config = _an_image(zoo_run), str(zoo_run.config)
+    # One process here serves three zoos: make this one the default scope, as a user's
+    # one-zoo process has it (upstream resolves registries through the default scope too).
+    importlib.import_module(f"{zoo}.utils").register_all_modules(init_default_scope=True)
     if zoo == "mmpretrain":
         from mmpretrain import ImageClassificationInferencer
 
@@ -311,4 +314,3 @@ def test_inferencer_predicts_from_checkpoint(zoo_run):
         pred = inferencer(image)["predictions"]
         assert pred.shape == (64, 64)
         assert 0 <= pred.min() and pred.max() < 3
-    importlib.import_module(f"{zoo}.utils").register_all_modules(init_default_scope=True)
