@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import copy
+import os.path as osp
+import time
+from collections.abc import Callable
+from typing import Any
 
 from torch import nn
 from torch.utils.data import DataLoader
 
 from mmengine._strategy import BaseStrategy
+from mmengine._strategy.sharded_checkpoint import is_sharded_checkpoint
 from mmengine.config import Config, ConfigDict  # noqa: F401  (upstream's module globals)
 from mmengine.dataset import worker_init_fn as default_worker_init_fn  # noqa: F401
 from mmengine.dist import get_rank, infer_launcher, master_only  # noqa: F401
@@ -15,6 +20,7 @@ from mmengine.evaluator import Evaluator
 from mmengine.fileio import FileClient, join_path  # noqa: F401
 from mmengine.hooks import Hook
 from mmengine.logging import MessageHub, print_log  # noqa: F401
+from mmengine.model import is_model_wrapper
 from mmengine.model.checkpoint import find_latest_checkpoint  # noqa: F401
 from mmengine.optim import OptimWrapper, OptimWrapperDict, _ParamScheduler  # noqa: F401
 from mmengine.registry import (  # noqa: F401
@@ -30,7 +36,7 @@ from mmengine.registry import (  # noqa: F401
     VISUALIZERS,
     DefaultScope,
 )
-from mmengine.utils import digit_version  # noqa: F401
+from mmengine.utils import digit_version, get_git_hash, get_mmengine_version  # noqa: F401
 from mmengine.utils.dl_utils import TORCH_VERSION  # noqa: F401
 from mmengine.visualization import Visualizer
 
@@ -107,7 +113,18 @@ class FlexibleRunner(Runner):
             launcher = infer_launcher()
         if isinstance(resume, str):
             load_from, resume = resume, True
-        self.strategy = self.build_strategy(strategy, launcher=launcher)
+        self._work_dir = osp.abspath(work_dir)
+        self.auto_scale_lr = auto_scale_lr
+        # The model's forward is compiled (train, val and test), not only train_step.
+        self._strategy_compile = compile
+        self.strategy = self.build_strategy(
+            strategy,
+            launcher=launcher,
+            randomness=randomness,
+            env_cfg=env_cfg,
+            experiment_name=experiment_name,
+            log_level=log_level,
+        )
         super().__init__(
             model=model,
             work_dir=work_dir,
@@ -137,8 +154,7 @@ class FlexibleRunner(Runner):
             experiment_name=experiment_name,
             cfg=cfg,
         )
-        if compile:
-            self._compile = compile
+        self._compile = False  # done by the strategy on the model's forward
 
     @classmethod
     def from_cfg(cls, cfg: ConfigType) -> FlexibleRunner:
@@ -169,11 +185,19 @@ class FlexibleRunner(Runner):
         """Build the strategy: ``DDPStrategy`` for a distributed launcher, else
         ``SingleDeviceStrategy``, unless ``strategy`` names one.
 
+        A strategy config gets the runner's settings as defaults (``setdefault``):
+        ``work_dir``, ``experiment_name``, ``auto_scale_lr``, ``env_kwargs`` (``launcher``,
+        ``randomness`` and ``env_cfg``'s ``cudnn_benchmark``, ``mp_cfg``, ``dist_cfg``,
+        ``resource_limit``) and ``log_kwargs`` (``log_level``). A built strategy is used as
+        it is. Either way the strategy then shares the runner's logger, timestamp and seed.
+
         Args:
             strategy (BaseStrategy or dict, optional): the strategy or its config.
             launcher (str): the (inferred) launcher.
-            randomness, env_cfg, experiment_name, log_level: accepted for upstream's
-                signature; the runner applies them itself.
+            randomness (dict, optional): the runner's randomness settings.
+            env_cfg (dict): the runner's environment settings.
+            experiment_name (str, optional): the runner's experiment name.
+            log_level (str, optional): the runner's log level.
 
         Returns:
             BaseStrategy: the strategy.
@@ -181,7 +205,17 @@ class FlexibleRunner(Runner):
         if strategy is None:
             strategy = dict(type="DDPStrategy" if launcher != "none" else "SingleDeviceStrategy")
         if isinstance(strategy, dict):
-            strategy = STRATEGIES.build(copy.deepcopy(strategy))
+            strategy = copy.deepcopy(dict(strategy))
+            strategy.setdefault("work_dir", getattr(self, "_work_dir", "work_dirs"))
+            strategy.setdefault("experiment_name", experiment_name)
+            strategy.setdefault("auto_scale_lr", getattr(self, "auto_scale_lr", None))
+            env_kwargs = dict(launcher=launcher, randomness=dict(randomness or dict(seed=None)))
+            for key in ("cudnn_benchmark", "mp_cfg", "dist_cfg", "resource_limit"):
+                if key in (env_cfg or {}):
+                    env_kwargs[key] = copy.deepcopy(env_cfg[key])
+            strategy.setdefault("env_kwargs", env_kwargs)
+            strategy.setdefault("log_kwargs", dict(log_level=log_level) if log_level else {})
+            strategy = STRATEGIES.build(strategy)
         if not isinstance(strategy, BaseStrategy):
             raise TypeError(
                 f"strategy should be a BaseStrategy or a dict, but got {type(strategy)}: give "
@@ -189,16 +223,201 @@ class FlexibleRunner(Runner):
             )
         return strategy
 
+    # ------------------------------------------------------------------ model
     def wrap_model(self, model_wrapper_cfg: dict | None, model: nn.Module) -> nn.Module:
+        """Compile (when asked) and wrap the model through the strategy."""
         if model_wrapper_cfg is not None:
             raise ValueError(
                 "FlexibleRunner wraps the model through its strategy: give "
                 "`strategy=dict(type=..., model_wrapper=...)` instead of `model_wrapper_cfg`"
             )
+        self.strategy._attach_runner(self)
+        if self._strategy_compile and not is_model_wrapper(model):
+            model = self.strategy.compile_model(model, self._strategy_compile)
         return self.strategy.wrap_model(model)
 
+    def _maybe_compile(self, target: str) -> None:
+        """Nothing to do: ``wrap_model`` compiled the model's forward."""
+
+    def _init_model_weights(self) -> None:
+        if self.strategy.inits_weights_on_wrap:
+            return  # initialised before sharding, in the strategy's wrap_model
+        super()._init_model_weights()
+
+    def train(self) -> nn.Module:
+        """Train the model (see :meth:`Runner.train`); wait for asynchronous checkpoints."""
+        try:
+            return super().train()
+        finally:
+            self.strategy.wait_for_checkpoint()
+
+    # ------------------------------------------------------------------ checkpoints
     def _model_state_dict(self) -> dict:
         return self.strategy.model_state_dict(self.model)
 
     def _load_model_state(self, checkpoint: dict, strict: bool, revise_keys: list) -> dict:
         return self.strategy.load_model_state_dict(self.model, checkpoint, strict, revise_keys)
+
+    def _strategy_io(self, filename: str | None = None) -> bool:
+        """Whether checkpoints go through the strategy (sharded or gathered state)."""
+        if not self.strategy.runner_checkpoint_io:
+            return True
+        return filename is not None and is_sharded_checkpoint(filename)
+
+    def _sync_strategy(self) -> None:
+        """Hand the built components to the strategy, which saves and loads them."""
+        strategy = self.strategy
+        strategy.model = self.model
+        if isinstance(self.optim_wrapper, OptimWrapper):
+            strategy.optim_wrapper = self.optim_wrapper
+        if _built_schedulers(self.param_schedulers):
+            strategy.param_schedulers = self.param_schedulers
+        loop = self._train_loop
+        if loop is not None and not isinstance(loop, dict):
+            strategy.dispatch_kwargs.setdefault("max_iters", loop.max_iters)
+
+    def save_checkpoint(
+        self,
+        out_dir: str,
+        filename: str,
+        file_client_args: dict | None = None,
+        save_optimizer: bool = True,
+        save_param_scheduler: bool = True,
+        meta: dict | None = None,
+        by_epoch: bool = True,
+        backend_args: dict | None = None,
+    ) -> None:
+        """Save a checkpoint: as the Runner does, or through the strategy when it shards or
+        gathers the state (FSDP: a directory of shards or one file gathered on rank 0;
+        DeepSpeed: its engine's checkpoint). Every process must call it."""
+        if not self._strategy_io():
+            return super().save_checkpoint(
+                out_dir,
+                filename,
+                file_client_args=file_client_args,
+                save_optimizer=save_optimizer,
+                save_param_scheduler=save_param_scheduler,
+                meta=meta,
+                by_epoch=by_epoch,
+                backend_args=backend_args,
+            )
+        if meta is None:
+            meta = {}
+        elif not isinstance(meta, dict):
+            raise TypeError(f"meta should be a dict or None, but got {type(meta)}")
+        meta = dict(meta)
+        if by_epoch:
+            meta.setdefault("epoch", self.epoch + 1)
+            meta.setdefault("iter", self.iter)
+        else:
+            meta.setdefault("epoch", self.epoch)
+            meta.setdefault("iter", self.iter + 1)
+        meta.update(
+            cfg=self._cfg_text,
+            seed=self.seed,
+            experiment_name=self.experiment_name,
+            time=time.strftime("%Y%m%d_%H%M%S", time.localtime()),
+            mmengine_version=get_mmengine_version() + get_git_hash(digits=7, fallback=""),
+        )
+        dataset = getattr(self.train_dataloader, "dataset", None) if self._train_loop else None
+        if hasattr(dataset, "metainfo"):
+            meta.update(dataset_meta=dataset.metainfo)
+        if save_optimizer and not isinstance(self.optim_wrapper, OptimWrapper):
+            raise TypeError(
+                "self.optim_wrapper should be an `OptimWrapper` or `OptimWrapperDict` "
+                f"instance, but got {self.optim_wrapper}"
+            )
+        self._sync_strategy()
+        filepath = join_path(out_dir, filename, backend_args=backend_args)
+        self.strategy.save_checkpoint(
+            filepath,
+            save_optimizer=save_optimizer,
+            save_param_scheduler=save_param_scheduler and self.param_schedulers is not None,
+            extra_ckpt=dict(meta=meta, message_hub=self.message_hub.state_dict()),
+            callback=lambda checkpoint: self.call_hook(
+                "before_save_checkpoint", checkpoint=checkpoint
+            ),
+        )
+
+    def load_checkpoint(
+        self,
+        filename: str,
+        map_location: str | Callable = "cpu",
+        strict: bool = False,
+        revise_keys: list = [(r"^module.", "")],  # noqa: B006 (upstream's signature)
+    ) -> dict:
+        """Load a checkpoint's weights (a file, or a sharded directory saved on any number of
+        processes) into the model."""
+        if not self._strategy_io(filename):
+            return super().load_checkpoint(filename, map_location, strict, revise_keys)
+        self._sync_strategy()
+        checkpoint = self.strategy.load_checkpoint(
+            filename,
+            map_location=map_location,
+            strict=strict,
+            revise_keys=revise_keys,
+            callback=lambda ckpt: self.call_hook("after_load_checkpoint", checkpoint=ckpt),
+        )
+        self._has_loaded = True
+        return checkpoint
+
+    def resume(
+        self,
+        filename: str,
+        resume_optimizer: bool = True,
+        resume_param_scheduler: bool = True,
+        map_location: str | Callable = "default",
+    ) -> None:
+        """Resume training: the Runner's way, or through the strategy for sharded or gathered
+        checkpoints (which reshard onto the current number of processes)."""
+        if not self._strategy_io(filename):
+            return super().resume(
+                filename,
+                resume_optimizer=resume_optimizer,
+                resume_param_scheduler=resume_param_scheduler,
+                map_location=map_location,
+            )
+        if resume_optimizer and self.optim_wrapper is not None:
+            self.optim_wrapper = self.build_optim_wrapper(self.optim_wrapper)
+        if resume_param_scheduler and self.param_schedulers is not None:
+            self.param_schedulers = self.build_param_scheduler(self.param_schedulers)
+        self._sync_strategy()
+        checkpoint = self.strategy.resume(
+            filename,
+            resume_optimizer=resume_optimizer,
+            resume_param_scheduler=resume_param_scheduler,
+            map_location=map_location,
+            callback=lambda ckpt: self.call_hook("after_load_checkpoint", checkpoint=ckpt),
+        )
+        meta = checkpoint.get("meta", {})
+        loop = self.train_loop
+        loop._epoch = meta.get("epoch", 0)
+        loop._iter = meta.get("iter", 0)
+        resumed_seed = meta.get("seed")
+        if resumed_seed is not None and resumed_seed != self._seed:
+            self._randomness_cfg.update(seed=resumed_seed)
+            self.set_randomness(**self._randomness_cfg)
+        dataset_meta = getattr(self.train_dataloader.dataset, "metainfo", None)
+        if meta.get("dataset_meta") is not None and meta.get("dataset_meta") != dataset_meta:
+            self.logger.warning(
+                "The dataset metainfo from the resumed checkpoint is different from the current "
+                "training dataset, please check the correctness of the checkpoint or the "
+                "training dataset."
+            )
+        if "message_hub" in checkpoint:
+            self.message_hub.load_state_dict(checkpoint["message_hub"])
+        self._has_loaded = True
+        self.logger.info(f"resumed epoch: {loop.epoch}, iter: {loop.iter}")
+        return None
+
+
+def _built_schedulers(schedulers: Any) -> bool:
+    """Whether ``schedulers`` are built schedulers (a list, or a dict of lists)."""
+    if isinstance(schedulers, list):
+        return bool(schedulers) and all(isinstance(s, _ParamScheduler) for s in schedulers)
+    if isinstance(schedulers, dict):
+        return bool(schedulers) and all(
+            isinstance(group, list) and all(isinstance(s, _ParamScheduler) for s in group)
+            for group in schedulers.values()
+        )
+    return False
