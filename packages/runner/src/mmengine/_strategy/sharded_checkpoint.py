@@ -22,6 +22,7 @@ import logging
 import os
 import os.path as osp
 import shutil
+import warnings
 from collections.abc import Callable
 from concurrent.futures import Future
 from typing import Any, Optional
@@ -181,7 +182,9 @@ def save(
     _barrier()
     no_dist = not _distributed()
     if not async_save:
-        dcp.save(tensors, checkpoint_id=tmp, no_dist=no_dist)
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", message="torch.distributed is disabled")
+            dcp.save(tensors, checkpoint_id=tmp, no_dist=no_dist)
         _barrier()
         _finalize(tmp, path)
         _barrier()
@@ -294,12 +297,16 @@ def load(
     if optim_sd is not None:
         state["optimizer"] = optim_sd
     try:
-        dcp.load(
-            state,
-            checkpoint_id=path,
-            planner=DefaultLoadPlanner(allow_partial_load=True),
-            no_dist=not _distributed(),
-        )
+        with warnings.catch_warnings():
+            # one process on purpose: DCP's "assuming the intent is to load in a single
+            # process" warning says nothing new
+            warnings.filterwarnings("ignore", message="torch.distributed is disabled")
+            dcp.load(
+                state,
+                checkpoint_id=path,
+                planner=DefaultLoadPlanner(allow_partial_load=True),
+                no_dist=not _distributed(),
+            )
     except Exception as exc:
         raise RuntimeError(
             f"Could not load the sharded checkpoint {path} into the model: {exc}. The "

@@ -467,13 +467,20 @@ def _shard_full_tensors_pre_hook(
 
 
 def _full_optim_state_hook(optimizer: torch.optim.Optimizer, state_dict: dict) -> dict:
-    """Optimizer state-dict post-hook: sharded states become full tensors (a collective)."""
+    """Optimizer state-dict post-hook: sharded states become full tensors (a collective).
+
+    ``Optimizer.state_dict()`` shares the per-parameter dicts with the live state, so the
+    full tensors go into new dicts and the optimizer keeps its shards.
+    """
     from torch.distributed.tensor import DTensor
 
-    for state in state_dict.get("state", {}).values():
-        for name, value in list(state.items()):
-            if isinstance(value, DTensor):
-                state[name] = value.full_tensor()
+    state_dict["state"] = {
+        key: {
+            name: value.full_tensor() if isinstance(value, DTensor) else value
+            for name, value in state.items()
+        }
+        for key, state in state_dict.get("state", {}).items()
+    }
     return state_dict
 
 
