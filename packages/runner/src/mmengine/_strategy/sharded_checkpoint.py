@@ -193,9 +193,11 @@ def save(
         # A group of its own: the background write's collectives never interleave with
         # the training's on the default group.
         _AsyncState.group = dist.new_group(backend="gloo")
-    future = dcp.async_save(
-        tensors, checkpoint_id=tmp, process_group=_AsyncState.group, no_dist=no_dist
-    )
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="torch.distributed is disabled")
+        future = dcp.async_save(
+            tensors, checkpoint_id=tmp, process_group=_AsyncState.group, no_dist=no_dist
+        )
     if not isinstance(future, Future):  # newer torch: an AsyncSaveResponse
         future = future.upload_completion
     done: Future = Future()
