@@ -45,6 +45,7 @@ from .log_processor import LogProcessor  # noqa: F401
 from .loops import EpochBasedTrainLoop, IterBasedTrainLoop, TestLoop, ValLoop  # noqa: F401
 from .priority import Priority, get_priority  # noqa: F401
 from .runner import ConfigType, Runner
+from .utils import _get_batch_size
 
 
 @RUNNERS.register_module()
@@ -236,6 +237,23 @@ class FlexibleRunner(Runner):
             model = self.strategy.compile_model(model, self._strategy_compile)
         return self.strategy.wrap_model(model)
 
+    def build_optim_wrapper(self, optim_wrapper: Any) -> Any:
+        """Build the optimizer wrapper; a strategy that builds its engine from the model and
+        the optimizer together (DeepSpeed) wraps the model now."""
+        built = super().build_optim_wrapper(optim_wrapper)
+        wrap_with_optimizer = getattr(self.strategy, "wrap_with_optimizer", None)
+        if wrap_with_optimizer is not None and not is_model_wrapper(self.model):
+            try:
+                batch_size = _get_batch_size(self._train_dataloader)
+            except (ValueError, TypeError, AttributeError):
+                batch_size = None  # DeepSpeed's config must then give it
+            if batch_size is not None:
+                self.strategy.dispatch_kwargs.setdefault(
+                    "train_micro_batch_size_per_gpu", batch_size
+                )
+            self.model = wrap_with_optimizer(self.model, built)
+        return built
+
     def _maybe_compile(self, target: str) -> None:
         """Nothing to do: ``wrap_model`` compiled the model's forward."""
 
@@ -254,6 +272,9 @@ class FlexibleRunner(Runner):
     # ------------------------------------------------------------------ checkpoints
     def _model_state_dict(self) -> dict:
         return self.strategy.model_state_dict(self.model)
+
+    def _writes_checkpoints(self) -> bool:
+        return True  # every rank takes part; the strategy decides what each writes
 
     def _load_model_state(self, checkpoint: dict, strict: bool, revise_keys: list) -> dict:
         return self.strategy.load_model_state_dict(self.model, checkpoint, strict, revise_keys)
