@@ -66,3 +66,19 @@ def test_register_all_modules(zoo):
     # Built-ins of the root are reachable through the zoo's registry (parent lookup).
     assert registries.HOOKS.get("CheckpointHook") is root.HOOKS.get("CheckpointHook")
     assert registries.OPTIM_WRAPPERS.get("OptimWrapper") is not None
+
+
+def test_hub_gets_zoo_configs_and_models():
+    """`mmengine.hub` resolves `package::path` against the zoo's `.mim` and builds its models."""
+    from mmengine.config import Config
+    from mmengine.hub import get_config, get_model
+
+    rel = "retinanet/retinanet_r18_fpn_1x_coco.py"
+    cfg = get_config(f"mmdet::{rel}")
+    assert cfg.to_dict() == Config.fromfile(str(dh.configs_dir("mmdet") / rel)).to_dict()
+    model = get_model("mmpretrain::resnet/resnet18_8xb32_in1k.py")
+    assert type(model).__name__ == "ImageClassifier"
+    # The config's top-level data_preprocessor is moved into the model, as upstream does.
+    assert type(model.data_preprocessor).__name__ == "ClsDataPreprocessor"
+    with pytest.raises(FileNotFoundError):
+        get_config("mmdet::no_such_folder/no_such_config.py")
