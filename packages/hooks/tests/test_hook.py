@@ -117,7 +117,7 @@ def test_all_builtin_hooks_exported_and_registered():
         "Hook", "IterTimerHook", "DistSamplerSeedHook", "ParamSchedulerHook", "SyncBuffersHook",
         "EmptyCacheHook", "CheckpointHook", "LoggerHook", "NaiveVisualizationHook", "EMAHook",
         "RuntimeInfoHook", "ProfilerHook", "PrepareTTAHook", "NPUProfilerHook",
-        "EarlyStoppingHook", "ProgressBarHook",
+        "EarlyStoppingHook", "ProgressBarHook", "TimeLimitHook",
     }  # fmt: skip
     assert set(hooks_pkg.__all__) == expected
     for name in expected - {"Hook"}:

@@ -17,6 +17,7 @@ from .runtime_info_hook import RuntimeInfoHook
 from .sampler_seed_hook import DistSamplerSeedHook
 from .sync_buffer_hook import SyncBuffersHook
 from .test_time_aug_hook import PrepareTTAHook
+from .time_limit_hook import TimeLimitHook
 
 __all__ = [
     "Hook",
@@ -35,4 +36,5 @@ __all__ = [
     "NPUProfilerHook",
     "EarlyStoppingHook",
     "ProgressBarHook",
+    "TimeLimitHook",
 ]

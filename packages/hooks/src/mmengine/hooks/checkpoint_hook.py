@@ -1,4 +1,11 @@
-"""CheckpointHook: save checkpoints on a schedule, keep the newest few and the best ones."""
+"""CheckpointHook: save checkpoints on a schedule, keep the newest few and the best ones.
+
+The hook holds the policy (when to save, which metric, which rule); storage (atomic writes,
+rotation, the ``last_checkpoint`` pointer, best files, leftover temporaries) is the
+:class:`~mmengine.hooks.checkpoint_store.CheckpointStore`'s, which the hook sets up in
+``before_train`` and hands to the runner (``runner.checkpoint_store``) so that the runner's
+preemption and exception checkpoints follow the same rules.
+"""
 
 from __future__ import annotations
 
@@ -12,30 +19,29 @@ from math import inf
 from pathlib import Path
 from typing import Any, Optional, Union
 
-from mmengine.dist import is_main_process, master_only
+from mmengine.dist import master_only
 from mmengine.fileio import get_file_backend
-from mmengine.fileio.backends import LocalBackend
 from mmengine.logging import print_log
 from mmengine.registry import HOOKS
 from mmengine.utils import is_list_of, is_seq_of
 
 from ._file_client import _infer_file_client
+from .checkpoint_store import POINTER_FILE as _POINTER_FILE  # noqa: F401
+from .checkpoint_store import CheckpointStore
 from .early_stopping_hook import infer_rule
 from .hook import DATA_BATCH, Hook
-
-_POINTER_FILE = "last_checkpoint"
 
 
 @HOOKS.register_module()
 class CheckpointHook(Hook):
     """Save checkpoints periodically.
 
-    Checkpoints are written by ``runner.save_checkpoint`` (atomically). After each one the
-    ``last_checkpoint`` pointer file in ``runner.work_dir`` (and in ``out_dir`` when it
-    differs) is atomically replaced with the new checkpoint's path, and only then are the
-    checkpoints beyond ``max_keep_ckpts`` deleted, so an interruption at any moment leaves a
-    usable checkpoint and pointer. The ids of the kept checkpoints and the best scores and
-    paths live in ``runner.message_hub`` runtime info, so they survive a resume.
+    Checkpoints are written through a :class:`CheckpointStore` (``self.store``, also
+    ``runner.checkpoint_store``): atomically, then the ``last_checkpoint`` pointer file in
+    ``runner.work_dir`` (and in ``out_dir`` when it differs) names the new checkpoint, and
+    only then are the checkpoints beyond ``max_keep_ckpts`` deleted, so an interruption at
+    any moment leaves a usable checkpoint and pointer. The kept checkpoints and the best
+    scores and paths live in ``runner.message_hub`` runtime info, so they survive a resume.
 
     Args:
         interval (int): The saving period. If ``by_epoch=True``, interval indicates epochs,
@@ -256,6 +262,17 @@ class CheckpointHook(Hook):
             self.out_dir = self.file_backend.join_path(self.out_dir, basename)
 
         runner.logger.info(f"Checkpoints will be saved to {self.out_dir}.")
+        self.store = CheckpointStore(
+            self.out_dir,
+            str(runner.work_dir),
+            max_keep_ckpts=self.max_keep_ckpts,
+            backend_args=self.backend_args,
+            file_client_args=self.file_client_args,
+            filename_tmpl=self.filename_tmpl,
+        )
+        self.store.file_backend = self.file_backend
+        runner.checkpoint_store = self.store
+        self.store.clean_temporaries()
 
         hub = runner.message_hub
         if self.save_best is not None:
@@ -267,16 +284,7 @@ class CheckpointHook(Hook):
                         f"best_ckpt_{key_indicator}"
                     )
 
-        if self.max_keep_ckpts > 0:
-            keep_ckpt_ids = list(hub.get_info("keep_ckpt_ids", None) or [])
-            removed = []
-            while len(keep_ckpt_ids) > self.max_keep_ckpts:
-                removed.append(keep_ckpt_ids.pop(0))
-            if removed:
-                hub.update_info("keep_ckpt_ids", list(keep_ckpt_ids))
-                for step in removed:
-                    self._remove_ckpt(self.filename_tmpl.format(step))
-            self.keep_ckpt_ids: deque = deque(keep_ckpt_ids, self.max_keep_ckpts)
+        self.store.restore(hub)
 
     # ------------------------------------------------------------------ triggers
     def after_train_epoch(self, runner: Any) -> None:
@@ -384,67 +392,28 @@ class CheckpointHook(Hook):
         self._save_checkpoint_with_step(runner, step, meta=meta)
 
     def _save_checkpoint_with_step(self, runner: Any, step: int, meta: dict) -> None:
-        hub = runner.message_hub
-        to_remove: list[int] = []
-        if self.max_keep_ckpts > 0:
-            # _save_checkpoint and _save_best_checkpoint may save the same step twice.
-            if not (self.keep_ckpt_ids and self.keep_ckpt_ids[-1] == step):
-                if len(self.keep_ckpt_ids) == self.max_keep_ckpts:
-                    to_remove.append(self.keep_ckpt_ids.popleft())
-                self.keep_ckpt_ids.append(step)
-                # Recorded before saving so that the checkpoint's message hub knows it.
-                hub.update_info("keep_ckpt_ids", list(self.keep_ckpt_ids))
-
         ckpt_filename = self.filename_tmpl.format(step)
-        self.last_ckpt = self.file_backend.join_path(self.out_dir, ckpt_filename)
-        hub.update_info("last_ckpt", self.last_ckpt)
-
-        runner.save_checkpoint(
-            self.out_dir,
+        self.last_ckpt = self.store.save(
+            runner,
             ckpt_filename,
-            self.file_client_args,
-            save_optimizer=self.save_optimizer,
-            save_param_scheduler=self.save_param_scheduler,
             meta=meta,
             by_epoch=self.by_epoch,
-            backend_args=self.backend_args,
+            save_optimizer=self.save_optimizer,
+            save_param_scheduler=self.save_param_scheduler,
+            rotation_id=step,
             **self.args,
         )
 
-        # Model-parallel saving involves every rank; the bookkeeping is rank 0's.
-        if not is_main_process():
-            return
-        self._write_pointer(runner)
-        # Only now that the new checkpoint and pointer are safely written: drop the old ones.
-        for old_step in to_remove:
-            self._remove_ckpt(self.filename_tmpl.format(old_step))
-
-    def _write_pointer(self, runner: Any) -> None:
-        """Atomically point ``last_checkpoint`` at the newest checkpoint."""
-        assert self.last_ckpt is not None
-        work_dir = str(runner.work_dir)
-        LocalBackend().put_text(self.last_ckpt, osp.join(work_dir, _POINTER_FILE))
-        if self.out_dir != work_dir:
-            self.file_backend.put_text(
-                self.last_ckpt, self.file_backend.join_path(self.out_dir, _POINTER_FILE)
-            )
+    @property
+    def keep_ckpt_ids(self) -> deque:
+        """deque: the steps of the kept regular checkpoints, oldest first (upstream's)."""
+        store = getattr(self, "store", None)
+        steps = [] if store is None else [step for _, step in store.kept if step is not None]
+        return deque(steps, self.max_keep_ckpts if self.max_keep_ckpts > 0 else None)
 
     def _remove_ckpt(self, filename_or_path: str, is_path: bool = False) -> bool:
         """Remove a checkpoint file (or directory, e.g. DeepSpeed's) on the main process."""
-        if not is_main_process():
-            return False
-        path = (
-            filename_or_path
-            if is_path
-            else self.file_backend.join_path(self.out_dir, filename_or_path)
-        )
-        if self.file_backend.isfile(path):
-            self.file_backend.remove(path)
-            return True
-        if self.file_backend.isdir(path):
-            self.file_backend.rmtree(path)
-            return True
-        return False
+        return self.store.remove(filename_or_path, is_path=is_path)
 
     def _save_best_checkpoint(self, runner: Any, metrics: dict) -> None:
         """Save a best checkpoint for each ``save_best`` metric that improved."""
@@ -501,15 +470,15 @@ class CheckpointHook(Hook):
                 self.best_ckpt_path_dict[key_indicator] = new_path
             hub.update_info(runtime_best_ckpt_key, new_path)
 
-            runner.save_checkpoint(
-                self.out_dir,
-                filename=best_ckpt_name,
-                file_client_args=self.file_client_args,
-                save_optimizer=False,
-                save_param_scheduler=False,
+            self.store.save(
+                runner,
+                best_ckpt_name,
                 meta=meta,
                 by_epoch=False,
-                backend_args=self.backend_args,
+                save_optimizer=False,
+                save_param_scheduler=False,
+                rotate=False,
+                update_pointer=False,
             )
             # The new best is on disk: the previous one can go.
             if best_ckpt_path and best_ckpt_path != new_path:

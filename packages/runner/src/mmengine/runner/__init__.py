@@ -19,6 +19,7 @@ from .checkpoint import (
     save_checkpoint,
     weights_to_cpu,
 )
+from .checkpoint_store import CheckpointStore
 from .log_processor import LogProcessor
 from .loops import EpochBasedTrainLoop, IterBasedTrainLoop, TestLoop, ValLoop
 from .priority import Priority, get_priority
@@ -27,6 +28,7 @@ from .utils import set_random_seed
 
 __all__ = [
     "BaseLoop",
+    "CheckpointStore",
     "CheckpointLoader",
     "EpochBasedTrainLoop",
     "FlexibleRunner",

@@ -11,6 +11,7 @@ import bisect
 import logging
 import time  # noqa: F401  (upstream's module global)
 from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,8 +25,10 @@ from mmengine.registry import LOOPS
 from mmengine.structures import BaseDataElement
 from mmengine.utils import is_list_of
 
+from . import _worker_seeding
 from .amp import autocast
 from .base_loop import BaseLoop
+from .random_state import capture_random_state, restore_random_state
 from .utils import calc_dynamic_intervals
 
 
@@ -53,8 +56,21 @@ def _dataset_metainfo(dataloader: Any, users: str) -> dict | None:
     return metainfo
 
 
+@contextmanager
+def _generator_preserved(dataloader: Any) -> Iterator[None]:
+    """Leave the generator the dataloader's iterators draw from as it was (a neutral draw)."""
+    generator = getattr(dataloader, "generator", None)
+    target = generator if generator is not None else torch.random.default_generator
+    state = target.get_state()
+    try:
+        yield
+    finally:
+        target.set_state(state)
+
+
 class _TrainLoopBase(BaseLoop):
-    """What epoch- and iteration-based training share: state, intervals, data resumption."""
+    """What epoch- and iteration-based training share: state, intervals, data resumption,
+    stop requests."""
 
     def __init__(
         self,
@@ -75,6 +91,18 @@ class _TrainLoopBase(BaseLoop):
         metainfo = _dataset_metainfo(self.dataloader, "visualizer")
         if metainfo is not None:
             self.runner.visualizer.dataset_meta = metainfo
+        # Set when training begins (after ``before_train``); a run that fails earlier has
+        # nothing to save.
+        self.started = False
+        # Set by ``runner.resume``: validation was due right after the checkpoint was saved.
+        self.validation_pending = False
+        # True while a resumed run has not created its first data iterator yet.
+        self._resumed = False
+        # Set by the stop check: training stops at this iteration boundary.
+        self.stopped_by_request = False
+        # Set while the train loop validates, and when training failed (for the checkpoint).
+        self._validating = False
+        self.failed = False
 
     # Counters (upstream exposed them as _epoch/_iter; kept for custom loops and hooks).
     @property
@@ -132,6 +160,33 @@ class _TrainLoopBase(BaseLoop):
             and (progress % self.val_interval == 0 or progress == total)
         )
 
+    def validation_due(self) -> bool:
+        """Whether validation runs right after the current iteration (or epoch) ends.
+
+        Called while a checkpoint is saved: a resumed run then validates first, as the
+        uninterrupted run did after saving. False during validation, for a checkpoint
+        saved on a stop request or after a failure.
+        """
+        if self._validating or self.stopped_by_request or self.failed:
+            return False
+        return self._validation_follows()
+
+    def _validation_follows(self) -> bool:
+        raise NotImplementedError
+
+    def _validate(self) -> None:
+        self._validating = True
+        try:
+            self.runner.val_loop.run()
+        finally:
+            self._validating = False
+
+    def _run_pending_validation(self) -> None:
+        """Validate first when the checkpoint resumed from was saved before a validation."""
+        if self.validation_pending:
+            self.validation_pending = False
+            self._validate()
+
     def run_iter(self, idx: int, data_batch: Any) -> None:
         """Run one training iteration: hooks around ``model.train_step``."""
         runner = self.runner
@@ -139,6 +194,23 @@ class _TrainLoopBase(BaseLoop):
         outputs = runner.model.train_step(data_batch, optim_wrapper=runner.optim_wrapper)
         runner.call_hook("after_train_iter", batch_idx=idx, data_batch=data_batch, outputs=outputs)
         self.state.iter += 1
+
+    def _stop_requested(self) -> bool:
+        """Whether to stop now (a preemption signal, a time limit): saves the checkpoint.
+
+        One attribute test per iteration; when distributed, one all-reduce so that every
+        rank stops at the same iteration whichever rank was asked.
+        """
+        runner = self.runner
+        request = runner._stop_request
+        if runner.distributed:
+            if not _agree_on_stop(request):
+                return False
+        elif not request.requested:
+            return False
+        self.stopped_by_request = True
+        runner._save_stop_checkpoint()
+        return True
 
     def _skip_samples(self, num_batches: int) -> bool:
         """Make the sampler start ``num_batches`` batches into its stream, loading nothing.
@@ -153,6 +225,25 @@ class _TrainLoopBase(BaseLoop):
             return False
         sampler.skip(num_batches * batch_size)
         return True
+
+
+def _agree_on_stop(request: Any) -> bool:
+    """All-reduce a stop request: every rank learns whether any rank was asked to stop."""
+    from mmengine.dist import all_reduce
+
+    flags = torch.tensor(
+        [int(request.requested), -1 if request.exit_code is None else request.exit_code],
+        dtype=torch.int64,
+    )
+    if torch.cuda.is_available() and torch.distributed.get_backend() == "nccl":
+        flags = flags.cuda()
+    all_reduce(flags, op="max")
+    if not flags[0].item():
+        return False
+    if not request.requested:
+        code = int(flags[1].item())
+        request.set("another rank was asked to stop", None if code < 0 else code)
+    return True
 
 
 @LOOPS.register_module()
@@ -188,29 +279,83 @@ class EpochBasedTrainLoop(_TrainLoopBase):
         """Train for ``max_epochs`` epochs, validating on schedule; return the model."""
         runner = self.runner
         runner.call_hook("before_train")
+        self.started = True
+        self._run_pending_validation()
         while self.state.epoch < self.state.max_epochs and not self.stop_training:
             self.run_epoch()
+            if self.stopped_by_request:
+                return runner.model  # stopped inside the epoch
             self._decide_current_val_interval(self.state.epoch)
             if self._should_validate(self.state.epoch, self.state.max_epochs):
-                runner.val_loop.run()
+                self._validate()
+            if self.state.epoch < self.state.max_epochs and self._stop_requested():
+                return runner.model
         runner.call_hook("after_train")
         return runner.model
 
+    def _validation_follows(self) -> bool:
+        """Validation follows when the current epoch's last iteration is done."""
+        per_epoch = len(self.dataloader)
+        if self.state.iter < (self.state.epoch + 1) * per_epoch:
+            return False  # mid-epoch (or called after the epoch was counted)
+        epoch = self.state.epoch + 1
+        step = bisect.bisect(self.dynamic_milestones, epoch + 1)
+        interval = self.dynamic_intervals[step - 1]
+        return (
+            self.runner._val_loop is not None
+            and epoch >= self.val_begin
+            and (epoch % interval == 0 or epoch == self.state.max_epochs)
+        )
+
     def run_epoch(self) -> None:
-        """Iterate one epoch (from where a resumed run stopped, if mid-epoch)."""
+        """Iterate one epoch (from where a resumed run stopped, if mid-epoch).
+
+        A stop request (see ``stopped_by_request``) ends it early, without its end hooks.
+        """
         runner = self.runner
         runner.call_hook("before_train_epoch")
         runner.model.train()
+        per_epoch = len(self.dataloader)
         # A run resumed from a mid-epoch checkpoint continues inside the epoch.
-        done_in_epoch = self.state.iter - self.state.epoch * len(self.dataloader)
-        start = 0
-        if 0 < done_in_epoch < len(self.dataloader):
-            if self._skip_samples(done_in_epoch):
-                start = done_in_epoch
-        for idx, data_batch in enumerate(self.dataloader, start=start):
-            self.run_iter(idx, data_batch)
+        done_in_epoch = self.state.iter - self.state.epoch * per_epoch
+        start = done_in_epoch if 0 < done_in_epoch < per_epoch else 0
+        if done_in_epoch < per_epoch:  # else every iteration ran; only the epoch's end is due
+            for idx, data_batch in enumerate(self._epoch_iterator(start), start=start):
+                self.run_iter(idx, data_batch)
+                if idx + 1 < per_epoch and self._stop_requested():
+                    return
         runner.call_hook("after_train_epoch")
         self.state.epoch += 1
+
+    def _epoch_iterator(self, start: int) -> Iterator:
+        """The epoch's data iterator, from batch ``start`` (a run resumed mid-epoch).
+
+        A resumed run's first iterator draws nothing from the generators (the checkpoint
+        restored them as they were after the uninterrupted run's draw).
+        """
+        if start and not self._skip_samples(start):
+            print_log(
+                f"The sampler of the train dataloader cannot skip samples; replaying {start} "
+                "batches to restore the data position",
+                logger="current",
+                level=logging.WARNING,
+            )
+            _worker_seeding.set_position(self.dataloader, self.state.epoch, 0)
+            state = capture_random_state()
+            iterator = iter(self.dataloader)
+            for _ in range(start):
+                next(iterator)
+            restore_random_state(state)
+            self._resumed = False
+            return iterator
+        _worker_seeding.set_position(self.dataloader, self.state.epoch, start)
+        if not self._resumed:
+            return iter(self.dataloader)
+        self._resumed = False
+        if start == 0:
+            return iter(self.dataloader)  # a new epoch: it draws, as in the first run
+        with _generator_preserved(self.dataloader):
+            return iter(self.dataloader)
 
 
 _RESTART_WARNING = (
@@ -249,6 +394,7 @@ class _InfiniteDataloaderIterator:
     def __init__(self, dataloader: DataLoader, epoch: int = 0) -> None:
         self._dataloader = dataloader
         self._epoch = epoch
+        self._offset = 0
         self._iterator: Iterator | None = None
         self._creation_state: torch.Tensor | None = _draw_iterator_seed(dataloader)
 
@@ -260,33 +406,24 @@ class _InfiniteDataloaderIterator:
             if hasattr(source, "set_epoch"):
                 source.set_epoch(self._epoch)
 
-    def restart(self, epoch: int, creation_state: torch.Tensor | None = None) -> None:
-        """Drop the current iterator; the next ``next`` starts epoch ``epoch``.
-
-        Args:
-            epoch (int): the data epoch to start.
-            creation_state (torch.Tensor, optional): the generator state to create the new
-                iterator under; None keeps the one of the construction-time draw, if unused.
-        """
+    def restart(self, epoch: int, offset: int = 0) -> None:
+        """Drop the current iterator; the next ``next`` starts data epoch ``epoch`` at batch
+        ``offset`` (the sampler must skip to it), drawing nothing from the generators."""
         self._iterator = None
         self._epoch = epoch
-        if creation_state is not None:
-            self._creation_state = creation_state
+        self._offset = offset
+        self._creation_state = None
 
     def _create(self) -> None:
         self._set_epoch()
+        _worker_seeding.set_position(self._dataloader, self._epoch, self._offset)
         state, self._creation_state = self._creation_state, None
-        if state is None:
+        with _generator_preserved(self._dataloader):
+            if state is not None:  # give it the seed drawn at construction
+                generator = getattr(self._dataloader, "generator", None)
+                target = generator if generator is not None else torch.random.default_generator
+                target.set_state(state)
             self._iterator = iter(self._dataloader)
-            return
-        generator = getattr(self._dataloader, "generator", None)
-        target = generator if generator is not None else torch.random.default_generator
-        current = target.get_state()
-        target.set_state(state)
-        try:
-            self._iterator = iter(self._dataloader)
-        finally:
-            target.set_state(current)
 
     def __iter__(self) -> Iterator:
         return self
@@ -300,7 +437,9 @@ class _InfiniteDataloaderIterator:
         except StopIteration:
             print_log(_RESTART_WARNING, logger="current", level=logging.WARNING)
             self._epoch += 1
+            self._offset = 0
             self._set_epoch()
+            _worker_seeding.set_position(self._dataloader, self._epoch, 0)
             # No sleep: workers of the exhausted iterator are shut down by its destructor.
             self._iterator = iter(self._dataloader)
             return next(self._iterator)
@@ -343,7 +482,7 @@ class IterBasedTrainLoop(_TrainLoopBase):
             return
         epoch = 0
         sampler = getattr(self.dataloader, "sampler", None)
-        if done and not isinstance(sampler, InfiniteSampler):
+        if not isinstance(sampler, InfiniteSampler):
             # A finite sampler restarts each epoch: find the epoch and the offset inside it.
             try:
                 per_epoch = len(self.dataloader)
@@ -352,7 +491,7 @@ class IterBasedTrainLoop(_TrainLoopBase):
             if per_epoch:
                 epoch, done = divmod(done, per_epoch)
         skipped = self._skip_samples(done)
-        self.dataloader_iterator.restart(epoch)
+        self.dataloader_iterator.restart(epoch, done if skipped else 0)
         if not skipped:
             print_log(
                 f"The sampler of the train dataloader cannot skip samples; replaying {done} "
@@ -360,23 +499,40 @@ class IterBasedTrainLoop(_TrainLoopBase):
                 logger="current",
                 level=logging.WARNING,
             )
+            state = capture_random_state()
             for _ in range(done):
                 next(self.dataloader_iterator)
+            restore_random_state(state)
+
+    def _validation_follows(self) -> bool:
+        """Validation follows when the iteration being finished is a validation point."""
+        progress = self.state.iter + 1
+        step = bisect.bisect(self.dynamic_milestones, progress + 1)
+        interval = self.dynamic_intervals[step - 1]
+        return (
+            self.runner._val_loop is not None
+            and progress >= self.val_begin
+            and (progress % interval == 0 or progress == self.state.max_iters)
+        )
 
     def run(self) -> torch.nn.Module:
         """Train for ``max_iters`` iterations, validating on schedule; return the model."""
         runner = self.runner
         runner.call_hook("before_train")
         runner.call_hook("before_train_epoch")
+        self.started = True
         self._start_data_stream()
+        self._run_pending_validation()
         runner.model.train()
         while self.state.iter < self.state.max_iters and not self.stop_training:
             data_batch = next(self.dataloader_iterator)
             self.run_iter(self.state.iter, data_batch)
             self._decide_current_val_interval(self.state.iter)
             if self._should_validate(self.state.iter, self.state.max_iters):
-                runner.val_loop.run()
+                self._validate()
                 runner.model.train()  # validation left the model in eval mode
+            if self.state.iter < self.state.max_iters and self._stop_requested():
+                return runner.model
         runner.call_hook("after_train_epoch")
         runner.call_hook("after_train")
         return runner.model

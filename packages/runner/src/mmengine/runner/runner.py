@@ -37,11 +37,13 @@ from mmengine.dist import (
     get_world_size,
     init_dist,
     is_distributed,
+    is_main_process,
     master_only,
 )
 from mmengine.evaluator import Evaluator
 from mmengine.fileio import FileClient, join_path, put_text  # noqa: F401
 from mmengine.hooks import Hook
+from mmengine.hooks.checkpoint_store import CheckpointStore
 from mmengine.logging import MessageHub, MMLogger, print_log
 from mmengine.model import (  # noqa: F401  (MMDistributedDataParallel: upstream's global)
     MMDistributedDataParallel,
@@ -90,11 +92,20 @@ from mmengine.utils import (  # noqa: F401  (apply_to, is_seq_of: upstream's glo
 from mmengine.utils.dl_utils import TORCH_VERSION, collect_env, set_multi_processing  # noqa: F401
 from mmengine.visualization import Visualizer
 
+from . import _worker_seeding
 from .activation_checkpointing import turn_on_activation_checkpointing
 from .base_loop import BaseLoop
 from .log_processor import LogProcessor
 from .loops import EpochBasedTrainLoop, IterBasedTrainLoop, TestLoop, ValLoop
+from .preemption import StopRequest
 from .priority import Priority, get_priority
+from .resilience import (
+    RESUME_STATE_KEY,
+    restore_resume_state,
+    resume_state,
+    run_train_loop,
+    save_stop_checkpoint,
+)
 from .utils import _get_batch_size, set_random_seed
 
 ConfigType = dict | Config | ConfigDict
@@ -354,6 +365,12 @@ class Runner:
         self.model = self.wrap_model(self.cfg.get("model_wrapper_cfg"), self.model)
         raw = self.model.module if is_model_wrapper(self.model) else self.model
         self._model_name = raw.__class__.__name__
+
+        # Never lose work: where checkpoints go (the CheckpointHook sets its store up), and
+        # requests to stop gracefully (preemption signals, time limits).
+        self.checkpoint_store: CheckpointStore | None = None
+        self._stop_request = StopRequest()
+        self._exit_code: int | None = None
 
         self._hooks: list[Hook] = []
         self._hook_table: dict[str, list[Hook]] = {}
@@ -733,6 +750,8 @@ class Runner:
                 seed=seed,
                 disable_subprocess_warning=disable_warning,
             )
+            # workers reseed per batch, so a resumed epoch replays its augmentations
+            _worker_seeding.install(cfg, dataset, seed, get_rank())
         else:
             init_fn = None
         cfg.pop("disable_subprocess_warning", None)
@@ -1072,12 +1091,34 @@ class Runner:
             # garbage collector's generations, so its passes during training stay short.
             gc.freeze()
             try:
-                model = loop.run()
+                model = run_train_loop(self, loop)
             finally:
                 gc.unfreeze()
         finally:
             self.call_hook("after_run")
+        if self._exit_code is not None:
+            code, self._exit_code = self._exit_code, None
+            raise SystemExit(code)
         return model
+
+    def request_stop(self, reason: str, exit_code: int | None = None) -> None:
+        """Ask training to stop at the end of the current iteration, with a checkpoint.
+
+        The checkpoint goes through the checkpoint store and becomes ``last_checkpoint``;
+        ``resume=True`` continues from it. Used by preemption signals and
+        :class:`~mmengine.hooks.TimeLimitHook`.
+
+        Args:
+            reason (str): why (logged).
+            exit_code (int, optional): exit the process with this status afterwards; None
+                lets ``train()`` return.
+        """
+        self._stop_request.set(reason, exit_code)
+
+    def _save_stop_checkpoint(self) -> str:
+        """Save the checkpoint of a stop request (preemption, time limit); see
+        :mod:`mmengine.runner.resilience`."""
+        return save_stop_checkpoint(self)
 
     def val(self) -> dict:
         """Validate the model; return the metrics."""
@@ -1297,6 +1338,7 @@ class Runner:
             )
         if "message_hub" in checkpoint:
             self.message_hub.load_state_dict(checkpoint["message_hub"])
+        restore_resume_state(self, checkpoint)
 
         if "optimizer" in checkpoint and resume_optimizer:
             self.optim_wrapper = self.build_optim_wrapper(self.optim_wrapper)
@@ -1380,10 +1422,21 @@ class Runner:
                 }
             else:
                 checkpoint["param_schedulers"] = [s.state_dict() for s in self.param_schedulers]
-        self.call_hook("before_save_checkpoint", checkpoint=checkpoint)
-        save_checkpoint(
-            checkpoint, filepath, file_client_args=file_client_args, backend_args=backend_args
+        # What an exact resume needs (random generators, sampler seed, pending validation);
+        # every rank's random state when every rank is saving (the checkpoint store says so).
+        checkpoint[RESUME_STATE_KEY] = resume_state(
+            self, collective=bool(getattr(self, "_checkpoint_collective", False))
         )
+        self.call_hook("before_save_checkpoint", checkpoint=checkpoint)
+        if self._writes_checkpoints():
+            save_checkpoint(
+                checkpoint, filepath, file_client_args=file_client_args, backend_args=backend_args
+            )
+
+    def _writes_checkpoints(self) -> bool:
+        """Whether this process writes checkpoint files (the main process; a strategy may
+        make every rank write its part)."""
+        return is_main_process()
 
     def __repr__(self) -> str:
         return (
