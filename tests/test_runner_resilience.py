@@ -210,6 +210,19 @@ def test_sigterm_then_resume_gives_the_uninterrupted_weights(
     _assert_same(straight, resumed)
 
 
+@pytest.mark.parametrize("by_epoch", [True, False])
+def test_sigterm_at_a_random_iteration(tmp_path, by_epoch: bool) -> None:
+    stop_at = random.SystemRandom().randrange(1, 20)  # 24 (epochs) or 20 iterations in all
+    straight, _ = _train(_cfg(str(tmp_path / "straight"), by_epoch, 0))
+    work_dir = str(tmp_path / "preempted")
+    cfg = _cfg(work_dir, by_epoch, 0, custom_hooks=[dict(type="SignalAt", at=stop_at)])
+    _, code = _train(cfg)
+    assert code == 143, f"stopped at {stop_at}"
+    resumed, _ = _train(_cfg(work_dir, by_epoch, 0, resume=True))
+    for name in straight:
+        assert torch.equal(straight[name], resumed[name]), f"{name}, stopped at {stop_at}"
+
+
 def test_resume_from_an_epoch_checkpoint_saved_before_validation(tmp_path) -> None:
     straight, _ = _train(_cfg(str(tmp_path / "straight"), True, 0))
     work_dir = str(tmp_path / "crashed")

@@ -193,11 +193,7 @@ class CheckpointStore:
         if update_pointer:
             hub.update_info("last_ckpt", path)
         # Tells the runner whether every rank is saving (see ``collective``).
-        previous = getattr(runner, "_checkpoint_collective", None)
-        try:
-            runner._checkpoint_collective = collective
-        except AttributeError:  # a runner stand-in that takes no attributes
-            pass
+        _set_collective(runner, collective)
         try:
             runner.save_checkpoint(
                 self.out_dir,
@@ -211,11 +207,7 @@ class CheckpointStore:
                 **kwargs,
             )
         finally:
-            if previous is not None or hasattr(runner, "_checkpoint_collective"):
-                try:
-                    runner._checkpoint_collective = previous
-                except AttributeError:
-                    pass
+            _set_collective(runner, False)
         if not is_main_process():
             return path
         if update_pointer:
@@ -263,3 +255,11 @@ class CheckpointStore:
             self.file_backend.rmtree(path)
             return True
         return False
+
+
+def _set_collective(runner: Any, value: bool) -> None:
+    """Set ``runner._checkpoint_collective`` (read by the Runner's ``save_checkpoint``)."""
+    try:
+        runner._checkpoint_collective = value
+    except AttributeError:  # a stand-in runner that takes no attributes
+        pass
