@@ -118,11 +118,16 @@ def parse_args() -> argparse.Namespace:
 
 def build_strategy(args: argparse.Namespace) -> dict | None:
     if args.use_deepspeed:
+        # fp16 on GPUs, as upstream's example; float32 with DeepSpeed's CPU accelerator
+        half = (
+            dict(fp16=dict(enabled=True, loss_scale=0), inputs_to_half=[0])
+            if torch.cuda.is_available()
+            else {}
+        )
         return dict(
             type="DeepSpeedStrategy",
-            fp16=dict(enabled=True, fp16_master_weights_and_grads=False, loss_scale=0),
-            inputs_to_half=[0],
             zero_optimization=dict(stage=2, allgather_partitions=True, overlap_comm=True),
+            **half,
         )
     if args.use_colossalai:
         return dict(type="ColossalAIStrategy")

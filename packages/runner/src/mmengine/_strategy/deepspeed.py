@@ -264,6 +264,10 @@ class DeepSpeedStrategy(BaseStrategy):
         if hasattr(self, "optim_wrapper"):
             self.optim_wrapper.optimizer = optimizer
             self.optim_wrapper.model = engine
+            if not hasattr(self.optim_wrapper, "initialize_count_status"):
+                # The Runner's train() tells the wrapper the iteration counts for gradient
+                # accumulation; DeepSpeed counts gradient_accumulation_steps itself.
+                self.optim_wrapper.initialize_count_status = _no_count_status
         return MODEL_WRAPPERS.build(
             dict(type="MMDeepSpeedEngineWrapper", model=engine, inputs_to_half=self._inputs_to_half)
         )
@@ -438,3 +442,7 @@ class DeepSpeedStrategy(BaseStrategy):
             self.load_scheduler_state_dict(checkpoint.pop("param_schedulers"))
         self._restore_seed(checkpoint)
         return checkpoint
+
+
+def _no_count_status(model: Any, init_counts: int, max_counts: int) -> None:
+    """Nothing to count: DeepSpeed's engine accumulates gradients itself."""

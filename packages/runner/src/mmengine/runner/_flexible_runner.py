@@ -22,7 +22,12 @@ from mmengine.hooks import Hook
 from mmengine.logging import MessageHub, print_log  # noqa: F401
 from mmengine.model import is_model_wrapper
 from mmengine.model.checkpoint import find_latest_checkpoint  # noqa: F401
-from mmengine.optim import OptimWrapper, OptimWrapperDict, _ParamScheduler  # noqa: F401
+from mmengine.optim import (  # noqa: F401
+    BaseOptimWrapper,
+    OptimWrapper,
+    OptimWrapperDict,
+    _ParamScheduler,
+)
 from mmengine.registry import (  # noqa: F401
     DATA_SAMPLERS,
     DATASETS,
@@ -240,7 +245,10 @@ class FlexibleRunner(Runner):
     def build_optim_wrapper(self, optim_wrapper: Any) -> Any:
         """Build the optimizer wrapper; a strategy that builds its engine from the model and
         the optimizer together (DeepSpeed) wraps the model now."""
-        built = super().build_optim_wrapper(optim_wrapper)
+        if isinstance(optim_wrapper, BaseOptimWrapper):
+            built = optim_wrapper  # e.g. DeepSpeed's, which is not an OptimWrapper
+        else:
+            built = super().build_optim_wrapper(optim_wrapper)
         wrap_with_optimizer = getattr(self.strategy, "wrap_with_optimizer", None)
         if wrap_with_optimizer is not None and not is_model_wrapper(self.model):
             try:
@@ -253,6 +261,22 @@ class FlexibleRunner(Runner):
                 )
             self.model = wrap_with_optimizer(self.model, built)
         return built
+
+    def build_param_scheduler(self, scheduler: Any) -> Any:
+        """Build the schedulers; those of an optimizer wrapper that is not an
+        ``OptimWrapper`` (DeepSpeed's) are built by the strategy."""
+        if isinstance(self.optim_wrapper, OptimWrapper) or not isinstance(
+            self.optim_wrapper, BaseOptimWrapper
+        ):
+            return super().build_param_scheduler(scheduler)
+        default_args: dict = {}
+        if self._train_loop is not None:
+            default_args = dict(
+                max_epochs=self.max_epochs,
+                max_iters=self.max_iters,
+                epoch_length=len(self.train_dataloader),
+            )
+        return self.strategy.build_param_scheduler(scheduler, self.optim_wrapper, default_args)
 
     def _maybe_compile(self, target: str) -> None:
         """Nothing to do: ``wrap_model`` compiled the model's forward."""
@@ -289,7 +313,7 @@ class FlexibleRunner(Runner):
         """Hand the built components to the strategy, which saves and loads them."""
         strategy = self.strategy
         strategy.model = self.model
-        if isinstance(self.optim_wrapper, OptimWrapper):
+        if isinstance(self.optim_wrapper, BaseOptimWrapper):
             strategy.optim_wrapper = self.optim_wrapper
         if _built_schedulers(self.param_schedulers):
             strategy.param_schedulers = self.param_schedulers
@@ -343,7 +367,7 @@ class FlexibleRunner(Runner):
         dataset = getattr(self.train_dataloader, "dataset", None) if self._train_loop else None
         if hasattr(dataset, "metainfo"):
             meta.update(dataset_meta=dataset.metainfo)
-        if save_optimizer and not isinstance(self.optim_wrapper, OptimWrapper):
+        if save_optimizer and not isinstance(self.optim_wrapper, BaseOptimWrapper):
             raise TypeError(
                 "self.optim_wrapper should be an `OptimWrapper` or `OptimWrapperDict` "
                 f"instance, but got {self.optim_wrapper}"
