@@ -49,6 +49,7 @@ from .base_loop import BaseLoop  # noqa: F401
 from .log_processor import LogProcessor  # noqa: F401
 from .loops import EpochBasedTrainLoop, IterBasedTrainLoop, TestLoop, ValLoop  # noqa: F401
 from .priority import Priority, get_priority  # noqa: F401
+from .resilience import RESUME_STATE_KEY, restore_resume_state, resume_state
 from .runner import ConfigType, Runner
 from .utils import _get_batch_size
 
@@ -378,7 +379,14 @@ class FlexibleRunner(Runner):
             filepath,
             save_optimizer=save_optimizer,
             save_param_scheduler=save_param_scheduler and self.param_schedulers is not None,
-            extra_ckpt=dict(meta=meta, message_hub=self.message_hub.state_dict()),
+            extra_ckpt={
+                "meta": meta,
+                "message_hub": self.message_hub.state_dict(),
+                # what an exact resume needs (random generators, sampler seed...)
+                RESUME_STATE_KEY: resume_state(
+                    self, collective=bool(getattr(self, "_checkpoint_collective", False))
+                ),
+            },
             callback=lambda checkpoint: self.call_hook(
                 "before_save_checkpoint", checkpoint=checkpoint
             ),
@@ -451,6 +459,7 @@ class FlexibleRunner(Runner):
             )
         if "message_hub" in checkpoint:
             self.message_hub.load_state_dict(checkpoint["message_hub"])
+        restore_resume_state(self, checkpoint)
         self._has_loaded = True
         self.logger.info(f"resumed epoch: {loop.epoch}, iter: {loop.iter}")
         return None
