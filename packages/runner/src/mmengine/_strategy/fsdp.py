@@ -68,6 +68,23 @@ _FSDP1_ONLY_OPTIONS = (
 )
 
 
+def _build_mmfsdp2(*args: Any, **kwargs: Any) -> nn.Module:
+    """Stand-in registered as ``MMFSDP2`` until the real class is imported.
+
+    The FSDP wrappers' module imports ``torch.distributed.fsdp`` (slow), so it is imported on
+    first use: a Runner config naming ``model_wrapper_cfg=dict(type='MMFSDP2')`` lands here,
+    which imports it (registering the real class in this one's place) and builds the wrapper.
+    """
+    from mmengine.model.wrappers.fully_sharded_distributed import MMFSDP2
+
+    return MMFSDP2(*args, **kwargs)
+
+
+_build_mmfsdp2._mmengine_stand_in = True  # type: ignore[attr-defined]
+if "MMFSDP2" not in MODEL_WRAPPERS:
+    MODEL_WRAPPERS.register_module(name="MMFSDP2", module=_build_mmfsdp2)
+
+
 @STRATEGIES.register_module()
 class FSDPStrategy(DDPStrategy):
     """Shard parameters, gradients and optimizer state across processes.

@@ -506,7 +506,13 @@ def _shard_optim_state(optimizer: torch.optim.Optimizer) -> None:
                 )
 
 
-@MODEL_WRAPPERS.register_module()
+# ``mmengine._strategy`` registers a stand-in that imports this module on first use.
+_REPLACE_FSDP2_STAND_IN = getattr(
+    MODEL_WRAPPERS.module_dict.get("MMFSDP2"), "_mmengine_stand_in", False
+)
+
+
+@MODEL_WRAPPERS.register_module(force=_REPLACE_FSDP2_STAND_IN)
 class MMFSDP2(nn.Module):
     """Fully sharded data parallel with FSDP2 (``torch.distributed.fsdp.fully_shard``).
 
