@@ -33,6 +33,17 @@ uv pip install --python "$python" --no-deps --only-binary :all: --target "$targe
 # mmsegmentation 1.2.2's wheel also installs its own top-level `tests` package; drop it so it
 # cannot shadow anything named `tests` on PYTHONPATH.
 rm -rf "$target/tests"
+# The uv recipe of docs/zoos.md: with its override, resolving mmcv-lite and the zoos (with their
+# dependencies) names no mmengine. Checked here, where the network is used anyway.
+overrides="$target/.overrides.txt"
+echo "mmengine; sys_platform == 'never'" >"$overrides"
+resolved="$(grep -E '^(mmcv-lite|mmpretrain|mmdet|mmsegmentation)==' "$here/requirements.txt" |
+  uv pip compile --quiet --python "$python" --override "$overrides" --no-header --no-annotate -)"
+if grep -qiE '^mmengine(-lite)?==' <<<"$resolved"; then
+  echo "install.sh: the documented uv override no longer keeps mmengine out:" >&2
+  echo "$resolved" >&2
+  exit 1
+fi
 if [ -e "$target/mmengine" ]; then
   echo "install.sh: upstream mmengine ended up in $target; it must never be installed" >&2
   exit 1

@@ -12,7 +12,10 @@ DOC = dh.REPO / "docs" / "zoos.md"
 
 
 def _pins(text: str) -> dict[str, str]:
-    return dict(re.findall(r"\b(mmcv-lite|mmpretrain|mmdet|mmsegmentation)==([\d.]+)", text))
+    found = re.findall(r"\b(mmcv-lite|mmpretrain|mmdet|mmsegmentation)==([\d.]+)", text)
+    pins = dict(found)
+    assert len(set(found)) == len(pins), f"one package pinned to two versions: {sorted(found)}"
+    return pins
 
 
 def test_doc_pins_are_the_suites():
