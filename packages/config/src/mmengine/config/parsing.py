@@ -367,8 +367,13 @@ def _near_miss(key: Any, word: str) -> bool:
 
 
 def check_reserved_spellings(cfg_dict: dict, filename: Optional[str], chain: tuple = ()) -> None:
-    """Reject misspelt ``_base_`` (top level) and ``_delete_`` (any dict)
-    keys, which would otherwise silently reach a constructor as arguments.
+    """Catch misspelt ``_base_`` (top level) and ``_delete_`` (any dict) keys.
+
+    A misspelt ``_base_`` would silently drop the inheritance: it raises. A misspelt
+    ``_delete_`` (``_delete``, ``delete_``, ``__delete__``) is kept as a plain key, as in
+    mmengine 0.10 (shipped zoo configs contain ``_delete=True``, e.g. mmpretrain's twins), with
+    a warning naming the file, the key's dotted path and what to write instead, because it
+    will reach a constructor as an argument.
 
     Args:
         cfg_dict (dict): The variables of one config file (before merging).
@@ -376,7 +381,7 @@ def check_reserved_spellings(cfg_dict: dict, filename: Optional[str], chain: tup
         chain (tuple): Files including this one, for messages.
 
     Raises:
-        ConfigValueError: Naming the key, its dotted path and the file.
+        ConfigValueError: For a misspelt ``_base_``, naming the key and the file.
     """
     where = filename or "<string>"
     for key in cfg_dict:
@@ -392,10 +397,13 @@ def check_reserved_spellings(cfg_dict: dict, filename: Optional[str], chain: tup
             for k, v in dict.items(value):
                 sub = f"{path}.{k}" if path else str(k)
                 if _near_miss(k, "delete"):
-                    raise ConfigValueError(
+                    warnings.warn(
                         f"Config file {where} sets {k!r} (at {sub}), which looks like a "
-                        f"misspelling of `_delete_`: write `_delete_=True` to replace the base "
-                        "value instead of merging into it." + _chain_note(chain)
+                        f"misspelling of `_delete_`: it is kept as a plain key and will reach "
+                        "the constructor as an argument. Write `_delete_=True` to replace the "
+                        "base value instead of merging into it." + _chain_note(chain),
+                        ConfigSpellingWarning,
+                        stacklevel=2,
                     )
                 visit(v, sub)
         elif isinstance(value, (list, tuple)):
@@ -403,6 +411,10 @@ def check_reserved_spellings(cfg_dict: dict, filename: Optional[str], chain: tup
                 visit(v, f"{path}.{i}")
 
     visit(cfg_dict, "")
+
+
+class ConfigSpellingWarning(UserWarning):
+    """A config key looks like a misspelt reserved key (``_delete`` for ``_delete_``)."""
 
 
 def _check_deprecation(cfg_dict: dict, filename: Optional[str]) -> None:
