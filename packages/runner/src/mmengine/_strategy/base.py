@@ -464,13 +464,9 @@ class BaseStrategy(metaclass=ABCMeta):
         """The module whose state dict a checkpoint holds (the model inside its wrapper)."""
         return self._unwrapped()
 
-    def model_state_dict(self, model: Optional[nn.Module] = None) -> dict:
-        """The model's weights on the CPU, keyed without wrapper prefixes.
-
-        Args:
-            model (nn.Module, optional): defaults to the prepared model.
-        """
-        return weights_to_cpu(get_state_dict(self._unwrapped(model)))
+    def model_state_dict(self) -> dict:
+        """The prepared model's weights on the CPU, keyed without wrapper prefixes."""
+        return weights_to_cpu(get_state_dict(self._unwrapped()))
 
     def optim_state_dict(self) -> dict:
         """The optimizer wrapper's state dict."""
@@ -487,40 +483,22 @@ class BaseStrategy(metaclass=ABCMeta):
 
     def load_model_state_dict(
         self,
-        state_dict: Any,
-        *args: Any,
+        state_dict: dict,
+        *,
         strict: bool = False,
         revise_keys: list = _DEFAULT_REVISE_KEYS,
-    ) -> Any:
+    ) -> None:
         """Load weights into the prepared model, reporting missing and unexpected keys.
 
         Args:
-            state_dict (dict): the weights (or a checkpoint with a ``state_dict`` key).
+            state_dict (dict): the weights.
             strict (bool): raise on missing or unexpected keys. Defaults to False.
             revise_keys (list): ``(pattern, replacement)`` pairs applied to the keys first.
                 Defaults to stripping a ``module.`` prefix.
-
-        ``load_model_state_dict(model, checkpoint, strict, revise_keys)`` (an earlier form,
-        with the model first) loads into that model and returns the checkpoint.
         """
-        if isinstance(state_dict, nn.Module):  # load_model_state_dict(model, checkpoint, ...)
-            model, checkpoint = state_dict, args[0]
-            if len(args) > 1:
-                strict = args[1]
-            if len(args) > 2 and args[2] is not None:
-                revise_keys = args[2]
-            return _load_checkpoint_to_model(
-                self._unwrapped(model), checkpoint, strict, revise_keys=revise_keys
-            )
-        if args:
-            raise TypeError(
-                "load_model_state_dict() takes one positional argument (the state dict); "
-                "give strict= and revise_keys= by keyword"
-            )
         _load_checkpoint_to_model(
             self._unwrapped(), dict(state_dict=state_dict), strict, revise_keys=revise_keys
         )
-        return None
 
     def load_optim_state_dict(self, state_dict: dict) -> None:
         """Load the optimizer wrapper's state."""

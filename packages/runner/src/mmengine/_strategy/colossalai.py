@@ -80,5 +80,13 @@ class ColossalAIStrategy(BaseStrategy):
         _require_colossalai()
         super().__init__(**kwargs)  # pragma: no cover
 
-    def prepare(self, model: Any, **kwargs: Any) -> Any:  # pragma: no cover
+    def prepare(  # pragma: no cover - the constructor raises first
+        self,
+        model: Any,
+        *,
+        optim_wrapper: Any = None,
+        param_scheduler: Any = None,
+        compile: Union[dict, bool] = False,
+        dispatch_kwargs: Optional[dict] = None,
+    ) -> Any:
         raise NotImplementedError(_REASON)

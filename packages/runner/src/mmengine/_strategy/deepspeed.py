@@ -297,11 +297,11 @@ class DeepSpeedStrategy(BaseStrategy):
         model = self.model
         return model.model if isinstance(model, MMDeepSpeedEngineWrapper) else None
 
-    def model_state_dict(self, model: Optional[nn.Module] = None) -> dict:
+    def model_state_dict(self) -> dict:
         """The full weights (gathered from the ZeRO-3 partitions on rank 0)."""
         engine = self._engine()
         if engine is None:
-            return super().model_state_dict(model)
+            return super().model_state_dict()
         if self.zero_stage == 3:
             kwargs = {}
             if self.exclude_frozen_parameters is not None:
@@ -312,17 +312,15 @@ class DeepSpeedStrategy(BaseStrategy):
 
     def load_model_state_dict(
         self,
-        state_dict: Any,
-        *args: Any,
+        state_dict: dict,
+        *,
         strict: bool = False,
         revise_keys: list = _DEFAULT_REVISE_KEYS,
-    ) -> Any:
+    ) -> None:
         """Load full weights into the engine's module (gathering ZeRO-3 partitions)."""
         engine = self._engine()
-        if engine is None or isinstance(state_dict, nn.Module):
-            return super().load_model_state_dict(
-                state_dict, *args, strict=strict, revise_keys=revise_keys
-            )
+        if engine is None:
+            return super().load_model_state_dict(state_dict, strict=strict, revise_keys=revise_keys)
         module = engine.module
         checkpoint = dict(state_dict=state_dict)
         if self.zero_stage == 3:

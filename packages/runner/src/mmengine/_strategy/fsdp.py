@@ -337,13 +337,11 @@ class FSDPStrategy(DDPStrategy):
 
         return StateDictOptions(full_state_dict=full, cpu_offload=full, **kwargs)
 
-    def model_state_dict(self, model: Optional[nn.Module] = None) -> dict:
+    def model_state_dict(self) -> dict:
         """The weights: full tensors on rank 0 (empty elsewhere) with ``state_dict_cfg='full'``,
         this process's ``DTensor`` shards with 'sharded'. Every process must call it."""
         from torch.distributed.checkpoint.state_dict import get_model_state_dict
 
-        if model is not None and model is not self.model:  # FlexibleRunner's earlier call
-            self.model = model
         return get_model_state_dict(
             self._state_root(), options=self._options(self._is_full_state_dict())
         )
@@ -361,28 +359,14 @@ class FSDPStrategy(DDPStrategy):
 
     def load_model_state_dict(
         self,
-        state_dict: Any,
-        *args: Any,
+        state_dict: dict,
+        *,
         strict: bool = False,
         revise_keys: list = _DEFAULT_REVISE_KEYS,
-    ) -> Any:
+    ) -> None:
         """Load full weights (every process gives the same full tensors) into the shards."""
         from torch.distributed.checkpoint.state_dict import set_model_state_dict
 
-        if isinstance(state_dict, nn.Module):  # load_model_state_dict(model, checkpoint, ...)
-            self.model = state_dict
-            checkpoint = args[0]
-            strict = args[1] if len(args) > 1 else strict
-            if len(args) > 2 and args[2] is not None:
-                revise_keys = args[2]
-            weights = checkpoint.get("state_dict", checkpoint)
-            self.load_model_state_dict(weights, strict=strict, revise_keys=revise_keys)
-            return checkpoint
-        if args:
-            raise TypeError(
-                "load_model_state_dict() takes one positional argument (the state dict); "
-                "give strict= and revise_keys= by keyword"
-            )
         if not is_distributed():
             return super().load_model_state_dict(state_dict, strict=strict, revise_keys=revise_keys)
         weights = dict(state_dict)

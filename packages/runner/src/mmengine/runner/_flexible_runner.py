@@ -296,13 +296,14 @@ class FlexibleRunner(Runner):
 
     # ------------------------------------------------------------------ checkpoints
     def _model_state_dict(self) -> dict:
-        return self.strategy.model_state_dict(self.model)
-
-    def _writes_checkpoints(self) -> bool:
-        return True  # every rank takes part; the strategy decides what each writes
+        self.strategy.model = self.model
+        return self.strategy.model_state_dict()
 
     def _load_model_state(self, checkpoint: dict, strict: bool, revise_keys: list) -> dict:
-        return self.strategy.load_model_state_dict(self.model, checkpoint, strict, revise_keys)
+        self.strategy.model = self.model
+        weights = checkpoint.get("state_dict", checkpoint)
+        self.strategy.load_model_state_dict(weights, strict=strict, revise_keys=revise_keys)
+        return checkpoint
 
     def _strategy_io(self, filename: str | None = None) -> bool:
         """Whether checkpoints go through the strategy (sharded or gathered state)."""
