@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import copy
-from typing import Any
+from typing import TYPE_CHECKING, Any  # noqa: F401 - TYPE_CHECKING: upstream binds it here
 
 from mmengine.registry import HOOKS, MODELS, RUNNERS
 
