@@ -239,6 +239,19 @@ FOUR = COMMON + textwrap.dedent(
     resumed.train()  # one more epoch: the full optimizer state was resharded
     state = resumed.optim_wrapper.optimizer.state
     assert all(isinstance(v, DTensor) for s in state.values() for k, v in s.items() if k != "step")
+    # skip_init_weights: a model config built on the meta device, allocated as shards only;
+    # activation checkpointing keeps the parameter names of the checkpoints.
+    from mmengine.registry import MODELS
+    MODELS.register_module(name="Fsdp2TestNet", module=Net, force=True)
+    lazy = FSDPStrategy(
+        fsdp_version=2, skip_init_weights=True, work_dir=work_dir, experiment_name="lazy",
+        activation_checkpointing=dict(module_classes=["Block"]),
+        model_wrapper=dict(shard_modules=["Block"]),
+    )
+    lazy_model, lazy_optim = lazy.prepare(dict(type="Fsdp2TestNet"), optim_wrapper=OPTIM)
+    assert not any(p.is_meta for p in lazy_model.parameters())
+    lazy_model.train_step(dict(inputs=x[rows], labels=y[rows]), lazy_optim)
+    assert sorted(lazy.model_state_dict()) == sorted(Net().state_dict())
     print("FOUR OK", world, flush=True)
     """
 )

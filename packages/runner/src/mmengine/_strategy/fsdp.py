@@ -59,7 +59,6 @@ _FSDP1_ONLY_OPTIONS = (
     "use_orig_params",
     "param_init_fn",
     "device_id",
-    "sync_module_states",
     "forward_prefetch",
     "limit_all_gathers",
     "ignored_modules",
