@@ -410,3 +410,40 @@ def test_mmfsdp2_is_buildable_by_name_and_needs_a_process_group() -> None:
         MODEL_WRAPPERS.build(
             dict(type="MMFSDP2", shard_modules=["Linear"]), default_args=dict(module=Net())
         )
+
+
+def test_sharded_checkpoint_of_an_optim_wrapper_dict(tmp_path: Path) -> None:
+    from mmengine.optim import OptimWrapperDict
+
+    def build() -> tuple[Net, OptimWrapperDict]:
+        torch.manual_seed(0)
+        model = Net()
+        wrappers = OptimWrapperDict(
+            first=OptimWrapper(torch.optim.SGD(model.fc1.parameters(), lr=0.1, momentum=0.9)),
+            second=OptimWrapper(torch.optim.Adam(model.fc2.parameters(), lr=0.01)),
+        )
+        return model, wrappers
+
+    model, wrappers = build()
+    loss = model(**BATCH, mode="loss")["loss"]
+    loss.backward()
+    for wrapper in wrappers.values():
+        wrapper.step()
+    path = str(tmp_path / "two.pth")
+    sharded.save(path, model, sharded.optimizers_of(wrappers), dict(meta=dict(iter=1)))
+
+    fresh, fresh_wrappers = build()
+    sharded.load(path, fresh, sharded.optimizers_of(fresh_wrappers))
+    assert torch.equal(
+        fresh_wrappers["second"].optimizer.state[fresh.fc2.weight]["exp_avg"],
+        wrappers["second"].optimizer.state[model.fc2.weight]["exp_avg"],
+    )
+    # consolidated: one Optimizer.state_dict() per name, as OptimWrapperDict.state_dict() gives
+    checkpoint = sharded.consolidate(path, str(tmp_path / "two_full.pth"))
+    assert sorted(checkpoint["optimizer"]) == ["first", "second"]
+    plain, plain_wrappers = build()
+    plain_wrappers.load_state_dict(checkpoint["optimizer"])
+    assert torch.equal(
+        plain_wrappers["first"].optimizer.state[plain.fc1.weight]["momentum_buffer"],
+        wrappers["first"].optimizer.state[model.fc1.weight]["momentum_buffer"],
+    )
