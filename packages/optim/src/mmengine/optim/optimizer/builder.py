@@ -156,16 +156,26 @@ def register_deepspeed_optimizers() -> list[str]:
     """
     if not _installed("deepspeed"):
         return []
-    from deepspeed.ops.adam import DeepSpeedCPUAdam, FusedAdam  # workspace: optional
-    from deepspeed.ops.lamb import FusedLamb  # workspace: optional
-    from deepspeed.runtime.fp16.onebit import (  # workspace: optional
-        OnebitAdam,
-        OnebitLamb,
-        ZeroOneAdam,
-    )
+    import importlib
 
-    classes = [DeepSpeedCPUAdam, FusedAdam, FusedLamb, OnebitAdam, OnebitLamb, ZeroOneAdam]
-    return [_register(cls) for cls in classes]
+    # Each family on its own: DeepSpeed releases move or drop modules (0.19 has no
+    # deepspeed.runtime.fp16.onebit), and one missing family must not break the others.
+    families = {
+        "deepspeed.ops.adam": ("DeepSpeedCPUAdam", "FusedAdam"),
+        "deepspeed.ops.lamb": ("FusedLamb",),
+        "deepspeed.runtime.fp16.onebit": ("OnebitAdam", "OnebitLamb", "ZeroOneAdam"),
+    }
+    registered = []
+    for module_name, names in families.items():
+        try:
+            module = importlib.import_module(module_name)
+        except Exception:  # noqa: BLE001 - an optional family that this release lacks
+            continue
+        for name in names:
+            cls = getattr(module, name, None)
+            if _is_optimizer_class(cls):
+                registered.append(_register(cls))
+    return registered
 
 
 DEEPSPEED_OPTIMIZERS = register_deepspeed_optimizers()
