@@ -10,7 +10,9 @@ from __future__ import annotations
 import hashlib
 import importlib.util
 import json
+import math
 import os
+import re
 import sys
 from pathlib import Path
 
@@ -161,10 +163,68 @@ def load_json(name: str) -> dict:
     return json.loads(path.read_text()) if path.exists() else {}
 
 
+# --------------------------------------------------------------------------- run logs
+
+_STEP_LINE = re.compile(
+    r" - INFO - ((?:Epoch|Iter)\((?:train|val|test)\))\s*(\[\d+\])?\s*(\[\d+/\d+\])\s+(.*)$"
+)
+_TIMING = {"eta", "time", "data_time", "memory"}
+
+
+def log_records(text: str) -> list:
+    """The numbers of a run log: ``[step, {name: value}]`` per train line and per metrics line.
+
+    ``step`` is e.g. ``Epoch(train)[1][2/3]`` (spacing dropped). Timings are left out, and so
+    are the per-iteration val/test lines, which carry nothing else.
+    """
+    records = []
+    for line in text.splitlines():
+        match = _STEP_LINE.search(line)
+        if not match:
+            continue
+        values = {}
+        for item in re.split(r"\s{2,}", match.group(4).strip()):
+            key, sep, raw = item.partition(": ")
+            if not sep or key in _TIMING:
+                continue
+            try:
+                values[key] = float(raw)
+            except ValueError:
+                continue
+        if values:
+            records.append([match.group(1) + (match.group(2) or "") + match.group(3), values])
+    return records
+
+
+def compare_records(ours: list, theirs: list, rel: float = 1e-3, abs_: float = 2e-3) -> list:
+    """Differences between two :func:`log_records` results (empty when they agree)."""
+    problems = []
+    steps_ours, steps_theirs = [s for s, _ in ours], [s for s, _ in theirs]
+    if steps_ours != steps_theirs:
+        problems.append(f"logged steps differ: ours {steps_ours}, upstream {steps_theirs}")
+    for (step, a), (_, b) in zip(ours, theirs):
+        if set(a) != set(b):
+            problems.append(f"{step}: ours logs {sorted(a)}, upstream {sorted(b)}")
+        for key in sorted(set(a) & set(b)):
+            if not math.isclose(a[key], b[key], rel_tol=rel, abs_tol=abs_):
+                problems.append(f"{step} {key}: ours {a[key]}, upstream {b[key]}")
+    return problems
+
+
 # --------------------------------------------------------------------------- tiny data sets
 
 CLASSES = ("red", "green", "blue")
 COLORS = ((40, 40, 220), (40, 200, 40), (220, 60, 40))  # BGR, one per class
+
+
+def make_data(kind: str, root: Path) -> Path:
+    """One of the tiny data sets by the name ``zoo_runs.ZOO_RUNS`` uses."""
+    makers = {
+        "cls": make_classification_data,
+        "coco": make_coco_data,
+        "seg": make_segmentation_data,
+    }
+    return makers[kind](root)
 
 
 def make_classification_data(root: Path, per_class: int = 2, size: int = 32) -> Path:

@@ -1,13 +1,18 @@
-"""Record how upstream mmengine 0.10.7 resolves every config the zoos ship (black box).
+"""Record what upstream mmengine 0.10.7 does with the zoos (black box), as test data.
 
-For each ``<zoo>/.mim/configs/**.py`` it loads ``Config.fromfile`` and stores, per top-level
+``configs OUT``: for each ``<zoo>/.mim/configs/**.py``, ``Config.fromfile`` and, per top-level
 key of ``to_dict()``, a short hash of the canonical value (``downstream_helpers.canonical``),
-or the exception upstream raised. ``test_configs.py`` then checks that this project resolves
-each config to the same dict. Run it once, from outside the repository, with upstream mmengine
-and the zoos on the path, e.g.::
+or the exception upstream raised (``data/upstream_config_hashes.json``, for
+``test_configs.py``).
 
-    cd /tmp && PYTHONPATH=/path/to/mmengine-0.10.7:<repo>/tests/downstream/shim:<zoo target> \\
-        <repo>/.venv/bin/python <repo>/tests/downstream/record_upstream.py \\
+``runs OUT``: the tiny runs of ``zoo_runs.py`` through each zoo's ``tools/train.py``,
+``--resume`` and ``tools/test.py``, and the numbers their logs show (losses, learning rates,
+metrics; ``data/upstream_runs.json``, for ``test_tools.py``).
+
+Run it from outside the repository, with upstream mmengine and the zoos on the path::
+
+    cd /tmp && PYTHONPATH=/path/to/mmengine-0.10.7:<zoo target> \\
+        <repo>/.venv/bin/python <repo>/tests/downstream/record_upstream.py configs \\
         <repo>/tests/downstream/data/upstream_config_hashes.json
 
 (upstream needs ``pkg_resources``, i.e. setuptools < 81, for ``mmdet::``-style bases).
@@ -15,25 +20,35 @@ and the zoos on the path, e.g.::
 
 from __future__ import annotations
 
+import json
+import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import downstream_helpers as dh  # noqa: E402
+from zoo_runs import ZOO_RUNS  # noqa: E402
 
 
-def main(out: str) -> None:
+def _check_upstream() -> str:
     import mmengine
-    from mmengine.config import Config
 
     assert mmengine.__version__ == "0.10.7", f"run this under upstream 0.10.7, not {mmengine}"
     dh.install_shim()
+    return mmengine.__version__
+
+
+def record_configs(out: str) -> None:
+    from mmengine.config import Config
+
+    version = _check_upstream()
     site = str(dh.site_dir())
     result: dict = {
         "_meta": {
-            "mmengine": mmengine.__version__,
+            "mmengine": version,
             "zoos": {z: v for z, (_, v) in dh.ZOOS.items()},
             "hash": "per top-level key: sha256(json(canonical(value)))[:12]",
         }
@@ -56,5 +71,48 @@ def main(out: str) -> None:
     Path(out).write_text(dh.dump_records(result))
 
 
+def _tool(zoo: str, name: str, *args: str, cwd: Path) -> None:
+    cmd = [sys.executable, str(dh.tool(zoo, name)), *args]
+    # Upstream 0.10.7 cannot resume under torch >= 2.6 otherwise (weights_only=True refuses its
+    # own HistoryBuffer pickles); torch's documented opt-out, for the recording only.
+    env = dh.subprocess_env(TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD="1")
+    proc = subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True)
+    if proc.returncode:
+        raise RuntimeError(f"{' '.join(cmd)} failed:\n{proc.stdout[-3000:]}{proc.stderr[-3000:]}")
+
+
+def _newest_log(work_dir: Path) -> str:
+    return sorted(work_dir.glob("*/*.log"), key=lambda p: p.stat().st_mtime)[-1].read_text()
+
+
+def record_runs(out: str) -> None:
+    version = _check_upstream()
+    result: dict = {"_meta": {"mmengine": version, "torch": __import__("torch").__version__}}
+    with tempfile.TemporaryDirectory() as tmp:
+        for zoo, spec in ZOO_RUNS.items():
+            start = time.time()
+            root = Path(tmp) / zoo
+            data = dh.make_data(spec["data"], root / "data")
+            config = root / f"tiny_{zoo}.py"
+            config.write_text(spec["config"].format(root=str(data)))
+            work_dir = root / "work_dir"
+            _tool(zoo, "train.py", str(config), "--work-dir", str(work_dir), cwd=root)
+            train = dh.log_records(_newest_log(work_dir))
+            _tool(zoo, "train.py", str(config), "--work-dir", str(work_dir), "--resume",
+                  "--cfg-options", *spec["more"], cwd=root)  # fmt: skip
+            resume = dh.log_records(_newest_log(work_dir))
+            test_dir = root / "test_dir"
+            _tool(zoo, "test.py", str(work_dir / config.name), str(work_dir / spec["final"]),
+                  "--work-dir", str(test_dir), cwd=root)  # fmt: skip
+            test = dh.log_records(_newest_log(test_dir))
+            result[zoo] = {"train": train, "resume": resume, "test": test}
+            print(
+                f"{zoo}: {len(train)}/{len(resume)}/{len(test)} records, {time.time() - start:.0f}s"
+            )
+    Path(out).write_text(json.dumps(result, indent=1, sort_keys=True) + "\n")
+
+
 if __name__ == "__main__":
-    main(sys.argv[1])
+    if len(sys.argv) != 3 or sys.argv[1] not in ("configs", "runs"):
+        sys.exit("usage: record_upstream.py {configs|runs} OUT.json")
+    {"configs": record_configs, "runs": record_runs}[sys.argv[1]](sys.argv[2])

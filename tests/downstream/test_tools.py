@@ -17,148 +17,10 @@ from pathlib import Path
 
 import downstream_helpers as dh
 import pytest
-
-CLS_CONFIG = """
-_base_ = 'mmpretrain::resnet/resnet18_8xb32_in1k.py'
-data_root = {root!r}
-model = dict(head=dict(num_classes=3, topk=(1,)))
-data_preprocessor = dict(num_classes=3)
-train_pipeline = [
-    dict(type='LoadImageFromFile'),
-    dict(type='RandomResizedCrop', scale=32),
-    dict(type='RandomFlip', prob=0.5, direction='horizontal'),
-    dict(type='PackInputs'),
-]
-test_pipeline = [
-    dict(type='LoadImageFromFile'),
-    dict(type='ResizeEdge', scale=32, edge='short'),
-    dict(type='CenterCrop', crop_size=32),
-    dict(type='PackInputs'),
-]
-train_dataloader = dict(
-    batch_size=2, num_workers=0, persistent_workers=False,
-    dataset=dict(_delete_=True, type='CustomDataset', data_root=data_root,
-                 data_prefix='train', pipeline=train_pipeline))
-val_dataloader = dict(
-    batch_size=2, num_workers=0, persistent_workers=False,
-    dataset=dict(_delete_=True, type='CustomDataset', data_root=data_root,
-                 data_prefix='val', pipeline=test_pipeline))
-test_dataloader = val_dataloader
-val_evaluator = dict(type='Accuracy', topk=(1,))
-test_evaluator = val_evaluator
-train_cfg = dict(max_epochs=2, val_interval=1)
-optim_wrapper = dict(optimizer=dict(lr=0.01))
-default_hooks = dict(logger=dict(interval=1))
-randomness = dict(seed=0)
-"""
-
-DET_CONFIG = """
-_base_ = 'mmdet::retinanet/retinanet_r18_fpn_1x_coco.py'
-data_root = {root!r} + '/'
-metainfo = dict(classes=('red', 'green', 'blue'))
-# score_thr 0: two epochs on four images leave every score near the 0.01 prior.
-model = dict(backbone=dict(init_cfg=None), bbox_head=dict(num_classes=3),
-             test_cfg=dict(score_thr=0.0))
-train_pipeline = [
-    dict(type='LoadImageFromFile'),
-    dict(type='LoadAnnotations', with_bbox=True),
-    dict(type='Resize', scale=(64, 64), keep_ratio=True),
-    dict(type='RandomFlip', prob=0.5),
-    dict(type='PackDetInputs'),
-]
-test_pipeline = [
-    dict(type='LoadImageFromFile'),
-    dict(type='Resize', scale=(64, 64), keep_ratio=True),
-    dict(type='LoadAnnotations', with_bbox=True),
-    dict(type='PackDetInputs',
-         meta_keys=('img_id', 'img_path', 'ori_shape', 'img_shape', 'scale_factor')),
-]
-train_dataloader = dict(
-    batch_size=2, num_workers=0, persistent_workers=False,
-    dataset=dict(data_root=data_root, metainfo=metainfo, ann_file='annotations/train.json',
-                 data_prefix=dict(img='images/'), pipeline=train_pipeline))
-val_dataloader = dict(
-    batch_size=2, num_workers=0, persistent_workers=False,
-    dataset=dict(data_root=data_root, metainfo=metainfo, ann_file='annotations/val.json',
-                 data_prefix=dict(img='images/'), pipeline=test_pipeline))
-test_dataloader = val_dataloader
-val_evaluator = dict(ann_file=data_root + 'annotations/val.json')
-test_evaluator = val_evaluator
-train_cfg = dict(max_epochs=2, val_interval=1)
-param_scheduler = [
-    dict(type='LinearLR', start_factor=0.1, by_epoch=False, begin=0, end=2),
-    dict(type='MultiStepLR', by_epoch=True, begin=0, end=3, milestones=[2], gamma=0.1),
-]
-default_hooks = dict(logger=dict(interval=1))
-randomness = dict(seed=0)
-"""
-
-SEG_CONFIG = """
-_base_ = 'mmseg::fcn/fcn_r18-d8_4xb2-80k_cityscapes-512x1024.py'
-crop_size = (64, 64)
-data_root = {root!r}
-metainfo = dict(classes=('background', 'a', 'b'), palette=[[0, 0, 0], [255, 0, 0], [0, 0, 255]])
-data_preprocessor = dict(size=crop_size)
-model = dict(data_preprocessor=data_preprocessor, pretrained=None,
-             decode_head=dict(num_classes=3), auxiliary_head=dict(num_classes=3))
-train_pipeline = [
-    dict(type='LoadImageFromFile'),
-    dict(type='LoadAnnotations'),
-    dict(type='RandomResize', scale=(64, 64), ratio_range=(0.8, 1.2), keep_ratio=True),
-    dict(type='RandomCrop', crop_size=crop_size, cat_max_ratio=0.75),
-    dict(type='RandomFlip', prob=0.5),
-    dict(type='PackSegInputs'),
-]
-test_pipeline = [
-    dict(type='LoadImageFromFile'),
-    dict(type='Resize', scale=(64, 64), keep_ratio=True),
-    dict(type='LoadAnnotations'),
-    dict(type='PackSegInputs'),
-]
-train_dataloader = dict(
-    batch_size=2, num_workers=0, persistent_workers=False,
-    dataset=dict(_delete_=True, type='BaseSegDataset', data_root=data_root, metainfo=metainfo,
-                 img_suffix='.png', seg_map_suffix='.png',
-                 data_prefix=dict(img_path='img_dir/train', seg_map_path='ann_dir/train'),
-                 pipeline=train_pipeline))
-val_dataloader = dict(
-    batch_size=1, num_workers=0, persistent_workers=False,
-    dataset=dict(_delete_=True, type='BaseSegDataset', data_root=data_root, metainfo=metainfo,
-                 img_suffix='.png', seg_map_suffix='.png',
-                 data_prefix=dict(img_path='img_dir/val', seg_map_path='ann_dir/val'),
-                 pipeline=test_pipeline))
-test_dataloader = val_dataloader
-val_evaluator = dict(type='IoUMetric', iou_metrics=['mIoU'])
-test_evaluator = val_evaluator
-# mmseg configs are iteration based: 4 iterations are two epochs of the 4-image set.
-train_cfg = dict(type='IterBasedTrainLoop', max_iters=4, val_interval=2)
-param_scheduler = [dict(type='PolyLR', eta_min=1e-4, power=0.9, begin=0, end=6, by_epoch=False)]
-default_hooks = dict(logger=dict(interval=1), checkpoint=dict(by_epoch=False, interval=2))
-randomness = dict(seed=0)
-"""
-
-ZOO_RUNS = {
-    "mmpretrain": dict(
-        config=CLS_CONFIG, data="cls", first="epoch_2.pth", final="epoch_3.pth",
-        more=["train_cfg.max_epochs=3"], metric="accuracy/top1",
-        done=r"Epoch\(train\)\s*\[2\]", resumed=r"Epoch\(train\)\s*\[3\]",
-        not_again=r"Epoch\(train\)\s*\[1\]",
-    ),
-    "mmdet": dict(
-        config=DET_CONFIG, data="coco", first="epoch_2.pth", final="epoch_3.pth",
-        more=["train_cfg.max_epochs=3"], metric="coco/bbox_mAP",
-        done=r"Epoch\(train\)\s*\[2\]", resumed=r"Epoch\(train\)\s*\[3\]",
-        not_again=r"Epoch\(train\)\s*\[1\]",
-    ),
-    "mmseg": dict(
-        config=SEG_CONFIG, data="seg", first="iter_4.pth", final="iter_6.pth",
-        more=["train_cfg.max_iters=6"], metric="mIoU",
-        done=r"Iter\(train\)\s*\[4/4\]", resumed=r"Iter\(train\)\s*\[6/6\]",
-        not_again=r"Iter\(train\)\s*\[[1-4]/6\]",
-    ),
-}  # fmt: skip
+from zoo_runs import ZOO_RUNS
 
 TOOL_TIMEOUT = 600
+UPSTREAM_RUNS = dh.load_json("upstream_runs.json")
 
 
 def run_tool(zoo: str, name: str, *args: str, cwd: Path) -> str:
@@ -193,7 +55,7 @@ def load_checkpoint_file(path: Path) -> dict:
 
 
 class ZooRun:
-    """One zoo's train -> resume -> test chain, shared by the tests of that zoo."""
+    """One zoo's train -> resume -> test chain, run once and shared by the tests of that zoo."""
 
     def __init__(self, zoo: str, root: Path, data: Path):
         self.zoo = zoo
@@ -202,26 +64,36 @@ class ZooRun:
         self.config = root / f"tiny_{zoo}.py"
         self.config.write_text(self.spec["config"].format(root=str(data)))
         self.work_dir = root / "work_dir"
-        self.trained = self.resumed = None
+        self.test_dir = root / "test_dir"
+        self.logs: dict[str, str | None] = {}  # stage -> its run log; None: the stage failed
 
-    def train(self):
-        if self.trained is None:
-            self.trained = False
-            run_tool(self.zoo, "train.py", str(self.config), "--work-dir", str(self.work_dir),
-                     cwd=self.root)  # fmt: skip
-            self.trained = True
-        if not self.trained:
-            pytest.fail(f"{self.zoo}: tools/train.py failed in an earlier test")
+    def _stage(self, stage: str, tool: str, *args: str, log_dir: Path) -> str:
+        if stage not in self.logs:
+            self.logs[stage] = None
+            run_tool(self.zoo, tool, *args, cwd=self.root)
+            self.logs[stage] = newest_log(log_dir)
+        if self.logs[stage] is None:
+            pytest.fail(f"{self.zoo}: the {stage} run failed in an earlier test")
+        return self.logs[stage]
 
-    def resume(self):
+    def train(self) -> str:
+        """``tools/train.py`` for two epochs; the run's log."""
+        return self._stage("train", "train.py", str(self.config), "--work-dir",
+                           str(self.work_dir), log_dir=self.work_dir)  # fmt: skip
+
+    def resume(self) -> str:
+        """``tools/train.py --resume`` for one more epoch; the resumed run's log."""
         self.train()
-        if self.resumed is None:
-            self.resumed = False
-            run_tool(self.zoo, "train.py", str(self.config), "--work-dir", str(self.work_dir),
-                     "--resume", "--cfg-options", *self.spec["more"], cwd=self.root)  # fmt: skip
-            self.resumed = True
-        if not self.resumed:
-            pytest.fail(f"{self.zoo}: tools/train.py --resume failed in an earlier test")
+        return self._stage("resume", "train.py", str(self.config), "--work-dir",
+                           str(self.work_dir), "--resume", "--cfg-options", *self.spec["more"],
+                           log_dir=self.work_dir)  # fmt: skip
+
+    def test(self) -> str:
+        """``tools/test.py`` on the final checkpoint with the config the run dumped."""
+        self.resume()
+        dumped = self.work_dir / self.config.name
+        return self._stage("test", "test.py", str(dumped), str(self.work_dir / self.spec["final"]),
+                           "--work-dir", str(self.test_dir), log_dir=self.test_dir)  # fmt: skip
 
 
 _RUNS: dict[str, ZooRun] = {}
@@ -241,12 +113,11 @@ ZOO_PARAMS = pytest.mark.parametrize("zoo_run", list(ZOO_RUNS), indirect=True)
 
 @ZOO_PARAMS
 def test_train_two_epochs(zoo_run):
-    zoo_run.train()
+    log = zoo_run.train()
     spec, work_dir = zoo_run.spec, zoo_run.work_dir
     ckpt = work_dir / spec["first"]
     assert ckpt.is_file(), sorted(p.name for p in work_dir.iterdir())
     assert (work_dir / "last_checkpoint").read_text().strip().endswith(spec["first"])
-    log = newest_log(work_dir)
     assert re.search(spec["done"], log), "no log line of the last training step"
     assert spec["metric"] in log, f"no {spec['metric']} in the validation log lines"
     # The run dumps its resolved config next to the checkpoints.
@@ -257,10 +128,9 @@ def test_train_two_epochs(zoo_run):
 
 @ZOO_PARAMS
 def test_resume_continues(zoo_run):
-    zoo_run.resume()
+    log = zoo_run.resume()
     spec, work_dir = zoo_run.spec, zoo_run.work_dir
     assert (work_dir / spec["final"]).is_file()
-    log = newest_log(work_dir)
     assert re.search(spec["resumed"], log), "the resumed run did not train the next step"
     assert not re.search(spec["not_again"], log), "the resumed run started from scratch"
     first = load_checkpoint_file(work_dir / spec["first"])["meta"]
@@ -270,14 +140,19 @@ def test_resume_continues(zoo_run):
 
 @ZOO_PARAMS
 def test_test_tool_evaluates_checkpoint(zoo_run):
-    zoo_run.resume()
-    spec, work_dir = zoo_run.spec, zoo_run.work_dir
-    dumped = work_dir / zoo_run.config.name  # the config the run dumped, as users pass it
-    test_dir = zoo_run.root / "test_dir"
-    run_tool(zoo_run.zoo, "test.py", str(dumped), str(work_dir / spec["final"]),
-             "--work-dir", str(test_dir), cwd=zoo_run.root)  # fmt: skip
-    log = newest_log(test_dir)
-    assert spec["metric"] in log, f"no {spec['metric']} in tools/test.py's log"
+    log = zoo_run.test()
+    assert zoo_run.spec["metric"] in log, f"no {zoo_run.spec['metric']} in tools/test.py's log"
+
+
+@ZOO_PARAMS
+@pytest.mark.parametrize("stage", ["train", "resume", "test"])
+def test_logged_numbers_match_upstream(zoo_run, stage):
+    """Same seed, same data, same zoo: the losses, learning rates and metrics the run logs are
+    upstream 0.10.7's (recorded by ``record_upstream.py runs`` on the same torch)."""
+    ours = dh.log_records(getattr(zoo_run, stage)())
+    theirs = UPSTREAM_RUNS[zoo_run.zoo][stage]
+    problems = dh.compare_records(ours, theirs)
+    assert not problems, "\n".join(problems[:20])
 
 
 def _an_image(zoo_run: ZooRun) -> str:

@@ -1,14 +1,15 @@
 """A stand-in for ``mmcv._ext`` (the compiled ops mmcv-lite does not ship), backed by torchvision.
 
 Test scaffolding for the downstream suite only. It provides the few ops the suite's detection
-models call (``nms``, ``softnms`` is not among them, ``roi_align_forward``/``roi_align_backward``);
-any other op raises ``NotImplementedError`` naming it. Installed by ``sitecustomize`` next to this
+models call (``nms``, ``roi_align_forward``, ``roi_align_backward``); any other op raises
+``NotImplementedError`` naming it. Installed by ``sitecustomize`` next to this
 file when ``tests/downstream/shim`` is on ``PYTHONPATH`` and no compiled ``mmcv._ext`` exists.
 """
 
 from __future__ import annotations
 
 import glob
+import importlib.machinery
 import os
 import sys
 import types
@@ -121,6 +122,9 @@ def install() -> None:
     if "mmcv._ext" in sys.modules or compiled_ext_present():
         return
     module = types.ModuleType("mmcv._ext", __doc__)
+    # A spec without a loader: `pkgutil.find_loader('mmcv._ext')` (mmengine's
+    # `mmcv_full_available`) then answers "no compiled mmcv" instead of raising.
+    module.__spec__ = importlib.machinery.ModuleSpec("mmcv._ext", None)
     for name in PROVIDED:
         setattr(module, name, globals()[name])
 

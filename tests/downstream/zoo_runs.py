@@ -1,0 +1,149 @@
+"""The tiny training runs of the downstream suite: one config per zoo and what to expect.
+
+Shared by ``test_tools.py`` and ``record_upstream.py`` (which runs the same configs under
+upstream mmengine 0.10.7 and stores the logged numbers in ``data/upstream_runs.json``).
+Each config inherits the zoo's shipped one (``_base_ = '<zoo>::...'``) and points it at the
+tiny data sets of ``downstream_helpers``; ``{root}`` is the data folder.
+"""
+
+from __future__ import annotations
+
+CLS_CONFIG = """
+_base_ = 'mmpretrain::resnet/resnet18_8xb32_in1k.py'
+data_root = {root!r}
+model = dict(head=dict(num_classes=3, topk=(1,)))
+data_preprocessor = dict(num_classes=3)
+train_pipeline = [
+    dict(type='LoadImageFromFile'),
+    dict(type='RandomResizedCrop', scale=32),
+    dict(type='RandomFlip', prob=0.5, direction='horizontal'),
+    dict(type='PackInputs'),
+]
+test_pipeline = [
+    dict(type='LoadImageFromFile'),
+    dict(type='ResizeEdge', scale=32, edge='short'),
+    dict(type='CenterCrop', crop_size=32),
+    dict(type='PackInputs'),
+]
+train_dataloader = dict(
+    batch_size=2, num_workers=0, persistent_workers=False,
+    dataset=dict(_delete_=True, type='CustomDataset', data_root=data_root,
+                 data_prefix='train', pipeline=train_pipeline))
+val_dataloader = dict(
+    batch_size=2, num_workers=0, persistent_workers=False,
+    dataset=dict(_delete_=True, type='CustomDataset', data_root=data_root,
+                 data_prefix='val', pipeline=test_pipeline))
+test_dataloader = val_dataloader
+val_evaluator = dict(type='Accuracy', topk=(1,))
+test_evaluator = val_evaluator
+train_cfg = dict(max_epochs=2, val_interval=1)
+optim_wrapper = dict(optimizer=dict(lr=0.01))
+default_hooks = dict(logger=dict(interval=1))
+randomness = dict(seed=0)
+"""
+
+DET_CONFIG = """
+_base_ = 'mmdet::retinanet/retinanet_r18_fpn_1x_coco.py'
+data_root = {root!r} + '/'
+metainfo = dict(classes=('red', 'green', 'blue'))
+# score_thr 0: two epochs on four images leave every score near the 0.01 prior.
+model = dict(backbone=dict(init_cfg=None), bbox_head=dict(num_classes=3),
+             test_cfg=dict(score_thr=0.0))
+train_pipeline = [
+    dict(type='LoadImageFromFile'),
+    dict(type='LoadAnnotations', with_bbox=True),
+    dict(type='Resize', scale=(64, 64), keep_ratio=True),
+    dict(type='RandomFlip', prob=0.5),
+    dict(type='PackDetInputs'),
+]
+test_pipeline = [
+    dict(type='LoadImageFromFile'),
+    dict(type='Resize', scale=(64, 64), keep_ratio=True),
+    dict(type='LoadAnnotations', with_bbox=True),
+    dict(type='PackDetInputs',
+         meta_keys=('img_id', 'img_path', 'ori_shape', 'img_shape', 'scale_factor')),
+]
+train_dataloader = dict(
+    batch_size=2, num_workers=0, persistent_workers=False,
+    dataset=dict(data_root=data_root, metainfo=metainfo, ann_file='annotations/train.json',
+                 data_prefix=dict(img='images/'), pipeline=train_pipeline))
+val_dataloader = dict(
+    batch_size=2, num_workers=0, persistent_workers=False,
+    dataset=dict(data_root=data_root, metainfo=metainfo, ann_file='annotations/val.json',
+                 data_prefix=dict(img='images/'), pipeline=test_pipeline))
+test_dataloader = val_dataloader
+val_evaluator = dict(ann_file=data_root + 'annotations/val.json')
+test_evaluator = val_evaluator
+train_cfg = dict(max_epochs=2, val_interval=1)
+param_scheduler = [
+    dict(type='LinearLR', start_factor=0.1, by_epoch=False, begin=0, end=2),
+    dict(type='MultiStepLR', by_epoch=True, begin=0, end=3, milestones=[2], gamma=0.1),
+]
+default_hooks = dict(logger=dict(interval=1))
+randomness = dict(seed=0)
+"""
+
+SEG_CONFIG = """
+_base_ = 'mmseg::fcn/fcn_r18-d8_4xb2-80k_cityscapes-512x1024.py'
+crop_size = (64, 64)
+data_root = {root!r}
+metainfo = dict(classes=('background', 'a', 'b'), palette=[[0, 0, 0], [255, 0, 0], [0, 0, 255]])
+data_preprocessor = dict(size=crop_size)
+model = dict(data_preprocessor=data_preprocessor, pretrained=None,
+             decode_head=dict(num_classes=3), auxiliary_head=dict(num_classes=3))
+train_pipeline = [
+    dict(type='LoadImageFromFile'),
+    dict(type='LoadAnnotations'),
+    dict(type='RandomResize', scale=(64, 64), ratio_range=(0.8, 1.2), keep_ratio=True),
+    dict(type='RandomCrop', crop_size=crop_size, cat_max_ratio=0.75),
+    dict(type='RandomFlip', prob=0.5),
+    dict(type='PackSegInputs'),
+]
+test_pipeline = [
+    dict(type='LoadImageFromFile'),
+    dict(type='Resize', scale=(64, 64), keep_ratio=True),
+    dict(type='LoadAnnotations'),
+    dict(type='PackSegInputs'),
+]
+train_dataloader = dict(
+    batch_size=2, num_workers=0, persistent_workers=False,
+    dataset=dict(_delete_=True, type='BaseSegDataset', data_root=data_root, metainfo=metainfo,
+                 img_suffix='.png', seg_map_suffix='.png',
+                 data_prefix=dict(img_path='img_dir/train', seg_map_path='ann_dir/train'),
+                 pipeline=train_pipeline))
+val_dataloader = dict(
+    batch_size=1, num_workers=0, persistent_workers=False,
+    dataset=dict(_delete_=True, type='BaseSegDataset', data_root=data_root, metainfo=metainfo,
+                 img_suffix='.png', seg_map_suffix='.png',
+                 data_prefix=dict(img_path='img_dir/val', seg_map_path='ann_dir/val'),
+                 pipeline=test_pipeline))
+test_dataloader = val_dataloader
+val_evaluator = dict(type='IoUMetric', iou_metrics=['mIoU'])
+test_evaluator = val_evaluator
+# mmseg configs are iteration based: 4 iterations are two epochs of the 4-image set.
+train_cfg = dict(type='IterBasedTrainLoop', max_iters=4, val_interval=2)
+param_scheduler = [dict(type='PolyLR', eta_min=1e-4, power=0.9, begin=0, end=6, by_epoch=False)]
+default_hooks = dict(logger=dict(interval=1), checkpoint=dict(by_epoch=False, interval=2))
+randomness = dict(seed=0)
+"""
+
+ZOO_RUNS = {
+    "mmpretrain": dict(
+        config=CLS_CONFIG, data="cls", first="epoch_2.pth", final="epoch_3.pth",
+        more=["train_cfg.max_epochs=3"], metric="accuracy/top1",
+        done=r"Epoch\(train\)\s*\[2\]", resumed=r"Epoch\(train\)\s*\[3\]",
+        not_again=r"Epoch\(train\)\s*\[1\]",
+    ),
+    "mmdet": dict(
+        config=DET_CONFIG, data="coco", first="epoch_2.pth", final="epoch_3.pth",
+        more=["train_cfg.max_epochs=3"], metric="coco/bbox_mAP",
+        done=r"Epoch\(train\)\s*\[2\]", resumed=r"Epoch\(train\)\s*\[3\]",
+        not_again=r"Epoch\(train\)\s*\[1\]",
+    ),
+    "mmseg": dict(
+        config=SEG_CONFIG, data="seg", first="iter_4.pth", final="iter_6.pth",
+        more=["train_cfg.max_iters=6"], metric="mIoU",
+        done=r"Iter\(train\)\s*\[4/4\]", resumed=r"Iter\(train\)\s*\[6/6\]",
+        not_again=r"Iter\(train\)\s*\[[1-4]/6\]",
+    ),
+}  # fmt: skip
