@@ -32,6 +32,63 @@ from .early_stopping_hook import infer_rule
 from .hook import DATA_BATCH, Hook
 
 
+def _check_file_client_args(file_client_args: Optional[dict], backend_args: Optional[dict]) -> None:
+    if file_client_args is None:
+        return
+    print_log(
+        '"file_client_args" will be deprecated in future. Please use "backend_args" instead',
+        logger="current",
+        level=logging.WARNING,
+    )
+    if backend_args is not None:
+        raise ValueError('"file_client_args" and "backend_args" cannot be set at the same time.')
+
+
+def _save_best_list(save_best: Any) -> Optional[list[str]]:
+    """``save_best`` as None or a list of metric names (upstream's checks)."""
+    if not (isinstance(save_best, str) or is_list_of(save_best, str) or save_best is None):
+        raise AssertionError(
+            f'"save_best" should be a str or list of str or None, but got {type(save_best)}'
+        )
+    if isinstance(save_best, list):
+        if "auto" in save_best and len(save_best) != 1:
+            raise AssertionError('Only support one "auto" in "save_best" list.')
+        if len(save_best) != len(set(save_best)):
+            raise AssertionError(f'Find duplicate element in "save_best": {save_best}.')
+        return save_best
+    return None if save_best is None else [save_best]
+
+
+def _rule_list(rule: Any, save_best: Optional[list[str]]) -> list:
+    """``rule`` as a list of rules (None entries are inferred from the key names)."""
+    if not (isinstance(rule, str) or is_list_of(rule, str) or rule is None):
+        raise AssertionError(f'"rule" should be a str or list of str or None, but got {type(rule)}')
+    if not isinstance(rule, list):
+        return [rule]
+    if len(rule) not in (1, len(save_best) if save_best is not None else 1):
+        raise AssertionError(
+            f'Number of "rule" must be 1 or the same as number of "save_best", but got {len(rule)}.'
+        )
+    return rule
+
+
+def _published_keys_list(published_keys: Any) -> Optional[Sequence[str]]:
+    if not (
+        isinstance(published_keys, str) or is_seq_of(published_keys, str) or published_keys is None
+    ):
+        raise TypeError(
+            '"published_keys" should be a str or a sequence of str or None, but got '
+            f"{type(published_keys)}"
+        )
+    if isinstance(published_keys, str):
+        return [published_keys]
+    if isinstance(published_keys, (list, tuple)) and len(published_keys) != len(
+        set(published_keys)
+    ):
+        raise AssertionError(f'Find duplicate elements in "published_keys": {published_keys}.')
+    return published_keys
+
+
 @HOOKS.register_module()
 class CheckpointHook(Hook):
     """Save checkpoints periodically.
@@ -139,54 +196,14 @@ class CheckpointHook(Hook):
         self.save_last = save_last
         self.args = kwargs
 
-        if file_client_args is not None:
-            print_log(
-                '"file_client_args" will be deprecated in future. Please use "backend_args" '
-                "instead",
-                logger="current",
-                level=logging.WARNING,
-            )
-            if backend_args is not None:
-                raise ValueError(
-                    '"file_client_args" and "backend_args" cannot be set at the same time.'
-                )
+        _check_file_client_args(file_client_args, backend_args)
         self.file_client_args = file_client_args
         self.backend_args = backend_args
-
         if filename_tmpl is None:
-            self.filename_tmpl = "epoch_{}.pth" if self.by_epoch else "iter_{}.pth"
-        else:
-            self.filename_tmpl = filename_tmpl
-
-        # save_best: None or a list of metric names
-        if not (isinstance(save_best, str) or is_list_of(save_best, str) or save_best is None):
-            raise AssertionError(
-                f'"save_best" should be a str or list of str or None, but got {type(save_best)}'
-            )
-        if isinstance(save_best, list):
-            if "auto" in save_best and len(save_best) != 1:
-                raise AssertionError('Only support one "auto" in "save_best" list.')
-            if len(save_best) != len(set(save_best)):
-                raise AssertionError(f'Find duplicate element in "save_best": {save_best}.')
-        elif save_best is not None:
-            save_best = [save_best]
-        self.save_best = save_best
-
-        # rule: a list of rules (None entries are inferred)
-        if not (isinstance(rule, str) or is_list_of(rule, str) or rule is None):
-            raise AssertionError(
-                f'"rule" should be a str or list of str or None, but got {type(rule)}'
-            )
-        if isinstance(rule, list):
-            n_best = len(self.save_best) if self.save_best is not None else 1
-            if len(rule) not in (1, n_best):
-                raise AssertionError(
-                    'Number of "rule" must be 1 or the same as number of "save_best", but got '
-                    f"{len(rule)}."
-                )
-        else:
-            rule = [rule]  # type: ignore[list-item]
-
+            filename_tmpl = "epoch_{}.pth" if self.by_epoch else "iter_{}.pth"
+        self.filename_tmpl = filename_tmpl
+        self.save_best = _save_best_list(save_best)
+        rule = _rule_list(rule, self.save_best)
         self.greater_keys = self._as_keys(greater_keys, self._default_greater_keys, "greater")
         self.less_keys = self._as_keys(less_keys, self._default_less_keys, "less")
 
@@ -198,24 +215,7 @@ class CheckpointHook(Hook):
             else:
                 self.best_ckpt_path_dict: dict[str, Optional[str]] = dict()
 
-        # published keys
-        if not (
-            isinstance(published_keys, str)
-            or is_seq_of(published_keys, str)
-            or published_keys is None
-        ):
-            raise TypeError(
-                '"published_keys" should be a str or a sequence of str or None, but got '
-                f"{type(published_keys)}"
-            )
-        if isinstance(published_keys, str):
-            published_keys = [published_keys]
-        elif isinstance(published_keys, (list, tuple)):
-            if len(published_keys) != len(set(published_keys)):
-                raise AssertionError(
-                    f'Find duplicate elements in "published_keys": {published_keys}.'
-                )
-        self.published_keys = published_keys
+        self.published_keys = _published_keys_list(published_keys)
 
         self.last_ckpt: Optional[str] = None
         if save_begin < 0:
@@ -419,80 +419,59 @@ class CheckpointHook(Hook):
         """Save a best checkpoint for each ``save_best`` metric that improved."""
         if not self.save_best:
             return
-
-        if self.by_epoch:
-            ckpt_filename = self.filename_tmpl.format(runner.epoch)
-            cur_type, cur_time = "epoch", runner.epoch
-        else:
-            ckpt_filename = self.filename_tmpl.format(runner.iter)
-            cur_type, cur_time = "iter", runner.iter
+        cur_type, cur_time = ("epoch", runner.epoch) if self.by_epoch else ("iter", runner.iter)
         meta = dict(epoch=runner.epoch, iter=runner.iter)
-
         # 'auto' means the first metric of the (ordered) results.
         if "auto" in self.key_indicators:
             self._init_rule(self.rules, [next(iter(metrics))])
-
-        hub = runner.message_hub
-        best_ckpt_updated = False
+        updated = False
         for key_indicator, rule in zip(self.key_indicators, self.rules):
             if key_indicator not in metrics:
                 raise KeyError(
                     f"CheckpointHook: save_best metric {key_indicator!r} is not among the "
                     f"evaluation results {list(metrics)}; set save_best to one of them or 'auto'."
                 )
-            key_score = metrics[key_indicator]
-            if len(self.key_indicators) == 1:
-                best_score_key = "best_score"
-                runtime_best_ckpt_key = "best_ckpt"
-                best_ckpt_path = self.best_ckpt_path
-            else:
-                best_score_key = f"best_score_{key_indicator}"
-                runtime_best_ckpt_key = f"best_ckpt_{key_indicator}"
-                best_ckpt_path = self.best_ckpt_path_dict.get(key_indicator)
-
-            best_score = hub.get_info(best_score_key, None)
-            if best_score is None:
-                best_score = self.init_value_map[rule]
-            if key_score is None or not self.is_better_than[key_indicator](key_score, best_score):
-                continue
-
-            best_ckpt_updated = True
-            best_score = key_score
-            hub.update_info(best_score_key, best_score)
-
-            best_ckpt_name = f"best_{key_indicator}_{ckpt_filename}"
-            # Replace characters that are illegal in file names.
-            best_ckpt_name = best_ckpt_name.replace("/", "_")
-            new_path = self.file_backend.join_path(self.out_dir, best_ckpt_name)
-            if len(self.key_indicators) == 1:
-                self.best_ckpt_path = new_path
-            else:
-                self.best_ckpt_path_dict[key_indicator] = new_path
-            hub.update_info(runtime_best_ckpt_key, new_path)
-
-            self.store.save(
-                runner,
-                best_ckpt_name,
-                meta=meta,
-                by_epoch=False,
-                save_optimizer=False,
-                save_param_scheduler=False,
-                rotate=False,
-                update_pointer=False,
-            )
-            # The new best is on disk: the previous one can go.
-            if best_ckpt_path and best_ckpt_path != new_path:
-                if self._remove_ckpt(best_ckpt_path, is_path=True):
-                    runner.logger.info(f"The previous best checkpoint {best_ckpt_path} is removed")
-            runner.logger.info(
-                f"The best checkpoint with {float(best_score):0.4f} {key_indicator} at "
-                f"{cur_time} {cur_type} is saved to {best_ckpt_name}."
-            )
-
+            updated |= self._save_if_best(runner, key_indicator, rule, metrics[key_indicator],
+                                          cur_type, cur_time, meta)  # fmt: skip
         # Save the latest checkpoint again so that its message hub records the new best
         # score and path (the one saved after the train epoch/iter only knew the old best).
-        if best_ckpt_updated and self.last_ckpt is not None:
+        if updated and self.last_ckpt is not None:
             self._save_checkpoint_with_step(runner, cur_time, meta)
+
+    def _save_if_best(self, runner: Any, key_indicator: str, rule: str, key_score: Any,
+                      cur_type: str, cur_time: int, meta: dict) -> bool:  # fmt: skip
+        """Save ``best_<key>_<name>`` when ``key_score`` beats the best so far."""
+        single = len(self.key_indicators) == 1
+        suffix = "" if single else f"_{key_indicator}"
+        if single:
+            previous = self.best_ckpt_path
+        else:
+            previous = self.best_ckpt_path_dict.get(key_indicator)
+        hub = runner.message_hub
+        best_score = hub.get_info(f"best_score{suffix}", None)
+        if best_score is None:
+            best_score = self.init_value_map[rule]
+        if key_score is None or not self.is_better_than[key_indicator](key_score, best_score):
+            return False
+        hub.update_info(f"best_score{suffix}", key_score)
+        # characters that are illegal in file names are replaced
+        name = f"best_{key_indicator}_{self.filename_tmpl.format(cur_time)}".replace("/", "_")
+        new_path = self.file_backend.join_path(self.out_dir, name)
+        if single:
+            self.best_ckpt_path = new_path
+        else:
+            self.best_ckpt_path_dict[key_indicator] = new_path
+        hub.update_info(f"best_ckpt{suffix}", new_path)
+        self.store.save(runner, name, meta=meta, by_epoch=False, save_optimizer=False,
+                        save_param_scheduler=False, rotate=False, update_pointer=False)  # fmt: skip
+        # The new best is on disk: the previous one can go.
+        if previous and previous != new_path and self._remove_ckpt(previous, is_path=True):
+            runner.logger.info(f"The previous best checkpoint {previous} is removed")
+        runner.logger.info(
+            f"The best checkpoint with {float(key_score):0.4f} {key_indicator} at "
+            f"{cur_time} {cur_type} is saved to {name}."
+        )
+        return True
 
     def _init_rule(self, rules: list, key_indicators: list[str]) -> None:
         """Initialize ``self.rules``, ``self.key_indicators`` and ``self.is_better_than``.

@@ -154,10 +154,8 @@ class CheckpointStore:
         collective: bool = True,
         **kwargs: Any,
     ) -> str:
-        """Write a checkpoint with ``runner.save_checkpoint``, then point at it and rotate.
-
-        Call it on every rank (saving may involve every rank); the pointer and the
-        deletions are the main process's.
+        """Write a checkpoint with ``runner.save_checkpoint``, then point at it and rotate
+        (the pointer and deletions on the main process; call it on every rank).
 
         Args:
             runner (Runner): the runner.
@@ -170,42 +168,25 @@ class CheckpointStore:
                 upstream's ``keep_ckpt_ids`` too).
             rotate (bool): the checkpoint joins the rotation (``max_keep_ckpts``).
             update_pointer (bool): ``last_checkpoint`` names the new checkpoint.
-            collective (bool): every rank makes this call (the default, as from a hook):
-                the runner may then gather every rank's random state into the checkpoint.
-                False when one rank saves alone (e.g. after a failure on that rank).
+            collective (bool): every rank makes this call (as from a hook), so the runner
+                may gather every rank's random state; False when one rank saves alone.
             **kwargs: further arguments of ``runner.save_checkpoint``.
 
         Returns:
             str: the checkpoint's path.
         """
-        hub = runner.message_hub
-        to_remove: list[str] = []
-        if rotate:
-            # a step saved twice (after training and again after validation) is kept once
-            self._kept = [entry for entry in self._kept if entry[0] != filename]
-            self._kept.append((filename, rotation_id))
-            if self.max_keep_ckpts > 0:
-                while len(self._kept) > self.max_keep_ckpts:
-                    to_remove.append(self._kept.pop(0)[0])
-            # recorded before saving so that the checkpoint's message hub knows it
-            self._record(hub)
+        to_remove = self._rotate(filename, rotation_id, runner.message_hub) if rotate else []
         path = self.path(filename)
         if update_pointer:
-            hub.update_info("last_ckpt", path)
+            runner.message_hub.update_info("last_ckpt", path)
         # Tells the runner whether every rank is saving (see ``collective``).
         _set_collective(runner, collective)
         try:
-            runner.save_checkpoint(
-                self.out_dir,
-                filename,
-                self.file_client_args,
-                save_optimizer=save_optimizer,
-                save_param_scheduler=save_param_scheduler,
-                meta=meta,
-                by_epoch=by_epoch,
-                backend_args=self.backend_args,
-                **kwargs,
-            )
+            runner.save_checkpoint(self.out_dir, filename, self.file_client_args,
+                                   save_optimizer=save_optimizer,
+                                   save_param_scheduler=save_param_scheduler, meta=meta,
+                                   by_epoch=by_epoch, backend_args=self.backend_args,
+                                   **kwargs)  # fmt: skip
         finally:
             _set_collective(runner, False)
         if not is_main_process():
@@ -217,6 +198,19 @@ class CheckpointStore:
             if name != filename:
                 self.remove(name)
         return path
+
+    def _rotate(self, filename: str, rotation_id: int | None, message_hub: Any) -> list[str]:
+        """Put ``filename`` last in the rotation; return the names that fell out of it."""
+        # a step saved twice (after training and again after validation) is kept once
+        self._kept = [entry for entry in self._kept if entry[0] != filename]
+        self._kept.append((filename, rotation_id))
+        to_remove = []
+        if self.max_keep_ckpts > 0:
+            while len(self._kept) > self.max_keep_ckpts:
+                to_remove.append(self._kept.pop(0)[0])
+        # recorded before saving so that the checkpoint's message hub knows it
+        self._record(message_hub)
+        return to_remove
 
     @property
     def kept(self) -> list[tuple[str, int | None]]:

@@ -103,40 +103,45 @@ class LogProcessor:
             f"{key}: {self._fmt_lr(value)}" for key, value in log_tag.items() if key.endswith("lr")
         )
         log_str = f"{self._iter_header(runner, batch_idx, mode)}  {lr_str}  "
-        eta = runner.message_hub.get_info("eta")
-        cuda = is_cuda_available()
         if mode == "train":
-            items = []
-            if "time" in log_tag:
-                if eta is not None:
-                    log_str += f"eta: {datetime.timedelta(seconds=int(eta))}  "
-                for key in _TIME_KEYS:
-                    if key in log_tag:
-                        items.append(f"{key}: {log_tag[key]:.{self.num_digits}f}")
-            if cuda:
-                memory = self._get_max_memory(runner)
-                items.append(f"memory: {memory}")
-                tag["memory"] = memory
-            for key, value in log_tag.items():
-                if key in _TIME_KEYS or key.endswith("lr"):
-                    continue
-                items.append(f"{key}: {self._fmt(value)}")
-            log_str += "  ".join(items)
+            log_str += self._train_tail(runner, log_tag, tag)
         else:
-            if "time" in log_tag and eta is not None:
-                log_str += f"eta: {datetime.timedelta(seconds=int(eta))}  "
-                for key in _TIME_KEYS:
-                    if key in log_tag:
-                        log_str += f"{key}: {log_tag[key]:.{self.num_digits}f}  "
-            if cuda:
-                memory = self._get_max_memory(runner)
-                log_str += f"memory: {memory}  "
-                tag["memory"] = memory
-
+            log_str += self._eval_tail(runner, log_tag, tag)
         if self.by_epoch and mode in ("train", "val"):
             tag["epoch"] = self._get_epoch(runner, mode)
         tag["iter"] = runner.iter + 1 if self._train_loop_built(runner) else 0
         return dict(tag), log_str
+
+    def _eta(self, runner: Any) -> str:
+        eta = runner.message_hub.get_info("eta")
+        return "" if eta is None else f"eta: {datetime.timedelta(seconds=int(eta))}  "
+
+    def _train_tail(self, runner: Any, log_tag: dict, tag: dict) -> str:
+        """``eta``, times, memory and every other scalar of a train line."""
+        head, items = "", []
+        if "time" in log_tag:
+            head = self._eta(runner)
+            items += [f"{k}: {log_tag[k]:.{self.num_digits}f}" for k in _TIME_KEYS if k in log_tag]
+        if is_cuda_available():
+            tag["memory"] = self._get_max_memory(runner)
+            items.append(f"memory: {tag['memory']}")
+        for key, value in log_tag.items():
+            if key not in _TIME_KEYS and not key.endswith("lr"):
+                items.append(f"{key}: {self._fmt(value)}")
+        return head + "  ".join(items)
+
+    def _eval_tail(self, runner: Any, log_tag: dict, tag: dict) -> str:
+        """``eta``, times and memory of a val/test line (no other scalars; trailing spaces)."""
+        text = ""
+        eta = self._eta(runner)
+        if "time" in log_tag and eta:
+            text = eta + "".join(
+                f"{k}: {log_tag[k]:.{self.num_digits}f}  " for k in _TIME_KEYS if k in log_tag
+            )
+        if is_cuda_available():
+            tag["memory"] = self._get_max_memory(runner)
+            text += f"memory: {tag['memory']}  "
+        return text
 
     def get_log_after_epoch(
         self, runner: Any, batch_idx: int, mode: str, with_non_scalar: bool = False

@@ -11,7 +11,6 @@ import bisect
 import logging
 import time  # noqa: F401  (upstream's module global)
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -28,6 +27,11 @@ from mmengine.utils import is_list_of
 from . import _worker_seeding
 from .amp import autocast
 from .base_loop import BaseLoop
+from .data_stream import (  # noqa: F401  (_InfiniteDataloaderIterator: upstream's name here)
+    _InfiniteDataloaderIterator,
+    agree_on_stop,
+    generator_preserved,
+)
 from .random_state import capture_random_state, restore_random_state
 from .utils import calc_dynamic_intervals
 
@@ -54,18 +58,6 @@ def _dataset_metainfo(dataloader: Any, users: str) -> dict | None:
             level=logging.WARNING,
         )
     return metainfo
-
-
-@contextmanager
-def _generator_preserved(dataloader: Any) -> Iterator[None]:
-    """Leave the generator the dataloader's iterators draw from as it was (a neutral draw)."""
-    generator = getattr(dataloader, "generator", None)
-    target = generator if generator is not None else torch.random.default_generator
-    state = target.get_state()
-    try:
-        yield
-    finally:
-        target.set_state(state)
 
 
 class _TrainLoopBase(BaseLoop):
@@ -204,7 +196,7 @@ class _TrainLoopBase(BaseLoop):
         runner = self.runner
         request = runner._stop_request
         if runner.distributed:
-            if not _agree_on_stop(request):
+            if not agree_on_stop(request):
                 return False
         elif not request.requested:
             return False
@@ -225,25 +217,6 @@ class _TrainLoopBase(BaseLoop):
             return False
         sampler.skip(num_batches * batch_size)
         return True
-
-
-def _agree_on_stop(request: Any) -> bool:
-    """All-reduce a stop request: every rank learns whether any rank was asked to stop."""
-    from mmengine.dist import all_reduce
-
-    flags = torch.tensor(
-        [int(request.requested), -1 if request.exit_code is None else request.exit_code],
-        dtype=torch.int64,
-    )
-    if torch.cuda.is_available() and torch.distributed.get_backend() == "nccl":
-        flags = flags.cuda()
-    all_reduce(flags, op="max")
-    if not flags[0].item():
-        return False
-    if not request.requested:
-        code = int(flags[1].item())
-        request.set("another rank was asked to stop", None if code < 0 else code)
-    return True
 
 
 @LOOPS.register_module()
@@ -354,95 +327,8 @@ class EpochBasedTrainLoop(_TrainLoopBase):
         self._resumed = False
         if start == 0:
             return iter(self.dataloader)  # a new epoch: it draws, as in the first run
-        with _generator_preserved(self.dataloader):
+        with generator_preserved(self.dataloader):
             return iter(self.dataloader)
-
-
-_RESTART_WARNING = (
-    "Reach the end of the dataloader, it will be restarted and continue to iterate. It is "
-    "recommended to use `mmengine.dataset.InfiniteSampler` to enable the dataloader to iterate "
-    "infinitely."
-)
-
-
-def _draw_iterator_seed(dataloader: Any) -> torch.Tensor:
-    """Draw what ``iter(dataloader)`` draws, without creating the iterator.
-
-    Creating a DataLoader iterator draws its base seed from ``dataloader.generator`` (torch's
-    global generator when None). This makes the same draw through torch's own code on an
-    empty stand-in loader, so the generator advances exactly as for the real iterator.
-
-    Returns:
-        torch.Tensor: the generator's state before the draw: create the real iterator under
-        it to give it the seed drawn here.
-    """
-    generator = getattr(dataloader, "generator", None)
-    state = generator.get_state() if generator is not None else torch.get_rng_state()
-    iter(DataLoader([0], generator=generator))
-    return state
-
-
-class _InfiniteDataloaderIterator:
-    """Iterate a DataLoader forever, starting a new epoch when one is exhausted.
-
-    The random draw of the first ``iter(dataloader)`` happens at construction (upstream's
-    order of random draws), but the iterator itself is created at the first ``next``, under
-    the generator state of that draw (so it gets the same seed): a resumed run can first tell
-    the sampler to skip the batches already trained on, and nothing is fetched twice.
-    """
-
-    def __init__(self, dataloader: DataLoader, epoch: int = 0) -> None:
-        self._dataloader = dataloader
-        self._epoch = epoch
-        self._offset = 0
-        self._iterator: Iterator | None = None
-        self._creation_state: torch.Tensor | None = _draw_iterator_seed(dataloader)
-
-    def _set_epoch(self) -> None:
-        for source in (
-            getattr(self._dataloader, "sampler", None),
-            getattr(self._dataloader, "batch_sampler", None),
-        ):
-            if hasattr(source, "set_epoch"):
-                source.set_epoch(self._epoch)
-
-    def restart(self, epoch: int, offset: int = 0) -> None:
-        """Drop the current iterator; the next ``next`` starts data epoch ``epoch`` at batch
-        ``offset`` (the sampler must skip to it), drawing nothing from the generators."""
-        self._iterator = None
-        self._epoch = epoch
-        self._offset = offset
-        self._creation_state = None
-
-    def _create(self) -> None:
-        self._set_epoch()
-        _worker_seeding.set_position(self._dataloader, self._epoch, self._offset)
-        state, self._creation_state = self._creation_state, None
-        with _generator_preserved(self._dataloader):
-            if state is not None:  # give it the seed drawn at construction
-                generator = getattr(self._dataloader, "generator", None)
-                target = generator if generator is not None else torch.random.default_generator
-                target.set_state(state)
-            self._iterator = iter(self._dataloader)
-
-    def __iter__(self) -> Iterator:
-        return self
-
-    def __next__(self) -> Any:
-        if self._iterator is None:
-            self._create()
-            assert self._iterator is not None
-        try:
-            return next(self._iterator)
-        except StopIteration:
-            print_log(_RESTART_WARNING, logger="current", level=logging.WARNING)
-            self._epoch += 1
-            self._offset = 0
-            self._set_epoch()
-            _worker_seeding.set_position(self._dataloader, self._epoch, 0)
-            # No sleep: workers of the exhausted iterator are shut down by its destructor.
-            self._iterator = iter(self._dataloader)
-            return next(self._iterator)
 
 
 @LOOPS.register_module()

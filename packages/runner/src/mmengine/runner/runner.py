@@ -1,241 +1,112 @@
-"""Runner: builds the parts of a training run from a config and drives the loops.
+"""Runner: composes a training run from a config and drives the loops.
 
-The constructor composes the run in a visible order (environment, randomness, directories,
-logger, message hub, visualizer, model, hooks); components that only some tasks need
-(dataloaders, loops, optimizer wrapper, schedulers, evaluators) are built on first use, so
-``runner.test()`` never builds the training data. Each ``build_*`` method takes its input
-explicitly and returns the built object.
+Construction calls the free functions of :mod:`.build` in a visible order; checkpoint
+contents are in :mod:`.checkpointing`, hook dispatch in :mod:`.hook_table`, graceful stops
+and failure checkpoints in :mod:`.resilience`.
 """
 
 from __future__ import annotations
 
 import copy
 import gc
-import logging
+import inspect
 import os
 import os.path as osp
-import platform
-import time
-from collections import OrderedDict
-from collections.abc import Callable, Sequence
-from functools import partial
+from collections.abc import Callable
 from typing import Any
 
-import torch
 from torch import nn
 from torch.optim import Optimizer
 from torch.utils.data import DataLoader
 
 from mmengine.config import Config, ConfigDict
-from mmengine.config.utils import config_text
-from mmengine.dataset import worker_init_fn as default_worker_init_fn
-from mmengine.device import get_device
-from mmengine.dist import (
-    broadcast,
-    get_dist_info,
-    get_rank,
-    get_world_size,
-    init_dist,
-    is_distributed,
-    is_main_process,
-    master_only,
-)
+from mmengine.dist import is_main_process, master_only
 from mmengine.evaluator import Evaluator
-from mmengine.fileio import FileClient, join_path, put_text  # noqa: F401
+from mmengine.fileio import join_path, put_text
 from mmengine.hooks import Hook
 from mmengine.hooks.checkpoint_store import CheckpointStore
-from mmengine.logging import MessageHub, MMLogger, print_log
-from mmengine.model import (  # noqa: F401  (MMDistributedDataParallel: upstream's global)
-    MMDistributedDataParallel,
-    convert_sync_batchnorm,
-    is_model_wrapper,
-    revert_sync_batchnorm,
-)
+from mmengine.logging import MessageHub, MMLogger
+from mmengine.model import is_model_wrapper
 from mmengine.model.checkpoint import (
     _load_checkpoint,
     _load_checkpoint_to_model,
-    find_latest_checkpoint,
     get_state_dict,
     save_checkpoint,
     weights_to_cpu,
 )
-from mmengine.model.efficient_conv_bn_eval import turn_on_efficient_conv_bn_eval
-from mmengine.optim import (
-    OptimWrapper,
-    OptimWrapperDict,
-    _ParamScheduler,
-    build_optim_wrapper,
-)
-from mmengine.registry import (
-    DATA_SAMPLERS,
-    DATASETS,
-    EVALUATOR,
-    FUNCTIONS,
-    HOOKS,
-    LOG_PROCESSORS,
-    LOOPS,
-    MODEL_WRAPPERS,
-    MODELS,
-    OPTIM_WRAPPERS,
-    PARAM_SCHEDULERS,
-    RUNNERS,
-    VISUALIZERS,
-    DefaultScope,
-)
-from mmengine.utils import (  # noqa: F401  (apply_to, is_seq_of: upstream's globals)
-    apply_to,
-    digit_version,
-    get_git_hash,
-    get_mmengine_version,
-    is_seq_of,
-)
-from mmengine.utils.dl_utils import TORCH_VERSION, collect_env, set_multi_processing  # noqa: F401
+from mmengine.optim import OptimWrapper, OptimWrapperDict, _ParamScheduler
+from mmengine.registry import RUNNERS, DefaultScope
 from mmengine.visualization import Visualizer
 
-from . import _worker_seeding
-from .activation_checkpointing import turn_on_activation_checkpointing
+from . import build, checkpointing
+from ._upstream_names import bind_names
 from .base_loop import BaseLoop
+from .build import DEFAULT_HOOKS, ParamSchedulerType
+from .hook_table import HookTable
 from .log_processor import LogProcessor
-from .loops import EpochBasedTrainLoop, IterBasedTrainLoop, TestLoop, ValLoop
 from .preemption import StopRequest
-from .priority import Priority, get_priority
-from .resilience import (
-    RESUME_STATE_KEY,
-    restore_resume_state,
-    resume_state,
-    run_train_loop,
-    save_stop_checkpoint,
+from .priority import Priority
+from .resilience import run_train_loop, save_stop_checkpoint
+from .utils import set_random_seed
+
+# Further names 0.10 has in this module (code imports or patches them here).
+bind_names(
+    globals(),
+    """
+mmengine.dataset: worker_init_fn=default_worker_init_fn
+mmengine.device: get_device
+mmengine.dist: broadcast get_dist_info get_rank get_world_size init_dist is_distributed
+mmengine.fileio: FileClient
+mmengine.logging: print_log
+mmengine.model: MMDistributedDataParallel convert_sync_batchnorm revert_sync_batchnorm
+mmengine.model.checkpoint: find_latest_checkpoint
+mmengine.optim: build_optim_wrapper
+mmengine.registry: DATA_SAMPLERS DATASETS EVALUATOR FUNCTIONS HOOKS LOG_PROCESSORS LOOPS
+mmengine.registry: MODEL_WRAPPERS MODELS OPTIM_WRAPPERS PARAM_SCHEDULERS VISUALIZERS
+mmengine.utils: apply_to digit_version get_git_hash is_seq_of
+mmengine.utils.dl_utils: TORCH_VERSION collect_env set_multi_processing
+mmengine.model.efficient_conv_bn_eval: turn_on_efficient_conv_bn_eval
+mmengine.runner.activation_checkpointing: turn_on_activation_checkpointing
+mmengine.runner.loops: EpochBasedTrainLoop IterBasedTrainLoop TestLoop ValLoop
+mmengine.runner.priority: get_priority
+mmengine.runner.build: _SlicedDataset
+""",
 )
-from .utils import _get_batch_size, set_random_seed
 
 ConfigType = dict | Config | ConfigDict
-ParamSchedulerType = list[_ParamScheduler] | dict[str, list[_ParamScheduler]]
-
-DEFAULT_HOOKS: dict[str, dict] = dict(
-    runtime_info=dict(type="RuntimeInfoHook"),
-    timer=dict(type="IterTimerHook"),
-    sampler_seed=dict(type="DistSamplerSeedHook"),
-    logger=dict(type="LoggerHook"),
-    param_scheduler=dict(type="ParamSchedulerHook"),
-    checkpoint=dict(type="CheckpointHook", interval=1),
-)
-
-
-def _config_text(cfg: Config) -> tuple[str, bool]:
-    """The config as Python text (or a plain rendering, with a warning) and its validity."""
-    text, valid = config_text(cfg)
-    if not valid:
-        print_log(
-            "The config holds values with no Python literal form; checkpoints and the work "
-            "dir keep a plain rendering of it instead",
-            logger="current",
-            level=logging.WARNING,
-        )
-    return text, valid
-
-
-class _SlicedDataset:
-    """The first ``length`` samples of ``dataset`` (``num_batch_per_epoch`` in a dataloader).
-
-    Every other attribute (``metainfo``, ``get_data_info``, ...) is the dataset's.
-    """
-
-    def __init__(self, dataset: Any, length: int) -> None:
-        self._dataset = dataset
-        self._length = min(length, len(dataset))
-
-    def __getattr__(self, name: str) -> Any:
-        if name in ("_dataset", "_length"):  # not set yet (e.g. while unpickling)
-            raise AttributeError(name)
-        return getattr(self._dataset, name)
-
-    def __getitem__(self, idx: int) -> Any:
-        if not -self._length <= idx < self._length:
-            raise IndexError(f"index {idx} is out of range for {self._length} samples")
-        return self._dataset[idx % self._length]
-
-    def __len__(self) -> int:
-        return self._length
-
-
-def _schedulers_built(schedulers: Any) -> bool:
-    """Whether ``runner.param_schedulers`` holds built schedulers (not their configs)."""
-    if isinstance(schedulers, _ParamScheduler):
-        return True
-    if isinstance(schedulers, dict) and "type" not in schedulers:
-        schedulers = [s for group in schedulers.values() for s in _as_list(group)]
-    return any(isinstance(s, _ParamScheduler) for s in _as_list(schedulers))
-
-
-def _as_list(value: Any) -> list:
-    if value is None:
-        return []
-    return list(value) if isinstance(value, (list, tuple)) else [value]
-
-
-def _check_all_or_none(stage: str, **parts: Any) -> None:
-    """Raise upstream's ValueError when only some of the parts a task needs are given."""
-    given = {name for name, value in parts.items() if value is not None}
-    if given and given != set(parts):
-        missing = sorted(set(parts) - given)
-        names = list(parts)
-        got = ", ".join(f"{k}={parts[k]}" for k in names)
-        end = "." if stage == "train" else ""  # upstream's sentences differ by this period
-        raise ValueError(
-            f"{', '.join(names[:-1])}, and {names[-1]} should be either all None or not None, "
-            f"but got {got}{end} To {stage}, also give {', '.join(missing)}; to skip {stage}, "
-            "leave them all None."
-        )
 
 
 @RUNNERS.register_module()
 class Runner:
     """A training helper for PyTorch: train, validate and test a model from a config.
 
-    Build it with ``Runner.from_cfg(cfg)`` or directly with the arguments below. The model,
-    logger, message hub, visualizer and hooks are built at construction; dataloaders, loops,
-    optimizer wrapper, parameter schedulers and evaluators are built when ``train()``,
-    ``val()`` or ``test()`` first needs them.
+    Build it with ``Runner.from_cfg(cfg)`` or the arguments below. Dataloaders, loops,
+    optimizer wrapper, schedulers and evaluators are built when a task needs them; until
+    then the attributes 0.10 exposes hold their configs, as upstream's do.
 
     Args:
         model (nn.Module or dict): the model, or its config (built with ``MODELS``).
-        work_dir (str): where checkpoints and logs go; logs land in ``work_dir/<timestamp>``.
+        work_dir (str): checkpoints and config go here, logs to ``work_dir/<timestamp>``.
         train_dataloader, val_dataloader, test_dataloader (DataLoader or dict, optional):
-            dataloaders or their configs (``dataset``, ``sampler``, ``batch_size``, ...).
-        train_cfg (dict, optional): the train loop: ``type`` or ``by_epoch``, plus
-            ``max_epochs``/``max_iters``, ``val_begin``, ``val_interval``.
-        val_cfg, test_cfg (dict, optional): the validation and test loops.
-        auto_scale_lr (dict, optional): ``dict(base_batch_size=..., enable=True)`` scales the
-            learning rate linearly with the total batch size.
-        optim_wrapper (OptimWrapper or dict, optional): the optimizer wrapper or its config.
-        param_scheduler (_ParamScheduler or dict or list, optional): parameter schedulers.
-        val_evaluator, test_evaluator (Evaluator or dict or list, optional): the evaluators.
-        default_hooks (dict, optional): overrides of the default hooks by name
-            (``runtime_info``, ``timer``, ``sampler_seed``, ``logger``, ``param_scheduler``,
-            ``checkpoint``); a None value removes that hook.
-        custom_hooks (list, optional): further hooks or their configs.
-        data_preprocessor (dict, optional): set as the model config's ``data_preprocessor``
-            when the model config lacks one.
-        load_from (str, optional): a checkpoint to load the weights from.
-        resume (bool): resume training; from ``load_from`` if given, else from the latest
-            checkpoint in ``work_dir``. Defaults to False.
-        launcher (str): 'none', 'pytorch', 'slurm' or 'mpi'. Defaults to 'none'.
-        env_cfg (dict): ``cudnn_benchmark``, ``mp_cfg``, ``dist_cfg``.
-        log_processor (dict, optional): the LogProcessor config.
-        log_level (int or str): level of the logger's handlers. Defaults to 'INFO'.
-        visualizer (Visualizer or dict, optional): the visualizer or its config.
-        default_scope (str): registry scope of the run. Defaults to 'mmengine'.
+            the dataloaders or their configs (``dataset``, ``sampler``, ``batch_size``...).
+        train_cfg, val_cfg, test_cfg (dict, optional): the loops (``type`` or ``by_epoch``,
+            ``max_epochs``/``max_iters``, ``val_begin``, ``val_interval``).
+        auto_scale_lr (dict, optional): ``dict(base_batch_size=..., enable=True)``.
+        optim_wrapper, param_scheduler, val_evaluator, test_evaluator (optional): the
+            optimizer wrapper, schedulers and evaluators, or their configs.
+        default_hooks (dict, optional): default hooks overridden by name (None removes one);
+            custom_hooks (list, optional): further hooks or their configs.
+        data_preprocessor (dict, optional): the model config's default ``data_preprocessor``.
+        load_from (str, optional), resume (bool): the checkpoint to load, or resume from
+            (``load_from`` or the work dir's latest).
+        launcher (str): 'none', 'pytorch', 'slurm' or 'mpi'; env_cfg (dict):
+            ``cudnn_benchmark``, ``mp_cfg``, ``dist_cfg``.
+        log_processor (dict, optional), log_level (str or int), visualizer (optional).
+        default_scope (str, optional): the registry scope (None creates none).
         randomness (dict): ``seed``, ``diff_rank_seed``, ``deterministic``.
-        experiment_name (str, optional): defaults to ``<config name>_<timestamp>`` or the
-            timestamp.
-        cfg (dict or Config, optional): the full config, saved in checkpoints and dumped to
-            the work dir.
+        experiment_name (str, optional): defaults to ``<config name>_<timestamp>``.
+        cfg (dict or Config, optional): the full config (logged, dumped, in checkpoints).
     """
-
-    cfg: Config
-    _train_loop: BaseLoop | None
-    _val_loop: BaseLoop | None
-    _test_loop: BaseLoop | None
 
     def __init__(
         self,
@@ -267,117 +138,60 @@ class Runner:
         experiment_name: str | None = None,
         cfg: ConfigType | None = None,
     ) -> None:
-        env_cfg = copy.deepcopy(dict(env_cfg)) if env_cfg is not None else {}
-        randomness = dict(randomness) if randomness is not None else dict(seed=None)
+        build.check_runner_arguments(locals())
         self._work_dir = osp.abspath(work_dir)
         os.makedirs(self._work_dir, exist_ok=True)
-
-        if cfg is None:
-            self.cfg = Config(dict())
-        elif isinstance(cfg, Config):
-            self.cfg = copy.deepcopy(cfg)
-        else:
-            self.cfg = Config(dict(cfg))
-
-        # What each task needs must come together (or not at all).
-        _check_all_or_none(
-            "train",
-            train_dataloader=train_dataloader,
-            train_cfg=train_cfg,
-            optim_wrapper=optim_wrapper,
-        )
-        _check_all_or_none(
-            "validate", val_dataloader=val_dataloader, val_cfg=val_cfg, val_evaluator=val_evaluator
-        )
-        _check_all_or_none(
-            "test",
-            test_dataloader=test_dataloader,
-            test_cfg=test_cfg,
-            test_evaluator=test_evaluator,
-        )
-        if param_scheduler is not None and optim_wrapper is None:
-            raise ValueError(
-                "param_scheduler should be None when optim_wrapper is None, but got "
-                f"{param_scheduler} (schedulers adjust an optimizer: give optim_wrapper, the "
-                "train dataloader and train_cfg too, or drop param_scheduler)"
-            )
-
-        # Components built on first use: until then these attributes hold their configs, as
-        # upstream's do (hooks and tools read them before training).
-        self._train_dataloader = train_dataloader
-        self._train_loop: BaseLoop | dict | None = train_cfg
-        self._val_dataloader = val_dataloader
-        self._val_evaluator = val_evaluator
-        self._val_loop: BaseLoop | dict | None = val_cfg
-        self._test_dataloader = test_dataloader
-        self._test_evaluator = test_evaluator
-        self._test_loop: BaseLoop | dict | None = test_cfg
-        self.optim_wrapper: OptimWrapper | OptimWrapperDict | dict | None = optim_wrapper
-        self.param_schedulers: ParamSchedulerType | dict | list | None = param_scheduler
-        self.auto_scale_lr = auto_scale_lr
-
-        self._launcher = launcher
-        self._distributed = launcher != "none"
-        self.setup_env(env_cfg)
-
-        self._randomness_cfg = dict(randomness)
-        self.set_randomness(**randomness)
-
-        if experiment_name is not None:
-            self._experiment_name = f"{experiment_name}_{self._timestamp}"
-        elif self.cfg.filename is not None:
-            stem = osp.splitext(osp.basename(self.cfg.filename))[0]
-            self._experiment_name = f"{stem}_{self._timestamp}"
-        else:
-            self._experiment_name = self._timestamp
-        self._log_dir = osp.join(self._work_dir, self._timestamp)
-        os.makedirs(self._log_dir, exist_ok=True)
-
-        if default_scope is not None:
-            self.default_scope: DefaultScope | None = DefaultScope.get_instance(
-                self._experiment_name, scope_name=default_scope
-            )
-        else:
-            self.default_scope = None
-        self.logger = self.build_logger(log_level=log_level)
-        self._log_env(env_cfg)
-        self._cfg_text, renderable = _config_text(self.cfg) if self.cfg else ("", False)
-        if self.cfg:
-            self.logger.info(f"Config:\n{self._cfg_text}")
-
-        self._load_from = load_from
-        self._resume = resume
-        self._has_loaded = False
-
+        self.cfg = build.config_of(cfg)
+        # Built on first use: until then these hold their configs, as upstream's do (R2).
+        self._train_dataloader, self._train_loop = train_dataloader, train_cfg
+        self._val_dataloader, self._val_loop = val_dataloader, val_cfg
+        self._test_dataloader, self._test_loop = test_dataloader, test_cfg
+        self._val_evaluator, self._test_evaluator = val_evaluator, test_evaluator
+        self.optim_wrapper, self.param_schedulers = optim_wrapper, param_scheduler
+        self.auto_scale_lr: dict | None = auto_scale_lr
+        self._load_from, self._resume, self._has_loaded = load_from, resume, False
+        self._compose(launcher, env_cfg, randomness, experiment_name, default_scope, log_level)
         self.message_hub = self.build_message_hub()
         self.visualizer = self.build_visualizer(visualizer)
-        if renderable:
+        if self._cfg_renderable:
             self.visualizer.add_config(self.cfg)
-
-        self.log_processor = self.build_log_processor(
-            log_processor if log_processor is not None else dict()
-        )
+        self.log_processor = self.build_log_processor(log_processor or dict())
         self._compile = self.cfg.get("compile", False)
-
         if isinstance(model, dict) and data_preprocessor is not None:
             model.setdefault("data_preprocessor", data_preprocessor)
-        self.model = self.build_model(model)
-        self.model = self.wrap_model(self.cfg.get("model_wrapper_cfg"), self.model)
-        raw = self.model.module if is_model_wrapper(self.model) else self.model
-        self._model_name = raw.__class__.__name__
-
-        # Never lose work: where checkpoints go (the CheckpointHook sets its store up), and
-        # requests to stop gracefully (preemption signals, time limits).
+        self.model = self.wrap_model(self.cfg.get("model_wrapper_cfg"), self.build_model(model))
+        self._model_name = self._unwrapped_model().__class__.__name__
+        # never lose work: the checkpoint store (the CheckpointHook's) and stop requests
         self.checkpoint_store: CheckpointStore | None = None
-        self._stop_request = StopRequest()
-        self._exit_code: int | None = None
-
-        self._hooks: list[Hook] = []
-        self._hook_table: dict[str, list[Hook]] = {}
-        self._hook_table_key: tuple[int, int] | None = None
+        self._stop_request, self._exit_code = StopRequest(), None
+        self._hook_table = HookTable()
         self.register_hooks(default_hooks, custom_hooks)
         self.logger.info(f"Hooks will be executed in the following order:\n{self.get_hooks_info()}")
         self.dump_config()
+
+    def _compose(self, launcher: str, env_cfg: dict, randomness: dict, experiment_name: str | None,
+                 default_scope: str | None, log_level: str | int) -> None:  # fmt: skip
+        """Environment, randomness, directories, scope, logger and the config in the log."""
+        env_cfg = copy.deepcopy(dict(env_cfg)) if env_cfg is not None else {}
+        self._launcher, self._distributed = launcher, launcher != "none"
+        self.setup_env(env_cfg)
+        self._randomness_cfg = dict(randomness) if randomness is not None else dict(seed=None)
+        self.set_randomness(**self._randomness_cfg)
+        self._experiment_name = build.experiment_name_of(experiment_name, self.cfg, self._timestamp)
+        self._log_dir = osp.join(self._work_dir, self._timestamp)
+        os.makedirs(self._log_dir, exist_ok=True)
+        self.default_scope: DefaultScope | None = None
+        if default_scope is not None:
+            self.default_scope = DefaultScope.get_instance(
+                self._experiment_name, scope_name=default_scope
+            )
+        self.logger = self.build_logger(log_level=log_level)
+        self._log_env(env_cfg)
+        self._cfg_text, self._cfg_renderable = (
+            build.config_text_of(self.cfg) if self.cfg else ("", False)
+        )
+        if self.cfg:
+            self.logger.info(f"Config:\n{self._cfg_text}")
 
     # ================================================================== construction
     @classmethod
@@ -388,47 +202,15 @@ class Runner:
     @staticmethod
     def _kwargs_from_cfg(cfg: ConfigType) -> dict:
         """The constructor arguments a config gives (absent keys take their defaults)."""
-        return dict(
-            model=cfg["model"],
-            work_dir=cfg["work_dir"],
-            train_dataloader=cfg.get("train_dataloader"),
-            val_dataloader=cfg.get("val_dataloader"),
-            test_dataloader=cfg.get("test_dataloader"),
-            train_cfg=cfg.get("train_cfg"),
-            val_cfg=cfg.get("val_cfg"),
-            test_cfg=cfg.get("test_cfg"),
-            auto_scale_lr=cfg.get("auto_scale_lr"),
-            optim_wrapper=cfg.get("optim_wrapper"),
-            param_scheduler=cfg.get("param_scheduler"),
-            val_evaluator=cfg.get("val_evaluator"),
-            test_evaluator=cfg.get("test_evaluator"),
-            default_hooks=cfg.get("default_hooks"),
-            custom_hooks=cfg.get("custom_hooks"),
-            data_preprocessor=cfg.get("data_preprocessor"),
-            load_from=cfg.get("load_from"),
-            resume=cfg.get("resume", False),
-            launcher=cfg.get("launcher", "none"),
-            env_cfg=cfg.get("env_cfg", dict(dist_cfg=dict(backend="nccl"))),
-            log_processor=cfg.get("log_processor"),
-            log_level=cfg.get("log_level", "INFO"),
-            visualizer=cfg.get("visualizer"),
-            default_scope=cfg.get("default_scope", "mmengine"),
-            randomness=cfg.get("randomness", dict(seed=None)),
-            experiment_name=cfg.get("experiment_name"),
-            cfg=cfg,
-        )
+        kwargs = dict(model=cfg["model"], work_dir=cfg["work_dir"], cfg=cfg)
+        for name, param in inspect.signature(Runner.__init__).parameters.items():
+            if name not in kwargs and name != "self":
+                kwargs[name] = cfg.get(name, copy.deepcopy(param.default))
+        return kwargs
 
     def setup_env(self, env_cfg: dict) -> None:
         """Set cuDNN benchmark, multiprocessing options and the distributed environment."""
-        if env_cfg.get("cudnn_benchmark"):
-            torch.backends.cudnn.benchmark = True
-        set_multi_processing(**env_cfg.get("mp_cfg", {}), distributed=self._distributed)
-        if self._distributed and not is_distributed():
-            init_dist(self._launcher, **env_cfg.get("dist_cfg", {}))
-        self._rank, self._world_size = get_dist_info()
-        stamp = torch.tensor(time.time(), dtype=torch.float64)
-        broadcast(stamp)  # every rank uses rank 0's timestamp (a no-op undistributed)
-        self._timestamp = time.strftime("%Y%m%d_%H%M%S", time.localtime(stamp.item()))
+        self._rank, self._world_size, self._timestamp = build.setup_env(env_cfg, self._launcher)
 
     def set_randomness(
         self, seed: int | None, diff_rank_seed: bool = False, deterministic: bool = False
@@ -440,20 +222,8 @@ class Runner:
         )
 
     def _log_env(self, env_cfg: dict) -> None:
-        """Log a short description of the environment and the run's settings."""
-        cuda = torch.cuda.is_available()
-        lines = [
-            f"Python: {platform.python_version()} ({platform.platform()})",
-            f"PyTorch: {torch.__version__}, CUDA available: {cuda}",
-            f"MMEngine: {get_mmengine_version()}",
-            f"Distributed launcher: {self._launcher}, world size: {self._world_size}",
-            f"Randomness: seed={self._seed}, deterministic={self._deterministic}",
-            f"Environment config: {env_cfg}",
-        ]
-        sep = "-" * 60
-        self.logger.info(
-            "\n" + sep + "\nSystem environment:\n    " + "\n    ".join(lines) + "\n" + sep
-        )
+        build.log_env(self.logger, env_cfg, self._launcher, self._world_size, self._seed,
+                      self._deterministic)  # fmt: skip
 
     def build_logger(
         self, log_level: int | str = "INFO", log_file: str | None = None, **kwargs: Any
@@ -461,378 +231,72 @@ class Runner:
         """Build the run's :class:`MMLogger`, logging to ``<log_dir>/<timestamp>.log``."""
         if log_file is None:
             log_file = osp.join(self._log_dir, f"{self._timestamp}.log")
-        cfg = dict(log_level=log_level, log_file=log_file, **kwargs)
-        cfg.setdefault("name", self._experiment_name)
-        return MMLogger.get_instance(**cfg)
+        return build.build_logger(self._experiment_name, log_file, log_level, **kwargs)
 
     def build_message_hub(self, message_hub: dict | None = None) -> MessageHub:
-        """Build the run's :class:`MessageHub` (named after the experiment by default).
-
-        Raises:
-            TypeError: ``message_hub`` is neither a dict nor None.
-        """
-        if message_hub is None:
-            cfg: dict = dict(name=self._experiment_name)
-        elif isinstance(message_hub, dict):
-            cfg = dict(message_hub)
-            cfg.setdefault("name", self._experiment_name)
-        else:
-            raise TypeError(
-                f"message_hub should be dict or None, but got {message_hub} (give the "
-                "MessageHub.get_instance arguments as a dict, e.g. dict(name='exp'))"
-            )
-        return MessageHub.get_instance(**cfg)
+        """Build the run's :class:`MessageHub` (named after the experiment by default)."""
+        return build.build_message_hub(message_hub, self._experiment_name)
 
     def build_visualizer(self, visualizer: Visualizer | dict | None = None) -> Visualizer:
         """Build the visualizer; by default a local backend writing under the log dir."""
-        if isinstance(visualizer, Visualizer):
-            return visualizer
-        if visualizer is None:
-            visualizer = dict(
-                name=self._experiment_name,
-                vis_backends=[dict(type="LocalVisBackend")],
-                save_dir=self._log_dir,
-            )
-            return Visualizer.get_instance(**visualizer)
-        if isinstance(visualizer, dict):
-            visualizer = dict(visualizer)
-            visualizer.setdefault("name", self._experiment_name)
-            visualizer.setdefault("save_dir", self._log_dir)
-            return VISUALIZERS.build(visualizer)
-        raise TypeError(
-            f"visualizer should be Visualizer object, a dict or None, but got {visualizer}"
-        )
+        return build.build_visualizer(visualizer, self._experiment_name, self._log_dir)
 
     def build_model(self, model: nn.Module | dict) -> nn.Module:
         """Return ``model`` if it is a module, else build it with the ``MODELS`` registry."""
-        if isinstance(model, nn.Module):
-            return model
-        if isinstance(model, dict):
-            built = MODELS.build(model)
-            return built
-        raise TypeError(f"model should be a nn.Module object or dict, but got {type(model)}")
+        return build.build_model(model)
 
     def wrap_model(self, model_wrapper_cfg: dict | None, model: nn.Module) -> nn.Module:
-        """Move the model to the device and, when distributed, wrap it (DDP by default).
-
-        Not distributed, every ``SyncBatchNorm`` layer is reverted to a plain batch norm
-        (``_BatchNormXd``), keeping its weights and buffers, so configs written for several
-        GPUs run on one GPU or the CPU.
-        """
-        if is_model_wrapper(model):
-            if model_wrapper_cfg is not None:
-                raise TypeError(
-                    "model has been wrapped and `model_wrapper_cfg` should be None, but got "
-                    f"{model_wrapper_cfg}"
-                )
-            return model
-        model = model.to(get_device())
-        if not self._distributed:
-            self.logger.info(
-                "Distributed training is not used, all SyncBatchNorm (SyncBN) layers in the "
-                "model will be automatically reverted to BatchNormXd layers if they are used."
-            )
-            if self.cfg.get("sync_bn"):
-                self.logger.warning("sync_bn is ignored when not distributed")
-            return revert_sync_batchnorm(model)
-        sync_bn = self.cfg.get("sync_bn")
-        if sync_bn is not None:
-            model = convert_sync_batchnorm(model, sync_bn)
-        if model_wrapper_cfg is None:
-            find_unused = self.cfg.get("find_unused_parameters", False)
-            model_wrapper_cfg = dict(
-                type="MMDistributedDataParallel",
-                broadcast_buffers=False,
-                find_unused_parameters=find_unused,
-            )
-            if torch.cuda.is_available():
-                model_wrapper_cfg["device_ids"] = [int(os.environ.get("LOCAL_RANK", 0))]
-        return MODEL_WRAPPERS.build(dict(model_wrapper_cfg), default_args=dict(module=model))
+        """Move the model to the device and, when distributed, wrap it (DDP by default);
+        not distributed, revert every SyncBN layer to a plain batch norm."""
+        return build.wrap_model(model, model_wrapper_cfg, self._distributed, self.cfg, self.logger)
 
     def build_optim_wrapper(
         self, optim_wrapper: Optimizer | OptimWrapper | dict
     ) -> OptimWrapper | OptimWrapperDict:
         """Build the optimizer wrapper (or a dict of them) for the model."""
-        if isinstance(optim_wrapper, OptimWrapper):
-            return optim_wrapper
-        if isinstance(optim_wrapper, Optimizer):
-            return OptimWrapper(optim_wrapper)
-        if isinstance(optim_wrapper, (dict, ConfigDict, Config)):
-            optimizer = optim_wrapper.get("optimizer", None)
-            if isinstance(optimizer, Optimizer):
-                cfg = dict(optim_wrapper)
-                cfg.setdefault("type", "OptimWrapper")
-                return OPTIM_WRAPPERS.build(cfg)
-            if optimizer is not None or "constructor" in optim_wrapper:
-                return build_optim_wrapper(self.model, optim_wrapper)
-            wrappers = OrderedDict()
-            for name, item in optim_wrapper.items():
-                if not isinstance(item, OptimWrapper):
-                    raise ValueError(
-                        'each item mush be an optimizer object when "type" and '
-                        f'"constructor" are not in optimizer, but got {name}={item} '
-                        "(optim_wrapper has no 'optimizer' and no 'constructor', so each of its "
-                        "values must be a built OptimWrapper; give `optimizer=dict(type=...)`, "
-                        "or a constructor for several optimizers)"
-                    )
-                wrappers[name] = item
-            return OptimWrapperDict(**wrappers)
-        raise TypeError(
-            f"optimizer wrapper should be an OptimWrapper object or dict, but got {optim_wrapper}"
-        )
+        return build.build_optim_wrapper(self.model, optim_wrapper)
 
     def scale_lr(self, optim_wrapper: OptimWrapper, auto_scale_lr: dict | None = None) -> None:
-        """Scale the learning rates linearly with ``world_size * batch_size / base_batch_size``.
-
-        Must run after the optimizer wrapper is built and before the schedulers are.
-        """
-        if auto_scale_lr is None or not auto_scale_lr.get("enable", False):
-            return
-        if "base_batch_size" not in auto_scale_lr:
-            raise AssertionError(
-                "Lack of `base_batch_size` in `auto_scale_lr`. (e.g. "
-                "auto_scale_lr=dict(enable=True, base_batch_size=256))"
-            )
-        if _schedulers_built(self.param_schedulers):
-            raise RuntimeError(
-                "`scale_lr` should be called before building ParamScheduler because "
-                "ParamScheduler will store initial lr from optimizer wrappers"
-            )
-        batch_size = _get_batch_size(self._train_dataloader)
-        if batch_size is None:
-            raise ValueError("auto_scale_lr needs the train dataloader's batch_size")
-        real_bs = self._world_size * batch_size
-        ratio = float(real_bs) / float(auto_scale_lr["base_batch_size"])
-        self.logger.info(
-            f"LR is set based on batch size of {auto_scale_lr['base_batch_size']} and the "
-            f"current batch size is {real_bs}. Scaling the original LR by {ratio}."
-        )
-        wrappers = (
-            list(optim_wrapper.values())
-            if isinstance(optim_wrapper, OptimWrapperDict)
-            else [optim_wrapper]
-        )
-        for wrapper in wrappers:
-            for group in wrapper.optimizer.param_groups:
-                group["lr"] = group["lr"] * ratio
+        """Scale the learning rates linearly with ``world_size * batch_size / base_batch_size``
+        (before the schedulers are built)."""
+        build.scale_lr(optim_wrapper, auto_scale_lr, self._train_dataloader, self._world_size,
+                       self.param_schedulers, self.logger)  # fmt: skip
 
     def build_param_scheduler(self, scheduler: _ParamScheduler | dict | list) -> ParamSchedulerType:
         """Build the parameter schedulers: a list, or a dict of lists per optimizer."""
-        if not isinstance(self.optim_wrapper, OptimWrapper):
-            raise AssertionError(
-                "`build_optimizer` should be called before`build_param_scheduler` because the "
-                "latter depends on the former (runner.optim_wrapper is still "
-                f"{type(self.optim_wrapper).__name__}: call "
-                "`runner.optim_wrapper = runner.build_optim_wrapper(runner.optim_wrapper)` first)"
-            )
-        if not isinstance(self.optim_wrapper, OptimWrapperDict):
-            if isinstance(scheduler, dict) and "type" not in scheduler and scheduler:
-                raise AssertionError(
-                    "`scheduler` should be a list or a ParamScheduler config when a single "
-                    "optimizer is used; a dict of schedulers per optimizer needs an "
-                    "OptimWrapperDict"
-                )
-            return self._build_param_scheduler(scheduler, self.optim_wrapper)
-        schedulers: dict[str, list[_ParamScheduler]] = {}
-        for name, wrapper in self.optim_wrapper.items():
-            if isinstance(scheduler, dict) and "type" not in scheduler:
-                schedulers[name] = self._build_param_scheduler(scheduler[name], wrapper)
-            else:
-                schedulers[name] = self._build_param_scheduler(scheduler, wrapper)
-        return schedulers
-
-    def _build_param_scheduler(
-        self, scheduler: _ParamScheduler | dict | list, optim_wrapper: OptimWrapper
-    ) -> list[_ParamScheduler]:
-        items = scheduler if isinstance(scheduler, Sequence) else [scheduler]
-        built: list[_ParamScheduler] = []
-        for item in items:
-            if isinstance(item, _ParamScheduler):
-                built.append(item)
-            elif isinstance(item, dict):
-                cfg = copy.deepcopy(item)
-                if self._train_loop is not None:
-                    by_epoch = cfg.get("by_epoch", True)
-                    cfg.setdefault("end", self.max_epochs if by_epoch else self.max_iters)
-                    epoch_length = len(self.train_dataloader)
-                else:
-                    epoch_length = None
-                default_args: dict = dict(optimizer=optim_wrapper)
-                if epoch_length is not None:
-                    default_args["epoch_length"] = epoch_length
-                built.append(PARAM_SCHEDULERS.build(cfg, default_args=default_args))
-            else:
-                raise TypeError(
-                    "scheduler should be a _ParamScheduler object or dict, but got "
-                    f"{type(item)}: {item!r}"
-                )
-        return built
+        limits = None
+        if self._train_loop is not None:
+            limits = lambda: (self.max_epochs, self.max_iters, len(self.train_dataloader))  # noqa: E731
+        return build.build_param_schedulers(scheduler, self.optim_wrapper, limits)
 
     def build_evaluator(self, evaluator: Evaluator | dict | list) -> Evaluator:
         """Build an :class:`Evaluator` from an evaluator, a metric config or a list of them."""
-        if isinstance(evaluator, Evaluator):
-            return evaluator
-        if isinstance(evaluator, dict):
-            if "metrics" in evaluator:
-                cfg = dict(evaluator)
-                cfg.setdefault("type", "Evaluator")
-                return EVALUATOR.build(cfg)
-            return Evaluator(evaluator)
-        if isinstance(evaluator, list):
-            return Evaluator(evaluator)
-        raise TypeError(
-            f"evaluator should be one of dict, list of dict, and Evaluator, but got {evaluator}"
-        )
+        return build.build_evaluator(evaluator)
 
     @staticmethod
     def build_dataloader(
-        dataloader: DataLoader | dict,
-        seed: int | None = None,
-        diff_rank_seed: bool = False,
+        dataloader: DataLoader | dict, seed: int | None = None, diff_rank_seed: bool = False
     ) -> DataLoader:
-        """Build a DataLoader: dataset, sampler (and batch sampler), collate and worker init.
-
-        Without ``collate_fn``, samples are gathered with ``pseudo_collate`` (lists, not
-        stacked tensors), as OpenMMLab models expect.
-        """
-        if isinstance(dataloader, DataLoader):
-            return dataloader
-        cfg = copy.deepcopy(dict(dataloader))
-        if "dataset" not in cfg:
-            raise KeyError(f"dataloader config needs a 'dataset' key, got keys {sorted(cfg)}")
-        dataset_cfg = cfg.pop("dataset")
-        if isinstance(dataset_cfg, dict):
-            dataset = DATASETS.build(dataset_cfg)
-            if hasattr(dataset, "full_init"):
-                dataset.full_init()
-        else:
-            dataset = dataset_cfg
-        num_batch_per_epoch = cfg.pop("num_batch_per_epoch", None)
-        if num_batch_per_epoch is not None:
-            batch_size = _get_batch_size(cfg)
-            num_samples = num_batch_per_epoch * batch_size * get_world_size()
-            dataset = _SlicedDataset(dataset, num_samples)
-
-        sampler_cfg = cfg.pop("sampler", dict(type="DefaultSampler", shuffle=False))
-        if isinstance(sampler_cfg, dict):
-            sampler_seed = None if diff_rank_seed else seed
-            sampler = DATA_SAMPLERS.build(
-                sampler_cfg, default_args=dict(dataset=dataset, seed=sampler_seed)
-            )
-        else:
-            sampler = sampler_cfg
-
-        batch_sampler_cfg = cfg.pop("batch_sampler", None)
-        if batch_sampler_cfg is None:
-            batch_sampler = None
-        elif isinstance(batch_sampler_cfg, dict):
-            batch_sampler = DATA_SAMPLERS.build(
-                batch_sampler_cfg,
-                default_args=dict(sampler=sampler, batch_size=cfg.pop("batch_size")),
-            )
-        else:
-            batch_sampler = batch_sampler_cfg
-
-        init_fn: Callable | None
-        if "worker_init_fn" in cfg:
-            fn_cfg = dict(cfg.pop("worker_init_fn"))
-            fn_type = fn_cfg.pop("type")
-            fn = FUNCTIONS.get(fn_type) if isinstance(fn_type, str) else fn_type
-            if fn is None:
-                raise KeyError(f"worker_init_fn {fn_type!r} is not registered in FUNCTIONS")
-            init_fn = partial(fn, **fn_cfg)
-        elif seed is not None:
-            disable_warning = cfg.pop("disable_subprocess_warning", False)
-            init_fn = partial(
-                default_worker_init_fn,
-                num_workers=cfg.get("num_workers", 0),
-                rank=get_rank(),
-                seed=seed,
-                disable_subprocess_warning=disable_warning,
-            )
-            # workers reseed per batch, so a resumed epoch replays its augmentations
-            _worker_seeding.install(cfg, dataset, seed, get_rank())
-        else:
-            init_fn = None
-        cfg.pop("disable_subprocess_warning", None)
-
-        collate_cfg = cfg.pop("collate_fn", dict(type="pseudo_collate"))
-        if isinstance(collate_cfg, dict):
-            collate_cfg = dict(collate_cfg)
-            collate_type = collate_cfg.pop("type")
-            fn = FUNCTIONS.get(collate_type) if isinstance(collate_type, str) else collate_type
-            if fn is None:
-                raise KeyError(
-                    f"collate_fn {collate_type!r} is not registered in FUNCTIONS; register it "
-                    "with @FUNCTIONS.register_module() or pass the function itself"
-                )
-            collate_fn = partial(fn, **collate_cfg)
-        elif callable(collate_cfg):
-            collate_fn = collate_cfg
-        else:
-            raise TypeError(
-                f"collate_fn should be a dict or callable object, but got {collate_cfg}"
-            )
-        return DataLoader(
-            dataset=dataset,
-            sampler=sampler if batch_sampler is None else None,
-            batch_sampler=batch_sampler,
-            collate_fn=collate_fn,
-            worker_init_fn=init_fn,
-            **cfg,
-        )
+        """Build a DataLoader: dataset, sampler (and batch sampler), collate and worker init."""
+        return build.build_dataloader(dataloader, seed=seed, diff_rank_seed=diff_rank_seed)
 
     def build_train_loop(self, loop: BaseLoop | dict) -> BaseLoop:
         """Build the train loop: ``type`` from ``LOOPS``, or ``by_epoch`` choosing the loop."""
-        if isinstance(loop, BaseLoop):
-            return loop
-        if not isinstance(loop, dict):
-            raise TypeError(f"train_loop should be a Loop object or dict, but got {loop}")
-        cfg = copy.deepcopy(dict(loop))
-        if "type" in cfg and "by_epoch" in cfg:
-            raise RuntimeError("Only one of `type` or `by_epoch` can exist in `loop_cfg`.")
-        if "type" in cfg:
-            return LOOPS.build(
-                cfg, default_args=dict(runner=self, dataloader=self._train_dataloader)
-            )
-        by_epoch = cfg.pop("by_epoch", True)
-        cls = EpochBasedTrainLoop if by_epoch else IterBasedTrainLoop
-        return cls(**cfg, runner=self, dataloader=self._train_dataloader)
-
-    def _build_eval_loop(self, loop: BaseLoop | dict, stage: str) -> BaseLoop:
-        if isinstance(loop, BaseLoop):
-            return loop
-        if not isinstance(loop, dict):
-            raise TypeError(f"{stage}_loop should be a Loop object or dict, but got {loop}")
-        cfg = copy.deepcopy(dict(loop))
-        dataloader = getattr(self, f"_{stage}_dataloader")
-        evaluator = getattr(self, f"_{stage}_evaluator")
-        if "type" in cfg:
-            return LOOPS.build(
-                cfg, default_args=dict(runner=self, dataloader=dataloader, evaluator=evaluator)
-            )
-        cls = ValLoop if stage == "val" else TestLoop
-        return cls(**cfg, runner=self, dataloader=dataloader, evaluator=evaluator)
+        return build.build_train_loop(self, loop, self._train_dataloader)
 
     def build_val_loop(self, loop: BaseLoop | dict) -> BaseLoop:
         """Build the validation loop (``ValLoop`` unless ``type`` says otherwise)."""
-        return self._build_eval_loop(loop, "val")
+        return build.build_eval_loop(self, loop, "val", self._val_dataloader, self._val_evaluator)
 
     def build_test_loop(self, loop: BaseLoop | dict) -> BaseLoop:
         """Build the test loop (``TestLoop`` unless ``type`` says otherwise)."""
-        return self._build_eval_loop(loop, "test")
+        return build.build_eval_loop(
+            self, loop, "test", self._test_dataloader, self._test_evaluator
+        )
 
     def build_log_processor(self, log_processor: LogProcessor | dict) -> LogProcessor:
         """Build the :class:`LogProcessor`."""
-        if isinstance(log_processor, LogProcessor):
-            return log_processor
-        if isinstance(log_processor, dict):
-            cfg = copy.deepcopy(dict(log_processor))
-            cfg.setdefault("type", "LogProcessor")
-            return LOG_PROCESSORS.build(cfg)
-        raise TypeError(
-            f"log processor should be a LogProcessor object or dict, butgot {log_processor}"
-        )
+        return build.build_log_processor(log_processor)
 
     @master_only
     def dump_config(self) -> None:
@@ -843,78 +307,26 @@ class Runner:
         put_text(self._cfg_text, osp.join(self._work_dir, name))
 
     # ================================================================== properties
-    @property
-    def experiment_name(self) -> str:
-        """str: the experiment's name."""
-        return self._experiment_name
+    experiment_name = property(lambda self: self._experiment_name, doc="str: the experiment.")
+    model_name = property(lambda self: self._model_name, doc="str: the (unwrapped) model class.")
+    work_dir = property(lambda self: self._work_dir, doc="str: checkpoints and config go here.")
+    log_dir = property(lambda self: self._log_dir, doc="str: this run's logs go here.")
+    timestamp = property(lambda self: self._timestamp, doc="str: the start, shared by ranks.")
+    launcher = property(lambda self: self._launcher, doc="str: the launcher.")
+    distributed = property(lambda self: self._distributed, doc="bool: whether distributed.")
+    rank = property(lambda self: self._rank, doc="int: this process's rank.")
+    world_size = property(lambda self: self._world_size, doc="int: the number of processes.")
+    deterministic = property(lambda self: self._deterministic, doc="bool: deterministic ops.")
+    seed = property(lambda self: self._seed, doc="int: the random seed.")
+    hooks = property(lambda self: self._hook_table.hooks, doc="list[Hook]: by priority.")
 
     @property
-    def model_name(self) -> str:
-        """str: the class name of the (unwrapped) model."""
-        return self._model_name
-
-    @property
-    def work_dir(self) -> str:
-        """str: the working directory (checkpoints, config)."""
-        return self._work_dir
-
-    @property
-    def log_dir(self) -> str:
-        """str: the directory of this run's logs."""
-        return self._log_dir
-
-    @property
-    def logger(self) -> MMLogger:
-        """MMLogger: the run's logger."""
-        return self._logger
-
-    @logger.setter
-    def logger(self, value: MMLogger) -> None:
-        self._logger = value
-
-    @property
-    def timestamp(self) -> str:
-        """str: when the run started, shared by every rank."""
-        return self._timestamp
-
-    @property
-    def launcher(self) -> str:
-        """str: the launcher."""
-        return self._launcher
-
-    @property
-    def distributed(self) -> bool:
-        """bool: whether the run is distributed."""
-        return self._distributed
-
-    @property
-    def rank(self) -> int:
-        """int: this process's rank."""
-        return self._rank
-
-    @property
-    def world_size(self) -> int:
-        """int: the number of processes."""
-        return self._world_size
-
-    @property
-    def deterministic(self) -> bool:
-        """bool: whether algorithms are deterministic."""
-        return self._deterministic
-
-    @property
-    def seed(self) -> int:
-        """int: the random seed."""
-        return self._seed
-
-    @property
-    def hooks(self) -> list[Hook]:
-        """list[Hook]: the registered hooks, by priority."""
-        return self._hooks
+    def _hooks(self) -> list[Hook]:
+        return self._hook_table.hooks
 
     @property
     def train_loop(self) -> BaseLoop:
-        """BaseLoop: the train loop, built from its config on first access."""
+        """BaseLoop: the train loop, built from its config on first access (as 0.10's)."""
         if self._train_loop is None:
             raise RuntimeError(
                 "`self._train_loop` should not be None when calling train method. Please "
@@ -939,43 +351,16 @@ class Runner:
             self._test_loop = self.build_test_loop(self._test_loop)
         return self._test_loop
 
-    @property
-    def train_dataloader(self) -> DataLoader:
-        """DataLoader: the train loop's dataloader."""
-        return self.train_loop.dataloader
+    train_dataloader = property(lambda self: self.train_loop.dataloader, doc="DataLoader.")
+    val_dataloader = property(lambda self: self._require("val").dataloader, doc="DataLoader.")
+    test_dataloader = property(lambda self: self._require("test").dataloader, doc="DataLoader.")
+    val_evaluator = property(lambda self: self._require("val").evaluator, doc="Evaluator.")
+    test_evaluator = property(lambda self: self._require("test").evaluator, doc="Evaluator.")
+    val_interval = property(lambda self: self.train_loop.val_interval, doc="int: the interval.")
+    val_begin = property(lambda self: self.train_loop.val_begin, doc="int: the first one.")
 
-    @property
-    def val_dataloader(self) -> DataLoader:
-        """DataLoader: the validation loop's dataloader."""
-        return self._require(self.val_loop, "val").dataloader
-
-    @property
-    def test_dataloader(self) -> DataLoader:
-        """DataLoader: the test loop's dataloader."""
-        return self._require(self.test_loop, "test").dataloader
-
-    @property
-    def val_evaluator(self) -> Evaluator:
-        """Evaluator: the validation evaluator."""
-        return self._require(self.val_loop, "val").evaluator
-
-    @property
-    def test_evaluator(self) -> Evaluator:
-        """Evaluator: the test evaluator."""
-        return self._require(self.test_loop, "test").evaluator
-
-    @property
-    def val_interval(self) -> int:
-        """int: validate every this many epochs or iterations."""
-        return self.train_loop.val_interval
-
-    @property
-    def val_begin(self) -> int:
-        """int: the epoch or iteration from which to validate."""
-        return self.train_loop.val_begin
-
-    @staticmethod
-    def _require(loop: BaseLoop | None, stage: str) -> BaseLoop:
+    def _require(self, stage: str) -> BaseLoop:
+        loop = self.val_loop if stage == "val" else self.test_loop
         if loop is None:
             space = "" if stage == "val" else " "  # sic: upstream's val sentence has no space
             raise RuntimeError(
@@ -985,42 +370,31 @@ class Runner:
             )
         return loop
 
-    def _train_counter(self, name: str) -> int:
-        if self._train_loop is None:
+    def _counter(self, name: str) -> int:
+        """A train counter: 0 without a train loop; the loop's (built if needed) otherwise."""
+        loop = self._train_loop
+        if loop is None:
             return 0
-        return getattr(self.train_loop, name)
+        return getattr(self.train_loop if isinstance(loop, dict) else loop, name)
 
     @property
     def epoch(self) -> int:
         """int: completed training epochs (0 when the run does not train)."""
-        loop = self._train_loop  # read by hooks every iteration: the short path first
-        if loop is None or isinstance(loop, dict):
-            return self._train_counter("epoch")
-        return loop.epoch
+        try:  # read by hooks every iteration: the short path first
+            return self._train_loop.epoch
+        except AttributeError:
+            return self._counter("epoch")
 
     @property
     def iter(self) -> int:
         """int: completed training iterations (0 when the run does not train)."""
-        loop = self._train_loop
-        if loop is None or isinstance(loop, dict):
-            return self._train_counter("iter")
-        return loop.iter
+        try:
+            return self._train_loop.iter
+        except AttributeError:
+            return self._counter("iter")
 
-    @property
-    def max_epochs(self) -> int:
-        """int: total training epochs."""
-        loop = self._train_loop
-        if loop is None or isinstance(loop, dict):
-            return self._train_counter("max_epochs")
-        return loop.max_epochs
-
-    @property
-    def max_iters(self) -> int:
-        """int: total training iterations."""
-        loop = self._train_loop
-        if loop is None or isinstance(loop, dict):
-            return self._train_counter("max_iters")
-        return loop.max_iters
+    max_epochs = property(lambda self: self._counter("max_epochs"), doc="int: epochs to train.")
+    max_iters = property(lambda self: self._counter("max_iters"), doc="int: iterations to train.")
 
     # ================================================================== tasks
     def _unwrapped_model(self) -> nn.Module:
@@ -1028,62 +402,36 @@ class Runner:
 
     def _init_model_weights(self) -> None:
         """Initialise the weights of a model that knows how (``init_weights``)."""
-        model = self._unwrapped_model()
-        if hasattr(model, "init_weights"):
-            model.init_weights()
-            if self._distributed:
-                # Each rank initialised its own copy: make them all rank 0's.
-                for tensor in model.state_dict().values():
-                    broadcast(tensor)
+        build.init_model_weights(self._unwrapped_model(), self._distributed)
 
     def _maybe_compile(self, target: str) -> None:
         """Compile ``model.<target>`` with ``torch.compile`` when the config asks for it."""
-        if not self._compile:
-            return
-        if digit_version(TORCH_VERSION) < digit_version("2.0.0"):
-            raise RuntimeError("compile needs PyTorch >= 2.0")
-        cfg = {} if self._compile is True else dict(self._compile)
-        func = getattr(self.model, target)
-        setattr(self.model, target, torch.compile(func, **cfg))
-        self.logger.info(f"model.{target} compiled with torch.compile({cfg})")
+        build.compile_model_method(self.model, target, self._compile, self.logger)
 
-    def _apply_module_features(self) -> None:
-        """Apply the ``activation_checkpointing``/``efficient_conv_bn_eval`` cfg keys."""
-        model = self._unwrapped_model()
-        for key, turn_on in (
-            ("activation_checkpointing", turn_on_activation_checkpointing),
-            ("efficient_conv_bn_eval", turn_on_efficient_conv_bn_eval),
-        ):
-            modules = self.cfg.get(key)
-            if modules is None:
-                continue
-            turn_on(model, modules)
-            self.logger.info(f'Enabling the "{key}" feature for sub-modules: {modules}')
-
-    def train(self) -> nn.Module:
-        """Train the model; return it."""
-        model = self._unwrapped_model()
-        if not hasattr(model, "train_step"):
-            raise AssertionError(
-                "If you want to train your model, please make sure your model has implemented "
-                "`train_step`."
-            )
-        if self._val_loop is not None and not hasattr(model, "val_step"):
-            raise AssertionError(
-                "If you want to validate your model, please make sure your model has "
-                "implemented `val_step`."
-            )
-        # Upstream's order (the train loop may draw from the global generator, P1).
+    def _build_for_training(self) -> BaseLoop:
+        """Build what training needs, in upstream's order (the train loop may draw)."""
+        build.check_trainable(self._unwrapped_model(), validates=self._val_loop is not None)
         loop = self.train_loop
         self.optim_wrapper = self.build_optim_wrapper(self.optim_wrapper)
         self.scale_lr(self.optim_wrapper, self.auto_scale_lr)
         if self.param_schedulers is not None:
             self.param_schedulers = self.build_param_scheduler(self.param_schedulers)
-        self.val_loop  # noqa: B018  (build it now, before the hooks' before_run)
+        if isinstance(self._val_loop, dict):
+            self._val_loop = self.build_val_loop(self._val_loop)
+        return loop
+
+    def train(self) -> nn.Module:
+        """Train the model; return it.
+
+        Raises:
+            SystemExit: after a preemption signal, once its checkpoint is written (status
+                ``128 + signal``; see :mod:`mmengine.runner.preemption`).
+        """
+        loop = self._build_for_training()
         self.call_hook("before_run")
         try:
             self._init_model_weights()
-            self._apply_module_features()
+            build.apply_module_features(self._unwrapped_model(), self.cfg, self.logger)
             self.load_or_resume()
             self.optim_wrapper.initialize_count_status(self.model, loop.iter, loop.max_iters)
             self._maybe_compile("train_step")
@@ -1102,45 +450,31 @@ class Runner:
         return model
 
     def request_stop(self, reason: str, exit_code: int | None = None) -> None:
-        """Ask training to stop at the end of the current iteration, with a checkpoint.
-
-        The checkpoint goes through the checkpoint store and becomes ``last_checkpoint``;
-        ``resume=True`` continues from it. Used by preemption signals and
-        :class:`~mmengine.hooks.TimeLimitHook`.
-
-        Args:
-            reason (str): why (logged).
-            exit_code (int, optional): exit the process with this status afterwards; None
-                lets ``train()`` return.
-        """
+        """Ask training to stop at the end of the current iteration, with a checkpoint (it
+        becomes ``last_checkpoint``; ``resume=True`` continues). ``exit_code`` exits the
+        process afterwards; None lets ``train()`` return."""
         self._stop_request.set(reason, exit_code)
 
     def _save_stop_checkpoint(self) -> str:
-        """Save the checkpoint of a stop request (preemption, time limit); see
-        :mod:`mmengine.runner.resilience`."""
+        """Save the checkpoint of a stop request (see :mod:`mmengine.runner.resilience`)."""
         return save_stop_checkpoint(self)
+
+    def _evaluate(self, stage: str) -> dict:
+        loop = self._require(stage)
+        self.call_hook("before_run")
+        try:
+            self.load_or_resume()
+            return loop.run()
+        finally:
+            self.call_hook("after_run")
 
     def val(self) -> dict:
         """Validate the model; return the metrics."""
-        loop = self._require(self.val_loop, "val")
-        self.call_hook("before_run")
-        try:
-            self.load_or_resume()
-            metrics = loop.run()
-        finally:
-            self.call_hook("after_run")
-        return metrics
+        return self._evaluate("val")
 
     def test(self) -> dict:
         """Test the model; return the metrics."""
-        loop = self._require(self.test_loop, "test")
-        self.call_hook("before_run")
-        try:
-            self.load_or_resume()
-            metrics = loop.run()
-        finally:
-            self.call_hook("after_run")
-        return metrics
+        return self._evaluate("test")
 
     # ================================================================== hooks
     def call_hook(self, fn_name: str, **kwargs: Any) -> None:
@@ -1149,9 +483,8 @@ class Runner:
         ``fn_name`` is any method name: the points of ``Hook.stages``, or a stage a custom
         loop adds (e.g. ``'before_warmup_iter'``), which runs on the hooks that define it.
         """
-        hooks = self._hooks_for(fn_name)
         try:
-            for hook in hooks:
+            for hook in self._hook_table.for_stage(fn_name):
                 getattr(hook, fn_name)(self, **kwargs)
         except TypeError as exc:
             note = f"(raised while calling the {fn_name!r} hooks)"
@@ -1161,62 +494,16 @@ class Runner:
                 exc.__notes__ = [*getattr(exc, "__notes__", []), note]
             raise
 
-    def _hooks_for(self, fn_name: str) -> list[Hook]:
-        """The hooks that implement ``fn_name``, from a table rebuilt when the list changes.
-
-        Hooks that only inherit ``Hook``'s no-op for a stage are skipped, which keeps the
-        per-iteration cost of the hook points low. A name outside ``Hook.stages`` selects the
-        hooks that have such a method.
-        """
-        key = (id(self._hooks), len(self._hooks))
-        if key != self._hook_table_key:
-            table: dict[str, list[Hook]] = {stage: [] for stage in Hook.stages}
-            for hook in self._hooks:
-                if isinstance(hook, Hook):
-                    stages = set(hook.get_triggered_stages()) | (set(vars(hook)) & set(table))
-                else:  # a duck-typed hook: call whatever it has
-                    stages = {s for s in table if hasattr(hook, s)}
-                for stage in stages:
-                    table[stage].append(hook)
-            self._hook_table, self._hook_table_key = table, key
-        hooks = self._hook_table.get(fn_name)
-        if hooks is None:
-            hooks = [h for h in self._hooks if callable(getattr(h, fn_name, None))]
-            self._hook_table[fn_name] = hooks
-        return hooks
-
     def register_hook(
         self, hook: Hook | dict, priority: int | str | Priority | None = None
     ) -> None:
-        """Register a hook (or a config built with ``HOOKS``) at its priority.
-
-        A hook runs after the already registered hooks of the same priority. The priority
-        comes from ``priority``, else from the config's ``priority`` key, else the hook's own.
-        """
-        if not isinstance(hook, (Hook, dict)):
-            raise TypeError(f"hook should be an instance of Hook or dict, but got {hook}")
-        cfg_priority = None
-        if isinstance(hook, dict):
-            cfg = dict(hook)
-            cfg_priority = cfg.pop("priority", None)
-            hook_obj = HOOKS.build(cfg)
-        else:
-            hook_obj = hook
-        if priority is not None:
-            hook_obj.priority = priority
-        elif cfg_priority is not None:
-            hook_obj.priority = cfg_priority
-        value = get_priority(hook_obj.priority)
-        index = len(self._hooks)
-        while index > 0 and get_priority(self._hooks[index - 1].priority) > value:
-            index -= 1
-        self._hooks.insert(index, hook_obj)
+        """Register a hook (or a ``HOOKS`` config) after the hooks of its priority."""
+        self._hook_table.register(hook, priority)
 
     def register_default_hooks(self, hooks: dict[str, Hook | dict | None] | None = None) -> None:
         """Register the default hooks, updated by ``hooks`` (a None value removes one)."""
         merged: dict[str, Hook | dict | None] = {k: dict(v) for k, v in DEFAULT_HOOKS.items()}
-        if hooks is not None:
-            merged.update(hooks)
+        merged.update(hooks or {})
         for hook in merged.values():
             if hook is not None:
                 self.register_hook(hook)
@@ -1238,52 +525,18 @@ class Runner:
 
     def get_hooks_info(self) -> str:
         """Describe which hooks run at each hook point, with their priorities."""
-        by_stage: dict[str, list[str]] = {stage: [] for stage in Hook.stages}
-        for hook in self._hooks:
-            try:
-                priority = Priority(hook.priority).name
-            except ValueError:
-                priority = str(hook.priority)
-            info = f"({priority:<12}) {hook.__class__.__name__:<35}"
-            for stage in hook.get_triggered_stages():
-                by_stage[stage].append(info)
-        blocks = []
-        for stage in Hook.stages:
-            if by_stage[stage]:
-                blocks.append(
-                    f"{stage}:\n" + "\n".join(by_stage[stage]) + "\n -------------------- "
-                )
-        return "\n".join(blocks)
+        return self._hook_table.info()
 
     # ================================================================== checkpoints
-    def _model_state_dict(self) -> dict:
-        """The model's weights for a checkpoint (on the CPU, without wrapper prefixes)."""
+    def _model_state_dict(self) -> dict:  # the weights on the CPU, no wrapper prefixes
         return weights_to_cpu(get_state_dict(self._unwrapped_model()))
 
     def _load_model_state(self, checkpoint: dict, strict: bool, revise_keys: list) -> dict:
-        """Load a checkpoint's weights into the model; return the checkpoint."""
-        return _load_checkpoint_to_model(
-            self._unwrapped_model(), checkpoint, strict, revise_keys=revise_keys
-        )
+        return _load_checkpoint_to_model(self._unwrapped_model(), checkpoint, strict, revise_keys)
 
     def load_or_resume(self) -> None:
         """Resume or load weights as ``resume``/``load_from`` say, once per runner."""
-        if self._has_loaded:
-            return
-        resume_from = None
-        if self._resume and self._load_from is None:
-            resume_from = find_latest_checkpoint(self.work_dir)
-            if resume_from is not None:
-                self.logger.info(f"Auto resumed from the latest checkpoint {resume_from}.")
-            else:
-                self.logger.info(f"No checkpoint found in {self.work_dir}: training from scratch.")
-        elif self._resume:
-            resume_from = self._load_from
-        if resume_from is not None:
-            self.resume(resume_from)
-        elif self._load_from is not None:
-            self.load_checkpoint(self._load_from)
-        self._has_loaded = True
+        checkpointing.load_or_resume(self)
 
     def load_checkpoint(
         self,
@@ -1307,57 +560,9 @@ class Runner:
         resume_param_scheduler: bool = True,
         map_location: str | Callable = "default",
     ) -> None:
-        """Resume training from a checkpoint: weights, counters, optimizer, schedulers, logs."""
-        if map_location == "default":
-            from mmengine.device import get_device
-
-            map_location = get_device()
-        checkpoint = self.load_checkpoint(filename, map_location=map_location)
-        meta = checkpoint.get("meta", {})
-        loop = self.train_loop
-        loop._epoch = meta.get("epoch", 0)
-        loop._iter = meta.get("iter", 0)
-
-        resumed_seed = meta.get("seed")
-        if resumed_seed is not None and resumed_seed != self._seed:
-            if self._randomness_cfg.get("seed") is not None:
-                self.logger.warning(
-                    f"The value of random seed in the checkpoint ({resumed_seed}) is different "
-                    f"from the value in `randomness` config ({self._seed}); the checkpoint's "
-                    "seed is used"
-                )
-            self._randomness_cfg.update(seed=resumed_seed)
-            self.set_randomness(**self._randomness_cfg)
-
-        dataset_meta = getattr(self.train_dataloader.dataset, "metainfo", None)
-        if meta.get("dataset_meta") is not None and meta.get("dataset_meta") != dataset_meta:
-            self.logger.warning(
-                "The dataset metainfo from the resumed checkpoint is different from the current "
-                "training dataset, please check the correctness of the checkpoint or the "
-                "training dataset."
-            )
-        if "message_hub" in checkpoint:
-            self.message_hub.load_state_dict(checkpoint["message_hub"])
-        restore_resume_state(self, checkpoint)
-
-        if "optimizer" in checkpoint and resume_optimizer:
-            self.optim_wrapper = self.build_optim_wrapper(self.optim_wrapper)
-            self.optim_wrapper.load_state_dict(checkpoint["optimizer"])
-
-        if resume_param_scheduler and self.param_schedulers is None:
-            resume_param_scheduler = False
-        if "param_schedulers" in checkpoint and resume_param_scheduler:
-            self.param_schedulers = self.build_param_scheduler(self.param_schedulers)
-            saved = checkpoint["param_schedulers"]
-            if isinstance(self.param_schedulers, dict):
-                for name, schedulers in self.param_schedulers.items():
-                    for scheduler, state in zip(schedulers, saved[name]):
-                        scheduler.load_state_dict(state)
-            else:
-                for scheduler, state in zip(self.param_schedulers, saved):
-                    scheduler.load_state_dict(state)
-        self._has_loaded = True
-        self.logger.info(f"resumed epoch: {loop.epoch}, iter: {loop.iter}")
+        """Resume training from a checkpoint: weights, counters, optimizer, schedulers, logs,
+        and (for checkpoints written here) the random state, bit for bit."""
+        checkpointing.resume(self, filename, resume_optimizer, resume_param_scheduler, map_location)
 
     def save_checkpoint(
         self,
@@ -1370,72 +575,21 @@ class Runner:
         by_epoch: bool = True,
         backend_args: dict | None = None,
     ) -> None:
-        """Save weights, counters, optimizer, schedulers and message hub to ``out_dir/filename``.
-
-        The write is atomic: a crash leaves the previous file intact.
-        """
-        if meta is None:
-            meta = {}
-        elif not isinstance(meta, dict):
-            raise TypeError(f"meta should be a dict or None, but got {type(meta)}")
-        # Counters the caller records (a hook saving after validation, when the loop has
-        # already counted the epoch) win; otherwise this is called from after_train_epoch or
-        # after_train_iter, before the loop counts the epoch or iteration as done.
-        meta = dict(meta)
-        if by_epoch:
-            meta.setdefault("epoch", self.epoch + 1)
-            meta.setdefault("iter", self.iter)
-        else:
-            meta.setdefault("epoch", self.epoch)
-            meta.setdefault("iter", self.iter + 1)
-        filepath = join_path(out_dir, filename, backend_args=backend_args)
-        meta.update(
-            cfg=self._cfg_text,
-            seed=self.seed,
-            experiment_name=self.experiment_name,
-            time=time.strftime("%Y%m%d_%H%M%S", time.localtime()),
-            mmengine_version=get_mmengine_version() + get_git_hash(digits=7, fallback=""),
-        )
-        dataset = getattr(self.train_dataloader, "dataset", None)
-        if hasattr(dataset, "metainfo"):
-            meta.update(dataset_meta=dataset.metainfo)
-
-        checkpoint: dict[str, Any] = {
-            "meta": meta,
-            "state_dict": self._model_state_dict(),
-            "message_hub": self.message_hub.state_dict(),
-        }
-        if save_optimizer:
-            if not isinstance(self.optim_wrapper, OptimWrapper):
-                raise TypeError(
-                    "self.optim_wrapper should be an `OptimWrapper` or `OptimWrapperDict` "
-                    f"instance, but got {self.optim_wrapper}"
-                )
-            checkpoint["optimizer"] = self.optim_wrapper.state_dict()
-        if save_param_scheduler and self.param_schedulers is None:
-            save_param_scheduler = False
-        if save_param_scheduler:
-            if isinstance(self.param_schedulers, dict):
-                checkpoint["param_schedulers"] = {
-                    name: [s.state_dict() for s in schedulers]
-                    for name, schedulers in self.param_schedulers.items()
-                }
-            else:
-                checkpoint["param_schedulers"] = [s.state_dict() for s in self.param_schedulers]
-        # What an exact resume needs (random generators, sampler seed, pending validation);
-        # every rank's random state when every rank is saving (the checkpoint store says so).
-        checkpoint[RESUME_STATE_KEY] = resume_state(
-            self, collective=bool(getattr(self, "_checkpoint_collective", False))
+        """Save weights, counters, optimizer, schedulers, message hub and the exact-resume
+        state to ``out_dir/filename``, atomically (on the main process)."""
+        checkpoint = checkpointing.build_checkpoint(
+            self, save_optimizer, save_param_scheduler, meta, by_epoch
         )
         self.call_hook("before_save_checkpoint", checkpoint=checkpoint)
         if self._writes_checkpoints():
+            filepath = join_path(out_dir, filename, backend_args=backend_args)
             save_checkpoint(
                 checkpoint, filepath, file_client_args=file_client_args, backend_args=backend_args
             )
 
     def _writes_checkpoints(self) -> bool:
-        """Whether this process writes checkpoint files (the main process; a strategy may
-        make every rank write its part)."""
+        """Whether this process writes checkpoint files (the main one; a strategy may make
+        every rank write its part)."""
         return is_main_process()
 
     def __repr__(self) -> str:

@@ -1,0 +1,501 @@
+"""Building the parts of a run: free functions with explicit arguments.
+
+The :class:`~mmengine.runner.Runner` composes a run by calling these in a visible order; its
+``build_*`` methods (upstream's public API) delegate here. Each function takes what it needs
+and returns what it built.
+"""
+
+from __future__ import annotations
+
+import copy
+import logging
+import os
+import platform
+import time
+from collections import OrderedDict
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import torch
+from torch import nn
+from torch.optim import Optimizer
+
+from mmengine.config import Config, ConfigDict
+from mmengine.config.utils import config_text
+from mmengine.device import get_device
+from mmengine.dist import (
+    broadcast,
+    get_dist_info,
+    init_dist,
+    is_distributed,
+)
+from mmengine.evaluator import Evaluator
+from mmengine.logging import MessageHub, MMLogger, print_log
+from mmengine.model import convert_sync_batchnorm, is_model_wrapper, revert_sync_batchnorm
+from mmengine.model.efficient_conv_bn_eval import turn_on_efficient_conv_bn_eval
+from mmengine.optim import OptimWrapper, OptimWrapperDict, _ParamScheduler
+from mmengine.optim import build_optim_wrapper as _build_optim_wrapper
+from mmengine.registry import (
+    EVALUATOR,
+    LOG_PROCESSORS,
+    LOOPS,
+    MODEL_WRAPPERS,
+    MODELS,
+    OPTIM_WRAPPERS,
+    PARAM_SCHEDULERS,
+    VISUALIZERS,
+)
+from mmengine.utils import digit_version, get_mmengine_version
+from mmengine.utils.dl_utils import TORCH_VERSION, set_multi_processing
+from mmengine.visualization import Visualizer
+
+from .activation_checkpointing import turn_on_activation_checkpointing
+from .base_loop import BaseLoop
+from .dataloader import _SlicedDataset, build_dataloader  # noqa: F401  (the Runner's entry)
+from .log_processor import LogProcessor
+from .loops import EpochBasedTrainLoop, IterBasedTrainLoop, TestLoop, ValLoop
+from .utils import _get_batch_size
+
+ParamSchedulerType = list[_ParamScheduler] | dict[str, list[_ParamScheduler]]
+
+DEFAULT_HOOKS: dict[str, dict] = dict(
+    runtime_info=dict(type="RuntimeInfoHook"),
+    timer=dict(type="IterTimerHook"),
+    sampler_seed=dict(type="DistSamplerSeedHook"),
+    logger=dict(type="LoggerHook"),
+    param_scheduler=dict(type="ParamSchedulerHook"),
+    checkpoint=dict(type="CheckpointHook", interval=1),
+)
+
+
+# ---------------------------------------------------------------------- arguments
+def check_task_parts(stage: str, **parts: Any) -> None:
+    """Raise upstream's ValueError when only some of the parts a task needs are given."""
+    given = {name for name, value in parts.items() if value is not None}
+    if given and given != set(parts):
+        missing = sorted(set(parts) - given)
+        names = list(parts)
+        got = ", ".join(f"{k}={parts[k]}" for k in names)
+        end = "." if stage == "train" else ""  # upstream's sentences differ by this period
+        raise ValueError(
+            f"{', '.join(names[:-1])}, and {names[-1]} should be either all None or not None, "
+            f"but got {got}{end} To {stage}, also give {', '.join(missing)}; to skip {stage}, "
+            "leave them all None."
+        )
+
+
+def check_runner_arguments(args: dict) -> None:
+    """Check the Runner's constructor arguments (``locals()``) as upstream does."""
+    check_task_parts(
+        "train",
+        train_dataloader=args["train_dataloader"],
+        train_cfg=args["train_cfg"],
+        optim_wrapper=args["optim_wrapper"],
+    )
+    for stage, task in (("val", "validate"), ("test", "test")):
+        check_task_parts(task, **{f"{stage}_{part}": args[f"{stage}_{part}"]
+                                  for part in ("dataloader", "cfg", "evaluator")})  # fmt: skip
+    if args["param_scheduler"] is not None and args["optim_wrapper"] is None:
+        raise ValueError(
+            "param_scheduler should be None when optim_wrapper is None, but got "
+            f"{args['param_scheduler']} (schedulers adjust an optimizer: give optim_wrapper, "
+            "the train dataloader and train_cfg too, or drop param_scheduler)"
+        )
+
+
+def config_of(cfg: Any) -> Config:
+    """The runner's own copy of ``cfg`` (an empty Config when None)."""
+    if cfg is None:
+        return Config(dict())
+    if isinstance(cfg, Config):
+        return copy.deepcopy(cfg)
+    return Config(dict(cfg))
+
+
+def config_text_of(cfg: Config) -> tuple[str, bool]:
+    """The config as Python text (or a plain rendering, with a warning) and its validity."""
+    text, valid = config_text(cfg)
+    if not valid:
+        print_log(
+            "The config holds values with no Python literal form; checkpoints and the work "
+            "dir keep a plain rendering of it instead",
+            logger="current",
+            level=logging.WARNING,
+        )
+    return text, valid
+
+
+def experiment_name_of(name: str | None, cfg: Config, timestamp: str) -> str:
+    """``<name>_<timestamp>``, ``<config file stem>_<timestamp>`` or the timestamp."""
+    if name is not None:
+        return f"{name}_{timestamp}"
+    if cfg.filename is not None:
+        return f"{os.path.splitext(os.path.basename(cfg.filename))[0]}_{timestamp}"
+    return timestamp
+
+
+# ---------------------------------------------------------------------- environment
+def setup_env(env_cfg: dict, launcher: str) -> tuple[int, int, str]:
+    """Set cuDNN benchmark, multiprocessing options and the distributed environment.
+
+    Returns:
+        tuple: rank, world size, and rank 0's timestamp (``%Y%m%d_%H%M%S``).
+    """
+    distributed = launcher != "none"
+    if env_cfg.get("cudnn_benchmark"):
+        torch.backends.cudnn.benchmark = True
+    set_multi_processing(**env_cfg.get("mp_cfg", {}), distributed=distributed)
+    if distributed and not is_distributed():
+        init_dist(launcher, **env_cfg.get("dist_cfg", {}))
+    rank, world_size = get_dist_info()
+    stamp = torch.tensor(time.time(), dtype=torch.float64)
+    broadcast(stamp)  # every rank uses rank 0's timestamp (a no-op undistributed)
+    return rank, world_size, time.strftime("%Y%m%d_%H%M%S", time.localtime(stamp.item()))
+
+
+def log_env(logger: MMLogger, env_cfg: dict, launcher: str, world_size: int, seed: int,
+            deterministic: bool) -> None:  # fmt: skip
+    """Log a short description of the environment and the run's settings."""
+    lines = [
+        f"Python: {platform.python_version()} ({platform.platform()})",
+        f"PyTorch: {torch.__version__}, CUDA available: {torch.cuda.is_available()}",
+        f"MMEngine: {get_mmengine_version()}",
+        f"Distributed launcher: {launcher}, world size: {world_size}",
+        f"Randomness: seed={seed}, deterministic={deterministic}",
+        f"Environment config: {env_cfg}",
+    ]
+    sep = "-" * 60
+    logger.info("\n" + sep + "\nSystem environment:\n    " + "\n    ".join(lines) + "\n" + sep)
+
+
+# ---------------------------------------------------------------------- logging
+def build_logger(name: str, log_file: str, log_level: int | str = "INFO", **kwargs: Any):  # noqa: ANN201
+    """The run's :class:`MMLogger`."""
+    cfg = dict(log_level=log_level, log_file=log_file, **kwargs)
+    cfg.setdefault("name", name)
+    return MMLogger.get_instance(**cfg)
+
+
+def build_message_hub(message_hub: dict | None, name: str) -> MessageHub:
+    """The run's :class:`MessageHub` (named ``name`` by default).
+
+    Raises:
+        TypeError: ``message_hub`` is neither a dict nor None.
+    """
+    if message_hub is None:
+        cfg: dict = dict(name=name)
+    elif isinstance(message_hub, dict):
+        cfg = dict(message_hub)
+        cfg.setdefault("name", name)
+    else:
+        raise TypeError(
+            f"message_hub should be dict or None, but got {message_hub} (give the "
+            "MessageHub.get_instance arguments as a dict, e.g. dict(name='exp'))"
+        )
+    return MessageHub.get_instance(**cfg)
+
+
+def build_visualizer(visualizer: Visualizer | dict | None, name: str, log_dir: str) -> Visualizer:
+    """The visualizer; by default a local backend writing under the log dir."""
+    if isinstance(visualizer, Visualizer):
+        return visualizer
+    if visualizer is None:
+        return Visualizer.get_instance(
+            name=name, vis_backends=[dict(type="LocalVisBackend")], save_dir=log_dir
+        )
+    if isinstance(visualizer, dict):
+        cfg = dict(visualizer)
+        cfg.setdefault("name", name)
+        cfg.setdefault("save_dir", log_dir)
+        return VISUALIZERS.build(cfg)
+    raise TypeError(f"visualizer should be Visualizer object, a dict or None, but got {visualizer}")
+
+
+def build_log_processor(log_processor: LogProcessor | dict) -> LogProcessor:
+    """The :class:`LogProcessor`."""
+    if isinstance(log_processor, LogProcessor):
+        return log_processor
+    if isinstance(log_processor, dict):
+        cfg = copy.deepcopy(dict(log_processor))
+        cfg.setdefault("type", "LogProcessor")
+        return LOG_PROCESSORS.build(cfg)
+    raise TypeError(
+        f"log processor should be a LogProcessor object or dict, butgot {log_processor}"
+    )
+
+
+# ---------------------------------------------------------------------- model
+def build_model(model: nn.Module | dict) -> nn.Module:
+    """``model`` if it is a module, else built with the ``MODELS`` registry."""
+    if isinstance(model, nn.Module):
+        return model
+    if isinstance(model, dict):
+        return MODELS.build(model)
+    raise TypeError(f"model should be a nn.Module object or dict, but got {type(model)}")
+
+
+def wrap_model(model: nn.Module, model_wrapper_cfg: dict | None, distributed: bool, cfg: Config,
+               logger: MMLogger) -> nn.Module:  # fmt: skip
+    """Move the model to the device and, when distributed, wrap it (DDP by default).
+
+    Not distributed, every ``SyncBatchNorm`` layer is reverted to a plain batch norm
+    (``_BatchNormXd``), keeping its weights and buffers.
+    """
+    if is_model_wrapper(model):
+        if model_wrapper_cfg is not None:
+            raise TypeError(
+                "model has been wrapped and `model_wrapper_cfg` should be None, but got "
+                f"{model_wrapper_cfg}"
+            )
+        return model
+    model = model.to(get_device())
+    if not distributed:
+        logger.info(
+            "Distributed training is not used, all SyncBatchNorm (SyncBN) layers in the "
+            "model will be automatically reverted to BatchNormXd layers if they are used."
+        )
+        if cfg.get("sync_bn"):
+            logger.warning("sync_bn is ignored when not distributed")
+        return revert_sync_batchnorm(model)
+    if cfg.get("sync_bn") is not None:
+        model = convert_sync_batchnorm(model, cfg.get("sync_bn"))
+    if model_wrapper_cfg is None:
+        model_wrapper_cfg = dict(
+            type="MMDistributedDataParallel",
+            broadcast_buffers=False,
+            find_unused_parameters=cfg.get("find_unused_parameters", False),
+        )
+        if torch.cuda.is_available():
+            model_wrapper_cfg["device_ids"] = [int(os.environ.get("LOCAL_RANK", 0))]
+    return MODEL_WRAPPERS.build(dict(model_wrapper_cfg), default_args=dict(module=model))
+
+
+def init_model_weights(model: nn.Module, distributed: bool) -> None:
+    """Initialise the weights of a model that knows how (``init_weights``); when distributed,
+    every rank then takes rank 0's."""
+    if hasattr(model, "init_weights"):
+        model.init_weights()
+        if distributed:
+            for tensor in model.state_dict().values():
+                broadcast(tensor)
+
+
+def apply_module_features(model: nn.Module, cfg: Config, logger: MMLogger) -> None:
+    """Apply the ``activation_checkpointing``/``efficient_conv_bn_eval`` cfg keys."""
+    for key, turn_on in (
+        ("activation_checkpointing", turn_on_activation_checkpointing),
+        ("efficient_conv_bn_eval", turn_on_efficient_conv_bn_eval),
+    ):
+        modules = cfg.get(key)
+        if modules is not None:
+            turn_on(model, modules)
+            logger.info(f'Enabling the "{key}" feature for sub-modules: {modules}')
+
+
+def compile_model_method(model: nn.Module, target: str, compile_cfg: Any, logger: MMLogger) -> None:
+    """Compile ``model.<target>`` with ``torch.compile`` when ``compile_cfg`` asks for it."""
+    if not compile_cfg:
+        return
+    if digit_version(TORCH_VERSION) < digit_version("2.0.0"):
+        raise RuntimeError("compile needs PyTorch >= 2.0")
+    cfg = {} if compile_cfg is True else dict(compile_cfg)
+    setattr(model, target, torch.compile(getattr(model, target), **cfg))
+    logger.info(f"model.{target} compiled with torch.compile({cfg})")
+
+
+def check_trainable(model: nn.Module, validates: bool) -> None:
+    """Upstream's AssertionErrors for a model without ``train_step`` (or ``val_step``)."""
+    if not hasattr(model, "train_step"):
+        raise AssertionError(
+            "If you want to train your model, please make sure your model has implemented "
+            "`train_step`."
+        )
+    if validates and not hasattr(model, "val_step"):
+        raise AssertionError(
+            "If you want to validate your model, please make sure your model has implemented "
+            "`val_step`."
+        )
+
+
+# ---------------------------------------------------------------------- optimization
+def build_optim_wrapper(
+    model: nn.Module, optim_wrapper: Optimizer | OptimWrapper | dict
+) -> OptimWrapper | OptimWrapperDict:
+    """The optimizer wrapper (or a dict of them) for ``model``."""
+    if isinstance(optim_wrapper, OptimWrapper):
+        return optim_wrapper
+    if isinstance(optim_wrapper, Optimizer):
+        return OptimWrapper(optim_wrapper)
+    if not isinstance(optim_wrapper, (dict, ConfigDict, Config)):
+        raise TypeError(
+            f"optimizer wrapper should be an OptimWrapper object or dict, but got {optim_wrapper}"
+        )
+    optimizer = optim_wrapper.get("optimizer", None)
+    if isinstance(optimizer, Optimizer):
+        cfg = dict(optim_wrapper)
+        cfg.setdefault("type", "OptimWrapper")
+        return OPTIM_WRAPPERS.build(cfg)
+    if optimizer is not None or "constructor" in optim_wrapper:
+        return _build_optim_wrapper(model, optim_wrapper)
+    wrappers = OrderedDict()
+    for name, item in optim_wrapper.items():
+        if not isinstance(item, OptimWrapper):
+            raise ValueError(
+                'each item mush be an optimizer object when "type" and "constructor" are not '
+                f"in optimizer, but got {name}={item} (optim_wrapper has no 'optimizer' and no "
+                "'constructor', so each of its values must be a built OptimWrapper; give "
+                "`optimizer=dict(type=...)`, or a constructor for several optimizers)"
+            )
+        wrappers[name] = item
+    return OptimWrapperDict(**wrappers)
+
+
+def schedulers_built(schedulers: Any) -> bool:
+    """Whether ``runner.param_schedulers`` holds built schedulers (not their configs)."""
+    if isinstance(schedulers, _ParamScheduler):
+        return True
+    if isinstance(schedulers, dict) and "type" not in schedulers:
+        schedulers = [s for group in schedulers.values() for s in _as_list(group)]
+    return any(isinstance(s, _ParamScheduler) for s in _as_list(schedulers))
+
+
+def _as_list(value: Any) -> list:
+    if value is None:
+        return []
+    return list(value) if isinstance(value, (list, tuple)) else [value]
+
+
+def scale_lr(optim_wrapper: OptimWrapper, auto_scale_lr: dict | None, train_dataloader: Any,
+             world_size: int, schedulers: Any, logger: MMLogger) -> None:  # fmt: skip
+    """Scale the learning rates linearly with ``world_size * batch_size / base_batch_size``."""
+    if auto_scale_lr is None or not auto_scale_lr.get("enable", False):
+        return
+    if "base_batch_size" not in auto_scale_lr:
+        raise AssertionError(
+            "Lack of `base_batch_size` in `auto_scale_lr`. (e.g. "
+            "auto_scale_lr=dict(enable=True, base_batch_size=256))"
+        )
+    if schedulers_built(schedulers):
+        raise RuntimeError(
+            "`scale_lr` should be called before building ParamScheduler because "
+            "ParamScheduler will store initial lr from optimizer wrappers"
+        )
+    batch_size = _get_batch_size(train_dataloader)
+    if batch_size is None:
+        raise ValueError("auto_scale_lr needs the train dataloader's batch_size")
+    real_bs = world_size * batch_size
+    ratio = float(real_bs) / float(auto_scale_lr["base_batch_size"])
+    logger.info(
+        f"LR is set based on batch size of {auto_scale_lr['base_batch_size']} and the "
+        f"current batch size is {real_bs}. Scaling the original LR by {ratio}."
+    )
+    wrappers = (
+        list(optim_wrapper.values())
+        if isinstance(optim_wrapper, OptimWrapperDict)
+        else [optim_wrapper]
+    )
+    for wrapper in wrappers:
+        for group in wrapper.optimizer.param_groups:
+            group["lr"] = group["lr"] * ratio
+
+
+def build_param_schedulers(scheduler: Any, optim_wrapper: Any, train_limits: Callable | None):
+    """The parameter schedulers: a list, or a dict of lists per optimizer of a dict.
+
+    Args:
+        scheduler: schedulers or their configs.
+        optim_wrapper: the built optimizer wrapper (or OptimWrapperDict).
+        train_limits (callable, optional): returns ``(max_epochs, max_iters, epoch_length)``
+            of the training (None without a train loop).
+    """
+    if not isinstance(optim_wrapper, OptimWrapper):
+        raise AssertionError(
+            "`build_optimizer` should be called before`build_param_scheduler` because the "
+            f"latter depends on the former (runner.optim_wrapper is still "
+            f"{type(optim_wrapper).__name__}: call "
+            "`runner.optim_wrapper = runner.build_optim_wrapper(runner.optim_wrapper)` first)"
+        )
+    if not isinstance(optim_wrapper, OptimWrapperDict):
+        if isinstance(scheduler, dict) and "type" not in scheduler and scheduler:
+            raise AssertionError(
+                "`scheduler` should be a list or a ParamScheduler config when a single "
+                "optimizer is used; a dict of schedulers per optimizer needs an OptimWrapperDict"
+            )
+        return _schedulers_of(scheduler, optim_wrapper, train_limits)
+    schedulers: dict[str, list[_ParamScheduler]] = {}
+    for name, wrapper in optim_wrapper.items():
+        per_wrapper = (
+            scheduler[name]
+            if isinstance(scheduler, dict) and "type" not in scheduler
+            else scheduler
+        )
+        schedulers[name] = _schedulers_of(per_wrapper, wrapper, train_limits)
+    return schedulers
+
+
+def _schedulers_of(scheduler: Any, optim_wrapper: OptimWrapper, train_limits: Callable | None):
+    items = scheduler if isinstance(scheduler, Sequence) else [scheduler]
+    built: list[_ParamScheduler] = []
+    for item in items:
+        if isinstance(item, _ParamScheduler):
+            built.append(item)
+        elif isinstance(item, dict):
+            cfg = copy.deepcopy(item)
+            default_args: dict = dict(optimizer=optim_wrapper)
+            if train_limits is not None:
+                max_epochs, max_iters, epoch_length = train_limits()
+                cfg.setdefault("end", max_epochs if cfg.get("by_epoch", True) else max_iters)
+                default_args["epoch_length"] = epoch_length
+            built.append(PARAM_SCHEDULERS.build(cfg, default_args=default_args))
+        else:
+            raise TypeError(
+                f"scheduler should be a _ParamScheduler object or dict, but got {type(item)}: "
+                f"{item!r}"
+            )
+    return built
+
+
+def build_evaluator(evaluator: Evaluator | dict | list) -> Evaluator:
+    """An :class:`Evaluator` from an evaluator, a metric config or a list of them."""
+    if isinstance(evaluator, Evaluator):
+        return evaluator
+    if isinstance(evaluator, dict):
+        if "metrics" in evaluator:
+            cfg = dict(evaluator)
+            cfg.setdefault("type", "Evaluator")
+            return EVALUATOR.build(cfg)
+        return Evaluator(evaluator)
+    if isinstance(evaluator, list):
+        return Evaluator(evaluator)
+    raise TypeError(
+        f"evaluator should be one of dict, list of dict, and Evaluator, but got {evaluator}"
+    )
+
+
+# ---------------------------------------------------------------------- loops
+def build_train_loop(runner: Any, loop: Any, dataloader: Any) -> Any:
+    """The train loop: ``type`` from ``LOOPS``, or ``by_epoch`` choosing the loop."""
+    if isinstance(loop, BaseLoop):
+        return loop
+    if not isinstance(loop, dict):
+        raise TypeError(f"train_loop should be a Loop object or dict, but got {loop}")
+    cfg = copy.deepcopy(dict(loop))
+    if "type" in cfg and "by_epoch" in cfg:
+        raise RuntimeError("Only one of `type` or `by_epoch` can exist in `loop_cfg`.")
+    if "type" in cfg:
+        return LOOPS.build(cfg, default_args=dict(runner=runner, dataloader=dataloader))
+    cls = EpochBasedTrainLoop if cfg.pop("by_epoch", True) else IterBasedTrainLoop
+    return cls(**cfg, runner=runner, dataloader=dataloader)
+
+
+def build_eval_loop(runner: Any, loop: Any, stage: str, dataloader: Any, evaluator: Any) -> Any:
+    """The ``stage`` ('val' or 'test') loop: ``type`` from ``LOOPS``, else ValLoop/TestLoop."""
+    if isinstance(loop, BaseLoop):
+        return loop
+    if not isinstance(loop, dict):
+        raise TypeError(f"{stage}_loop should be a Loop object or dict, but got {loop}")
+    cfg = copy.deepcopy(dict(loop))
+    args = dict(runner=runner, dataloader=dataloader, evaluator=evaluator)
+    if "type" in cfg:
+        return LOOPS.build(cfg, default_args=args)
+    return (ValLoop if stage == "val" else TestLoop)(**cfg, **args)

@@ -1,0 +1,152 @@
+"""The runner's checkpoints: what one holds, and how loading and resuming apply it.
+
+A checkpoint is a dict of named states: ``meta`` (counters, seed, config text, versions),
+``state_dict`` (the model), ``message_hub``, ``optimizer``, ``param_schedulers`` and the
+``resume_state`` of :mod:`mmengine.runner.resilience`. Each part is saved and restored by its
+owner; the Runner's ``save_checkpoint``/``resume``/``load_or_resume`` delegate here.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from mmengine.device import get_device
+from mmengine.model.checkpoint import find_latest_checkpoint
+from mmengine.optim import OptimWrapper
+from mmengine.utils import get_git_hash, get_mmengine_version
+
+from .resilience import RESUME_STATE_KEY, restore_resume_state, resume_state
+
+__all__ = ["build_checkpoint", "load_or_resume", "resume"]
+
+
+def _meta(runner: Any, meta: dict | None, by_epoch: bool) -> dict:
+    """The ``meta`` part: the caller's counters win over the ones derived here."""
+    if meta is None:
+        meta = {}
+    elif not isinstance(meta, dict):
+        raise TypeError(f"meta should be a dict or None, but got {type(meta)}")
+    # Without the caller's counters this is called from after_train_epoch or
+    # after_train_iter, before the loop counts the epoch or iteration as done.
+    meta = dict(meta)
+    meta.setdefault("epoch", runner.epoch + 1 if by_epoch else runner.epoch)
+    meta.setdefault("iter", runner.iter if by_epoch else runner.iter + 1)
+    meta.update(
+        cfg=runner._cfg_text,
+        seed=runner.seed,
+        experiment_name=runner.experiment_name,
+        time=time.strftime("%Y%m%d_%H%M%S", time.localtime()),
+        mmengine_version=get_mmengine_version() + get_git_hash(digits=7, fallback=""),
+    )
+    loop = runner._train_loop
+    if loop is not None and not isinstance(loop, dict):
+        dataset = getattr(loop.dataloader, "dataset", None)
+        if hasattr(dataset, "metainfo"):
+            meta.update(dataset_meta=dataset.metainfo)
+    return meta
+
+
+def build_checkpoint(runner: Any, save_optimizer: bool, save_param_scheduler: bool,
+                     meta: dict | None, by_epoch: bool) -> dict:  # fmt: skip
+    """The checkpoint dict of the runner's current state."""
+    checkpoint: dict[str, Any] = {
+        "meta": _meta(runner, meta, by_epoch),
+        "state_dict": runner._model_state_dict(),
+        "message_hub": runner.message_hub.state_dict(),
+    }
+    if save_optimizer:
+        if not isinstance(runner.optim_wrapper, OptimWrapper):
+            raise TypeError(
+                "self.optim_wrapper should be an `OptimWrapper` or `OptimWrapperDict` "
+                f"instance, but got {runner.optim_wrapper}"
+            )
+        checkpoint["optimizer"] = runner.optim_wrapper.state_dict()
+    schedulers = runner.param_schedulers
+    if save_param_scheduler and schedulers is not None:
+        if isinstance(schedulers, dict):
+            checkpoint["param_schedulers"] = {
+                name: [s.state_dict() for s in group] for name, group in schedulers.items()
+            }
+        else:
+            checkpoint["param_schedulers"] = [s.state_dict() for s in schedulers]
+    # What an exact resume needs (random generators, sampler seed, pending validation);
+    # every rank's random state when every rank is saving (the checkpoint store says so).
+    collective = bool(getattr(runner, "_checkpoint_collective", False))
+    checkpoint[RESUME_STATE_KEY] = resume_state(runner, collective=collective)
+    return checkpoint
+
+
+def load_or_resume(runner: Any) -> None:
+    """Resume or load weights as ``resume``/``load_from`` say, once per runner."""
+    if runner._has_loaded:
+        return
+    resume_from = None
+    if runner._resume and runner._load_from is None:
+        resume_from = find_latest_checkpoint(runner.work_dir)
+        if resume_from is not None:
+            runner.logger.info(f"Auto resumed from the latest checkpoint {resume_from}.")
+        else:
+            runner.logger.info(f"No checkpoint found in {runner.work_dir}: training from scratch.")
+    elif runner._resume:
+        resume_from = runner._load_from
+    if resume_from is not None:
+        runner.resume(resume_from)
+    elif runner._load_from is not None:
+        runner.load_checkpoint(runner._load_from)
+    runner._has_loaded = True
+
+
+def resume(runner: Any, filename: str, resume_optimizer: bool, resume_param_scheduler: bool,
+           map_location: Any) -> None:  # fmt: skip
+    """Resume training from ``filename``: weights, counters, seed, hub, optimizer,
+    schedulers and the exact-resume state."""
+    if map_location == "default":
+        map_location = get_device()
+    checkpoint = runner.load_checkpoint(filename, map_location=map_location)
+    meta = checkpoint.get("meta", {})
+    loop = runner.train_loop
+    loop._epoch = meta.get("epoch", 0)
+    loop._iter = meta.get("iter", 0)
+    _resume_seed(runner, meta.get("seed"))
+    dataset_meta = getattr(loop.dataloader.dataset, "metainfo", None)
+    if meta.get("dataset_meta") is not None and meta.get("dataset_meta") != dataset_meta:
+        runner.logger.warning(
+            "The dataset metainfo from the resumed checkpoint is different from the current "
+            "training dataset, please check the correctness of the checkpoint or the "
+            "training dataset."
+        )
+    if "message_hub" in checkpoint:
+        runner.message_hub.load_state_dict(checkpoint["message_hub"])
+    restore_resume_state(runner, checkpoint)
+    if "optimizer" in checkpoint and resume_optimizer:
+        runner.optim_wrapper = runner.build_optim_wrapper(runner.optim_wrapper)
+        runner.optim_wrapper.load_state_dict(checkpoint["optimizer"])
+    if "param_schedulers" in checkpoint and resume_param_scheduler:
+        if runner.param_schedulers is not None:
+            runner.param_schedulers = runner.build_param_scheduler(runner.param_schedulers)
+            _load_schedulers(runner.param_schedulers, checkpoint["param_schedulers"])
+    runner._has_loaded = True
+    runner.logger.info(f"resumed epoch: {loop.epoch}, iter: {loop.iter}")
+
+
+def _resume_seed(runner: Any, resumed_seed: int | None) -> None:
+    if resumed_seed is None or resumed_seed == runner.seed:
+        return
+    if runner._randomness_cfg.get("seed") is not None:
+        runner.logger.warning(
+            f"The value of random seed in the checkpoint ({resumed_seed}) is different from "
+            f"the value in `randomness` config ({runner.seed}); the checkpoint's seed is used"
+        )
+    runner._randomness_cfg.update(seed=resumed_seed)
+    runner.set_randomness(**runner._randomness_cfg)
+
+
+def _load_schedulers(schedulers: Any, saved: Any) -> None:
+    if isinstance(schedulers, dict):
+        for name, group in schedulers.items():
+            for scheduler, state in zip(group, saved[name]):
+                scheduler.load_state_dict(state)
+    else:
+        for scheduler, state in zip(schedulers, saved):
+            scheduler.load_state_dict(state)
