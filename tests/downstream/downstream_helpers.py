@@ -197,17 +197,29 @@ def log_records(text: str) -> list:
 
 
 def compare_records(ours: list, theirs: list, rel: float = 1e-3, abs_: float = 2e-3) -> list:
-    """Differences between two :func:`log_records` results (empty when they agree)."""
+    """Differences between two :func:`log_records` results (empty when they agree).
+
+    Steps are aligned first, so an extra or a missing log line is reported as such and the
+    values of the other steps are still compared pairwise.
+    """
+    import difflib
+
     problems = []
     steps_ours, steps_theirs = [s for s, _ in ours], [s for s, _ in theirs]
-    if steps_ours != steps_theirs:
-        problems.append(f"logged steps differ: ours {steps_ours}, upstream {steps_theirs}")
-    for (step, a), (_, b) in zip(ours, theirs):
-        if set(a) != set(b):
-            problems.append(f"{step}: ours logs {sorted(a)}, upstream {sorted(b)}")
-        for key in sorted(set(a) & set(b)):
-            if not math.isclose(a[key], b[key], rel_tol=rel, abs_tol=abs_):
-                problems.append(f"{step} {key}: ours {a[key]}, upstream {b[key]}")
+    matcher = difflib.SequenceMatcher(a=steps_ours, b=steps_theirs, autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag in ("delete", "replace"):
+            problems.append(f"only ours logs {steps_ours[i1:i2]} (at position {i1})")
+        if tag in ("insert", "replace"):
+            problems.append(f"only upstream logs {steps_theirs[j1:j2]} (at position {j1})")
+        if tag != "equal":
+            continue
+        for (step, a), (_, b) in zip(ours[i1:i2], theirs[j1:j2]):
+            if set(a) != set(b):
+                problems.append(f"{step}: ours logs {sorted(a)}, upstream {sorted(b)}")
+            for key in sorted(set(a) & set(b)):
+                if not math.isclose(a[key], b[key], rel_tol=rel, abs_tol=abs_):
+                    problems.append(f"{step} {key}: ours {a[key]}, upstream {b[key]}")
     return problems
 
 

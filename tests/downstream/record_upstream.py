@@ -5,9 +5,11 @@ key of ``to_dict()``, a short hash of the canonical value (``downstream_helpers.
 or the exception upstream raised (``data/upstream_config_hashes.json``, for
 ``test_configs.py``).
 
-``runs OUT``: the tiny runs of ``zoo_runs.py`` through each zoo's ``tools/train.py``,
-``--resume`` and ``tools/test.py``, and the numbers their logs show (losses, learning rates,
-metrics; ``data/upstream_runs.json``, for ``test_tools.py``).
+``runs OUT``: the tiny runs of ``zoo_runs.py`` through each zoo's tools, and the numbers their
+logs show (losses, learning rates, metrics; ``data/upstream_runs.json``, for ``test_tools.py``):
+``train`` (two epochs), ``uninterrupted`` (the same run carried on to the resumed length in
+one go: what a resumed run should reproduce; upstream's own ``--resume`` re-seeds and does
+not), and ``test`` (``tools/test.py`` on the uninterrupted run's final checkpoint).
 
 Run it from outside the repository, with upstream mmengine and the zoos on the path::
 
@@ -73,8 +75,8 @@ def record_configs(out: str) -> None:
 
 def _tool(zoo: str, name: str, *args: str, cwd: Path) -> None:
     cmd = [sys.executable, str(dh.tool(zoo, name)), *args]
-    # Upstream 0.10.7 cannot resume under torch >= 2.6 otherwise (weights_only=True refuses its
-    # own HistoryBuffer pickles); torch's documented opt-out, for the recording only.
+    # Upstream 0.10.7 cannot load its own checkpoints under torch >= 2.6 otherwise
+    # (weights_only=True refuses its HistoryBuffer pickles); torch's documented opt-out.
     env = dh.subprocess_env(TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD="1")
     proc = subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True)
     if proc.returncode:
@@ -98,17 +100,17 @@ def record_runs(out: str) -> None:
             work_dir = root / "work_dir"
             _tool(zoo, "train.py", str(config), "--work-dir", str(work_dir), cwd=root)
             train = dh.log_records(_newest_log(work_dir))
-            _tool(zoo, "train.py", str(config), "--work-dir", str(work_dir), "--resume",
+            full_dir = root / "uninterrupted"
+            _tool(zoo, "train.py", str(config), "--work-dir", str(full_dir),
                   "--cfg-options", *spec["more"], cwd=root)  # fmt: skip
-            resume = dh.log_records(_newest_log(work_dir))
+            uninterrupted = dh.log_records(_newest_log(full_dir))
             test_dir = root / "test_dir"
-            _tool(zoo, "test.py", str(work_dir / config.name), str(work_dir / spec["final"]),
+            _tool(zoo, "test.py", str(full_dir / config.name), str(full_dir / spec["final"]),
                   "--work-dir", str(test_dir), cwd=root)  # fmt: skip
             test = dh.log_records(_newest_log(test_dir))
-            result[zoo] = {"train": train, "resume": resume, "test": test}
-            print(
-                f"{zoo}: {len(train)}/{len(resume)}/{len(test)} records, {time.time() - start:.0f}s"
-            )
+            result[zoo] = {"train": train, "uninterrupted": uninterrupted, "test": test}
+            print(f"{zoo}: {len(train)}/{len(uninterrupted)}/{len(test)} records, "
+                  f"{time.time() - start:.0f}s")  # fmt: skip
     Path(out).write_text(json.dumps(result, indent=1, sort_keys=True) + "\n")
 
 
