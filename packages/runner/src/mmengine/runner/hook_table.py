@@ -23,7 +23,7 @@ class HookTable:
     def __init__(self) -> None:
         self.hooks: list[Hook] = []
         self._table: dict[str, list[Hook]] = {}
-        self._key: tuple[int, int] | None = None
+        self._seen: tuple[list, int] = ([], -1)  # the list and length the table was built from
 
     def register(self, hook: Hook | dict, priority: Any = None) -> Hook:
         """Add ``hook`` (or build it from a ``HOOKS`` config) after the hooks of its priority.
@@ -51,10 +51,10 @@ class HookTable:
 
     def for_stage(self, stage: str) -> list[Hook]:
         """The hooks to call at ``stage``, in priority order."""
-        key = (id(self.hooks), len(self.hooks))
-        if key != self._key:
+        seen_list, seen_len = self._seen
+        if seen_list is not self.hooks or seen_len != len(self.hooks):
             self._rebuild()
-            self._key = key
+            self._seen = (self.hooks, len(self.hooks))
         hooks = self._table.get(stage)
         if hooks is None:
             hooks = [h for h in self.hooks if callable(getattr(h, stage, None))]

@@ -147,7 +147,7 @@ class _TrainLoopBase(BaseLoop):
 
     def _should_validate(self, progress: int, total: int) -> bool:
         return (
-            self.runner.val_loop is not None
+            getattr(self._runner, "_val_loop", None) is not None  # configured (built or not)
             and progress >= self.val_begin
             and (progress % self.val_interval == 0 or progress == total)
         )
@@ -193,9 +193,11 @@ class _TrainLoopBase(BaseLoop):
         One attribute test per iteration; when distributed, one all-reduce so that every
         rank stops at the same iteration whichever rank was asked.
         """
-        runner = self.runner
-        request = runner._stop_request
-        if runner.distributed:
+        runner = self._runner
+        request = getattr(runner, "_stop_request", None)
+        if request is None:  # a runner without graceful stops
+            return False
+        if getattr(runner, "_distributed", False):
             if not agree_on_stop(request):
                 return False
         elif not request.requested:
