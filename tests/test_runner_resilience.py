@@ -104,8 +104,13 @@ class FailAt(Hook):
             raise RuntimeError(f"boom at iteration {self.at}")
 
 
-for _cls in (DropoutNet,):
-    MODELS.register_module(module=_cls, force=True)
+class FailBeforeTrain(Hook):
+    def before_train(self, runner) -> None:  # noqa: ANN001
+        raise RuntimeError("failed before training")
+
+
+MODELS.register_module(module=DropoutNet, force=True)
+HOOKS.register_module(module=FailBeforeTrain, force=True)
 DATASETS.register_module(module=AugmentedPoints, force=True)
 METRICS.register_module(module=MeanMetric, force=True)
 HOOKS.register_module(module=SignalAt, force=True)
@@ -248,13 +253,17 @@ def test_failure_leaves_a_loadable_checkpoint_that_replaces_nothing(tmp_path) ->
     with open(osp.join(work_dir, "last_checkpoint")) as f:
         assert f.read() == osp.join(work_dir, "iter_6.pth")  # the regular one stays last
 
-    # a failure before training starts saves nothing
-    cfg = _cfg(str(tmp_path / "early"), False, 0, custom_hooks=[dict(type="FailAt", at=1)])
-    cfg.train_cfg.max_iters = 0
+    # switched off: nothing is saved
+    cfg = _cfg(str(tmp_path / "off"), False, 0, custom_hooks=[dict(type="FailAt", at=3)])
     cfg.exception_checkpoint = False
-    cfg.custom_hooks = [dict(type="FailAt", at=1)]
-    cfg.train_cfg.max_iters = 3
     with pytest.raises(RuntimeError):
+        Runner.from_cfg(cfg).train()
+    _cleanup()
+    assert not glob.glob(str(tmp_path / "off" / "exception_*.pth"))
+
+    # a failure before training starts (here in before_train) saves nothing either
+    cfg = _cfg(str(tmp_path / "early"), False, 0, custom_hooks=[dict(type="FailBeforeTrain")])
+    with pytest.raises(RuntimeError, match="before training"):
         Runner.from_cfg(cfg).train()
     _cleanup()
     assert not glob.glob(str(tmp_path / "early" / "exception_*.pth"))
