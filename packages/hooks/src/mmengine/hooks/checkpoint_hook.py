@@ -19,8 +19,8 @@ from math import inf
 from pathlib import Path
 from typing import Any, Optional, Union
 
-from mmengine.dist import master_only
-from mmengine.fileio import get_file_backend
+from mmengine.dist import is_main_process, master_only  # noqa: F401 - upstream binds is_main_process here
+from mmengine.fileio import FileClient, get_file_backend  # noqa: F401 - upstream binds FileClient here
 from mmengine.logging import print_log
 from mmengine.registry import HOOKS
 from mmengine.utils import is_list_of, is_seq_of
