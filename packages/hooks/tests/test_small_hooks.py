@@ -185,3 +185,21 @@ def test_sync_buffers_distributed(tmp_path):
                 p.kill()
     assert codes == [0, 0]
     assert torch.allclose(torch.load(out), torch.full((2,), 0.5))
+
+
+def test_param_scheduler_hook_skips_unbuilt_scheduler_configs():
+    # A bare runner.val() leaves runner.param_schedulers as the config it was given.
+    from types import SimpleNamespace
+
+    from mmengine.hooks import ParamSchedulerHook
+
+    hook = ParamSchedulerHook()
+    for cfg in (
+        dict(type="MultiStepLR", milestones=[1]),
+        [dict(type="MultiStepLR", milestones=[1])],
+        dict(linear=[dict(type="LinearLR")], conv=dict(type="MultiStepLR", milestones=[1])),
+    ):
+        runner = SimpleNamespace(param_schedulers=cfg)
+        hook.after_train_iter(runner, 0)
+        hook.after_train_epoch(runner)
+        hook.after_val_epoch(runner, metrics={"acc": 1.0})

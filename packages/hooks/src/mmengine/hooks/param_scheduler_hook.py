@@ -12,7 +12,13 @@ from .hook import DATA_BATCH, Hook
 
 
 def _for_each_scheduler_list(param_schedulers: Any, fn: Callable[[list], None]) -> None:
-    """Apply ``fn`` to the list of schedulers, or to each list of a dict of lists."""
+    """Apply ``fn`` to the list of schedulers, or to each list of a dict of lists.
+
+    Schedulers not built yet (``runner.param_schedulers`` holds their config until ``train()``,
+    e.g. during a bare ``runner.val()``) are skipped, as in mmengine 0.10.
+    """
+    if _unbuilt(param_schedulers):
+        return
     if isinstance(param_schedulers, list):
         fn(param_schedulers)
     elif isinstance(param_schedulers, dict):
@@ -28,6 +34,18 @@ def _for_each_scheduler_list(param_schedulers: Any, fn: Callable[[list], None]) 
             "runner.param_schedulers should be list of ParamScheduler or a dict containing "
             f"list of ParamScheduler (one list per optimizer), but got {param_schedulers!r}"
         )
+
+
+def _unbuilt(param_schedulers: Any) -> bool:
+    """Whether ``param_schedulers`` is still a config (a dict with ``type`` or dicts in a list)."""
+    if isinstance(param_schedulers, dict):
+        if "type" in param_schedulers:
+            return True
+        values = list(param_schedulers.values())
+        return bool(values) and all(_unbuilt(v) for v in values)
+    if isinstance(param_schedulers, (list, tuple)):
+        return bool(param_schedulers) and all(isinstance(s, dict) for s in param_schedulers)
+    return False
 
 
 @HOOKS.register_module()

@@ -136,6 +136,9 @@ def run_worker(spec_file: str) -> None:
     cfg.experiment_name = spec["name"]
     cfg.resume = spec["resume_from"] is not None
     cfg.load_from = spec["resume_from"] or cfg.get("load_from")
+    if spec["stop_at"] is not None:
+        # The deliberate stop is not a failure: no exception checkpoint for it.
+        cfg.exception_checkpoint = False
     runner = build_runner(cfg)
     recorder = _make_recorder(spec["stop_at"], spec["checkpoint"])
     runner.register_hook(recorder, priority="LOWEST")
