@@ -279,7 +279,7 @@ class FlexibleRunner(Runner):
             )
         return self.strategy.build_param_scheduler(scheduler, self.optim_wrapper, default_args)
 
-    def _maybe_compile(self, target: str) -> None:
+    def _maybe_compile(self, target: str | tuple[str, ...]) -> None:
         """Nothing to do: ``wrap_model`` compiled the model's forward."""
 
     def _init_model_weights(self) -> None:

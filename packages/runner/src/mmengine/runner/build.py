@@ -292,15 +292,24 @@ def apply_module_features(model: nn.Module, cfg: Config, logger: MMLogger) -> No
             logger.info(f'Enabling the "{key}" feature for sub-modules: {modules}')
 
 
-def compile_model_method(model: nn.Module, target: str, compile_cfg: Any, logger: MMLogger) -> None:
-    """Compile ``model.<target>`` with ``torch.compile`` when ``compile_cfg`` asks for it."""
+def compile_model_method(
+    model: nn.Module, target: str | tuple[str, ...], compile_cfg: Any, logger: MMLogger
+) -> None:
+    """Compile ``model.<target>`` (each of several) with ``torch.compile`` when ``compile_cfg``
+    asks for it: the options pass through; a method compiled before is left as it is."""
     if not compile_cfg:
         return
     if digit_version(TORCH_VERSION) < digit_version("2.0.0"):
         raise RuntimeError("compile needs PyTorch >= 2.0")
     cfg = {} if compile_cfg is True else dict(compile_cfg)
-    setattr(model, target, torch.compile(getattr(model, target), **cfg))
-    logger.info(f"model.{target} compiled with torch.compile({cfg})")
+    for name in (target,) if isinstance(target, str) else target:
+        method = getattr(model, name, None)
+        if method is None or getattr(method, "_mmengine_compiled", False):
+            continue
+        compiled = torch.compile(method, **cfg)
+        compiled._mmengine_compiled = True
+        setattr(model, name, compiled)
+        logger.info(f"model.{name} compiled with torch.compile({cfg})")
 
 
 def check_trainable(model: nn.Module, validates: bool) -> None:

@@ -404,7 +404,7 @@ class Runner:
         """Initialise the weights of a model that knows how (``init_weights``)."""
         build.init_model_weights(self._unwrapped_model(), self._distributed)
 
-    def _maybe_compile(self, target: str) -> None:
+    def _maybe_compile(self, target: str | tuple[str, ...]) -> None:
         """Compile ``model.<target>`` with ``torch.compile`` when the config asks for it."""
         build.compile_model_method(self.model, target, self._compile, self.logger)
 
@@ -434,7 +434,7 @@ class Runner:
             build.apply_module_features(self._unwrapped_model(), self.cfg, self.logger)
             self.load_or_resume()
             self.optim_wrapper.initialize_count_status(self.model, loop.iter, loop.max_iters)
-            self._maybe_compile("train_step")
+            self._maybe_compile(("train_step", "val_step"))
             # Objects that live for the whole run (modules, datasets, imports) leave the
             # garbage collector's generations, so its passes during training stay short.
             gc.freeze()
@@ -464,6 +464,7 @@ class Runner:
         self.call_hook("before_run")
         try:
             self.load_or_resume()
+            self._maybe_compile(f"{stage}_step")
             return loop.run()
         finally:
             self.call_hook("after_run")
