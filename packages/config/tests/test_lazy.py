@@ -330,3 +330,19 @@ def test_lazy_config_keeps_functions_and_lambdas(write):
     assert "argparse" not in cfg
     assert type(cfg._to_lazy_dict()["optimizer"]["type"]).__name__ == "LazyObject"
     copy.deepcopy(cfg)
+
+
+def test_classic_base_may_import_openmmlab_packages(write, tmp_path, monkeypatch):
+    # mmpretrain's replknet bases do `from mmpretrain.models import build_classifier`; 0.10
+    # loads such chains as classic configs (the imported names are not config values).
+    pkg = tmp_path / "site" / "mmpretrain"
+    pkg.mkdir(parents=True)
+    (pkg / "__init__.py").write_text("def build_classifier(cfg):\n    return cfg\n")
+    monkeypatch.syspath_prepend(str(tmp_path / "site"))
+    root = write(
+        {
+            "base.py": "from mmpretrain import build_classifier\nmodel = dict(type='X')\n",
+            "child.py": "_base_ = 'base.py'\nlr = 0.1\n",
+        }
+    )
+    assert Config.fromfile(root / "child.py").to_dict() == {"model": {"type": "X"}, "lr": 0.1}

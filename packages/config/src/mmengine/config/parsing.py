@@ -176,6 +176,30 @@ def is_lazy_tree(tree: ast.Module) -> bool:
     return False
 
 
+def _is_openmmlab_import(node: ast.AST) -> bool:
+    """An import of an OpenMMLab package (``mmpretrain.models``, ``mmcv.cnn``, ...) or of
+    ``mmengine.config``: what 0.10 lets a base of a classic config import."""
+    from .utils import MODULE2PACKAGE
+
+    if isinstance(node, ast.ImportFrom) and not node.level and node.module:
+        names = [node.module]
+    elif isinstance(node, ast.Import):
+        names = [alias.name for alias in node.names]
+    else:
+        return False
+    return all(
+        n.split(".")[0] in MODULE2PACKAGE or n.split(".")[0] == "mmcv" or n == "mmengine.config"
+        for n in names
+    )
+
+
+def _is_lazy_base(tree: ast.Module) -> bool:
+    """:func:`is_lazy_tree` for a base of a classic config, where imports of OpenMMLab
+    packages are allowed (mmpretrain's replknet bases import ``mmpretrain.models``)."""
+    body = [n for n in tree.body if not _is_openmmlab_import(n)]
+    return is_lazy_tree(ast.Module(body=body, type_ignores=[]))
+
+
 def is_lazy_file(filename: str) -> bool:
     """Whether the Python config ``filename`` is a lazy-import config."""
     if not str(filename).endswith(".py"):
@@ -476,7 +500,9 @@ def text2dict(
             code, base_files = fast
         else:
             tree = parse_python(text, filename, chain)
-            if lazy_import is None and is_lazy_tree(tree):
+            # A base of a classic config may import OpenMMLab packages, as 0.10 allows.
+            lazy = _is_lazy_base(tree) if chain else is_lazy_tree(tree)
+            if lazy_import is None and lazy:
                 raise RuntimeError(
                     "The configuration file type in the inheritance chain must match the "
                     'current configuration file type, either "lazy_import" or non-"lazy_import". '
