@@ -7,6 +7,7 @@ same code runs with and without a launcher.
 
 from __future__ import annotations
 
+import atexit
 import datetime
 import functools
 import os
@@ -238,10 +239,23 @@ def _set_local_device(local_rank: int, backend: str) -> None:
             )
 
 
+def _destroy_default_group_at_exit() -> None:
+    """Destroy the default process group created by :func:`init_dist` when the interpreter
+    exits, unless the program did. Left to the interpreter's teardown, a gloo group's worker
+    threads can be destroyed while joinable and abort the process (``terminate called without
+    an active exception``) after a successful run."""
+    try:
+        if torch_dist.is_available() and torch_dist.is_initialized():
+            torch_dist.destroy_process_group()
+    except Exception:  # noqa: BLE001 - best effort at exit; the run itself has finished
+        pass
+
+
 def _init_process_group(backend: str, init_backend: str, launcher: str, **kwargs) -> None:
     """Create the default process group with the chosen library."""
     if init_backend == "torch":
         torch_dist.init_process_group(backend=backend, **kwargs)
+        atexit.register(_destroy_default_group_at_exit)
     elif init_backend == "deepspeed":
         try:
             import deepspeed
