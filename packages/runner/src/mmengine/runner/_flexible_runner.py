@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import copy
 import os.path as osp
-import time
 from collections.abc import Callable
 from typing import Any
 
@@ -45,11 +44,12 @@ from mmengine.utils import digit_version, get_git_hash, get_mmengine_version  # 
 from mmengine.utils.dl_utils import TORCH_VERSION  # noqa: F401
 from mmengine.visualization import Visualizer
 
+from . import checkpointing
 from .base_loop import BaseLoop  # noqa: F401
 from .log_processor import LogProcessor  # noqa: F401
 from .loops import EpochBasedTrainLoop, IterBasedTrainLoop, TestLoop, ValLoop  # noqa: F401
 from .priority import Priority, get_priority  # noqa: F401
-from .resilience import RESUME_STATE_KEY, restore_resume_state, resume_state
+from .resilience import RESUME_STATE_KEY, resume_state
 from .runner import ConfigType, Runner
 from .utils import _get_batch_size
 
@@ -348,27 +348,7 @@ class FlexibleRunner(Runner):
                 by_epoch=by_epoch,
                 backend_args=backend_args,
             )
-        if meta is None:
-            meta = {}
-        elif not isinstance(meta, dict):
-            raise TypeError(f"meta should be a dict or None, but got {type(meta)}")
-        meta = dict(meta)
-        if by_epoch:
-            meta.setdefault("epoch", self.epoch + 1)
-            meta.setdefault("iter", self.iter)
-        else:
-            meta.setdefault("epoch", self.epoch)
-            meta.setdefault("iter", self.iter + 1)
-        meta.update(
-            cfg=self._cfg_text,
-            seed=self.seed,
-            experiment_name=self.experiment_name,
-            time=time.strftime("%Y%m%d_%H%M%S", time.localtime()),
-            mmengine_version=get_mmengine_version() + get_git_hash(digits=7, fallback=""),
-        )
-        dataset = getattr(self.train_dataloader, "dataset", None) if self._train_loop else None
-        if hasattr(dataset, "metainfo"):
-            meta.update(dataset_meta=dataset.metainfo)
+        meta = checkpointing.build_meta(self, meta, by_epoch)
         if save_optimizer and not isinstance(self.optim_wrapper, BaseOptimWrapper):
             raise TypeError(
                 "self.optim_wrapper should be an `OptimWrapper` or `OptimWrapperDict` "
@@ -443,26 +423,9 @@ class FlexibleRunner(Runner):
             map_location=map_location,
             callback=lambda ckpt: self.call_hook("after_load_checkpoint", checkpoint=ckpt),
         )
-        meta = checkpoint.get("meta", {})
-        loop = self.train_loop
-        loop._epoch = meta.get("epoch", 0)
-        loop._iter = meta.get("iter", 0)
-        resumed_seed = meta.get("seed")
-        if resumed_seed is not None and resumed_seed != self._seed:
-            self._randomness_cfg.update(seed=resumed_seed)
-            self.set_randomness(**self._randomness_cfg)
-        dataset_meta = getattr(self.train_dataloader.dataset, "metainfo", None)
-        if meta.get("dataset_meta") is not None and meta.get("dataset_meta") != dataset_meta:
-            self.logger.warning(
-                "The dataset metainfo from the resumed checkpoint is different from the current "
-                "training dataset, please check the correctness of the checkpoint or the "
-                "training dataset."
-            )
-        if "message_hub" in checkpoint:
-            self.message_hub.load_state_dict(checkpoint["message_hub"])
-        restore_resume_state(self, checkpoint)
+        checkpointing.apply_resumed_state(self, checkpoint)
         self._has_loaded = True
-        self.logger.info(f"resumed epoch: {loop.epoch}, iter: {loop.iter}")
+        self.logger.info(f"resumed epoch: {self.train_loop.epoch}, iter: {self.train_loop.iter}")
         return None
 
 

@@ -18,10 +18,10 @@ from mmengine.utils import get_git_hash, get_mmengine_version
 
 from .resilience import RESUME_STATE_KEY, restore_resume_state, resume_state
 
-__all__ = ["build_checkpoint", "load_or_resume", "resume"]
+__all__ = ["apply_resumed_state", "build_checkpoint", "build_meta", "load_or_resume", "resume"]
 
 
-def _meta(runner: Any, meta: dict | None, by_epoch: bool) -> dict:
+def build_meta(runner: Any, meta: dict | None, by_epoch: bool) -> dict:
     """The ``meta`` part: the caller's counters win over the ones derived here."""
     if meta is None:
         meta = {}
@@ -51,7 +51,7 @@ def build_checkpoint(runner: Any, save_optimizer: bool, save_param_scheduler: bo
                      meta: dict | None, by_epoch: bool) -> dict:  # fmt: skip
     """The checkpoint dict of the runner's current state."""
     checkpoint: dict[str, Any] = {
-        "meta": _meta(runner, meta, by_epoch),
+        "meta": build_meta(runner, meta, by_epoch),
         "state_dict": runner._model_state_dict(),
         "message_hub": runner.message_hub.state_dict(),
     }
@@ -104,6 +104,22 @@ def resume(runner: Any, filename: str, resume_optimizer: bool, resume_param_sche
     if map_location == "default":
         map_location = get_device()
     checkpoint = runner.load_checkpoint(filename, map_location=map_location)
+    apply_resumed_state(runner, checkpoint)
+    if "optimizer" in checkpoint and resume_optimizer:
+        runner.optim_wrapper = runner.build_optim_wrapper(runner.optim_wrapper)
+        runner.optim_wrapper.load_state_dict(checkpoint["optimizer"])
+    if "param_schedulers" in checkpoint and resume_param_scheduler:
+        if runner.param_schedulers is not None:
+            runner.param_schedulers = runner.build_param_scheduler(runner.param_schedulers)
+            _load_schedulers(runner.param_schedulers, checkpoint["param_schedulers"])
+    runner._has_loaded = True
+    runner.logger.info(f"resumed epoch: {runner.train_loop.epoch}, iter: {runner.train_loop.iter}")
+
+
+def apply_resumed_state(runner: Any, checkpoint: dict) -> None:
+    """Apply what a resumed checkpoint holds besides model, optimizer and schedulers: the
+    counters, the seed, the message hub and the exact-resume state (and warn when the
+    checkpoint's dataset metainfo differs from the training set's)."""
     meta = checkpoint.get("meta", {})
     loop = runner.train_loop
     loop._epoch = meta.get("epoch", 0)
@@ -119,15 +135,6 @@ def resume(runner: Any, filename: str, resume_optimizer: bool, resume_param_sche
     if "message_hub" in checkpoint:
         runner.message_hub.load_state_dict(checkpoint["message_hub"])
     restore_resume_state(runner, checkpoint)
-    if "optimizer" in checkpoint and resume_optimizer:
-        runner.optim_wrapper = runner.build_optim_wrapper(runner.optim_wrapper)
-        runner.optim_wrapper.load_state_dict(checkpoint["optimizer"])
-    if "param_schedulers" in checkpoint and resume_param_scheduler:
-        if runner.param_schedulers is not None:
-            runner.param_schedulers = runner.build_param_scheduler(runner.param_schedulers)
-            _load_schedulers(runner.param_schedulers, checkpoint["param_schedulers"])
-    runner._has_loaded = True
-    runner.logger.info(f"resumed epoch: {loop.epoch}, iter: {loop.iter}")
 
 
 def _resume_seed(runner: Any, resumed_seed: int | None) -> None:
