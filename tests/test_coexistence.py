@@ -14,7 +14,14 @@ def _fake_site(tmp_path):
 
 
 @pytest.mark.parametrize(
-    "module", ["mmengine.config", "mmengine.registry", "mmengine.dataset", "mmengine.runner"]
+    "module",
+    [
+        "mmengine.utils",
+        "mmengine.config",
+        "mmengine.registry",
+        "mmengine.dataset",
+        "mmengine.runner",
+    ],
 )
 def test_importing_our_package_next_to_upstream_fails_at_once(tmp_path, module):
     env = dict(os.environ)

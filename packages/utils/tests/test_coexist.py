@@ -1,8 +1,8 @@
 """The guard against upstream's monolithic ``mmengine`` in the same environment."""
 
-import os
-import subprocess
 import sys
+
+import pytest
 
 from mmengine.utils import _coexist
 
@@ -28,17 +28,17 @@ def test_find_upstream_sees_upstream_dist_info_only(tmp_path):
     assert _coexist.find_upstream([_fake_site(lite, "mmengine_lite-0.10.4.dist-info")])
 
 
-def test_importing_our_package_next_to_upstream_fails_at_once(tmp_path, module="mmengine.utils"):
-    env = dict(os.environ)
-    _fake_site(tmp_path)
-    env.pop("MMENGINE_NG_ALLOW_UPSTREAM", None)
-    code = f"import sys; sys.path.append({str(tmp_path)!r}); import {module}"
-    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
-    assert proc.returncode != 0
-    assert "UpstreamMMEngineInstalled" in proc.stderr
-    assert "`mmengine` 0.10.7 is installed in" in proc.stderr
-    assert "pip uninstall -y mmengine" in proc.stderr
-    assert "mmengine-ng" in proc.stderr
-    env["MMENGINE_NG_ALLOW_UPSTREAM"] = "1"
-    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
-    assert proc.returncode == 0, proc.stderr
+def test_check_no_upstream_raises_once_naming_both_and_the_fix(tmp_path, monkeypatch):
+    site = _fake_site(tmp_path)
+    monkeypatch.setattr(sys, "path", [*sys.path, site])
+    monkeypatch.delenv("MMENGINE_NG_ALLOW_UPSTREAM", raising=False)
+    monkeypatch.setattr(_coexist, "_checked", False)
+    with pytest.raises(_coexist.UpstreamMMEngineInstalled) as err:
+        _coexist.check_no_upstream()
+    message = str(err.value)
+    assert f"`mmengine` 0.10.7 is installed in {site}" in message
+    assert "pip uninstall -y mmengine" in message and "mmengine-ng" in message
+    _coexist.check_no_upstream()  # checked once per process: no second search
+    monkeypatch.setattr(_coexist, "_checked", False)
+    monkeypatch.setenv("MMENGINE_NG_ALLOW_UPSTREAM", "1")
+    _coexist.check_no_upstream()  # the documented opt-out
