@@ -15,14 +15,27 @@ environment). ``MMENGINE_NG_ALLOW_UPSTREAM=1`` turns it off for those who know w
 from __future__ import annotations
 
 import os
-import re
 import sys
 
 __all__ = ["UpstreamMMEngineInstalled", "check_no_upstream", "find_upstream"]
 
 # Upstream's distribution is named exactly "mmengine"; ours are "mmengine_ng*" in dist-info
-# folder names, and upstream's slimmer "mmengine-lite" is just as incompatible.
-_UPSTREAM_DIST_INFO = re.compile(r"^mmengine(?:[-_]lite)?-\d[^/]*\.(?:dist-info|egg-info)$", re.I)
+# folder names, and upstream's slimmer "mmengine-lite" is just as incompatible. (Plain string
+# tests: importing `re` here would cost more than the whole check.)
+_UPSTREAM_PREFIXES = ("mmengine-", "mmengine_lite-", "mmengine-lite-")
+_METADATA_SUFFIXES = (".dist-info", ".egg-info")
+
+
+def _is_upstream_metadata(name: str) -> bool:
+    lower = name.lower()
+    if not lower.endswith(_METADATA_SUFFIXES):
+        return False
+    for prefix in _UPSTREAM_PREFIXES:
+        if lower.startswith(prefix) and lower[len(prefix) : len(prefix) + 1].isdigit():
+            return True
+    return False
+
+
 _checked = False
 
 
@@ -44,7 +57,7 @@ def find_upstream(paths: list[str] | None = None) -> tuple[str, str] | None:
         except OSError:
             continue
         for name in names:
-            if name[:8].lower() == "mmengine" and _UPSTREAM_DIST_INFO.match(name):
+            if name[:8].lower() == "mmengine" and _is_upstream_metadata(name):
                 return folder, name
     return None
 
@@ -65,7 +78,7 @@ def check_no_upstream() -> None:
         return
     folder, name = found
     dist = name.split("-")[0] if "-lite" not in name.lower() else "mmengine-lite"
-    version = re.sub(r"\.(dist|egg)-info$", "", name).split("-")[-1]
+    version = name.rsplit(".", 1)[0].split("-")[-1]
     raise UpstreamMMEngineInstalled(
         f"OpenMMLab's `{dist}` {version} is installed in {folder} next to this project's "
         "`mmengine-ng` distributions (mmengine-ng, mmengine-ng-config, ...). Both provide the "
