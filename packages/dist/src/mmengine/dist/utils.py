@@ -246,6 +246,9 @@ def _destroy_default_group_at_exit() -> None:
     an active exception``) after a successful run."""
     try:
         if torch_dist.is_available() and torch_dist.is_initialized():
+            if torch_dist.get_backend() == "gloo" and torch_dist.get_world_size() > 1:
+                # Leave together: a rank whose peer tears gloo down mid-work aborts.
+                torch_dist.monitored_barrier(timeout=datetime.timedelta(seconds=60))
             torch_dist.destroy_process_group()
     except Exception:  # noqa: BLE001 - best effort at exit; the run itself has finished
         pass
