@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import logging
 from abc import ABCMeta, abstractmethod
 from typing import Any
 
 from torch.utils.data import DataLoader
+
+from mmengine.logging import print_log
 
 
 class BaseLoop(metaclass=ABCMeta):
@@ -35,3 +38,17 @@ class BaseLoop(metaclass=ABCMeta):
     @abstractmethod
     def run(self) -> Any:
         """Execute the loop."""
+
+
+def dataset_metainfo(dataloader: Any, users: str) -> dict | None:
+    """The dataloader's dataset ``metainfo``, or None with a warning naming who lacks it."""
+    dataset = getattr(dataloader, "dataset", None)
+    metainfo = getattr(dataset, "metainfo", None)
+    if metainfo is None:
+        print_log(
+            f"Dataset {dataset.__class__.__name__} has no metainfo. ``dataset_meta`` in "
+            f"{users} will be None.",
+            logger="current",
+            level=logging.WARNING,
+        )
+    return metainfo

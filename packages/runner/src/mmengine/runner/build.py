@@ -52,8 +52,9 @@ from mmengine.visualization import Visualizer
 from .activation_checkpointing import turn_on_activation_checkpointing
 from .base_loop import BaseLoop
 from .dataloader import _SlicedDataset, build_dataloader  # noqa: F401  (the Runner's entry)
+from .eval_loops import build_eval_loop  # noqa: F401  (re-exported: the runner calls it here)
 from .log_processor import LogProcessor
-from .loops import EpochBasedTrainLoop, IterBasedTrainLoop, TestLoop, ValLoop
+from .loops import EpochBasedTrainLoop, IterBasedTrainLoop
 from .utils import _get_batch_size
 
 ParamSchedulerType = list[_ParamScheduler] | dict[str, list[_ParamScheduler]]
@@ -495,16 +496,3 @@ def build_train_loop(runner: Any, loop: Any, dataloader: Any) -> Any:
         return LOOPS.build(cfg, default_args=dict(runner=runner, dataloader=dataloader))
     cls = EpochBasedTrainLoop if cfg.pop("by_epoch", True) else IterBasedTrainLoop
     return cls(**cfg, runner=runner, dataloader=dataloader)
-
-
-def build_eval_loop(runner: Any, loop: Any, stage: str, dataloader: Any, evaluator: Any) -> Any:
-    """The ``stage`` ('val' or 'test') loop: ``type`` from ``LOOPS``, else ValLoop/TestLoop."""
-    if isinstance(loop, BaseLoop):
-        return loop
-    if not isinstance(loop, dict):
-        raise TypeError(f"{stage}_loop should be a Loop object or dict, but got {loop}")
-    cfg = copy.deepcopy(dict(loop))
-    args = dict(runner=runner, dataloader=dataloader, evaluator=evaluator)
-    if "type" in cfg:
-        return LOOPS.build(cfg, default_args=args)
-    return (ValLoop if stage == "val" else TestLoop)(**cfg, **args)
