@@ -276,6 +276,80 @@ def _count_flops(model: nn.Module, dataloader: Any, on_meta: bool) -> tuple[int,
     return counter.get_total_flops(), f"input {shape}"
 
 
+def _say(out: TextIO, text: str = "") -> None:
+    print(text, file=out)
+
+
+def _report_dataloaders(cfg: Config, runner: Any, report: DryRunReport, out: TextIO) -> dict:
+    """Build the train/val/test dataloaders (not iterated); print their lengths and the run's."""
+    dataloaders: dict[str, Any] = {}
+    for split in ("train", "val", "test"):
+        dl_cfg = cfg.get(f"{split}_dataloader")
+        if dl_cfg is None:
+            continue
+        dataloader = runner.build_dataloader(copy.deepcopy(dl_cfg), seed=runner.seed)
+        dataloaders[split] = dataloader
+        report.dataloader_lengths[split] = len(dataloader)
+        _say(
+            out,
+            f"{split} dataloader: {len(dataloader)} batches of {dataloader.batch_size} "
+            f"({len(dataloader.dataset)} samples)",
+        )
+    train_batches = report.dataloader_lengths.get("train")
+    report.epochs, report.iters = _loop_length(cfg, train_batches)
+    if report.epochs is not None:
+        _say(out, f"training: {report.epochs} epochs x {train_batches} iterations = "
+                  f"{report.iters} iterations")  # fmt: skip
+    else:
+        _say(out, f"training: {report.iters} iterations")
+    return dataloaders
+
+
+def _report_model(model: nn.Module, train_dataloader: Any, report: DryRunReport,
+                  out: TextIO) -> None:  # fmt: skip
+    """Count the model's parameters, and its FLOPs on one training sample when there is one."""
+    report.params = sum(p.numel() for p in model.parameters())
+    report.trainable_params = sum(p.numel() for p in model.parameters() if p.requires_grad)
+    where = "built on the meta device: no weights allocated" if report.on_meta else "allocated"
+    _say(
+        out,
+        f"model {type(model).__name__}: {report.params:,} parameters ({_human(report.params)}), "
+        f"{report.trainable_params:,} trainable ({where})",
+    )
+    if train_dataloader is None:
+        return
+    try:
+        report.flops, described = _count_flops(model, train_dataloader, report.on_meta)
+        _say(out, f"FLOPs: {_human(report.flops)} per forward of one sample ({described}; a "
+                  "multiply-add counts 2, torch.utils.flop_counter)")  # fmt: skip
+    except Exception as exc:  # noqa: BLE001 (an estimate: report why it is missing)
+        _say(out, f"FLOPs: not available ({type(exc).__name__}: {exc})")
+
+
+def _report_schedule(cfg: Config, runner: Any, report: DryRunReport, train_batches: int | None,
+                     out: TextIO) -> None:  # fmt: skip
+    """Step the optimizer's schedulers through the run; print the lr range and plot it."""
+    from mmengine.optim import OptimWrapperDict
+
+    optim_wrapper = runner.build_optim_wrapper(copy.deepcopy(cfg.optim_wrapper))
+    wrappers = (
+        dict(optim_wrapper.items())
+        if isinstance(optim_wrapper, OptimWrapperDict)
+        else {"": optim_wrapper}
+    )
+    schedulers = _build_schedulers(cfg, optim_wrapper, report.epochs, report.iters,
+                                   train_batches)  # fmt: skip
+    _simulate_schedule(wrappers, schedulers, report.epochs, report.iters, train_batches,
+                       report)  # fmt: skip
+    for key, values in report.lr.items():
+        _say(out, f"lr ({key}): first {values[0]:.6g}, max {max(values):.6g}, "
+                  f"min {min(values):.6g}, last {values[-1]:.6g}")  # fmt: skip
+    png = osp.join(str(runner.work_dir), "dry_run_schedule.png")
+    report.schedule_png = _plot_schedule(report, png, train_batches)
+    if report.schedule_png:
+        _say(out, f"schedule plot: {report.schedule_png}")
+
+
 def dry_run(cfg: Config, out: TextIO | None = None) -> DryRunReport:
     """Build everything a config describes and print the plan of the run; train nothing.
 
@@ -299,71 +373,15 @@ def dry_run(cfg: Config, out: TextIO | None = None) -> DryRunReport:
     cfg.model = _build_model(cfg, report)
     runner = build_runner(cfg)
 
-    def say(text: str = "") -> None:
-        print(text, file=out)
-
-    say("\n" + "=" * 30 + " dry run " + "=" * 30)
+    _say(out, "\n" + "=" * 30 + " dry run " + "=" * 30)
     report.hooks = runner.get_hooks_info()
-    say("Hooks, in the order they run at each stage:")
-    say(report.hooks)
-
-    dataloaders: dict[str, Any] = {}
-    for split in ("train", "val", "test"):
-        dl_cfg = cfg.get(f"{split}_dataloader")
-        if dl_cfg is None:
-            continue
-        dataloader = runner.build_dataloader(copy.deepcopy(dl_cfg), seed=runner.seed)
-        dataloaders[split] = dataloader
-        report.dataloader_lengths[split] = len(dataloader)
-        say(
-            f"{split} dataloader: {len(dataloader)} batches of {dataloader.batch_size} "
-            f"({len(dataloader.dataset)} samples)"
-        )
-    train_batches = report.dataloader_lengths.get("train")
-    report.epochs, report.iters = _loop_length(cfg, train_batches)
-    if report.epochs is not None:
-        say(f"training: {report.epochs} epochs x {train_batches} iterations = {report.iters} "
-            "iterations")  # fmt: skip
-    else:
-        say(f"training: {report.iters} iterations")
-
-    model = runner.model
-    report.params = sum(p.numel() for p in model.parameters())
-    report.trainable_params = sum(p.numel() for p in model.parameters() if p.requires_grad)
-    where = "built on the meta device: no weights allocated" if report.on_meta else "allocated"
-    say(
-        f"model {type(model).__name__}: {report.params:,} parameters ({_human(report.params)}), "
-        f"{report.trainable_params:,} trainable ({where})"
-    )
-    if "train" in dataloaders:
-        try:
-            report.flops, described = _count_flops(model, dataloaders["train"], report.on_meta)
-            say(f"FLOPs: {_human(report.flops)} per forward of one sample ({described}; a "
-                "multiply-add counts 2, torch.utils.flop_counter)")  # fmt: skip
-        except Exception as exc:  # noqa: BLE001 (an estimate: report why it is missing)
-            say(f"FLOPs: not available ({type(exc).__name__}: {exc})")
-
+    _say(out, "Hooks, in the order they run at each stage:")
+    _say(out, report.hooks)
+    dataloaders = _report_dataloaders(cfg, runner, report, out)
+    _report_model(runner.model, dataloaders.get("train"), report, out)
     if cfg.get("optim_wrapper") is not None and report.iters > 0:
-        optim_wrapper = runner.build_optim_wrapper(copy.deepcopy(cfg.optim_wrapper))
-        from mmengine.optim import OptimWrapperDict
-
-        wrappers = (
-            dict(optim_wrapper.items())
-            if isinstance(optim_wrapper, OptimWrapperDict)
-            else {"": optim_wrapper}
-        )
-        schedulers = _build_schedulers(cfg, optim_wrapper, report.epochs, report.iters,
-                                       train_batches)  # fmt: skip
-        _simulate_schedule(wrappers, schedulers, report.epochs, report.iters, train_batches,
-                           report)  # fmt: skip
-        for key, values in report.lr.items():
-            say(f"lr ({key}): first {values[0]:.6g}, max {max(values):.6g}, "
-                f"min {min(values):.6g}, last {values[-1]:.6g}")  # fmt: skip
-        png = osp.join(str(runner.work_dir), "dry_run_schedule.png")
-        report.schedule_png = _plot_schedule(report, png, train_batches)
-        if report.schedule_png:
-            say(f"schedule plot: {report.schedule_png}")
+        _report_schedule(cfg, runner, report, report.dataloader_lengths.get("train"), out)
     for note in report.notes:
-        say(f"note: {note}")
-    say("Nothing was trained.")
+        _say(out, f"note: {note}")
+    _say(out, "Nothing was trained.")
     return report
