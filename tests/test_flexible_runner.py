@@ -124,3 +124,26 @@ def test_ddp_strategy_in_a_real_process_group(tmp_path) -> None:
     assert "wrapped: MMDistributedDataParallel epoch: 2" in proc.stdout
     ckpt = torch.load(tmp_path / "epoch_2.pth", weights_only=True)
     assert not any(k.startswith("module.") for k in ckpt["state_dict"])
+
+
+def test_runner_arguments_are_passed_on(tmp_path) -> None:
+    """Each argument the Runner also takes reaches ``Runner.__init__`` (a checkpoint given as
+    ``resume`` becomes ``load_from`` with ``resume=True``); ``strategy`` and ``compile`` stay."""
+    import inspect
+
+    from mmengine.runner import Runner
+
+    flexible = set(inspect.signature(FlexibleRunner.__init__).parameters)
+    shared = {name for name in inspect.signature(Runner.__init__).parameters if name in flexible}
+    # The strategy reads these too, so they get real values; every other one a marker.
+    real = dict(model=mock.sentinel.model, work_dir=str(tmp_path), launcher="none",
+                resume=str(tmp_path / "epoch_1.pth"), env_cfg={}, randomness=dict(seed=1),
+                log_level="INFO")  # fmt: skip
+    markers = {name: object() for name in shared - {"self", "load_from"} - set(real)}
+    with mock.patch.object(Runner, "__init__", return_value=None) as runner_init:
+        FlexibleRunner(**real, **markers, strategy=SingleDeviceStrategy())
+    passed = runner_init.call_args.kwargs
+    assert set(passed) == shared - {"self"}
+    assert all(passed[name] is value for name, value in markers.items())
+    assert passed["model"] is mock.sentinel.model and passed["launcher"] == "none"
+    assert passed["load_from"] == real["resume"] and passed["resume"] is True

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import inspect
 import os.path as osp
 from collections.abc import Callable
 from typing import Any
@@ -116,10 +117,7 @@ class FlexibleRunner(Runner):
         compile: bool | dict = False,
         cfg: ConfigType | None = None,
     ) -> None:
-        if launcher is None:
-            launcher = infer_launcher()
-        if isinstance(resume, str):
-            load_from, resume = resume, True
+        launcher, load_from, resume = _launch_settings(launcher, load_from, resume)
         self._work_dir = osp.abspath(work_dir)
         self.auto_scale_lr = auto_scale_lr
         # The model's forward is compiled (train, val and test), not only train_step.
@@ -132,35 +130,10 @@ class FlexibleRunner(Runner):
             experiment_name=experiment_name,
             log_level=log_level,
         )
-        super().__init__(
-            model=model,
-            work_dir=work_dir,
-            train_dataloader=train_dataloader,
-            val_dataloader=val_dataloader,
-            test_dataloader=test_dataloader,
-            train_cfg=train_cfg,
-            val_cfg=val_cfg,
-            test_cfg=test_cfg,
-            auto_scale_lr=auto_scale_lr,
-            optim_wrapper=optim_wrapper,
-            param_scheduler=param_scheduler,
-            val_evaluator=val_evaluator,
-            test_evaluator=test_evaluator,
-            default_hooks=default_hooks,
-            custom_hooks=custom_hooks,
-            data_preprocessor=data_preprocessor,
-            load_from=load_from,
-            resume=resume,
-            launcher=launcher,
-            env_cfg=env_cfg,
-            log_processor=log_processor,
-            log_level=log_level,
-            visualizer=visualizer,
-            default_scope=default_scope,
-            randomness=randomness,
-            experiment_name=experiment_name,
-            cfg=cfg,
-        )
+        # Every argument the Runner also takes is passed on as given (launcher, load_from and
+        # resume as resolved above); the Runner's others keep their defaults.
+        arguments = locals()
+        super().__init__(**{k: arguments[k] for k in _RUNNER_PARAMETERS if k in arguments})
         self._compile = False  # done by the strategy on the model's forward
 
     @classmethod
@@ -427,6 +400,22 @@ class FlexibleRunner(Runner):
         self._has_loaded = True
         self.logger.info(f"resumed epoch: {self.train_loop.epoch}, iter: {self.train_loop.iter}")
         return None
+
+
+#: The parameters of ``Runner.__init__``, which ``FlexibleRunner.__init__`` passes on.
+_RUNNER_PARAMETERS = tuple(inspect.signature(Runner.__init__).parameters)[1:]
+
+
+def _launch_settings(
+    launcher: str | None, load_from: str | None, resume: bool | str
+) -> tuple[str, str | None, bool]:
+    """(launcher, load_from, resume) as the Runner takes them: a launcher of None is inferred
+    from the environment, and ``resume`` naming a checkpoint loads from it and resumes."""
+    if launcher is None:
+        launcher = infer_launcher()
+    if isinstance(resume, str):
+        load_from, resume = resume, True
+    return launcher, load_from, resume
 
 
 def _built_schedulers(schedulers: Any) -> bool:
