@@ -262,6 +262,16 @@ def verify_resume(
     if not 0 < at < iters:
         raise ValueError(f"verify_resume: need 0 < at < iters, got at={at}, iters={iters}")
     os.makedirs(work_dir, exist_ok=True)
+    cfg_file = _dump_seeded_config(cfg, osp.join(work_dir, "verify_resume_config.py"))
+    print(f"verify-resume: {iters} iterations straight, and {at} + resume + {iters - at}")
+    straight, interrupted, resumed = _run_three(cfg_file, work_dir, iters, at, sequential)
+    result = _compare(straight, interrupted, resumed, iters, at)
+    print(result.message)
+    return result
+
+
+def _dump_seeded_config(cfg: Config, cfg_file: str) -> str:
+    """Write the config the three runs read to ``cfg_file``, with a seed (0 if it has none)."""
     cfg = copy.deepcopy(cfg)
     randomness = dict(cfg.get("randomness") or {})
     if randomness.get("seed") is None:
@@ -271,10 +281,15 @@ def verify_resume(
             "verify-resume: the config sets no randomness.seed; using seed=0 for all runs "
             "(an unseeded run cannot be compared with another one)."
         )
-    cfg_file = osp.join(work_dir, "verify_resume_config.py")
     cfg.dump(cfg_file)
+    return cfg_file
 
-    print(f"verify-resume: {iters} iterations straight, and {at} + resume + {iters - at}")
+
+def _run_three(
+    cfg_file: str, work_dir: str, iters: int, at: int, sequential: bool
+) -> tuple[dict, dict, dict | None]:
+    """The results of the straight, interrupted and resumed runs (None for the resumed one
+    when the interrupted run saved no checkpoint)."""
     checkpoint = f"verify_resume_iter_{at}.pth"
     # The straight run goes alongside the interrupted one and then the resumed one.
     straight_run = _Run("straight", cfg_file, work_dir, iters)
@@ -293,59 +308,63 @@ def verify_resume(
         for run in (straight_run, resumed_run):
             if run is not None:
                 run.stop()
+    return straight, interrupted, resumed
+
+
+def _compare(
+    straight: dict, interrupted: dict, resumed: dict | None, iters: int, at: int
+) -> VerifyResult:
+    """Compare the three runs' hashes: is the run reproducible, is the resume exact?"""
     last = max(straight["hashes"])
     if resumed is None or last < iters:
         message = (
             f"ERROR: the run ends after {last} iterations, before --iters {iters}; choose "
             f"--iters <= {last} (and --at < --iters)."
         )
-        print(message)
         return VerifyResult(False, message=message)
     found = _first_difference(straight["hashes"], interrupted["hashes"], range(0, at + 1))
     if found is not None:
-        result = _differ(
+        return _differ(
             "the run is not reproducible even without resuming",
             *found,
             "Two runs from scratch with the same seed already differ; set randomness="
             "dict(seed=0, deterministic=True) and avoid nondeterministic ops or data order.",
         )
-        print(result.message)
-        return result
-
     if resumed["start_iter"] != at:
         message = (
             f"DIFFERENT: the resumed run started at iteration {resumed['start_iter']}, not "
             f"{at}: resume=True did not restore the counters from {interrupted['checkpoint']}."
         )
-        print(message)
         return VerifyResult(False, iteration=resumed["start_iter"], message=message)
-    found = _first_difference(straight["hashes"], resumed["hashes"], range(at, at + 1))
+    return _compare_resumed(straight["hashes"], resumed["hashes"], iters, at)
+
+
+def _compare_resumed(
+    straight: dict[int, dict[str, str]], resumed: dict[int, dict[str, str]], iters: int, at: int
+) -> VerifyResult:
+    """Compare the resumed run's hashes with the straight run's, from iteration ``at`` on."""
+    found = _first_difference(straight, resumed, range(at, at + 1))
     if found is not None:
-        result = _differ(
+        return _differ(
             "the weights loaded on resume",
             *found,
             "The checkpoint does not restore the model's weights exactly (or a hook changes "
             "them when the run resumes).",
         )
-        print(result.message)
-        return result
-    found = _first_difference(straight["hashes"], resumed["hashes"], range(at + 1, iters + 1))
+    found = _first_difference(straight, resumed, range(at + 1, iters + 1))
     if found is not None:
-        result = _differ(
+        return _differ(
             f"training continued after resuming at iteration {at}",
             *found,
             "The weights were restored, but training continued differently: some state is "
             "not saved or restored (random generators, data order, optimizer, schedulers, "
             "a hook's state).",
         )
-        print(result.message)
-        return result
-    tensors = len(straight["hashes"][iters])
+    tensors = len(straight[iters])
     message = (
         f"IDENTICAL: all {tensors} tensors of the model match at every iteration from "
         f"{at} to {iters} after resuming at iteration {at}."
     )
-    print(message)
     return VerifyResult(True, message=message)
 
 
