@@ -32,6 +32,48 @@ def check_kineto() -> bool:
     return bool(kineto_available())
 
 
+def _kineto_profiler() -> Any:
+    """``torch.profiler``, after checking that this torch build can profile with Kineto."""
+    try:
+        from torch import profiler
+    except ImportError as exc:  # pragma: no cover - torch >= 2.1 always has it
+        raise ImportError("ProfilerHook needs torch.profiler (torch >= 1.8.1)") from exc
+    if not check_kineto():
+        raise ImportError(
+            "Due to Kineto support issues, please upgrade pytorch above 1.8.1(windows users "
+            "above 1.9.1) (ProfilerHook: this torch build has no Kineto profiler; "
+            "torch.autograd.kineto_available() is False or missing)."
+        )
+    return profiler
+
+
+def _check_profile_times(by_epoch: bool, profile_times: int) -> None:
+    """At least one epoch or iteration, and only one epoch (profiling slows training)."""
+    if profile_times < 1:
+        raise ValueError(f"profile_iters should be greater than 0, but got {profile_times}")
+    if by_epoch and profile_times > 1:
+        raise ValueError(
+            f"Profiler will profile 0-{profile_times} epochs.\n"
+            "Since profiler will slow down the training, it is recommended to train 1 "
+            "epoch with ProfilerHook and adjust your setting according to the profiler "
+            "summary.\nDuring normal training(epoch > 1), you may disable the ProfilerHook."
+        )
+
+
+def _activities(profiler: Any, with_cpu: bool, with_cuda: bool) -> list:
+    """The ``torch.profiler.ProfilerActivity`` values asked for."""
+    if not isinstance(with_cpu, bool):
+        raise AssertionError("``activity_with_cpu`` should be a boolean.")
+    if not isinstance(with_cuda, bool):
+        raise AssertionError("``activity_with_cuda`` should be a boolean.")
+    activities = []
+    if with_cpu:
+        activities.append(profiler.ProfilerActivity.CPU)
+    if with_cuda:
+        activities.append(profiler.ProfilerActivity.CUDA)
+    return activities
+
+
 @HOOKS.register_module()
 class ProfilerHook(Hook):
     """A hook to analyze performance during training and inference.
@@ -86,49 +128,19 @@ class ProfilerHook(Hook):
         with_flops: bool = False,
         json_trace_path: Optional[str] = None,
     ) -> None:
-        try:
-            from torch import profiler
-        except ImportError as exc:  # pragma: no cover - torch >= 2.1 always has it
-            raise ImportError("ProfilerHook needs torch.profiler (torch >= 1.8.1)") from exc
-        if not check_kineto():
-            raise ImportError(
-                "Due to Kineto support issues, please upgrade pytorch above 1.8.1(windows users "
-                "above 1.9.1) (ProfilerHook: this torch build has no Kineto profiler; "
-                "torch.autograd.kineto_available() is False or missing)."
-            )
-
+        profiler = _kineto_profiler()
         if not isinstance(by_epoch, bool):
             raise AssertionError("``by_epoch`` should be a boolean.")
         self.by_epoch = by_epoch
-
-        if profile_times < 1:
-            raise ValueError(f"profile_iters should be greater than 0, but got {profile_times}")
-        if by_epoch and profile_times > 1:
-            raise ValueError(
-                f"Profiler will profile 0-{profile_times} epochs.\n"
-                "Since profiler will slow down the training, it is recommended to train 1 "
-                "epoch with ProfilerHook and adjust your setting according to the profiler "
-                "summary.\nDuring normal training(epoch > 1), you may disable the ProfilerHook."
-            )
+        _check_profile_times(by_epoch, profile_times)
         self.profile_times = profile_times
-
-        if not isinstance(activity_with_cpu, bool):
-            raise AssertionError("``activity_with_cpu`` should be a boolean.")
-        if not isinstance(activity_with_cuda, bool):
-            raise AssertionError("``activity_with_cuda`` should be a boolean.")
-        self.activities = []
-        if activity_with_cpu:
-            self.activities.append(profiler.ProfilerActivity.CPU)
-        if activity_with_cuda:
-            self.activities.append(profiler.ProfilerActivity.CUDA)
-
+        self.activities = _activities(profiler, activity_with_cpu, activity_with_cuda)
         if schedule is not None:
             if not isinstance(schedule, dict):
                 raise AssertionError("``schedule`` should be a dict.")
             self.schedule = profiler.schedule(**schedule)
         else:
             self.schedule = None
-
         self.on_trace_ready = on_trace_ready
         self.record_shapes = record_shapes
         self.profile_memory = profile_memory
