@@ -52,7 +52,11 @@ from mmengine.visualization import Visualizer
 from .activation_checkpointing import turn_on_activation_checkpointing
 from .base_loop import BaseLoop
 from .dataloader import _SlicedDataset, build_dataloader  # noqa: F401  (the Runner's entry)
-from .eval_loops import build_eval_loop  # noqa: F401  (re-exported: the runner calls it here)
+from .eval_loops import (
+    build_eval_loop,  # noqa: F401  (re-exported: the runner calls it here)
+    eval_parts,
+    is_multi_dataloader,
+)
 from .log_processor import LogProcessor
 from .loops import EpochBasedTrainLoop, IterBasedTrainLoop
 from .utils import _get_batch_size
@@ -96,12 +100,25 @@ def check_runner_arguments(args: dict) -> None:
     for stage, task in (("val", "validate"), ("test", "test")):
         check_task_parts(task, **{f"{stage}_{part}": args[f"{stage}_{part}"]
                                   for part in ("dataloader", "cfg", "evaluator")})  # fmt: skip
+        check_eval_parts(stage, args[f"{stage}_dataloader"], args[f"{stage}_evaluator"])
     if args["param_scheduler"] is not None and args["optim_wrapper"] is None:
         raise ValueError(
             "param_scheduler should be None when optim_wrapper is None, but got "
             f"{args['param_scheduler']} (schedulers adjust an optimizer: give optim_wrapper, "
             "the train dataloader and train_cfg too, or drop param_scheduler)"
         )
+
+
+def check_eval_parts(stage: str, dataloader: Any, evaluator: Any) -> None:
+    """Check that several ``stage`` dataloaders (a list or a named dict) come with matching
+    evaluators, before anything is built (see :func:`.eval_loops.eval_parts`).
+
+    Raises:
+        ValueError: no dataloader, or evaluators that do not match the dataloaders.
+        TypeError: a dataset name that is not a str, or an evaluator of another type.
+    """
+    if dataloader is not None and evaluator is not None and is_multi_dataloader(dataloader):
+        eval_parts(stage, dataloader, evaluator)
 
 
 def config_of(cfg: Any) -> Config:
