@@ -1,0 +1,110 @@
+"""How the Visualizer builds its storage backends from ``vis_backends``."""
+
+from __future__ import annotations
+
+import copy
+import inspect
+import os.path as osp
+import warnings
+from typing import Any, Optional
+
+from mmengine.registry import VISBACKENDS
+
+from .vis_backend import BaseVisBackend
+
+
+def build_vis_backends(
+    vis_backends: Any, save_dir: Optional[str], owner: str
+) -> dict[str, BaseVisBackend]:
+    """Build the backends from configs (or take built ones), keyed by name.
+
+    Args:
+        vis_backends (list, dict or BaseVisBackend, optional): Backend configs (dicts with
+            ``type`` and optionally ``name`` and ``save_dir``) or built backends.
+        save_dir (str, optional): The backends save to ``{save_dir}/vis_data`` unless their
+            config sets a ``save_dir``. A backend that needs one is skipped (with a warning)
+            when there is none.
+        owner (str): The visualizer's instance name, for messages.
+
+    Returns:
+        dict[str, BaseVisBackend]: Each backend under its ``name`` field, or its type name.
+    """
+    if vis_backends is None:
+        return {}
+    if isinstance(vis_backends, (dict, BaseVisBackend)):
+        vis_backends = [vis_backends]
+    if not isinstance(vis_backends, (list, tuple)):
+        raise TypeError(
+            f"Visualizer {owner!r}: vis_backends should be a list of backend "
+            f"configs (dicts) or backends, but got {type(vis_backends)}"
+        )
+    cfgs = [copy.deepcopy(dict(cfg)) if isinstance(cfg, dict) else cfg for cfg in vis_backends]
+    _check_names(cfgs, owner)
+    backend_save_dir = osp.join(save_dir, "vis_data") if save_dir is not None else None
+    built: dict[str, BaseVisBackend] = {}
+    for cfg in cfgs:
+        name = None
+        if isinstance(cfg, dict):
+            name = cfg.pop("name", None)
+            cfg.setdefault("save_dir", backend_save_dir)
+            backend = VISBACKENDS.build(cfg)
+        else:
+            backend = cfg
+        if _needs_save_dir(backend):
+            warnings.warn(
+                f"Visualizer {owner!r}: failed to add {type(backend).__name__} "
+                "because it needs a save_dir and none was given; pass save_dir= to the "
+                "Visualizer (or to the backend config) to store data",
+                UserWarning,
+                stacklevel=3,
+            )
+            continue
+        built[name or type(backend).__name__] = backend
+    return built
+
+
+def _check_names(cfgs: list, owner: str) -> None:
+    """All backends have a unique ``name``, or none has one and their types differ."""
+    names = [cfg.get("name") if isinstance(cfg, dict) else None for cfg in cfgs]
+    if None in names:
+        if len(set(names)) > 1:
+            raise RuntimeError(
+                f"Visualizer {owner!r}: if one of the vis backends has a "
+                f"`name` field, all of them must have one, but got names {names}"
+            )
+        types = [backend_type_name(cfg) for cfg in cfgs]
+        if len(set(types)) != len(types):
+            raise RuntimeError(
+                f"Visualizer {owner!r}: the same vis backend type cannot "
+                f"appear twice in `vis_backends` ({types}) without names; please set a "
+                "distinct `name` field for each backend"
+            )
+    elif len(set(names)) != len(names):
+        raise RuntimeError(
+            f"Visualizer {owner!r}: the `name` fields of the vis backends "
+            f"must be unique, but got {names}"
+        )
+
+
+def backend_type_name(cfg: Any) -> str:
+    """The type name of a backend config (its ``type``) or of a built backend."""
+    if not isinstance(cfg, dict):
+        return type(cfg).__name__
+    if "type" not in cfg:
+        raise KeyError(
+            "A vis backend config must have a `type` key, such as "
+            f"dict(type='LocalVisBackend'), but got {cfg}"
+        )
+    backend_type = cfg["type"]
+    return backend_type if isinstance(backend_type, str) else backend_type.__name__
+
+
+def _needs_save_dir(backend: Any) -> bool:
+    """Whether ``backend`` requires a ``save_dir`` (no default) but was given None."""
+    if getattr(backend, "_save_dir", None) is not None:
+        return False
+    try:
+        parameter = inspect.signature(type(backend).__init__).parameters.get("save_dir")
+    except (TypeError, ValueError):
+        return False
+    return parameter is not None and parameter.default is inspect.Parameter.empty

@@ -1,0 +1,220 @@
+"""The canvas the Visualizer draws on: the image, and the matplotlib Agg figure showing it.
+
+matplotlib is imported the first time something is drawn (``pip install
+mmengine-ng-visualization[matplotlib]``); setting and getting an undrawn image work without it.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Optional
+
+import numpy as np
+
+from .utils import img_from_canvas, tensor2ndarray
+
+if TYPE_CHECKING:
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+_MATPLOTLIB_HINT = (
+    "Drawing with the Visualizer needs matplotlib; install it with "
+    '"pip install mmengine-ng-visualization[matplotlib]" (or "pip install matplotlib").'
+)
+
+
+def _import_matplotlib() -> Any:
+    try:
+        import matplotlib
+    except ImportError as err:
+        raise ImportError(f"{_MATPLOTLIB_HINT} ({err})") from err
+    return matplotlib
+
+
+class CanvasMixin:
+    """The image being drawn on and the Agg figure that shows it (a part of the Visualizer).
+
+    The figure is created on the first draw; until something is drawn, ``get_image()``
+    returns the image itself.
+    """
+
+    fig_save_cfg: dict
+    _image: Optional[np.ndarray]
+    width: int
+    height: int
+    _default_font_size: float
+    _fig: Optional[tuple[FigureCanvasAgg, Figure, Any]]
+    _canvas_stale: bool  # the axes do not show ``_image`` yet
+    _drawn: bool  # something was drawn since set_image
+
+    def _init_canvas(self, fig_save_cfg: dict) -> None:
+        """The state of a canvas with no image set."""
+        self.fig_save_cfg = dict(fig_save_cfg)
+        self._image = None
+        self.width = 0
+        self.height = 0
+        self._default_font_size = 10
+        self._fig = None
+        self._canvas_stale = True
+        self._drawn = False
+
+    def set_image(self, image: np.ndarray) -> None:
+        """Set the image to draw on.
+
+        Args:
+            image (np.ndarray): The RGB image to draw, of shape (H, W, 3) (a
+                gray (H, W) image is expanded to 3 channels).
+        """
+        assert image is not None, "Visualizer.set_image: image must not be None"
+        image = tensor2ndarray(image)
+        image = np.asarray(image).astype("uint8")
+        if image.ndim == 2:
+            image = np.repeat(image[..., None], 3, axis=-1)
+        elif image.ndim == 3 and image.shape[-1] == 4:
+            image = image[..., :3]
+        assert image.ndim == 3 and image.shape[-1] == 3, (
+            f"Visualizer.set_image expects an RGB image of shape (H, W, 3), but got shape "
+            f"{image.shape}"
+        )
+        self._image = np.ascontiguousarray(image)
+        self.width, self.height = image.shape[1], image.shape[0]
+        self._default_font_size = max(np.sqrt(self.height * self.width) // 90, 10)
+        self._canvas_stale = True
+        self._drawn = False
+
+    def get_image(self) -> np.ndarray:
+        """Get the drawn image. The format is RGB.
+
+        Returns:
+            np.ndarray: The drawn image, of shape (H, W, 3), dtype uint8.
+        """
+        assert self._image is not None, "Please set image using `set_image`"
+        if not self._drawn:
+            return self._image.copy()
+        canvas, _, _ = self._prepare_canvas()
+        return img_from_canvas(canvas)
+
+    def _require_image(self, api: str) -> None:
+        if self._image is None:
+            raise AssertionError(
+                f"Visualizer.{api} draws on an image, but none is set; call "
+                "set_image(image) first or pass image= to the Visualizer"
+            )
+
+    def _initialize_fig(self, fig_cfg: dict) -> tuple:
+        """Build an Agg canvas, figure and borderless axes from ``fig_cfg``.
+
+        Args:
+            fig_cfg (dict): Keyword arguments of ``matplotlib.figure.Figure``.
+
+        Returns:
+            tuple: ``(canvas, figure, axes)``.
+        """
+        _import_matplotlib()
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
+        from matplotlib.figure import Figure
+
+        fig = Figure(**fig_cfg)
+        ax = fig.add_subplot()
+        ax.axis(False)
+        # No margins: the axes cover the whole figure.
+        fig.subplots_adjust(left=0, right=1, bottom=0, top=1)
+        canvas = FigureCanvasAgg(fig)
+        return canvas, fig, ax
+
+    def _prepare_canvas(self) -> tuple:
+        """The (canvas, figure, axes) showing the current image, created lazily."""
+        if self._fig is None:
+            self._fig = self._initialize_fig(self.fig_save_cfg)
+        canvas, fig, ax = self._fig
+        if self._canvas_stale and self._image is not None:
+            # The exact size: a fractional one makes matplotlib < 3.11 resample the image.
+            dpi = fig.get_dpi()
+            fig.set_size_inches(self.width / dpi, self.height / dpi)
+            ax.cla()
+            ax.axis(False)
+            ax.imshow(self._image, extent=(0, self.width, self.height, 0), interpolation="none")
+            # Pin the view to the image (older matplotlib versions add margins otherwise).
+            ax.set_xlim(0, self.width)
+            ax.set_ylim(self.height, 0)
+            self._canvas_stale = False
+        return self._fig
+
+    def _axes(self, api: str) -> Any:
+        """The drawing axes for ``api``, marking the image as drawn on."""
+        self._require_image(api)
+        _, _, ax = self._prepare_canvas()
+        self._drawn = True
+        return ax
+
+    @property
+    def fig_save_canvas(self) -> FigureCanvasAgg:
+        """FigureCanvasAgg: The Agg canvas the image is drawn on."""
+        return self._prepare_canvas()[0]
+
+    @property
+    def fig_save(self) -> Figure:
+        """matplotlib.figure.Figure: The figure the image is drawn on."""
+        return self._prepare_canvas()[1]
+
+    @property
+    def ax_save(self) -> Any:
+        """matplotlib.axes.Axes: The axes to draw on (for custom drawing in subclasses)."""
+        _, _, ax = self._prepare_canvas()
+        if self._image is not None:
+            self._drawn = True
+        return ax
+
+    @property
+    def dpi(self) -> float:
+        """float: The dots per inch of the drawing figure."""
+        return self.fig_save.get_dpi()
+
+    # Upstream sets these four as plain attributes in ``__init__``; subclasses in the
+    # model zoos may assign them, so each property has a setter.
+    @fig_save_canvas.setter
+    def fig_save_canvas(self, canvas: FigureCanvasAgg) -> None:
+        self._replace_fig_part(0, canvas)
+
+    @fig_save.setter
+    def fig_save(self, figure: Figure) -> None:
+        self._replace_fig_part(1, figure)
+
+    @ax_save.setter
+    def ax_save(self, ax: Any) -> None:
+        self._replace_fig_part(2, ax)
+
+    @dpi.setter
+    def dpi(self, dpi: float) -> None:
+        fig = self.fig_save
+        fig.set_dpi(dpi)
+        if self._image is not None:
+            fig.set_size_inches(self.width / dpi, self.height / dpi)
+
+    def _replace_fig_part(self, index: int, value: Any) -> None:
+        """Replace the canvas (0), figure (1) or axes (2) of the drawing figure."""
+        parts = list(self._prepare_canvas())
+        parts[index] = value
+        self._fig = tuple(parts)  # type: ignore[assignment]
+
+    def _is_posion_valid(self, position: np.ndarray) -> bool:
+        """Whether all the (x, y) points in ``position`` (shape (..., 2)) lie in the image.
+
+        Args:
+            position (np.ndarray): Points whose last dimension is (x, y).
+
+        Returns:
+            bool: True if every point is inside the image.
+        """
+        return bool(
+            (position[..., 0] < self.width).all()
+            and (position[..., 0] >= 0).all()
+            and (position[..., 1] < self.height).all()
+            and (position[..., 1] >= 0).all()
+        )
+
+    _is_position_valid = _is_posion_valid
+
+    def _clamp_line_widths(self, line_widths: Any, count: int) -> list:
+        if isinstance(line_widths, (int, float)):
+            line_widths = [line_widths] * count
+        return [min(max(width, 1), self._default_font_size / 4) for width in line_widths]
