@@ -161,6 +161,11 @@ class InfiniteSampler(Sampler):
             else:
                 yield from range(self.size)
 
+    def restart(self) -> None:
+        """Start this rank's stream over from ``seed`` (after the seed was changed)."""
+        self._skip = 0
+        self.indices = self._indices_of_rank()
+
     def _indices_of_rank(self) -> Iterator[int]:
         """Slice the endless stream for this rank."""
         yield from itertools.islice(self._infinite_indices(), self.rank, None, self.world_size)

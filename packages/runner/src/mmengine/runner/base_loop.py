@@ -23,7 +23,8 @@ class BaseLoop(metaclass=ABCMeta):
     def __init__(self, runner: Any, dataloader: DataLoader | dict) -> None:
         self._runner = runner
         if isinstance(dataloader, dict):
-            diff_rank_seed = runner._randomness_cfg.get("diff_rank_seed", False)
+            randomness = getattr(runner, "randomness", None) or {}
+            diff_rank_seed = randomness.get("diff_rank_seed", False)
             self.dataloader = runner.build_dataloader(
                 dataloader, seed=runner.seed, diff_rank_seed=diff_rank_seed
             )

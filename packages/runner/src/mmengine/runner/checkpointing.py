@@ -27,20 +27,19 @@ def build_meta(runner: Any, meta: dict | None, by_epoch: bool) -> dict:
         meta = {}
     elif not isinstance(meta, dict):
         raise TypeError(f"meta should be a dict or None, but got {type(meta)}")
-    # Without the caller's counters this is called from after_train_epoch or
-    # after_train_iter, before the loop counts the epoch or iteration as done.
     meta = dict(meta)
-    meta.setdefault("epoch", runner.epoch + 1 if by_epoch else runner.epoch)
-    meta.setdefault("iter", runner.iter if by_epoch else runner.iter + 1)
+    epoch, iteration = runner.train_state.saved_counters(by_epoch)
+    meta.setdefault("epoch", epoch)
+    meta.setdefault("iter", iteration)
     meta.update(
-        cfg=runner._cfg_text,
+        cfg=runner.cfg_text,
         seed=runner.seed,
         experiment_name=runner.experiment_name,
         time=time.strftime("%Y%m%d_%H%M%S", time.localtime()),
         mmengine_version=get_mmengine_version() + get_git_hash(digits=7, fallback=""),
     )
-    loop = runner._train_loop
-    if loop is not None and not isinstance(loop, dict):
+    loop = runner.built_loop("train")
+    if loop is not None:
         dataset = getattr(loop.dataloader, "dataset", None)
         if hasattr(dataset, "metainfo"):
             meta.update(dataset_meta=dataset.metainfo)
@@ -79,22 +78,23 @@ def build_checkpoint(runner: Any, save_optimizer: bool, save_param_scheduler: bo
 
 def load_or_resume(runner: Any) -> None:
     """Resume or load weights as ``resume``/``load_from`` say, once per runner."""
-    if runner._has_loaded:
+    plan = runner.load_plan
+    if plan.done:
         return
     resume_from = None
-    if runner._resume and runner._load_from is None:
+    if plan.resume and plan.load_from is None:
         resume_from = find_latest_checkpoint(runner.work_dir)
         if resume_from is not None:
             runner.logger.info(f"Auto resumed from the latest checkpoint {resume_from}.")
         else:
             runner.logger.info(f"No checkpoint found in {runner.work_dir}: training from scratch.")
-    elif runner._resume:
-        resume_from = runner._load_from
+    elif plan.resume:
+        resume_from = plan.load_from
     if resume_from is not None:
         runner.resume(resume_from)
-    elif runner._load_from is not None:
-        runner.load_checkpoint(runner._load_from)
-    runner._has_loaded = True
+    elif plan.load_from is not None:
+        runner.load_checkpoint(plan.load_from)
+    plan.done = True
 
 
 def resume(runner: Any, filename: str, resume_optimizer: bool, resume_param_scheduler: bool,
@@ -112,8 +112,8 @@ def resume(runner: Any, filename: str, resume_optimizer: bool, resume_param_sche
         if runner.param_schedulers is not None:
             runner.param_schedulers = runner.build_param_scheduler(runner.param_schedulers)
             _load_schedulers(runner.param_schedulers, checkpoint["param_schedulers"])
-    runner._has_loaded = True
-    runner.logger.info(f"resumed epoch: {runner.train_loop.epoch}, iter: {runner.train_loop.iter}")
+    runner.load_plan.done = True
+    runner.logger.info(f"resumed epoch: {runner.epoch}, iter: {runner.iter}")
 
 
 def apply_resumed_state(runner: Any, checkpoint: dict) -> None:
@@ -122,8 +122,11 @@ def apply_resumed_state(runner: Any, checkpoint: dict) -> None:
     checkpoint's dataset metainfo differs from the training set's)."""
     meta = checkpoint.get("meta", {})
     loop = runner.train_loop
-    loop._epoch = meta.get("epoch", 0)
-    loop._iter = meta.get("iter", 0)
+    epoch, iteration = meta.get("epoch", 0), meta.get("iter", 0)
+    if getattr(loop, "state", None) is runner.train_state:
+        runner.train_state.restore(epoch, iteration)
+    else:  # a custom loop keeping its own counters, as 0.10's loops do
+        loop._epoch, loop._iter = epoch, iteration
     _resume_seed(runner, meta.get("seed"))
     dataset_meta = getattr(loop.dataloader.dataset, "metainfo", None)
     if meta.get("dataset_meta") is not None and meta.get("dataset_meta") != dataset_meta:
@@ -140,13 +143,13 @@ def apply_resumed_state(runner: Any, checkpoint: dict) -> None:
 def _resume_seed(runner: Any, resumed_seed: int | None) -> None:
     if resumed_seed is None or resumed_seed == runner.seed:
         return
-    if runner._randomness_cfg.get("seed") is not None:
+    if runner.randomness.get("seed") is not None:
         runner.logger.warning(
             f"The value of random seed in the checkpoint ({resumed_seed}) is different from "
             f"the value in `randomness` config ({runner.seed}); the checkpoint's seed is used"
         )
-    runner._randomness_cfg.update(seed=resumed_seed)
-    runner.set_randomness(**runner._randomness_cfg)
+    runner.randomness.update(seed=resumed_seed)
+    runner.set_randomness(**runner.randomness)
 
 
 def _load_schedulers(schedulers: Any, saved: Any) -> None:

@@ -11,7 +11,6 @@ import bisect
 import logging
 import time  # noqa: F401  (upstream's module global)
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import Any
 
 import torch
@@ -29,17 +28,18 @@ from .data_stream import (  # noqa: F401  (_InfiniteDataloaderIterator: upstream
     generator_preserved,
 )
 from .random_state import capture_random_state, restore_random_state
+from .resilience import save_stop_checkpoint
+from .state import TrainState
 from .utils import calc_dynamic_intervals
 
+#: The train loop's state is the runner's :class:`TrainState` (the name 0.2.0 had).
+LoopState = TrainState
 
-@dataclass
-class LoopState:
-    """The counters of a training run: completed epochs and iterations, and their limits."""
 
-    epoch: int = 0
-    iter: int = 0
-    max_epochs: int = 0
-    max_iters: int = 0
+def _train_state_of(runner: Any) -> TrainState:
+    """The runner's training state (a runner-like object without one gets a fresh state)."""
+    state = getattr(runner, "train_state", None)
+    return state if isinstance(state, TrainState) else TrainState()
 
 
 class _TrainLoopBase(BaseLoop):
@@ -55,7 +55,8 @@ class _TrainLoopBase(BaseLoop):
         dynamic_intervals: list[tuple[int, int]] | None,
     ) -> None:
         super().__init__(runner, dataloader)
-        self.state = LoopState()
+        # The runner's state: this loop advances it, hooks and checkpoints read it.
+        self.state = _train_state_of(runner)
         self.val_begin = val_begin
         self.val_interval = val_interval
         self.stop_training = False
@@ -68,10 +69,8 @@ class _TrainLoopBase(BaseLoop):
         # Set when training begins (after ``before_train``); a run that fails earlier has
         # nothing to save.
         self.started = False
-        # Set by ``runner.resume``: validation was due right after the checkpoint was saved.
-        self.validation_pending = False
         # True while a resumed run has not created its first data iterator yet.
-        self._resumed = False
+        self.resumed = False
         # Set by the stop check: training stops at this iteration boundary.
         self.stopped_by_request = False
         # Set while the train loop validates, and when training failed (for the checkpoint).
@@ -129,10 +128,15 @@ class _TrainLoopBase(BaseLoop):
 
     def _should_validate(self, progress: int, total: int) -> bool:
         return (
-            getattr(self._runner, "_val_loop", None) is not None  # configured (built or not)
+            self._validation_configured()
             and progress >= self.val_begin
             and (progress % self.val_interval == 0 or progress == total)
         )
+
+    def _validation_configured(self) -> bool:
+        """Whether the runner has a validation loop (built or not)."""
+        configured = getattr(self._runner, "loop_configured", None)
+        return configured is not None and configured("val")
 
     def validation_due(self) -> bool:
         """Whether validation runs right after the current iteration (or epoch) ends.
@@ -155,10 +159,19 @@ class _TrainLoopBase(BaseLoop):
         finally:
             self._validating = False
 
+    @property
+    def validation_pending(self) -> bool:
+        """bool: the resumed checkpoint was saved just before a validation (see TrainState)."""
+        return self.state.validation_pending
+
+    @validation_pending.setter
+    def validation_pending(self, value: bool) -> None:
+        self.state.validation_pending = value
+
     def _run_pending_validation(self) -> None:
         """Validate first when the checkpoint resumed from was saved before a validation."""
-        if self.validation_pending:
-            self.validation_pending = False
+        if self.state.validation_pending:
+            self.state.validation_pending = False
             self._validate()
 
     def run_iter(self, idx: int, data_batch: Any) -> None:
@@ -176,16 +189,16 @@ class _TrainLoopBase(BaseLoop):
         rank stops at the same iteration whichever rank was asked.
         """
         runner = self._runner
-        request = getattr(runner, "_stop_request", None)
+        request = getattr(runner, "stop_request", None)
         if request is None:  # a runner without graceful stops
             return False
-        if getattr(runner, "_distributed", False):
+        if getattr(runner, "distributed", False):
             if not agree_on_stop(request):
                 return False
         elif not request.requested:
             return False
         self.stopped_by_request = True
-        runner._save_stop_checkpoint()
+        save_stop_checkpoint(runner)
         return True
 
     def _skip_samples(self, num_batches: int) -> bool:
@@ -259,7 +272,7 @@ class EpochBasedTrainLoop(_TrainLoopBase):
         step = bisect.bisect(self.dynamic_milestones, epoch + 1)
         interval = self.dynamic_intervals[step - 1]
         return (
-            self.runner._val_loop is not None
+            self._validation_configured()
             and epoch >= self.val_begin
             and (epoch % interval == 0 or epoch == self.state.max_epochs)
         )
@@ -303,12 +316,12 @@ class EpochBasedTrainLoop(_TrainLoopBase):
             for _ in range(start):
                 next(iterator)
             restore_random_state(state)
-            self._resumed = False
+            self.resumed = False
             return iterator
         _worker_seeding.set_position(self.dataloader, self.state.epoch, start)
-        if not self._resumed:
+        if not self.resumed:
             return iter(self.dataloader)
-        self._resumed = False
+        self.resumed = False
         if start == 0:
             return iter(self.dataloader)  # a new epoch: it draws, as in the first run
         with generator_preserved(self.dataloader):
@@ -380,7 +393,7 @@ class IterBasedTrainLoop(_TrainLoopBase):
         step = bisect.bisect(self.dynamic_milestones, progress + 1)
         interval = self.dynamic_intervals[step - 1]
         return (
-            self.runner._val_loop is not None
+            self._validation_configured()
             and progress >= self.val_begin
             and (progress % interval == 0 or progress == self.state.max_iters)
         )

@@ -5,7 +5,8 @@
   sampler's seed, and whether a validation was due right after the save.
 - :func:`restore_resume_state` applies it on resume.
 - :func:`run_train_loop` runs the train loop with the preemption signal handlers installed,
-  writes a checkpoint when training fails, and exits with the stop's exit code.
+  writes a checkpoint when training fails, and requeues a stopped SLURM job (the runner
+  then exits with the stop request's exit code).
 """
 
 from __future__ import annotations
@@ -46,10 +47,9 @@ def resume_state(runner: Any, collective: bool) -> dict:
         randoms: Any = all_gather_object(capture_random_state())
     else:
         randoms = {rank: capture_random_state()}
-    loop = runner._train_loop
-    built = loop is not None and not isinstance(loop, dict)
-    sampler = getattr(getattr(loop, "dataloader", None), "sampler", None) if built else None
-    validation_due = getattr(loop, "validation_due", None) if built else None
+    loop = runner.built_loop("train")
+    sampler = getattr(getattr(loop, "dataloader", None), "sampler", None)
+    validation_due = getattr(loop, "validation_due", None)
     return dict(
         random=randoms,
         world_size=world_size,
@@ -66,7 +66,7 @@ def restore_resume_state(runner: Any, checkpoint: dict) -> None:
     """
     state = checkpoint.get(RESUME_STATE_KEY)
     loop = runner.train_loop
-    loop._resumed = True
+    loop.resumed = True
     if not isinstance(state, dict):
         print_log(
             "The checkpoint holds no random state (saved by mmengine 0.10 or with "
@@ -99,8 +99,8 @@ def _restore_sampler_seed(loop: Any, seed: int | None) -> None:
     if seed is None or getattr(sampler, "seed", seed) == seed:
         return
     sampler.seed = seed
-    if hasattr(sampler, "indices") and hasattr(sampler, "_indices_of_rank"):
-        sampler.indices = sampler._indices_of_rank()  # an endless stream starts from its seed
+    if hasattr(sampler, "restart"):
+        sampler.restart()  # an endless stream starts over from its seed
     init_fn = getattr(loop.dataloader, "worker_init_fn", None)
     keywords = getattr(init_fn, "keywords", None)
     if isinstance(keywords, dict) and "seed" in keywords:
@@ -127,7 +127,7 @@ def save_stop_checkpoint(runner: Any) -> str:
     becomes ``last_checkpoint``.
     """
     loop = runner.train_loop
-    request = runner._stop_request
+    request = runner.stop_request
     filename = f"iter_{loop.iter}.pth"
     path = checkpoint_store_of(runner).save(
         runner,
@@ -184,15 +184,12 @@ def run_train_loop(runner: Any, loop: Any) -> Any:
     """Run ``loop`` with graceful stops and failure checkpoints, as the config says.
 
     Config keys: ``preemption`` (see :func:`preemption_settings`) and
-    ``exception_checkpoint`` (bool, default True).
-
-    Raises:
-        SystemExit: after a stop whose request carries an exit code (a signal), once the
-            checkpoint is written.
+    ``exception_checkpoint`` (bool, default True). After a stop, ``runner.stop_request``
+    keeps its reason and exit code for the runner.
     """
     cfg = runner.cfg
     settings = preemption_settings(cfg.get("preemption"))
-    request = runner._stop_request
+    request = runner.stop_request
     request.clear()
     handler = None
     if settings["enable"] and settings["signals"]:
@@ -212,9 +209,6 @@ def run_train_loop(runner: Any, loop: Any) -> Any:
     finally:
         if handler is not None:
             handler.uninstall()
-    if getattr(loop, "stopped_by_request", False):
-        if settings["requeue"] and is_main_process():
-            requeue_slurm_job()
-        if request.exit_code is not None:
-            runner._exit_code = request.exit_code
+    if getattr(loop, "stopped_by_request", False) and settings["requeue"] and is_main_process():
+        requeue_slurm_job()
     return model

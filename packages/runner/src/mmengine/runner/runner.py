@@ -46,7 +46,8 @@ from .hook_table import HookTable
 from .log_processor import LogProcessor
 from .preemption import StopRequest
 from .priority import Priority
-from .resilience import run_train_loop, save_stop_checkpoint
+from .resilience import run_train_loop
+from .state import LoadPlan, TrainState
 from .utils import set_random_seed
 
 # Further names 0.10 has in this module (code imports or patches them here).
@@ -74,6 +75,13 @@ mmengine.runner.build: _SlicedDataset
 )
 
 ConfigType = dict | Config | ConfigDict
+
+
+def _plan_field(name: str) -> property:
+    """A property viewing ``runner.load_plan.<name>`` (0.10's ``_load_from`` and the like)."""
+    return property(
+        lambda r: getattr(r.load_plan, name), lambda r, v: setattr(r.load_plan, name, v)
+    )
 
 
 @RUNNERS.register_module()
@@ -149,7 +157,9 @@ class Runner:
         self._val_evaluator, self._test_evaluator = val_evaluator, test_evaluator
         self.optim_wrapper, self.param_schedulers = optim_wrapper, param_scheduler
         self.auto_scale_lr: dict | None = auto_scale_lr
-        self._load_from, self._resume, self._has_loaded = load_from, resume, False
+        self.load_plan = LoadPlan(load_from, resume)
+        self.train_state = TrainState()  # advanced by the train loop, saved in checkpoints
+        self._progress: Any = self.train_state  # or a custom loop keeping its own counters
         self._compose(launcher, env_cfg, randomness, experiment_name, default_scope, log_level)
         self.message_hub = self.build_message_hub()
         self.visualizer = self.build_visualizer(visualizer)
@@ -163,7 +173,7 @@ class Runner:
         self._model_name = self._unwrapped_model().__class__.__name__
         # never lose work: the checkpoint store (the CheckpointHook's) and stop requests
         self.checkpoint_store: CheckpointStore | None = None
-        self._stop_request, self._exit_code = StopRequest(), None
+        self.stop_request = StopRequest()
         self._hook_table = HookTable()
         self.register_hooks(default_hooks, custom_hooks)
         self.logger.info(f"Hooks will be executed in the following order:\n{self.get_hooks_info()}")
@@ -175,8 +185,8 @@ class Runner:
         env_cfg = copy.deepcopy(dict(env_cfg)) if env_cfg is not None else {}
         self._launcher, self._distributed = launcher, launcher != "none"
         self.setup_env(env_cfg)
-        self._randomness_cfg = dict(randomness) if randomness is not None else dict(seed=None)
-        self.set_randomness(**self._randomness_cfg)
+        self.randomness = dict(randomness) if randomness is not None else dict(seed=None)
+        self.set_randomness(**self.randomness)
         self._experiment_name = build.experiment_name_of(experiment_name, self.cfg, self._timestamp)
         self._log_dir = osp.join(self._work_dir, self._timestamp)
         os.makedirs(self._log_dir, exist_ok=True)
@@ -187,11 +197,11 @@ class Runner:
             )
         self.logger = self.build_logger(log_level=log_level)
         self._log_env(env_cfg)
-        self._cfg_text, self._cfg_renderable = (
+        self.cfg_text, self._cfg_renderable = (
             build.config_text_of(self.cfg) if self.cfg else ("", False)
         )
         if self.cfg:
-            self.logger.info(f"Config:\n{self._cfg_text}")
+            self.logger.info(f"Config:\n{self.cfg_text}")
 
     # ================================================================== construction
     @classmethod
@@ -304,7 +314,7 @@ class Runner:
         if not self.cfg:
             return
         name = osp.basename(self.cfg.filename) if self.cfg.filename else f"{self._timestamp}.py"
-        put_text(self._cfg_text, osp.join(self._work_dir, name))
+        put_text(self.cfg_text, osp.join(self._work_dir, name))
 
     # ================================================================== properties
     experiment_name = property(lambda self: self._experiment_name, doc="str: the experiment.")
@@ -318,11 +328,17 @@ class Runner:
     world_size = property(lambda self: self._world_size, doc="int: the number of processes.")
     deterministic = property(lambda self: self._deterministic, doc="bool: deterministic ops.")
     seed = property(lambda self: self._seed, doc="int: the random seed.")
-    hooks = property(lambda self: self._hook_table.hooks, doc="list[Hook]: by priority.")
+    hooks = _hooks = property(lambda self: self._hook_table.hooks, doc="list[Hook]: by priority.")
 
-    @property
-    def _hooks(self) -> list[Hook]:
-        return self._hook_table.hooks
+    def _loop(self, stage: str) -> BaseLoop | None:
+        """The ``stage`` loop, built from its config on first use (0.10's contract, R2)."""
+        loop = getattr(self, f"_{stage}_loop")
+        if isinstance(loop, dict):
+            loop = getattr(self, f"build_{stage}_loop")(loop)
+            setattr(self, f"_{stage}_loop", loop)
+            if stage == "train" and getattr(loop, "state", None) is not self.train_state:
+                self._progress = loop  # a custom loop keeping its own counters
+        return loop
 
     @property
     def train_loop(self) -> BaseLoop:
@@ -333,24 +349,10 @@ class Runner:
                 "provide `train_dataloader`, `train_cfg`, `optimizer` and `param_scheduler` "
                 "arguments when initializing runner."
             )
-        if isinstance(self._train_loop, dict):
-            self._train_loop = self.build_train_loop(self._train_loop)
-        return self._train_loop
+        return self._loop("train")
 
-    @property
-    def val_loop(self) -> BaseLoop | None:
-        """BaseLoop or None: the validation loop, built from its config on first access."""
-        if isinstance(self._val_loop, dict):
-            self._val_loop = self.build_val_loop(self._val_loop)
-        return self._val_loop
-
-    @property
-    def test_loop(self) -> BaseLoop | None:
-        """BaseLoop or None: the test loop, built from its config on first access."""
-        if isinstance(self._test_loop, dict):
-            self._test_loop = self.build_test_loop(self._test_loop)
-        return self._test_loop
-
+    val_loop = property(lambda self: self._loop("val"), doc="BaseLoop or None: built on use.")
+    test_loop = property(lambda self: self._loop("test"), doc="BaseLoop or None: built on use.")
     train_dataloader = property(lambda self: self.train_loop.dataloader, doc="DataLoader.")
     val_dataloader = property(lambda self: self._require("val").dataloader, doc="DataLoader.")
     test_dataloader = property(lambda self: self._require("test").dataloader, doc="DataLoader.")
@@ -370,31 +372,28 @@ class Runner:
             )
         return loop
 
-    def _counter(self, name: str) -> int:
-        """A train counter: 0 without a train loop; the loop's (built if needed) otherwise."""
-        loop = self._train_loop
-        if loop is None:
-            return 0
-        return getattr(self.train_loop if isinstance(loop, dict) else loop, name)
+    def loop_configured(self, stage: str) -> bool:
+        """Whether the ``stage`` ('train', 'val' or 'test') loop is configured, built or not."""
+        return getattr(self, f"_{stage}_loop") is not None
 
-    @property
-    def epoch(self) -> int:
-        """int: completed training epochs (0 when the run does not train)."""
-        try:  # read by hooks every iteration: the short path first
-            return self._train_loop.epoch
-        except AttributeError:
-            return self._counter("epoch")
+    def built_loop(self, stage: str) -> BaseLoop | None:
+        """The ``stage`` loop if it is built, else None (builds nothing)."""
+        loop = getattr(self, f"_{stage}_loop")
+        return loop if isinstance(loop, BaseLoop) else None
 
-    @property
-    def iter(self) -> int:
-        """int: completed training iterations (0 when the run does not train)."""
-        try:
-            return self._train_loop.iter
-        except AttributeError:
-            return self._counter("iter")
+    epoch = property(lambda self: self._progress.epoch, doc="int: completed training epochs.")
+    iter = property(lambda self: self._progress.iter, doc="int: completed training iterations.")
 
-    max_epochs = property(lambda self: self._counter("max_epochs"), doc="int: epochs to train.")
-    max_iters = property(lambda self: self._counter("max_iters"), doc="int: iterations to train.")
+    def _limit(self, name: str) -> int:
+        """A training limit: 0 without a train loop; known once the loop is built (0.10 builds
+        the train loop on this read)."""
+        return 0 if self._train_loop is None else getattr(self.train_loop, name)
+
+    max_epochs = property(lambda self: self._limit("max_epochs"), doc="int: epochs to train.")
+    max_iters = property(lambda self: self._limit("max_iters"), doc="int: iterations to train.")
+    # 0.10's private names, which hooks and tools read (and set): views of the state
+    _randomness_cfg = property(lambda self: self.randomness)
+    _load_from, _resume, _has_loaded = map(_plan_field, ("load_from", "resume", "done"))
 
     # ================================================================== tasks
     def _unwrapped_model(self) -> nn.Module:
@@ -416,8 +415,7 @@ class Runner:
         self.scale_lr(self.optim_wrapper, self.auto_scale_lr)
         if self.param_schedulers is not None:
             self.param_schedulers = self.build_param_scheduler(self.param_schedulers)
-        if isinstance(self._val_loop, dict):
-            self._val_loop = self.build_val_loop(self._val_loop)
+        self._loop("val")
         return loop
 
     def train(self) -> nn.Module:
@@ -444,8 +442,9 @@ class Runner:
                 gc.unfreeze()
         finally:
             self.call_hook("after_run")
-        if self._exit_code is not None:
-            code, self._exit_code = self._exit_code, None
+        code = self.stop_request.exit_code
+        if getattr(loop, "stopped_by_request", False) and code is not None:
+            self.stop_request.clear()
             raise SystemExit(code)
         return model
 
@@ -453,11 +452,7 @@ class Runner:
         """Ask training to stop at the end of the current iteration, with a checkpoint (it
         becomes ``last_checkpoint``; ``resume=True`` continues). ``exit_code`` exits the
         process afterwards; None lets ``train()`` return."""
-        self._stop_request.set(reason, exit_code)
-
-    def _save_stop_checkpoint(self) -> str:
-        """Save the checkpoint of a stop request (see :mod:`mmengine.runner.resilience`)."""
-        return save_stop_checkpoint(self)
+        self.stop_request.set(reason, exit_code)
 
     def _evaluate(self, stage: str) -> dict:
         loop = self._require(stage)
@@ -550,7 +545,7 @@ class Runner:
         checkpoint = _load_checkpoint(filename, map_location=map_location)
         self.call_hook("after_load_checkpoint", checkpoint=checkpoint)
         checkpoint = self._load_model_state(checkpoint, strict, revise_keys)
-        self._has_loaded = True
+        self.load_plan.done = True
         self.logger.info(f"Load checkpoint from {filename}")
         return checkpoint
 
