@@ -146,6 +146,29 @@ def test_save_best_multiple_metrics(make_runner):
     assert runner.message_hub.get_info("best_score_mIoU/x") == 0.5
 
 
+def test_save_best_on_dataset_prefixed_keys(make_runner):
+    # several validation datasets: the metrics of each carry its name (``coco/``, ``voc/``)
+    hook = CheckpointHook(interval=1, save_best=["coco/bbox_mAP", "voc/loss"])
+    assert hook.rules == ["greater", "less"]
+    runner = make_runner(max_epochs=2, hooks=[hook])
+    runner.train(metrics=[{"coco/bbox_mAP": 0.3, "voc/loss": 0.2},
+                          {"coco/bbox_mAP": 0.4, "voc/loss": 0.9}])  # fmt: skip
+    names = _ckpts(runner.work_dir)
+    assert "best_coco_bbox_mAP_epoch_2.pth" in names and "best_voc_loss_epoch_1.pth" in names
+    assert "best_coco_bbox_mAP_epoch_1.pth" not in names
+    assert runner.message_hub.get_info("best_ckpt_voc/loss") == osp.join(
+        runner.work_dir, "best_voc_loss_epoch_1.pth"
+    )
+
+
+def test_save_best_auto_takes_the_first_prefixed_key(make_runner):
+    hook = CheckpointHook(interval=1, save_best="auto")
+    runner = make_runner(max_epochs=1, hooks=[hook])
+    runner.train(metrics=[{"coco/acc": 0.5, "voc/acc": 0.9}])
+    assert hook.key_indicators == ["coco/acc"]
+    assert "best_coco_acc_epoch_1.pth" in _ckpts(runner.work_dir)
+
+
 def test_empty_metrics_skip_best(make_runner):
     hook = CheckpointHook(interval=1, save_best="acc")
     runner = make_runner(max_epochs=1, hooks=[hook])

@@ -32,6 +32,16 @@ def test_improvement_resets_wait(make_runner):
     assert hook.wait_count == 1 and not runner.train_loop.stop_training
 
 
+def test_monitor_a_dataset_prefixed_key(make_runner):
+    # several validation datasets: one call with every dataset's metrics, prefixed
+    hook = EarlyStoppingHook(monitor="voc/loss", patience=1)
+    assert hook.rule == "less"
+    runner = make_runner(hooks=[hook])
+    hook.after_val_epoch(runner, metrics={"coco/loss": 0.1, "voc/loss": 1.0})
+    hook.after_val_epoch(runner, metrics={"coco/loss": 0.01, "voc/loss": 1.0})
+    assert runner.train_loop.stop_training and hook.best_score == 1.0
+
+
 def test_stopping_threshold_and_non_finite(make_runner):
     hook = EarlyStoppingHook(monitor="acc", stopping_threshold=0.9)
     runner = make_runner(hooks=[hook])

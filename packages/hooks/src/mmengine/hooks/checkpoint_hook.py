@@ -118,6 +118,9 @@ class CheckpointHook(Hook):
             interval. Defaults to True.
         save_best (str, List[str], optional): Metric(s) whose best value selects the best
             checkpoint(s) during evaluation; ``'auto'`` uses the first metric returned.
+            With several validation datasets the keys carry the dataset's name
+            (``'coco/bbox_mAP'``) and ``'auto'`` is the first dataset's first metric. A ``/``
+            in a key becomes ``_`` in the file name (``best_coco_bbox_mAP_epoch_3.pth``).
             Defaults to None.
         rule (str, List[str], optional): Comparison rule(s) for best score, ``'greater'`` or
             ``'less'``; None infers it from the key (accuracy-like keys greater, loss-like

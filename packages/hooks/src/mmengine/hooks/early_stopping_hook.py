@@ -40,7 +40,8 @@ class EarlyStoppingHook(Hook):
     """Early stop the training when the monitored metric reached a plateau.
 
     Args:
-        monitor (str): The monitored metric key to decide early stopping.
+        monitor (str): The monitored metric key to decide early stopping (with several
+            validation datasets, a key prefixed with the dataset's name, ``'voc/loss'``).
         rule (str, optional): Comparison rule, ``'greater'`` or ``'less'``. Defaults to None,
             which infers it from ``monitor`` (accuracy-like keys greater, loss-like less).
         min_delta (float): Minimum difference to continue the training. Defaults to 0.1.
