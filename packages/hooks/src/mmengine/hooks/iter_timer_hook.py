@@ -68,6 +68,59 @@ class IterTimerHook(Hook):
             self.time_sec_test_val = 0.0
             self._eval_len = 0
 
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        # A subclass overriding a mode helper gets it called for training iterations too.
+        cls._train_fast_path = (
+            cls._before_iter is IterTimerHook._before_iter
+            and cls._after_iter is IterTimerHook._after_iter
+        )
+
+    _train_fast_path = True
+
+    def before_train_iter(self, runner: Any, batch_idx: int, data_batch: DATA_BATCH = None) -> None:
+        """Record the time spent loading this batch (``train/data_time``).
+
+        Args:
+            runner (Runner): The runner of the training process.
+            batch_idx (int): The index of the current batch in the train loop.
+            data_batch (dict or tuple or list, optional): Data from dataloader.
+        """
+        if self._train_fast_path:  # what ``_before_iter`` does, without the mode lookups
+            runner.message_hub.update_scalar("train/data_time", time.time() - self.t)
+        else:
+            self._before_iter(runner, batch_idx=batch_idx, data_batch=data_batch, mode="train")
+
+    def after_train_iter(
+        self,
+        runner: Any,
+        batch_idx: int,
+        data_batch: DATA_BATCH = None,
+        outputs: Optional[dict] = None,
+    ) -> None:
+        """Record the iteration time (``train/time``) and update ``eta``.
+
+        Args:
+            runner (Runner): The runner of the training process.
+            batch_idx (int): The index of the current batch in the train loop.
+            data_batch (dict or tuple or list, optional): Data from dataloader.
+            outputs (dict, optional): Outputs from model.
+        """
+        if not self._train_fast_path:
+            self._after_iter(
+                runner, batch_idx=batch_idx, data_batch=data_batch, outputs=outputs, mode="train"
+            )
+            return
+        now = time.time()
+        iter_time = now - self.t
+        self.t = now
+        hub = runner.message_hub
+        hub.update_scalar("train/time", iter_time)
+        self.time_sec_tot += iter_time
+        done = runner.iter
+        time_sec_avg = self.time_sec_tot / (done - self.start_iter + 1)
+        hub.update_info("eta", time_sec_avg * (runner.max_iters - done - 1))
+
     def _before_iter(
         self,
         runner: Any,

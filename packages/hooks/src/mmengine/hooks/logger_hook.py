@@ -114,6 +114,8 @@ class LoggerHook(Hook):
         self.file_client_args = file_client_args
         self.log_metric_by_epoch = log_metric_by_epoch
         self.json_log_path: Optional[str] = None
+        # (train dataloader, last batch_idx, its length): see ``_num_batches``.
+        self._len_cache: tuple[Any, int, int] = (None, 0, 0)
         self.out_dir = None if out_dir is None else str(out_dir)
 
         if file_client_args is not None and self.out_dir is None:
@@ -176,18 +178,34 @@ class LoggerHook(Hook):
             outputs (dict, optional): Outputs from model.
         """
         dataloader = runner.train_dataloader
-        end_of_epoch = self.end_of_epoch(dataloader, batch_idx)
+        num_batches = self._num_batches(dataloader, batch_idx)
+        end_of_epoch = batch_idx + 1 == num_batches
         # Print experiment name every n iterations.
-        if self.every_n_train_iters(runner, self.interval_exp_name) or end_of_epoch:
+        n, done = self.interval_exp_name, runner.iter + 1
+        if (n > 0 and done % n == 0) or end_of_epoch:
             runner.logger.info(f"Exp name: {runner.experiment_name}")
-        if self.every_n_inner_iters(batch_idx, self.interval) or (
-            end_of_epoch and (not self.ignore_last or len(dataloader) <= self.interval)
+        n = self.interval
+        if (n > 0 and (batch_idx + 1) % n == 0) or (
+            end_of_epoch and (not self.ignore_last or num_batches <= n)
         ):
             tag, log_str = runner.log_processor.get_log_after_iter(runner, batch_idx, "train")
         else:
             return
         runner.logger.info(log_str)
         runner.visualizer.add_scalars(tag, step=runner.iter + 1, file_path=self.json_log_path)
+
+    def _num_batches(self, dataloader: Any, batch_idx: int) -> int:
+        """``len(dataloader)``, computed once per dataloader and training epoch.
+
+        Each ``len(DataLoader)`` goes through the batch sampler, the sampler and the
+        dataset. An epoch's length is fixed once its iteration started, and a new epoch
+        starts over at a lower ``batch_idx``: the length is computed again then.
+        """
+        loader, last_idx, length = self._len_cache
+        if loader is not dataloader or batch_idx <= last_idx:
+            length = len(dataloader)
+        self._len_cache = (dataloader, batch_idx, length)
+        return length
 
     def after_val_iter(
         self,

@@ -111,7 +111,7 @@ class RuntimeInfoHook(Hook):
         hub = runner.message_hub
         hub.update_info("iter", runner.iter)
         lr_dict = runner.optim_wrapper.get_lr()
-        if not isinstance(lr_dict, dict):
+        if type(lr_dict) is not dict and not isinstance(lr_dict, dict):
             raise AssertionError(
                 "`runner.optim_wrapper.get_lr()` should return a dict of learning rate when "
                 "training with OptimWrapper(single optimizer) or OptimWrapperDict(multiple "
@@ -119,8 +119,9 @@ class RuntimeInfoHook(Hook):
                 f"({type(runner.optim_wrapper).__name__}) is an `OptimWrapper` or "
                 "`OptimWrapperDict`"
             )
+        keys = self._train_keys
         for name, lr in lr_dict.items():
-            hub.update_scalar(self._train_key(name), lr[0])
+            hub.update_scalar(keys.get(name) or self._train_key(name), lr[0])
 
     def after_train_iter(
         self,
@@ -139,8 +140,13 @@ class RuntimeInfoHook(Hook):
         """
         if outputs is not None:
             hub = runner.message_hub
+            keys = self._train_keys
             for key, value in outputs.items():
-                hub.update_scalar(self._train_key(key), value)
+                if type(value) is torch.Tensor and value.numel() == 1:
+                    item = value.item()  # the one sync per loss that 0.10 makes too
+                    if type(item) is float:  # else (int, bool, complex): the hub's checks
+                        value = item
+                hub.update_scalar(keys.get(key) or self._train_key(key), value)
 
     def before_val(self, runner: Any) -> None:
         """Enter the validation stage, remembering the stage it interrupts.

@@ -215,14 +215,30 @@ class HistoryBuffer:
         Raises:
             TypeError: If ``log_val`` or ``count`` is not a single number.
         """
+        end = self._end
+        logs = self._logs
+        # The common case (every iteration of a training run): a float value with an int
+        # count into float logs that have room. No call, no dtype change to check.
+        if (
+            type(log_val) is float
+            and type(count) is int
+            and end != logs.shape[0]
+            and logs.dtype.kind == "f"
+        ):
+            logs[end] = log_val
+            self._counts[end] = count
+            end += 1
+            self._end = end
+            if end - self._start > self.max_length:
+                self._start = end - self.max_length
+            return
         if not (_is_number(log_val) and _is_number(count)):
             raise TypeError(
                 f"log_val must be int or float but got {type(log_val)}, count "
                 f"must be int but got {type(count)}. Convert tensors and "
                 "arrays to python numbers first (e.g. `value.item()`)."
             )
-        end = self._end
-        if end == self._logs.shape[0]:
+        if end == logs.shape[0]:
             self._make_room()
             end = self._end
         if self._logs.dtype.kind == "i" and not _is_integer(log_val):

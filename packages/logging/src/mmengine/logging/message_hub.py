@@ -212,7 +212,8 @@ class MessageHub(ManagerMixin):
             resumed (bool): Whether the corresponding ``HistoryBuffer`` could
                 be resumed. Defaults to True.
         """
-        self._set_resumed_keys(key, resumed)
+        if self._resumed_keys.get(key) is not resumed:  # new key, or a flag to check
+            self._set_resumed_keys(key, resumed)
         # Python numbers (the common case, every iteration) skip the checks' call.
         if type(value) is float or type(value) is int:
             checked_value = value
@@ -253,7 +254,15 @@ class MessageHub(ManagerMixin):
         """
         if not isinstance(log_dict, dict):
             raise InvalidScalarError(f"`log_dict` must be a dict!, but got {type(log_dict)}")
+        resumed_keys = self._resumed_keys
+        log_scalars = self._log_scalars
         for log_name, log_val in log_dict.items():
+            # Fast path (the per-iteration case): a float for a known key of the same flag.
+            if type(log_val) is float and resumed_keys.get(log_name) is resumed:
+                buffer = log_scalars.get(log_name)
+                if buffer is not None:
+                    buffer.update(log_val)
+                    continue
             if isinstance(log_val, dict):
                 if "value" not in log_val:
                     raise InvalidStateDictError(
@@ -285,7 +294,8 @@ class MessageHub(ManagerMixin):
             resumed (bool): Whether the corresponding runtime information
                 could be resumed. Defaults to True.
         """
-        self._set_resumed_keys(key, resumed)
+        if self._resumed_keys.get(key) is not resumed:  # new key, or a flag to check
+            self._set_resumed_keys(key, resumed)
         self._runtime_info[key] = value
 
     def update_info_dict(self, info_dict: dict, resumed: bool = True) -> None:

@@ -160,29 +160,29 @@ class BaseModel(BaseModule):
         Raises:
             TypeError: If a value is neither a tensor nor a list of tensors.
         """
-        log_vars: list[tuple[str, torch.Tensor]] = []
+        log_vars: list[tuple[str, torch.Tensor]] = [("loss", None)]  # type: ignore[list-item]
+        loss: Any = None
         for loss_name, loss_value in losses.items():
             if isinstance(loss_value, torch.Tensor):
                 # A 0-d loss is its own mean: no extra node in the graph (or in backward).
-                log_vars.append(
-                    (loss_name, loss_value if loss_value.dim() == 0 else loss_value.mean())
-                )
+                value = loss_value if loss_value.dim() == 0 else loss_value.mean()
             elif isinstance(loss_value, (list, tuple)) and all(
                 isinstance(item, torch.Tensor) for item in loss_value
             ):
-                log_vars.append((loss_name, sum(item.mean() for item in loss_value)))  # type: ignore
+                value = sum(item.mean() for item in loss_value)
             else:
                 raise TypeError(
                     f"{loss_name} is not a tensor or list of tensors (got "
                     f'{type(loss_value).__name__}); every value returned by forward(mode="loss") '
                     "must be a Tensor or a list of Tensors."
                 )
-        terms = [value for key, value in log_vars if "loss" in key]
-        # Summed without the implicit ``0 +`` of sum(), which adds a node per iteration.
-        loss = terms[0] if terms else 0
-        for term in terms[1:]:
-            loss = loss + term
-        log_vars.insert(0, ("loss", loss))  # type: ignore[arg-type]
+            log_vars.append((loss_name, value))
+            if "loss" in loss_name:
+                # Summed without the implicit ``0 +`` of sum(), which adds a node per iteration.
+                loss = value if loss is None else loss + value
+        if loss is None:
+            loss = 0
+        log_vars[0] = ("loss", loss)
         return loss, OrderedDict(log_vars)  # type: ignore[return-value]
 
     def to(self, *args: Any, **kwargs: Any) -> nn.Module:

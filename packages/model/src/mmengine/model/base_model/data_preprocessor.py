@@ -86,6 +86,15 @@ class BaseDataPreprocessor(nn.Module):
         Returns:
             CollatedResult: Inputs and data sample at target device.
         """
+        cls = type(data)
+        # The common cases first (a dict of tensors per iteration): no ABC isinstance checks.
+        if cls is torch.Tensor:
+            device = self.device
+            if data.device == device:  # ``.to`` would return the tensor itself
+                return data
+            return data.to(device, non_blocking=self._non_blocking)
+        if cls is dict:
+            return {key: self.cast_data(value) for key, value in data.items()}
         if isinstance(data, Mapping):
             return {key: self.cast_data(data[key]) for key in data}
         if isinstance(data, (str, bytes)) or data is None:

@@ -102,11 +102,10 @@ class BaseOptimWrapper(metaclass=ABCMeta):
             dict[str, list[float]]: ``{'lr': [...]}``, plus ``'base_lr'`` when
             the optimizer has several parameter groups.
         """
-        res: dict[str, list[float]] = {}
-        if self.base_param_settings is not None:
-            res["base_lr"] = [self.base_param_settings["lr"]]
-        res["lr"] = [group["lr"] for group in self.optimizer.param_groups]
-        return res
+        lrs = [group["lr"] for group in self.optimizer.param_groups]
+        if self.base_param_settings is None:  # the common case: one dict literal
+            return {"lr": lrs}
+        return {"base_lr": [self.base_param_settings["lr"]], "lr": lrs}
 
     def get_momentum(self) -> dict[str, list[float]]:
         """Momentum of each parameter group.

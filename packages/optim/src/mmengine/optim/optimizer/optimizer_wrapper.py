@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import logging
 import numbers
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, nullcontext
 from typing import Any
 
 import torch
@@ -18,6 +17,9 @@ from mmengine.utils.dl_utils import has_batch_norm
 
 from ._errors import OptimTypeError, OptimValueError
 from .base import BaseOptimWrapper
+
+# What ``optim_context`` returns when there is nothing to enter (reusable, reentrant).
+_NO_CONTEXT = nullcontext()
 
 
 @OPTIM_WRAPPERS.register_module()
@@ -273,21 +275,23 @@ class OptimWrapper(BaseOptimWrapper):
         next_count = self._inner_count + 1
         return next_count % self._accumulative_counts == 0 or next_count == self._max_counts
 
-    @contextmanager
-    def optim_context(self, model: nn.Module) -> Iterator[None]:
+    def optim_context(self, model: nn.Module) -> AbstractContextManager:
         """Context for the forward pass and :meth:`update_params`.
 
         With gradient accumulation, enters ``model.no_sync()`` (when the model
-        has one, e.g. DDP) on the iterations that do not update parameters.
+        has one, e.g. DDP) on the iterations that do not update parameters;
+        otherwise it does nothing (a shared ``nullcontext``: nothing is created
+        per iteration).
 
         Args:
             model (nn.Module): The training model.
+
+        Returns:
+            AbstractContextManager: The context to enter.
         """
         if not self.should_sync() and hasattr(model, "no_sync"):
-            with model.no_sync():
-                yield
-        else:
-            yield
+            return model.no_sync()
+        return _NO_CONTEXT
 
     @property
     def inner_count(self) -> int:
