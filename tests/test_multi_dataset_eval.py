@@ -243,6 +243,25 @@ class TestMultiDatasetEval(RunnerTestCase):
         assert runner.epoch == 2  # voc/loss stays 2.0: no improvement at the 2nd validation
         assert runner.val_loop.val_loss["loss"].mean() == 2.0  # the last dataset's losses
 
+    def test_plateau_scheduler_steps_once_per_validation_on_a_prefixed_key(self) -> None:
+        def final_lr(val_dataloader: dict, monitor: str) -> float:
+            cfg = copy.deepcopy(self.cfg)
+            cfg.val_dataloader, cfg.val_evaluator = val_dataloader, dict(type="ScoreMetric")
+            cfg.train_cfg = dict(by_epoch=True, max_epochs=3, val_interval=1)
+            cfg.param_scheduler = dict(
+                type="ReduceOnPlateauLR", monitor=monitor, patience=0, factor=0.5
+            )
+            runner = self.build_runner(cfg)
+            runner.train()
+            return runner.optim_wrapper.get_lr()["lr"][0]
+
+        # voc/loss stays 2.0, as voc's loss alone does: the lr falls exactly as it does when
+        # validating on voc alone (one scheduler step per validation, not one per dataset)
+        alone = final_lr(_loader("VocToy"), "loss")
+        assert alone < 0.1
+        both = final_lr(dict(coco=_loader("CocoToy"), voc=_loader("VocToy")), "voc/loss")
+        assert both == alone
+
     # ------------------------------------------------------------------ test
     def test_test_over_a_list_of_datasets(self) -> None:
         runner = self.build_runner(self.cfg)
