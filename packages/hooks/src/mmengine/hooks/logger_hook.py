@@ -29,6 +29,40 @@ def _train_loop_built(runner: Any) -> bool:
     return loop is not None and not isinstance(loop, dict)
 
 
+def _check_arguments(
+    interval: Any,
+    ignore_last: Any,
+    interval_exp_name: Any,
+    out_dir: Any,
+    keep_local: Any,
+    out_suffix: Any,
+) -> None:
+    """Raise the TypeError/ValueError ``LoggerHook`` raises for an argument of a wrong type."""
+    if not isinstance(interval, int) or isinstance(interval, bool):
+        raise TypeError(f"LoggerHook: interval must be an integer, but got {interval!r}")
+    if interval <= 0:
+        raise ValueError(f"LoggerHook: interval must be greater than 0, but got {interval}")
+    if not isinstance(ignore_last, bool):
+        raise TypeError(f"LoggerHook: ignore_last must be a boolean, got {ignore_last!r}")
+    if not isinstance(interval_exp_name, int) or isinstance(interval_exp_name, bool):
+        raise TypeError(
+            f"LoggerHook: interval_exp_name must be an integer, got {interval_exp_name!r}"
+        )
+    if interval_exp_name <= 0:
+        raise ValueError(
+            f"LoggerHook: interval_exp_name must be greater than 0, got {interval_exp_name}"
+        )
+    if out_dir is not None and not isinstance(out_dir, (str, Path)):
+        raise TypeError(f"LoggerHook: out_dir must be a str or Path object, got {out_dir!r}")
+    if not isinstance(keep_local, bool):
+        raise TypeError(f"LoggerHook: keep_local must be a boolean, got {keep_local!r}")
+    if not (isinstance(out_suffix, str) or is_seq_of(out_suffix, str)):
+        raise TypeError(
+            "out_suffix should be a string or a sequence of string, but got "
+            f"{type(out_suffix)} (LoggerHook: e.g. out_suffix=('.log', '.json'))"
+        )
+
+
 @HOOKS.register_module()
 class LoggerHook(Hook):
     """Collect logs from different components of ``Runner`` and write them to terminal, JSON
@@ -82,30 +116,7 @@ class LoggerHook(Hook):
         log_metric_by_epoch: bool = True,
         backend_args: Optional[dict] = None,
     ) -> None:
-        if not isinstance(interval, int) or isinstance(interval, bool):
-            raise TypeError(f"LoggerHook: interval must be an integer, but got {interval!r}")
-        if interval <= 0:
-            raise ValueError(f"LoggerHook: interval must be greater than 0, but got {interval}")
-        if not isinstance(ignore_last, bool):
-            raise TypeError(f"LoggerHook: ignore_last must be a boolean, got {ignore_last!r}")
-        if not isinstance(interval_exp_name, int) or isinstance(interval_exp_name, bool):
-            raise TypeError(
-                f"LoggerHook: interval_exp_name must be an integer, got {interval_exp_name!r}"
-            )
-        if interval_exp_name <= 0:
-            raise ValueError(
-                f"LoggerHook: interval_exp_name must be greater than 0, got {interval_exp_name}"
-            )
-        if out_dir is not None and not isinstance(out_dir, (str, Path)):
-            raise TypeError(f"LoggerHook: out_dir must be a str or Path object, got {out_dir!r}")
-        if not isinstance(keep_local, bool):
-            raise TypeError(f"LoggerHook: keep_local must be a boolean, got {keep_local!r}")
-        if not (isinstance(out_suffix, str) or is_seq_of(out_suffix, str)):
-            raise TypeError(
-                "out_suffix should be a string or a sequence of string, but got "
-                f"{type(out_suffix)} (LoggerHook: e.g. out_suffix=('.log', '.json'))"
-            )
-
+        _check_arguments(interval, ignore_last, interval_exp_name, out_dir, keep_local, out_suffix)
         self.interval = interval
         self.ignore_last = ignore_last
         self.interval_exp_name = interval_exp_name
