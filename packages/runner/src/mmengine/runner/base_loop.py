@@ -4,11 +4,29 @@ from __future__ import annotations
 
 import logging
 from abc import ABCMeta, abstractmethod
+from dataclasses import dataclass
 from typing import Any
 
 from torch.utils.data import DataLoader
 
 from mmengine.logging import print_log
+
+
+@dataclass
+class LoopSpec:
+    """What a task's loop is built from, as the Runner was given it.
+
+    Attributes:
+        cfg (dict, optional): the loop's config (``train_cfg``, ``val_cfg``, ``test_cfg``);
+            None when the task is not configured.
+        dataloader (DataLoader or dict, optional): its dataloader or config (for validation
+            and test, several: a list or a dict of them).
+        evaluator (Evaluator, dict or list, optional): its evaluator(s) or config(s).
+    """
+
+    cfg: Any = None
+    dataloader: Any = None
+    evaluator: Any = None
 
 
 class BaseLoop(metaclass=ABCMeta):

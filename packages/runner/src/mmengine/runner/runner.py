@@ -40,7 +40,7 @@ from mmengine.visualization import Visualizer
 
 from . import build, checkpointing
 from ._upstream_names import bind_names
-from .base_loop import BaseLoop
+from .base_loop import BaseLoop, LoopSpec
 from .build import DEFAULT_HOOKS, ParamSchedulerType
 from .hook_table import HookTable
 from .log_processor import LogProcessor
@@ -49,6 +49,7 @@ from .priority import Priority
 from .resilience import run_train_loop
 from .state import LoadPlan, TrainState
 from .utils import set_random_seed
+from .views import loop_view, plan_field, spec_view
 
 # Further names 0.10 has in this module (code imports or patches them here).
 bind_names(
@@ -75,13 +76,6 @@ mmengine.runner.build: _SlicedDataset
 )
 
 ConfigType = dict | Config | ConfigDict
-
-
-def _plan_field(name: str) -> property:
-    """A property viewing ``runner.load_plan.<name>`` (0.10's ``_load_from`` and the like)."""
-    return property(
-        lambda r: getattr(r.load_plan, name), lambda r, v: setattr(r.load_plan, name, v)
-    )
 
 
 @RUNNERS.register_module()
@@ -150,11 +144,14 @@ class Runner:
         self._work_dir = osp.abspath(work_dir)
         os.makedirs(self._work_dir, exist_ok=True)
         self.cfg = build.config_of(cfg)
-        # Built on first use: until then these hold their configs, as upstream's do (R2).
-        self._train_dataloader, self._train_loop = train_dataloader, train_cfg
-        self._val_dataloader, self._val_loop = val_dataloader, val_cfg
-        self._test_dataloader, self._test_loop = test_dataloader, test_cfg
-        self._val_evaluator, self._test_evaluator = val_evaluator, test_evaluator
+        # What each task's loop is built from, and the loops, built on first use (0.10's
+        # `_train_loop`, `_val_dataloader`... are views of these: configs until built, R2).
+        self._loop_specs = dict(
+            train=LoopSpec(train_cfg, train_dataloader),
+            val=LoopSpec(val_cfg, val_dataloader, val_evaluator),
+            test=LoopSpec(test_cfg, test_dataloader, test_evaluator),
+        )
+        self._loops: dict[str, BaseLoop] = {}
         self.optim_wrapper, self.param_schedulers = optim_wrapper, param_scheduler
         self.auto_scale_lr: dict | None = auto_scale_lr
         self.load_plan = LoadPlan(load_from, resume)
@@ -269,13 +266,13 @@ class Runner:
     def scale_lr(self, optim_wrapper: OptimWrapper, auto_scale_lr: dict | None = None) -> None:
         """Scale the learning rates linearly with ``world_size * batch_size / base_batch_size``
         (before the schedulers are built)."""
-        build.scale_lr(optim_wrapper, auto_scale_lr, self._train_dataloader, self._world_size,
-                       self.param_schedulers, self.logger)  # fmt: skip
+        build.scale_lr(optim_wrapper, auto_scale_lr, self._loop_specs["train"].dataloader,
+                       self._world_size, self.param_schedulers, self.logger)  # fmt: skip
 
     def build_param_scheduler(self, scheduler: _ParamScheduler | dict | list) -> ParamSchedulerType:
         """Build the parameter schedulers: a list, or a dict of lists per optimizer."""
         limits = None
-        if self._train_loop is not None:
+        if self.loop_configured("train"):
             limits = lambda: (self.max_epochs, self.max_iters, len(self.train_dataloader))  # noqa: E731
         return build.build_param_schedulers(scheduler, self.optim_wrapper, limits)
 
@@ -292,17 +289,17 @@ class Runner:
 
     def build_train_loop(self, loop: BaseLoop | dict) -> BaseLoop:
         """Build the train loop: ``type`` from ``LOOPS``, or ``by_epoch`` choosing the loop."""
-        return build.build_train_loop(self, loop, self._train_dataloader)
+        return build.build_train_loop(self, loop, self._loop_specs["train"].dataloader)
 
     def build_val_loop(self, loop: BaseLoop | dict) -> BaseLoop:
         """Build the validation loop (``ValLoop`` unless ``type`` says otherwise)."""
-        return build.build_eval_loop(self, loop, "val", self._val_dataloader, self._val_evaluator)
+        spec = self._loop_specs["val"]
+        return build.build_eval_loop(self, loop, "val", spec.dataloader, spec.evaluator)
 
     def build_test_loop(self, loop: BaseLoop | dict) -> BaseLoop:
         """Build the test loop (``TestLoop`` unless ``type`` says otherwise)."""
-        return build.build_eval_loop(
-            self, loop, "test", self._test_dataloader, self._test_evaluator
-        )
+        spec = self._loop_specs["test"]
+        return build.build_eval_loop(self, loop, "test", spec.dataloader, spec.evaluator)
 
     def build_log_processor(self, log_processor: LogProcessor | dict) -> LogProcessor:
         """Build the :class:`LogProcessor`."""
@@ -332,18 +329,24 @@ class Runner:
 
     def _loop(self, stage: str) -> BaseLoop | None:
         """The ``stage`` loop, built from its config on first use (0.10's contract, R2)."""
-        loop = getattr(self, f"_{stage}_loop")
-        if isinstance(loop, dict):
-            loop = getattr(self, f"build_{stage}_loop")(loop)
-            setattr(self, f"_{stage}_loop", loop)
+        loop = self._loops.get(stage)
+        if loop is None and self._loop_specs[stage].cfg is not None:
+            loop = getattr(self, f"build_{stage}_loop")(self._loop_specs[stage].cfg)
+            self._loops[stage] = loop
             if stage == "train" and getattr(loop, "state", None) is not self.train_state:
                 self._progress = loop  # a custom loop keeping its own counters
         return loop
 
+    _train_loop, _val_loop, _test_loop = map(loop_view, ("train", "val", "test"))
+    _train_dataloader, _val_dataloader, _test_dataloader = (
+        spec_view(stage, "dataloader") for stage in ("train", "val", "test")
+    )
+    _val_evaluator, _test_evaluator = (spec_view(stage, "evaluator") for stage in ("val", "test"))
+
     @property
     def train_loop(self) -> BaseLoop:
         """BaseLoop: the train loop, built from its config on first access (as 0.10's)."""
-        if self._train_loop is None:
+        if not self.loop_configured("train"):
             raise RuntimeError(
                 "`self._train_loop` should not be None when calling train method. Please "
                 "provide `train_dataloader`, `train_cfg`, `optimizer` and `param_scheduler` "
@@ -374,12 +377,11 @@ class Runner:
 
     def loop_configured(self, stage: str) -> bool:
         """Whether the ``stage`` ('train', 'val' or 'test') loop is configured, built or not."""
-        return getattr(self, f"_{stage}_loop") is not None
+        return stage in self._loops or self._loop_specs[stage].cfg is not None
 
     def built_loop(self, stage: str) -> BaseLoop | None:
         """The ``stage`` loop if it is built, else None (builds nothing)."""
-        loop = getattr(self, f"_{stage}_loop")
-        return loop if isinstance(loop, BaseLoop) else None
+        return self._loops.get(stage)
 
     epoch = property(lambda self: self._progress.epoch, doc="int: completed training epochs.")
     iter = property(lambda self: self._progress.iter, doc="int: completed training iterations.")
@@ -387,13 +389,13 @@ class Runner:
     def _limit(self, name: str) -> int:
         """A training limit: 0 without a train loop; known once the loop is built (0.10 builds
         the train loop on this read)."""
-        return 0 if self._train_loop is None else getattr(self.train_loop, name)
+        return getattr(self.train_loop, name) if self.loop_configured("train") else 0
 
     max_epochs = property(lambda self: self._limit("max_epochs"), doc="int: epochs to train.")
     max_iters = property(lambda self: self._limit("max_iters"), doc="int: iterations to train.")
     # 0.10's private names, which hooks and tools read (and set): views of the state
     _randomness_cfg = property(lambda self: self.randomness)
-    _load_from, _resume, _has_loaded = map(_plan_field, ("load_from", "resume", "done"))
+    _load_from, _resume, _has_loaded = map(plan_field, ("load_from", "resume", "done"))
 
     # ================================================================== tasks
     def _unwrapped_model(self) -> nn.Module:
@@ -409,7 +411,7 @@ class Runner:
 
     def _build_for_training(self) -> BaseLoop:
         """Build what training needs, in upstream's order (the train loop may draw)."""
-        build.check_trainable(self._unwrapped_model(), validates=self._val_loop is not None)
+        build.check_trainable(self._unwrapped_model(), validates=self.loop_configured("val"))
         loop = self.train_loop
         self.optim_wrapper = self.build_optim_wrapper(self.optim_wrapper)
         self.scale_lr(self.optim_wrapper, self.auto_scale_lr)
