@@ -17,10 +17,14 @@ import torch
 from torch.utils.data import DataLoader
 
 from mmengine.dataset import InfiniteSampler
-from mmengine.logging import print_log
+from mmengine.evaluator import Evaluator  # noqa: F401  (0.10's names in this module)
+from mmengine.logging import HistoryBuffer, print_log  # noqa: F401
 from mmengine.registry import LOOPS
+from mmengine.structures import BaseDataElement  # noqa: F401
+from mmengine.utils import is_list_of  # noqa: F401
 
 from . import _worker_seeding
+from .amp import autocast  # noqa: F401
 from .base_loop import BaseLoop, dataset_metainfo
 from .data_stream import (  # noqa: F401  (_InfiniteDataloaderIterator: upstream's name here)
     _InfiniteDataloaderIterator,
