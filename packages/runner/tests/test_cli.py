@@ -232,3 +232,39 @@ def test_tensor_hashes_see_every_bit():
     assert tensor_hashes({"w": b})["w"] != hashes["w"]
     assert tensor_hashes({"w": a.double()})["w"] != hashes["w"]  # the dtype counts
     assert tensor_hashes({"w": a.reshape(3, 2)})["w"] != hashes["w"]  # so does the shape
+
+
+@pytest.mark.parametrize(
+    ("loaders", "evaluator", "expected"),
+    [
+        # named datasets, one evaluator config shared: one evaluator list (and file) per name
+        ("dict(a=dict(dataset=1), b=dict(dataset=2))", "dict(type='Accuracy')",
+         {"a": [{"type": "Accuracy"}, "preds_a.pkl"], "b": [{"type": "Accuracy"}, "preds_b.pkl"]}),
+        # a list of datasets with one evaluator each: paired by position, files by index
+        ("[dict(dataset=1), dict(dataset=2)]", "[dict(type='A'), dict(type='B')]",
+         [[{"type": "A"}, "preds_0.pkl"], [{"type": "B"}, "preds_1.pkl"]]),
+        # named evaluators
+        ("dict(a=dict(dataset=1), b=dict(dataset=2))", "dict(b=dict(type='B'), a=dict(type='A'))",
+         {"a": [{"type": "A"}, "preds_a.pkl"], "b": [{"type": "B"}, "preds_b.pkl"]}),
+    ],
+)  # fmt: skip
+def test_out_with_several_test_datasets_dumps_one_file_each(
+    tmp_path, fake_runner, loaders, evaluator, expected
+):
+    cfg_file = tmp_path / "multi.py"
+    cfg_file.write_text(f"test_dataloader = {loaders}\ntest_evaluator = {evaluator}\n")
+    ckpt = tmp_path / "ckpt.pth"
+    ckpt.write_bytes(b"")
+    out = str(tmp_path / "preds.pkl")
+    cli.test_main([str(cfg_file), str(ckpt), "--out", out, "--work-dir", str(tmp_path / "w")])
+    got = fake_runner["cfg"].test_evaluator
+
+    def simplify(group):
+        *rest, dump = group
+        assert dump["type"] == "DumpResults"
+        return [dict(rest[0]), os.path.basename(dump["out_file_path"])]
+
+    if isinstance(expected, dict):
+        assert {k: simplify(v) for k, v in got.items()} == expected
+    else:
+        assert [simplify(v) for v in got] == expected

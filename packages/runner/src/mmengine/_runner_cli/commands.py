@@ -121,7 +121,11 @@ def build_test_parser(prog: str | None = None) -> argparse.ArgumentParser:
     parser = _Parser(prog=prog, description="Test a checkpoint with a config file's test set-up.")
     parser.add_argument("config", help="test config file path")
     parser.add_argument("checkpoint", help="checkpoint file")
-    parser.add_argument("--out", help="dump the predictions to this .pkl/.pickle file")
+    parser.add_argument(
+        "--out",
+        help="dump the predictions to this .pkl/.pickle file (with several test datasets, "
+        "one file each: <stem>_<name or index>.pkl)",
+    )
     _add_common_args(parser)
     return parser
 
@@ -304,15 +308,46 @@ def prepare_test_config(args: argparse.Namespace) -> Config:
     cfg = load_config(args)
     cfg.load_from = args.checkpoint
     if args.out is not None:
-        evaluator = cfg.get("test_evaluator")
-        dump = dict(type="DumpResults", out_file_path=args.out)
-        if evaluator is None:
-            cfg.test_evaluator = [dump]
-        elif isinstance(evaluator, (list, tuple)):
-            cfg.test_evaluator = list(evaluator) + [dump]
-        else:
-            cfg.test_evaluator = [evaluator, dump]
+        cfg.test_evaluator = _with_dumps(cfg.get("test_evaluator"), cfg.get("test_dataloader"),
+                                         args.out)  # fmt: skip
     return cfg
+
+
+def _with_dump(evaluator: Any, out: str) -> list:
+    """``evaluator`` (one, a list of metrics, or None) plus a ``DumpResults`` to ``out``."""
+    dump = dict(type="DumpResults", out_file_path=out)
+    if evaluator is None:
+        return [dump]
+    if isinstance(evaluator, (list, tuple)):
+        return [*evaluator, dump]
+    return [evaluator, dump]
+
+
+def _with_dumps(evaluator: Any, dataloader: Any, out: str) -> Any:
+    """The test evaluator(s) with ``--out``'s dump: one file, or with several test datasets
+    one per dataset, ``<out stem>_<name or index><ext>`` (see ``eval_loops``)."""
+    stem, ext = os.path.splitext(out)
+    if isinstance(dataloader, (list, tuple)):
+        keys: list = list(range(len(dataloader)))
+    elif (
+        isinstance(dataloader, dict)
+        and dataloader
+        and "dataset" not in dataloader
+        and all(isinstance(v, dict) and "dataset" in v for v in dataloader.values())
+    ):
+        keys = list(dataloader)
+    else:
+        return _with_dump(evaluator, out)
+    if evaluator is None or (isinstance(evaluator, dict) and set(evaluator) != set(keys)):
+        per_key = {key: evaluator for key in keys}  # one evaluator config, built per dataset
+    elif isinstance(evaluator, dict):
+        per_key = {key: evaluator[key] for key in keys}
+    elif len(evaluator) == len(keys):
+        per_key = dict(zip(keys, evaluator))
+    else:
+        return evaluator  # the runner names the mismatch
+    per = {key: _with_dump(ev, f"{stem}_{key}{ext}") for key, ev in per_key.items()}
+    return list(per.values()) if isinstance(dataloader, (list, tuple)) else per
 
 
 # ---------------------------------------------------------------------------------------------
