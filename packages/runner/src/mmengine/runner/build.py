@@ -50,7 +50,7 @@ from mmengine.utils.dl_utils import TORCH_VERSION, set_multi_processing
 from mmengine.visualization import Visualizer
 
 from .activation_checkpointing import turn_on_activation_checkpointing
-from .base_loop import BaseLoop
+from .base_loop import BaseLoop, LoopSpec
 from .dataloader import _SlicedDataset, build_dataloader  # noqa: F401  (the Runner's entry)
 from .eval_loops import (
     build_eval_loop,  # noqa: F401  (re-exported: the runner calls it here)
@@ -87,6 +87,15 @@ def check_task_parts(stage: str, **parts: Any) -> None:
             f"but got {got}{end} To {stage}, also give {', '.join(missing)}; to skip {stage}, "
             "leave them all None."
         )
+
+
+def loop_specs(args: dict) -> dict[str, LoopSpec]:
+    """What each task's loop is built from, out of the Runner's arguments."""
+    return dict(
+        train=LoopSpec(args["train_cfg"], args["train_dataloader"]),
+        val=LoopSpec(args["val_cfg"], args["val_dataloader"], args["val_evaluator"]),
+        test=LoopSpec(args["test_cfg"], args["test_dataloader"], args["test_evaluator"]),
+    )
 
 
 def check_runner_arguments(args: dict) -> None:

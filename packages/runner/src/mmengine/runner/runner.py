@@ -40,7 +40,7 @@ from mmengine.visualization import Visualizer
 
 from . import build, checkpointing
 from ._upstream_names import bind_names
-from .base_loop import BaseLoop, LoopSpec
+from .base_loop import BaseLoop
 from .build import DEFAULT_HOOKS, ParamSchedulerType
 from .hook_table import HookTable
 from .log_processor import LogProcessor
@@ -144,13 +144,8 @@ class Runner:
         self._work_dir = osp.abspath(work_dir)
         os.makedirs(self._work_dir, exist_ok=True)
         self.cfg = build.config_of(cfg)
-        # What each task's loop is built from, and the loops, built on first use (0.10's
-        # `_train_loop`, `_val_dataloader`... are views of these: configs until built, R2).
-        self._loop_specs = dict(
-            train=LoopSpec(train_cfg, train_dataloader),
-            val=LoopSpec(val_cfg, val_dataloader, val_evaluator),
-            test=LoopSpec(test_cfg, test_dataloader, test_evaluator),
-        )
+        # each task's loop inputs, and its loop once built (0.10's `_train_loop`... view them)
+        self._loop_specs = build.loop_specs(locals())
         self._loops: dict[str, BaseLoop] = {}
         self.optim_wrapper, self.param_schedulers = optim_wrapper, param_scheduler
         self.auto_scale_lr: dict | None = auto_scale_lr
