@@ -6,15 +6,11 @@ loop) and is what :class:`~mmengine.runner.FlexibleRunner` delegates to.
 
 from __future__ import annotations
 
-import copy
-import logging
 import os
 import os.path as osp
 import platform
-import time
 from abc import ABCMeta, abstractmethod
-from collections import OrderedDict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from typing import Any, Optional, Union
 
 import torch
@@ -22,16 +18,21 @@ from torch import nn
 from torch.optim import Optimizer
 
 from mmengine.config import Config, ConfigDict  # noqa: F401  (upstream's module globals)
-from mmengine.dist import broadcast, get_dist_info, infer_launcher, is_distributed
+from mmengine.dist import (  # noqa: F401  (broadcast: upstream's module global)
+    broadcast,
+    get_dist_info,
+    infer_launcher,
+    is_distributed,
+)
 from mmengine.logging import MMLogger
 from mmengine.model import is_model_wrapper
-from mmengine.model.checkpoint import (
+from mmengine.model.checkpoint import (  # noqa: F401  (importable from here before the split)
     _load_checkpoint_to_model,
     find_latest_checkpoint,
     get_state_dict,
     weights_to_cpu,
 )
-from mmengine.optim import (
+from mmengine.optim import (  # noqa: F401  (upstream's module globals)
     BaseOptimWrapper,
     OptimWrapper,
     OptimWrapperDict,
@@ -39,10 +40,12 @@ from mmengine.optim import (
     build_optim_wrapper,
 )
 from mmengine.registry import MODELS, OPTIM_WRAPPERS, PARAM_SCHEDULERS  # noqa: F401
-from mmengine.utils import digit_version, get_mmengine_version
+from mmengine.utils import digit_version, get_mmengine_version  # noqa: F401
 from mmengine.utils.dl_utils import TORCH_VERSION, collect_env, set_multi_processing
 
-ParamSchedulerType = Union[list[_ParamScheduler], dict[str, list[_ParamScheduler]]]
+from . import _checkpoint_state, _components
+from ._components import ParamSchedulerType
+from ._environment import raise_open_files_limit, runtime_env, shared_timestamp
 
 _DEFAULT_REVISE_KEYS = [(r"^module.", "")]
 
@@ -195,11 +198,9 @@ class BaseStrategy(metaclass=ABCMeta):
             dist_cfg.setdefault("backend", "nccl" if torch.cuda.is_available() else "gloo")
             self._setup_distributed(self._launcher, **dist_cfg)
         if platform.system() != "Windows":
-            _raise_open_files_limit(resource_limit)
+            raise_open_files_limit(resource_limit)
         self._rank, self._world_size = get_dist_info()
-        stamp = torch.tensor(time.time(), dtype=torch.float64)
-        broadcast(stamp)  # every rank uses rank 0's timestamp (a no-op undistributed)
-        self._timestamp = time.strftime("%Y%m%d_%H%M%S", time.localtime(stamp.item()))
+        self._timestamp = shared_timestamp()  # rank 0's on every rank
         self._randomness = dict(randomness if randomness is not None else dict(seed=None))
         self._set_randomness(**self._randomness)
 
@@ -296,36 +297,9 @@ class BaseStrategy(metaclass=ABCMeta):
                 or a dict of built wrappers.
             model (nn.Module, optional): defaults to the prepared model.
         """
-        if isinstance(optim_wrapper, BaseOptimWrapper):
-            return optim_wrapper
-        if isinstance(optim_wrapper, Optimizer):
-            return OptimWrapper(optim_wrapper)
-        if isinstance(optim_wrapper, (dict, ConfigDict, Config)):
-            if model is None:
-                model = self.model
-            optimizer = optim_wrapper.get("optimizer", None)
-            if isinstance(optimizer, Optimizer):
-                cfg = dict(optim_wrapper)
-                cfg.setdefault("type", "OptimWrapper")
-                return OPTIM_WRAPPERS.build(cfg)
-            if optimizer is not None or "constructor" in optim_wrapper:
-                target = model.module if is_model_wrapper(model) else model
-                return build_optim_wrapper(target, optim_wrapper)
-            wrappers = OrderedDict()
-            for name, item in optim_wrapper.items():
-                if not isinstance(item, OptimWrapper):
-                    raise ValueError(
-                        'each item mush be an optimizer object when "type" and '
-                        f'"constructor" are not in optimizer, but got {name}={item} '
-                        "(give `optimizer=dict(type=...)`, a constructor, or a dict of built "
-                        "OptimWrapper objects)"
-                    )
-                wrappers[name] = item
-            return OptimWrapperDict(**wrappers)
-        raise TypeError(
-            "optimizer wrapper should be an OptimWrapper object or dict, but got "
-            f"{type(optim_wrapper)}"
-        )
+        if model is None and isinstance(optim_wrapper, (dict, ConfigDict, Config)):
+            model = self.model
+        return _components.build_optim_wrapper_from(optim_wrapper, model)
 
     def _build_param_scheduler(
         self,
@@ -334,40 +308,7 @@ class BaseStrategy(metaclass=ABCMeta):
         default_args: dict,
     ) -> list[_ParamScheduler]:
         """Build the schedulers of one optimizer wrapper."""
-        items = scheduler if isinstance(scheduler, Sequence) else [scheduler]
-        built: list[_ParamScheduler] = []
-        for item in items:
-            if isinstance(item, _ParamScheduler):
-                built.append(item)
-                continue
-            if not isinstance(item, dict):
-                raise TypeError(
-                    "scheduler should be a _ParamScheduler object or dict, but got "
-                    f"{type(item)}: {item!r}"
-                )
-            cfg = copy.deepcopy(item)
-            by_epoch = cfg.get("by_epoch", True)
-            if "end" not in cfg:
-                key = "max_epochs" if by_epoch else "max_iters"
-                if key not in default_args:
-                    raise ValueError(
-                        f"{key} must be specified in default_args (scheduler {cfg.get('type')} "
-                        f"has no `end`: give `end`, or "
-                        f"prepare(..., dispatch_kwargs=dict({key}=...)))"
-                    )
-                cfg["end"] = default_args[key]
-            args: dict = dict(optimizer=optim_wrapper)
-            if by_epoch and cfg.get("convert_to_iter_based", False):
-                if "epoch_length" not in default_args:
-                    raise ValueError(
-                        "epoch_length must be specified in default_args to convert an epoch "
-                        "based scheduler to an iteration based one "
-                        "(prepare(..., dispatch_kwargs=dict(epoch_length=...)))"
-                    )
-            if "epoch_length" in default_args:
-                args["epoch_length"] = default_args["epoch_length"]
-            built.append(PARAM_SCHEDULERS.build(cfg, default_args=args))
-        return built
+        return _components.build_schedulers(scheduler, optim_wrapper, default_args)
 
     def build_param_scheduler(
         self,
@@ -409,30 +350,13 @@ class BaseStrategy(metaclass=ABCMeta):
                 "auto_scale_lr=dict(enable=True, base_batch_size=256))"
             )
         real_bs = self.world_size * self.dispatch_kwargs["train_micro_batch_size_per_gpu"]
-        base_bs = cfg["base_batch_size"]
-        ratio = float(real_bs) / float(base_bs)
-        self.logger.info(
-            f"LR is set based on batch size of {base_bs} and the current batch size is "
-            f"{real_bs}. Scaling the original LR by {ratio}."
-        )
-        for wrapper in _wrappers(self.optim_wrapper):
-            for group in wrapper.optimizer.param_groups:
-                group["lr"] = group["lr"] * ratio
+        _components.scale_lr(self.optim_wrapper, cfg["base_batch_size"], real_bs, self.logger)
 
     def _init_count_status(self, init_counts: int = 0) -> None:
         """Tell the optimizer wrapper(s) about gradient accumulation's iteration counts."""
-        for wrapper in _wrappers(self.optim_wrapper):
-            if getattr(wrapper, "_accumulative_counts", 1) == 1:
-                continue
-            if "max_iters" not in self.dispatch_kwargs:
-                raise ValueError(
-                    '"max_iters" must be specified because "accumulative_counts" was set as '
-                    f"{wrapper._accumulative_counts} which is greater than 1: give "
-                    "prepare(..., dispatch_kwargs=dict(max_iters=...))"
-                )
-            wrapper.initialize_count_status(
-                self.model, init_counts, self.dispatch_kwargs["max_iters"]
-            )
+        _components.init_count_status(
+            self.optim_wrapper, self.model, self.dispatch_kwargs, init_counts
+        )
 
     def build_logger(
         self,
@@ -474,12 +398,7 @@ class BaseStrategy(metaclass=ABCMeta):
 
     def scheduler_state_dict(self) -> Union[dict, list]:
         """The schedulers' state dicts: a list, or a dict of lists per optimizer."""
-        if isinstance(self.param_schedulers, dict):
-            return {
-                name: [s.state_dict() for s in schedulers]
-                for name, schedulers in self.param_schedulers.items()
-            }
-        return [s.state_dict() for s in self.param_schedulers]
+        return _checkpoint_state.scheduler_state_dict(self.param_schedulers)
 
     def load_model_state_dict(
         self,
@@ -506,13 +425,7 @@ class BaseStrategy(metaclass=ABCMeta):
 
     def load_scheduler_state_dict(self, state_dict: Union[dict, list]) -> None:
         """Load the schedulers' states (a list, or a dict of lists per optimizer)."""
-        if isinstance(self.param_schedulers, dict):
-            for name, schedulers in self.param_schedulers.items():
-                for scheduler, state in zip(schedulers, state_dict[name]):
-                    scheduler.load_state_dict(state)
-        else:
-            for scheduler, state in zip(self.param_schedulers, state_dict):
-                scheduler.load_state_dict(state)
+        _checkpoint_state.load_scheduler_state_dict(self.param_schedulers, state_dict)
 
     # ------------------------------------------------------------------ checkpoints
     def load_or_resume(
@@ -530,11 +443,9 @@ class BaseStrategy(metaclass=ABCMeta):
             return None
         resume_from = None
         if resume and load_from is None:
-            resume_from = find_latest_checkpoint(self.work_dir)
+            resume_from = _checkpoint_state.checkpoint_to_resume(self.work_dir, self.logger)
             if resume_from is None:
-                self.logger.info(f"No checkpoint found in {self.work_dir}: nothing to resume.")
                 return None
-            self.logger.info(f"Auto resumed from the latest checkpoint {resume_from}.")
         elif resume:
             resume_from = load_from
         if resume_from is not None:
@@ -583,15 +494,7 @@ class BaseStrategy(metaclass=ABCMeta):
 
     def _checkpoint_meta(self, extra_ckpt: Optional[dict]) -> dict:
         """``extra_ckpt`` with its ``meta`` completed (seed, time, mmengine version)."""
-        extra = dict(extra_ckpt or {})
-        meta = dict(extra.get("meta") or {})
-        meta.update(
-            seed=self.seed,
-            time=time.strftime("%Y%m%d_%H%M%S", time.localtime()),
-            mmengine=get_mmengine_version(),
-        )
-        extra["meta"] = meta
-        return extra
+        return _checkpoint_state.checkpoint_meta(extra_ckpt, self.seed)
 
     def _restore_seed(self, checkpoint: dict) -> None:
         """Use the checkpoint's seed (warning when the config asked for another one)."""
@@ -609,14 +512,10 @@ class BaseStrategy(metaclass=ABCMeta):
     # ------------------------------------------------------------------ misc
     def collect_env(self) -> tuple[dict, dict]:
         """The system environment and the run's settings, for logging."""
-        system_env = collect_env()
-        runtime_env: OrderedDict = OrderedDict()
-        runtime_env.update(self._randomness)
-        runtime_env["seed"] = self._seed
-        runtime_env["Distributed launcher"] = self._launcher
-        runtime_env["Distributed training"] = self._distributed
-        runtime_env["GPU number"] = self._world_size
-        return system_env, runtime_env
+        runtime = runtime_env(
+            self._randomness, self._seed, self._launcher, self._distributed, self._world_size
+        )
+        return collect_env(), runtime
 
     def _prepared_components(self) -> Any:
         """The model, or ``[model, optim_wrapper(, param_schedulers)]``."""
@@ -667,24 +566,3 @@ class BaseStrategy(metaclass=ABCMeta):
             f"{type(self).__name__}(work_dir={self._work_dir!r}, launcher={self._launcher!r}, "
             f"world_size={self._world_size})"
         )
-
-
-def _wrappers(optim_wrapper: BaseOptimWrapper) -> list:
-    if isinstance(optim_wrapper, OptimWrapperDict):
-        return list(optim_wrapper.values())
-    return [optim_wrapper]
-
-
-def _raise_open_files_limit(limit: int) -> None:
-    """Raise the soft limit of open files (dataloader workers share tensors through them)."""
-    try:
-        import resource
-    except ImportError:  # pragma: no cover - not POSIX
-        return
-    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
-    wanted = min(max(limit, soft), hard) if hard != resource.RLIM_INFINITY else max(limit, soft)
-    if wanted > soft:
-        try:
-            resource.setrlimit(resource.RLIMIT_NOFILE, (wanted, hard))
-        except (ValueError, OSError):  # pragma: no cover - not permitted: keep the limit
-            logging.getLogger(__name__).debug("could not raise RLIMIT_NOFILE to %s", wanted)
