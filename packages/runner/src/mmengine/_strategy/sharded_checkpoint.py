@@ -154,12 +154,32 @@ def save(
     Returns:
         Future or None: the pending asynchronous save.
     """
-    import torch.distributed.checkpoint as dcp
-
     wait_for_pending_save()  # one save in flight at a time, and in order
     path = osp.abspath(os.fspath(path))
     tmp = f"{path}.tmp"
     optimizers = list(optimizers or [])
+    checkpoint, tensors = _split_checkpoint(model, optimizers, extra, callback)
+    if _rank() == 0:
+        if osp.lexists(tmp):
+            shutil.rmtree(tmp)
+        os.makedirs(tmp)
+        torch.save(checkpoint, osp.join(tmp, EXTRA_STATE_FILE))
+    _barrier()
+    if async_save:
+        return _write_shards_async(tensors, tmp, path)
+    _write_shards(tensors, tmp, path)
+    return None
+
+
+def _split_checkpoint(
+    model: nn.Module,
+    optimizers: list[tuple[Optional[str], Any]],
+    extra: dict,
+    callback: Optional[Callable],
+) -> tuple[dict, dict]:
+    """The checkpoint as ``(extra state, tensors)``: the tensors (weights and optimizer
+    state) go to DCP's shards, the rest (with the layout of the optimizers) to
+    ``extra_state.pth``. ``callback`` sees the whole checkpoint first."""
     model_sd, optim_sd = _get_state(model, optimizers)
     checkpoint: dict = dict(extra)
     checkpoint["state_dict"] = model_sd
@@ -174,21 +194,26 @@ def save(
         wrapper_extras=_wrapper_extras(optimizers),
         world_size=dist.get_world_size() if _distributed() else 1,
     )
-    if _rank() == 0:
-        if osp.lexists(tmp):
-            shutil.rmtree(tmp)
-        os.makedirs(tmp)
-        torch.save(checkpoint, osp.join(tmp, EXTRA_STATE_FILE))
+    return checkpoint, tensors
+
+
+def _write_shards(tensors: dict, tmp: str, path: str) -> None:
+    """Every process writes its shards into ``tmp``; rank 0 then renames it to ``path``."""
+    import torch.distributed.checkpoint as dcp
+
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="torch.distributed is disabled")
+        dcp.save(tensors, checkpoint_id=tmp, no_dist=not _distributed())
     _barrier()
-    no_dist = not _distributed()
-    if not async_save:
-        with warnings.catch_warnings():
-            warnings.filterwarnings("ignore", message="torch.distributed is disabled")
-            dcp.save(tensors, checkpoint_id=tmp, no_dist=no_dist)
-        _barrier()
-        _finalize(tmp, path)
-        _barrier()
-        return None
+    _finalize(tmp, path)
+    _barrier()
+
+
+def _write_shards_async(tensors: dict, tmp: str, path: str) -> Future:
+    """Stage the shards and write them into ``tmp`` in the background; the returned future
+    completes once rank 0 has renamed ``tmp`` to ``path``."""
+    import torch.distributed.checkpoint as dcp
+
     if _distributed() and _AsyncState.group is None:
         # A group of its own: the background write's collectives never interleave with
         # the training's on the default group.
@@ -196,7 +221,10 @@ def save(
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", message="torch.distributed is disabled")
         future = dcp.async_save(
-            tensors, checkpoint_id=tmp, process_group=_AsyncState.group, no_dist=no_dist
+            tensors,
+            checkpoint_id=tmp,
+            process_group=_AsyncState.group,
+            no_dist=not _distributed(),
         )
     if not isinstance(future, Future):  # newer torch: an AsyncSaveResponse
         future = future.upload_completion
@@ -257,14 +285,6 @@ def load(
     Returns:
         dict: the rest of the checkpoint (``meta``, ``message_hub``, ``param_schedulers``...).
     """
-    import torch.distributed.checkpoint as dcp
-    from torch.distributed.checkpoint import DefaultLoadPlanner
-    from torch.distributed.checkpoint.state_dict import (
-        StateDictOptions,
-        set_model_state_dict,
-        set_state_dict,
-    )
-
     if not is_sharded_checkpoint(path):
         raise FileNotFoundError(
             f"{path} is not a sharded checkpoint: the directory or its {METADATA_FILE} is "
@@ -273,12 +293,43 @@ def load(
         )
     extra = read_extra_state(path)
     layout = extra.pop(_LAYOUT_KEY, {})
-    optimizers = list(optimizers or [])
     saved = _checkpoint_keys(path)
+    optimizers = _optimizers_to_load(path, list(optimizers or []), saved, layout, logger)
+    model_sd, optim_sd = _get_state(model, optimizers)
+    _drop_missing_keys(path, model_sd, saved, strict, logger)
+    state: dict = dict(state_dict=model_sd)
+    if optim_sd is not None:
+        state["optimizer"] = optim_sd
+    _read_shards(path, state)
+    if callback is not None:
+        full = dict(extra)
+        full.update(state)
+        callback(full)
+    _apply_state(model, optimizers, state, layout)
+    saved_world = layout.get("world_size")
+    now_world = dist.get_world_size() if _distributed() else 1
+    if saved_world is not None and saved_world != now_world:
+        _report(
+            logger,
+            f"Resharded {path}: saved by {saved_world} process(es), loaded by {now_world}",
+            level=logging.INFO,
+        )
+    return extra
+
+
+def _optimizers_to_load(
+    path: str,
+    optimizers: list[tuple[Optional[str], Any]],
+    saved: set[str],
+    layout: dict,
+    logger: Optional[logging.Logger],
+) -> list[tuple[Optional[str], Any]]:
+    """The optimizers whose state ``path`` holds: none (reported) when it holds no optimizer
+    state; a ``ValueError`` when their names differ from the saved ones."""
     has_optimizer = any(key.startswith("optimizer.") for key in saved)
     if optimizers and not has_optimizer:
         _report(logger, f"{path} holds no optimizer state: only the weights are loaded")
-        optimizers = []
+        return []
     if optimizers and layout.get("optimizers") is not None:
         names = [name for name, _ in optimizers]
         if names != layout["optimizers"]:
@@ -287,7 +338,18 @@ def load(
                 f"({layout['optimizers']}): resume with the same optim_wrapper config, or "
                 "resume_optimizer=False"
             )
-    model_sd, optim_sd = _get_state(model, optimizers)
+    return optimizers
+
+
+def _drop_missing_keys(
+    path: str,
+    model_sd: dict,
+    saved: set[str],
+    strict: bool,
+    logger: Optional[logging.Logger],
+) -> None:
+    """Report the model's keys that ``path`` lacks and those it has in excess (raising when
+    ``strict``), and drop the missing ones from ``model_sd`` so DCP does not look for them."""
     model_keys = {f"state_dict.{key}" for key in model_sd}
     saved_model_keys = {key for key in saved if key.startswith("state_dict.")}
     missing = sorted(k[len("state_dict.") :] for k in model_keys - saved_model_keys)
@@ -295,9 +357,13 @@ def load(
     _report_keys(path, missing, unexpected, strict, logger)
     for key in missing:
         model_sd.pop(key)
-    state: dict = dict(state_dict=model_sd)
-    if optim_sd is not None:
-        state["optimizer"] = optim_sd
+
+
+def _read_shards(path: str, state: dict) -> None:
+    """Fill ``state``'s tensors in place with the pieces of ``path``'s shards they need."""
+    import torch.distributed.checkpoint as dcp
+    from torch.distributed.checkpoint import DefaultLoadPlanner
+
     try:
         with warnings.catch_warnings():
             # one process on purpose: DCP's "assuming the intent is to load in a single
@@ -315,12 +381,24 @@ def load(
             "parameter shapes (and, when resuming, the optimizer and its parameter groups) "
             "must match those of the saved run."
         ) from exc
-    if callback is not None:
-        full = dict(extra)
-        full.update(state)
-        callback(full)
+
+
+def _apply_state(
+    model: nn.Module,
+    optimizers: list[tuple[Optional[str], Any]],
+    state: dict,
+    layout: dict,
+) -> None:
+    """Load the read weights (and optimizer state, with the wrappers' extras) into ``model``
+    and the optimizers."""
+    from torch.distributed.checkpoint.state_dict import (
+        StateDictOptions,
+        set_model_state_dict,
+        set_state_dict,
+    )
+
     options = StateDictOptions(strict=False)
-    if optim_sd is not None:
+    if "optimizer" in state:
         set_state_dict(
             model,
             [w.optimizer for _, w in optimizers],
@@ -331,15 +409,6 @@ def load(
         _restore_wrapper_extras(optimizers, layout.get("wrapper_extras", []))
     else:
         set_model_state_dict(model, state["state_dict"], options=options)
-    saved_world = layout.get("world_size")
-    now_world = dist.get_world_size() if _distributed() else 1
-    if saved_world is not None and saved_world != now_world:
-        _report(
-            logger,
-            f"Resharded {path}: saved by {saved_world} process(es), loaded by {now_world}",
-            level=logging.INFO,
-        )
-    return extra
 
 
 def _report(logger: Optional[logging.Logger], msg: str, level: int = logging.WARNING) -> None:

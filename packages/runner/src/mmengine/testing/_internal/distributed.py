@@ -232,23 +232,25 @@ class MultiProcessTestCase(unittest.TestCase):
                 f"{type(self).__name__}.{self._current_test_name()}: no worker processes; "
                 "call self._spawn_processes() in setUp (after super().setUp())."
             )
+        reports, timed_out, terminated = self._wait_for_workers(processes)
+        self._raise_worker_outcome(processes, reports, timed_out, terminated)
+
+    def _wait_for_workers(self, processes: list) -> tuple[dict[int, Any], list[int], list[int]]:
+        """Wait until every worker has exited, reading their reports as they come.
+
+        Once a worker has failed, or ``self.timeout`` has passed, the live workers are
+        terminated.
+
+        Returns:
+            tuple: the reports by rank, the ranks stopped at the timeout, and the ranks
+            terminated because another worker failed.
+        """
         reports: dict[int, Any] = {}
         timed_out: list[int] = []
         terminated: list[int] = []
         deadline = time.monotonic() + self.timeout
-
-        def read_ready() -> None:
-            for rank, p in enumerate(processes):
-                pipe = self.pid_to_pipe.get(p.pid)
-                if rank in reports or pipe is None or not pipe.poll():
-                    continue
-                try:
-                    reports[rank] = pipe.recv()
-                except EOFError:
-                    reports[rank] = None
-
         while True:
-            read_ready()  # drain the pipes so that no worker blocks on a full one
+            self._read_reports(processes, reports)  # so that no worker blocks on a full pipe
             alive = [p for p in processes if p.is_alive()]
             failed = any(p.exitcode not in (None, 0) for p in processes)
             if not alive:
@@ -272,8 +274,29 @@ class MultiProcessTestCase(unittest.TestCase):
                 if rank not in reports and p.pid in self.pid_to_pipe
             ]
             wait(waitables, timeout=min(remaining, 1.0))
-        read_ready()
+        self._read_reports(processes, reports)
+        return reports, timed_out, terminated
 
+    def _read_reports(self, processes: list, reports: dict[int, Any]) -> None:
+        """Add to ``reports`` what workers without one have sent (None: pipe closed empty)."""
+        for rank, p in enumerate(processes):
+            pipe = self.pid_to_pipe.get(p.pid)
+            if rank in reports or pipe is None or not pipe.poll():
+                continue
+            try:
+                reports[rank] = pipe.recv()
+            except EOFError:
+                reports[rank] = None
+
+    def _raise_worker_outcome(
+        self,
+        processes: list,
+        reports: dict[int, Any],
+        timed_out: list[int],
+        terminated: list[int],
+    ) -> None:
+        """Fail (``RuntimeError``) or skip (``unittest.SkipTest``) as the workers reported;
+        return when they all passed."""
         errors: list[str] = []
         skips: list[str] = []
         notes: list[str] = []
