@@ -58,10 +58,10 @@ def test_compile_covers_train_val_and_test(tmp_path):
     )
     runner.train()
     model = runner.model
-    assert getattr(model.train_step, "_mmengine_compiled", False)
-    assert getattr(model.val_step, "_mmengine_compiled", False)
+    assert getattr(model.train_step, "mmengine_compiled", False)
+    assert getattr(model.val_step, "mmengine_compiled", False)
     val_step = model.val_step
     assert runner.val()["n"] == 4
     assert model.val_step is val_step  # compiled once, not wrapped again
     assert runner.test()["n"] == 4
-    assert getattr(model.test_step, "_mmengine_compiled", False)
+    assert getattr(model.test_step, "mmengine_compiled", False)

@@ -252,8 +252,8 @@ class CheckpointStore:
 
 
 def _set_collective(runner: Any, value: bool) -> None:
-    """Set ``runner._checkpoint_collective`` (read by the Runner's ``save_checkpoint``)."""
+    """Set ``runner.checkpoint_collective`` (read by the Runner's ``save_checkpoint``)."""
     try:
-        runner._checkpoint_collective = value
+        runner.checkpoint_collective = value
     except AttributeError:  # a stand-in runner that takes no attributes
         pass

@@ -268,7 +268,7 @@ class FlexibleRunner(Runner):
             self.strategy.wait_for_checkpoint()
 
     # ------------------------------------------------------------------ checkpoints
-    def _model_state_dict(self) -> dict:
+    def model_state_dict(self) -> dict:
         self.strategy.model = self.model
         return self.strategy.model_state_dict()
 
@@ -337,9 +337,7 @@ class FlexibleRunner(Runner):
                 "meta": meta,
                 "message_hub": self.message_hub.state_dict(),
                 # what an exact resume needs (random generators, sampler seed...)
-                RESUME_STATE_KEY: resume_state(
-                    self, collective=bool(getattr(self, "_checkpoint_collective", False))
-                ),
+                RESUME_STATE_KEY: resume_state(self, collective=bool(self.checkpoint_collective)),
             },
             callback=lambda checkpoint: self.call_hook(
                 "before_save_checkpoint", checkpoint=checkpoint

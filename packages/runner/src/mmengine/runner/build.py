@@ -331,10 +331,10 @@ def compile_model_method(
     cfg = {} if compile_cfg is True else dict(compile_cfg)
     for name in (target,) if isinstance(target, str) else target:
         method = getattr(model, name, None)
-        if method is None or getattr(method, "_mmengine_compiled", False):
+        if method is None or getattr(method, "mmengine_compiled", False):
             continue
         compiled = torch.compile(method, **cfg)
-        compiled._mmengine_compiled = True
+        compiled.mmengine_compiled = True
         setattr(model, name, compiled)
         logger.info(f"model.{name} compiled with torch.compile({cfg})")
 

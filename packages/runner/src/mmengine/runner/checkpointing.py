@@ -51,7 +51,7 @@ def build_checkpoint(runner: Any, save_optimizer: bool, save_param_scheduler: bo
     """The checkpoint dict of the runner's current state."""
     checkpoint: dict[str, Any] = {
         "meta": build_meta(runner, meta, by_epoch),
-        "state_dict": runner._model_state_dict(),
+        "state_dict": runner.model_state_dict(),
         "message_hub": runner.message_hub.state_dict(),
     }
     if save_optimizer:
@@ -71,7 +71,7 @@ def build_checkpoint(runner: Any, save_optimizer: bool, save_param_scheduler: bo
             checkpoint["param_schedulers"] = [s.state_dict() for s in schedulers]
     # What an exact resume needs (random generators, sampler seed, pending validation);
     # every rank's random state when every rank is saving (the checkpoint store says so).
-    collective = bool(getattr(runner, "_checkpoint_collective", False))
+    collective = bool(getattr(runner, "checkpoint_collective", False))
     checkpoint[RESUME_STATE_KEY] = resume_state(runner, collective=collective)
     return checkpoint
 

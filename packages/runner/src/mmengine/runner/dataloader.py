@@ -34,6 +34,11 @@ class _SlicedDataset:
             raise AttributeError(name)
         return getattr(self._dataset, name)
 
+    @property
+    def sliced_from(self) -> Any:
+        """The whole dataset this one is the first samples of."""
+        return self._dataset
+
     def __getitem__(self, idx: int) -> Any:
         if not -self._length <= idx < self._length:
             raise IndexError(f"index {idx} is out of range for {self._length} samples")

@@ -195,7 +195,7 @@ def dataset_names(datasets: Sequence[Any]) -> list[str]:
     bases = []
     for dataset in datasets:
         if isinstance(dataset, _SlicedDataset):  # num_batch_per_epoch keeps the dataset's name
-            dataset = dataset._dataset
+            dataset = dataset.sliced_from
         meta = getattr(dataset, "metainfo", None)
         name = meta.get("dataset_name") if isinstance(meta, dict) else None
         bases.append(name if isinstance(name, str) and name else type(dataset).__name__)

@@ -521,7 +521,8 @@ class Runner:
         return self._hook_table.info()
 
     # ================================================================== checkpoints
-    def _model_state_dict(self) -> dict:  # the weights on the CPU, no wrapper prefixes
+    def model_state_dict(self) -> dict:
+        """The weights a checkpoint holds: on the CPU, without wrapper prefixes."""
         return weights_to_cpu(get_state_dict(self._unwrapped_model()))
 
     def _load_model_state(self, checkpoint: dict, strict: bool, revise_keys: list) -> dict:
@@ -579,6 +580,10 @@ class Runner:
             save_checkpoint(
                 checkpoint, filepath, file_client_args=file_client_args, backend_args=backend_args
             )
+
+    #: Set by the checkpoint store while every rank saves together (then a checkpoint holds
+    #: every rank's random state).
+    checkpoint_collective = False
 
     def _writes_checkpoints(self) -> bool:
         """Whether this process writes checkpoint files (the main one; a strategy may make
