@@ -94,7 +94,14 @@ class BaseDataPreprocessor(nn.Module):
                 return data
             return data.to(device, non_blocking=self._non_blocking)
         if cls is dict:
-            return {key: self.cast_data(value) for key, value in data.items()}
+            device = self.device
+            cast = {}
+            for key, value in data.items():
+                if type(value) is torch.Tensor and value.device == device:
+                    cast[key] = value  # no call for a tensor already in place
+                else:
+                    cast[key] = self.cast_data(value)
+            return cast
         if isinstance(data, Mapping):
             return {key: self.cast_data(data[key]) for key in data}
         if isinstance(data, (str, bytes)) or data is None:
