@@ -534,7 +534,7 @@ class BaseStrategy(metaclass=ABCMeta):
     #: Whether :meth:`wrap_model` initialises the weights itself (before sharding them).
     inits_weights_on_wrap: bool = False
 
-    def _attach_runner(self, runner: Any) -> None:
+    def attach_runner(self, runner: Any) -> None:
         """Share the runner's names, directories, logger and seed (one run, one log)."""
         self._work_dir = runner.work_dir
         self._timestamp = runner.timestamp
@@ -542,7 +542,7 @@ class BaseStrategy(metaclass=ABCMeta):
         self._log_dir = runner.log_dir
         self._logger = runner.logger
         self._seed = runner.seed
-        self._randomness = dict(getattr(runner, "_randomness_cfg", self._randomness))
+        self._randomness = dict(getattr(runner, "randomness", self._randomness))
 
     @staticmethod
     def unwrap(model: nn.Module) -> nn.Module:

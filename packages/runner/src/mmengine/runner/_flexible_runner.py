@@ -211,7 +211,7 @@ class FlexibleRunner(Runner):
                 "FlexibleRunner wraps the model through its strategy: give "
                 "`strategy=dict(type=..., model_wrapper=...)` instead of `model_wrapper_cfg`"
             )
-        self.strategy._attach_runner(self)
+        self.strategy.attach_runner(self)
         if self._strategy_compile and not is_model_wrapper(model):
             model = self.strategy.compile_model(model, self._strategy_compile)
         return self.strategy.wrap_model(model)
