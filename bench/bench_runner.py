@@ -9,7 +9,9 @@ Prints, with medians over interleaved rounds:
   ``import torch`` + 0.5 s);
 - the first ``Runner(...)`` construction in a fresh process (target: under 0.3 s).
 
-Usage: ``uv run --frozen python bench/bench_runner.py [--iters 1000] [--rounds 5]``.
+Usage: ``uv run --frozen python bench/bench_runner.py [--iters 1000] [--rounds 5]``;
+``--breakdown`` instead splits the tiny MLP's overhead: the Runner's loop with no default hooks
+and the plain loop's step as ``train_step``, then with the default hooks, then in full.
 """
 
 from __future__ import annotations
@@ -120,8 +122,37 @@ def _steady_state(stamps: list[float]) -> float:
     return statistics.median(durations[len(durations) // 10 :])
 
 
-def runner_loop(kind: str, iters: int, work_dir: str, name: str) -> float:
-    """Median duration of one steady-state iteration of ``Runner.train()``."""
+_NO_DEFAULT_HOOKS = dict.fromkeys(
+    ("runtime_info", "timer", "sampler_seed", "logger", "param_scheduler", "checkpoint")
+)
+
+
+def _plain_train_step(net: nn.Module):  # noqa: ANN202
+    """A ``train_step`` doing what the plain loop does (for ``--breakdown``)."""
+
+    def train_step(data, optim_wrapper):  # noqa: ANN001, ANN202
+        loss = F.mse_loss(net(data["inputs"]), data["labels"])
+        loss.backward()
+        optim_wrapper.optimizer.step()
+        optim_wrapper.optimizer.zero_grad()
+        return dict(loss=loss)
+
+    return train_step
+
+
+def runner_loop(
+    kind: str,
+    iters: int,
+    work_dir: str,
+    name: str,
+    default_hooks: bool = True,
+    plain_step: bool = False,
+) -> float:
+    """Median duration of one steady-state iteration of ``Runner.train()``.
+
+    ``default_hooks=False`` removes the default hooks and ``plain_step=True`` replaces
+    ``BaseModel.train_step`` with the plain loop's four lines (``--breakdown``).
+    """
     from mmengine.hooks import Hook
 
     stamps: list[float] = []
@@ -145,13 +176,17 @@ def runner_loop(kind: str, iters: int, work_dir: str, name: str) -> float:
         default_hooks=dict(
             logger=dict(type="LoggerHook", interval=50),
             checkpoint=dict(type="CheckpointHook", interval=10**9, by_epoch=False, save_last=False),
-        ),
+        )
+        if default_hooks
+        else _NO_DEFAULT_HOOKS,
         custom_hooks=[StampHook()],
         log_processor=dict(by_epoch=False),
         log_level="WARNING",
         randomness=dict(seed=0),
         experiment_name=name,
     )
+    if plain_step:
+        runner.model.train_step = _plain_train_step(net)
     runner.train()
     for handler in list(MMLogger.get_instance(runner.experiment_name).handlers):
         handler.close()
@@ -200,14 +235,46 @@ def _pin_allocator() -> None:
         os.execve(sys.executable, [sys.executable, *sys.argv], env)
 
 
+def breakdown(rounds: int, iters: int) -> None:
+    """Where the tiny MLP's overhead goes: the loop alone, + default hooks, + train_step."""
+    variants = {
+        "loop only (no default hooks, plain step)": dict(default_hooks=False, plain_step=True),
+        "+ default hooks (plain step)": dict(default_hooks=True, plain_step=True),
+        "+ BaseModel.train_step/OptimWrapper (full)": dict(default_hooks=True, plain_step=False),
+    }
+    times: dict[str, list[float]] = {"plain": [], **{v: [] for v in variants}}
+    with tempfile.TemporaryDirectory() as tmp:
+        plain_loop("mlp", 20)
+        runner_loop("mlp", 20, tmp, "bench_breakdown_warmup")
+        for r in range(rounds):
+            order = ["plain", *variants]
+            for v in order[::-1] if r % 2 else order:
+                if v == "plain":
+                    times[v].append(plain_loop("mlp", iters))
+                else:
+                    times[v].append(runner_loop("mlp", iters, tmp, f"bench_bd_{r}", **variants[v]))
+    p = statistics.median(times["plain"])
+    for v, ts in times.items():
+        q = statistics.median(ts)
+        print(f"mlp {v:44s} {q * 1e6:7.1f} us/iter  ratio {q / p:.3f}  (+{(q - p) * 1e6:.1f} us)")
+
+
 def main() -> None:
     _pin_allocator()
     parser = argparse.ArgumentParser()
     parser.add_argument("--iters", type=int, default=1000)
     parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument(
+        "--breakdown",
+        action="store_true",
+        help="only the tiny MLP: the loop alone, + default hooks, + train_step",
+    )
     args = parser.parse_args()
     torch.set_num_threads(1)
     logging.getLogger().setLevel(logging.WARNING)
+    if args.breakdown:
+        breakdown(args.rounds, args.iters)
+        return
 
     print(
         f"torch {torch.__version__}, {args.iters} iterations x {args.rounds} rounds, 1 thread, "
