@@ -248,11 +248,12 @@ def breakdown(rounds: int, iters: int) -> None:
         runner_loop("mlp", 20, tmp, "bench_breakdown_warmup")
         for r in range(rounds):
             order = ["plain", *variants]
-            for v in order[::-1] if r % 2 else order:
+            for i, v in enumerate(order[::-1] if r % 2 else order):
                 if v == "plain":
                     times[v].append(plain_loop("mlp", iters))
                 else:
-                    times[v].append(runner_loop("mlp", iters, tmp, f"bench_bd_{r}", **variants[v]))
+                    name = f"bench_breakdown_{r}_{i}"  # one logger per run
+                    times[v].append(runner_loop("mlp", iters, tmp, name, **variants[v]))
     p = statistics.median(times["plain"])
     for v, ts in times.items():
         q = statistics.median(ts)
