@@ -132,9 +132,9 @@ class _TrainLoopBase(BaseLoop):
 
     def _should_validate(self, progress: int, total: int) -> bool:
         return (
-            self._validation_configured()
-            and progress >= self.val_begin
+            progress >= self.val_begin
             and (progress % self.val_interval == 0 or progress == total)
+            and self._validation_configured()
         )
 
     def _validation_configured(self) -> bool:
