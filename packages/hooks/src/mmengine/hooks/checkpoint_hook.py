@@ -25,7 +25,7 @@ from mmengine.logging import print_log
 from mmengine.registry import HOOKS
 from mmengine.utils import is_list_of, is_seq_of
 
-from ._file_client import _infer_file_client
+from ._file_client import LazyFileClient, _infer_file_client
 from .checkpoint_store import POINTER_FILE as _POINTER_FILE  # noqa: F401
 from .checkpoint_store import CheckpointStore
 from .early_stopping_hook import infer_rule
@@ -158,6 +158,7 @@ class CheckpointHook(Hook):
     out_dir: str
 
     priority = "VERY_LOW"
+    file_client = LazyFileClient()  # deprecated; made when read
 
     # logic to save best checkpoints
     rule_map: dict[str, Callable[[Any, Any], bool]] = {
@@ -251,12 +252,11 @@ class CheckpointHook(Hook):
 
         # ``file_client`` is kept for backward compatibility; storage goes through
         # ``file_backend`` (the FileClient itself when ``file_client_args`` is given).
-        self.file_client = _infer_file_client(self.file_client_args, self.out_dir)
         if self.file_client_args is None:
             self.file_backend = get_file_backend(self.out_dir, backend_args=self.backend_args)
-            if self.file_client is None:
-                self.file_client = self.file_backend
+            CheckpointHook.file_client.reset(self)  # made when read
         else:
+            self.file_client = _infer_file_client(self.file_client_args, self.out_dir)
             self.file_backend = self.file_client
 
         # An explicit out_dir receives a sub-directory named like the work_dir's last level.

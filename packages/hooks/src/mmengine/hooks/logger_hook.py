@@ -12,12 +12,12 @@ from typing import Any, Optional, Union
 import numpy as np
 import torch
 
-from mmengine.fileio import BaseStorageBackend, FileClient, dump, get_file_backend
+from mmengine.fileio import dump, get_file_backend
 from mmengine.logging import print_log
 from mmengine.registry import HOOKS
 from mmengine.utils import is_seq_of, scandir
 
-from ._file_client import _infer_file_client
+from ._file_client import LazyFileClient, _infer_file_client
 from .hook import DATA_BATCH, Hook
 
 SUFFIX_TYPE = Union[tuple[str, ...], list[str], str]
@@ -103,6 +103,7 @@ class LoggerHook(Hook):
     """
 
     priority = "BELOW_NORMAL"
+    file_client = LazyFileClient()  # deprecated; made when read
 
     def __init__(
         self,
@@ -149,14 +150,10 @@ class LoggerHook(Hook):
         if self.out_dir is not None:
             # The deprecated FileClient (None when it cannot serve out_dir, e.g. a backend
             # registered only with the new fileio API); file_backend is what writes.
-            self.file_client: Union[FileClient, BaseStorageBackend, None] = _infer_file_client(
-                file_client_args, self.out_dir
-            )
             if file_client_args is None:
                 self.file_backend = get_file_backend(self.out_dir, backend_args=backend_args)
-                if self.file_client is None:
-                    self.file_client = self.file_backend
             else:
+                self.file_client = _infer_file_client(file_client_args, self.out_dir)
                 self.file_backend = self.file_client
 
     def before_run(self, runner: Any) -> None:
