@@ -40,14 +40,7 @@ class BaseLoop(metaclass=ABCMeta):
 
     def __init__(self, runner: Any, dataloader: DataLoader | dict) -> None:
         self._runner = runner
-        if isinstance(dataloader, dict):
-            randomness = getattr(runner, "randomness", None) or {}
-            diff_rank_seed = randomness.get("diff_rank_seed", False)
-            self.dataloader = runner.build_dataloader(
-                dataloader, seed=runner.seed, diff_rank_seed=diff_rank_seed
-            )
-        else:
-            self.dataloader = dataloader
+        self.dataloader = loop_dataloader(runner, dataloader)
 
     @property
     def runner(self) -> Any:
@@ -71,3 +64,13 @@ def dataset_metainfo(dataloader: Any, users: str) -> dict | None:
             level=logging.WARNING,
         )
     return metainfo
+
+
+def loop_dataloader(runner: Any, dataloader: DataLoader | dict) -> DataLoader:
+    """``dataloader``, or the DataLoader the runner builds from its config, seeded with the
+    runner's seed (and per rank when ``randomness.diff_rank_seed``)."""
+    if not isinstance(dataloader, dict):
+        return dataloader
+    randomness = getattr(runner, "randomness", None) or {}
+    diff_rank_seed = randomness.get("diff_rank_seed", False)
+    return runner.build_dataloader(dataloader, seed=runner.seed, diff_rank_seed=diff_rank_seed)

@@ -26,7 +26,7 @@ from mmengine.structures import BaseDataElement
 from mmengine.utils import is_list_of
 
 from .amp import autocast
-from .base_loop import BaseLoop, dataset_metainfo
+from .base_loop import BaseLoop, dataset_metainfo, loop_dataloader
 from .dataloader import _SlicedDataset
 
 
@@ -265,13 +265,6 @@ class DataLoaderGroup:
         return f"{type(self).__name__}({sizes})"
 
 
-class _DataLoaderOf(BaseLoop):
-    """Builds a dataloader exactly as a loop does (seeded with the runner's seed)."""
-
-    def run(self) -> None:  # pragma: no cover - never run
-        raise NotImplementedError
-
-
 def build_eval_parts(
     runner: Any, stage: str, dataloader: Any, evaluator: Any
 ) -> tuple[DataLoaderGroup, dict[str, Evaluator]]:
@@ -281,7 +274,7 @@ def build_eval_parts(
         tuple: the :class:`DataLoaderGroup` and a dict of evaluators by dataset name.
     """
     parts = eval_parts(stage, dataloader, evaluator)
-    loaders = [_DataLoaderOf(runner, loader).dataloader for _, loader, _ in parts]
+    loaders = [loop_dataloader(runner, loader) for _, loader, _ in parts]
     names = [name for name, _, _ in parts]
     if names[0] is None:
         names = dataset_names([loader.dataset for loader in loaders])
