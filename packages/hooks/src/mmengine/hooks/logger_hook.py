@@ -12,7 +12,7 @@ from typing import Any, Optional, Union
 import numpy as np
 import torch
 
-from mmengine.fileio import dump, get_file_backend
+from mmengine.fileio import FileClient, dump, get_file_backend  # noqa: F401 - upstream binds FileClient here
 from mmengine.logging import print_log
 from mmengine.registry import HOOKS
 from mmengine.utils import is_seq_of, scandir
