@@ -176,6 +176,18 @@ class TestRunnerCompat(RunnerTestCase):
                 work_dir=self.temp_dir.name,
                 param_scheduler=dict(type="MultiStepLR", milestones=[1]),
             )
+        # a fractional loop length: 0.10's AssertionError and sentence (recorded on 0.10.7)
+        for train_cfg, sentence in (
+            (dict(by_epoch=True, max_epochs=1.5), "`max_epochs` should be a integer number, but get 1.5."),
+            (dict(by_epoch=False, max_iters=2.5), "`max_iters` should be a integer number, but get 2.5"),
+        ):  # fmt: skip
+            cfg = copy.deepcopy(self.epoch_based_cfg)
+            cfg.train_cfg = train_cfg
+            cfg.experiment_name = f"fraction_{len(sentence)}"
+            with pytest.raises(AssertionError) as info:
+                self.build_runner(cfg).train()
+            assert str(info.value).startswith(sentence) and "train_cfg." in str(info.value)
+            assert isinstance(info.value, ValueError)
         bare = Runner(model=self._model(), work_dir=self.temp_dir.name, experiment_name="bare")
         with pytest.raises(RuntimeError) as info:
             bare.val()

@@ -46,6 +46,26 @@ def _train_state_of(runner: Any) -> TrainState:
     return state if isinstance(state, TrainState) else TrainState()
 
 
+class LoopArgumentError(AssertionError, ValueError):
+    """A train loop argument that cannot be used (an AssertionError as in 0.10, and a
+    ValueError)."""
+
+
+def _whole_number(name: str, value: Any, unit: str) -> int:
+    """``value`` as an int; a fraction or a non-number raises :class:`LoopArgumentError`,
+    0.10's sentence first."""
+    try:
+        whole = int(value) == value
+    except (TypeError, ValueError):
+        whole = False
+    if not whole or isinstance(value, bool):
+        raise LoopArgumentError(
+            f"`{name}` should be a integer number, but get {value}. Set train_cfg.{name} "
+            f"to a whole number of {unit}."
+        )
+    return int(value)
+
+
 class _TrainLoopBase(BaseLoop):
     """What epoch- and iteration-based training share: state, intervals, data resumption,
     stop requests."""
@@ -244,9 +264,7 @@ class EpochBasedTrainLoop(_TrainLoopBase):
         dynamic_intervals: list[tuple[int, int]] | None = None,
     ) -> None:
         super().__init__(runner, dataloader, val_begin, val_interval, dynamic_intervals)
-        if int(max_epochs) != max_epochs:
-            raise ValueError(f"`max_epochs` should be an integer number, but got {max_epochs}")
-        self.state.max_epochs = int(max_epochs)
+        self.state.max_epochs = _whole_number("max_epochs", max_epochs, "epochs")
         self.state.max_iters = self.state.max_epochs * len(self.dataloader)
 
     def run(self) -> torch.nn.Module:
@@ -355,9 +373,7 @@ class IterBasedTrainLoop(_TrainLoopBase):
         dynamic_intervals: list[tuple[int, int]] | None = None,
     ) -> None:
         super().__init__(runner, dataloader, val_begin, val_interval, dynamic_intervals)
-        if int(max_iters) != max_iters:
-            raise ValueError(f"`max_iters` should be an integer number, but got {max_iters}")
-        self.state.max_iters = int(max_iters)
+        self.state.max_iters = _whole_number("max_iters", max_iters, "iterations")
         self.state.max_epochs = 1  # the data stream is endless; epochs are not counted
         # Made here, as upstream does: its random draw precedes the weight initialisation.
         self.dataloader_iterator = _InfiniteDataloaderIterator(self.dataloader)
