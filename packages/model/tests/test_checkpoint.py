@@ -384,3 +384,20 @@ def test_corrupted_checkpoint_error_names_the_file(tmp_path):
     path.write_bytes(path.read_bytes()[:200])
     with pytest.raises((RuntimeError, EOFError), match="broken.pth"):
         _load_checkpoint(str(path))
+
+
+@pytest.mark.parametrize(
+    ("content", "error", "words"),
+    [
+        # bytes that are no pickle at all: not reported as an unsafe global
+        (b"garbage", pickle.UnpicklingError, "not a PyTorch checkpoint, or it is corrupt"),
+        (b"", EOFError, "is it empty?"),
+    ],
+)
+def test_a_file_that_is_no_checkpoint_is_named_as_such(tmp_path, content, error, words):
+    path = tmp_path / "notackpt.pth"
+    path.write_bytes(content)
+    with pytest.raises(error) as info:
+        _load_checkpoint(str(path))
+    assert "notackpt.pth" in str(info.value) and words in str(info.value)
+    assert "allow-list" not in str(info.value)

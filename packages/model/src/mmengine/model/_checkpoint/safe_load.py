@@ -311,6 +311,26 @@ def _safe_call(load: Loader, source: str, policy: tuple[bool, bool]) -> Any:
         _refused_getattr.reset(token)
 
 
+#: What the unpicklers say of bytes that are not a pickle at all (not of a refused global).
+_MALFORMED_PICKLE = (
+    "invalid load key",
+    "Unsupported operand",
+    "pickle data was truncated",
+    "could not find MARK",
+    "unpickling stack underflow",
+    "Ran out of input",
+)
+
+
+def _malformed_detail(text: str) -> str:
+    """The unpickler's own words about malformed bytes, one short phrase."""
+    for sign in _MALFORMED_PICKLE:
+        start = text.find(sign)
+        if start >= 0:
+            return text[start:].splitlines()[0].strip().rstrip(".")
+    return text.splitlines()[0] if text else "unreadable"
+
+
 def _safe_load(load: Loader, source: str) -> Any:
     try:
         with torch.serialization.safe_globals(_safe_globals()):
@@ -338,6 +358,12 @@ def _safe_load(load: Loader, source: str) -> Any:
         ) from error
     text = str(error)
     found = re.search(r"GLOBAL ([\w.]+)", text)
+    if not found and any(sign in text for sign in _MALFORMED_PICKLE):
+        raise pickle.UnpicklingError(
+            f"Cannot load checkpoint {source!r}: it is not a PyTorch checkpoint, or it is "
+            f"corrupt or truncated ({_malformed_detail(text)}). Check the file (its size, how it "
+            "was copied or downloaded), or save it again."
+        ) from error
     offending = found.group(1) if found else "an object that cannot be unpickled safely"
     hint = (
         f"; alternatively allow that class with torch.serialization.add_safe_globals"
@@ -376,7 +402,8 @@ def _torch_load(
         if type(exc) not in (RuntimeError, EOFError):
             raise
         # e.g. a truncated or non-checkpoint file: say which one
+        reason = str(exc) or "the file ended before a checkpoint was read (is it empty?)"
         raise type(exc)(
-            f"Failed to load checkpoint {source!r}: {exc}. The file may be truncated or "
+            f"Failed to load checkpoint {source!r}: {reason}. The file may be truncated or "
             "not a PyTorch checkpoint."
         ) from exc
