@@ -20,23 +20,28 @@ from .checkpoint import (
     weights_to_cpu,
 )
 from .checkpoint_store import CheckpointStore
+from .eval_loops import DataLoaderGroup
 from .log_processor import LogProcessor
 from .loops import EpochBasedTrainLoop, IterBasedTrainLoop, TestLoop, ValLoop
 from .priority import Priority, get_priority
 from .runner import Runner
+from .state import LoadPlan, TrainState
 from .utils import set_random_seed
 
 __all__ = [
     "BaseLoop",
     "CheckpointStore",
     "CheckpointLoader",
+    "DataLoaderGroup",
     "EpochBasedTrainLoop",
     "FlexibleRunner",
     "IterBasedTrainLoop",
+    "LoadPlan",
     "LogProcessor",
     "Priority",
     "Runner",
     "TestLoop",
+    "TrainState",
     "ValLoop",
     "autocast",
     "find_latest_checkpoint",
