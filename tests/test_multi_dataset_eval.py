@@ -187,6 +187,14 @@ class TestMultiDatasetEval(RunnerTestCase):
         assert (metrics["coco/m/seen"], metrics["voc/m/seen"]) == (12, 8)
         assert len(runner.val_dataloader) == 3 + 2
 
+    def test_a_built_metric_is_shared_like_an_evaluator(self) -> None:
+        cfg = copy.deepcopy(self.cfg)
+        cfg.val_evaluator = ScoreMetric()  # a metric object, as one dataset accepts it
+        runner = self.build_runner(cfg)
+        metrics = runner.val()
+        assert (metrics["coco/m/named"], metrics["voc/m/named"]) == ("coco", "voc")
+        assert (metrics["coco/m/seen"], metrics["voc/m/seen"]) == (12, 8)
+
     # ------------------------------------------------------------------ training
     def test_train_validates_every_dataset_and_saves_best_on_a_prefixed_key(self) -> None:
         cfg = copy.deepcopy(self.cfg)

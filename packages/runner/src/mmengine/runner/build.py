@@ -29,7 +29,7 @@ from mmengine.dist import (
     init_dist,
     is_distributed,
 )
-from mmengine.evaluator import Evaluator
+from mmengine.evaluator import BaseMetric, Evaluator
 from mmengine.logging import MessageHub, MMLogger, print_log
 from mmengine.model import convert_sync_batchnorm, is_model_wrapper, revert_sync_batchnorm
 from mmengine.model.efficient_conv_bn_eval import turn_on_efficient_conv_bn_eval
@@ -501,7 +501,7 @@ def build_evaluator(evaluator: Evaluator | dict | list) -> Evaluator:
             cfg.setdefault("type", "Evaluator")
             return EVALUATOR.build(cfg)
         return Evaluator(evaluator)
-    if isinstance(evaluator, list):
+    if isinstance(evaluator, (list, BaseMetric)):
         return Evaluator(evaluator)
     raise TypeError(
         f"evaluator should be one of dict, list of dict, and Evaluator, but got {evaluator}"

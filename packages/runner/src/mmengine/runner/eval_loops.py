@@ -19,7 +19,7 @@ from typing import Any
 import torch
 from torch.utils.data import DataLoader
 
-from mmengine.evaluator import Evaluator
+from mmengine.evaluator import BaseMetric, Evaluator
 from mmengine.logging import HistoryBuffer
 from mmengine.registry import LOOPS
 from mmengine.structures import BaseDataElement
@@ -89,8 +89,9 @@ def is_multi_dataloader(dataloader: Any) -> bool:
 
 
 def _is_single_evaluator(evaluator: Any) -> bool:
-    """A built Evaluator, or a config of one evaluator or metric (it has ``type``/``metrics``)."""
-    return isinstance(evaluator, Evaluator) or (
+    """A built Evaluator or metric, or a config of one evaluator or metric (it has ``type``
+    or ``metrics``)."""
+    return isinstance(evaluator, (Evaluator, BaseMetric)) or (
         isinstance(evaluator, dict) and ("type" in evaluator or "metrics" in evaluator)
     )
 
@@ -168,7 +169,7 @@ def _evaluators_for(stage: str, dataloader: Any, names: list, evaluator: Any) ->
     ):
         return [evaluator[name] for name in names]
     if _is_single_evaluator(evaluator):
-        if isinstance(evaluator, Evaluator):
+        if isinstance(evaluator, (Evaluator, BaseMetric)):  # built: shared, in turn
             return [evaluator] * count
         return [copy.deepcopy(evaluator) for _ in names]
     if isinstance(evaluator, dict):
