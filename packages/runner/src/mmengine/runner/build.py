@@ -44,6 +44,7 @@ from mmengine.registry import (
     OPTIM_WRAPPERS,
     PARAM_SCHEDULERS,
     VISUALIZERS,
+    DefaultScope,
 )
 from mmengine.utils import digit_version, get_mmengine_version
 from mmengine.utils.dl_utils import TORCH_VERSION, set_multi_processing
@@ -159,6 +160,23 @@ def experiment_name_of(name: str | None, cfg: Config, timestamp: str) -> str:
     if cfg.filename is not None:
         return f"{os.path.splitext(os.path.basename(cfg.filename))[0]}_{timestamp}"
     return timestamp
+
+
+def unique_run_names(name: str, timestamp: str) -> tuple[str, str]:
+    """The experiment name and timestamp of a new run, unique in this process.
+
+    Runs started in the same second under the same name would share the logger, message
+    hub, visualizer and log dir that are looked up by that name (the later run logging into
+    the earlier run's file, its hub holding the earlier run's scalars). The later run gets
+    ``_2``, ``_3``... after both its name and its timestamp instead.
+    """
+    managers = (MMLogger, MessageHub, Visualizer, DefaultScope)
+    if not any(manager.check_instance_created(name) for manager in managers):
+        return name, timestamp
+    number = 2
+    while any(manager.check_instance_created(f"{name}_{number}") for manager in managers):
+        number += 1
+    return f"{name}_{number}", f"{timestamp}_{number}"
 
 
 # ---------------------------------------------------------------------- environment

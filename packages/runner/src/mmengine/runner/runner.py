@@ -179,7 +179,9 @@ class Runner:
         self.setup_env(env_cfg)
         self.randomness = dict(randomness) if randomness is not None else dict(seed=None)
         self.set_randomness(**self.randomness)
-        self._experiment_name = build.experiment_name_of(experiment_name, self.cfg, self._timestamp)
+        self._experiment_name, self._timestamp = build.unique_run_names(
+            build.experiment_name_of(experiment_name, self.cfg, self._timestamp), self._timestamp
+        )
         self._log_dir = osp.join(self._work_dir, self._timestamp)
         os.makedirs(self._log_dir, exist_ok=True)
         self.default_scope: DefaultScope | None = None
