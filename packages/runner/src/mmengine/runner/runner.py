@@ -384,9 +384,11 @@ class Runner:
     iter = property(lambda self: self._progress.iter, doc="int: completed training iterations.")
 
     def _limit(self, name: str) -> int:
-        """A training limit: 0 without a train loop; known once the loop is built (0.10 builds
-        the train loop on this read)."""
-        return getattr(self.train_loop, name) if self.loop_configured("train") else 0
+        """A training limit, 0 without a train loop (reading it builds the loop, as in 0.10)."""
+        loop = self._loops.get("train")  # read by hooks every iteration: the short path first
+        if loop is None:
+            return getattr(self.train_loop, name) if self.loop_configured("train") else 0
+        return getattr(loop, name)
 
     max_epochs = property(lambda self: self._limit("max_epochs"), doc="int: epochs to train.")
     max_iters = property(lambda self: self._limit("max_iters"), doc="int: iterations to train.")
