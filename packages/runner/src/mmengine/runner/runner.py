@@ -585,8 +585,7 @@ class Runner:
                 checkpoint, filepath, file_client_args=file_client_args, backend_args=backend_args
             )
 
-    #: Set by the checkpoint store while every rank saves together (then a checkpoint holds
-    #: every rank's random state).
+    #: Set by the checkpoint store while every rank saves (each rank's random state is kept).
     checkpoint_collective = False
 
     def _writes_checkpoints(self) -> bool:
