@@ -121,6 +121,18 @@ class TestTrainState(RunnerTestCase):
         assert runner.max_iters == 2 * per_epoch
         assert runner.train_state == TrainState()  # the runner's state was not used
 
+    def test_a_loop_built_apart_keeps_its_own_state(self) -> None:
+        cfg = copy.deepcopy(self.epoch_based_cfg)
+        cfg.train_cfg.max_epochs = 2
+        runner = self.build_runner(cfg)
+        per_epoch = len(runner.train_dataloader)  # builds (and adopts) the train loop
+        other = runner.build_train_loop(dict(by_epoch=False, max_iters=3))
+        assert other.state is not runner.train_state
+        assert (runner.max_epochs, runner.max_iters) == (2, 2 * per_epoch)
+        assert (other.max_epochs, other.max_iters) == (1, 3)
+        runner.train()
+        assert runner.iter == 2 * per_epoch and other.iter == 0
+
     def test_load_plan_is_0_10s_private_names(self) -> None:
         cfg = copy.deepcopy(self.epoch_based_cfg)
         runner = self.build_runner(cfg)

@@ -36,14 +36,8 @@ from .resilience import save_stop_checkpoint
 from .state import TrainState
 from .utils import calc_dynamic_intervals
 
-#: The train loop's state is the runner's :class:`TrainState` (the name 0.2.0 had).
+#: A train loop's state is a :class:`TrainState` (the name 0.2.0 had).
 LoopState = TrainState
-
-
-def _train_state_of(runner: Any) -> TrainState:
-    """The runner's training state (a runner-like object without one gets a fresh state)."""
-    state = getattr(runner, "train_state", None)
-    return state if isinstance(state, TrainState) else TrainState()
 
 
 class LoopArgumentError(AssertionError, ValueError):
@@ -79,8 +73,9 @@ class _TrainLoopBase(BaseLoop):
         dynamic_intervals: list[tuple[int, int]] | None,
     ) -> None:
         super().__init__(runner, dataloader)
-        # The runner's state: this loop advances it, hooks and checkpoints read it.
-        self.state = _train_state_of(runner)
+        # This loop advances it; once the runner adopts the loop as its train loop, it is
+        # ``runner.train_state`` (a loop built apart keeps its own).
+        self.state = TrainState()
         self.val_begin = val_begin
         self.val_interval = val_interval
         self.stop_training = False

@@ -49,7 +49,7 @@ from .priority import Priority
 from .resilience import run_train_loop
 from .state import LoadPlan, TrainState
 from .utils import set_random_seed
-from .views import loop_view, plan_field, spec_view
+from .views import adopt_train_loop, loop_view, plan_field, spec_view
 
 # Further names 0.10 has in this module (code imports or patches them here).
 bind_names(
@@ -330,8 +330,8 @@ class Runner:
         if loop is None and self._loop_specs[stage].cfg is not None:
             loop = getattr(self, f"build_{stage}_loop")(self._loop_specs[stage].cfg)
             self._loops[stage] = loop
-            if stage == "train" and getattr(loop, "state", None) is not self.train_state:
-                self._progress = loop  # a custom loop keeping its own counters
+            if stage == "train":
+                adopt_train_loop(self, loop)
         return loop
 
     _train_loop, _val_loop, _test_loop = map(loop_view, ("train", "val", "test"))

@@ -11,8 +11,20 @@ from __future__ import annotations
 from typing import Any
 
 from .base_loop import BaseLoop
+from .state import TrainState
 
-__all__ = ["loop_view", "plan_field", "spec_view"]
+__all__ = ["adopt_train_loop", "loop_view", "plan_field", "spec_view"]
+
+
+def adopt_train_loop(runner: Any, loop: BaseLoop) -> None:
+    """Make ``loop`` the runner's train loop for counting: its :class:`TrainState` becomes
+    ``runner.train_state`` (read by ``runner.epoch``/``iter``, saved in checkpoints). A 0.10
+    custom loop without one is read through its own ``epoch``/``iter``."""
+    state = getattr(loop, "state", None)
+    if isinstance(state, TrainState):
+        runner.train_state = runner._progress = state
+    else:
+        runner._progress = loop
 
 
 def loop_view(stage: str) -> property:
@@ -28,10 +40,8 @@ def loop_view(stage: str) -> property:
             runner._loops[stage] = value
         else:
             runner._loop_specs[stage].cfg = value
-        if stage == "train":  # whose counters runner.epoch/iter read
-            own = isinstance(value, BaseLoop) and getattr(value, "state", None) is not None
-            custom = isinstance(value, BaseLoop) and not own
-            runner._progress = value if custom else runner.train_state
+        if stage == "train" and isinstance(value, BaseLoop):
+            adopt_train_loop(runner, value)
 
     return property(get, put)
 
