@@ -447,3 +447,17 @@ def test_sharded_checkpoint_of_an_optim_wrapper_dict(tmp_path: Path) -> None:
         plain_wrappers["first"].optimizer.state[plain.fc1.weight]["momentum_buffer"],
         wrappers["first"].optimizer.state[model.fc1.weight]["momentum_buffer"],
     )
+
+
+def test_auto_scale_lr_scales_by_the_real_batch_size_and_needs_a_base(tmp_path: Path) -> None:
+    strategy = _strategy(tmp_path, auto_scale_lr=dict(enable=True, base_batch_size=4))
+    _, optim_wrapper = strategy.prepare(
+        Net(), optim_wrapper=OPTIM, dispatch_kwargs=dict(train_micro_batch_size_per_gpu=2)
+    )
+    base_lr = OPTIM["optimizer"]["lr"]
+    assert optim_wrapper.get_lr()["lr"][0] == pytest.approx(base_lr * 2 / 4)  # 1 process x 2
+    missing = _strategy(tmp_path, auto_scale_lr=dict(enable=True))
+    with pytest.raises(AssertionError, match="^Lack of `base_batch_size` in `auto_scale_lr`"):
+        missing.prepare(
+            Net(), optim_wrapper=OPTIM, dispatch_kwargs=dict(train_micro_batch_size_per_gpu=2)
+        )

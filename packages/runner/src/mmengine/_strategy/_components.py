@@ -128,6 +128,16 @@ def _build_scheduler(
     return PARAM_SCHEDULERS.build(cfg, default_args=args)
 
 
+def base_batch_size_of(auto_scale_lr: dict) -> int:
+    """``auto_scale_lr['base_batch_size']``; without it 0.10's AssertionError, with an example."""
+    if "base_batch_size" not in auto_scale_lr:
+        raise AssertionError(
+            "Lack of `base_batch_size` in `auto_scale_lr`. (e.g. "
+            "auto_scale_lr=dict(enable=True, base_batch_size=256))"
+        )
+    return auto_scale_lr["base_batch_size"]
+
+
 def scale_lr(
     optim_wrapper: BaseOptimWrapper, base_batch_size: int, real_batch_size: int, logger: MMLogger
 ) -> None:

@@ -344,13 +344,9 @@ class BaseStrategy(metaclass=ABCMeta):
         cfg = self._auto_scale_lr
         if cfg is None or not cfg.get("enable", False):
             return
-        if "base_batch_size" not in cfg:
-            raise AssertionError(
-                "Lack of `base_batch_size` in `auto_scale_lr`. (e.g. "
-                "auto_scale_lr=dict(enable=True, base_batch_size=256))"
-            )
+        base_bs = _components.base_batch_size_of(cfg)
         real_bs = self.world_size * self.dispatch_kwargs["train_micro_batch_size_per_gpu"]
-        _components.scale_lr(self.optim_wrapper, cfg["base_batch_size"], real_bs, self.logger)
+        _components.scale_lr(self.optim_wrapper, base_bs, real_bs, self.logger)
 
     def _init_count_status(self, init_counts: int = 0) -> None:
         """Tell the optimizer wrapper(s) about gradient accumulation's iteration counts."""

@@ -20,6 +20,7 @@ import torch
 from torch import nn
 from torch.optim import Optimizer
 
+from mmengine._strategy import _components
 from mmengine.config import Config, ConfigDict
 from mmengine.config.utils import config_text
 from mmengine.device import get_device
@@ -424,11 +425,7 @@ def scale_lr(optim_wrapper: OptimWrapper, auto_scale_lr: dict | None, train_data
     """Scale the learning rates linearly with ``world_size * batch_size / base_batch_size``."""
     if auto_scale_lr is None or not auto_scale_lr.get("enable", False):
         return
-    if "base_batch_size" not in auto_scale_lr:
-        raise AssertionError(
-            "Lack of `base_batch_size` in `auto_scale_lr`. (e.g. "
-            "auto_scale_lr=dict(enable=True, base_batch_size=256))"
-        )
+    base_bs = _components.base_batch_size_of(auto_scale_lr)
     if schedulers_built(schedulers):
         raise RuntimeError(
             "`scale_lr` should be called before building ParamScheduler because "
@@ -437,20 +434,7 @@ def scale_lr(optim_wrapper: OptimWrapper, auto_scale_lr: dict | None, train_data
     batch_size = _get_batch_size(train_dataloader)
     if batch_size is None:
         raise ValueError("auto_scale_lr needs the train dataloader's batch_size")
-    real_bs = world_size * batch_size
-    ratio = float(real_bs) / float(auto_scale_lr["base_batch_size"])
-    logger.info(
-        f"LR is set based on batch size of {auto_scale_lr['base_batch_size']} and the "
-        f"current batch size is {real_bs}. Scaling the original LR by {ratio}."
-    )
-    wrappers = (
-        list(optim_wrapper.values())
-        if isinstance(optim_wrapper, OptimWrapperDict)
-        else [optim_wrapper]
-    )
-    for wrapper in wrappers:
-        for group in wrapper.optimizer.param_groups:
-            group["lr"] = group["lr"] * ratio
+    _components.scale_lr(optim_wrapper, base_bs, world_size * batch_size, logger)
 
 
 def build_param_schedulers(scheduler: Any, optim_wrapper: Any, train_limits: Callable | None):

@@ -11,6 +11,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
+from mmengine._strategy._checkpoint_state import load_scheduler_state_dict, scheduler_state_dict
 from mmengine.device import get_device
 from mmengine.model.checkpoint import find_latest_checkpoint
 from mmengine.optim import OptimWrapper
@@ -63,12 +64,7 @@ def build_checkpoint(runner: Any, save_optimizer: bool, save_param_scheduler: bo
         checkpoint["optimizer"] = runner.optim_wrapper.state_dict()
     schedulers = runner.param_schedulers
     if save_param_scheduler and schedulers is not None:
-        if isinstance(schedulers, dict):
-            checkpoint["param_schedulers"] = {
-                name: [s.state_dict() for s in group] for name, group in schedulers.items()
-            }
-        else:
-            checkpoint["param_schedulers"] = [s.state_dict() for s in schedulers]
+        checkpoint["param_schedulers"] = scheduler_state_dict(schedulers)
     # What an exact resume needs (random generators, sampler seed, pending validation);
     # every rank's random state when every rank is saving (the checkpoint store says so).
     collective = bool(getattr(runner, "checkpoint_collective", False))
@@ -111,7 +107,7 @@ def resume(runner: Any, filename: str, resume_optimizer: bool, resume_param_sche
     if "param_schedulers" in checkpoint and resume_param_scheduler:
         if runner.param_schedulers is not None:
             runner.param_schedulers = runner.build_param_scheduler(runner.param_schedulers)
-            _load_schedulers(runner.param_schedulers, checkpoint["param_schedulers"])
+            load_scheduler_state_dict(runner.param_schedulers, checkpoint["param_schedulers"])
     runner.load_plan.done = True
     runner.logger.info(f"resumed epoch: {runner.epoch}, iter: {runner.iter}")
 
@@ -150,13 +146,3 @@ def _resume_seed(runner: Any, resumed_seed: int | None) -> None:
         )
     runner.randomness.update(seed=resumed_seed)
     runner.set_randomness(**runner.randomness)
-
-
-def _load_schedulers(schedulers: Any, saved: Any) -> None:
-    if isinstance(schedulers, dict):
-        for name, group in schedulers.items():
-            for scheduler, state in zip(group, saved[name]):
-                scheduler.load_state_dict(state)
-    else:
-        for scheduler, state in zip(schedulers, saved):
-            scheduler.load_state_dict(state)
