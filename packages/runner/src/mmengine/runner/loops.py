@@ -36,9 +36,6 @@ from .resilience import save_stop_checkpoint
 from .state import TrainState
 from .utils import calc_dynamic_intervals
 
-#: A train loop's state is a :class:`TrainState` (the name 0.2.0 had).
-LoopState = TrainState
-
 
 class LoopArgumentError(AssertionError, ValueError):
     """A train loop argument that cannot be used (an AssertionError as in 0.10, and a
