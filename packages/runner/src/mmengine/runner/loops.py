@@ -192,7 +192,7 @@ class _TrainLoopBase(BaseLoop):
 
     def run_iter(self, idx: int, data_batch: Any) -> None:
         """Run one training iteration: hooks around ``model.train_step``."""
-        runner = self.runner
+        runner = self._runner
         runner.call_hook("before_train_iter", batch_idx=idx, data_batch=data_batch)
         outputs = runner.model.train_step(data_batch, optim_wrapper=runner.optim_wrapper)
         runner.call_hook("after_train_iter", batch_idx=idx, data_batch=data_batch, outputs=outputs)
@@ -208,10 +208,9 @@ class _TrainLoopBase(BaseLoop):
         request = getattr(runner, "stop_request", None)
         if request is None:  # a runner without graceful stops
             return False
-        if getattr(runner, "distributed", False):
-            if not agree_on_stop(request):
-                return False
-        elif not request.requested:
+        if not request.requested and not getattr(runner, "distributed", False):
+            return False  # the common case, first
+        if getattr(runner, "distributed", False) and not agree_on_stop(request):
             return False
         self.stopped_by_request = True
         save_stop_checkpoint(runner)
@@ -436,7 +435,11 @@ class IterBasedTrainLoop(_TrainLoopBase):
         """Run one iteration; also accepts upstream's ``run_iter(data_batch)`` form."""
         if data_batch is None:
             idx, data_batch = self.state.iter, idx
-        super().run_iter(idx, data_batch)
+        runner = self._runner
+        runner.call_hook("before_train_iter", batch_idx=idx, data_batch=data_batch)
+        outputs = runner.model.train_step(data_batch, optim_wrapper=runner.optim_wrapper)
+        runner.call_hook("after_train_iter", batch_idx=idx, data_batch=data_batch, outputs=outputs)
+        self.state.iter += 1
 
 
 # The evaluation loops live in :mod:`.eval_loops` (upstream's names stay importable here).
