@@ -20,7 +20,10 @@ from mmengine.utils.dl_utils import mmcv_full_available  # noqa: F401  (upstream
 from ._errors import OptimKeyError, OptimTypeError
 from ._model_utils import unwrap_model
 from .base import BaseOptimWrapper
-from .optimizer_wrapper import OptimWrapper  # noqa: F401  (upstream keeps this name here)
+from .optimizer_wrapper import (
+    OptimWrapper,  # noqa: F401  (upstream keeps this name here)
+    _add_note,
+)
 
 _DCN_CLASS_NAMES = frozenset({"DeformConv2d", "ModulatedDeformConv2d"})
 
@@ -31,6 +34,10 @@ def _is_dcn_module(module: nn.Module) -> bool:
         cls.__name__ in _DCN_CLASS_NAMES and cls.__module__.startswith("mmcv")
         for cls in type(module).__mro__
     )
+
+
+def _type_name(obj: Any) -> str:
+    return getattr(obj, "__name__", None) or str(obj)
 
 
 @OPTIM_WRAPPER_CONSTRUCTORS.register_module()
@@ -278,5 +285,13 @@ class DefaultOptimWrapperConstructor:
             params: list[dict] = []
             self.add_params(params, model)
             optimizer_cfg[first_arg_name] = params
-        optimizer = OPTIMIZERS.build(optimizer_cfg)
+        try:
+            optimizer = OPTIMIZERS.build(optimizer_cfg)
+        except Exception as exc:  # noqa: BLE001 - re-raised as it is, with the config named
+            _add_note(
+                exc,
+                f"while building optimizer {_type_name(optimizer_cls)} from "
+                f"optim_wrapper.optimizer={dict(self.optimizer_cfg)!r}",
+            )
+            raise
         return OPTIM_WRAPPERS.build(optim_wrapper_cfg, default_args=dict(optimizer=optimizer))

@@ -21,6 +21,23 @@ from .base import BaseOptimWrapper
 # What ``optim_context`` returns when there is nothing to enter (reusable, reentrant).
 _NO_CONTEXT = nullcontext()
 
+_NO_GRAD_NOTE = (
+    "The loss returned by the model does not depend on any trainable parameter (it has no "
+    "grad_fn): the model's output was detached (.detach(), .item(), a new tensor built "
+    "from values, or computed under torch.no_grad()), every parameter it uses is frozen "
+    "(requires_grad=False), or the loss is a constant. Compute the loss from the model's "
+    "outputs with autograd enabled, and leave at least one of the parameters it uses "
+    "trainable."
+)
+
+
+def _add_note(error: BaseException, note: str) -> None:
+    """Attach ``note`` to ``error`` (PEP 678; kept in ``__notes__`` on Python 3.10)."""
+    if hasattr(error, "add_note"):
+        error.add_note(note)
+    else:  # Python 3.10: keep the note where PEP 678 puts it
+        error.__notes__ = [*getattr(error, "__notes__", []), note]
+
 
 @OPTIM_WRAPPERS.register_module()
 class OptimWrapper(BaseOptimWrapper):
@@ -155,7 +172,12 @@ class OptimWrapper(BaseOptimWrapper):
             loss (torch.Tensor): The loss of the current iteration.
             **kwargs: Keyword arguments passed to ``torch.Tensor.backward``.
         """
-        loss.backward(**kwargs)
+        try:
+            loss.backward(**kwargs)
+        except RuntimeError as exc:
+            if not getattr(loss, "requires_grad", True):
+                _add_note(exc, _NO_GRAD_NOTE)
+            raise
         self._inner_count += 1
 
     def zero_grad(self, **kwargs) -> None:
