@@ -24,6 +24,19 @@ from .data_preprocessor import (
 __all__ = ["BaseModel"]
 
 
+class LossesTypeError(AttributeError, TypeError):
+    """What ``forward(mode="loss")`` returned is not a dict of losses (an AttributeError as
+    in 0.10, where ``losses.items()`` fails, and a TypeError)."""
+
+
+def _type_path(obj: Any) -> str:
+    """``module.QualName`` of ``obj``'s class (just the name for builtins)."""
+    cls = type(obj)
+    if cls.__module__ == "builtins":
+        return cls.__qualname__
+    return f"{cls.__module__}.{cls.__qualname__}"
+
+
 class BaseModel(BaseModule):
     """Base class for all algorithmic models.
 
@@ -158,8 +171,17 @@ class BaseModel(BaseModule):
             which will be sent to the logger.
 
         Raises:
-            TypeError: If a value is neither a tensor nor a list of tensors.
+            TypeError: If a value is neither a tensor nor a list of tensors, or ``losses`` is
+                not a dict (then also an AttributeError, as in 0.10).
         """
+        if not isinstance(losses, dict) and not hasattr(losses, "items"):
+            raise LossesTypeError(
+                f"{type(losses).__name__!r} object has no attribute 'items'. "
+                f'forward(mode="loss") must return a dict of losses, such as '
+                f"dict(loss_cls=tensor), but {type(self).__name__}.forward returned a "
+                f"{_type_path(losses)}; wrap a single loss "
+                "as dict(loss=loss)."
+            )
         log_vars: list[tuple[str, torch.Tensor]] = [("loss", None)]  # type: ignore[list-item]
         loss: Any = None
         for loss_name, loss_value in losses.items():
