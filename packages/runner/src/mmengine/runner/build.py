@@ -8,6 +8,7 @@ and returns what it built.
 from __future__ import annotations
 
 import copy
+import errno
 import logging
 import os
 import platform
@@ -102,6 +103,7 @@ def loop_specs(args: dict) -> dict[str, LoopSpec]:
 
 def check_runner_arguments(args: dict) -> None:
     """Check the Runner's constructor arguments (``locals()``) as upstream does."""
+    check_work_dir(args["work_dir"])
     check_task_parts(
         "train",
         train_dataloader=args["train_dataloader"],
@@ -117,6 +119,18 @@ def check_runner_arguments(args: dict) -> None:
             "param_scheduler should be None when optim_wrapper is None, but got "
             f"{args['param_scheduler']} (schedulers adjust an optimizer: give optim_wrapper, "
             "the train dataloader and train_cfg too, or drop param_scheduler)"
+        )
+
+
+def check_work_dir(work_dir: Any) -> None:
+    """Raise upstream's FileExistsError, explained, when ``work_dir`` is an existing file
+    (the runner creates it as a directory)."""
+    if isinstance(work_dir, (str, os.PathLike)) and os.path.isfile(work_dir):
+        raise FileExistsError(
+            errno.EEXIST,
+            f"File exists: work_dir {os.fspath(work_dir)!r} is a file, not a directory. The "
+            "runner writes checkpoints, logs and the config under work_dir: give the path of "
+            "a directory (it is created if missing)",
         )
 
 
@@ -521,6 +535,39 @@ def build_train_loop(runner: Any, loop: Any, dataloader: Any) -> Any:
     if "type" in cfg and "by_epoch" in cfg:
         raise RuntimeError("Only one of `type` or `by_epoch` can exist in `loop_cfg`.")
     if "type" in cfg:
+        check_train_limits(cfg, cfg["type"])
         return LOOPS.build(cfg, default_args=dict(runner=runner, dataloader=dataloader))
     cls = EpochBasedTrainLoop if cfg.pop("by_epoch", True) else IterBasedTrainLoop
+    check_train_limits(cfg, cls)
     return cls(**cfg, runner=runner, dataloader=dataloader)
+
+
+def check_train_limits(cfg: dict, loop_type: Any) -> None:
+    """Raise 0.10's TypeError when ``train_cfg`` gives ``max_iters`` to an epoch-based
+    loop or ``max_epochs`` to an iteration-based one: 0.10's sentence (the loop's unexpected
+    keyword argument) first, then which limit each loop takes."""
+    name = loop_type if isinstance(loop_type, str) else getattr(loop_type, "__name__", "")
+    name = name.rpartition(".")[2]
+    if name == "EpochBasedTrainLoop":
+        own, other, by_epoch = "max_epochs", "max_iters", True
+    elif name == "IterBasedTrainLoop":
+        own, other, by_epoch = "max_iters", "max_epochs", False
+    else:
+        return
+    if other not in cfg:
+        return
+    if "type" in cfg:
+        chosen = f"type={name!r}"
+        switch = "type='IterBasedTrainLoop'" if by_epoch else "type='EpochBasedTrainLoop'"
+    else:
+        chosen, switch = f"by_epoch={by_epoch}", f"by_epoch={not by_epoch}"
+    if own in cfg:
+        given, fix = f"both {own} and {other}", f"Keep only {own}"
+    else:
+        given, fix = f"{other} but no {own}", f"Give {own} instead of {other}"
+    raise TypeError(
+        f"{name}.__init__() got an unexpected keyword argument {other!r}. train_cfg gives "
+        f"{given} for an {name} ({chosen}): an epoch-based loop (by_epoch=True, the default) "
+        "takes max_epochs, an iteration-based loop (by_epoch=False) takes max_iters. "
+        f"{fix}, or set {switch} to train for {other}."
+    )

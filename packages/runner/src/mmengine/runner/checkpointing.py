@@ -8,6 +8,8 @@ owner; the Runner's ``save_checkpoint``/``resume``/``load_or_resume`` delegate h
 
 from __future__ import annotations
 
+import os
+import os.path as osp
 import time
 from typing import Any
 
@@ -86,11 +88,43 @@ def load_or_resume(runner: Any) -> None:
             runner.logger.info(f"No checkpoint found in {runner.work_dir}: training from scratch.")
     elif plan.resume:
         resume_from = plan.load_from
-    if resume_from is not None:
-        runner.resume(resume_from)
-    elif plan.load_from is not None:
-        runner.load_checkpoint(plan.load_from)
+    try:
+        if resume_from is not None:
+            runner.resume(resume_from)
+        elif plan.load_from is not None:
+            runner.load_checkpoint(plan.load_from)
+    except FileNotFoundError as exc:
+        _explain_missing_load_from(exc, plan.load_from, plan.resume, runner.work_dir)
+        raise
     plan.done = True
+
+
+def _explain_missing_load_from(
+    exc: FileNotFoundError, load_from: Any, resume: bool, work_dir: str
+) -> None:
+    """Extend the loader's ``<path> can not be found.`` (kept first) with what ``load_from``
+    named instead of a checkpoint file and what to give; other errors are left as they are."""
+    if load_from is None or not isinstance(load_from, (str, os.PathLike)):
+        return
+    path = osp.expanduser(os.fspath(load_from))
+    if str(exc) != f"{path} can not be found.":
+        return
+    if osp.isdir(path):
+        what = (
+            f"load_from={os.fspath(load_from)!r} is a directory, not a checkpoint file: give "
+            f"the path of a checkpoint file in it (such as {osp.join(path, 'epoch_1.pth')!r})"
+        )
+    else:
+        what = (
+            f"load_from={os.fspath(load_from)!r} names no file: check the path (a relative "
+            f"path is taken from the current directory {os.getcwd()!r})"
+        )
+    if resume:
+        what += (
+            f"; or leave load_from unset with resume=True to resume from the latest checkpoint "
+            f"in work_dir ({work_dir!r})"
+        )
+    exc.args = (f"{exc} {what}.",)
 
 
 def resume(runner: Any, filename: str, resume_optimizer: bool, resume_param_scheduler: bool,

@@ -16,7 +16,7 @@ from mmengine.registry import DATA_SAMPLERS, DATASETS, FUNCTIONS
 from . import _worker_seeding
 from .utils import _get_batch_size
 
-__all__ = ["build_dataloader"]
+__all__ = ["build_dataloader", "check_has_batches"]
 
 
 class _SlicedDataset:
@@ -84,6 +84,57 @@ def build_dataloader(dataloader: DataLoader | dict, seed: int | None = None,
         worker_init_fn=init_fn,
         **cfg,
     )
+
+
+def check_has_batches(dataloader: Any, stage: str) -> None:
+    """Raise a ValueError when ``dataloader`` yields no batches (``len(dataloader) == 0``).
+
+    A loop over such a dataloader would silently do nothing (0.10 fails later with a
+    ZeroDivisionError). A dataloader without a length (an iterable dataset) is not checked.
+
+    Args:
+        dataloader: the built dataloader (anything with ``len``).
+        stage (str): what it feeds, named in the message: ``'train'``, ``'val'``, ``'test'``.
+
+    Raises:
+        ValueError: the dataloader has no batches.
+    """
+    try:
+        num_batches = len(dataloader)
+    except TypeError:  # no length: an iterable dataset, or a sampler without one
+        return
+    if num_batches != 0:
+        return
+    dataset = getattr(dataloader, "dataset", None)
+    try:
+        num_samples: Any = len(dataset)  # type: ignore[arg-type]
+    except TypeError:
+        num_samples = "unknown"
+    what = _describe_dataset(dataset)
+    if num_samples == 0:
+        why = (
+            f"its dataset {what} has 0 samples. Check the dataset's ann_file/data_root/"
+            "filters (or the list given as dataset)"
+        )
+    else:
+        why = (
+            f"its dataset {what} has {num_samples} samples, but its sampler gives none on "
+            "this rank or drop_last drops the only, incomplete batch. Lower batch_size or "
+            "set drop_last=False"
+        )
+    raise ValueError(f"{stage}_dataloader yields no batches: {why}.")
+
+
+def _describe_dataset(dataset: Any) -> str:
+    """A short description of ``dataset``: its class, and its repr when that is short."""
+    name = type(dataset).__name__
+    try:
+        text = repr(dataset)
+    except Exception:  # noqa: BLE001 - a broken __repr__ must not hide the real error
+        return name
+    if len(text) > 80 or "\n" in text:
+        return name
+    return text if text.startswith(name) else f"{text} ({name})"
 
 
 def _dataset_of(cfg: dict) -> Any:
