@@ -170,3 +170,18 @@ def test_check_has_batches_is_silent_with_batches_or_without_a_length():
     )
     with pytest.raises(ValueError, match="has 0 samples"):
         check_has_batches(built, "train")
+
+
+@pytest.mark.parametrize(
+    "train_cfg", [dict(by_epoch=True, max_epochs=2), dict(by_epoch=False, max_iters=3)]
+)
+def test_training_on_an_empty_dataset_fails_before_the_first_iteration(tmp_path, train_cfg):
+    """Both train loops check their dataloader first, instead of "training" on nothing."""
+    runner = make_runner(
+        tmp_path,
+        train_dataloader=dict(dataset=[], sampler=dict(type="DefaultSampler"), batch_size=2),
+        train_cfg=train_cfg,
+    )
+    with pytest.raises(ValueError, match="train_dataloader yields no batches"):
+        runner.train()
+    assert runner.iter == 0

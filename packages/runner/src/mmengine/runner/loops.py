@@ -31,6 +31,7 @@ from .data_stream import (  # noqa: F401  (_InfiniteDataloaderIterator: upstream
     agree_on_stop,
     generator_preserved,
 )
+from .dataloader import check_has_batches
 from .random_state import capture_random_state, restore_random_state
 from .resilience import save_stop_checkpoint
 from .state import TrainState
@@ -260,6 +261,7 @@ class EpochBasedTrainLoop(_TrainLoopBase):
 
     def run(self) -> torch.nn.Module:
         """Train for ``max_epochs`` epochs, validating on schedule; return the model."""
+        check_has_batches(self.dataloader, "train")
         runner = self.runner
         runner.call_hook("before_train")
         self.started = True
@@ -411,6 +413,7 @@ class IterBasedTrainLoop(_TrainLoopBase):
 
     def run(self) -> torch.nn.Module:
         """Train for ``max_iters`` iterations, validating on schedule; return the model."""
+        check_has_batches(self.dataloader, "train")
         runner = self.runner
         runner.call_hook("before_train")
         runner.call_hook("before_train_epoch")
