@@ -60,3 +60,74 @@ def test_other_backward_errors_get_no_note():
         wrapper.backward(loss)  # the graph was freed by the first backward
     assert "trainable parameter" not in notes_of(info.value)
     assert wrapper._inner_count == 1
+
+
+def _amp_wrapper(model: nn.Module, **kwargs):
+    from mmengine.optim import AmpOptimWrapper
+
+    return AmpOptimWrapper(optimizer=torch.optim.SGD(model.parameters(), lr=0.1), **kwargs)
+
+
+@pytest.mark.parametrize(
+    "dtype",
+    [
+        "bfloat16",  # the scaler is disabled and passes the loss through
+        pytest.param(
+            "float16",  # an enabled scaler multiplies the loss before backward
+            marks=pytest.mark.skipif(
+                torch.cuda.is_available(), reason="the CPU scaler is what is checked here"
+            ),
+        ),
+    ],
+)
+def test_amp_backward_of_a_loss_without_grad_fn_explains(dtype):
+    model = nn.Linear(2, 1)
+    wrapper = _amp_wrapper(model, dtype=dtype)
+    with pytest.raises(RuntimeError, match="^element 0 of tensors does not require grad") as info:
+        wrapper.update_params(model(torch.ones(1, 2)).sum().detach())
+    assert type(info.value) is RuntimeError
+    assert "does not depend on any trainable parameter" in notes_of(info.value)
+    assert wrapper._inner_count == 0
+
+
+def test_amp_other_backward_errors_get_no_note():
+    model = nn.Linear(2, 1)
+    wrapper = _amp_wrapper(model, dtype="bfloat16")
+    loss = model(torch.ones(1, 2)).sum()
+    wrapper.backward(loss)
+    with pytest.raises(RuntimeError, match="second time") as info:
+        wrapper.backward(loss)
+    assert "trainable parameter" not in notes_of(info.value)
+    assert wrapper._inner_count == 1
+
+
+def test_apex_backward_of_a_loss_without_grad_fn_explains(monkeypatch):
+    """apex is not installed: a stand-in ``apex.amp`` whose ``scale_loss`` scales the loss
+    as apex does lets ApexOptimWrapper.backward run on CPU."""
+    import sys
+    import types
+    from contextlib import contextmanager
+
+    from mmengine.optim import ApexOptimWrapper
+
+    scaled = []
+
+    @contextmanager
+    def scale_loss(loss, optimizer):
+        scaled.append(loss)
+        yield loss * 2.0
+
+    apex = types.ModuleType("apex")
+    apex.amp = types.ModuleType("apex.amp")
+    apex.amp.scale_loss = scale_loss
+    monkeypatch.setitem(sys.modules, "apex", apex)
+    monkeypatch.setitem(sys.modules, "apex.amp", apex.amp)
+    model = nn.Linear(2, 1)
+    wrapper = ApexOptimWrapper(optimizer=torch.optim.SGD(model.parameters(), lr=0.1))
+    with pytest.raises(RuntimeError, match="^element 0 of tensors does not require grad") as info:
+        wrapper.backward(torch.tensor(1.0))
+    assert "does not depend on any trainable parameter" in notes_of(info.value)
+    assert wrapper._inner_count == 0
+    wrapper.backward(model(torch.ones(1, 2)).sum())  # a trainable loss goes through scale_loss
+    assert len(scaled) == 2 and wrapper._inner_count == 1
+    assert model.weight.grad is not None

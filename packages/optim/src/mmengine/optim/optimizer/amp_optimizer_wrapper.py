@@ -20,7 +20,7 @@ from mmengine.utils import digit_version  # noqa: F401  (upstream keeps this nam
 from mmengine.utils.dl_utils import TORCH_VERSION  # noqa: F401  (upstream keeps this name here)
 
 from ._errors import OptimTypeError, OptimValueError
-from .optimizer_wrapper import OptimWrapper
+from .optimizer_wrapper import OptimWrapper, _explain_backward
 
 
 def _current_device_type() -> str:
@@ -136,7 +136,8 @@ class AmpOptimWrapper(OptimWrapper):
             loss (torch.Tensor): The loss of the current iteration.
             **kwargs: Keyword arguments passed to ``torch.Tensor.backward``.
         """
-        self.loss_scaler.scale(loss).backward(**kwargs)
+        with _explain_backward(loss):
+            self.loss_scaler.scale(loss).backward(**kwargs)
         self._inner_count += 1
 
     def step(self, **kwargs) -> None:

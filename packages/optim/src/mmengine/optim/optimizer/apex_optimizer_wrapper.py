@@ -14,7 +14,7 @@ from mmengine.registry import OPTIM_WRAPPERS
 
 from ._errors import OptimImportError
 from ._model_utils import unwrap_model
-from .optimizer_wrapper import OptimWrapper
+from .optimizer_wrapper import OptimWrapper, _explain_backward
 
 
 def _import_apex_amp() -> Any:
@@ -93,7 +93,10 @@ class ApexOptimWrapper(OptimWrapper):
             loss (torch.Tensor): The loss of the current iteration.
             **kwargs: Keyword arguments passed to ``torch.Tensor.backward``.
         """
-        with self._apex_amp.scale_loss(loss, self.optimizer) as scaled_loss:
+        with (
+            _explain_backward(loss),
+            self._apex_amp.scale_loss(loss, self.optimizer) as scaled_loss,
+        ):
             scaled_loss.backward(**kwargs)
         self._inner_count += 1
 

@@ -39,6 +39,29 @@ def _add_note(error: BaseException, note: str) -> None:
         error.__notes__ = [*getattr(error, "__notes__", []), note]
 
 
+class _explain_backward:
+    """Context manager around a ``backward`` of ``loss``: a RuntimeError raised inside
+    while ``loss`` does not require grad gets :data:`_NO_GRAD_NOTE` (the error itself,
+    torch's class and text, propagates unchanged). Shared by every wrapper's ``backward``.
+
+    A class rather than a generator: entering it costs next to nothing on the
+    per-iteration path and adds no frame to the traceback.
+    """
+
+    __slots__ = ("loss",)
+
+    def __init__(self, loss: Any) -> None:
+        self.loss = loss
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, exc_type: Any, exc: BaseException | None, traceback: Any) -> bool:
+        if isinstance(exc, RuntimeError) and not getattr(self.loss, "requires_grad", True):
+            _add_note(exc, _NO_GRAD_NOTE)
+        return False  # never swallow the error
+
+
 @OPTIM_WRAPPERS.register_module()
 class OptimWrapper(BaseOptimWrapper):
     """Optimizer wrapper providing a common interface for updating parameters.
@@ -172,12 +195,8 @@ class OptimWrapper(BaseOptimWrapper):
             loss (torch.Tensor): The loss of the current iteration.
             **kwargs: Keyword arguments passed to ``torch.Tensor.backward``.
         """
-        try:
+        with _explain_backward(loss):
             loss.backward(**kwargs)
-        except RuntimeError as exc:
-            if not getattr(loss, "requires_grad", True):
-                _add_note(exc, _NO_GRAD_NOTE)
-            raise
         self._inner_count += 1
 
     def zero_grad(self, **kwargs) -> None:
