@@ -29,3 +29,19 @@ def test_profiler_records_cuda_activity(make_runner, tmp_path):
     assert hook._closed
     with open(trace) as f:
         assert "cuda" in f.read().lower()
+
+
+@cuda
+def test_runtime_info_hook_logs_cuda_losses_without_a_sync_per_iteration(make_runner):
+    """A CUDA loss is handed to the hub unconverted; reading the logs converts them all."""
+    from mmengine.hooks import RuntimeInfoHook
+
+    hook = RuntimeInfoHook()
+    runner = make_runner(max_epochs=1, hooks=[hook])
+    losses = [torch.tensor(v, device="cuda") for v in (0.5, 0.25, 0.125)]
+    for loss in losses:
+        hook.after_train_iter(runner, 0, outputs={"loss": loss})
+    buffer = runner.message_hub.get_scalar("train/loss")
+    assert buffer._pending is not None and len(buffer._pending) == 2  # the first: converted
+    assert buffer.data[0].tolist() == [0.5, 0.25, 0.125]
+    assert buffer._pending is None

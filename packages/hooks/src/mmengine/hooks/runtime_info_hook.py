@@ -142,8 +142,11 @@ class RuntimeInfoHook(Hook):
             hub = runner.message_hub
             keys = self._train_keys
             for key, value in outputs.items():
-                if type(value) is torch.Tensor and value.numel() == 1:
-                    item = value.item()  # the one sync per loss that 0.10 makes too
+                # A CPU loss becomes a float here; a loss on an accelerator goes to the hub as
+                # it is, which converts it when the logs are read, not now: no device sync
+                # per iteration (0.10 syncs on every loss, every iteration).
+                if type(value) is torch.Tensor and value.is_cpu and value.numel() == 1:
+                    item = value.item()
                     if type(item) is float:  # else (int, bool, complex): the hub's checks
                         value = item
                 hub.update_scalar(keys.get(key) or self._train_key(key), value)

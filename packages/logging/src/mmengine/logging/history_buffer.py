@@ -10,6 +10,15 @@ the array either grows geometrically (while the history is shorter than
 front (once the history is full). Both happen rarely enough that the cost per
 update is amortised O(1), and the live history is always one contiguous slice
 of the array, so statistics over a window read only that window.
+
+Values on an accelerator
+------------------------
+Converting a CUDA (or other device) tensor to a Python number waits for the device to finish
+all queued work. Logging a loss that way every iteration (as 0.10 does) stops the host from
+queueing the next iteration while the device computes. :meth:`MessageHub.update_scalar` instead
+hands such tensors to the buffer, which keeps a detached copy and converts all of them at once,
+in order, the first time anything reads the buffer (a statistic, ``data``, a checkpoint), which
+is typically once per log interval. What any reader sees is the same as with eager conversion.
 """
 
 from __future__ import annotations
@@ -74,6 +83,21 @@ def _to_1d_array(values: Any, arg_name: str) -> np.ndarray:
     return array
 
 
+def _to_numbers(tensors: list) -> list:
+    """Python numbers of one-element tensors, as ``.item()`` gives them.
+
+    Floating tensors of one device and dtype are stacked and copied to the host at once (a
+    float ``.item()`` is the ``tolist()`` of the same value); anything else is converted alone.
+    """
+    first = tensors[0]
+    same = all(t.dtype == first.dtype and t.device == first.device for t in tensors)
+    if same and first.is_floating_point() and len(tensors) > 1:
+        import torch  # only reached with device tensors: torch is imported already
+
+        return torch.stack([t.reshape(()) for t in tensors]).tolist()
+    return [t.item() for t in tensors]
+
+
 def _is_number(value: Any) -> bool:
     """Whether ``value`` is a real scalar number (python or numpy)."""
     return type(value) in (int, float) or isinstance(value, numbers.Real)
@@ -110,6 +134,8 @@ class HistoryBuffer:
     """
 
     _statistics_methods: dict[str, Callable] = dict()
+    # Device tensors (with their counts) logged but not converted yet: see the module doc.
+    _pending: list | None = None
 
     def __init__(
         self,
@@ -183,6 +209,8 @@ class HistoryBuffer:
     @property
     def _log_history(self) -> np.ndarray:
         """Read-only view of the live log history (oldest first)."""
+        if self._pending is not None:
+            self._flush()
         view = self._logs[self._start : self._end]
         view.flags.writeable = False
         return view
@@ -190,12 +218,16 @@ class HistoryBuffer:
     @property
     def _count_history(self) -> np.ndarray:
         """Read-only view of the live count history (oldest first)."""
+        if self._pending is not None:
+            self._flush()
         view = self._counts[self._start : self._end]
         view.flags.writeable = False
         return view
 
     def __repr__(self) -> str:
         # No ``__len__`` on purpose: like upstream, an empty buffer is truthy.
+        if self._pending is not None:
+            self._flush()
         length = self._end - self._start
         current = self._logs[self._end - 1] if length else None
         return f"HistoryBuffer(len={length}, max_length={self.max_length}, current={current})"
@@ -215,6 +247,8 @@ class HistoryBuffer:
         Raises:
             TypeError: If ``log_val`` or ``count`` is not a single number.
         """
+        if self._pending is not None:  # keep the order: earlier device values first
+            self._flush()
         end = self._end
         logs = self._logs
         # The common case (every iteration of a training run): a float value with an int
@@ -256,6 +290,8 @@ class HistoryBuffer:
     def data(self) -> tuple[np.ndarray, np.ndarray]:
         """Tuple[np.ndarray, np.ndarray]: Copies of the log history and the
         count history (oldest first)."""
+        if self._pending is not None:
+            self._flush()
         return (
             self._logs[self._start : self._end].copy(),
             self._counts[self._start : self._end].copy(),
@@ -326,6 +362,8 @@ class HistoryBuffer:
 
     def _window(self, window_size: int | None) -> tuple[int, int]:
         """Bounds (in the backing arrays) of the latest ``window_size``."""
+        if self._pending is not None:
+            self._flush()
         start, end = self._start, self._end
         if window_size is None:
             return start, end
@@ -403,11 +441,34 @@ class HistoryBuffer:
         return self._logs[self._end - 1]
 
     def _check_not_empty(self, method: str) -> None:
+        if self._pending is not None:
+            self._flush()
         if self._end == self._start:
             raise ValueError(
                 f"HistoryBuffer.{method}(): HistoryBuffer._log_history is an "
                 "empty array! Please call update first."
             )
+
+    # ------------------------------------------------------- device values
+    def _defer(self, value: Any, count: int | float = 1) -> None:
+        """Log a one-element device tensor, converted when the buffer is next read.
+
+        Used by :meth:`MessageHub.update_scalar` for tensors off the CPU. ``value`` must not
+        change afterwards (the hub passes a detached copy).
+        """
+        if self._pending is None:
+            self._pending = [(value, count)]
+        else:
+            self._pending.append((value, count))
+
+    def _flush(self) -> None:
+        """Convert the deferred device values (one transfer per device and dtype) and append
+        them in the order they were logged."""
+        pending, self._pending = self._pending, None
+        if not pending:
+            return
+        for value, (_, count) in zip(_to_numbers([t for t, _ in pending]), pending):
+            self.update(value, count)
 
     # ----------------------------------------------------------------- pickle
     def __getstate__(self) -> dict:

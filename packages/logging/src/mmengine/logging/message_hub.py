@@ -217,6 +217,11 @@ class MessageHub(ManagerMixin):
         # Python numbers (the common case, every iteration) skip the checks' call.
         if type(value) is float or type(value) is int:
             checked_value = value
+        elif getattr(value, "is_cpu", True) is False and key in self._log_scalars:
+            # A tensor on an accelerator: converted when the buffer is read (no device sync
+            # per update; see HistoryBuffer). The first value of a key is converted now.
+            self._defer_scalar(key, value, count)
+            return
         else:
             checked_value = self._get_valid_value(value, f"the value of scalar {key!r}")
         checked_count = count if type(count) is int else self._get_valid_count(count, key)
@@ -438,6 +443,17 @@ class MessageHub(ManagerMixin):
                 f"MessageHub: {what} must be numeric, but its element is {item!r} ({type(item)})."
             )
         return item
+
+    def _defer_scalar(self, key: str, value: Any, count: Any) -> None:
+        """Hand a device tensor to the buffer of ``key`` as a detached copy (the caller may
+        change the tensor in place later); non-floating or multi-element tensors are checked
+        and converted now, as any other value."""
+        if value.numel() != 1 or not value.is_floating_point():
+            value = self._get_valid_value(value, f"the value of scalar {key!r}")
+            self._log_scalars[key].update(value, self._get_valid_count(count, key))
+            return
+        checked_count = count if type(count) is int else self._get_valid_count(count, key)
+        self._log_scalars[key]._defer(value.detach().clone(), checked_count)
 
     def _get_valid_count(self, count: Any, key: str) -> int:
         count = self._get_valid_value(count, f"the count of scalar {key!r}")
