@@ -9,7 +9,9 @@ Prints, with medians over interleaved rounds:
   ``import torch`` + 0.5 s);
 - the first ``Runner(...)`` construction in a fresh process (target: under 0.3 s).
 
-Usage: ``uv run --frozen python bench/bench_runner.py [--iters 1000] [--rounds 5]``;
+Usage: ``uv run --frozen python bench/bench_runner.py [--iters 1000] [--rounds 5]
+[--device cuda]``; on a GPU the plain loop never waits for the device, and the Runner's
+per-iteration loss logging should not either (the hub converts device scalars when read);
 ``--breakdown`` instead splits the tiny MLP's overhead: the Runner's loop with no default hooks
 and the plain loop's step as ``train_step``, then with the default hooks, then in full.
 """
@@ -88,11 +90,19 @@ def make_loader(kind: str) -> DataLoader:
     )
 
 
+DEVICE = torch.device("cpu")  # --device
+
+
 def make_net(kind: str) -> nn.Module:
     """The same initial weights in both loops: the two runs follow identical numbers (a
     different trajectory can wander into denormal floats, which are much slower on CPUs)."""
     torch.manual_seed(0)
-    return make_mlp() if kind == "mlp" else make_convnet()
+    return (make_mlp() if kind == "mlp" else make_convnet()).to(DEVICE)
+
+
+def _sync() -> None:
+    if DEVICE.type == "cuda":
+        torch.cuda.synchronize()
 
 
 def plain_loop(kind: str, iters: int) -> float:
@@ -108,11 +118,14 @@ def plain_loop(kind: str, iters: int) -> float:
         except StopIteration:
             it = iter(loader)
             batch = next(it)
-        loss = F.mse_loss(net(batch["inputs"]), batch["labels"])
+        inputs, labels = batch["inputs"].to(DEVICE), batch["labels"].to(DEVICE)
+        loss = F.mse_loss(net(inputs), labels)
         loss.backward()
         opt.step()
         opt.zero_grad()
         stamps.append(time.perf_counter())
+    _sync()
+    stamps[-1] = time.perf_counter()
     return _steady_state(stamps)
 
 
@@ -131,7 +144,7 @@ def _plain_train_step(net: nn.Module):  # noqa: ANN202
     """A ``train_step`` doing what the plain loop does (for ``--breakdown``)."""
 
     def train_step(data, optim_wrapper):  # noqa: ANN001, ANN202
-        loss = F.mse_loss(net(data["inputs"]), data["labels"])
+        loss = F.mse_loss(net(data["inputs"].to(DEVICE)), data["labels"].to(DEVICE))
         loss.backward()
         optim_wrapper.optimizer.step()
         optim_wrapper.optimizer.zero_grad()
@@ -188,6 +201,8 @@ def runner_loop(
     if plain_step:
         runner.model.train_step = _plain_train_step(net)
     runner.train()
+    _sync()
+    stamps[-1] = time.perf_counter()
     for handler in list(MMLogger.get_instance(runner.experiment_name).handlers):
         handler.close()
     return _steady_state(stamps)
@@ -270,7 +285,10 @@ def main() -> None:
         action="store_true",
         help="only the tiny MLP: the loop alone, + default hooks, + train_step",
     )
+    parser.add_argument("--device", default="cpu", help="cpu (default) or cuda")
     args = parser.parse_args()
+    global DEVICE
+    DEVICE = torch.device(args.device)
     torch.set_num_threads(1)
     logging.getLogger().setLevel(logging.WARNING)
     if args.breakdown:
@@ -278,7 +296,8 @@ def main() -> None:
         return
 
     print(
-        f"torch {torch.__version__}, {args.iters} iterations x {args.rounds} rounds, 1 thread, "
+        f"torch {torch.__version__} on {DEVICE}, {args.iters} iterations x {args.rounds} rounds, "
+        "1 thread, "
         "glibc mmap/trim thresholds pinned"
     )
     for kind, target in (("mlp", 1.05), ("convnet", 1.01)):
