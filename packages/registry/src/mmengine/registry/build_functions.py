@@ -161,6 +161,19 @@ def _resolve_type(obj_type: Any, registry: Registry, key_name: str = "type") -> 
     )
 
 
+def _type_key_hint(cfg: Any) -> str:
+    """A hint when a key of ``cfg`` looks like a misspelt ``type`` (``tpye``, ``Type``)."""
+    import difflib  # only on this error path: the module is not imported otherwise
+
+    keys = [k for k in cfg if isinstance(k, str)] if hasattr(cfg, "keys") else []
+    close = [
+        k for k in keys if k.lower() == "type" or difflib.get_close_matches(k, ["type"], 1, 0.7)
+    ]
+    if not close:
+        return ""
+    return f' (the key {close[0]!r} looks like a misspelling of "type")'
+
+
 def build_from_cfg(
     cfg: Union[dict, ConfigDict, Config],
     registry: Registry,
@@ -222,7 +235,7 @@ def build_from_cfg(
         if "type" not in cfg and (default_args is None or "type" not in default_args):
             raise KeyError(
                 '`cfg` or `default_args` must contain the key "type", but got '
-                f"{cfg}\n{default_args}"
+                f"{cfg}\n{default_args}{_type_key_hint(cfg)}"
             )
         args = _merged_args(cfg, default_args, "build_from_cfg")
     if not isinstance(registry, Registry):
@@ -396,7 +409,10 @@ def build_scheduler_from_cfg(
             args.pop("epoch_length", None)
             return build_from_cfg(args, target)
         if "type" not in args:
-            raise KeyError(f'`cfg` or `default_args` must contain the key "type", but got {cfg}')
+            raise KeyError(
+                f'`cfg` or `default_args` must contain the key "type", but got {cfg}'
+                f"{_type_key_hint(cfg)}"
+            )
         scheduler_type = args.pop("type")
         if "epoch_length" not in args or not args.get("by_epoch", True):
             raise RegistryValueError(
