@@ -1,10 +1,14 @@
 """What a strategy's checkpoints hold besides the weights: scheduler states, the ``meta``
-block, and which checkpoint ``load_or_resume`` picks."""
+block, which checkpoint ``load_or_resume`` picks, and what a checkpoint path that names no
+file means (for the Runner, the FlexibleRunner and the strategies alike)."""
 
 from __future__ import annotations
 
+import os
+import os.path as osp
 import time
-from typing import Optional, Union
+from collections.abc import Callable
+from typing import Any, Optional, Union
 
 from mmengine.logging import MMLogger
 from mmengine.model.checkpoint import find_latest_checkpoint
@@ -57,3 +61,68 @@ def checkpoint_to_resume(work_dir: str, logger: MMLogger) -> Optional[str]:
         return None
     logger.info(f"Auto resumed from the latest checkpoint {resume_from}.")
     return resume_from
+
+
+class explain_missing_checkpoint:
+    """Context manager completing the loader's ``FileNotFoundError('<path> can not be
+    found.')`` for ``path`` (0.10's class and sentence, kept first) with what ``path`` names
+    instead of a checkpoint file and what to give. Other errors pass unchanged.
+
+    Nested uses explain once: the outermost one, which knows the argument's name
+    (``load_from`` rather than ``filename``), rewrites what an inner one added.
+
+    Args:
+        path: the checkpoint path as the user gave it.
+        name (str): the argument that gave it, as the message names it. Defaults to
+            ``'filename'``.
+        work_dir (str, optional): given when ``resume=True`` asked to resume from ``path``:
+            the message then says that leaving ``load_from`` unset resumes from the latest
+            checkpoint in ``work_dir``.
+    """
+
+    __slots__ = ("name", "path", "work_dir")
+
+    def __init__(self, path: Any, name: str = "filename", work_dir: Optional[str] = None):
+        self.path, self.name, self.work_dir = path, name, work_dir
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, exc_type: Any, exc: Optional[BaseException], traceback: Any) -> bool:
+        if isinstance(exc, FileNotFoundError) and isinstance(self.path, (str, os.PathLike)):
+            self._explain(exc)
+        return False  # the error propagates, explained
+
+    def _explain(self, exc: FileNotFoundError) -> None:
+        given = os.fspath(self.path)
+        path = osp.expanduser(given)
+        first = f"{path} can not be found."
+        if len(exc.args) != 1 or not str(exc).startswith(first):
+            return
+        if osp.isdir(path):
+            what = (
+                f"{self.name}={given!r} is a directory, not a checkpoint file: give the path "
+                f"of a checkpoint file in it (such as {osp.join(path, 'epoch_1.pth')!r})"
+            )
+        else:
+            what = (
+                f"{self.name}={given!r} names no file: check the path (a relative path is "
+                f"taken from the current directory {os.getcwd()!r})"
+            )
+        if self.work_dir is not None:
+            what += (
+                "; or leave load_from unset with resume=True to resume from the latest "
+                f"checkpoint in work_dir ({self.work_dir!r})"
+            )
+        exc.args = (f"{first} {what}.",)
+
+
+def read_checkpoint(filename: str, map_location: Any, loader: Callable) -> Any:
+    """``loader(filename, map_location=map_location)``, a missing file or a directory
+    explained (see :class:`explain_missing_checkpoint`).
+
+    ``loader`` is the caller's module global ``_load_checkpoint``: code written for 0.10
+    patches that name in the module it patches, and the patch must keep working.
+    """
+    with explain_missing_checkpoint(filename):
+        return loader(filename, map_location=map_location)

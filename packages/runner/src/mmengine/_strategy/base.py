@@ -433,6 +433,7 @@ class BaseStrategy(metaclass=ABCMeta):
         ``work_dir/last_checkpoint`` (a file or a sharded checkpoint directory); a str
         ``resume`` is the checkpoint to resume from.
         """
+        name = "resume" if isinstance(resume, str) else "load_from"  # what the message names
         if isinstance(resume, str):
             load_from, resume = resume, True
         if not resume and load_from is None:
@@ -444,10 +445,12 @@ class BaseStrategy(metaclass=ABCMeta):
                 return None
         elif resume:
             resume_from = load_from
-        if resume_from is not None:
-            return self.resume(resume_from)
-        assert load_from is not None
-        return self.load_checkpoint(load_from)
+        work_dir = self.work_dir if resume else None
+        with _checkpoint_state.explain_missing_checkpoint(load_from, name, work_dir):
+            if resume_from is not None:
+                return self.resume(resume_from)
+            assert load_from is not None
+            return self.load_checkpoint(load_from)
 
     def load_checkpoint(
         self,

@@ -32,6 +32,7 @@ from mmengine.registry import (  # noqa: F401  (OPTIM_WRAPPERS: upstream global)
 )
 from mmengine.utils import apply_to, digit_version, get_git_hash  # noqa: F401
 
+from . import _checkpoint_state
 from .base import _DEFAULT_REVISE_KEYS, BaseStrategy
 
 __all__ = [
@@ -400,7 +401,7 @@ class DeepSpeedStrategy(BaseStrategy):
         self.logger.info(f"Load checkpoint from {filename}")
         if self._engine() is not None and osp.isdir(filename):
             return self._load_engine_checkpoint(filename, optimizer=False, callback=callback)
-        checkpoint = _load_checkpoint(filename, map_location=map_location)
+        checkpoint = _checkpoint_state.read_checkpoint(filename, map_location, _load_checkpoint)
         if callback is not None:
             callback(checkpoint)
         state_dict = checkpoint.pop("state_dict", None) if "state_dict" in checkpoint else None

@@ -37,6 +37,7 @@ from mmengine.registry import (  # noqa: F401  (upstream's module globals)
 )
 from mmengine.utils import get_git_hash, mkdir_or_exist  # noqa: F401
 
+from . import _checkpoint_state
 from . import sharded_checkpoint as sharded
 from .base import _DEFAULT_REVISE_KEYS
 from .distributed import DDPStrategy
@@ -482,7 +483,7 @@ class FSDPStrategy(DDPStrategy):
         map_location = kwargs.pop("map_location", "cpu")
         callback = kwargs.pop("callback", None)
         self.logger.info(f"Load checkpoint from {filename}")
-        checkpoint = _load_checkpoint(filename, map_location=map_location)
+        checkpoint = _checkpoint_state.read_checkpoint(filename, map_location, _load_checkpoint)
         if callback is not None:
             callback(checkpoint)
         if isinstance(checkpoint, dict) and "state_dict" in checkpoint:

@@ -14,6 +14,7 @@ from mmengine.optim import BaseOptimWrapper, _ParamScheduler
 from mmengine.registry import STRATEGIES
 from mmengine.utils import get_git_hash  # noqa: F401  (upstream's module global)
 
+from . import _checkpoint_state
 from . import sharded_checkpoint as sharded
 from .base import _DEFAULT_REVISE_KEYS, BaseStrategy
 
@@ -103,7 +104,7 @@ class SingleDeviceStrategy(BaseStrategy):
         self.logger.info(f"Load checkpoint from {filename}")
         if sharded.is_sharded_checkpoint(filename):
             return self._load_sharded(filename, strict=strict, callback=callback)
-        checkpoint = _load_checkpoint(filename, map_location=map_location)
+        checkpoint = _checkpoint_state.read_checkpoint(filename, map_location, _load_checkpoint)
         if callback is not None:
             callback(checkpoint)
         if isinstance(checkpoint, dict) and "state_dict" in checkpoint:

@@ -8,12 +8,15 @@ owner; the Runner's ``save_checkpoint``/``resume``/``load_or_resume`` delegate h
 
 from __future__ import annotations
 
-import os
-import os.path as osp
 import time
 from typing import Any
 
-from mmengine._strategy._checkpoint_state import load_scheduler_state_dict, scheduler_state_dict
+from mmengine._strategy._checkpoint_state import (
+    explain_missing_checkpoint,
+    load_scheduler_state_dict,
+    read_checkpoint,
+    scheduler_state_dict,
+)
 from mmengine.device import get_device
 from mmengine.model.checkpoint import find_latest_checkpoint
 from mmengine.optim import OptimWrapper
@@ -21,7 +24,14 @@ from mmengine.utils import get_git_hash, get_mmengine_version
 
 from .resilience import RESUME_STATE_KEY, restore_resume_state, resume_state
 
-__all__ = ["apply_resumed_state", "build_checkpoint", "build_meta", "load_or_resume", "resume"]
+__all__ = [
+    "apply_resumed_state",
+    "build_checkpoint",
+    "build_meta",
+    "load_or_resume",
+    "read_checkpoint",
+    "resume",
+]
 
 
 def build_meta(runner: Any, meta: dict | None, by_epoch: bool) -> dict:
@@ -88,43 +98,13 @@ def load_or_resume(runner: Any) -> None:
             runner.logger.info(f"No checkpoint found in {runner.work_dir}: training from scratch.")
     elif plan.resume:
         resume_from = plan.load_from
-    try:
+    work_dir = runner.work_dir if plan.resume else None
+    with explain_missing_checkpoint(plan.load_from, "load_from", work_dir):
         if resume_from is not None:
             runner.resume(resume_from)
         elif plan.load_from is not None:
             runner.load_checkpoint(plan.load_from)
-    except FileNotFoundError as exc:
-        _explain_missing_load_from(exc, plan.load_from, plan.resume, runner.work_dir)
-        raise
     plan.done = True
-
-
-def _explain_missing_load_from(
-    exc: FileNotFoundError, load_from: Any, resume: bool, work_dir: str
-) -> None:
-    """Extend the loader's ``<path> can not be found.`` (kept first) with what ``load_from``
-    named instead of a checkpoint file and what to give; other errors are left as they are."""
-    if load_from is None or not isinstance(load_from, (str, os.PathLike)):
-        return
-    path = osp.expanduser(os.fspath(load_from))
-    if str(exc) != f"{path} can not be found.":
-        return
-    if osp.isdir(path):
-        what = (
-            f"load_from={os.fspath(load_from)!r} is a directory, not a checkpoint file: give "
-            f"the path of a checkpoint file in it (such as {osp.join(path, 'epoch_1.pth')!r})"
-        )
-    else:
-        what = (
-            f"load_from={os.fspath(load_from)!r} names no file: check the path (a relative "
-            f"path is taken from the current directory {os.getcwd()!r})"
-        )
-    if resume:
-        what += (
-            f"; or leave load_from unset with resume=True to resume from the latest checkpoint "
-            f"in work_dir ({work_dir!r})"
-        )
-    exc.args = (f"{exc} {what}.",)
 
 
 def resume(runner: Any, filename: str, resume_optimizer: bool, resume_param_scheduler: bool,

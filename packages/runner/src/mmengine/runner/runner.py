@@ -544,7 +544,7 @@ class Runner:
         revise_keys: list = [(r"^module.", "")],  # noqa: B006 (upstream's signature)
     ) -> dict:
         """Load a checkpoint's weights into the model (reporting missing/unexpected keys)."""
-        checkpoint = _load_checkpoint(filename, map_location=map_location)
+        checkpoint = checkpointing.read_checkpoint(filename, map_location, _load_checkpoint)
         self.call_hook("after_load_checkpoint", checkpoint=checkpoint)
         checkpoint = self._load_model_state(checkpoint, strict, revise_keys)
         self.load_plan.done = True
