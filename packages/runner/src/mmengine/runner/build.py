@@ -123,15 +123,41 @@ def check_runner_arguments(args: dict) -> None:
 
 
 def check_work_dir(work_dir: Any) -> None:
-    """Raise upstream's FileExistsError, explained, when ``work_dir`` is an existing file
-    (the runner creates it as a directory)."""
-    if isinstance(work_dir, (str, os.PathLike)) and os.path.isfile(work_dir):
+    """Raise upstream's FileExistsError (``work_dir`` is a file) or NotADirectoryError (it lies
+    below one), upstream's sentence naming the path ``os.makedirs`` fails on first, explained."""
+    if not isinstance(work_dir, (str, os.PathLike)):
+        return
+    given = os.fspath(work_dir)
+    path = os.path.abspath(given)  # as the runner makes it (a trailing slash dropped)
+    if os.path.isfile(path):
         raise FileExistsError(
             errno.EEXIST,
-            f"File exists: work_dir {os.fspath(work_dir)!r} is a file, not a directory. The "
+            f"File exists: {path!r}. work_dir {given!r} is a file, not a directory. The "
             "runner writes checkpoints, logs and the config under work_dir: give the path of "
             "a directory (it is created if missing)",
         )
+    blocked = _file_on_the_way(path)
+    if blocked is not None:
+        file, failing = blocked
+        raise NotADirectoryError(
+            errno.ENOTDIR,
+            f"Not a directory: {failing!r}. work_dir {given!r} lies below {file!r}, which is "
+            "a file, not a directory: the runner cannot create work_dir there. Give a work_dir "
+            "whose parents are directories, or move that file away",
+        )
+
+
+def _file_on_the_way(path: str) -> tuple[str, str] | None:
+    """``(file, below)`` when a parent of the absolute ``path`` is an existing file: ``below``
+    is the path right under it, the one ``os.makedirs(path)`` fails on."""
+    below, parent = path, os.path.dirname(path)
+    while parent != below:
+        if os.path.isdir(parent):
+            return None
+        if os.path.isfile(parent):
+            return parent, below
+        below, parent = parent, os.path.dirname(parent)
+    return None
 
 
 def check_eval_parts(stage: str, dataloader: Any, evaluator: Any) -> None:
