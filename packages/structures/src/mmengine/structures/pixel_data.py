@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import sys
 import warnings
 from collections.abc import Sequence
 from typing import Any
@@ -10,6 +12,21 @@ import numpy as np
 import torch
 
 from .base_data_element import BaseDataElement
+
+
+def _user_stacklevel() -> int:
+    """The ``stacklevel`` that makes a warning raised by the caller of this function point at
+    the first frame outside ``mmengine.structures``: the user's ``PixelData(a=...)``,
+    ``data.a = ...`` or ``data.update(...)`` line rather than a line of this package."""
+    level, frame = 1, sys._getframe(1)
+    while frame is not None and frame.f_code.co_filename.startswith(_PACKAGE_DIR):
+        level, frame = level + 1, frame.f_back
+    return level
+
+
+# Frames whose code lies in this folder are the package's own (taken from a code object, as
+# frames spell their file names).
+_PACKAGE_DIR = os.path.dirname(_user_stacklevel.__code__.co_filename) + os.sep
 
 
 class PixelData(BaseDataElement):
@@ -37,11 +54,11 @@ class PixelData(BaseDataElement):
         if value.ndim not in (2, 3):
             raise AssertionError(f"The dim of value must be 2 or 3, but got {value.ndim}")
         if value.ndim == 2:
-            value = value[None]
+            # upstream's text: each type prints its own shape (torch.Size([3, 4]) / (3, 4))
+            shape, value = value.shape, value[None]
             warnings.warn(
-                f"The shape of value will convert from {tuple(value.shape[-2:])} to "
-                f"{tuple(value.shape)}",
-                stacklevel=2,
+                f"The shape of value will convert from {shape} to {value.shape}",
+                stacklevel=_user_stacklevel(),
             )
         super().__setattr__(name, value)
 
