@@ -24,6 +24,7 @@ is typically once per log interval. What any reader sees is the same as with eag
 from __future__ import annotations
 
 import numbers
+import sys
 import warnings
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -92,8 +93,8 @@ def _to_numbers(tensors: list) -> list:
     first = tensors[0]
     same = all(t.dtype == first.dtype and t.device == first.device for t in tensors)
     if same and first.is_floating_point() and len(tensors) > 1:
-        import torch  # only reached with device tensors: torch is imported already
-
+        # Only device tensors get here, so torch is loaded; this package does not depend on it.
+        torch = sys.modules["torch"]
         return torch.stack([t.reshape(()) for t in tensors]).tolist()
     return [t.item() for t in tensors]
 
