@@ -228,8 +228,8 @@ class OptimWrapper(BaseOptimWrapper):
             return
         grad = self.clip_func(params, **self.clip_grad_kwargs)
         # clip_grad_value_ returns None.
-        if grad is not None:
-            self.message_hub.update_scalar(f"train/{self.grad_name}", float(grad))
+        if grad is not None:  # a tensor: on an accelerator, the hub converts it when read
+            self.message_hub.update_scalar(f"train/{self.grad_name}", grad)
 
     # ------------------------------------------------------------ accumulation
     def initialize_count_status(self, model: nn.Module, init_counts: int, max_counts: int) -> None:
