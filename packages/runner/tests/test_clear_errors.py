@@ -1,9 +1,15 @@
 """Bad Runner inputs fail with 0.10's exception class and a message naming the argument and
-the fix (load_from, work_dir, train_cfg limits, a dataloader without batches)."""
+the fix (load_from, work_dir, train_cfg limits, a dataloader without batches).
+
+A checkpoint path that is a directory or names no file is explained whichever way it is loaded
+(the Runner's or FlexibleRunner's load_from/resume, load_checkpoint/resume called directly, a
+strategy's load_or_resume/load_checkpoint); a work_dir below a file names the file in the way."""
 
 from __future__ import annotations
 
+import errno
 import os
+from unittest import mock
 
 import pytest
 import torch
@@ -11,7 +17,7 @@ from torch import nn
 from torch.utils.data import DataLoader, IterableDataset
 
 from mmengine.model import BaseModel
-from mmengine.runner import Runner
+from mmengine.runner import FlexibleRunner, Runner
 from mmengine.runner.dataloader import check_has_batches
 
 
@@ -25,7 +31,7 @@ class TinyModel(BaseModel):
         return dict(loss=out) if mode == "loss" else out
 
 
-def make_runner(work_dir, **overrides) -> Runner:
+def make_runner(work_dir, cls=Runner, **overrides) -> Runner:
     cfg = dict(
         model=TinyModel(),
         work_dir=str(work_dir),
@@ -39,7 +45,7 @@ def make_runner(work_dir, **overrides) -> Runner:
         default_hooks=dict(checkpoint=None),
     )
     cfg.update(overrides)
-    return Runner(**cfg)
+    return cls(**cfg)
 
 
 # ---------------------------------------------------------------- load_from
@@ -185,3 +191,136 @@ def test_training_on_an_empty_dataset_fails_before_the_first_iteration(tmp_path,
     with pytest.raises(ValueError, match="train_dataloader yields no batches"):
         runner.train()
     assert runner.iter == 0
+
+
+# ------------------------------------------------- every checkpoint load path
+@pytest.fixture(params=["directory", "missing"])
+def bad_path(request, tmp_path):
+    """A path that is no checkpoint file, and how the message describes it."""
+    if request.param == "directory":
+        path = tmp_path / "ckpts"
+        path.mkdir()
+        return str(path), "is a directory, not a checkpoint file"
+    return str(tmp_path / "nope.pth"), "names no file"
+
+
+def check(message: str, path: str, name: str, what: str) -> None:
+    assert message.startswith(f"{path} can not be found. ")  # 0.10's sentence first
+    assert f"{name}={path!r} {what}" in message
+    assert message.count("can not be found") == 1 and message.count(what) == 1
+
+
+@pytest.mark.parametrize("cls", [Runner, FlexibleRunner])
+@pytest.mark.parametrize("method", ["load_checkpoint", "resume"])
+def test_direct_load_or_resume_explains(tmp_path, bad_path, cls, method):
+    path, what = bad_path
+    runner = make_runner(tmp_path / "work", cls)
+    with pytest.raises(FileNotFoundError) as info:
+        getattr(runner, method)(path)
+    assert type(info.value) is FileNotFoundError
+    check(str(info.value), path, "filename", what)
+    assert "resume=True" not in str(info.value)
+
+
+@pytest.mark.parametrize("resume", [False, True])
+def test_flexible_runner_load_from_explains_once(tmp_path, bad_path, resume):
+    path, what = bad_path
+    runner = make_runner(tmp_path / "work", FlexibleRunner, load_from=path, resume=resume)
+    with pytest.raises(FileNotFoundError) as info:
+        runner.train()
+    message = str(info.value)
+    check(message, path, "load_from", what)  # the argument's name, not load_checkpoint's
+    assert "filename=" not in message
+    hint = "resume=True to resume from the latest checkpoint in work_dir"
+    assert (hint in message) == resume
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "name", "hint"),
+    [
+        (dict(load_from="PATH"), "load_from", False),
+        (dict(load_from="PATH", resume=True), "load_from", True),
+        (dict(resume="PATH"), "resume", True),
+    ],
+)
+def test_strategy_load_or_resume_explains(tmp_path, bad_path, kwargs, name, hint):
+    path, what = bad_path
+    runner = make_runner(tmp_path / "work", FlexibleRunner)
+    strategy = runner.strategy
+    strategy.prepare(runner.model)
+    kwargs = {key: path if value == "PATH" else value for key, value in kwargs.items()}
+    with pytest.raises(FileNotFoundError) as info:
+        strategy.load_or_resume(**kwargs)
+    check(str(info.value), path, name, what)
+    assert ("latest checkpoint in work_dir" in str(info.value)) == hint
+    with pytest.raises(FileNotFoundError) as info:
+        strategy.load_checkpoint(path)
+    check(str(info.value), path, "filename", what)
+
+
+def test_a_checkpoint_file_still_loads_and_patches_still_apply(tmp_path):
+    first = make_runner(tmp_path / "a", Runner)
+    first.save_checkpoint(first.work_dir, "weights.pth", save_optimizer=False)
+    path = f"{first.work_dir}/weights.pth"
+    second = make_runner(tmp_path / "b", Runner)
+    assert "meta" in second.load_checkpoint(path)
+    # code written for 0.10 patches the runner module's _load_checkpoint
+    with mock.patch("mmengine.runner.runner._load_checkpoint", side_effect=RuntimeError("hit")):
+        with pytest.raises(RuntimeError, match="^hit$"):
+            second.load_checkpoint(path)
+
+
+def test_other_file_not_found_errors_are_left_alone(tmp_path):
+    runner = make_runner(tmp_path / "work", Runner)
+    error = FileNotFoundError(2, "No such file or directory", "elsewhere")
+    with mock.patch("mmengine.runner.runner._load_checkpoint", side_effect=error):
+        with pytest.raises(FileNotFoundError) as info:
+            runner.load_checkpoint(str(tmp_path / "nope.pth"))
+    assert info.value is error and str(error) == "[Errno 2] No such file or directory: 'elsewhere'"
+
+
+# ------------------------------------------------- work_dir below a file
+@pytest.fixture
+def afile(tmp_path):
+    path = tmp_path / "afile"
+    path.write_text("not a folder")
+    yield path
+    assert path.read_text() == "not a folder"  # never touched
+
+
+@pytest.mark.parametrize("cls", [Runner, FlexibleRunner])
+@pytest.mark.parametrize("below", ["sub", os.path.join("sub", "deeper")])
+def test_work_dir_below_a_file(afile, cls, below):
+    work_dir = str(afile / below)
+    with pytest.raises(NotADirectoryError) as info:
+        cls(model=TinyModel(), work_dir=work_dir)
+    error = info.value
+    assert type(error) is NotADirectoryError and error.errno == errno.ENOTDIR
+    message = str(error)
+    # 0.10's sentence: makedirs fails on the path right below the file
+    assert message.startswith(f"[Errno 20] Not a directory: {str(afile / 'sub')!r}. ")
+    assert f"work_dir {work_dir!r} lies below {str(afile)!r}, which is a file" in message
+
+
+def test_relative_work_dir_below_a_file(afile, monkeypatch):
+    monkeypatch.chdir(afile.parent)
+    with pytest.raises(NotADirectoryError) as info:
+        Runner(model=TinyModel(), work_dir="afile/x")
+    message = str(info.value)
+    assert message.startswith(f"[Errno 20] Not a directory: {str(afile / 'x')!r}. ")
+    assert f"work_dir 'afile/x' lies below {str(afile)!r}" in message
+
+
+def test_work_dir_that_is_a_file_leads_with_the_absolute_path(afile, monkeypatch):
+    monkeypatch.chdir(afile.parent)
+    with pytest.raises(FileExistsError) as info:
+        Runner(model=TinyModel(), work_dir="afile/")
+    message = str(info.value)
+    assert message.startswith(f"[Errno 17] File exists: {str(afile)!r}. ")
+    assert "work_dir 'afile/' is a file, not a directory" in message
+
+
+def test_work_dir_below_directories_is_created(tmp_path):
+    work_dir = tmp_path / "a" / "b"
+    runner = Runner(model=TinyModel(), work_dir=str(work_dir))
+    assert os.path.isdir(runner.work_dir)
