@@ -1,8 +1,9 @@
 """The training, validation and test loops.
 
-A train loop owns the iteration and a small :class:`LoopState` holding the counters; hooks read
-them through the runner (``runner.epoch``, ``runner.iter``) and checkpoints save them.
-``EpochBasedTrainLoop`` and ``IterBasedTrainLoop`` share everything but the shape of ``run``.
+A train loop advances its :class:`~.state.TrainState` (the counters and their limits), which
+the runner adopts as ``runner.train_state``; hooks read it through the runner (``runner.epoch``,
+``runner.iter``) and checkpoints save it. ``EpochBasedTrainLoop`` and ``IterBasedTrainLoop``
+share everything but the shape of ``run``.
 """
 
 from __future__ import annotations
