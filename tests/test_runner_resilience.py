@@ -104,6 +104,29 @@ class FailAt(Hook):
             raise RuntimeError(f"boom at iteration {self.at}")
 
 
+#: What the running test's run did, in order: ``train`` (an epoch) and ``val <epoch>``.
+VALIDATIONS: list[str] = []
+
+
+class RecordValidations(Hook):
+    def before_train_epoch(self, runner) -> None:  # noqa: ANN001
+        VALIDATIONS.append("train")
+
+    def before_val_epoch(self, runner) -> None:  # noqa: ANN001
+        VALIDATIONS.append(f"val {runner.epoch}")
+
+
+class FailInValidation(Hook):
+    """Raises during the validation after the given epoch (a crash while validating)."""
+
+    def __init__(self, epoch: int) -> None:
+        self.epoch = epoch
+
+    def after_val_iter(self, runner, batch_idx, data_batch=None, outputs=None) -> None:  # noqa: ANN001
+        if runner.epoch == self.epoch:
+            raise RuntimeError(f"crash while validating epoch {self.epoch}")
+
+
 class FailBeforeTrain(Hook):
     def before_train(self, runner) -> None:  # noqa: ANN001
         raise RuntimeError("failed before training")
@@ -115,6 +138,8 @@ DATASETS.register_module(module=AugmentedPoints, force=True)
 METRICS.register_module(module=MeanMetric, force=True)
 HOOKS.register_module(module=SignalAt, force=True)
 HOOKS.register_module(module=FailAt, force=True)
+HOOKS.register_module(module=RecordValidations, force=True)
+HOOKS.register_module(module=FailInValidation, force=True)
 
 _names = iter(range(10**6))
 
@@ -228,15 +253,66 @@ def test_sigterm_at_a_random_iteration(tmp_path, by_epoch: bool) -> None:
         assert torch.equal(straight[name], resumed[name]), f"{name}, stopped at {stop_at}"
 
 
-def test_resume_from_an_epoch_checkpoint_saved_before_validation(tmp_path) -> None:
+def _resumed_validations(work_dir: str, by_epoch: bool = True, **extra) -> dict:
+    """Resume the run in ``work_dir``; return its final weights (VALIDATIONS records)."""
+    VALIDATIONS.clear()
+    hooks = [dict(type="RecordValidations")]
+    resumed, code = _train(_cfg(work_dir, by_epoch, 0, resume=True, custom_hooks=hooks, **extra))
+    assert code is None
+    return resumed
+
+
+def test_resume_after_a_finished_validation_does_not_repeat_it(tmp_path) -> None:
+    # The validation set draws random augmentation in the main process: skipping the
+    # validation without the random state it left would change every later number.
     straight, _ = _train(_cfg(str(tmp_path / "straight"), True, 0))
-    work_dir = str(tmp_path / "crashed")
+    work_dir = str(tmp_path / "stopped")
     _train(_cfg(work_dir, True, 0, train_cfg=dict(by_epoch=True, max_epochs=1)))
-    # epoch_1.pth was written before epoch 1's validation: the resumed run validates first
+    # epoch_1.pth was written before epoch 1's validation; the record says it finished
     checkpoint = torch.load(osp.join(work_dir, "epoch_1.pth"), weights_only=True)
     assert checkpoint["resume_state"]["validation_pending"] is True
-    resumed, _ = _train(_cfg(work_dir, True, 0, resume=True))
+    record = osp.join(work_dir, "epoch_1.pth.validated")
+    assert osp.isfile(record)
+    assert "val/toy/mean" in torch.load(record, weights_only=True)["message_hub"]["log_scalars"]
+    resumed = _resumed_validations(work_dir)
+    # as upstream's resume does: epoch 1's validation is not repeated
+    assert VALIDATIONS == ["train", "val 2", "train", "val 3"]
     _assert_same(straight, resumed)
+
+
+def test_resume_after_a_crash_during_validation_validates_first(tmp_path) -> None:
+    straight, _ = _train(_cfg(str(tmp_path / "straight"), True, 0))
+    work_dir = str(tmp_path / "crashed")
+    with pytest.raises(RuntimeError, match="crash while validating epoch 2"):
+        _train(_cfg(work_dir, True, 0, custom_hooks=[dict(type="FailInValidation", epoch=2)]))
+    assert osp.isfile(osp.join(work_dir, "epoch_1.pth.validated"))
+    assert not osp.exists(osp.join(work_dir, "epoch_2.pth.validated"))
+    resumed = _resumed_validations(work_dir)
+    assert VALIDATIONS == ["val 2", "train", "val 3"]  # the unfinished validation first
+    _assert_same(straight, resumed)
+    # the repeated validation was recorded in turn
+    assert osp.isfile(osp.join(work_dir, "epoch_2.pth.validated"))
+
+
+def test_a_record_of_an_older_checkpoint_is_not_taken(tmp_path) -> None:
+    straight, _ = _train(_cfg(str(tmp_path / "straight"), True, 0))
+    work_dir = str(tmp_path / "stopped")
+    _train(_cfg(work_dir, True, 0, train_cfg=dict(by_epoch=True, max_epochs=1)))
+    path = osp.join(work_dir, "epoch_1.pth.validated")
+    record = torch.load(path, weights_only=True)
+    record["fingerprint"]["time"] = "19700101_000000"  # as if left by an older epoch_1.pth
+    torch.save(record, path)
+    resumed = _resumed_validations(work_dir)
+    assert VALIDATIONS == ["val 1", "train", "val 2", "train", "val 3"]
+    _assert_same(straight, resumed)
+
+
+def test_validation_records_are_rotated_with_their_checkpoints(tmp_path) -> None:
+    cfg = _cfg(str(tmp_path), False, 0)  # checkpoints and validations every 6 iterations
+    cfg.default_hooks.checkpoint.max_keep_ckpts = 2
+    _train(cfg)
+    kept = sorted(name for name in os.listdir(tmp_path) if name.startswith("iter_"))
+    assert kept == ["iter_18.pth", "iter_18.pth.validated", "iter_20.pth", "iter_20.pth.validated"]
 
 
 def test_failure_leaves_a_loadable_checkpoint_that_replaces_nothing(tmp_path) -> None:

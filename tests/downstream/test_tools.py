@@ -163,12 +163,9 @@ def test_logged_numbers_match_upstream(zoo_run, stage):
         theirs = recorded["test"]
     else:
         first = recorded["train"]
+        # The first run finished the validation after its last checkpoint: the resumed run
+        # does not repeat it (as upstream's resume), and continues with the next epoch.
         theirs = recorded["uninterrupted"][len(first) :]
-        if ours and theirs and ours[0][0] != theirs[0][0] and ours[0][0] == first[-1][0]:
-            # The resumed run first repeats the validation its checkpoint was saved before
-            # (GAPS.md G3); it must give what the first run logged there.
-            repeated = ours.pop(0)
-            assert not dh.compare_records([repeated], [first[-1]])
     problems = dh.compare_records(ours, theirs)
     assert not problems, "\n".join(problems[:20])
 

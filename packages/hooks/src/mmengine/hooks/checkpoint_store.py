@@ -14,6 +14,8 @@ save through the same store, so every checkpoint of a run follows the same rules
   ``keep_ckpt_ids`` for the regular ones), so it survives a resume;
 - at the start of a run, temporary files that interrupted writes left in the work dir (and
   ``out_dir``) are removed;
+- a checkpoint's validation record (``<checkpoint>.validated``, see
+  :mod:`mmengine.runner.validation_record`) goes with it;
 - any fileio backend (local disk, object stores) through ``backend_args``.
 
 It lives in ``mmengine.hooks`` (the CheckpointHook's layer) and is re-exported as
@@ -34,8 +36,11 @@ from mmengine.logging import print_log
 from ._file_client import _infer_file_client
 
 POINTER_FILE = "last_checkpoint"
+#: Next to a checkpoint saved just before a validation: what that validation changed, so that
+#: a resumed run need not repeat it (written by the runner, deleted with its checkpoint).
+VALIDATION_RECORD_SUFFIX = ".validated"
 
-__all__ = ["POINTER_FILE", "CheckpointStore"]
+__all__ = ["POINTER_FILE", "VALIDATION_RECORD_SUFFIX", "CheckpointStore"]
 
 
 class CheckpointStore:
@@ -244,11 +249,13 @@ class CheckpointStore:
         path = filename_or_path if is_path else self.path(filename_or_path)
         if self.file_backend.isfile(path):
             self.file_backend.remove(path)
-            return True
-        if self.file_backend.isdir(path):
+        elif self.file_backend.isdir(path):
             self.file_backend.rmtree(path)
-            return True
-        return False
+        else:
+            return False
+        if self.file_backend.isfile(path + VALIDATION_RECORD_SUFFIX):
+            self.file_backend.remove(path + VALIDATION_RECORD_SUFFIX)
+        return True
 
 
 def _set_collective(runner: Any, value: bool) -> None:

@@ -23,6 +23,7 @@ from mmengine.optim import OptimWrapper
 from mmengine.utils import get_git_hash, get_mmengine_version
 
 from .resilience import RESUME_STATE_KEY, restore_resume_state, resume_state
+from .validation_record import apply_validation_record
 
 __all__ = [
     "apply_resumed_state",
@@ -114,6 +115,7 @@ def resume(runner: Any, filename: str, resume_optimizer: bool, resume_param_sche
     if map_location == "default":
         map_location = get_device()
     checkpoint = runner.load_checkpoint(filename, map_location=map_location)
+    apply_validation_record(runner, filename, checkpoint)
     apply_resumed_state(runner, checkpoint)
     if "optimizer" in checkpoint and resume_optimizer:
         runner.optim_wrapper = runner.build_optim_wrapper(runner.optim_wrapper)

@@ -37,6 +37,7 @@ from .random_state import capture_random_state, restore_random_state
 from .resilience import save_stop_checkpoint
 from .state import TrainState
 from .utils import calc_dynamic_intervals
+from .validation_record import record_validation
 
 
 class LoopArgumentError(AssertionError, ValueError):
@@ -176,6 +177,7 @@ class _TrainLoopBase(BaseLoop):
             self.runner.val_loop.run()
         finally:
             self._validating = False
+        record_validation(self.runner)
 
     @property
     def validation_pending(self) -> bool:

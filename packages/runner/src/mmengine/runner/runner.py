@@ -38,7 +38,7 @@ from mmengine.optim import OptimWrapper, OptimWrapperDict, _ParamScheduler
 from mmengine.registry import RUNNERS, DefaultScope
 from mmengine.visualization import Visualizer
 
-from . import build, checkpointing
+from . import build, checkpointing, validation_record
 from ._upstream_names import bind_names
 from .base_loop import BaseLoop
 from .build import DEFAULT_HOOKS, ParamSchedulerType
@@ -573,17 +573,17 @@ class Runner:
         by_epoch: bool = True,
         backend_args: dict | None = None,
     ) -> None:
-        """Save weights, counters, optimizer, schedulers, message hub and the exact-resume
-        state to ``out_dir/filename``, atomically (on the main process)."""
+        """Save the runner's state (see ``checkpointing``) to ``out_dir/filename``, atomically."""
         checkpoint = checkpointing.build_checkpoint(
             self, save_optimizer, save_param_scheduler, meta, by_epoch
         )
         self.call_hook("before_save_checkpoint", checkpoint=checkpoint)
+        filepath = join_path(out_dir, filename, backend_args=backend_args)
         if self._writes_checkpoints():
-            filepath = join_path(out_dir, filename, backend_args=backend_args)
             save_checkpoint(
                 checkpoint, filepath, file_client_args=file_client_args, backend_args=backend_args
             )
+        validation_record.expect_validation(self, checkpoint, filepath, backend_args)
 
     #: Set by the checkpoint store while every rank saves (each rank's random state is kept).
     checkpoint_collective = False

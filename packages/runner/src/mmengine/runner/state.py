@@ -11,7 +11,8 @@ whether it was applied.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 __all__ = ["LoadPlan", "TrainState"]
 
@@ -27,6 +28,9 @@ class TrainState:
         max_iters (int): iterations to train.
         validation_pending (bool): set on resume when the checkpoint was saved just before
             a validation the uninterrupted run then did: the resumed run validates first.
+        validation_record (dict, optional): while a validation follows a checkpoint saved in
+            this run, where to record what it changed (see
+            :mod:`~mmengine.runner.validation_record`); not saved.
     """
 
     epoch: int = 0
@@ -34,6 +38,7 @@ class TrainState:
     max_epochs: int = 0
     max_iters: int = 0
     validation_pending: bool = False
+    validation_record: dict[str, Any] | None = field(default=None, compare=False, repr=False)
 
     def saved_counters(self, by_epoch: bool) -> tuple[int, int]:
         """The ``(epoch, iter)`` a checkpoint saved now records.

@@ -1,0 +1,139 @@
+"""Resume after a validation without repeating it.
+
+A regular checkpoint is saved when a training epoch (or iteration) ends, just before the
+validation that follows it, and says so (``validation_pending`` in its resume state): a run
+that crashes during that validation resumes by validating first, as the uninterrupted run did.
+
+When the validation finishes, the state it changed (the message hub with its metrics and best
+scores, the parameter schedulers that step on metrics, the random generators it drew from) is
+written next to the checkpoint, as ``<checkpoint>.validated``. Resuming from the checkpoint
+then takes that state instead of validating again, so the resumed run continues exactly as the
+uninterrupted one did, and logs what upstream's resume logs (no repeated validation). The
+record names the checkpoint it belongs to (its counters, save time and experiment), so a
+checkpoint saved again under the same name never takes an older record.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from mmengine._strategy._checkpoint_state import scheduler_state_dict
+from mmengine.dist import get_dist_info, is_main_process
+from mmengine.fileio import get_file_backend
+from mmengine.hooks.checkpoint_store import VALIDATION_RECORD_SUFFIX
+from mmengine.logging import print_log
+from mmengine.model.checkpoint import _load_checkpoint, save_checkpoint
+
+from .resilience import RESUME_STATE_KEY, resume_state
+
+__all__ = ["apply_validation_record", "expect_validation", "record_validation"]
+
+#: What a validation changes in a checkpoint (everything else, weights and optimizer
+#: included, is as the checkpoint saved it).
+_RECORDED_KEYS = ("message_hub", "param_schedulers", RESUME_STATE_KEY)
+
+
+def _fingerprint(checkpoint: dict) -> dict:
+    meta = checkpoint.get("meta") or {}
+    return {key: meta.get(key) for key in ("epoch", "iter", "time", "experiment_name")}
+
+
+def _validation_pending(checkpoint: dict) -> bool:
+    state = checkpoint.get(RESUME_STATE_KEY)
+    return isinstance(state, dict) and bool(state.get("validation_pending"))
+
+
+def expect_validation(runner: Any, checkpoint: dict, path: str, backend_args: Any) -> None:
+    """Called on every rank after ``checkpoint`` was saved to ``path``.
+
+    Removes a record an older checkpoint of the same name left, and when a validation follows
+    this checkpoint, remembers to record it (see :func:`record_validation`).
+    """
+    if is_main_process():
+        _remove_stale_record(path, backend_args)
+    if not _validation_pending(checkpoint):
+        return
+    if get_dist_info()[1] > 1 and not getattr(runner, "checkpoint_collective", False):
+        return  # one rank saving alone: recording would need every rank
+    runner.train_state.validation_record = dict(
+        path=path, backend_args=backend_args, fingerprint=_fingerprint(checkpoint)
+    )
+
+
+def _remove_stale_record(path: str, backend_args: Any) -> None:
+    record = path + VALIDATION_RECORD_SUFFIX
+    try:
+        backend = get_file_backend(record, backend_args=backend_args)
+        if backend.isfile(record):
+            backend.remove(record)
+    except Exception as exc:  # noqa: BLE001 (a stale record is refused on load anyway)
+        print_log(f"Could not remove {record}: {exc}", logger="current", level=logging.WARNING)
+
+
+def record_validation(runner: Any) -> None:
+    """Called on every rank when a validation during training finished: write what it
+    changed next to the checkpoint saved just before it, if there is one."""
+    target = runner.train_state.validation_record
+    if target is None:
+        return
+    runner.train_state.validation_record = None
+    if target["fingerprint"]["iter"] != runner.iter:
+        return  # not the validation that followed the checkpoint
+    record: dict[str, Any] = {
+        "fingerprint": target["fingerprint"],
+        "message_hub": runner.message_hub.state_dict(),
+    }
+    if runner.param_schedulers is not None:
+        record["param_schedulers"] = scheduler_state_dict(runner.param_schedulers)
+    state = resume_state(runner, collective=get_dist_info()[1] > 1)
+    state["validation_pending"] = False
+    record[RESUME_STATE_KEY] = state
+    if is_main_process():
+        save_checkpoint(
+            record, target["path"] + VALIDATION_RECORD_SUFFIX, backend_args=target["backend_args"]
+        )
+
+
+def apply_validation_record(runner: Any, filename: str, checkpoint: dict) -> None:
+    """Resuming from ``checkpoint`` (read from ``filename``): when it was saved before a
+    validation that finished, take the state that validation left (``checkpoint`` is
+    updated in place); otherwise the resumed run validates first and records it."""
+    if not _validation_pending(checkpoint):
+        return
+    fingerprint = _fingerprint(checkpoint)
+    record_path = filename + VALIDATION_RECORD_SUFFIX
+    record = _read_record(record_path)
+    if isinstance(record, dict) and record.get("fingerprint") == fingerprint:
+        for key in _RECORDED_KEYS:
+            if key in checkpoint and key in record:
+                checkpoint[key] = record[key]
+        runner.logger.info(
+            f"The validation after this checkpoint finished before the run stopped "
+            f"({record_path}): training continues without repeating it."
+        )
+        return
+    if record is not None:
+        runner.logger.warning(
+            f"{record_path} belongs to another checkpoint saved under this name: ignored; "
+            "the validation after the checkpoint runs again."
+        )
+    runner.train_state.validation_record = dict(
+        path=filename, backend_args=None, fingerprint=fingerprint
+    )
+
+
+def _read_record(path: str) -> Any:
+    """The record at ``path``, or None when there is none or it cannot be read."""
+    try:
+        if not get_file_backend(path).isfile(path):
+            return None
+        return _load_checkpoint(path, map_location="cpu")
+    except Exception as exc:  # noqa: BLE001 (without it, the validation runs again)
+        print_log(
+            f"Could not read {path} ({type(exc).__name__}: {exc}); the validation after the "
+            "checkpoint runs again.",
+            logger="current",
+            level=logging.WARNING,
+        )
+        return None
