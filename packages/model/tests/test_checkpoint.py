@@ -386,6 +386,15 @@ def test_corrupted_checkpoint_error_names_the_file(tmp_path):
         _load_checkpoint(str(path))
 
 
+def test_half_a_checkpoint_is_reported_as_truncated(tmp_path):
+    # torch's zip reader rejects this one with a bare "[Errno 22] Invalid argument"
+    path = tmp_path / "half.pth"
+    save_checkpoint({"w": torch.ones(1000)}, str(path))
+    path.write_bytes(path.read_bytes()[: path.stat().st_size // 2])
+    with pytest.raises((OSError, RuntimeError, EOFError), match=r"half\.pth.*truncated"):
+        _load_checkpoint(str(path))
+
+
 @pytest.mark.parametrize(
     ("content", "error", "words"),
     [

@@ -75,6 +75,21 @@ def test_load_from_a_missing_file_names_the_argument(tmp_path, resume):
     assert ("resume=True to resume from the latest checkpoint" in message) == resume
 
 
+def test_an_unreadable_latest_checkpoint_points_at_the_older_ones(tmp_path):
+    work = tmp_path / "work"
+    saving = dict(checkpoint=dict(type="CheckpointHook", interval=1))
+    make_runner(work, default_hooks=saving, train_cfg=dict(max_epochs=2)).train()
+    latest = work / "epoch_2.pth"
+    latest.write_bytes(latest.read_bytes()[: latest.stat().st_size // 2])  # a damaged copy
+    runner = make_runner(work, default_hooks=saving, train_cfg=dict(max_epochs=3), resume=True)
+    with mock.patch.object(runner.logger, "error") as error:
+        with pytest.raises((OSError, RuntimeError, EOFError), match="epoch_2.pth.*truncated"):
+            runner.train()
+    message = error.call_args.args[0]
+    assert message.startswith(f"The latest checkpoint {latest} cannot be read")
+    assert f"set load_from='{work / 'epoch_1.pth'}' and resume=True" in message
+
+
 def test_load_from_an_existing_checkpoint_still_loads(tmp_path):
     first = make_runner(tmp_path / "a")
     first.train()

@@ -8,7 +8,12 @@ owner; the Runner's ``save_checkpoint``/``resume``/``load_or_resume`` delegate h
 
 from __future__ import annotations
 
+import glob
+import os.path as osp
+import pickle
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from mmengine._strategy._checkpoint_state import (
@@ -101,11 +106,45 @@ def load_or_resume(runner: Any) -> None:
         resume_from = plan.load_from
     work_dir = runner.work_dir if plan.resume else None
     with explain_missing_checkpoint(plan.load_from, "load_from", work_dir):
-        if resume_from is not None:
+        if resume_from is not None and plan.load_from is None:
+            with _point_at_other_checkpoints(runner, resume_from):
+                runner.resume(resume_from)
+        elif resume_from is not None:
             runner.resume(resume_from)
         elif plan.load_from is not None:
             runner.load_checkpoint(plan.load_from)
     plan.done = True
+
+
+@contextmanager
+def _point_at_other_checkpoints(runner: Any, latest: str) -> Iterator[None]:
+    """When the latest checkpoint (auto-resume) cannot be read, log which others there are
+    and how to resume from one; the error propagates."""
+    try:
+        yield
+    except (OSError, RuntimeError, EOFError, pickle.UnpicklingError) as exc:
+        if "Failed to load checkpoint" in str(exc) and osp.isfile(latest):
+            folder = osp.dirname(latest)
+            others = sorted(
+                (
+                    p
+                    for p in glob.glob(osp.join(folder, "*.pth"))
+                    if osp.abspath(p) != osp.abspath(latest)
+                ),
+                key=osp.getmtime,
+                reverse=True,
+            )
+            runner.logger.error(
+                f"The latest checkpoint {latest} cannot be read ({exc}). "
+                + (
+                    f"Other checkpoints in {folder}, newest first: {others[:5]}. To resume from "
+                    f"one, set load_from='{others[0]}' and resume=True (tools/train.py: "
+                    f"--resume {others[0]})."
+                    if others
+                    else f"There is no other checkpoint in {folder}."
+                )
+            )
+        raise
 
 
 def resume(runner: Any, filename: str, resume_optimizer: bool, resume_param_scheduler: bool,

@@ -18,6 +18,7 @@ Which policy applies is decided by :func:`_resolve_weights_only`: torch's
 from __future__ import annotations
 
 import _compat_pickle
+import errno
 import logging
 import os
 import pickle
@@ -406,4 +407,14 @@ def _torch_load(
         raise type(exc)(
             f"Failed to load checkpoint {source!r}: {reason}. The file may be truncated or "
             "not a PyTorch checkpoint."
+        ) from exc
+    except OSError as exc:
+        # torch's zip reader rejects a truncated archive with a bare "[Errno 22] Invalid
+        # argument"; other OS errors (a missing file, no permission) say what they are
+        if type(exc) is not OSError or exc.errno != errno.EINVAL:
+            raise
+        raise OSError(
+            exc.errno,
+            f"Failed to load checkpoint {source!r}: torch could not read it as a checkpoint "
+            f"archive ({exc.strerror}). The file may be truncated or not a PyTorch checkpoint",
         ) from exc
