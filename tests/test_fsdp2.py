@@ -155,6 +155,41 @@ RESUME_3 = COMMON + textwrap.dedent(
     """
 )
 
+VALIDATED_2 = COMMON + textwrap.dedent(
+    """
+    from mmengine.evaluator import BaseMetric
+    from mmengine.hooks import Hook
+    from mmengine.runner import FlexibleRunner
+    class Acc(BaseMetric):
+        def process(self, data_batch, data_samples):
+            self.results.append(float((data_samples[0] == data_batch["labels"]).float().mean()))
+        def compute_metrics(self, results):
+            return dict(acc=sum(results) / len(results))
+    events = []
+    class Events(Hook):
+        def before_train_epoch(self, runner):
+            events.append("train")
+        def before_val_epoch(self, runner):
+            events.append(f"val {runner.epoch}")
+    work_dir, max_epochs = sys.argv[1], int(sys.argv[2])
+    loader = dict(batch_size=4, dataset=Data(), collate_fn=dict(type="default_collate"),
+                  sampler=dict(type="DefaultSampler", shuffle=False))
+    runner = FlexibleRunner(
+        model=Net(), work_dir=work_dir,
+        strategy=dict(type="FSDPStrategy", fsdp_version=2, model_wrapper=dict(shard_modules=["Block"]),
+                      state_dict_cfg=dict(state_dict_type="sharded")),
+        train_dataloader=loader, val_dataloader=loader, val_evaluator=Acc(), val_cfg=dict(),
+        optim_wrapper=OPTIM, param_scheduler=SCHED,
+        train_cfg=dict(by_epoch=True, max_epochs=max_epochs, val_interval=1),
+        default_hooks=dict(checkpoint=dict(type="CheckpointHook", interval=1)),
+        custom_hooks=[Events()], resume=max_epochs > 1,
+        env_cfg=dict(dist_cfg=dict(backend="gloo", timeout=120)), randomness=dict(seed=1),
+    )
+    runner.train()
+    print("EVENTS", events, flush=True)
+    """
+)
+
 FOUR = COMMON + textwrap.dedent(
     """
     import copy
@@ -409,3 +444,12 @@ def test_consolidated_file_equals_full_state(trained_on_two: Path, tmp_path: Pat
 def test_four_processes_match_one_and_runner_wrapper(tmp_path: Path) -> None:
     outputs = launch(FOUR, 4, [str(tmp_path)], tmp_path)
     assert "FOUR OK 4" in outputs[0], outputs[0][-3000:]
+
+
+def test_sharded_resume_does_not_repeat_a_finished_validation(tmp_path: Path) -> None:
+    launch(VALIDATED_2, 2, [str(tmp_path), "1"], tmp_path)
+    assert (tmp_path / "epoch_1.pth").is_dir()  # sharded
+    assert (tmp_path / "epoch_1.pth.validated").is_file()  # epoch 1's validation finished
+    outputs = launch(VALIDATED_2, 2, [str(tmp_path), "2"], tmp_path)
+    for output in outputs:
+        assert "EVENTS ['train', 'val 2']" in output, output[-3000:]

@@ -12,6 +12,7 @@ from torch import nn
 from torch.utils.data import DataLoader
 
 from mmengine._strategy import BaseStrategy
+from mmengine._strategy._checkpoint_state import load_scheduler_state_dict
 from mmengine._strategy.sharded_checkpoint import is_sharded_checkpoint
 from mmengine.config import Config, ConfigDict  # noqa: F401  (upstream's module globals)
 from mmengine.dataset import worker_init_fn as default_worker_init_fn  # noqa: F401
@@ -45,7 +46,7 @@ from mmengine.utils import digit_version, get_git_hash, get_mmengine_version  # 
 from mmengine.utils.dl_utils import TORCH_VERSION  # noqa: F401
 from mmengine.visualization import Visualizer
 
-from . import checkpointing
+from . import checkpointing, validation_record
 from .base_loop import BaseLoop  # noqa: F401
 from .log_processor import LogProcessor  # noqa: F401
 from .loops import EpochBasedTrainLoop, IterBasedTrainLoop, TestLoop, ValLoop  # noqa: F401
@@ -329,20 +330,22 @@ class FlexibleRunner(Runner):
             )
         self._sync_strategy()
         filepath = join_path(out_dir, filename, backend_args=backend_args)
+        extra = {
+            "meta": meta,
+            "message_hub": self.message_hub.state_dict(),
+            # what an exact resume needs (random generators, sampler seed...)
+            RESUME_STATE_KEY: resume_state(self, collective=bool(self.checkpoint_collective)),
+        }
         self.strategy.save_checkpoint(
             filepath,
             save_optimizer=save_optimizer,
             save_param_scheduler=save_param_scheduler and self.param_schedulers is not None,
-            extra_ckpt={
-                "meta": meta,
-                "message_hub": self.message_hub.state_dict(),
-                # what an exact resume needs (random generators, sampler seed...)
-                RESUME_STATE_KEY: resume_state(self, collective=bool(self.checkpoint_collective)),
-            },
+            extra_ckpt=dict(extra),
             callback=lambda checkpoint: self.call_hook(
                 "before_save_checkpoint", checkpoint=checkpoint
             ),
         )
+        validation_record.expect_validation(self, extra, filepath, backend_args)
 
     def load_checkpoint(
         self,
@@ -394,6 +397,10 @@ class FlexibleRunner(Runner):
             map_location=map_location,
             callback=lambda ckpt: self.call_hook("after_load_checkpoint", checkpoint=ckpt),
         )
+        record = validation_record.apply_validation_record(self, filename, checkpoint)
+        if record and resume_param_scheduler and _built_schedulers(self.param_schedulers):
+            if "param_schedulers" in record:  # the strategy loaded the checkpoint's
+                load_scheduler_state_dict(self.param_schedulers, record["param_schedulers"])
         checkpointing.apply_resumed_state(self, checkpoint)
         self._has_loaded = True
         self.logger.info(f"resumed epoch: {self.train_loop.epoch}, iter: {self.train_loop.iter}")

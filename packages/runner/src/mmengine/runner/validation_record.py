@@ -95,12 +95,13 @@ def record_validation(runner: Any) -> None:
         )
 
 
-def apply_validation_record(runner: Any, filename: str, checkpoint: dict) -> None:
+def apply_validation_record(runner: Any, filename: str, checkpoint: dict) -> dict | None:
     """Resuming from ``checkpoint`` (read from ``filename``): when it was saved before a
     validation that finished, take the state that validation left (``checkpoint`` is
-    updated in place); otherwise the resumed run validates first and records it."""
+    updated in place) and return the record; otherwise the resumed run validates first and
+    records it (returns None)."""
     if not _validation_pending(checkpoint):
-        return
+        return None
     fingerprint = _fingerprint(checkpoint)
     record_path = filename + VALIDATION_RECORD_SUFFIX
     record = _read_record(record_path)
@@ -112,7 +113,7 @@ def apply_validation_record(runner: Any, filename: str, checkpoint: dict) -> Non
             f"The validation after this checkpoint finished before the run stopped "
             f"({record_path}): training continues without repeating it."
         )
-        return
+        return record
     if record is not None:
         runner.logger.warning(
             f"{record_path} belongs to another checkpoint saved under this name: ignored; "
@@ -121,6 +122,7 @@ def apply_validation_record(runner: Any, filename: str, checkpoint: dict) -> Non
     runner.train_state.validation_record = dict(
         path=filename, backend_args=None, fingerprint=fingerprint
     )
+    return None
 
 
 def _read_record(path: str) -> Any:
