@@ -90,6 +90,20 @@ def test_an_unreadable_latest_checkpoint_points_at_the_older_ones(tmp_path):
     assert f"set load_from='{work / 'epoch_1.pth'}' and resume=True" in message
 
 
+def test_a_deleted_latest_checkpoint_points_at_the_older_ones(tmp_path):
+    work = tmp_path / "work"
+    saving = dict(checkpoint=dict(type="CheckpointHook", interval=1))
+    make_runner(work, default_hooks=saving, train_cfg=dict(max_epochs=2)).train()
+    (work / "epoch_2.pth").unlink()  # last_checkpoint still names it
+    runner = make_runner(work, default_hooks=saving, train_cfg=dict(max_epochs=3), resume=True)
+    with pytest.raises(FileNotFoundError) as info:
+        runner.train()
+    message = str(info.value)
+    assert message.startswith(f"{work / 'epoch_2.pth'} can not be found.")  # 0.10's sentence
+    assert "last_checkpoint names it as the latest checkpoint, but the file is gone" in message
+    assert f"set load_from='{work / 'epoch_1.pth'}' and resume=True" in message
+
+
 def test_load_from_an_existing_checkpoint_still_loads(tmp_path):
     first = make_runner(tmp_path / "a")
     first.train()

@@ -118,33 +118,40 @@ def load_or_resume(runner: Any) -> None:
 
 @contextmanager
 def _point_at_other_checkpoints(runner: Any, latest: str) -> Iterator[None]:
-    """When the latest checkpoint (auto-resume) cannot be read, log which others there are
-    and how to resume from one; the error propagates."""
+    """When the latest checkpoint (auto-resume) is gone or cannot be read, say which others
+    there are and how to resume from one; the error propagates."""
     try:
         yield
-    except (OSError, RuntimeError, EOFError, pickle.UnpicklingError) as exc:
-        if "Failed to load checkpoint" in str(exc) and osp.isfile(latest):
-            folder = osp.dirname(latest)
-            others = sorted(
-                (
-                    p
-                    for p in glob.glob(osp.join(folder, "*.pth"))
-                    if osp.abspath(p) != osp.abspath(latest)
-                ),
-                key=osp.getmtime,
-                reverse=True,
-            )
-            runner.logger.error(
-                f"The latest checkpoint {latest} cannot be read ({exc}). "
-                + (
-                    f"Other checkpoints in {folder}, newest first: {others[:5]}. To resume from "
-                    f"one, set load_from='{others[0]}' and resume=True (tools/train.py: "
-                    f"--resume {others[0]})."
-                    if others
-                    else f"There is no other checkpoint in {folder}."
-                )
+    except FileNotFoundError as exc:
+        if str(exc).startswith(f"{latest} can not be found."):
+            exc.args = (
+                f"{latest} can not be found. The work dir's last_checkpoint names it as the "
+                f"latest checkpoint, but the file is gone (deleted or moved?). "
+                f"{_older_checkpoints(latest)}",
             )
         raise
+    except (OSError, RuntimeError, EOFError, pickle.UnpicklingError) as exc:
+        if "Failed to load checkpoint" in str(exc) and osp.isfile(latest):
+            runner.logger.error(
+                f"The latest checkpoint {latest} cannot be read ({exc}). "
+                f"{_older_checkpoints(latest)}"
+            )
+        raise
+
+
+def _older_checkpoints(latest: str) -> str:
+    """Which other checkpoints lie beside ``latest``, and how to resume from the newest."""
+    folder = osp.dirname(latest)
+    others = [
+        p for p in glob.glob(osp.join(folder, "*.pth")) if osp.abspath(p) != osp.abspath(latest)
+    ]
+    others.sort(key=osp.getmtime, reverse=True)
+    if not others:
+        return f"There is no other checkpoint in {folder}."
+    return (
+        f"Other checkpoints in {folder}, newest first: {others[:5]}. To resume from one, set "
+        f"load_from='{others[0]}' and resume=True (tools/train.py: --resume {others[0]})."
+    )
 
 
 def resume(runner: Any, filename: str, resume_optimizer: bool, resume_param_scheduler: bool,
