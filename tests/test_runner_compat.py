@@ -180,6 +180,9 @@ class TestRunnerCompat(RunnerTestCase):
         for train_cfg, sentence in (
             (dict(by_epoch=True, max_epochs=1.5), "`max_epochs` should be a integer number, but get 1.5."),
             (dict(by_epoch=False, max_iters=2.5), "`max_iters` should be a integer number, but get 2.5"),
+            # 0.10 trains 0 times; a negative length is refused here
+            (dict(by_epoch=True, max_epochs=-1), "`max_epochs` should not be negative, but get -1."),
+            (dict(by_epoch=False, max_iters=-5), "`max_iters` should not be negative, but get -5."),
         ):  # fmt: skip
             cfg = copy.deepcopy(self.epoch_based_cfg)
             cfg.train_cfg = train_cfg

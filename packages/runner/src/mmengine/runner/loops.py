@@ -47,7 +47,7 @@ class LoopArgumentError(AssertionError, ValueError):
 
 def _whole_number(name: str, value: Any, unit: str) -> int:
     """``value`` as an int; a fraction or a non-number raises :class:`LoopArgumentError`,
-    0.10's sentence first."""
+    0.10's sentence first, and so does a negative number (which 0.10 trains 0 times)."""
     try:
         whole = int(value) == value
     except (TypeError, ValueError):
@@ -56,6 +56,11 @@ def _whole_number(name: str, value: Any, unit: str) -> int:
         raise LoopArgumentError(
             f"`{name}` should be a integer number, but get {value}. Set train_cfg.{name} "
             f"to a whole number of {unit}."
+        )
+    if value < 0:
+        raise LoopArgumentError(
+            f"`{name}` should not be negative, but get {value}. Set train_cfg.{name} to the "
+            f"number of {unit} to train."
         )
     return int(value)
 
