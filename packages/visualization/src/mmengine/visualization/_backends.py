@@ -52,9 +52,10 @@ def build_vis_backends(
             backend = cfg
         if _needs_save_dir(backend):
             warnings.warn(
-                f"Visualizer {owner!r}: failed to add {type(backend).__name__} "
-                "because it needs a save_dir and none was given; pass save_dir= to the "
-                "Visualizer (or to the backend config) to store data",
+                f"Failed to add {type(backend)}, please provide the `save_dir` argument. "
+                f"(Visualizer {owner!r}: {type(backend).__name__} needs a save_dir and none "
+                "was given; pass save_dir= to the Visualizer, or to the backend config, to "
+                "store data.)",
                 UserWarning,
                 stacklevel=3,
             )
