@@ -307,6 +307,25 @@ def test_a_record_of_an_older_checkpoint_is_not_taken(tmp_path) -> None:
     _assert_same(straight, resumed)
 
 
+def test_a_record_that_cannot_be_written_costs_only_a_repeated_validation(tmp_path) -> None:
+    from unittest import mock
+
+    from mmengine.runner import validation_record
+
+    straight, _ = _train(_cfg(str(tmp_path / "straight"), True, 0))
+    work_dir = str(tmp_path / "full_disk")
+    failing = mock.patch.object(
+        validation_record, "save_checkpoint", side_effect=OSError(28, "No space left on device")
+    )
+    with failing, mock.patch.object(validation_record, "print_log") as log:
+        _train(_cfg(work_dir, True, 0, train_cfg=dict(by_epoch=True, max_epochs=1)))
+    assert "No space left on device" in log.call_args.args[0]
+    assert not osp.exists(osp.join(work_dir, "epoch_1.pth.validated"))
+    resumed = _resumed_validations(work_dir)
+    assert VALIDATIONS == ["val 1", "train", "val 2", "train", "val 3"]
+    _assert_same(straight, resumed)
+
+
 def test_validation_records_are_rotated_with_their_checkpoints(tmp_path) -> None:
     cfg = _cfg(str(tmp_path), False, 0)  # checkpoints and validations every 6 iterations
     cfg.default_hooks.checkpoint.max_keep_ckpts = 2

@@ -67,7 +67,9 @@ def _remove_stale_record(path: str, backend_args: Any) -> None:
         backend = get_file_backend(record, backend_args=backend_args)
         if backend.isfile(record):
             backend.remove(record)
-    except Exception as exc:  # noqa: BLE001 (a stale record is refused on load anyway)
+    except NotImplementedError:
+        pass  # a backend that cannot tell: a stale record is refused on load anyway
+    except Exception as exc:  # noqa: BLE001
         print_log(f"Could not remove {record}: {exc}", logger="current", level=logging.WARNING)
 
 
@@ -80,18 +82,29 @@ def record_validation(runner: Any) -> None:
     runner.train_state.validation_record = None
     if target["fingerprint"]["iter"] != runner.iter:
         return  # not the validation that followed the checkpoint
-    record: dict[str, Any] = {
-        "fingerprint": target["fingerprint"],
-        "message_hub": runner.message_hub.state_dict(),
-    }
-    if runner.param_schedulers is not None:
-        record["param_schedulers"] = scheduler_state_dict(runner.param_schedulers)
+    # every rank takes part (the random states of all ranks are gathered), then only the
+    # main process writes; a record that cannot be written costs a repeated validation
+    # after a resume, never the training
     state = resume_state(runner, collective=get_dist_info()[1] > 1)
     state["validation_pending"] = False
-    record[RESUME_STATE_KEY] = state
-    if is_main_process():
-        save_checkpoint(
-            record, target["path"] + VALIDATION_RECORD_SUFFIX, backend_args=target["backend_args"]
+    if not is_main_process():
+        return
+    path = target["path"] + VALIDATION_RECORD_SUFFIX
+    try:
+        record: dict[str, Any] = {
+            "fingerprint": target["fingerprint"],
+            "message_hub": runner.message_hub.state_dict(),
+            RESUME_STATE_KEY: state,
+        }
+        if runner.param_schedulers is not None:
+            record["param_schedulers"] = scheduler_state_dict(runner.param_schedulers)
+        save_checkpoint(record, path, backend_args=target["backend_args"])
+    except Exception as exc:  # noqa: BLE001
+        print_log(
+            f"Could not write {path} ({type(exc).__name__}: {exc}); a run resumed from "
+            f"{target['path']} will repeat the validation.",
+            logger="current",
+            level=logging.WARNING,
         )
 
 
