@@ -142,9 +142,8 @@ def _point_at_other_checkpoints(runner: Any, latest: str) -> Iterator[None]:
 def _older_checkpoints(latest: str) -> str:
     """Which other checkpoints lie beside ``latest``, and how to resume from the newest."""
     folder = osp.dirname(latest)
-    others = [
-        p for p in glob.glob(osp.join(folder, "*.pth")) if osp.abspath(p) != osp.abspath(latest)
-    ]
+    found = glob.glob(osp.join(folder, "*.pth")) + glob.glob(osp.join(folder, "*.safetensors"))
+    others = [p for p in found if osp.abspath(p) != osp.abspath(latest)]
     others.sort(key=osp.getmtime, reverse=True)
     if not others:
         return f"There is no other checkpoint in {folder}."
