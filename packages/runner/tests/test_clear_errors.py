@@ -75,33 +75,31 @@ def test_load_from_a_missing_file_names_the_argument(tmp_path, resume):
     assert ("resume=True to resume from the latest checkpoint" in message) == resume
 
 
-def test_an_unreadable_latest_checkpoint_points_at_the_older_ones(tmp_path):
+@pytest.mark.parametrize("damage", ["truncated", "deleted"])
+def test_a_damaged_latest_checkpoint_points_at_the_older_ones(tmp_path, damage):
     work = tmp_path / "work"
     saving = dict(checkpoint=dict(type="CheckpointHook", interval=1))
     make_runner(work, default_hooks=saving, train_cfg=dict(max_epochs=2)).train()
     latest = work / "epoch_2.pth"
-    latest.write_bytes(latest.read_bytes()[: latest.stat().st_size // 2])  # a damaged copy
+    if damage == "truncated":
+        latest.write_bytes(latest.read_bytes()[: latest.stat().st_size // 2])
+    else:
+        latest.unlink()  # last_checkpoint still names it
     runner = make_runner(work, default_hooks=saving, train_cfg=dict(max_epochs=3), resume=True)
+    hint = f"set load_from='{work / 'epoch_1.pth'}' and resume=True"
     with mock.patch.object(runner.logger, "error") as error:
-        with pytest.raises((OSError, RuntimeError, EOFError), match="epoch_2.pth.*truncated"):
+        with pytest.raises((OSError, RuntimeError, EOFError)) as info:
             runner.train()
-    message = error.call_args.args[0]
-    assert message.startswith(f"The latest checkpoint {latest} cannot be read")
-    assert f"set load_from='{work / 'epoch_1.pth'}' and resume=True" in message
-
-
-def test_a_deleted_latest_checkpoint_points_at_the_older_ones(tmp_path):
-    work = tmp_path / "work"
-    saving = dict(checkpoint=dict(type="CheckpointHook", interval=1))
-    make_runner(work, default_hooks=saving, train_cfg=dict(max_epochs=2)).train()
-    (work / "epoch_2.pth").unlink()  # last_checkpoint still names it
-    runner = make_runner(work, default_hooks=saving, train_cfg=dict(max_epochs=3), resume=True)
-    with pytest.raises(FileNotFoundError) as info:
-        runner.train()
-    message = str(info.value)
-    assert message.startswith(f"{work / 'epoch_2.pth'} can not be found.")  # 0.10's sentence
-    assert "last_checkpoint names it as the latest checkpoint, but the file is gone" in message
-    assert f"set load_from='{work / 'epoch_1.pth'}' and resume=True" in message
+    if damage == "truncated":  # the error names the file; the log, the older checkpoints
+        assert "epoch_2.pth" in str(info.value) and "truncated" in str(info.value)
+        message = error.call_args.args[0]
+        assert message.startswith(f"The latest checkpoint {latest} cannot be read")
+    else:  # 0.10's FileNotFoundError sentence first, then what happened and what to do
+        assert type(info.value) is FileNotFoundError
+        message = str(info.value)
+        assert message.startswith(f"{latest} can not be found.")
+        assert "last_checkpoint names it as the latest checkpoint, but the file is gone" in message
+    assert hint in message
 
 
 def test_load_from_an_existing_checkpoint_still_loads(tmp_path):
@@ -331,22 +329,23 @@ def test_work_dir_below_a_file(afile, cls, below):
     assert f"work_dir {work_dir!r} lies below {str(afile)!r}, which is a file" in message
 
 
-def test_relative_work_dir_below_a_file(afile, monkeypatch):
+@pytest.mark.parametrize(
+    ("work_dir", "error", "first", "explained"),
+    [
+        ("afile/x", NotADirectoryError, "[Errno 20] Not a directory: {x}. ", "lies below {f}"),
+        ("afile/", FileExistsError, "[Errno 17] File exists: {f}. ", "is a file, not a directory"),
+    ],
+)
+def test_relative_work_dir_errors_lead_with_the_absolute_path(
+    afile, monkeypatch, work_dir, error, first, explained
+):
     monkeypatch.chdir(afile.parent)
-    with pytest.raises(NotADirectoryError) as info:
-        Runner(model=TinyModel(), work_dir="afile/x")
+    with pytest.raises(error) as info:
+        Runner(model=TinyModel(), work_dir=work_dir)
     message = str(info.value)
-    assert message.startswith(f"[Errno 20] Not a directory: {str(afile / 'x')!r}. ")
-    assert f"work_dir 'afile/x' lies below {str(afile)!r}" in message
-
-
-def test_work_dir_that_is_a_file_leads_with_the_absolute_path(afile, monkeypatch):
-    monkeypatch.chdir(afile.parent)
-    with pytest.raises(FileExistsError) as info:
-        Runner(model=TinyModel(), work_dir="afile/")
-    message = str(info.value)
-    assert message.startswith(f"[Errno 17] File exists: {str(afile)!r}. ")
-    assert "work_dir 'afile/' is a file, not a directory" in message
+    paths = dict(f=repr(str(afile)), x=repr(str(afile / "x")))
+    assert message.startswith(first.format(**paths))
+    assert f"work_dir {work_dir!r} {explained.format(**paths)}" in message
 
 
 def test_work_dir_below_directories_is_created(tmp_path):
