@@ -294,6 +294,19 @@ def test_resume_after_a_crash_during_validation_validates_first(tmp_path) -> Non
     assert osp.isfile(osp.join(work_dir, "epoch_2.pth.validated"))
 
 
+def test_resume_called_directly_records_the_repeated_validation(tmp_path) -> None:
+    work_dir = str(tmp_path)
+    with pytest.raises(RuntimeError, match="crash while validating epoch 2"):
+        _train(_cfg(work_dir, True, 0, custom_hooks=[dict(type="FailInValidation", epoch=2)]))
+    runner = Runner.from_cfg(_cfg(work_dir, True, 0))
+    runner.resume(osp.join(work_dir, "epoch_2.pth"))  # before train(): the loop is not built
+    try:
+        runner.train()
+    finally:
+        _cleanup()
+    assert osp.isfile(osp.join(work_dir, "epoch_2.pth.validated"))
+
+
 def test_a_record_of_an_older_checkpoint_is_not_taken(tmp_path) -> None:
     straight, _ = _train(_cfg(str(tmp_path / "straight"), True, 0))
     work_dir = str(tmp_path / "stopped")

@@ -397,11 +397,10 @@ class FlexibleRunner(Runner):
             map_location=map_location,
             callback=lambda ckpt: self.call_hook("after_load_checkpoint", checkpoint=ckpt),
         )
-        record = validation_record.apply_validation_record(self, filename, checkpoint)
+        record = checkpointing.apply_resumed_state(self, checkpoint, filename)
         if record and resume_param_scheduler and _built_schedulers(self.param_schedulers):
             if "param_schedulers" in record:  # the strategy loaded the checkpoint's
                 load_scheduler_state_dict(self.param_schedulers, record["param_schedulers"])
-        checkpointing.apply_resumed_state(self, checkpoint)
         self._has_loaded = True
         self.logger.info(f"resumed epoch: {self.train_loop.epoch}, iter: {self.train_loop.iter}")
         return None

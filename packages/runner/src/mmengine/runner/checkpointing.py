@@ -160,8 +160,7 @@ def resume(runner: Any, filename: str, resume_optimizer: bool, resume_param_sche
     if map_location == "default":
         map_location = get_device()
     checkpoint = runner.load_checkpoint(filename, map_location=map_location)
-    apply_validation_record(runner, filename, checkpoint)
-    apply_resumed_state(runner, checkpoint)
+    apply_resumed_state(runner, checkpoint, filename)
     if "optimizer" in checkpoint and resume_optimizer:
         runner.optim_wrapper = runner.build_optim_wrapper(runner.optim_wrapper)
         runner.optim_wrapper.load_state_dict(checkpoint["optimizer"])
@@ -173,12 +172,19 @@ def resume(runner: Any, filename: str, resume_optimizer: bool, resume_param_sche
     runner.logger.info(f"resumed epoch: {runner.epoch}, iter: {runner.iter}")
 
 
-def apply_resumed_state(runner: Any, checkpoint: dict) -> None:
+def apply_resumed_state(runner: Any, checkpoint: dict, filename: str) -> dict | None:
     """Apply what a resumed checkpoint holds besides model, optimizer and schedulers: the
     counters, the seed, the message hub and the exact-resume state (and warn when the
-    checkpoint's dataset metainfo differs from the training set's)."""
+    checkpoint's dataset metainfo differs from the training set's).
+
+    First, the record of a validation that followed the checkpoint (beside ``filename``)
+    replaces what that validation changed (see :mod:`.validation_record`); it is returned,
+    or None. ``checkpoint`` is updated in place, so the schedulers loaded from it afterwards
+    are the record's.
+    """
+    loop = runner.train_loop  # built first: it owns the TrainState the resume sets
+    record = apply_validation_record(runner, filename, checkpoint)
     meta = checkpoint.get("meta", {})
-    loop = runner.train_loop
     epoch, iteration = meta.get("epoch", 0), meta.get("iter", 0)
     if getattr(loop, "state", None) is runner.train_state:
         runner.train_state.restore(epoch, iteration)
@@ -195,6 +201,7 @@ def apply_resumed_state(runner: Any, checkpoint: dict) -> None:
     if "message_hub" in checkpoint:
         runner.message_hub.load_state_dict(checkpoint["message_hub"])
     restore_resume_state(runner, checkpoint)
+    return record
 
 
 def _resume_seed(runner: Any, resumed_seed: int | None) -> None:
