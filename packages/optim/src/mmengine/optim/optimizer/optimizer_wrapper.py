@@ -11,6 +11,7 @@ import torch
 import torch.nn as nn
 from torch.optim import Optimizer
 
+from mmengine.config.parsing import add_note as _add_note  # PEP 678 notes, also on 3.10
 from mmengine.logging import MessageHub, print_log
 from mmengine.registry import OPTIM_WRAPPERS
 from mmengine.utils.dl_utils import has_batch_norm
@@ -29,14 +30,6 @@ _NO_GRAD_NOTE = (
     "outputs with autograd enabled, and leave at least one of the parameters it uses "
     "trainable."
 )
-
-
-def _add_note(error: BaseException, note: str) -> None:
-    """Attach ``note`` to ``error`` (PEP 678; kept in ``__notes__`` on Python 3.10)."""
-    if hasattr(error, "add_note"):
-        error.add_note(note)
-    else:  # Python 3.10: keep the note where PEP 678 puts it
-        error.__notes__ = [*getattr(error, "__notes__", []), note]
 
 
 class _explain_backward:
