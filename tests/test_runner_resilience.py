@@ -262,21 +262,38 @@ def _resumed_validations(work_dir: str, by_epoch: bool = True, **extra) -> dict:
     return resumed
 
 
-def test_resume_after_a_finished_validation_does_not_repeat_it(tmp_path) -> None:
-    # The validation set draws random augmentation in the main process: skipping the
-    # validation without the random state it left would change every later number.
-    straight, _ = _train(_cfg(str(tmp_path / "straight"), True, 0))
+#: LinearLR per iteration, and a scheduler stepped by the validation's metric (the mean
+#: prediction: it halves the learning rate whenever that falls). An explicit ``end``: the
+#: first run is shorter, and a scheduler resumes with the ``end`` it was saved with.
+_PLATEAU = [
+    dict(type="LinearLR", start_factor=0.5, by_epoch=False, end=10),
+    dict(
+        type="ReduceOnPlateauLR", monitor="toy/mean", rule="greater", patience=0, factor=0.5,
+        end=100,
+    ),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("stop", [1, 2])
+def test_resume_after_a_finished_validation_does_not_repeat_it(tmp_path, stop: int) -> None:
+    # The validation set draws random augmentation in the main process; epoch 1's validation
+    # sets the plateau scheduler's best score, epoch 2's makes it halve the learning rate.
+    # Skipping a validation without the random, scheduler and optimizer states it left would
+    # change every later number.
+    straight, _ = _train(_cfg(str(tmp_path / "straight"), True, 0, param_scheduler=_PLATEAU))
     work_dir = str(tmp_path / "stopped")
-    _train(_cfg(work_dir, True, 0, train_cfg=dict(by_epoch=True, max_epochs=1)))
-    # epoch_1.pth was written before epoch 1's validation; the record says it finished
-    checkpoint = torch.load(osp.join(work_dir, "epoch_1.pth"), weights_only=True)
+    first = dict(by_epoch=True, max_epochs=stop)
+    _train(_cfg(work_dir, True, 0, train_cfg=first, param_scheduler=_PLATEAU))
+    # the checkpoint was written before the validation; the record says it finished
+    checkpoint = torch.load(osp.join(work_dir, f"epoch_{stop}.pth"), weights_only=True)
     assert checkpoint["resume_state"]["validation_pending"] is True
-    record = osp.join(work_dir, "epoch_1.pth.validated")
-    assert osp.isfile(record)
-    assert "val/toy/mean" in torch.load(record, weights_only=True)["message_hub"]["log_scalars"]
-    resumed = _resumed_validations(work_dir)
-    # as upstream's resume does: epoch 1's validation is not repeated
-    assert VALIDATIONS == ["train", "val 2", "train", "val 3"]
+    record = torch.load(osp.join(work_dir, f"epoch_{stop}.pth.validated"), weights_only=True)
+    assert "val/toy/mean" in record["message_hub"]["log_scalars"]
+    lowered = record["param_groups"][0][0]["lr"] < checkpoint["optimizer"]["param_groups"][0]["lr"]
+    assert lowered == (stop == 2)
+    resumed = _resumed_validations(work_dir, param_scheduler=_PLATEAU)
+    # as upstream's resume does: the finished validation is not repeated
+    assert VALIDATIONS == ["train", "val 2", "train", "val 3"][2 * (stop - 1) :]
     _assert_same(straight, resumed)
 
 

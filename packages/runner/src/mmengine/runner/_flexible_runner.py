@@ -12,7 +12,6 @@ from torch import nn
 from torch.utils.data import DataLoader
 
 from mmengine._strategy import BaseStrategy
-from mmengine._strategy._checkpoint_state import load_scheduler_state_dict
 from mmengine._strategy.sharded_checkpoint import is_sharded_checkpoint
 from mmengine.config import Config, ConfigDict  # noqa: F401  (upstream's module globals)
 from mmengine.dataset import worker_init_fn as default_worker_init_fn  # noqa: F401
@@ -398,9 +397,12 @@ class FlexibleRunner(Runner):
             callback=lambda ckpt: self.call_hook("after_load_checkpoint", checkpoint=ckpt),
         )
         record = checkpointing.apply_resumed_state(self, checkpoint, filename)
-        if record and resume_param_scheduler and _built_schedulers(self.param_schedulers):
-            if "param_schedulers" in record:  # the strategy loaded the checkpoint's
-                load_scheduler_state_dict(self.param_schedulers, record["param_schedulers"])
+        validation_record.restore_after_validation(
+            self,
+            record,
+            optimizer=resume_optimizer and isinstance(self.optim_wrapper, BaseOptimWrapper),
+            schedulers=resume_param_scheduler and _built_schedulers(self.param_schedulers),
+        )
         self._has_loaded = True
         self.logger.info(f"resumed epoch: {self.train_loop.epoch}, iter: {self.train_loop.iter}")
         return None

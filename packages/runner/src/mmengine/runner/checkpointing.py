@@ -28,7 +28,7 @@ from mmengine.optim import OptimWrapper
 from mmengine.utils import get_git_hash, get_mmengine_version
 
 from .resilience import RESUME_STATE_KEY, restore_resume_state, resume_state
-from .validation_record import apply_validation_record
+from .validation_record import apply_validation_record, restore_after_validation
 
 __all__ = [
     "apply_resumed_state",
@@ -160,14 +160,17 @@ def resume(runner: Any, filename: str, resume_optimizer: bool, resume_param_sche
     if map_location == "default":
         map_location = get_device()
     checkpoint = runner.load_checkpoint(filename, map_location=map_location)
-    apply_resumed_state(runner, checkpoint, filename)
-    if "optimizer" in checkpoint and resume_optimizer:
+    record = apply_resumed_state(runner, checkpoint, filename)
+    optimizer = "optimizer" in checkpoint and resume_optimizer
+    if optimizer:
         runner.optim_wrapper = runner.build_optim_wrapper(runner.optim_wrapper)
         runner.optim_wrapper.load_state_dict(checkpoint["optimizer"])
-    if "param_schedulers" in checkpoint and resume_param_scheduler:
-        if runner.param_schedulers is not None:
-            runner.param_schedulers = runner.build_param_scheduler(runner.param_schedulers)
-            load_scheduler_state_dict(runner.param_schedulers, checkpoint["param_schedulers"])
+    schedulers = "param_schedulers" in checkpoint and resume_param_scheduler
+    schedulers = schedulers and runner.param_schedulers is not None
+    if schedulers:
+        runner.param_schedulers = runner.build_param_scheduler(runner.param_schedulers)
+        load_scheduler_state_dict(runner.param_schedulers, checkpoint["param_schedulers"])
+    restore_after_validation(runner, record, optimizer=optimizer, schedulers=schedulers)
     runner.load_plan.done = True
     runner.logger.info(f"resumed epoch: {runner.epoch}, iter: {runner.iter}")
 
@@ -178,9 +181,9 @@ def apply_resumed_state(runner: Any, checkpoint: dict, filename: str) -> dict | 
     checkpoint's dataset metainfo differs from the training set's).
 
     First, the record of a validation that followed the checkpoint (beside ``filename``)
-    replaces what that validation changed (see :mod:`.validation_record`); it is returned,
-    or None. ``checkpoint`` is updated in place, so the schedulers loaded from it afterwards
-    are the record's.
+    replaces the hub and random state in ``checkpoint`` (see :mod:`.validation_record`); it
+    is returned (or None) for the caller to restore the schedulers and optimizer
+    hyperparameters once those are loaded.
     """
     loop = runner.train_loop  # built first: it owns the TrainState the resume sets
     record = apply_validation_record(runner, filename, checkpoint)

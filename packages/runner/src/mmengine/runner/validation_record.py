@@ -5,8 +5,9 @@ validation that follows it, and says so (``validation_pending`` in its resume st
 that crashes during that validation resumes by validating first, as the uninterrupted run did.
 
 When the validation finishes, the state it changed (the message hub with its metrics and best
-scores, the parameter schedulers that step on metrics, the random generators it drew from) is
-written next to the checkpoint, as ``<checkpoint>.validated``. Resuming from the checkpoint
+scores, the parameter schedulers that step on metrics and the learning rates and other
+hyperparameters they set in the optimizer, the random generators it drew from) is written
+next to the checkpoint, as ``<checkpoint>.validated``. Resuming from the checkpoint
 then takes that state instead of validating again, so the resumed run continues exactly as the
 uninterrupted one did, and logs what upstream's resume logs (no repeated validation). The
 record names the checkpoint it belongs to (its counters, save time and experiment), so a
@@ -18,20 +19,42 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from mmengine._strategy._checkpoint_state import scheduler_state_dict
+from mmengine._strategy._checkpoint_state import load_scheduler_state_dict, scheduler_state_dict
 from mmengine.dist import get_dist_info, is_main_process
 from mmengine.fileio import get_file_backend
 from mmengine.hooks.checkpoint_store import VALIDATION_RECORD_SUFFIX
 from mmengine.logging import print_log
 from mmengine.model.checkpoint import _load_checkpoint, save_checkpoint
+from mmengine.optim import BaseOptimWrapper, OptimWrapperDict
 
 from .resilience import RESUME_STATE_KEY, resume_state
 
-__all__ = ["apply_validation_record", "expect_validation", "record_validation"]
+__all__ = [
+    "apply_validation_record",
+    "expect_validation",
+    "record_validation",
+    "restore_after_validation",
+]
 
-#: What a validation changes in a checkpoint (everything else, weights and optimizer
-#: included, is as the checkpoint saved it).
-_RECORDED_KEYS = ("message_hub", "param_schedulers", RESUME_STATE_KEY)
+#: What a validation changes among the parts of a checkpoint that resuming reads from it;
+#: the schedulers and the optimizer's hyperparameters are set after they are loaded
+#: (:func:`restore_after_validation`). The weights and the optimizer's state stay as saved.
+_RECORDED_KEYS = ("message_hub", RESUME_STATE_KEY)
+
+
+def _optimizers(optim_wrapper: Any) -> list:
+    """The optimizers of ``optim_wrapper`` (one, or one per wrapper of an OptimWrapperDict)."""
+    if isinstance(optim_wrapper, OptimWrapperDict):
+        return [wrapper.optimizer for wrapper in optim_wrapper.values()]
+    return [optim_wrapper.optimizer] if isinstance(optim_wrapper, BaseOptimWrapper) else []
+
+
+def _hyperparameters(optim_wrapper: Any) -> list:
+    """Per optimizer, per param group: its hyperparameters (lr, momentum...), not params."""
+    return [
+        [{k: v for k, v in group.items() if k != "params"} for group in optimizer.param_groups]
+        for optimizer in _optimizers(optim_wrapper)
+    ]
 
 
 def _fingerprint(checkpoint: dict) -> dict:
@@ -98,6 +121,7 @@ def record_validation(runner: Any) -> None:
         }
         if runner.param_schedulers is not None:
             record["param_schedulers"] = scheduler_state_dict(runner.param_schedulers)
+        record["param_groups"] = _hyperparameters(runner.optim_wrapper)
         save_checkpoint(record, path, backend_args=target["backend_args"])
     except Exception as exc:  # noqa: BLE001
         print_log(
@@ -110,9 +134,10 @@ def record_validation(runner: Any) -> None:
 
 def apply_validation_record(runner: Any, filename: str, checkpoint: dict) -> dict | None:
     """Resuming from ``checkpoint`` (read from ``filename``): when it was saved before a
-    validation that finished, take the state that validation left (``checkpoint`` is
-    updated in place) and return the record; otherwise the resumed run validates first and
-    records it (returns None)."""
+    validation that finished, take the hub and random state that validation left
+    (``checkpoint`` is updated in place) and return the record, for
+    :func:`restore_after_validation`; otherwise the resumed run validates first and records
+    it (returns None)."""
     if not _validation_pending(checkpoint):
         return None
     fingerprint = _fingerprint(checkpoint)
@@ -136,6 +161,22 @@ def apply_validation_record(runner: Any, filename: str, checkpoint: dict) -> dic
         path=filename, backend_args=None, fingerprint=fingerprint
     )
     return None
+
+
+def restore_after_validation(
+    runner: Any, record: dict | None, *, optimizer: bool, schedulers: bool
+) -> None:
+    """After a resume loaded the optimizer (``optimizer``) and the schedulers
+    (``schedulers``) from the checkpoint: set what the recorded validation changed in them
+    (a scheduler stepped on a metric, the learning rate it lowered)."""
+    if not record:
+        return
+    if schedulers and "param_schedulers" in record:
+        load_scheduler_state_dict(runner.param_schedulers, record["param_schedulers"])
+    if optimizer and "param_groups" in record:
+        for live, saved in zip(_optimizers(runner.optim_wrapper), record["param_groups"]):
+            for group, hyperparameters in zip(live.param_groups, saved):
+                group.update(hyperparameters)
 
 
 def _read_record(path: str) -> Any:
