@@ -16,8 +16,10 @@ import torch
 from torch import nn
 from torch.utils.data import DataLoader, IterableDataset
 
+from mmengine.evaluator import BaseMetric
 from mmengine.model import BaseModel
 from mmengine.runner import FlexibleRunner, Runner
+from mmengine.runner.loops import LoopArgumentError
 from mmengine.runner.dataloader import check_has_batches
 
 
@@ -218,6 +220,83 @@ def test_training_on_an_empty_dataset_fails_before_the_first_iteration(tmp_path,
     with pytest.raises(ValueError, match="train_dataloader yields no batches"):
         runner.train()
     assert runner.iter == 0
+
+
+class _Accuracy(BaseMetric):
+    def process(self, data_batch, data_samples) -> None:
+        self.results.append(1.0)
+
+    def compute_metrics(self, results) -> dict:
+        return dict(acc=sum(results) / len(results))
+
+
+def _val_parts(sampler="DefaultSampler") -> dict:
+    return dict(
+        val_dataloader=dict(
+            dataset=[dict(inputs=torch.ones(2)) for _ in range(4)],
+            sampler=dict(type=sampler, shuffle=False),
+            batch_size=2,
+        ),
+        val_cfg=dict(),
+        val_evaluator=dict(type=_Accuracy),
+    )
+
+
+@pytest.mark.parametrize(
+    "train_cfg, says",
+    [
+        (dict(by_epoch=True, max_epochs=2, val_interval=0), "val_interval is 0"),
+        (dict(by_epoch=False, max_iters=4, val_interval=0), "val_interval is 0"),
+        (
+            dict(by_epoch=True, max_epochs=4, val_interval=1, dynamic_intervals=[(2, 0)]),
+            "dynamic_intervals sets an interval of 0",
+        ),
+    ],
+)
+def test_a_zero_validation_interval_fails_before_training(tmp_path, train_cfg, says):
+    """0.10 trains the first epoch, then fails with ZeroDivisionError."""
+    runner = make_runner(tmp_path, train_cfg=train_cfg, **_val_parts())
+    with pytest.raises(LoopArgumentError, match=f"train_cfg.{says}: .* positive"):
+        runner.train()
+    assert runner.iter == 0
+
+
+@pytest.mark.parametrize(
+    "train_cfg", [dict(by_epoch=True, max_epochs=2), dict(by_epoch=False, max_iters=4)]
+)
+def test_a_zero_validation_interval_without_validation_still_trains(tmp_path, train_cfg):
+    """As in 0.10: the interval is not used when nothing is validated."""
+    runner = make_runner(tmp_path, train_cfg=dict(train_cfg, val_interval=0))
+    runner.train()
+    assert runner.iter == 4
+
+
+@pytest.mark.parametrize("stage", ["train", "val", "test"])
+def test_a_sampler_that_never_ends_in_a_loop_over_an_epoch(tmp_path, stage):
+    """0.10 runs such an epoch forever ("Epoch(train) [1][15714/2]")."""
+    parts = _val_parts()
+    if stage == "train":
+        loader = dict(
+            dataset=[dict(inputs=torch.ones(2)) for _ in range(4)],
+            sampler=dict(type="InfiniteSampler", shuffle=False),
+            batch_size=2,
+        )
+        runner = make_runner(tmp_path, train_dataloader=loader)
+        loop = "EpochBasedTrainLoop"
+    else:
+        parts = _val_parts("InfiniteSampler")
+        parts = {stage + key[3:]: value for key, value in parts.items()}
+        runner = make_runner(tmp_path, **parts)
+        loop = "ValLoop" if stage == "val" else "TestLoop"
+    with pytest.raises(ValueError, match=f"{loop} goes through {stage}_dataloader once") as err:
+        getattr(runner, stage)()
+    assert "DefaultSampler" in str(err.value)
+    if stage == "train":  # the iteration-based loop is made for it
+        runner = make_runner(
+            tmp_path, train_dataloader=loader, train_cfg=dict(by_epoch=False, max_iters=3)
+        )
+        runner.train()
+        assert runner.iter == 3
 
 
 # ------------------------------------------------- every checkpoint load path

@@ -9,6 +9,7 @@ from typing import Any
 
 from torch.utils.data import DataLoader
 
+from mmengine.dataset import InfiniteSampler
 from mmengine.dataset import worker_init_fn as default_worker_init_fn
 from mmengine.dist import get_rank, get_world_size
 from mmengine.registry import DATA_SAMPLERS, DATASETS, FUNCTIONS
@@ -16,7 +17,7 @@ from mmengine.registry import DATA_SAMPLERS, DATASETS, FUNCTIONS
 from . import _worker_seeding
 from .utils import _get_batch_size
 
-__all__ = ["build_dataloader", "check_has_batches"]
+__all__ = ["build_dataloader", "check_epoch_ends", "check_has_batches"]
 
 
 class _SlicedDataset:
@@ -123,6 +124,37 @@ def check_has_batches(dataloader: Any, stage: str) -> None:
             "set drop_last=False"
         )
     raise ValueError(f"{stage}_dataloader yields no batches: {why}.")
+
+
+def check_epoch_ends(dataloader: Any, stage: str, loop: str) -> None:
+    """Raise a ValueError when ``dataloader`` samples with an :class:`InfiniteSampler`.
+
+    A loop that goes through the dataloader once (an epoch of training, a validation, a
+    test) would then never end: 0.10 runs forever, logging ``[1][15714/2]``.
+
+    Args:
+        dataloader: the built dataloader.
+        stage (str): what it feeds, named in the message: ``'train'``, ``'val'``, ``'test'``.
+        loop (str): the loop's class name, named in the message.
+
+    Raises:
+        ValueError: the sampler (or the batch sampler's sampler) never ends.
+    """
+    batch_sampler = getattr(dataloader, "batch_sampler", None)
+    for sampler in (getattr(dataloader, "sampler", None), getattr(batch_sampler, "sampler", None)):
+        if not isinstance(sampler, InfiniteSampler):
+            continue
+        if stage == "train":
+            fix = (
+                "use sampler=dict(type='DefaultSampler', shuffle=True) in train_dataloader, or "
+                "train by iterations: train_cfg=dict(type='IterBasedTrainLoop', max_iters=...)"
+            )
+        else:
+            fix = f"use sampler=dict(type='DefaultSampler', shuffle=False) in {stage}_dataloader"
+        raise ValueError(
+            f"{loop} goes through {stage}_dataloader once per epoch, but its sampler "
+            f"{type(sampler).__name__} never ends, so the loop would run forever: {fix}."
+        )
 
 
 def _describe_dataset(dataset: Any) -> str:

@@ -27,7 +27,7 @@ from mmengine.utils import is_list_of
 
 from .amp import autocast
 from .base_loop import BaseLoop, dataset_metainfo, loop_dataloader
-from .dataloader import _SlicedDataset
+from .dataloader import _SlicedDataset, check_epoch_ends
 
 
 def _update_losses(
@@ -347,6 +347,9 @@ class _EvalLoopBase(BaseLoop):
         """Run the model over the whole dataloader (every dataset) and return the metrics."""
         runner = self.runner
         stage = self._stage
+        group = self.dataloader
+        for _, loader in group.items() if isinstance(group, DataLoaderGroup) else [(0, group)]:
+            check_epoch_ends(loader, stage, type(self).__name__)
         runner.call_hook(f"before_{stage}")
         runner.call_hook(f"before_{stage}_epoch")
         runner.model.eval()

@@ -32,7 +32,7 @@ from .data_stream import (  # noqa: F401  (_InfiniteDataloaderIterator: upstream
     agree_on_stop,
     generator_preserved,
 )
-from .dataloader import check_has_batches
+from .dataloader import check_epoch_ends, check_has_batches
 from .random_state import capture_random_state, restore_random_state
 from .resilience import save_stop_checkpoint
 from .state import TrainState
@@ -151,11 +151,27 @@ class _TrainLoopBase(BaseLoop):
         self.val_interval = self.dynamic_intervals[step - 1]
 
     def _should_validate(self, progress: int, total: int) -> bool:
+        # A zero interval is only accepted without validation (see _check_intervals).
         return (
             progress >= self.val_begin
-            and (progress % self.val_interval == 0 or progress == total)
+            and (progress == total or (self.val_interval and progress % self.val_interval == 0))
             and self._validation_configured()
         )
+
+    def _check_intervals(self, unit: str) -> None:
+        """A validation interval of 0 (0.10: ZeroDivisionError after the first epoch or
+        iteration) raises :class:`LoopArgumentError` now, when validation is configured."""
+        if 0 in self.dynamic_intervals and self._validation_configured():
+            where = (
+                "val_interval is 0"
+                if self.val_interval == 0
+                else ("dynamic_intervals sets an interval of 0")
+            )
+            raise LoopArgumentError(
+                f"train_cfg.{where}: validation runs every `val_interval` {unit}, so it must "
+                f"be a positive number of {unit}. Set one, or leave val_dataloader, val_cfg and "
+                "val_evaluator unset to train without validation."
+            )
 
     def _validation_configured(self) -> bool:
         """Whether the runner has a validation loop (built or not)."""
@@ -266,10 +282,12 @@ class EpochBasedTrainLoop(_TrainLoopBase):
         super().__init__(runner, dataloader, val_begin, val_interval, dynamic_intervals)
         self.state.max_epochs = _whole_number("max_epochs", max_epochs, "epochs")
         self.state.max_iters = self.state.max_epochs * len(self.dataloader)
+        self._check_intervals("epochs")
 
     def run(self) -> torch.nn.Module:
         """Train for ``max_epochs`` epochs, validating on schedule; return the model."""
         check_has_batches(self.dataloader, "train")
+        check_epoch_ends(self.dataloader, "train", type(self).__name__)
         runner = self.runner
         runner.call_hook("before_train")
         self.started = True
@@ -376,6 +394,7 @@ class IterBasedTrainLoop(_TrainLoopBase):
         super().__init__(runner, dataloader, val_begin, val_interval, dynamic_intervals)
         self.state.max_iters = _whole_number("max_iters", max_iters, "iterations")
         self.state.max_epochs = 1  # the data stream is endless; epochs are not counted
+        self._check_intervals("iterations")
         # Made here, as upstream does: its random draw precedes the weight initialisation.
         self.dataloader_iterator = _InfiniteDataloaderIterator(self.dataloader)
 
