@@ -47,3 +47,16 @@ def test_set_random_seed_reproduces_every_generator():
     assert a == b
     drawn = set_random_seed(None)
     assert isinstance(drawn, int)
+
+
+@pytest.mark.parametrize("seed", ["abc", 1.5, "0"])
+def test_set_random_seed_refuses_a_seed_that_is_not_an_int(seed):
+    """0.10 fails inside NumPy ("Cannot cast scalar from dtype('<U3')...")."""
+    state = torch.random.get_rng_state()
+    with pytest.raises(TypeError, match=r"must be an int or None, but got .*randomness\.seed"):
+        set_random_seed(seed)
+    assert torch.equal(torch.random.get_rng_state(), state)  # nothing was seeded
+
+
+def test_set_random_seed_takes_numpy_integers():
+    assert set_random_seed(np.int64(7)) == 7

@@ -162,6 +162,15 @@ def test_set_multi_processing(monkeypatch):
         std_mp.set_start_method(original, force=True)
 
 
+@pytest.mark.skipif(os.name == "nt", reason="the start method is not set on Windows")
+def test_set_multi_processing_names_the_start_methods(recwarn):
+    original = std_mp.get_start_method(allow_none=True)
+    with pytest.raises(ValueError, match=r"^cannot find context for 'bogus': .*must be one of"):
+        set_multi_processing(mp_start_method="bogus")
+    assert std_mp.get_start_method(allow_none=True) == original  # left as it was
+    assert not recwarn.list  # no "different from the previous setting" warning first
+
+
 def test_setup_cache_size_limit_of_dynamo(monkeypatch):
     import sys
     from types import SimpleNamespace

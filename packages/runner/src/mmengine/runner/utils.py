@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import numbers
 import os
 import random
 from typing import Any
@@ -56,6 +57,12 @@ def set_random_seed(
     """
     if seed is None:
         seed = sync_random_seed()
+    elif not isinstance(seed, numbers.Integral):
+        raise TypeError(
+            f"The random seed must be an int or None, but got {seed!r} "
+            f"({type(seed).__name__}): set randomness.seed (or --cfg-options "
+            "randomness.seed=<int>) to a whole number, or leave it unset for a random one."
+        )
     used = seed + get_rank() if diff_rank_seed else seed
     random.seed(used)
     np.random.seed(used % (2**32))

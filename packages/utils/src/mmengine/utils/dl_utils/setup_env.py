@@ -31,6 +31,13 @@ def set_multi_processing(
             Defaults to False.
     """
     if platform.system() != "Windows":
+        methods = mp.get_all_start_methods()
+        if mp_start_method not in methods:
+            # multiprocessing's own sentence first (0.10 raised it, after a misleading warning)
+            raise ValueError(
+                f"cannot find context for {mp_start_method!r}: mp_start_method "
+                f"(env_cfg.mp_cfg.mp_start_method in a config) must be one of {methods}."
+            )
         current_method = mp.get_start_method(allow_none=True)
         if current_method is not None and current_method != mp_start_method:
             warnings.warn(
