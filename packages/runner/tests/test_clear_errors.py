@@ -19,8 +19,8 @@ from torch.utils.data import DataLoader, IterableDataset
 from mmengine.evaluator import BaseMetric
 from mmengine.model import BaseModel
 from mmengine.runner import FlexibleRunner, Runner
-from mmengine.runner.loops import LoopArgumentError
 from mmengine.runner.dataloader import check_has_batches
+from mmengine.runner.loops import LoopArgumentError
 
 
 class TinyModel(BaseModel):

@@ -63,6 +63,8 @@ def set_random_seed(
             f"({type(seed).__name__}): set randomness.seed (or --cfg-options "
             "randomness.seed=<int>) to a whole number, or leave it unset for a random one."
         )
+    elif not isinstance(seed, int):
+        seed = int(seed)  # a NumPy integer (Python's random.seed refuses it)
     used = seed + get_rank() if diff_rank_seed else seed
     random.seed(used)
     np.random.seed(used % (2**32))
