@@ -431,3 +431,61 @@ def test_work_dir_below_directories_is_created(tmp_path):
     work_dir = tmp_path / "a" / "b"
     runner = Runner(model=TinyModel(), work_dir=str(work_dir))
     assert os.path.isdir(runner.work_dir)
+
+
+# ------------------------------------------------------ the config's top-level keys
+def _cfg(tmp_path, **extra) -> dict:
+    cfg = dict(
+        model=dict(type=TinyModel),
+        work_dir=str(tmp_path),
+        train_dataloader=dict(
+            dataset=[dict(inputs=torch.ones(2)) for _ in range(4)],
+            sampler=dict(type="DefaultSampler", shuffle=False),
+            batch_size=2,
+        ),
+        train_cfg=dict(by_epoch=True, max_epochs=1),
+        optim_wrapper=dict(optimizer=dict(type="SGD", lr=0.1)),
+    )
+    cfg.update(extra)
+    return cfg
+
+
+@pytest.mark.parametrize("cls", [Runner, FlexibleRunner])
+@pytest.mark.parametrize(
+    "typo, meant, used",
+    [
+        ("param_schedulers", "param_scheduler", "does not set 'param_scheduler', so its default"),
+        ("optim_wraper", "optim_wrapper", "sets 'optim_wrapper' too, and only that is used"),
+        ("models", "model", "sets 'model' too"),  # mmseg's bisenetv2 OHEM config
+    ],
+)
+def test_a_misspelt_runner_argument_in_a_config_warns(tmp_path, cls, typo, meant, used):
+    cfg = _cfg(tmp_path, **{typo: dict(type="SGD")})
+    with pytest.warns(
+        UserWarning, match=f"key '{typo}' is not an argument of {cls.__name__}"
+    ) as rec:
+        cls.from_cfg(cfg)
+    message = str(rec[0].message)
+    assert f"Did you mean '{meant}'?" in message and used in message
+    assert rec[0].filename == __file__  # points at the caller of from_cfg
+
+
+def test_other_config_keys_are_not_reported(tmp_path, recwarn):
+    cfg = _cfg(
+        tmp_path,
+        conv_cfg=dict(type="Conv2d"),  # close to env_cfg, but a key of its own
+        val_evaluator_abs=dict(type="Accuracy"),  # a variant of val_evaluator
+        train_pipeline=[],
+        dataset_type="X",
+        strategy=dict(type="SingleDeviceStrategy"),  # FlexibleRunner's
+    )
+    Runner.from_cfg(cfg)
+    assert not [w for w in recwarn.list if "is not an argument" in str(w.message)]
+
+
+@pytest.mark.parametrize("key", ["model", "work_dir"])
+def test_from_cfg_without_model_or_work_dir(tmp_path, key):
+    cfg = _cfg(tmp_path)
+    del cfg[key]
+    with pytest.raises(KeyError, match=f"'{key}': Runner.from_cfg needs a config with a top-"):
+        Runner.from_cfg(cfg)

@@ -42,6 +42,7 @@ from . import build, checkpointing, validation_record
 from ._upstream_names import bind_names
 from .base_loop import BaseLoop
 from .build import DEFAULT_HOOKS, ParamSchedulerType
+from .cfg_keys import runner_kwargs
 from .hook_table import HookTable
 from .log_processor import LogProcessor
 from .preemption import StopRequest
@@ -203,14 +204,10 @@ class Runner:
         """Build a runner from a config whose keys are this class's arguments."""
         return cls(**cls._kwargs_from_cfg(copy.deepcopy(cfg)))
 
-    @staticmethod
-    def _kwargs_from_cfg(cfg: ConfigType) -> dict:
+    @classmethod
+    def _kwargs_from_cfg(cls, cfg: ConfigType) -> dict:
         """The constructor arguments a config gives (absent keys take their defaults)."""
-        kwargs = dict(model=cfg["model"], work_dir=cfg["work_dir"], cfg=cfg)
-        for name, param in inspect.signature(Runner.__init__).parameters.items():
-            if name not in kwargs and name != "self":
-                kwargs[name] = cfg.get(name, copy.deepcopy(param.default))
-        return kwargs
+        return runner_kwargs(cfg, inspect.signature(Runner.__init__).parameters, cls.__name__)
 
     def setup_env(self, env_cfg: dict) -> None:
         """Set cuDNN benchmark, multiprocessing options and the distributed environment."""
