@@ -34,7 +34,15 @@ from .parsing import (
     read_text,
     text2dict,
 )
-from .utils import ConfigParsingError, ImportTransformer, RemoveAssignFromAST  # noqa: F401
+from .utils import (  # noqa: F401
+    ConfigParsingError,
+    ImportTransformer,
+    RemoveAssignFromAST,
+    _MissingKeyToDelete,
+    _TypeOrAttributeError,
+    _UnsupportedFormatError,
+    suggest_names,
+)
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # typing is not imported at runtime (import cost)
@@ -266,7 +274,17 @@ class Config:
         Returns:
             Config: Config instance built from config file.
         """
-        filename = osp.abspath(osp.expanduser(str(filename)))
+        if not isinstance(filename, (str, os.PathLike)):
+            raise _TypeOrAttributeError(
+                f"Config.fromfile expects the path of a config file (str or os.PathLike), but "
+                f"got {filename!r} of type {type(filename).__name__}"
+            )
+        filename = osp.abspath(osp.expanduser(os.fspath(filename)))
+        if osp.isdir(filename):
+            raise FileNotFoundError(
+                f'file "{filename}" does not exist: it is a directory; pass the path of a '
+                ".py/.json/.yaml config file in it"
+            )
         ext = osp.splitext(filename)[1]
         if ext not in SUPPORTED_EXTS:
             raise OSError(f"Only py/yml/yaml/json type are supported now! Got {filename!r}")
@@ -586,7 +604,14 @@ class Config:
         self._cfg_dict.__delattr__(name)
 
     def __delitem__(self, name: Any) -> None:
-        self._cfg_dict.__delitem__(name)
+        cfg_dict = self._cfg_dict
+        if name not in cfg_dict:
+            raise _MissingKeyToDelete(
+                name,
+                f"{name!r}: cannot delete {name!r}, the config has no such key."
+                + suggest_names(name, dict.keys(cfg_dict)),
+            )
+        cfg_dict.__delitem__(name)
 
     def __iter__(self) -> Iterator:
         return iter(self._cfg_dict)
@@ -666,10 +691,30 @@ class Config:
                 corresponding index in the config if the config is a list.
                 Defaults to True.
         """
+        if not isinstance(options, abc.Mapping):
+            raise _TypeOrAttributeError(
+                "merge_from_dict expects a dict of {'dotted.key': value} (e.g. "
+                f"{{'optim_wrapper.optimizer.lr': 0.01}}), but got {type(options).__name__}: "
+                f"{options!r}"
+            )
         option_cfg_dict: dict = {}
         for full_key, v in options.items():
             d = option_cfg_dict
             key_list = str(full_key).split(".")
+            if "" in key_list:
+                warnings.warn(
+                    f"merge_from_dict: the key {full_key!r} has an empty part (a leading, "
+                    "trailing or doubled '.'), so an empty-string key is set; write the dotted "
+                    "path without it, e.g. 'model.backbone.depth'",
+                    stacklevel=2,
+                )
+            elif len(key_list) == 1 and full_key in RESERVED_KEYS:
+                warnings.warn(
+                    f"merge_from_dict: {full_key!r} is reserved (an attribute of Config): the "
+                    f"value is stored but cfg.{full_key} still gives the Config's own "
+                    f"attribute; read it with cfg[{full_key!r}] or rename the key",
+                    stacklevel=2,
+                )
             for subkey in key_list[:-1]:
                 d.setdefault(subkey, ConfigDict())
                 d = d[subkey]
@@ -735,21 +780,20 @@ class Config:
 
             return dump(self.to_dict(), file_format=self.filename.rsplit(".", 1)[-1])
         if file.endswith(".py"):
-            text = self.pretty_text
-            parent = osp.dirname(osp.abspath(file))
-            os.makedirs(parent, exist_ok=True)
-            with open(file, "w", encoding="utf-8") as f:
-                f.write(text)
+            _write_text_atomic(file, self.pretty_text)
             return None
         ext = osp.splitext(file)[1]
         if ext not in (".json", ".yaml", ".yml", ".pkl"):
-            raise OSError(
-                f"Cannot dump config to {file!r}: supported extensions are .py, .json, "
-                ".yaml, .yml and .pkl"
+            raise _UnsupportedFormatError(
+                f"Unsupported format: {file.split('.')[-1]}. Cannot dump config to {file!r}: "
+                "the extension picks the format; use .py, .json, .yaml, .yml or .pkl"
             )
         from mmengine.fileio import dump
 
-        dump(self.to_dict(), file=file, file_format=ext[1:])
+        if ext == ".pkl" or "://" in file:
+            dump(self.to_dict(), file=file, file_format=ext[1:])
+        else:  # text is made first: an un-dumpable value leaves no half-written file
+            _write_text_atomic(file, dump(self.to_dict(), file_format=ext[1:]))
         return None
 
     @staticmethod
@@ -790,6 +834,26 @@ class Config:
             cfg2 = Config.fromfile(cfg2)
         lines = difflib.unified_diff(cfg1.pretty_text.split("\n"), cfg2.pretty_text.split("\n"))
         return "".join(line + "\n" for line in lines) + "\n"
+
+
+def _write_text_atomic(file: str, text: str) -> None:
+    """Write ``text`` to ``file`` through a temporary file in the same folder
+    and ``os.replace``: a crash mid-write never leaves a truncated config."""
+    parent = osp.dirname(osp.abspath(file))
+    os.makedirs(parent, exist_ok=True)
+    if osp.islink(file):  # write through the link, as a plain open() does
+        with open(file, "w", encoding="utf-8") as f:
+            f.write(text)
+        return
+    tmp = f"{file}.{os.getpid()}.tmp"
+    try:
+        with open(tmp, "w", encoding="utf-8") as f:
+            f.write(text)
+        os.replace(tmp, file)
+    except BaseException:
+        if osp.exists(tmp):
+            os.remove(tmp)
+        raise
 
 
 def _looks_lazy(raw: str, filename: Optional[str]) -> bool:

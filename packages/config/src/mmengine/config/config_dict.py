@@ -8,7 +8,7 @@ from collections import OrderedDict
 from addict import Dict
 
 from .lazy import LazyAttr, LazyObject, dotted_name
-from .utils import suggest_names
+from .utils import _MissingKeyToDelete, suggest_names
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # typing is not imported at runtime (import cost)
@@ -42,9 +42,33 @@ class _MissingKeyError(AttributeError):
         return (AttributeError, (str(self),))
 
 
-# Shown as a plain ``AttributeError`` in tracebacks.
+class _MissingItemError(KeyError):
+    """KeyError for a missing config key (``cfg['modle']``): ``args`` is
+    ``(key,)`` as for a plain KeyError; the message adds the closest existing
+    keys, computed only when it is shown (``try: cfg[k] except KeyError`` stays
+    cheap)."""
+
+    def __init__(self, key: Any, keys: Any):
+        super().__init__(key)
+        self._keys = keys
+
+    def __str__(self) -> str:
+        message = super().__str__()
+        key = self.args[0] if self.args else None
+        if not isinstance(key, str) or (key.startswith("__") and key.endswith("__")):
+            return message
+        hint = suggest_names(key, self._keys)
+        return f"{message}.{hint}" if hint else message
+
+    def __reduce__(self):
+        return (KeyError, self.args)
+
+
+# Shown as plain ``AttributeError`` / ``KeyError`` in tracebacks.
 _MissingKeyError.__module__ = "builtins"
 _MissingKeyError.__qualname__ = "AttributeError"
+_MissingItemError.__module__ = "builtins"
+_MissingItemError.__qualname__ = "KeyError"
 
 
 class ConfigDict(Dict):
@@ -97,7 +121,7 @@ class ConfigDict(Dict):
 
     # ------------------------------------------------------------------ access
     def __missing__(self, name):
-        raise KeyError(name)
+        raise _MissingItemError(name, dict.keys(self))
 
     def __getattr__(self, name: str) -> Any:
         try:
@@ -153,9 +177,11 @@ class ConfigDict(Dict):
         try:
             del self[name]
         except KeyError:
-            raise AttributeError(
-                f"'{self.__class__.__name__}' object has no attribute '{name}'."
-                + suggest_names(name, dict.keys(self))
+            # 0.10 raised KeyError(name); the error is also an AttributeError
+            raise _MissingKeyToDelete(
+                name,
+                f"{name!r}: cannot delete '{name}', the {self.__class__.__name__} has no such "
+                "key." + suggest_names(name, dict.keys(self)),
             ) from None
 
     def __iter__(self):

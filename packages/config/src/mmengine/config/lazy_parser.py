@@ -42,6 +42,31 @@ __all__ = ["parse_lazy_file", "parse_lazy_text"]
 _DOC = "docs/tutorials/config.md of the mmengine-ng documentation"
 
 
+_SUBST_RE = (
+    r"\{\{\s*(\$\w+|_base_\.[\w.]+|fileDirname|fileBasename|fileBasenameNoExtension"
+    r"|fileExtname)[^}]*\}\}"
+)
+
+
+def _warn_unsubstituted(text: str, filename: Optional[str]) -> None:
+    """Warn about ``{{$ENV}}``/``{{fileDirname}}`` in a pure-Python config: as in
+    0.10 they are not substituted there, so the text stays in the value."""
+    import re
+    import warnings
+
+    match = re.search(_SUBST_RE, text)
+    if match is None:
+        return
+    lineno = text.count("\n", 0, match.start()) + 1
+    warnings.warn(
+        f"{location_of(filename, lineno)}: {match.group(0)} is not substituted in a "
+        "pure-Python (lazy-import) config; the value keeps the text as written. Use "
+        "`os.environ.get('VAR', default)`, `__file__` or the names imported from the base "
+        "config instead.",
+        stacklevel=4,
+    )
+
+
 def _resolve_base_module(module: str, level: int, filename: Optional[str], lineno: int) -> str:
     if level:
         return relative_base_path(filename, module, level)
@@ -54,7 +79,16 @@ def _resolve_base_module(module: str, level: int, filename: Optional[str], linen
         )
     from mmengine.utils import get_installed_path
 
-    root = get_installed_path(parts[0])
+    try:
+        root = get_installed_path(parts[0])
+    except ModuleNotFoundError as e:  # importlib.metadata.PackageNotFoundError
+        raise ModuleNotFoundError(
+            f"No module named {parts[0]!r}: {location_of(filename, lineno)} imports the base "
+            f"config module {module!r} from the package {parts[0]!r}, which is not installed. "
+            "Install it, or import a local base with a relative import "
+            "(`with read_base(): from .base import *`).",
+            name=parts[0],
+        ) from e
     return osp.join(root, *parts[1:]) + ".py"
 
 
@@ -139,6 +173,8 @@ def parse_lazy_text(
         tuple[ConfigDict, set]: The variables and the names bound by imports.
     """
     cache = {} if cache is None else cache
+    if "{{" in text:
+        _warn_unsubstituted(text, filename)
     tree = parse_python(text, filename, chain)
     base_dict, imported = _hoist_bases(tree, filename, cache, chain)
     global_dict: dict = {"LazyObject": LazyObject, "__file__": filename}
@@ -152,6 +188,13 @@ def parse_lazy_text(
         exec(code, global_dict)
     except Exception as e:
         add_note(e, f"while executing config file {filename or '<string>'}" + _chain_note(chain))
+        if isinstance(e, NameError) and getattr(e, "name", None) == "_base_":
+            add_note(
+                e,
+                "A pure-Python config (`with read_base():`) has no `_base_` variable: use the "
+                "names its `from .base import *` brings in directly (`lr = optimizer.lr`, not "
+                "`{{_base_.optimizer.lr}}`).",
+            )
         raise
     cfg = ConfigDict()
     for key, value in global_dict.items():

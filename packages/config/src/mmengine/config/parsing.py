@@ -116,7 +116,8 @@ def _syntax_error(e: SyntaxError, filename: Optional[str], chain: tuple) -> Synt
     msg = f"There are syntax errors in config file {name}, line {e.lineno}: {e.msg}" + _chain_note(
         chain
     )
-    return SyntaxError(msg, (name, e.lineno, e.offset, e.text))
+    # the same class: IndentationError / TabError stay what they are
+    return type(e)(msg, (name, e.lineno, e.offset, e.text))
 
 
 def _iter_statements(body: list):
@@ -333,6 +334,12 @@ def _exec_python(
     except Exception as e:
         add_note(e, f"while executing config file {filename or '<string>'}" + _chain_note(chain))
         raise
+    if "__base__" in namespace:  # dunder names are dropped: the bases would be ignored
+        raise ConfigValueError(
+            f"Config file {filename or '<string>'} defines '__base__', which looks like a "
+            f"misspelling of `{BASE_KEY}`: inherit with `_base_ = ...` (e.g. "
+            "`_base_ = ['./base.py']`), or rename the variable." + _chain_note(chain)
+        )
     return {
         key: value
         for key, value in namespace.items()

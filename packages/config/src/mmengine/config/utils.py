@@ -94,6 +94,38 @@ class ConfigValueError(ConfigParsingError, ValueError):
     """
 
 
+class _TypeOrAttributeError(TypeError, AttributeError):
+    """A wrong argument type where 0.10 raised an incidental ``AttributeError``
+    (``Config.fromfile(None)``, ``merge_from_dict([...])``): both classes, so
+    ``except AttributeError`` and ``except TypeError`` catch it."""
+
+
+class _UnsupportedFormatError(TypeError, OSError):
+    """An unsupported file extension for ``Config.dump`` (0.10: ``TypeError``)."""
+
+
+class _MissingKeyToDelete(KeyError, AttributeError):
+    """Deleting a key that is not in the config: a ``KeyError`` (0.10's
+    ``del cfg.a.b``) and an ``AttributeError`` (0.10's ``del cfg['b']``)."""
+
+    def __str__(self) -> str:
+        return str(self.args[1]) if len(self.args) > 1 else KeyError.__str__(self)
+
+    def __reduce__(self):
+        return (KeyError, (self.args[0],))
+
+
+# Shown under the builtin names in tracebacks (what 0.10 users know).
+for _cls, _shown in (
+    (_TypeOrAttributeError, "TypeError"),
+    (_UnsupportedFormatError, "TypeError"),
+    (_MissingKeyToDelete, "KeyError"),
+):
+    _cls.__module__ = "builtins"
+    _cls.__qualname__ = _shown
+del _cls, _shown
+
+
 def config_text(cfg: Any) -> tuple[str, bool]:
     """A config as Python text, and whether that text is valid Python.
 
