@@ -489,3 +489,25 @@ def test_from_cfg_without_model_or_work_dir(tmp_path, key):
     del cfg[key]
     with pytest.raises(KeyError, match=f"'{key}': Runner.from_cfg needs a config with a top-"):
         Runner.from_cfg(cfg)
+
+
+# ------------------------------------------------------------------- hooks, parts
+def test_default_hooks_given_as_a_list(tmp_path):
+    """0.10: AttributeError "'list' object has no attribute 'items'"."""
+    with pytest.raises(AttributeError, match="default_hooks should be a dict of hooks by name"):
+        make_runner(tmp_path, default_hooks=[dict(type="LoggerHook")])
+    with pytest.raises(TypeError, match="put additional hooks in the custom_hooks list"):
+        make_runner(tmp_path, default_hooks=[dict(type="LoggerHook")])
+
+
+def test_a_missing_task_part_is_named_after_a_short_view_of_the_others(tmp_path):
+    with pytest.raises(ValueError, match="should be either all None or not None") as err:
+        make_runner(
+            tmp_path,
+            train_dataloader=dict(dataset=[dict(inputs=torch.ones(2))] * 1000, batch_size=2),
+            optim_wrapper=None,
+        )
+    message = str(err.value)
+    assert len(message) < 600 and message.endswith(
+        "To train, also give optim_wrapper; to skip train, leave them all None."
+    )

@@ -60,6 +60,7 @@ from .eval_loops import (
     eval_parts,
     is_multi_dataloader,
 )
+from .hook_table import _short
 from .log_processor import LogProcessor
 from .loops import EpochBasedTrainLoop, IterBasedTrainLoop
 from .utils import _get_batch_size
@@ -83,7 +84,7 @@ def check_task_parts(stage: str, **parts: Any) -> None:
     if given and given != set(parts):
         missing = sorted(set(parts) - given)
         names = list(parts)
-        got = ", ".join(f"{k}={parts[k]}" for k in names)
+        got = ", ".join(f"{k}={_short(parts[k])}" for k in names)  # a dataset list is long
         end = "." if stage == "train" else ""  # upstream's sentences differ by this period
         raise ValueError(
             f"{', '.join(names[:-1])}, and {names[-1]} should be either all None or not None, "

@@ -88,3 +88,33 @@ class HookTable:
             for stage, lines in by_stage.items()
             if lines
         )
+
+
+class HookArgumentError(TypeError, AttributeError):
+    """``default_hooks`` that is not a dict (a TypeError, and the AttributeError 0.10 raised)."""
+
+
+def merge_default_hooks(defaults: dict[str, dict], hooks: Any) -> dict[str, Any]:
+    """The default hooks (fresh copies) updated by ``hooks`` by name; a None value removes one.
+
+    Raises:
+        HookArgumentError: ``hooks`` is not a dict (0.10: ``'list' object has no attribute
+            'items'``).
+    """
+    merged: dict[str, Any] = {name: dict(cfg) for name, cfg in defaults.items()}
+    if hooks is None:
+        return merged
+    if not hasattr(hooks, "items"):
+        raise HookArgumentError(
+            f"default_hooks should be a dict of hooks by name, but got {type(hooks).__name__} "
+            f"{_short(hooks)}: write default_hooks=dict(logger=dict(type='LoggerHook', "
+            "interval=10)), and put additional hooks in the custom_hooks list."
+        )
+    merged.update(hooks)
+    return merged
+
+
+def _short(value: Any, limit: int = 200) -> str:
+    """``str(value)``, cut to ``limit`` characters."""
+    text = str(value)
+    return text if len(text) <= limit else text[:limit] + "..."

@@ -43,7 +43,7 @@ from ._upstream_names import bind_names
 from .base_loop import BaseLoop
 from .build import DEFAULT_HOOKS, ParamSchedulerType
 from .cfg_keys import runner_kwargs
-from .hook_table import HookTable
+from .hook_table import HookTable, merge_default_hooks
 from .log_processor import LogProcessor
 from .preemption import StopRequest
 from .priority import Priority
@@ -496,9 +496,7 @@ class Runner:
 
     def register_default_hooks(self, hooks: dict[str, Hook | dict | None] | None = None) -> None:
         """Register the default hooks, updated by ``hooks`` (a None value removes one)."""
-        merged: dict[str, Hook | dict | None] = {k: dict(v) for k, v in DEFAULT_HOOKS.items()}
-        merged.update(hooks or {})
-        for hook in merged.values():
+        for hook in merge_default_hooks(DEFAULT_HOOKS, hooks).values():
             if hook is not None:
                 self.register_hook(hook)
 
