@@ -207,3 +207,44 @@ def test_base_reference_in_a_lazy_config_explains(write):
     with pytest.warns(UserWarning), pytest.raises(NameError) as info:
         Config.fromfile(root / "c.py")
     assert "use the names" in _message(info.value) and f"{root}/c.py" in _message(info.value)
+
+
+@pytest.mark.parametrize(
+    "text, line",
+    [
+        ("import os\nif os.environ.get('X'):\n    _base_ = './b.py'\nz = 1\n", 3),
+        ("for i in range(1):\n    _base_ = './b.py'\nz = 1\n", 2),
+        ("z = 1\nif True:\n    _base_ = ['./b.py']\nelse:\n    _base_ = []\n", 3),
+    ],
+    ids=["if-with-import", "for", "if-else"],
+)
+def test_base_inside_a_block_is_an_error(write, text, line):
+    # 0.10 failed here too (RuntimeError / ValueError); the error now says what to write
+    root = write({"b.py": "x = 1\n", "c.py": text})
+    for cls in (ValueError, RuntimeError):
+        with pytest.raises(cls) as info:
+            Config.fromfile(root / "c.py")
+        msg = str(info.value)
+        assert f"{root}/c.py, line {line}" in msg and "top level" in msg
+
+
+@pytest.mark.parametrize(
+    "text", ["y = _base_ = ['./b.py']\nz = 1\n", "_base_, y = ['./b.py'], 2\nz = 1\n"]
+)
+def test_base_assigned_in_an_unread_form_warns(write, text):
+    # 0.10 silently did not inherit: kept, with a warning naming the line
+    root = write({"b.py": "x = 1\n", "c.py": text})
+    with pytest.warns(UserWarning, match="not inherited") as record:
+        cfg = Config.fromfile(root / "c.py")
+    assert f"{root}/c.py, line 1" in str(record[0].message)
+    assert "x" not in cfg and cfg.z == 1
+
+
+def test_base_assigned_twice_warns_and_uses_the_first(write):
+    root = write(
+        {"a.py": "x = 1\n", "b.py": "y = 1\n", "c.py": "_base_ = './a.py'\n_base_ = './b.py'\n"}
+    )
+    with pytest.warns(UserWarning, match=r"2 times \(lines 1, 2\)") as record:
+        cfg = Config.fromfile(root / "c.py")
+    assert f"{root}/c.py" in str(record[0].message)
+    assert cfg.to_dict() == {"x": 1}  # as 0.10

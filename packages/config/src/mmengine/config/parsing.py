@@ -60,6 +60,7 @@ SUPPORTED_EXTS = (".py", ".json", ".yaml", ".yml")
 LAZY_DOC = "docs/tutorials/config.md of the mmengine-ng documentation"
 _IMPORT_OR_WITH_RE = r"(?m)^[ \t]*(?:import|from|with)\b"
 _BASE_STMT_RE = r"(?m)^_base_[ \t]*(?::|=(?!=))"
+_NESTED_BASE_RE = r"(?m)^[ \t]+_base_\b"  # `_base_` bound inside a block: checked on the AST
 _RENAMED_BASE = "__bs__"  # same length as BASE_KEY; dunder names are dropped
 
 
@@ -209,8 +210,17 @@ def is_lazy_file(filename: str) -> bool:
 
 
 def _base_files_from_tree(tree: ast.Module, filename: Optional[str]) -> list:
-    for node in tree.body:
-        if _is_base_assign(node):
+    assigns = [node for node in tree.body if _is_base_assign(node)]
+    if len(assigns) > 1:  # as 0.10, the first one is used
+        lines = ", ".join(str(node.lineno) for node in assigns)
+        warnings.warn(
+            f"Config file {filename or '<string>'} assigns `{BASE_KEY}` {len(assigns)} times "
+            f"(lines {lines}); only the first one (line {assigns[0].lineno}) is used. List all "
+            f"bases in one assignment: `{BASE_KEY} = ['./a.py', './b.py']`.",
+            stacklevel=2,
+        )
+    for node in assigns:
+        if True:
             value = node.value
             try:
                 return ast.literal_eval(value)
@@ -321,8 +331,51 @@ def _load_structured(text: str, ext: str, filename: Optional[str]) -> dict:
     return data
 
 
+def _first_target(stmt: ast.AST) -> Optional[ast.AST]:
+    if isinstance(stmt, ast.Assign):
+        return stmt.targets[0]
+    return getattr(stmt, "target", None)
+
+
+def _check_base_assignments(
+    tree: ast.Module, filename: Optional[str], chain: tuple, fast: bool = False
+) -> None:
+    """Catch ``_base_`` bound by a statement the parser does not read (inside ``if``/``for``:
+    an error, as in 0.10; ``y = _base_ = ...`` or ``_base_, y = ...`` at the top level: a
+    warning), whose bases would be silently ignored."""
+    where = filename or "<string>"
+    for stmt in tree.body:
+        for node in ast.walk(stmt):
+            if not (
+                isinstance(node, ast.Name)
+                and node.id == BASE_KEY
+                and isinstance(node.ctx, ast.Store)
+            ):
+                continue
+            message = (
+                f"Config file {where}, line {node.lineno}: `{BASE_KEY}` is assigned in a way "
+                "the config parser does not read (only a plain top-level "
+                f"`{BASE_KEY} = [...]` is), so these bases are not inherited. Write "
+                f"`{BASE_KEY} = ['./a.py', ...]` on a line of its own at the top level; to "
+                "choose bases by a condition, use separate config files." + _chain_note(chain)
+            )
+            if _is_base_assign(stmt) and not (fast and _first_target(stmt) is not node):
+                continue  # read by the parser (the fast path reads `_base_ = ...` only)
+            if isinstance(stmt, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
+                # 0.10 silently ignored `y = _base_ = ...` and `_base_, y = ...`
+                warnings.warn(message, ConfigSpellingWarning, stacklevel=4)
+                return
+            # 0.10 failed on these too (RuntimeError / ValueError)
+            raise ConfigValueError(message)
+
+
 def _exec_python(
-    code, filename: Optional[str], base_cfg: ConfigDict, chain: tuple, has_base: bool = True
+    code,
+    filename: Optional[str],
+    base_cfg: ConfigDict,
+    chain: tuple,
+    has_base: bool = True,
+    text: Optional[str] = None,
 ) -> dict:
     namespace: dict = {
         BASE_KEY: base_cfg,
@@ -334,6 +387,14 @@ def _exec_python(
     except Exception as e:
         add_note(e, f"while executing config file {filename or '<string>'}" + _chain_note(chain))
         raise
+    if namespace.get(BASE_KEY) is not base_cfg and text is not None:
+        # fast path (no AST was made): `y = _base_ = ...` was executed, not read
+        try:
+            tree = ast.parse(text)
+        except SyntaxError:  # pragma: no cover - it was compiled
+            tree = None
+        if tree is not None:
+            _check_base_assignments(tree, filename, chain, fast=True)
     if "__base__" in namespace:  # dunder names are dropped: the bases would be ignored
         raise ConfigValueError(
             f"Config file {filename or '<string>'} defines '__base__', which looks like a "
@@ -360,7 +421,7 @@ def _fast_compile(text: str, filename: Optional[str], chain: tuple):
     Returns:
         tuple | None: ``(code, base_files)``, or None to take the AST path.
     """
-    if re.search(_IMPORT_OR_WITH_RE, text):
+    if re.search(_IMPORT_OR_WITH_RE, text) or re.search(_NESTED_BASE_RE, text):
         return None
     matches = re.findall(_BASE_STMT_RE, text)
     if len(matches) > 1 or (matches and not matches[0].endswith("=")):
@@ -518,6 +579,7 @@ def text2dict(
                     f"See more information in {LAZY_DOC}"
                 )
             base_files = _base_files_from_tree(tree, filename)
+            _check_base_assignments(tree, filename, chain)
             if imported is not None:
                 imported |= imported_names_of(tree)
             tree.body = [node for node in tree.body if not _is_base_assign(node)]
@@ -575,7 +637,9 @@ def text2dict(
             dict.__setitem__(base_cfg, k, v)
 
     if code is not None:
-        cfg_dict = _exec_python(code, filename, base_cfg, chain, bool(base_files))
+        cfg_dict = _exec_python(
+            code, filename, base_cfg, chain, bool(base_files), text if fast is not None else None
+        )
 
     check_reserved_spellings(cfg_dict, filename, chain)
     _check_deprecation(cfg_dict, filename)
