@@ -248,3 +248,20 @@ def test_base_assigned_twice_warns_and_uses_the_first(write):
         cfg = Config.fromfile(root / "c.py")
     assert f"{root}/c.py" in str(record[0].message)
     assert cfg.to_dict() == {"x": 1}  # as 0.10
+
+
+@pytest.mark.parametrize(
+    "name, text", [("c.py", "_delete_ = True\nx = 2\n"), ("c.yaml", "_delete_: true\nx: 2\n")]
+)
+def test_top_level_delete_warns(write, name, text):
+    root = write(
+        {
+            "b.py": "model = dict(a=1)\n",
+            name: "_base_ = './b.py'\n" if name == "c.py" else "_base_: ./b.py\n",
+        }
+    )
+    (root / name).write_text((root / name).read_text() + text)
+    with pytest.warns(UserWarning, match="top level") as record:
+        cfg = Config.fromfile(root / name)
+    assert f"{root}/{name}" in str(record[0].message)
+    assert cfg.to_dict() == {"model": {"a": 1}, "_delete_": True, "x": 2}  # as 0.10

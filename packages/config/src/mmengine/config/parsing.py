@@ -14,7 +14,7 @@ import re
 import types
 import warnings
 
-from .config_dict import ConfigDict
+from .config_dict import DELETE_KEY, ConfigDict
 from .merge import merge_a_into_b
 from .substitution import (
     BASE_REF_FUNC,
@@ -483,6 +483,16 @@ def check_reserved_spellings(cfg_dict: dict, filename: Optional[str], chain: tup
                 f"`{BASE_KEY}`: inherit with `_base_ = ...` (e.g. `_base_ = ['./base.py']`), "
                 "or rename the variable." + _chain_note(chain)
             )
+
+    if DELETE_KEY in cfg_dict:  # 0.10 keeps it as a plain key: the bases stay merged
+        warnings.warn(
+            f"Config file {where} sets `{DELETE_KEY}` at the top level, where it has no effect "
+            "(the bases are still merged) and stays as a plain key; it only applies inside a "
+            f"dict: `model = dict({DELETE_KEY}=True, ...)` replaces the base's `model`."
+            + _chain_note(chain),
+            ConfigSpellingWarning,
+            stacklevel=2,
+        )
 
     def visit(value: Any, path: str) -> None:
         if isinstance(value, dict):
