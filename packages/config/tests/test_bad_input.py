@@ -265,3 +265,22 @@ def test_top_level_delete_warns(write, name, text):
         cfg = Config.fromfile(root / name)
     assert f"{root}/{name}" in str(record[0].message)
     assert cfg.to_dict() == {"model": {"a": 1}, "_delete_": True, "x": 2}  # as 0.10
+
+
+@pytest.mark.parametrize(
+    "base, options, allow, expected",
+    [
+        (dict(t=(dict(a=1), 2)), {"t.0.a": 2}, True, ["'t' is a tuple of length 2", "t=("]),
+        (dict(n=["a", "b"]), {"n.0": "c"}, False, ["'n' is a list of length 2", "allow_list_keys"]),
+    ],
+    ids=["tuple", "list-without-allow-list-keys"],
+)
+def test_index_key_into_a_sequence_explains(base, options, allow, expected):
+    cfg = Config(base)
+    with pytest.raises(TypeError) as info:
+        cfg.merge_from_dict(options, allow_list_keys=allow)
+    msg = str(info.value)
+    assert "cannot inherit from base" in msg  # 0.10's sentence first
+    for part in expected:
+        assert part in msg
+    assert cfg.to_dict() == Config(base).to_dict()  # unchanged

@@ -17,6 +17,11 @@ def _without_marker(value: dict) -> ConfigDict:
     return ConfigDict({k: v for k, v in dict.items(value) if k != DELETE_KEY})
 
 
+def _example(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
 def merge_a_into_b(
     a: dict, b: Any, allow_list_keys: bool = False, _path: str = "", _marker_read: bool = False
 ) -> Any:
@@ -99,11 +104,22 @@ def merge_a_into_b(
                 allowed = (dict, list) if allow_list_keys else dict
                 if not isinstance(dict.__getitem__(b, k), allowed):
                     shown = {x: y for x, y in dict.items(v) if x != DELETE_KEY}
+                    base_value = dict.__getitem__(b, k)
+                    extra = ""
+                    if isinstance(base_value, (list, tuple)) and shown:
+                        kind = type(base_value).__name__
+                        extra = (
+                            f". {key_path!r} is a {kind} of length {len(base_value)}: keys like "
+                            f"'{key_path}.0' index into a list only with allow_list_keys=True "
+                            "(the default of merge_from_dict and --cfg-options) and never into "
+                            f"a tuple; otherwise set the whole {kind}, e.g. "
+                            f"{key_path}={_example(base_value)}."
+                        )
                     raise TypeError(
                         f"{k}={shown} in child config cannot inherit from base because {k} is "
                         f"a dict in the child config but is of type {type(b[k])} in base "
                         f"config. You may set `{DELETE_KEY}=True` to ignore the base config. "
-                        f"(config key: {key_path!r})"
+                        f"(config key: {key_path!r})" + extra
                     )
                 b[k] = merge_a_into_b(v, dict.__getitem__(b, k), allow_list_keys, key_path, True)
         else:
