@@ -24,3 +24,24 @@ class OptimKeyError(KeyError, AssertionError):
 
 class OptimImportError(ImportError, AssertionError):
     """An optional dependency is missing (also an ``AssertionError``)."""
+
+
+class OptimConfigTypeError(TypeError, AttributeError):
+    """A value has the wrong type where upstream failed with an ``AttributeError``
+    (``'NoneType' object has no attribute 'get'``) or a ``TypeError``: both stay
+    catchable."""
+
+
+class OptimKeyTypeError(OptimKeyError, TypeError):
+    """An unknown name where upstream failed with a ``TypeError`` (an optimizer
+    type missing from the registry): ``KeyError`` and ``TypeError`` both catch it."""
+
+
+class OptimTypeValueError(TypeError, ValueError, AssertionError):
+    """A value that is neither of the right type nor in range, where upstream
+    raised a ``TypeError`` for some inputs and a ``ValueError`` for others."""
+
+
+class OptimZeroDivisionError(ValueError, ZeroDivisionError):
+    """An argument that upstream accepted and later divided by zero with
+    (``ZeroDivisionError`` at a later step), rejected at construction."""

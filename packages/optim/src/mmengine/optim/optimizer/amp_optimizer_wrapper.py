@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -19,8 +20,19 @@ from mmengine.registry import OPTIM_WRAPPERS
 from mmengine.utils import digit_version  # noqa: F401  (upstream keeps this name here)
 from mmengine.utils.dl_utils import TORCH_VERSION  # noqa: F401  (upstream keeps this name here)
 
-from ._errors import OptimTypeError, OptimValueError
-from .optimizer_wrapper import OptimWrapper, _explain_backward
+from ._errors import OptimTypeError, OptimTypeValueError, OptimValueError
+from .optimizer_wrapper import OptimWrapper, _add_note, _explain_backward
+
+_WRAPPER_ARGS = ("optimizer", "accumulative_counts", "clip_grad")
+_DTYPE_ALIASES = {
+    "fp16": "float16",
+    "half": "float16",
+    "bf16": "bfloat16",
+    "fp32": "float32",
+    "float": "float32",
+    "fp64": "float64",
+    "double": "float64",
+}
 
 
 def _current_device_type() -> str:
@@ -69,6 +81,18 @@ class AmpOptimWrapper(OptimWrapper):
         use_fsdp: bool = False,
         **kwargs,
     ) -> None:
+        mro = type(self).__mro__
+        # Only when OptimWrapper itself receives the kwargs (not a mixin that takes others).
+        plain = mro[mro.index(AmpOptimWrapper) + 1] is OptimWrapper
+        unknown = [key for key in kwargs if key not in _WRAPPER_ARGS] if plain else []
+        if unknown:
+            names = ("loss_scale", "dtype", "use_fsdp", *_WRAPPER_ARGS)
+            close = difflib.get_close_matches(str(unknown[0]), names, n=1)
+            hint = f" (did you mean {close[0]!r}?)" if close else ""
+            raise TypeError(
+                f"AmpOptimWrapper.__init__() got an unexpected keyword argument "
+                f"{unknown[0]!r}{hint}. It accepts {', '.join(names)}."
+            )
         super().__init__(**kwargs)
         self.device_type = _current_device_type()
         self.cast_dtype = self._parse_dtype(dtype)
@@ -79,31 +103,59 @@ class AmpOptimWrapper(OptimWrapper):
         if loss_scale == "dynamic":
             pass
         elif isinstance(loss_scale, (float, int)) and not isinstance(loss_scale, bool):
+            if loss_scale == 0 or loss_scale != loss_scale:  # 0 or nan
+                raise OptimTypeValueError(
+                    f"AmpOptimWrapper: a static loss_scale must not be {loss_scale!r}: the "
+                    "loss is multiplied by it before backward and the gradients divided by "
+                    "it, so every gradient becomes inf/nan and every step is skipped. Use a "
+                    'power of two such as 512.0, or "dynamic".'
+                )
             self._scale_update_param = float(loss_scale)
             scaler_kwargs = dict(init_scale=float(loss_scale))
         elif isinstance(loss_scale, dict):
             scaler_kwargs = dict(loss_scale)
         else:
             raise OptimTypeError(
-                'AmpOptimWrapper: loss_scale must be of type float, dict, or "dynamic", '
-                f"but got {loss_scale!r}."
+                'loss_scale must be of type float, dict, or "dynamic", but got '
+                f'{loss_scale}. (AmpOptimWrapper: use "dynamic" for dynamic scaling, a '
+                "number for a static scale, or a dict of torch.amp.GradScaler arguments.)"
             )
         # Only float16 needs loss scaling; other dtypes keep a disabled scaler
         # so that the interface (and the state dict key) stays the same.
         if self._autocast_dtype != torch.float16:
             scaler_kwargs["enabled"] = False
-        self.loss_scaler = self._build_scaler(use_fsdp, scaler_kwargs)
+        try:
+            self.loss_scaler = self._build_scaler(use_fsdp, scaler_kwargs)
+        except TypeError as exc:
+            if isinstance(loss_scale, dict):
+                _add_note(
+                    exc,
+                    f"AmpOptimWrapper: loss_scale={loss_scale!r} is passed to the GradScaler, "
+                    "whose arguments are init_scale, growth_factor, backoff_factor, "
+                    "growth_interval and enabled.",
+                )
+            raise
 
     def _parse_dtype(self, dtype: str | torch.dtype | None) -> torch.dtype | None:
         if isinstance(dtype, str):
             if dtype not in self.valid_dtypes:
+                close = difflib.get_close_matches(dtype, self.valid_dtypes, n=1)
+                alias = _DTYPE_ALIASES.get(dtype.lower()) or (close[0] if close else None)
+                hint = f" Did you mean {alias!r}?" if alias else ""
                 raise OptimValueError(
-                    f"AmpOptimWrapper: dtype should be any of {self.valid_dtypes}, got {dtype!r}."
+                    f"dtype should be any of {self.valid_dtypes}, got {dtype}. "
+                    f"(AmpOptimWrapper dtype: the type autocast computes in.){hint}"
                 )
             return getattr(torch, dtype)
         if dtype is not None and not isinstance(dtype, torch.dtype):
             raise OptimTypeError(
-                f"AmpOptimWrapper: dtype should be None or a torch.dtype, got {dtype!r}."
+                f"dtype should be None or instance of torch.dtype, got {dtype}. "
+                f"(AmpOptimWrapper: give one of {self.valid_dtypes} or a torch.dtype.)"
+            )
+        if dtype is not None and str(dtype).replace("torch.", "") not in self.valid_dtypes:
+            raise OptimValueError(
+                f"AmpOptimWrapper: dtype {dtype} cannot be used for mixed precision: autocast "
+                f"needs a floating point type, one of {self.valid_dtypes}."
             )
         return dtype
 

@@ -6,6 +6,7 @@ import copy
 import importlib
 import importlib.util
 import inspect
+from collections.abc import Mapping
 from typing import Any
 
 import torch
@@ -15,6 +16,7 @@ from mmengine.config import Config, ConfigDict  # noqa: F401  (upstream keeps th
 from mmengine.device import is_npu_available, is_npu_support_full_precision  # noqa: F401  (upstream keeps this name here)
 from mmengine.registry import OPTIM_WRAPPER_CONSTRUCTORS, OPTIMIZERS
 
+from ._errors import OptimConfigTypeError
 from .base import BaseOptimWrapper
 from .optimizer_wrapper import OptimWrapper  # noqa: F401  (upstream keeps this name here)
 
@@ -244,6 +246,16 @@ def build_optim_wrapper(model: nn.Module, cfg: dict) -> BaseOptimWrapper:
         >>> optim_wrapper = build_optim_wrapper(
         ...     nn.Linear(2, 2), dict(optimizer=dict(type='SGD', lr=0.01)))
     """
+    if isinstance(cfg, BaseOptimWrapper):
+        raise OptimConfigTypeError(
+            "build_optim_wrapper: `cfg` is already a built optimizer wrapper "
+            f"({type(cfg).__name__}); use it as it is instead of building it again."
+        )
+    if not isinstance(cfg, (Mapping, Config)):
+        raise OptimConfigTypeError(
+            "build_optim_wrapper: `cfg` (the `optim_wrapper` config) must be a dict such as "
+            f"dict(type='OptimWrapper', optimizer=dict(type='SGD', lr=0.01)), but got {cfg!r}."
+        )
     optim_wrapper_cfg = copy.deepcopy(cfg)
     constructor_type = optim_wrapper_cfg.pop("constructor", "DefaultOptimWrapperConstructor")
     paramwise_cfg = optim_wrapper_cfg.pop("paramwise_cfg", None)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import difflib
 import inspect
 import logging
+import numbers
 from typing import Any
 
 import torch
@@ -17,13 +19,87 @@ from mmengine.registry import OPTIM_WRAPPER_CONSTRUCTORS, OPTIM_WRAPPERS, OPTIMI
 from mmengine.utils import is_list_of  # noqa: F401  (upstream keeps this name here)
 from mmengine.utils.dl_utils import mmcv_full_available  # noqa: F401  (upstream keeps this name here)
 
-from ._errors import OptimKeyError, OptimTypeError
+from ._errors import (
+    OptimConfigTypeError,
+    OptimKeyError,
+    OptimKeyTypeError,
+    OptimTypeError,
+    OptimValueError,
+)
 from ._model_utils import unwrap_model
 from .base import BaseOptimWrapper
 from .optimizer_wrapper import (
     OptimWrapper,  # noqa: F401  (upstream keeps this name here)
     _add_note,
 )
+
+_MULT_KEYS = (
+    "bias_lr_mult",
+    "bias_decay_mult",
+    "norm_decay_mult",
+    "dwconv_decay_mult",
+    "flat_decay_mult",
+    "dcn_offset_lr_mult",
+)
+_PARAMWISE_KEYS = ("custom_keys", *_MULT_KEYS, "bypass_duplicate")
+
+
+def _check_mult(value: Any, where: str) -> None:
+    """A multiplier of paramwise_cfg must be a number >= 0 (0 freezes or removes decay)."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise OptimTypeError(
+            f"{where} must be a number (it multiplies the optimizer's lr or weight_decay), "
+            f"but got {value!r} of type {type(value).__name__}."
+        )
+    if value < 0:
+        raise OptimValueError(
+            f"{where} must be >= 0, but got {value!r}: a negative multiplier gives a negative "
+            "learning rate or weight decay (the parameters would move up the gradient). Use 0 "
+            "to freeze the lr or to remove the weight decay."
+        )
+
+
+def _several_wrappers_hint(cfg: dict) -> str:
+    values = list(cfg.values())
+    if values and all(isinstance(v, dict) and "optimizer" in v for v in values):
+        return (
+            " Its values look like one optimizer wrapper config per model part: "
+            "DefaultOptimWrapperConstructor builds one optimizer; several need a custom "
+            "`constructor` that returns an OptimWrapperDict."
+        )
+    return ""
+
+
+def _empty_params_note(model: nn.Module) -> str:
+    total = sum(1 for _ in model.parameters())
+    if total == 0:
+        return (
+            f"The model ({type(model).__name__}) has no parameters: check that its layers are "
+            "created in __init__ and registered as attributes (nn.ModuleList, not a plain list)."
+        )
+    return (
+        f"None of the {total} parameters of the model ({type(model).__name__}) has "
+        "requires_grad=True: every parameter is frozen, so there is nothing to optimize. "
+        "Unfreeze the parameters to train (e.g. check `frozen_stages` or requires_grad_)."
+    )
+
+
+def _check_optimizer_cfg(optimizer_cfg: Any) -> None:
+    if isinstance(optimizer_cfg, dict):
+        return
+    if isinstance(optimizer_cfg, torch.optim.Optimizer):
+        name = type(optimizer_cfg).__name__
+        raise OptimConfigTypeError(
+            f"optim_wrapper.optimizer must be a config dict such as dict(type={name!r}, "
+            f"lr=0.01), but got a built {name} optimizer. Give its config instead, or wrap the "
+            "built optimizer yourself, `OptimWrapper(optimizer=...)`, and pass that wrapper as "
+            "`optim_wrapper`."
+        )
+    raise OptimConfigTypeError(
+        "optim_wrapper.optimizer must be a config dict such as dict(type='SGD', lr=0.01), "
+        f"but got {optimizer_cfg!r} of type {type(optimizer_cfg).__name__}."
+    )
+
 
 _DCN_CLASS_NAMES = frozenset({"DeformConv2d", "ModulatedDeformConv2d"})
 
@@ -88,17 +164,23 @@ class DefaultOptimWrapperConstructor:
 
     def __init__(self, optim_wrapper_cfg: dict, paramwise_cfg: dict | None = None) -> None:
         if not isinstance(optim_wrapper_cfg, dict):
+            hint = (
+                " Pass the `optim_wrapper` part of the config (`cfg.optim_wrapper`, a ConfigDict)."
+                if type(optim_wrapper_cfg).__name__ == "Config"
+                else ""
+            )
             raise OptimTypeError(
-                f"optimizer_cfg should be a dict, but got {type(optim_wrapper_cfg)}"
+                f"optimizer_cfg should be a dict, but got {type(optim_wrapper_cfg)}.{hint}"
             )
         if "optimizer" not in optim_wrapper_cfg:
             raise OptimKeyError(
                 '`optim_wrapper_cfg` must contain "optimizer" config, e.g. '
                 "optim_wrapper=dict(optimizer=dict(type='SGD', lr=0.01)); got keys "
-                f"{list(optim_wrapper_cfg)}."
+                f"{list(optim_wrapper_cfg)}.{_several_wrappers_hint(optim_wrapper_cfg)}"
             )
         self.optim_wrapper_cfg = optim_wrapper_cfg.copy()
         self.optimizer_cfg = self.optim_wrapper_cfg.pop("optimizer")
+        _check_optimizer_cfg(self.optimizer_cfg)
         self.paramwise_cfg = {} if paramwise_cfg is None else paramwise_cfg
         self.base_lr = self.optimizer_cfg.get("lr", None)
         self.base_wd = self.optimizer_cfg.get("weight_decay", None)
@@ -110,12 +192,26 @@ class DefaultOptimWrapperConstructor:
             raise TypeError(
                 f"paramwise_cfg should be None or a dict, but got {type(self.paramwise_cfg)}"
             )
+        for name in _MULT_KEYS:
+            if name in self.paramwise_cfg:
+                _check_mult(self.paramwise_cfg[name], f"paramwise_cfg.{name}")
         if "custom_keys" in self.paramwise_cfg:
             custom_keys = self.paramwise_cfg["custom_keys"]
             if not isinstance(custom_keys, dict):
                 raise TypeError(
                     f"If specified, custom_keys must be a dict, but got {type(custom_keys)}"
                 )
+            for key, options in custom_keys.items():
+                if not isinstance(options, dict):
+                    raise OptimConfigTypeError(
+                        f"paramwise_cfg.custom_keys[{key!r}] must be a dict of options for the "
+                        "parameters whose name contains the key, e.g. "
+                        f"custom_keys={{{key!r}: dict(lr_mult=0.1, decay_mult=1.0)}}, "
+                        f"but got {options!r}."
+                    )
+                for name in ("lr_mult", "decay_mult"):
+                    if name in options:
+                        _check_mult(options[name], f"paramwise_cfg.custom_keys[{key!r}].{name}")
             if self.base_wd is None:
                 for key in custom_keys:
                     if "decay_mult" in custom_keys[key]:
@@ -129,6 +225,58 @@ class DefaultOptimWrapperConstructor:
                     f"base_wd should not be None: paramwise_cfg sets `{name}`, so the "
                     "optimizer config needs `weight_decay`."
                 )
+        if type(self) is DefaultOptimWrapperConstructor:
+            # Subclasses read keys of their own from paramwise_cfg (layer-wise decay, ...).
+            self._warn_unknown_keys()
+
+    def _warn_unknown_keys(self) -> None:
+        """Warn about paramwise_cfg keys this constructor ignores (typos)."""
+        for key in self.paramwise_cfg:
+            if key in _PARAMWISE_KEYS:
+                continue
+            close = difflib.get_close_matches(str(key), _PARAMWISE_KEYS, n=1)
+            hint = f" Did you mean {close[0]!r}?" if close else ""
+            print_log(
+                f"paramwise_cfg key {key!r} is not an option of DefaultOptimWrapperConstructor "
+                f"and is ignored.{hint} Its options are: {', '.join(_PARAMWISE_KEYS)}.",
+                logger="current",
+                level=logging.WARNING,
+            )
+        # Options of custom_keys that are neither lr_mult/decay_mult nor an option of the
+        # optimizer go into the param group unused: warn when they look like a typo.
+        known = {"lr_mult", "decay_mult"} | set(self._optimizer_defaults())
+        for key, options in self.paramwise_cfg.get("custom_keys", {}).items():
+            for name in options:
+                if name in known:
+                    continue
+                close = difflib.get_close_matches(str(name), sorted(known), n=1)
+                if close:
+                    print_log(
+                        f"paramwise_cfg.custom_keys[{key!r}] sets {name!r}, which is neither "
+                        "`lr_mult`/`decay_mult` nor an option of the optimizer: it is stored "
+                        f"in the param group and has no effect. Did you mean {close[0]!r}?",
+                        logger="current",
+                        level=logging.WARNING,
+                    )
+
+    def _optimizer_defaults(self) -> list[str]:
+        """Names of the optimizer's constructor arguments (empty when unknown)."""
+        try:
+            optimizer_cls = self._optimizer_class()
+            return list(inspect.signature(optimizer_cls).parameters)
+        except Exception:  # noqa: BLE001 - only used to suggest names; building reports errors
+            return []
+
+    def _lr(self, mult: Any, key: str) -> Any:
+        """``base_lr * mult``, explaining a missing or non-numeric ``lr``."""
+        try:
+            return self.base_lr * mult
+        except TypeError as exc:
+            raise OptimTypeError(
+                f"{exc}: paramwise_cfg.{key}={mult!r} multiplies the `lr` of "
+                f"optim_wrapper.optimizer, which is {self.base_lr!r}. Give the optimizer "
+                "config a numeric `lr`, e.g. optimizer=dict(type='SGD', lr=0.01)."
+            ) from None
 
     def _is_in(self, param_group: dict, param_group_list: list) -> bool:
         """Whether a parameter of ``param_group`` is already in the list."""
@@ -198,7 +346,7 @@ class DefaultOptimWrapperConstructor:
                 if key in f"{prefix}.{name}":
                     is_custom = True
                     lr_mult = custom_keys[key].get("lr_mult", 1.0)
-                    param_group["lr"] = self.base_lr * lr_mult
+                    param_group["lr"] = self._lr(lr_mult, f"custom_keys[{key!r}].lr_mult")
                     if self.base_wd is not None:
                         decay_mult = custom_keys[key].get("decay_mult", 1.0)
                         param_group["weight_decay"] = self.base_wd * decay_mult
@@ -209,7 +357,7 @@ class DefaultOptimWrapperConstructor:
             if not is_custom:
                 if name == "bias" and not (is_norm or is_dcn_module):
                     if bias_lr_mult is not None:
-                        param_group["lr"] = self.base_lr * bias_lr_mult
+                        param_group["lr"] = self._lr(bias_lr_mult, "bias_lr_mult")
 
                 if (
                     prefix.find("conv_offset") != -1
@@ -217,7 +365,7 @@ class DefaultOptimWrapperConstructor:
                     and dcn_offset_lr_mult is not None
                     and isinstance(module, torch.nn.Conv2d)
                 ):
-                    param_group["lr"] = self.base_lr * dcn_offset_lr_mult
+                    param_group["lr"] = self._lr(dcn_offset_lr_mult, "dcn_offset_lr_mult")
 
                 if self.base_wd is not None:
                     if is_norm and norm_decay_mult is not None:
@@ -239,6 +387,32 @@ class DefaultOptimWrapperConstructor:
             child_prefix = f"{prefix}.{child_name}" if prefix else child_name
             self.add_params(params, child_mod, prefix=child_prefix, is_dcn_module=child_is_dcn)
 
+    def _warn_unmatched_custom_keys(self, model: nn.Module) -> None:
+        """Warn about custom_keys that match the name of no parameter (typos)."""
+        custom_keys = self.paramwise_cfg.get("custom_keys") or {}
+        if not custom_keys:
+            return
+        # Matched as add_params does: against "<module prefix>.<parameter name>".
+        names = []
+        for module_name, module in model.named_modules():
+            for name, _ in module.named_parameters(recurse=False):
+                names.append(f"{module_name}.{name}")
+        for key in custom_keys:
+            if any(key in name for name in names):
+                continue
+            close = difflib.get_close_matches(
+                key, sorted({part for n in names for part in n.split(".") if part}), n=3
+            )
+            hint = f" Close parameter name parts: {close}." if close else ""
+            print_log(
+                f"paramwise_cfg.custom_keys[{key!r}] matches no parameter of "
+                f"{type(model).__name__}, so its options are not applied.{hint} A key applies "
+                "to the parameters whose full name (e.g. 'backbone.layer1.0.conv1.weight') "
+                "contains it.",
+                logger="current",
+                level=logging.WARNING,
+            )
+
     def _optimizer_class(self) -> Any:
         optimizer_type = self.optimizer_cfg.get("type")
         if optimizer_type is None:
@@ -251,7 +425,7 @@ class DefaultOptimWrapperConstructor:
             with OPTIMIZERS.switch_scope_and_registry(None) as registry:
                 optimizer_cls = registry.get(optimizer_type)
             if optimizer_cls is None:
-                raise OptimKeyError(
+                raise OptimKeyTypeError(
                     f"Optimizer type {optimizer_type!r} is not registered in the OPTIMIZERS "
                     'registry. Use a torch.optim class name such as "SGD" or "AdamW", or '
                     "register your optimizer with @OPTIMIZERS.register_module()."
@@ -268,6 +442,11 @@ class DefaultOptimWrapperConstructor:
         Returns:
             OptimWrapper: The optimizer wrapper.
         """
+        if not isinstance(model, nn.Module):
+            raise OptimConfigTypeError(
+                f"{type(self).__name__}: the model to optimize must be an nn.Module, but got "
+                f"{type(model).__name__}."
+            )
         model = unwrap_model(model)
         optim_wrapper_cfg = self.optim_wrapper_cfg.copy()
         optim_wrapper_cfg.setdefault("type", "OptimWrapper")
@@ -285,6 +464,8 @@ class DefaultOptimWrapperConstructor:
             params: list[dict] = []
             self.add_params(params, model)
             optimizer_cfg[first_arg_name] = params
+            if type(self).add_params is DefaultOptimWrapperConstructor.add_params:
+                self._warn_unmatched_custom_keys(model)
         try:
             optimizer = OPTIMIZERS.build(optimizer_cfg)
         except Exception as exc:  # noqa: BLE001 - re-raised as it is, with the config named
@@ -293,5 +474,7 @@ class DefaultOptimWrapperConstructor:
                 f"while building optimizer {_type_name(optimizer_cls)} from "
                 f"optim_wrapper.optimizer={dict(self.optimizer_cfg)!r}",
             )
+            if isinstance(exc, ValueError) and "empty parameter list" in str(exc):
+                _add_note(exc, _empty_params_note(model))
             raise
         return OPTIM_WRAPPERS.build(optim_wrapper_cfg, default_args=dict(optimizer=optimizer))

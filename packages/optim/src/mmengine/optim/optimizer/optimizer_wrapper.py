@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import difflib
+import inspect
 import logging
 import numbers
 from contextlib import AbstractContextManager, nullcontext
@@ -16,7 +18,7 @@ from mmengine.logging import MessageHub, print_log
 from mmengine.registry import OPTIM_WRAPPERS
 from mmengine.utils.dl_utils import has_batch_norm
 
-from ._errors import OptimTypeError, OptimValueError
+from ._errors import OptimConfigTypeError, OptimTypeError, OptimValueError
 from .base import BaseOptimWrapper
 
 # What ``optim_context`` returns when there is nothing to enter (reusable, reentrant).
@@ -30,6 +32,72 @@ _NO_GRAD_NOTE = (
     "outputs with autograd enabled, and leave at least one of the parameters it uses "
     "trainable."
 )
+
+
+def _check_accumulative_counts(accumulative_counts: Any) -> int:
+    """``accumulative_counts`` as an int >= 1 (an integral float such as 2.0 is accepted)."""
+    if isinstance(accumulative_counts, float) and accumulative_counts.is_integer():
+        accumulative_counts = int(accumulative_counts)
+    if not isinstance(accumulative_counts, numbers.Real):
+        raise OptimTypeError(
+            "_accumulative_counts at least greater than or equal to 1: `accumulative_counts` "
+            f"must be a positive integer, but got {accumulative_counts!r} of type "
+            f"{type(accumulative_counts).__name__}."
+        )
+    if not isinstance(accumulative_counts, numbers.Integral) or accumulative_counts < 1:
+        raise OptimValueError(
+            "_accumulative_counts at least greater than or equal to 1: `accumulative_counts` "
+            f"must be a positive integer (1 updates every iteration), but got "
+            f"{accumulative_counts!r}."
+        )
+    return int(accumulative_counts)
+
+
+def _check_clip_kwargs(clip_func: Any, clip_type: str, kwargs: dict) -> None:
+    """Check the arguments of ``clip_func`` when the wrapper is built, not at the first step."""
+    try:
+        parameters = inspect.signature(clip_func).parameters
+    except (TypeError, ValueError):  # pragma: no cover - torch functions have signatures
+        return
+    accepted = [name for name in parameters if name != "parameters"]
+    unknown = [name for name in kwargs if name not in parameters or name == "parameters"]
+    if unknown:
+        hints = []
+        for name in unknown:
+            close = difflib.get_close_matches(str(name), accepted, n=1)
+            if close:
+                hints.append(f"{name!r} (did you mean {close[0]!r}?)")
+            else:
+                hints.append(repr(name))
+        raise OptimTypeError(
+            f"{clip_func.__name__}() got an unexpected keyword argument {unknown[0]!r}: "
+            f"clip_grad (type {clip_type!r}) has unknown argument(s) {', '.join(hints)}. "
+            f"{clip_func.__name__} accepts {accepted}."
+        )
+    missing = [
+        name
+        for name, p in parameters.items()
+        if name != "parameters" and p.default is inspect.Parameter.empty and name not in kwargs
+    ]
+    if missing:
+        raise OptimTypeError(
+            f"{clip_func.__name__}() missing 1 required positional argument: {missing[0]!r}: "
+            f"clip_grad (type {clip_type!r}) needs {missing[0]!r}, e.g. "
+            f"clip_grad=dict(type={clip_type!r}, {missing[0]}=1.0)."
+        )
+    limit_name = "max_norm" if clip_type == "norm" else "clip_value"
+    limit = kwargs.get(limit_name)
+    if isinstance(limit, numbers.Real) and not isinstance(limit, bool) and limit <= 0:
+        if limit == 0:
+            effect = "0 sets every gradient to zero"
+        elif clip_type == "norm":
+            effect = "a negative max_norm flips the sign of the gradients (gradient ascent)"
+        else:
+            effect = "a negative clip_value replaces every gradient element by that value"
+        raise OptimValueError(
+            f"clip_grad {limit_name} must be > 0, but got {limit!r}: {effect}, so the model "
+            f"would not learn. Use a positive value, e.g. clip_grad=dict({limit_name}=1.0)."
+        )
 
 
 class _explain_backward:
@@ -50,8 +118,31 @@ class _explain_backward:
         return None
 
     def __exit__(self, exc_type: Any, exc: BaseException | None, traceback: Any) -> bool:
-        if isinstance(exc, RuntimeError) and not getattr(self.loss, "requires_grad", True):
-            _add_note(exc, _NO_GRAD_NOTE)
+        if exc is None:
+            return False
+        loss = self.loss
+        if isinstance(exc, RuntimeError):
+            if not getattr(loss, "requires_grad", True):
+                _add_note(exc, _NO_GRAD_NOTE)
+            elif "only for scalar outputs" in str(exc) and isinstance(loss, torch.Tensor):
+                _add_note(
+                    exc,
+                    f"The loss given to the optimizer wrapper has shape {tuple(loss.shape)}; "
+                    "it must be a single number. Reduce it first, e.g. loss.mean() or "
+                    "loss.sum() (the model's loss function should return a scalar).",
+                )
+        elif isinstance(exc, AttributeError) and not isinstance(loss, torch.Tensor):
+            raise OptimConfigTypeError(
+                f"{exc}: the optimizer wrapper needs the loss as a scalar torch.Tensor, but "
+                f"got {type(loss).__name__}. "
+                + (
+                    "Sum a dict of losses first, e.g. `loss, log_vars = "
+                    "model.parse_losses(losses)`."
+                    if isinstance(loss, dict)
+                    else "Return the loss tensor itself, not a Python number (.item() drops "
+                    "the autograd graph)."
+                )
+            ) from exc
         return False  # never swallow the error
 
 
@@ -105,11 +196,7 @@ class OptimWrapper(BaseOptimWrapper):
                 "`OptimWrapper(torch.optim.SGD(model.parameters(), lr=0.01))`, or give "
                 "`optimizer=dict(type=...)` to `build_optim_wrapper`."
             )
-        if not isinstance(accumulative_counts, numbers.Integral) or accumulative_counts <= 0:
-            raise OptimValueError(
-                "OptimWrapper: `accumulative_counts` must be a positive integer, "
-                f"but got {accumulative_counts!r}."
-            )
+        accumulative_counts = _check_accumulative_counts(accumulative_counts)
         super().__init__(optimizer)
         self._accumulative_counts = int(accumulative_counts)
 
@@ -130,9 +217,10 @@ class OptimWrapper(BaseOptimWrapper):
     def _init_clip_grad(self, clip_grad: dict) -> None:
         if not isinstance(clip_grad, dict) or not clip_grad:
             raise OptimTypeError(
-                "If `clip_grad` is not None, it should be a non-empty `dict` of the arguments of "
-                "`torch.nn.utils.clip_grad_norm_` or `clip_grad_value_`, e.g. "
-                f'dict(max_norm=1.0) or dict(type="value", clip_value=0.5); got {clip_grad!r}.'
+                "If `clip_grad` is not None, it should be a `dict` which is the arguments of "
+                "`torch.nn.utils.clip_grad_norm_` or clip_grad_value_`. Got "
+                f"{clip_grad!r}; e.g. clip_grad=dict(max_norm=1.0) or "
+                'clip_grad=dict(type="value", clip_value=0.5).'
             )
         kwargs = dict(clip_grad)
         clip_type = kwargs.pop("type", "norm")
@@ -144,13 +232,16 @@ class OptimWrapper(BaseOptimWrapper):
             self.grad_name = "grad_value"
         else:
             raise OptimValueError(
-                f'type of clip_grad should be "norm" or "value", but got {clip_type!r}.'
+                f'type of clip_grad should be "norm" or "value" but got {clip_type}. '
+                '"norm" clips the total gradient norm (clip_grad_norm_, argument max_norm), '
+                '"value" clips each gradient element (clip_grad_value_, argument clip_value).'
             )
         if not kwargs:
             raise OptimValueError(
                 "`clip_grad` should contain other arguments besides `type`, e.g. "
                 '`max_norm` for type "norm" or `clip_value` for type "value".'
             )
+        _check_clip_kwargs(self.clip_func, clip_type, kwargs)
         self.clip_grad_kwargs = kwargs
 
     # ------------------------------------------------------------------ update

@@ -12,6 +12,11 @@ from ._errors import OptimKeyError, OptimTypeError
 from .optimizer_wrapper import OptimWrapper
 
 
+class OptimDictMisuseError(NotImplementedError, AttributeError):
+    """A per-wrapper API called on :class:`OptimWrapperDict` (an ``AttributeError`` in
+    0.10, which has no such attribute there)."""
+
+
 class OptimWrapperDict(OptimWrapper):
     """A dictionary container of :class:`OptimWrapper`.
 
@@ -40,8 +45,9 @@ class OptimWrapperDict(OptimWrapper):
         for key, value in optim_wrapper_dict.items():
             if not isinstance(value, OptimWrapper):
                 raise OptimTypeError(
-                    "`OptimWrapperDict` only accepts OptimWrapper instances, "
-                    f"but got {key}: {type(value)}"
+                    "`OptimWrapperDict` only accept OptimWrapper instance, "
+                    f"but got {key}: {type(value)}. Build each optimizer wrapper first (e.g. "
+                    "with build_optim_wrapper) and pass it by name."
                 )
         self.optim_wrappers = optim_wrapper_dict
 
@@ -53,19 +59,24 @@ class OptimWrapperDict(OptimWrapper):
     ) -> None:
         """Not supported: call ``update_params`` of the wrapper you need."""
         raise NotImplementedError(
-            "`update_params` should be called by each optimizer wrapper separately, "
-            'e.g. `optim_wrapper["generator"].update_params(loss)`.'
+            "`update_params` should be called by each optimizer separately`: "
+            "OptimWrapperDict cannot tell which optimizer a loss belongs to; call it on "
+            'the wrapper you mean, e.g. `optim_wrapper["generator"].update_params(loss)`.'
         )
 
     def backward(self, loss: torch.Tensor, **kwargs) -> None:
         """Not supported: call ``backward`` of the wrapper you need."""
         raise NotImplementedError(
-            "`backward` should be called by each optimizer wrapper separately."
+            "`backward` should be called by each optimizer separately`: call it on the "
+            'wrapper you mean, e.g. `optim_wrapper["generator"].backward(loss)`.'
         )
 
     def step(self, **kwargs) -> None:
         """Not supported: call ``step`` of the wrapper you need."""
-        raise NotImplementedError("`step` should be called by each optimizer wrapper separately.")
+        raise NotImplementedError(
+            "`step` should be called by each optimizer separately`: call it on the wrapper "
+            'you mean, e.g. `optim_wrapper["generator"].step()`.'
+        )
 
     def zero_grad(self, **kwargs) -> None:
         """Set the gradients of all optimizer wrappers to zero."""
@@ -76,7 +87,8 @@ class OptimWrapperDict(OptimWrapper):
     def optim_context(self, model: nn.Module) -> Iterator[None]:
         """Not supported: use ``optim_context`` of the wrapper you need."""
         raise NotImplementedError(
-            "`optim_context` should be called by each optimizer wrapper separately."
+            "`optim_context` should be called by each optimizer separately: use the context "
+            'of the wrapper you mean, e.g. `optim_wrapper["generator"].optim_context(model)`.'
         )
         yield  # pragma: no cover
 
@@ -85,6 +97,40 @@ class OptimWrapperDict(OptimWrapper):
 
         The container does not know which model part each wrapper updates.
         """
+
+    def _per_wrapper(self, name: str) -> OptimDictMisuseError:
+        return OptimDictMisuseError(
+            f"'OptimWrapperDict' has no single `{name}`: gradient accumulation is counted by "
+            "each optimizer wrapper; use the wrapper you mean, e.g. "
+            f'`optim_wrapper["generator"].{name}`.'
+        )
+
+    def scale_loss(self, loss: torch.Tensor) -> torch.Tensor:
+        """Not supported: call ``scale_loss`` of the wrapper you need."""
+        raise self._per_wrapper("scale_loss(loss)")
+
+    def should_update(self) -> bool:
+        """Not supported: call ``should_update`` of the wrapper you need."""
+        raise self._per_wrapper("should_update()")
+
+    def should_sync(self) -> bool:
+        """Not supported: call ``should_sync`` of the wrapper you need."""
+        raise self._per_wrapper("should_sync()")
+
+    @property
+    def inner_count(self) -> int:  # type: ignore[override]
+        """Not supported: each wrapper counts its own iterations."""
+        raise self._per_wrapper("inner_count")
+
+    @property
+    def max_counts(self) -> int:  # type: ignore[override]
+        """Not supported: each wrapper has its own ``max_counts``."""
+        raise self._per_wrapper("max_counts")
+
+    @property
+    def accumulative_counts(self) -> int:  # type: ignore[override]
+        """Not supported: each wrapper has its own ``accumulative_counts``."""
+        raise self._per_wrapper("accumulative_counts")
 
     @property
     def param_groups(self) -> dict[str, list[dict]]:  # type: ignore[override]
@@ -134,8 +180,9 @@ class OptimWrapperDict(OptimWrapper):
         for name, sub_state in state_dict.items():
             if name not in self.optim_wrappers:
                 raise OptimKeyError(
-                    f"Mismatched `state_dict`! Cannot find {name!r} in OptimWrapperDict "
-                    f"(available: {list(self.optim_wrappers)})."
+                    f"Mismatched `state_dict`! cannot found {name} in OptimWrapperDict "
+                    f"(its optimizer wrappers: {list(self.optim_wrappers)}): the checkpoint "
+                    "was saved with other optimizer wrapper names."
                 )
             self.optim_wrappers[name].load_state_dict(sub_state)
 
@@ -154,8 +201,8 @@ class OptimWrapperDict(OptimWrapper):
     def __getitem__(self, key: str) -> OptimWrapper:
         if key not in self.optim_wrappers:
             raise OptimKeyError(
-                f"Cannot find {key!r} in OptimWrapperDict (available: "
-                f"{list(self.optim_wrappers)}); please check your optimizer constructor."
+                f"Cannot find {key} in OptimWrapperDict, please check your optimizer "
+                f"constructor. Its optimizer wrappers are {list(self.optim_wrappers)}."
             )
         return self.optim_wrappers[key]
 
