@@ -284,3 +284,12 @@ def test_index_key_into_a_sequence_explains(base, options, allow, expected):
     for part in expected:
         assert part in msg
     assert cfg.to_dict() == Config(base).to_dict()  # unchanged
+
+
+@pytest.mark.parametrize("text, line", [(b"a = 1\x00\n", 1), (b"import os\na = 1\nb = \x00\n", 3)])
+def test_nul_byte_in_a_python_config_names_the_line(tmp_path, text, line):
+    (tmp_path / "c.py").write_bytes(text)
+    with pytest.raises(SyntaxError) as info:  # as 0.10, which gave no file nor line
+        Config.fromfile(tmp_path / "c.py")
+    assert f"{tmp_path}/c.py, line {line}:" in str(info.value) and "NUL" in str(info.value)
+    assert info.value.lineno == line

@@ -109,16 +109,22 @@ def parse_python(text: str, filename: Optional[str], chain: tuple = ()) -> ast.M
     try:
         return ast.parse(text, filename=filename or "<string>")
     except SyntaxError as e:
-        raise _syntax_error(e, filename, chain) from None
+        raise _syntax_error(e, filename, chain, text) from None
 
 
-def _syntax_error(e: SyntaxError, filename: Optional[str], chain: tuple) -> SyntaxError:
+def _syntax_error(
+    e: SyntaxError, filename: Optional[str], chain: tuple, text: str = ""
+) -> SyntaxError:
     name = filename or "<string>"
-    msg = f"There are syntax errors in config file {name}, line {e.lineno}: {e.msg}" + _chain_note(
+    lineno, detail = e.lineno, e.msg
+    if lineno is None and "\x00" in text:  # Python gives no line for a NUL byte
+        lineno = text.count("\n", 0, text.index("\x00")) + 1
+        detail += " (a NUL byte: is this a binary file, or was it saved half-written?)"
+    msg = f"There are syntax errors in config file {name}, line {lineno}: {detail}" + _chain_note(
         chain
     )
     # the same class: IndentationError / TabError stay what they are
-    return type(e)(msg, (name, e.lineno, e.offset, e.text))
+    return type(e)(msg, (name, lineno, e.offset, e.text))
 
 
 def _iter_statements(body: list):
@@ -445,7 +451,7 @@ def _fast_compile(text: str, filename: Optional[str], chain: tuple):
     try:
         code = compile(text, filename or "<string>", "exec", dont_inherit=True)
     except SyntaxError as e:
-        raise _syntax_error(e, filename, chain) from None
+        raise _syntax_error(e, filename, chain, text) from None
     return code, base_files
 
 
