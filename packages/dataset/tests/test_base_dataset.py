@@ -197,7 +197,7 @@ def test_parse_data_info_returning_lists(ann_file):
         def parse_data_info(self, raw):
             return "oops"
 
-    with pytest.raises(TypeError, match="dict or a list of dict"):
+    with pytest.raises(TypeError, match="data_info should be a dict or list of dict"):
         Bad(ann_file=str(ann_file))
 
 

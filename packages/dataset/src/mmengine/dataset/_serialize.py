@@ -16,10 +16,30 @@ from __future__ import annotations
 import pickle
 from array import array
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 
+from ._errors import add_note
+
 _PROTOCOL = 5
+
+
+def _unpicklable_note(item: Any, i: int) -> str:
+    """Say which entry (and key) of a data list pickle failed on."""
+    where = f"data_list[{i}]"
+    if isinstance(item, dict):
+        for key, value in item.items():
+            try:
+                pickle.dumps(value, _PROTOCOL)
+            except Exception:
+                where += f"[{key!r}] (a {type(value).__name__})"
+                break
+    return (
+        f"while serializing {where} of the dataset (serialize_data=True packs every data "
+        "info with pickle): keep data infos picklable (no lambdas or open files), or pass "
+        "serialize_data=False"
+    )
 
 
 def serialize_list(data_list: list) -> tuple[np.ndarray, np.ndarray]:
@@ -40,10 +60,15 @@ def serialize_list(data_list: list) -> tuple[np.ndarray, np.ndarray]:
     ends = array("q")
     dumps = pickle.dumps
     append_end = ends.append
-    for i in range(len(data_list)):
-        buffer += dumps(data_list[i], _PROTOCOL)
-        data_list[i] = None
-        append_end(len(buffer))
+    i = 0
+    try:
+        for i in range(len(data_list)):  # noqa: B007 (read in except)
+            buffer += dumps(data_list[i], _PROTOCOL)
+            data_list[i] = None
+            append_end(len(buffer))
+    except Exception as e:
+        add_note(e, _unpicklable_note(data_list[i], i))
+        raise
     data_list.clear()
     data_bytes = np.frombuffer(buffer, dtype=np.uint8) if buffer else np.zeros(0, np.uint8)
     data_address = np.frombuffer(ends, dtype=np.int64) if ends else np.zeros(0, np.int64)

@@ -5,8 +5,10 @@ from __future__ import annotations
 import copy
 import functools
 import logging
+import operator
+import os
 import os.path as osp
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -19,6 +21,18 @@ from mmengine.registry import TRANSFORMS
 from mmengine.utils import is_abs
 
 from . import _serialize
+from ._errors import (
+    AnnotationFormatError,
+    ArgAssertError,
+    AttrTypeError,
+    DataPrefixKeyError,
+    IndexOutOfRangeError,
+    IndexTypeError,
+    NoAnnFileError,
+    add_note,
+    is_index,
+    short_repr,
+)
 
 __all__ = ["BaseDataset", "Compose", "force_full_init"]
 
@@ -43,12 +57,28 @@ class Compose:
             transforms = []
         elif isinstance(transforms, dict) or callable(transforms):
             transforms = [transforms]
+        elif isinstance(transforms, str):
+            raise TypeError(
+                f"transform must be a callable object or dict, but got {type(transforms)}: the "
+                f"pipeline is the string {transforms!r}; write it as a list of transforms, "
+                f"e.g. [dict(type={transforms!r})]"
+            )
+        elif not isinstance(transforms, Iterable):
+            raise TypeError(
+                "transforms of Compose should be a list of transforms (callables or config "
+                f"dicts), but got {type(transforms).__name__}: {short_repr(transforms)}"
+            )
         self.transforms: list[Callable] = []
         for i, transform in enumerate(transforms):
             if isinstance(transform, dict):
-                built = TRANSFORMS.build(transform)
+                try:
+                    built = TRANSFORMS.build(transform)
+                except Exception as e:
+                    add_note(e, f"while building transform {i} of the pipeline: {transform!r}")
+                    raise
                 if not callable(built):
                     raise TypeError(
+                        f"transform should be a callable object, but got {type(built)}: "
                         f"transform {i} of the pipeline was built from {transform!r} into a "
                         f"{type(built).__name__}, which is not callable; register a callable "
                         "class or function in TRANSFORMS"
@@ -57,9 +87,14 @@ class Compose:
             elif callable(transform):
                 self.transforms.append(transform)
             else:
+                hint = (
+                    f"; for a registered transform write dict(type={transform!r})"
+                    if isinstance(transform, str)
+                    else ""
+                )
                 raise TypeError(
-                    f"transform {i} of the pipeline must be a callable object or a config "
-                    f"dict, but got {type(transform).__name__}: {transform!r}"
+                    f"transform must be a callable object or dict, but got {type(transform)}: "
+                    f"transform {i} of the pipeline is {short_repr(transform)}{hint}"
                 )
 
     def __call__(self, data: Any) -> Any:
@@ -72,11 +107,26 @@ class Compose:
             Any: The transformed data, or ``None`` as soon as one transform
             returns ``None`` (the remaining transforms are skipped).
         """
-        for transform in self.transforms:
-            data = transform(data)
-            if data is None:
-                return None
+        transform = None
+        try:
+            for transform in self.transforms:
+                data = transform(data)
+                if data is None:
+                    # read by BaseDataset to say which transform dropped the sample
+                    self._none_from = self._position(transform)
+                    return None
+        except Exception as e:
+            add_note(
+                e,
+                f"in transform {self._position(transform)} of the pipeline: "
+                f"{short_repr(transform)}",
+            )
+            raise
         return data
+
+    def _position(self, transform: Any) -> int:
+        """Index of ``transform`` in ``self.transforms`` (by identity)."""
+        return next((i for i, t in enumerate(self.transforms) if t is transform), -1)
 
     def __repr__(self) -> str:
         body = "".join(f"\n    {t}" for t in self.transforms)
@@ -192,6 +242,18 @@ class BaseDataset(Dataset):
         lazy_init: bool = False,
         max_refetch: int = 1000,
     ):
+        for flag, value in (
+            ("serialize_data", serialize_data),
+            ("test_mode", test_mode),
+            ("lazy_init", lazy_init),
+        ):
+            if isinstance(value, str):
+                print_log(
+                    f"{flag} of {type(self).__name__} is the string {value!r}, which counts as "
+                    f"{bool(value)}; pass True or False",
+                    logger="current",
+                    level=logging.WARNING,
+                )
         self.ann_file = ann_file
         self._metainfo = self._load_metainfo(copy.deepcopy(metainfo))
         self.data_root = data_root
@@ -229,20 +291,25 @@ class BaseDataset(Dataset):
             path = metainfo
             if not _is_existing_file(path):
                 raise TypeError(
-                    f"metainfo of {cls.__name__} should be a Mapping, a Config or the path "
-                    f"of an existing json/yaml/pickle file, but got the string {path!r}, "
-                    "which names no file"
+                    f"metainfo should be a Mapping or Config, but got {type(path)}: the "
+                    f"metainfo of {cls.__name__} may also be the path of an existing "
+                    f"json/yaml/pickle file, but {path!r} names no file"
                 )
-            metainfo = load(path)
+            try:
+                metainfo = load(path)
+            except Exception as e:
+                add_note(e, f"while loading the metainfo file {path!r} of {cls.__name__}")
+                raise
             if not isinstance(metainfo, Mapping):
                 raise TypeError(
-                    f"the metainfo file {path!r} of {cls.__name__} must hold a dict, but "
-                    f"it holds a {type(metainfo).__name__}"
+                    f"metainfo should be a Mapping or Config, but got {type(metainfo)}: the "
+                    f"metainfo file {path!r} of {cls.__name__} must hold a dict"
                 )
         if not isinstance(metainfo, (Mapping, Config)):
             raise TypeError(
-                f"metainfo of {cls.__name__} should be a Mapping, a Config or the path of "
-                f"a file, but got {type(metainfo).__name__}"
+                f"metainfo should be a Mapping or Config, but got {type(metainfo)}: the "
+                f"metainfo of {cls.__name__} is {short_repr(metainfo)}; pass a dict such as "
+                "dict(classes=('cat', 'dog')) or the path of a json/yaml/pickle file"
             )
         for key, value in metainfo.items():
             if isinstance(value, str) and _is_existing_file(value):
@@ -264,13 +331,30 @@ class BaseDataset(Dataset):
 
     def _join_prefix(self) -> None:
         """Join ``data_root`` with ``ann_file`` and each ``data_prefix``."""
+        name = type(self).__name__
+        if self.ann_file and not isinstance(self.ann_file, (str, os.PathLike)):
+            raise TypeError(
+                f"ann_file of {name} should be a str path, but got "
+                f"{type(self.ann_file).__name__}: {short_repr(self.ann_file)}"
+            )
+        if self.data_root and not isinstance(self.data_root, (str, os.PathLike)):
+            raise ArgAssertError(
+                f"data_root of {name} should be a str path, but got "
+                f"{type(self.data_root).__name__}: {short_repr(self.data_root)}"
+            )
+        if not isinstance(self.data_prefix, Mapping):
+            raise AttrTypeError(
+                f"data_prefix of {name} should be a dict mapping a key of the data infos to "
+                f"the folder prepended to it, e.g. dict(img_path='images'), but got "
+                f"{type(self.data_prefix).__name__}: {short_repr(self.data_prefix)}"
+            )
         if self.ann_file and not is_abs(self.ann_file) and self.data_root:
             self.ann_file = join_path(self.data_root, self.ann_file)
         for key, prefix in self.data_prefix.items():
             if not isinstance(prefix, str):
                 raise TypeError(
-                    f"data_prefix[{key!r}] of {type(self).__name__} should be a string, "
-                    f"but got {type(prefix).__name__}: {prefix!r}"
+                    f"prefix should be a string, but got {type(prefix)}: data_prefix[{key!r}] "
+                    f"of {name} is {short_repr(prefix)}"
                 )
             if not is_abs(prefix) and self.data_root:
                 self.data_prefix[key] = join_path(self.data_root, prefix)
@@ -287,8 +371,8 @@ class BaseDataset(Dataset):
         """
         if self._fully_initialized:
             return
-        self.data_list = self.load_data_list()
-        self.data_list = self.filter_data()
+        self.data_list = _check_data_list(self.load_data_list(), self, "load_data_list")
+        self.data_list = _check_data_list(self.filter_data(), self, "filter_data")
         if self._indices is not None:
             self.data_list = self._get_unserialized_subset(self._indices)
         if self.serialize_data:
@@ -307,43 +391,84 @@ class BaseDataset(Dataset):
             list[dict]: A list of data infos.
         """
         if not self.ann_file:
-            raise _NoAnnFileError(
+            raise NoAnnFileError(
                 f"{type(self).__name__} has no ann_file to load the data list from; pass "
                 "`ann_file` or override `load_data_list`"
             )
-        annotations = load(self.ann_file)
+        name = type(self).__name__
+        try:
+            annotations = load(self.ann_file)
+        except Exception as e:
+            hint = (
+                f" (a relative ann_file is joined to data_root {self.data_root!r})"
+                if self.data_root
+                else ""
+            )
+            add_note(
+                e,
+                f"while loading the annotation file of {name}: ann_file={self.ann_file!r}"
+                f"{hint}; check `ann_file` and `data_root`",
+            )
+            raise
         if not isinstance(annotations, dict):
             raise TypeError(
-                f"The annotations loaded from annotation file {self.ann_file!r} should be a "
-                f"dict, but got {type(annotations).__name__}"
+                "The annotations loaded from annotation file should be a dict, but got "
+                f"{type(annotations)}! ({self.ann_file!r}: an OpenMMLab 2.0 annotation file "
+                f"is a dict with `metainfo` and `data_list`; override `{name}.load_data_list` "
+                "for other formats)"
             )
         missing = [k for k in ("metainfo", "data_list") if k not in annotations]
         if missing:
             raise ValueError(
-                f"Annotation file {self.ann_file!r} must have data_list and metainfo keys "
-                f"(OpenMMLab 2.0 format), but {missing} missing; convert the file or "
-                f"override `{type(self).__name__}.load_data_list`"
+                f"Annotation must have data_list and metainfo keys: annotation file "
+                f"{self.ann_file!r} (OpenMMLab 2.0 format) has no {' and no '.join(missing)} "
+                f"(its keys: {short_repr(sorted(map(str, annotations)))}); convert the file "
+                f"or override `{name}.load_data_list`"
             )
-        for key, value in annotations["metainfo"].items():
+        file_metainfo = annotations["metainfo"]
+        if not isinstance(file_metainfo, Mapping):
+            raise AnnotationFormatError(
+                f"The `metainfo` of annotation file {self.ann_file!r} should be a dict, but "
+                f"got {type(file_metainfo).__name__}: {short_repr(file_metainfo)}"
+            )
+        raw_data_list = annotations["data_list"]
+        if not isinstance(raw_data_list, (list, tuple)):
+            raise AnnotationFormatError(
+                f"The `data_list` of annotation file {self.ann_file!r} should be a list of "
+                f"dict, but got {type(raw_data_list).__name__}: {short_repr(raw_data_list)}"
+            )
+        for key, value in file_metainfo.items():
             self._metainfo.setdefault(key, value)
 
         data_list: list[dict] = []
-        for raw_data_info in annotations["data_list"]:
-            data_info = self.parse_data_info(raw_data_info)
+        i = 0
+        for i, raw_data_info in enumerate(raw_data_list):  # noqa: B007 (read in except)
+            try:
+                data_info = self.parse_data_info(raw_data_info)
+            except Exception as e:
+                add_note(
+                    e,
+                    f"while parsing data_list[{i}] of the annotation file {self.ann_file!r} "
+                    f"with {name}.parse_data_info",
+                )
+                raise
             if isinstance(data_info, dict):
                 data_list.append(data_info)
             elif isinstance(data_info, list):
                 for item in data_info:
                     if not isinstance(item, dict):
                         raise TypeError(
-                            "data_info returned by parse_data_info should be a dict or a "
-                            f"list of dict, but got a list containing {type(item).__name__}"
+                            f"data_info must be list of dict, but got {type(item)}: "
+                            f"{name}.parse_data_info returned, for "
+                            f"data_list[{i}] of {self.ann_file!r}, a list containing "
+                            f"{short_repr(item)}"
                         )
                 data_list.extend(data_info)
             else:
                 raise TypeError(
-                    "data_info returned by parse_data_info should be a dict or a list of "
-                    f"dict, but got {type(data_info).__name__}"
+                    f"data_info should be a dict or list of dict, but got {type(data_info)}: "
+                    f"{name}.parse_data_info returned {short_repr(data_info)} for "
+                    f"data_list[{i}] of {self.ann_file!r}"
                 )
         return data_list
 
@@ -360,12 +485,29 @@ class BaseDataset(Dataset):
             dict or list[dict]: Parsed annotation.
         """
         for prefix_key, prefix in self.data_prefix.items():
-            if prefix_key not in raw_data_info:
-                raise _DataPrefixKeyError(
-                    f"raw_data_info {raw_data_info} does not contain the prefix key "
-                    f"{prefix_key!r}; check the `data_prefix` of {type(self).__name__}"
+            if not (isinstance(raw_data_info, Mapping) and prefix_key in raw_data_info):
+                if not isinstance(raw_data_info, Mapping):
+                    raise AnnotationFormatError(
+                        f"raw_data_info should be a dict, but got {type(raw_data_info)}: "
+                        f"{short_repr(raw_data_info)} (each entry of `data_list` is a dict "
+                        f"holding the keys of data_prefix {list(self.data_prefix)})"
+                    )
+                raise DataPrefixKeyError(
+                    f"raw_data_info: {short_repr(raw_data_info, 500)} dose not contain prefix "
+                    f"key{prefix_key}, please check your data_prefix. (The data_prefix of "
+                    f"{type(self).__name__} names the key {prefix_key!r}, which this entry "
+                    f"lacks; its keys are {short_repr(list(raw_data_info))}. Use a key the "
+                    "entries have, or data_prefix=dict() for none.)"
                 )
-            raw_data_info[prefix_key] = _join(prefix, raw_data_info[prefix_key])
+            try:
+                raw_data_info[prefix_key] = _join(prefix, raw_data_info[prefix_key])
+            except TypeError as e:
+                value = raw_data_info[prefix_key]
+                raise TypeError(
+                    f"{prefix_key!r} of raw_data_info {short_repr(raw_data_info)} should be "
+                    f"a str path to join with data_prefix[{prefix_key!r}]={prefix!r}, but "
+                    f"got {type(value).__name__}: {short_repr(value)}"
+                ) from e
         return raw_data_info
 
     def filter_data(self) -> list[dict]:
@@ -388,8 +530,8 @@ class BaseDataset(Dataset):
             list[int]: All categories in the sample at ``idx``.
         """
         raise NotImplementedError(
-            f"{type(self).__name__} must implement `get_cat_ids` to be wrapped by "
-            "ClassBalancedDataset"
+            f"{type(self)} must implement `get_cat_ids` method: ClassBalancedDataset calls "
+            f"`{type(self).__name__}.get_cat_ids(idx)` for the category ids of each sample"
         )
 
     # ---------------------------------------------------------------- access
@@ -405,12 +547,24 @@ class BaseDataset(Dataset):
         Returns:
             dict: The ``idx``-th annotation of the dataset.
         """
-        if self.serialize_data:
-            data_info = _serialize.load_item(self.data_bytes, self.data_address, idx)
-        else:
-            data_info = copy.deepcopy(self.data_list[idx])
-        if isinstance(data_info, dict):
+        try:
+            if self.serialize_data:
+                data_info = _serialize.load_item(self.data_bytes, self.data_address, idx)
+            else:
+                data_info = copy.deepcopy(self.data_list[idx])
+        except (IndexError, TypeError) as e:
+            err = _bad_index(idx, len(self), type(self).__name__)
+            if err is None:
+                raise
+            raise err from e
+        try:
             data_info["sample_idx"] = idx if idx >= 0 else len(self) + idx
+        except TypeError as e:
+            raise TypeError(
+                f"the data info at index {idx} of {type(self).__name__} is a "
+                f"{type(data_info).__name__} ({short_repr(data_info)}), not a dict: "
+                f"`{type(self).__name__}.load_data_list` must return a list of dict"
+            ) from e
         return data_info
 
     def prepare_data(self, idx: int) -> Any:
@@ -447,26 +601,78 @@ class BaseDataset(Dataset):
             self.full_init()
 
         if self.test_mode:
-            data = self.prepare_data(idx)
+            try:
+                data = self.prepare_data(idx)
+            except Exception as e:
+                self._note_sample(e, idx, idx)
+                raise
             if data is None:
                 raise Exception(
-                    f"Test time pipeline should not get `None` data_sample, but the pipeline "
-                    f"of {type(self).__name__} returned None for index {idx}"
+                    "Test time pipline should not get `None` data_sample (the pipeline of "
+                    f"{type(self).__name__} returned None for index {idx}"
+                    f"{self._none_source()}; in test mode a sample is not replaced by "
+                    "another, so every sample must pass the pipeline)"
                 )
             return data
 
-        tried = [idx]
-        for _ in range(self.max_refetch + 1):
-            data = self.prepare_data(idx)
+        first = idx
+        try:
+            attempts = range(self.max_refetch + 1)
+        except TypeError as e:
+            raise TypeError(
+                f"max_refetch of {type(self).__name__} should be an int, but got "
+                f"{type(self.max_refetch).__name__}: {self.max_refetch!r}"
+            ) from e
+        for _ in attempts:
+            try:
+                data = self.prepare_data(idx)
+            except Exception as e:
+                self._note_sample(e, idx, first)
+                raise
             if data is None:
                 idx = self._rand_another()
-                tried.append(idx)
                 continue
             return data
         raise Exception(
-            f"Cannot find valid image after {self.max_refetch} refetches in "
-            f"{type(self).__name__}, starting from index {tried[0]}: the pipeline returned "
-            "None every time. Please check your image path and pipeline"
+            f"Cannot find valid image after {self.max_refetch}! Please check your image path "
+            f"and pipeline ({self._refetch_detail(first)})"
+        )
+
+    def _note_sample(self, err: BaseException, idx: int, first: int) -> None:
+        """Add a note naming the sample whose preparation raised ``err``."""
+        if isinstance(err, (IndexOutOfRangeError, IndexTypeError)):
+            return  # the message names the index already
+        where = f"sample index {idx}"
+        if idx != first:
+            where += f" (drawn at random after the pipeline returned None for index {first})"
+        add_note(err, f"while preparing {where} of {type(self).__name__}")
+
+    def _none_source(self) -> str:
+        """Which transform of the pipeline returned None last, as a clause."""
+        i = getattr(self.pipeline, "_none_from", None)
+        transforms = getattr(self.pipeline, "transforms", None)
+        if i is None or not transforms or i >= len(transforms):
+            return ""
+        return f", from transform {i}: {short_repr(transforms[i])}"
+
+    def _refetch_detail(self, first: int) -> str:
+        """Explain why no sample was found after ``max_refetch`` refetches."""
+        name = type(self).__name__
+        if self.max_refetch < 0:
+            return (
+                f"max_refetch of {name} is {self.max_refetch}, so not even index {first} was "
+                "tried; set max_refetch to an int >= 0"
+            )
+        others = (
+            "max_refetch is 0, so no other index was tried"
+            if self.max_refetch == 0
+            else f"for each of the {self.max_refetch} random indices tried after it"
+        )
+        return (
+            f"the pipeline of {name} returned None for index {first} and {others}"
+            f"{self._none_source()}. A "
+            "transform returns None to drop a sample (a file it cannot read, a filter that "
+            "removes everything): check data_root/data_prefix and the pipeline's settings"
         )
 
     def _rand_another(self) -> int:
@@ -517,16 +723,36 @@ class BaseDataset(Dataset):
 
     def _positions(self, indices: Sequence[int] | int, length: int) -> Sequence[int] | slice:
         """Turn ``indices`` into a slice (int) or validate a sequence."""
+        name = type(self).__name__
         if isinstance(indices, (bool, np.bool_)):
-            raise TypeError(f"indices should be an int or a sequence of int, but got {indices!r}")
+            raise TypeError(
+                f"indices should be a int or sequence of int, but got {type(indices)}: "
+                f"indices of {name} is {indices!r}"
+            )
         if isinstance(indices, (int, np.integer)):
             indices = int(indices)
             return slice(None, indices) if indices >= 0 else slice(indices, None)
-        if isinstance(indices, (Sequence, np.ndarray)) and not isinstance(indices, str):
-            return [int(i) for i in indices]
-        raise TypeError(
-            f"indices should be an int or a sequence of int, but got {type(indices).__name__}"
-        )
+        if not isinstance(indices, (Sequence, np.ndarray)) or isinstance(indices, str):
+            raise TypeError(
+                f"indices should be a int or sequence of int, but got {type(indices)}: "
+                f"indices of {name} is {short_repr(indices)}; pass an int (keep the first "
+                "or last few samples) or a list of sample indices"
+            )
+        try:
+            positions = [operator.index(i) for i in indices]
+        except TypeError as e:
+            bad = next(i for i in indices if not is_index(i))
+            raise TypeError(
+                f"indices should be a int or sequence of int, but got {type(bad)}: the "
+                f"indices of {name} contain {bad!r}"
+            ) from e
+        if positions and (max(positions) >= length or min(positions) < -length):
+            bad = next(i for i in positions if not -length <= i < length)
+            raise IndexOutOfRangeError(
+                f"index {bad} in the indices of {name} is out of range for its {length} "
+                f"samples (valid: {-length} to {length - 1})"
+            )
+        return positions
 
     def _get_serialized_subset(self, indices: Sequence[int] | int) -> tuple[np.ndarray, np.ndarray]:
         """Subset the serialized buffer.
@@ -605,9 +831,30 @@ def _is_existing_file(value: str) -> bool:
         return False
 
 
-class _NoAnnFileError(ValueError, TypeError):
-    """No ``ann_file`` to load (upstream's loader fails with a TypeError)."""
+def _check_data_list(data_list: Any, dataset: BaseDataset, method: str) -> list:
+    """Return ``data_list`` as a list, or raise if ``method`` returned something else."""
+    if isinstance(data_list, list):
+        return data_list
+    if isinstance(data_list, tuple):
+        return list(data_list)
+    raise TypeError(
+        f"{type(dataset).__name__}.{method} should return a list of dict, but returned "
+        f"{type(data_list).__name__}: {short_repr(data_list)}"
+    )
 
 
-class _DataPrefixKeyError(KeyError, AssertionError):
-    """A raw data info lacks a key named in ``data_prefix``."""
+def _bad_index(idx: Any, length: int, name: str) -> Exception | None:
+    """The error for an index that is not an int or out of range, else None."""
+    if not is_index(idx):
+        return IndexTypeError(
+            f"the index of {name} should be an int, but got {type(idx).__name__}: {short_repr(idx)}"
+        )
+    idx = operator.index(idx)
+    if -length <= idx < length:
+        return None
+    if length == 0:
+        return IndexOutOfRangeError(f"index {idx} is out of range: {name} is empty")
+    return IndexOutOfRangeError(
+        f"index {idx} is out of range for {name} of length {length} "
+        f"(valid: {-length} to {length - 1})"
+    )

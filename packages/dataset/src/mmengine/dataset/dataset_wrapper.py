@@ -7,7 +7,7 @@ import copy
 import logging
 import math
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 import numpy as np
@@ -16,6 +16,16 @@ from torch.utils.data.dataset import ConcatDataset as _ConcatDataset
 from mmengine.logging import print_log
 from mmengine.registry import DATASETS
 
+from ._errors import (
+    ArgTypeError,
+    DatasetsArgError,
+    EmptyDatasetError,
+    IndexOutOfRangeError,
+    IndexTypeError,
+    add_note,
+    is_index,
+    short_repr,
+)
 from .base_dataset import BaseDataset, force_full_init
 
 __all__ = ["ClassBalancedDataset", "ConcatDataset", "RepeatDataset"]
@@ -24,12 +34,36 @@ __all__ = ["ClassBalancedDataset", "ConcatDataset", "RepeatDataset"]
 def _build_dataset(dataset: Any, wrapper: str, position: str = "dataset") -> BaseDataset:
     """Build ``dataset`` from a config dict or check it is a BaseDataset."""
     if isinstance(dataset, dict):
-        return DATASETS.build(dataset)
+        try:
+            return DATASETS.build(dataset)
+        except Exception as e:
+            add_note(e, f"while building {position} of {wrapper}")
+            raise
     if isinstance(dataset, BaseDataset):
         return dataset
     raise TypeError(
-        f"{position} of {wrapper} should be a config dict or a `BaseDataset` instance, "
-        f"but got {type(dataset).__name__}"
+        "elements in datasets sequence should be config or `BaseDataset` instance, but got "
+        f"{type(dataset)}: {position} of {wrapper} is {short_repr(dataset)}"
+    )
+
+
+def _ordinal(i: int) -> str:
+    """``i``-th for upstream's messages, which count datasets from 1."""
+    return f"{i + 1}-th"
+
+
+def _out_of_range(idx: Any, length: int, wrapper: str) -> Exception:
+    """The error for an index of a wrapper that is not an int or out of range."""
+    if not is_index(idx):
+        return IndexTypeError(
+            f"the index of {wrapper} should be an int, but got {type(idx).__name__}: "
+            f"{short_repr(idx)}"
+        )
+    if length == 0:
+        return EmptyDatasetError(f"index {idx} is out of range: {wrapper} is empty")
+    return IndexOutOfRangeError(
+        f"index {idx} is out of range for {wrapper} of length {length} "
+        f"(valid: {-length} to {length - 1})"
     )
 
 
@@ -86,12 +120,19 @@ class ConcatDataset(_ConcatDataset):
         lazy_init: bool = False,
         ignore_keys: str | list[str] | None = None,
     ):
+        if isinstance(datasets, (dict, BaseDataset)) or not isinstance(datasets, Iterable):
+            raise DatasetsArgError(
+                "datasets of ConcatDataset should be a list of datasets or dataset configs, "
+                f"but got a single {type(datasets).__name__}; write datasets=[...]"
+            )
         self.datasets: list[BaseDataset] = [
-            _build_dataset(d, "ConcatDataset", f"the {i}-th element of datasets")
-            for i, d in enumerate(datasets)
+            _build_dataset(d, "ConcatDataset", f"datasets[{i}]") for i, d in enumerate(datasets)
         ]
         if not self.datasets:
-            raise ValueError("datasets of ConcatDataset should not be an empty sequence")
+            raise EmptyDatasetError(
+                "datasets of ConcatDataset should not be an empty sequence: pass at least one "
+                "dataset or dataset config"
+            )
         if ignore_keys is None:
             self.ignore_keys: list[str] = []
         elif isinstance(ignore_keys, str):
@@ -100,8 +141,8 @@ class ConcatDataset(_ConcatDataset):
             self.ignore_keys = ignore_keys
         else:
             raise TypeError(
-                f"ignore_keys of ConcatDataset should be a list or str, but got "
-                f"{type(ignore_keys).__name__}"
+                f"ignore_keys should be a list or str, but got {type(ignore_keys)}: the "
+                f"ignore_keys of ConcatDataset is {short_repr(ignore_keys)}"
             )
 
         meta_keys: set = set()
@@ -116,28 +157,42 @@ class ConcatDataset(_ConcatDataset):
                     continue
                 if key not in metainfo:
                     raise ValueError(
-                        f"{key!r} is not in the meta information of the {i}-th dataset "
-                        f"({type(dataset).__name__}) of ConcatDataset; add it, or pass "
-                        f"ignore_keys=[{key!r}]"
+                        f"{key} does not in the meta information of the {_ordinal(i)} "
+                        f"dataset: datasets[{i}] ({type(dataset).__name__}) of ConcatDataset "
+                        f"has no metainfo key {key!r}, which another dataset has; add it, or "
+                        f"pass ignore_keys=[{key!r}]{self._unused_ignore_keys(meta_keys)}"
                     )
                 if i == 0:
                     continue
                 first, cur = self._metainfo[key], metainfo[key]
                 if type(first) is not type(cur):
                     raise TypeError(
-                        f"The type {type(cur)} of {key!r} in the {i}-th dataset should be the "
-                        f"same with the first dataset {type(first)}"
+                        f"The type {type(cur)} of {key} in the {_ordinal(i)} dataset should "
+                        f"be the same with the first dataset {type(first)} (datasets[{i}] of "
+                        f"ConcatDataset); pass ignore_keys=[{key!r}] to allow it"
+                        f"{self._unused_ignore_keys(meta_keys)}"
                     )
                 if not _meta_equal(first, cur):
                     raise ValueError(
-                        f"The meta information of the {i}-th dataset does not match meta "
-                        f"information of the first dataset: {key!r} is {cur!r} instead of "
-                        f"{first!r}; pass ignore_keys=[{key!r}] to allow it"
+                        f"The meta information of the {_ordinal(i)} dataset does not match "
+                        f"meta information of the first dataset: {key!r} of datasets[{i}] is "
+                        f"{short_repr(cur)} instead of {short_repr(first)}; pass "
+                        f"ignore_keys=[{key!r}] to allow it{self._unused_ignore_keys(meta_keys)}"
                     )
 
         self._fully_initialized = False
         if not lazy_init:
             self.full_init()
+
+    def _unused_ignore_keys(self, meta_keys: set) -> str:
+        """A clause naming the ignore_keys that match no metainfo key (typos)."""
+        unused = [k for k in self.ignore_keys if k not in meta_keys]
+        if not unused:
+            return ""
+        return (
+            f" (ignore_keys {unused} match no metainfo key; the keys are "
+            f"{sorted(meta_keys, key=str)})"
+        )
 
     @property
     def metainfo(self) -> dict:
@@ -164,7 +219,11 @@ class ConcatDataset(_ConcatDataset):
             tuple[int, int]: Index of the dataset and of the sample in it.
         """
         length = len(self)
-        if idx < 0:
+        try:
+            negative = idx < 0
+        except TypeError as e:
+            raise _out_of_range(idx, length, "ConcatDataset") from e
+        if negative:
             if -idx > length:
                 raise ValueError(
                     f"absolute value of index({idx}) should not exceed dataset length({length})."
@@ -185,7 +244,11 @@ class ConcatDataset(_ConcatDataset):
             dict: The idx-th annotation of the datasets.
         """
         dataset_idx, sample_idx = self._get_ori_dataset_idx(idx)
-        return self.datasets[dataset_idx].get_data_info(sample_idx)
+        try:
+            dataset = self.datasets[dataset_idx]
+        except IndexError as e:
+            raise _out_of_range(idx, len(self), "ConcatDataset") from e
+        return dataset.get_data_info(sample_idx)
 
     @force_full_init
     def __len__(self) -> int:
@@ -196,7 +259,20 @@ class ConcatDataset(_ConcatDataset):
             _warn_lazy("ConcatDataset")
             self.full_init()
         dataset_idx, sample_idx = self._get_ori_dataset_idx(idx)
-        return self.datasets[dataset_idx][sample_idx]
+        try:
+            dataset = self.datasets[dataset_idx]
+        except IndexError as e:
+            raise _out_of_range(idx, len(self), "ConcatDataset") from e
+        try:
+            return dataset[sample_idx]
+        except Exception as e:
+            if not isinstance(e, (IndexOutOfRangeError, IndexTypeError)):
+                add_note(
+                    e,
+                    f"(index {idx} of ConcatDataset is index {sample_idx} of "
+                    f"datasets[{dataset_idx}], {type(dataset).__name__})",
+                )
+            raise
 
     def get_subset_(self, indices: list[int] | int) -> None:
         """Not supported in ConcatDataset: a sub-dataset would be ambiguous."""
@@ -227,7 +303,17 @@ class _IndexMappedDataset:
         if not self._fully_initialized:
             _warn_lazy(type(self).__name__)
             self.full_init()
-        return self.dataset[self._get_ori_dataset_idx(idx)]
+        ori_idx = self._get_ori_dataset_idx(idx)
+        try:
+            return self.dataset[ori_idx]
+        except Exception as e:
+            if not isinstance(e, (IndexOutOfRangeError, IndexTypeError)):
+                add_note(
+                    e,
+                    f"(index {idx} of {type(self).__name__} is index {ori_idx} of its "
+                    f"dataset, {type(self.dataset).__name__})",
+                )
+            raise
 
 
 @DATASETS.register_module()
@@ -245,6 +331,22 @@ class RepeatDataset(_IndexMappedDataset):
     """
 
     def __init__(self, dataset: BaseDataset | dict, times: int, lazy_init: bool = False):
+        if isinstance(times, bool) or not is_index(times):
+            raise ArgTypeError(
+                f"times of RepeatDataset should be an int, but got {type(times).__name__}: "
+                f"{short_repr(times)}"
+            )
+        if times < 0:
+            raise ValueError(
+                f"__len__() should return >= 0: times of RepeatDataset is {times}; it should "
+                "be a positive int"
+            )
+        if times == 0:
+            print_log(
+                "times of RepeatDataset is 0, so the dataset is empty; set times >= 1",
+                logger="current",
+                level=logging.WARNING,
+            )
         self.dataset: BaseDataset = _build_dataset(dataset, "RepeatDataset")
         self.times = times
         self._metainfo = self.dataset.metainfo
@@ -268,7 +370,10 @@ class RepeatDataset(_IndexMappedDataset):
     @force_full_init
     def _get_ori_dataset_idx(self, idx: int) -> int:
         """Map an index of the repeated dataset to one of the original."""
-        return idx % self._ori_len
+        try:
+            return idx % self._ori_len
+        except (ZeroDivisionError, TypeError) as e:
+            raise _out_of_range(idx, len(self), "RepeatDataset") from e
 
     @force_full_init
     def __len__(self) -> int:
@@ -308,6 +413,16 @@ class ClassBalancedDataset(_IndexMappedDataset):
     """
 
     def __init__(self, dataset: BaseDataset | dict, oversample_thr: float, lazy_init: bool = False):
+        if isinstance(oversample_thr, bool) or not isinstance(oversample_thr, (int, float)):
+            raise ArgTypeError(
+                "oversample_thr of ClassBalancedDataset should be a float (a frequency in "
+                f"[0, 1]), but got {type(oversample_thr).__name__}: {short_repr(oversample_thr)}"
+            )
+        if not oversample_thr >= 0:  # also NaN
+            raise ValueError(
+                f"math domain error: oversample_thr of ClassBalancedDataset is "
+                f"{oversample_thr}; it should be a frequency >= 0 (e.g. 1e-3)"
+            )
         self.dataset: BaseDataset = _build_dataset(dataset, "ClassBalancedDataset")
         self.oversample_thr = oversample_thr
         self._metainfo = self.dataset.metainfo
@@ -344,7 +459,23 @@ class ClassBalancedDataset(_IndexMappedDataset):
             list[float]: The repeat factor of each sample.
         """
         num_samples = len(dataset)
-        cat_ids_per_sample = [set(dataset.get_cat_ids(i)) for i in range(num_samples)]
+        name = type(dataset).__name__
+        cat_ids_per_sample = []
+        for i in range(num_samples):
+            try:
+                cat_ids = dataset.get_cat_ids(i)
+            except Exception as e:
+                if not isinstance(e, NotImplementedError):
+                    add_note(e, f"in `{name}.get_cat_ids({i})`, called by ClassBalancedDataset")
+                raise
+            try:
+                cat_ids_per_sample.append(set(cat_ids))
+            except TypeError as e:
+                raise TypeError(
+                    f"{name}.get_cat_ids({i}) should return the list of category ids of "
+                    f"sample {i} (used by ClassBalancedDataset), but returned "
+                    f"{type(cat_ids).__name__}: {short_repr(cat_ids)}"
+                ) from e
         category_count: dict = defaultdict(int)
         for cat_ids in cat_ids_per_sample:
             for cat_id in cat_ids:
@@ -361,7 +492,10 @@ class ClassBalancedDataset(_IndexMappedDataset):
     @force_full_init
     def _get_ori_dataset_idx(self, idx: int) -> int:
         """Map an index of the balanced dataset to one of the original."""
-        return self.repeat_indices[idx]
+        try:
+            return self.repeat_indices[idx]
+        except (IndexError, TypeError) as e:
+            raise _out_of_range(idx, len(self), "ClassBalancedDataset") from e
 
     @force_full_init
     def get_cat_ids(self, idx: int) -> list[int]:

@@ -3,16 +3,48 @@
 from __future__ import annotations
 
 import itertools
+import logging
 import math
+import operator
 from collections.abc import Iterator, Sized
+from typing import Any
 
 import torch
 from torch.utils.data import Sampler
 
 from mmengine.dist import get_dist_info, sync_random_seed
+from mmengine.logging import print_log
 from mmengine.registry import DATA_SAMPLERS
 
+from ._errors import EmptyDatasetError, SeedError, is_index, short_repr
+
 __all__ = ["DefaultSampler", "InfiniteSampler"]
+
+
+def _check_seed(seed: Any, sampler: str) -> int:
+    """Return ``seed`` as an int, or raise if torch could not seed with it."""
+    if isinstance(seed, bool) or not is_index(seed):
+        raise SeedError(
+            f"seed of {sampler} should be an int, but got {type(seed).__name__}: "
+            f"{short_repr(seed)}; pass an int, or None to draw one"
+        )
+    seed = operator.index(seed)
+    if not -(2**63) <= seed < 2**64:
+        raise ValueError(
+            f"Overflow when unpacking long long: seed of {sampler} is {seed}, which does not "
+            "fit in 64 bits; pass a smaller int"
+        )
+    return seed
+
+
+def _warn_str_flag(value: Any, flag: str, sampler: str) -> None:
+    if isinstance(value, str):
+        print_log(
+            f"{flag} of {sampler} is the string {value!r}, which counts as {bool(value)}; "
+            "pass True or False",
+            logger="current",
+            level=logging.WARNING,
+        )
 
 
 def _check_skip(num_samples: int, sampler: str) -> int:
@@ -57,9 +89,11 @@ class DefaultSampler(Sampler):
         self.world_size = world_size
         self.dataset = dataset
         self.shuffle = shuffle
+        _warn_str_flag(shuffle, "shuffle", "DefaultSampler")
+        _warn_str_flag(round_up, "round_up", "DefaultSampler")
         if seed is None:
             seed = sync_random_seed()
-        self.seed = seed
+        self.seed = _check_seed(seed, "DefaultSampler")
         self.epoch = 0
         self.round_up = round_up
         self._skip = 0
@@ -80,6 +114,12 @@ class DefaultSampler(Sampler):
             indices = torch.randperm(size, generator=g).tolist()
         else:
             indices = list(range(size))
+        if size == 0 and self.round_up:
+            raise EmptyDatasetError(
+                f"division by zero: DefaultSampler has no sample to draw, its dataset "
+                f"({type(self.dataset).__name__}) is empty; check the dataset's ann_file, "
+                "filter_cfg and indices"
+            )
         if self.round_up and indices:
             repeats = self.total_size // len(indices) + 1
             indices = (indices * repeats)[: self.total_size]
@@ -144,15 +184,23 @@ class InfiniteSampler(Sampler):
         self.world_size = world_size
         self.dataset = dataset
         self.shuffle = shuffle
+        _warn_str_flag(shuffle, "shuffle", "InfiniteSampler")
         if seed is None:
             seed = sync_random_seed()
-        self.seed = seed
+        self.seed = _check_seed(seed, "InfiniteSampler")
         self.size = len(dataset)
         self._skip = 0
         self.indices = self._indices_of_rank()
 
     def _infinite_indices(self) -> Iterator[int]:
         """Endless stream of indices shared by all ranks."""
+        if self.size == 0:
+            # an endless stream of an empty dataset would loop forever without yielding
+            raise EmptyDatasetError(
+                f"InfiniteSampler has no sample to draw, its dataset "
+                f"({type(self.dataset).__name__}) is empty; check the dataset's ann_file, "
+                "filter_cfg and indices"
+            )
         g = torch.Generator()
         g.manual_seed(self.seed)
         while True:

@@ -14,6 +14,8 @@ from torch.utils.data._utils.collate import default_collate as torch_default_col
 
 from mmengine.registry import FUNCTIONS
 
+from ._errors import add_note, short_repr
+
 __all__ = ["COLLATE_FUNCTIONS", "default_collate", "pseudo_collate", "worker_init_fn"]
 
 # FUNCTIONS replaced COLLATE_FUNCTIONS in MMEngine v0.7.0; the old name stays
@@ -65,16 +67,72 @@ def _is_namedtuple(obj: Any) -> bool:
     return isinstance(obj, tuple) and hasattr(obj, "_fields")
 
 
+class _BatchItemKeyError(KeyError):
+    """An item of a batch lacks a key of the first item."""
+
+    def __str__(self) -> str:
+        return self.args[0] if len(self.args) == 1 else super().__str__()
+
+
+def _push_path(err: BaseException, step: Any) -> None:
+    """Record that ``err`` arose under key/position ``step`` of the batch items."""
+    state = getattr(err, "__dict__", None)
+    if state is None:
+        return  # an exception without attributes: no path then
+    if state.pop("_collate_here", False):
+        return  # raised about the items at this level: ``step`` is not on its path
+    state.setdefault("_collate_path", []).insert(0, step)
+
+
+def _item_mismatch(data_batch: list, key: Any) -> Exception:
+    """The error for items of a batch that lack ``key`` of the first item."""
+    first = data_batch[0]
+    for i, item in enumerate(data_batch):
+        if not isinstance(item, Mapping):
+            err: Exception = TypeError(
+                f"item {i} of the batch is a {type(item).__name__}, but item 0 is a "
+                f"{type(first).__name__}: every sample of a batch must have the same structure"
+            )
+            break
+        if key not in item:
+            err = _BatchItemKeyError(
+                f"{key!r}: item {i} of the batch has no key {key!r}, which item 0 has (keys of "
+                f"item 0: {short_repr(list(first))}; of item {i}: {short_repr(list(item))}); "
+                "every sample of a batch must have the same keys"
+            )
+            break
+    else:  # cannot happen: a lookup failed
+        err = KeyError(key)
+    err._collate_here = True
+    return err
+
+
 def _transpose(data_batch: Sequence, collate: Any) -> list:
     """Collate a batch of equal-length sequences position by position."""
     size = len(data_batch[0])
     for i, item in enumerate(data_batch):
-        if len(item) != size:
+        try:
+            item_size = len(item)
+        except TypeError as e:
+            raise TypeError(
+                f"object of type '{type(item).__name__}' has no len(): item {i} of the batch "
+                f"is a {type(item).__name__}, but item 0 is a {type(data_batch[0]).__name__}; "
+                "every sample of a batch must have the same structure"
+            ) from e
+        if item_size != size:
             raise RuntimeError(
-                "each data_item in list of batch should be of equal size, but item 0 has "
-                f"{size} elements and item {i} has {len(item)}"
+                "each data_itement in list of batch should be of equal size (item 0 of the "
+                f"batch has {size} elements and item {i} has {item_size})"
             )
-    return [collate(list(samples)) for samples in zip(*data_batch)]
+    transposed = []
+    pos = 0
+    try:
+        for pos, samples in enumerate(zip(*data_batch)):  # noqa: B007 (read in except)
+            transposed.append(collate(list(samples)))
+    except Exception as e:
+        _push_path(e, pos)
+        raise
+    return transposed
 
 
 def _collate(data_batch: Sequence, leaf: Any, recurse: Any) -> Any:
@@ -87,7 +145,7 @@ def _collate(data_batch: Sequence, leaf: Any, recurse: Any) -> Any:
     if isinstance(data_item, (str, bytes)) or _is_data_element(data_item):
         return data_batch
     if _is_namedtuple(data_item):
-        return data_item_type(*(recurse(list(s)) for s in zip(*data_batch)))
+        return data_item_type(*_transpose(data_batch, recurse))
     if isinstance(data_item, Sequence):
         transposed = _transpose(data_batch, recurse)
         if isinstance(data_item, tuple):
@@ -98,7 +156,18 @@ def _collate(data_batch: Sequence, leaf: Any, recurse: Any) -> Any:
             # the sequence type cannot be built from a list
             return transposed
     if isinstance(data_item, Mapping):
-        collated = {key: recurse([d[key] for d in data_batch]) for key in data_item}
+        collated = {}
+        key = None
+        try:
+            for key in data_item:
+                try:
+                    values = [d[key] for d in data_batch]
+                except (KeyError, TypeError, IndexError) as e:
+                    raise _item_mismatch(data_batch, key) from e
+                collated[key] = recurse(values)
+        except Exception as e:
+            _push_path(e, key)
+            raise
         try:
             return data_item_type(collated)
         except TypeError:
@@ -109,6 +178,66 @@ def _collate(data_batch: Sequence, leaf: Any, recurse: Any) -> Any:
 
 def _keep_list(data_batch: list) -> list:
     return data_batch
+
+
+def _describe(value: Any) -> str:
+    """A short description of one batch value: its type and, for arrays, shape."""
+    if isinstance(value, torch.Tensor):
+        return f"Tensor(shape={list(value.shape)}, dtype={value.dtype})"
+    if isinstance(value, np.ndarray):
+        return f"ndarray(shape={value.shape}, dtype={value.dtype})"
+    if isinstance(value, (int, float, bool, str, type(None))):
+        return f"{type(value).__name__} {short_repr(value, 40)}"
+    return type(value).__name__
+
+
+def _note_collate(err: BaseException, data_batch: Any, fn: str) -> None:
+    """Name, on ``err``, where in the batch ``fn`` failed and what the items hold there."""
+    state = getattr(err, "__dict__", {})
+    path = state.pop("_collate_path", [])
+    state.pop("_collate_here", None)
+    where = "data_batch[i]" + "".join(f"[{step!r}]" for step in path)
+    missing = object()
+    values = []
+    try:
+        for item in list(data_batch)[:8]:
+            for step in path:
+                try:
+                    item = item[step]
+                except Exception:
+                    item = missing
+                    break
+            values.append(item)
+    except Exception:  # not a sequence: nothing to describe
+        add_note(err, f"while collating a batch with {fn}")
+        return
+    items = "; ".join(
+        f"item {i}: {'(missing)' if v is missing else _describe(v)}" for i, v in enumerate(values)
+    )
+    note = f"while collating {where} of the batch with {fn} ({items})"
+    present = [v for v in values if v is not missing]
+    if len({type(v) for v in present}) > 1:
+        note += ". The samples hold different types there; each must hold the same type"
+    elif (
+        fn == "default_collate"
+        and present
+        and isinstance(present[0], (torch.Tensor, np.ndarray))
+        and len({tuple(v.shape) for v in present}) > 1
+    ):
+        note += (
+            ". default_collate stacks them, so every sample must have the same shape there: "
+            "resize or pad in the pipeline, or use pseudo_collate (and let the model's data "
+            "preprocessor pad and stack)"
+        )
+    add_note(err, note)
+
+
+def _pseudo_collate(data_batch: Sequence) -> Any:
+    return _collate(data_batch, _keep_list, _pseudo_collate)
+
+
+def _default_collate(data_batch: Sequence) -> Any:
+    return _collate(data_batch, torch_default_collate, _default_collate)
 
 
 @FUNCTIONS.register_module()
@@ -129,7 +258,11 @@ def pseudo_collate(data_batch: Sequence) -> Any:
         >>> pseudo_collate([dict(a=1, b=[1, 2]), dict(a=2, b=[3, 4])])
         {'a': [1, 2], 'b': [[1, 3], [2, 4]]}
     """
-    return _collate(data_batch, _keep_list, pseudo_collate)
+    try:
+        return _collate(data_batch, _keep_list, _pseudo_collate)
+    except Exception as e:
+        _note_collate(e, data_batch, "pseudo_collate")
+        raise
 
 
 @FUNCTIONS.register_module()
@@ -150,4 +283,8 @@ def default_collate(data_batch: Sequence) -> Any:
         Any: Data in the same format as an item of the batch, with tensors
         stacked.
     """
-    return _collate(data_batch, torch_default_collate, default_collate)
+    try:
+        return _collate(data_batch, torch_default_collate, _default_collate)
+    except Exception as e:
+        _note_collate(e, data_batch, "default_collate")
+        raise

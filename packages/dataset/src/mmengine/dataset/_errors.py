@@ -1,0 +1,101 @@
+"""Exception classes of the bad-input checks and the PEP 678 note helper.
+
+Each class derives from every builtin class that upstream MMEngine 0.10
+raises for the same mistake (sometimes at a later point), so that
+``except``/``pytest.raises`` written against upstream still catch it.
+"""
+
+from __future__ import annotations
+
+import operator
+from typing import Any
+
+from mmengine.config.parsing import add_note
+
+__all__ = [
+    "add_note",
+    "short_repr",
+    "is_index",
+    "DataPrefixKeyError",
+    "NoAnnFileError",
+    "AnnotationFormatError",
+    "ArgTypeError",
+    "ArgAssertError",
+    "AttrTypeError",
+    "DatasetsArgError",
+    "IndexOutOfRangeError",
+    "IndexTypeError",
+    "EmptyDatasetError",
+    "SeedError",
+]
+
+
+def short_repr(obj: Any, limit: int = 200) -> str:
+    """``repr(obj)`` cut to ``limit`` characters."""
+    try:
+        text = repr(obj)
+    except Exception:  # a broken __repr__ must not hide the real error
+        text = f"<{type(obj).__name__} object>"
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def is_index(value: Any) -> bool:
+    """Whether ``value`` can be used as an integer index (``operator.index``)."""
+    try:
+        operator.index(value)
+    except TypeError:
+        return False
+    return True
+
+
+class _PlainMessage:
+    """Show the message as is (``KeyError`` would show its repr)."""
+
+    def __str__(self) -> str:
+        if len(self.args) == 1 and isinstance(self.args[0], str):
+            return self.args[0]
+        return super().__str__()
+
+
+class DataPrefixKeyError(_PlainMessage, KeyError, AssertionError):
+    """A raw data info lacks a key named in ``data_prefix`` (0.10: AssertionError)."""
+
+
+class NoAnnFileError(ValueError, TypeError):
+    """No ``ann_file`` to load (0.10's loader fails with a TypeError)."""
+
+
+class AnnotationFormatError(TypeError, AssertionError):
+    """An annotation file or entry of the wrong shape (0.10: TypeError or AssertionError)."""
+
+
+class ArgTypeError(TypeError):
+    """An argument of the wrong type."""
+
+
+class ArgAssertError(TypeError, AssertionError):
+    """An argument of the wrong type that 0.10 rejected with an ``assert``."""
+
+
+class AttrTypeError(TypeError, AttributeError):
+    """An argument of the wrong type that 0.10 rejected with an AttributeError."""
+
+
+class DatasetsArgError(_PlainMessage, TypeError, KeyError):
+    """``ConcatDataset(datasets=...)`` given a single dataset or config, not a list."""
+
+
+class IndexOutOfRangeError(IndexError, AssertionError):
+    """An index past the end of a dataset (0.10: IndexError, or an assert for subsets)."""
+
+
+class IndexTypeError(IndexError, TypeError):
+    """An index that is not an integer (0.10: IndexError or TypeError)."""
+
+
+class EmptyDatasetError(IndexError, ZeroDivisionError, ValueError):
+    """Sampling or indexing an empty dataset (0.10: ZeroDivisionError or ValueError)."""
+
+
+class SeedError(TypeError, RuntimeError):
+    """A sampler seed that is not an int (0.10: TypeError or RuntimeError on iteration)."""
