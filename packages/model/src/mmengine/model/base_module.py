@@ -21,6 +21,32 @@ from .wrappers.utils import is_model_wrapper
 __all__ = ["BaseModule", "Sequential", "ModuleList", "ModuleDict"]
 
 
+class InitCfgTypeError(AssertionError, TypeError):
+    """``init_cfg`` is neither a dict nor a list of dicts (an AssertionError as in 0.10, and
+    a TypeError)."""
+
+
+def _init_cfg_list(module_name: str, init_cfg: Any) -> list:
+    """``init_cfg`` as a list of dicts, or :class:`InitCfgTypeError` saying what is wrong."""
+    if isinstance(init_cfg, dict):
+        return [init_cfg]
+    example = "dict(type='Kaiming', layer='Conv2d')"
+    if isinstance(init_cfg, (str, bytes)) or not isinstance(init_cfg, Iterable):
+        raise InitCfgTypeError(
+            f"init_cfg of {module_name} must be a dict or a list of dict, but got "
+            f"{type(init_cfg).__name__} {init_cfg!r}; write it as e.g. {example}."
+        )
+    cfgs = list(init_cfg)
+    for index, item in enumerate(cfgs):
+        if not isinstance(item, dict):
+            raise InitCfgTypeError(
+                f"init_cfg of {module_name} must be a dict or a list of dict, but item "
+                f"{index} is {type(item).__name__} {item!r}; write each item as e.g. "
+                f"{example}."
+            )
+    return cfgs
+
+
 def _is_pretrained_cfg(cfg: Any) -> bool:
     return cfg.get("type") == "Pretrained" or cfg.get("type") is PretrainedInit
 
@@ -98,16 +124,8 @@ class BaseModule(nn.Module, metaclass=ABCMeta):
                         logger=logger_name,
                         level=logging.DEBUG,
                     )
-                    init_cfgs = (
-                        [self.init_cfg] if isinstance(self.init_cfg, dict) else self.init_cfg
-                    )
                     other_cfgs = []
-                    for init_cfg in init_cfgs:
-                        if not isinstance(init_cfg, dict):
-                            raise TypeError(
-                                f"init_cfg of {module_name} must be a dict or a list of "
-                                f"dict, but got an item of type {type(init_cfg)}: {init_cfg!r}"
-                            )
+                    for init_cfg in _init_cfg_list(module_name, self.init_cfg):
                         if _is_pretrained_cfg(init_cfg):
                             pretrained_cfgs.append(init_cfg)
                         else:

@@ -46,7 +46,7 @@ import types  # noqa: F401
 import uuid  # noqa: F401
 import warnings  # noqa: F401
 from collections import OrderedDict, namedtuple  # noqa: F401
-from collections.abc import Callable, Iterator, Sequence  # noqa: F401
+from collections.abc import Callable, Iterable, Iterator, Sequence  # noqa: F401
 from contextlib import contextmanager  # noqa: F401
 from contextvars import ContextVar  # noqa: F401
 from importlib import import_module  # noqa: F401
@@ -201,10 +201,91 @@ def _load_checkpoint_with_prefix(
     if not prefix.endswith("."):
         prefix += "."
     prefix_len = len(prefix)
-    state_dict = {k[prefix_len:]: v for k, v in state_dict.items() if k.startswith(prefix)}
-    if not state_dict:
-        raise AssertionError(f"{prefix} is not in the pretrained model {filename}")
-    return state_dict
+    state_dict_with_prefix = {
+        k[prefix_len:]: v for k, v in state_dict.items() if k.startswith(prefix)
+    }
+    if not state_dict_with_prefix:
+        raise AssertionError(
+            f"{prefix} is not in the pretrained model {filename}: no key of its state dict "
+            f"starts with {prefix!r}. {_key_prefix_summary(state_dict)} Set `prefix` to one "
+            "of those (without it, the whole checkpoint is loaded)."
+        )
+    return state_dict_with_prefix
+
+
+def _key_prefix_summary(state_dict: Any) -> str:
+    """One sentence on what the keys of ``state_dict`` start with (for error messages)."""
+    keys = [k for k in state_dict if isinstance(k, str)] if hasattr(state_dict, "keys") else []
+    if not keys:
+        return "Its state dict has no keys."
+    firsts: dict[str, None] = {}
+    for key in keys:
+        firsts.setdefault(key.split(".", 1)[0] + ("." if "." in key else ""), None)
+    shown = ", ".join(repr(p) for p in list(firsts)[:10])
+    more = f" and {len(firsts) - 10} more" if len(firsts) > 10 else ""
+    return f"Its {len(keys)} keys start with {shown}{more}."
+
+
+class StateDictTypeError(AttributeError, TypeError):
+    """What should be a state dict is not a mapping (an AttributeError as in 0.10, where
+    ``.copy()``/``.items()`` failed, and a TypeError)."""
+
+
+class RegexError(re.error):
+    """A ``revise_keys`` pattern or replacement that ``re`` rejects (``re.error`` as in 0.10)."""
+
+    def __str__(self) -> str:
+        return str(self.args[0]) if self.args else ""
+
+
+def _check_state_dict(state_dict: Any, what: str, attribute: str = "items") -> None:
+    if not hasattr(state_dict, "items") or not hasattr(state_dict, "keys"):
+        raise StateDictTypeError(
+            f"{type(state_dict).__name__!r} object has no attribute {attribute!r}: {what} must be a "
+            "state dict (a dict mapping parameter names to tensors, e.g. model.state_dict()), "
+            f"but got {type(state_dict).__name__}."
+        )
+
+
+def _check_revise_keys(revise_keys: Any) -> list:
+    """``revise_keys`` as a list of compiled ``(pattern, replacement)`` pairs, or a clear error."""
+    example = "[(r'^module\\.', '')]"
+    if isinstance(revise_keys, (str, bytes)) or not isinstance(revise_keys, Iterable):
+        error = TypeError if not isinstance(revise_keys, (str, bytes)) else ValueError
+        raise error(
+            f"revise_keys must be a list of (pattern, replacement) pairs such as {example}, "
+            f"but got {type(revise_keys).__name__} {revise_keys!r}. Pass [] to keep the keys "
+            "as they are."
+        )
+    pairs = list(revise_keys)
+    compiled = []
+    for index, pair in enumerate(pairs):
+        if isinstance(pair, (str, bytes)) or not isinstance(pair, Sequence) or len(pair) != 2:
+            hint = (
+                f" It looks like one pair without its list: write [{tuple(pairs)!r}]."
+                if len(pairs) == 2 and all(isinstance(p, str) for p in pairs)
+                else ""
+            )
+            raise ValueError(
+                f"revise_keys must be a list of (pattern, replacement) pairs such as {example}, "
+                f"but item {index} is {pair!r}.{hint}"
+            )
+        pattern, replacement = pair
+        try:
+            regex = re.compile(pattern)
+        except re.error as exc:
+            raise RegexError(
+                f"{exc}: the pattern of revise_keys item {index} ({pattern!r}, "
+                f"{replacement!r}) is not a valid regular expression (escape literal dots and "
+                "brackets, e.g. r'^module\\.')."
+            ) from exc
+        except TypeError as exc:
+            raise TypeError(
+                f"{exc}: the pattern of revise_keys item {index} ({pattern!r}, "
+                f"{replacement!r}) must be a str."
+            ) from exc
+        compiled.append((regex, replacement))
+    return compiled
 
 
 def load_state_dict(
@@ -229,14 +310,48 @@ def load_state_dict(
     Raises:
         RuntimeError: If ``strict`` and the keys or shapes do not match.
     """
-    message = mismatch_report(*load_into_module(module, state_dict))
+    _check_state_dict(state_dict, "the state_dict given to load_state_dict", "copy")
+    missing_keys, unexpected_keys, err_msg = load_into_module(module, state_dict)
+    message = mismatch_report(missing_keys, unexpected_keys, err_msg)
     if message is None:
         return
+    if missing_keys and unexpected_keys and len(unexpected_keys) == len(state_dict):
+        message += _nothing_loaded_hint(unexpected_keys, missing_keys)
     if strict:
         raise RuntimeError(message)
     rank, _ = get_dist_info()
     if rank == 0:
         print_log(message, logger=logger, level=logging.WARNING)
+
+
+def _nothing_loaded_hint(unexpected_keys: list, missing_keys: list) -> str:
+    """What to do when no key of the source matched the model (a prefix is the usual cause)."""
+    hint = (
+        "\nNothing was loaded: no key of the source state_dict matches the model "
+        f"(the source has e.g. {unexpected_keys[0]!r}, the model expects e.g. "
+        f"{missing_keys[0]!r})."
+    )
+    missing = set(missing_keys)
+    for source in unexpected_keys[:50]:
+        for target in missing_keys[:50]:
+            if source.endswith("." + target):
+                extra = source[: -len(target)]
+                if sum(k.startswith(extra) and k[len(extra) :] in missing for k in unexpected_keys):
+                    return hint + (
+                        f" The source keys have an extra prefix {extra!r}: strip it with "
+                        f"load_checkpoint(..., revise_keys=[(r'^{re.escape(extra)}', '')]) (or, "
+                        "in an init_cfg, "
+                        f"dict(type='Pretrained', checkpoint=..., prefix={extra!r}))."
+                    )
+            if target.endswith("." + source):
+                lacking = target[: -len(source)]
+                if sum(lacking + k in missing for k in unexpected_keys):
+                    return hint + (
+                        f" The model's keys have a prefix {lacking!r} the source lacks: "
+                        f"add it with load_checkpoint(..., revise_keys=[(r'^', {lacking!r})]) or "
+                        "load the weights into that sub-module."
+                    )
+    return hint
 
 
 def _load_checkpoint_to_model(
@@ -262,11 +377,17 @@ def _load_checkpoint_to_model(
         dict: ``checkpoint``.
     """
     state_dict = checkpoint["state_dict"] if "state_dict" in checkpoint else checkpoint
+    _check_state_dict(state_dict, "checkpoint['state_dict']")
     metadata = getattr(state_dict, "_metadata", OrderedDict())
-    for pattern, replacement in revise_keys:
-        state_dict = OrderedDict(
-            (re.sub(pattern, replacement, k), v) for k, v in state_dict.items()
-        )
+    for regex, replacement in _check_revise_keys(revise_keys):
+        try:
+            state_dict = OrderedDict((regex.sub(replacement, k), v) for k, v in state_dict.items())
+        except re.error as exc:
+            raise RegexError(
+                f"{exc}: the replacement {replacement!r} of revise_keys pattern "
+                f"{regex.pattern!r} is invalid (groups are numbered from 1 in the pattern; "
+                "write a literal backslash as r'\\\\')."
+            ) from exc
     state_dict._metadata = metadata  # type: ignore[attr-defined]
     load_state_dict(model, state_dict, strict, logger)
     return checkpoint

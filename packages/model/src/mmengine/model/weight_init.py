@@ -11,6 +11,7 @@ was initialised when the module carries a ``_params_init_info`` record (see
 from __future__ import annotations
 
 import copy
+import logging
 import math
 import warnings
 from typing import Any, Union
@@ -18,6 +19,7 @@ from typing import Any, Union
 import torch
 import torch.nn as nn
 
+from mmengine.config.parsing import add_note
 from mmengine.logging import print_log
 from mmengine.registry import WEIGHT_INITIALIZERS, build_from_cfg
 
@@ -240,8 +242,50 @@ def bias_init_with_prob(prior_prob: float) -> float:
 
     Returns:
         float: ``-log((1 - p) / p)``.
+
+    Raises:
+        BiasProbError: If ``prior_prob`` is not strictly between 0 and 1 (a
+            ZeroDivisionError for 0, as in 0.10, and a ValueError).
     """
+    if not 0 < prior_prob < 1:
+        raise BiasProbError(
+            f"bias_prob (the prior probability of the positive class) must be between 0 and 1 "
+            f"(exclusive), but got {prior_prob!r}: the bias would be "
+            f"{'infinite' if prior_prob in (0, 1) else 'NaN'}. Use e.g. bias_prob=0.01."
+        )
     return float(-math.log((1 - prior_prob) / prior_prob))
+
+
+class BiasProbError(ValueError, ZeroDivisionError):
+    """``bias_prob`` outside (0, 1) (0.10 divided by zero for 0 and gave an infinite or NaN
+    bias otherwise)."""
+
+
+class InitCfgKeyError(KeyError):
+    """A key an init_cfg needs is missing (a KeyError as in 0.10, printed as plain text)."""
+
+    def __str__(self) -> str:
+        return str(self.args[0]) if self.args else ""
+
+
+def _registered_initializers() -> str:
+    return ", ".join(sorted(WEIGHT_INITIALIZERS.module_dict))
+
+
+def _check_nonnegative_std(owner: str, std: Any) -> None:
+    if isinstance(std, (int, float)) and std < 0:
+        raise RuntimeError(
+            f"normal expects std >= 0.0, but found std {std}: {owner} got std={std!r}; "
+            "the standard deviation must not be negative."
+        )
+
+
+def _check_bounds(owner: str, a: Any, b: Any) -> None:
+    if isinstance(a, (int, float)) and isinstance(b, (int, float)) and a > b:
+        raise RuntimeError(
+            f"uniform_ expects to return a [from, to) range, but found from={a} > to={b}: "
+            f"{owner} got a={a!r} and b={b!r}; `a` is the lower bound and must not exceed `b`."
+        )
 
 
 def _check_distribution(distribution: str) -> None:
@@ -249,6 +293,23 @@ def _check_distribution(distribution: str) -> None:
         raise AssertionError(
             f"distribution must be 'uniform' or 'normal', but got {distribution!r}"
         )
+
+
+def _check_kaiming(owner: str, a: Any, mode: Any, nonlinearity: Any) -> None:
+    """Torch's own checks of a kaiming init, made when the initializer is built."""
+    if mode not in ("fan_in", "fan_out"):
+        raise ValueError(
+            f"Mode {mode} not supported, please use one of ['fan_in', 'fan_out'] "
+            f"(the `mode` of {owner})"
+        )
+    try:
+        nn.init.calculate_gain(nonlinearity, a)
+    except ValueError as exc:
+        raise ValueError(
+            f"{exc} (the `nonlinearity`/`a` of {owner}: nonlinearity={nonlinearity!r}, "
+            f"a={a!r}). Use one of 'relu', 'leaky_relu' (with a number `a`), 'linear', "
+            "'conv1d', 'conv2d', 'conv3d', 'sigmoid', 'tanh', 'selu'."
+        ) from exc
 
 
 def _get_bases_name(m: nn.Module) -> list[str]:
@@ -300,11 +361,17 @@ class BaseInit:
         raise NotImplementedError
 
     def __call__(self, module: nn.Module) -> None:
+        matched = 0
+
         def apply(m: nn.Module) -> None:
+            nonlocal matched
             if self._matches(m):
+                matched += 1
                 self._init_one(m)
 
         module.apply(apply)
+        # read by ``_initialize``: an init_cfg whose ``layer`` matched nothing is reported
+        self._matched = matched
         if hasattr(module, "_params_init_info"):
             update_init_info(module, init_info=self._get_init_info())
 
@@ -327,6 +394,10 @@ class ConstantInit(BaseInit):
 
     def __init__(self, val: float, **kwargs: Any) -> None:
         super().__init__(**kwargs)
+        if isinstance(val, bool) or not isinstance(val, (int, float)):
+            raise TypeError(
+                f"val of ConstantInit must be a number, but got {type(val).__name__} {val!r}"
+            )
         self.val = val
 
     def _init_one(self, m: nn.Module) -> None:
@@ -348,6 +419,7 @@ class XavierInit(BaseInit):
 
     def __init__(self, gain: float = 1, distribution: str = "normal", **kwargs: Any) -> None:
         super().__init__(**kwargs)
+        _check_distribution(distribution)
         self.gain = gain
         self.distribution = distribution
 
@@ -373,6 +445,7 @@ class NormalInit(BaseInit):
 
     def __init__(self, mean: float = 0, std: float = 1, **kwargs: Any) -> None:
         super().__init__(**kwargs)
+        _check_nonnegative_std("NormalInit", std)
         self.mean = mean
         self.std = std
 
@@ -399,6 +472,8 @@ class TruncNormalInit(BaseInit):
         self, mean: float = 0, std: float = 1, a: float = -2, b: float = 2, **kwargs: Any
     ) -> None:
         super().__init__(**kwargs)
+        _check_nonnegative_std("TruncNormalInit", std)
+        _check_bounds("TruncNormalInit", a, b)
         self.mean = mean
         self.std = std
         self.a = a
@@ -426,6 +501,7 @@ class UniformInit(BaseInit):
 
     def __init__(self, a: float = 0, b: float = 1, **kwargs: Any) -> None:
         super().__init__(**kwargs)
+        _check_bounds("UniformInit", a, b)
         self.a = a
         self.b = b
 
@@ -457,6 +533,8 @@ class KaimingInit(BaseInit):
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
+        _check_kaiming(type(self).__name__, a, mode, nonlinearity)
+        _check_distribution(distribution)
         self.a = a
         self.mode = mode
         self.nonlinearity = nonlinearity
@@ -527,12 +605,48 @@ class PretrainedInit:
         return f"{self.__class__.__name__}: load from {self.checkpoint}"
 
 
-def _initialize(module: nn.Module, cfg: dict, wholemodule: bool = False) -> None:
+def _layer_types(module: nn.Module) -> str:
+    """The class names in ``module``'s tree (what ``layer`` can name), sorted."""
+    return ", ".join(sorted({type(m).__name__ for m in module.modules()}))
+
+
+def _initialize(
+    module: nn.Module, cfg: dict, wholemodule: bool = False, has_override: bool = False
+) -> None:
+    if "type" not in cfg:
+        raise InitCfgKeyError(
+            f"init_cfg {cfg} of {module.__class__.__name__} has no 'type': name the "
+            f"initializer, one of {_registered_initializers()}, e.g. "
+            "dict(type='Kaiming', layer='Conv2d')."
+        )
     func = build_from_cfg(cfg, WEIGHT_INITIALIZERS)
     # ``wholemodule`` is set for ``override``: the named sub-module is
     # initialised entirely, whatever its layer types.
     func.wholemodule = wholemodule
-    func(module)
+    try:
+        func(module)
+    except Exception as exc:
+        add_note(exc, f"(raised while applying init_cfg {cfg} to {module.__class__.__name__})")
+        raise
+    if getattr(func, "_matched", None) == 0 and not wholemodule:
+        layers = getattr(func, "layer", None)
+        if layers:
+            print_log(
+                f"init_cfg {cfg} of {module.__class__.__name__} initialized nothing: no module "
+                f"in it is a {' or '.join(map(repr, layers))}. `layer` takes class names "
+                f"(case-sensitive, matching the class or its direct base classes); this one "
+                f"contains {_layer_types(module)}.",
+                logger="current",
+                level=logging.WARNING,
+            )
+        elif not has_override:
+            print_log(
+                f"init_cfg {cfg} of {module.__class__.__name__} initialized nothing: it has "
+                "neither `layer` (the class names of the layers to initialize, e.g. "
+                "layer='Conv2d') nor `override` (sub-modules by attribute name).",
+                logger="current",
+                level=logging.WARNING,
+            )
 
 
 def _resolve_override_target(module: nn.Module, name: str, cfg: dict) -> nn.Module:
@@ -590,7 +704,7 @@ def initialize(module: nn.Module, init_cfg: Union[dict, list[dict]]) -> None:
         # deep copy: one init_cfg may be shared by many modules
         cp_cfg = copy.deepcopy(dict(cfg))
         override = cp_cfg.pop("override", None)
-        _initialize(module, cp_cfg)
+        _initialize(module, cp_cfg, has_override=override is not None)
         if override is not None:
             cp_cfg.pop("layer", None)
             _initialize_override(module, override, cp_cfg)

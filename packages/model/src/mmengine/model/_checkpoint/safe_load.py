@@ -42,6 +42,13 @@ WEIGHTS_ONLY_ENV = "MMENGINE_CHECKPOINT_WEIGHTS_ONLY"
 _weights_only_var: ContextVar[Optional[bool]] = ContextVar("mmengine_weights_only", default=None)
 
 
+class CorruptCheckpointError(KeyError, pickle.UnpicklingError):
+    """Bytes that are no pickle at all (torch's unpickler raised a bare ``KeyError(101)``)."""
+
+    def __str__(self) -> str:
+        return str(self.args[0]) if self.args else ""
+
+
 class UnsafeCheckpointError(pickle.UnpicklingError):
     """A checkpoint could not be loaded with ``weights_only=True``.
 
@@ -407,6 +414,15 @@ def _torch_load(
         raise type(exc)(
             f"Failed to load checkpoint {source!r}: {reason}. The file may be truncated or "
             "not a PyTorch checkpoint."
+        ) from exc
+    except KeyError as exc:
+        # the unpickler looks up a memo entry that garbage bytes refer to: KeyError(101)
+        if type(exc) is not KeyError or not (exc.args and isinstance(exc.args[0], int)):
+            raise
+        raise CorruptCheckpointError(
+            f"Cannot load checkpoint {source!r}: it is not a PyTorch checkpoint, or it is "
+            f"corrupt or truncated (the unpickler found no memo entry {exc.args[0]}). Check "
+            "the file (its size, how it was copied or downloaded), or save it again."
         ) from exc
     except OSError as exc:
         # torch's zip reader rejects a truncated archive with a bare "[Errno 22] Invalid

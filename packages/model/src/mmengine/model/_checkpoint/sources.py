@@ -147,6 +147,14 @@ def _read_file(filename: str, map_location: Any, source: str) -> Union[dict, Ord
     return _torch_load(filename, map_location=map_location, source=source)
 
 
+class CheckpointNotFoundError(FileNotFoundError, KeyError):
+    """A checkpoint path whose URI scheme nothing handles (0.10: FileNotFoundError; a
+    KeyError like the storage backend lookup that failed)."""
+
+    def __str__(self) -> str:
+        return str(self.args[0]) if self.args else ""
+
+
 class CheckpointLoader:
     """A general checkpoint loader to manage all schemes.
 
@@ -284,7 +292,14 @@ def load_from_local(filename: str, map_location: Any = None) -> Union[dict, Orde
 def _load_from_backend(
     filename: str, map_location: Any = None, backend_args: Optional[dict] = None
 ) -> Union[dict, OrderedDict]:
-    file_backend = get_file_backend(filename, backend_args=backend_args)
+    try:
+        file_backend = get_file_backend(filename, backend_args=backend_args)
+    except KeyError as exc:
+        detail = exc.args[0] if exc.args else exc
+        raise CheckpointNotFoundError(
+            f"{filename} can not be found. No checkpoint loader or storage backend handles "
+            f"its scheme: {detail}"
+        ) from exc
     data = file_backend.get(filename)
     if filename.endswith(".safetensors") or is_safetensors_bytes(data):
         return load_safetensors(data, map_location=map_location, source=filename)

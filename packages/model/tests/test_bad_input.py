@@ -1,0 +1,235 @@
+"""Bad input through the public API of mmengine.model: each error keeps 0.10's exception
+class (and sentence, where it had one) and says what was wrong and how to fix it."""
+
+from __future__ import annotations
+
+import logging
+import re
+
+import pytest
+import torch
+from torch import nn
+
+from mmengine.logging import MMLogger
+from mmengine.model import BaseModule, initialize
+from mmengine.model.weight_init import bias_init_with_prob
+from mmengine.model.checkpoint import (
+    _load_checkpoint_with_prefix,
+    load_checkpoint,
+    load_state_dict,
+)
+
+
+class Net(BaseModule):
+    def __init__(self, init_cfg=None) -> None:
+        super().__init__(init_cfg)
+        self.conv = nn.Conv2d(3, 4, 1)
+        self.fc = nn.Linear(4, 2)
+
+
+@pytest.fixture
+def log_records():
+    """Records of the current MMLogger (where print_log(logger='current') writes)."""
+    records: list[logging.LogRecord] = []
+
+    class Keep(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            records.append(record)
+
+    logger = MMLogger.get_current_instance()
+    handler = Keep(level=logging.DEBUG)
+    logger.addHandler(handler)
+    yield records
+    logger.removeHandler(handler)
+
+
+def _warnings(records) -> str:
+    return "\n".join(r.getMessage() for r in records if r.levelno >= logging.WARNING)
+
+
+# ---------------------------------------------------------------- init_cfg
+
+
+@pytest.mark.parametrize(
+    ("init_cfg", "shown"),
+    [
+        ("Kaiming", "str 'Kaiming'"),
+        (5, "int 5"),
+        ([dict(type="Constant", val=1), "Normal"], "item 1"),
+    ],
+)
+def test_init_cfg_that_is_not_a_dict(init_cfg, shown):
+    with pytest.raises(AssertionError) as info:  # 0.10: AssertionError (str) / TypeError (int)
+        Net(init_cfg).init_weights()
+    assert isinstance(info.value, TypeError)
+    message = str(info.value)
+    assert "init_cfg of Net must be a dict or a list of dict" in message
+    assert shown in message and "dict(type='Kaiming', layer='Conv2d')" in message
+
+
+def test_init_cfg_without_type():
+    with pytest.raises(KeyError) as info:
+        Net(dict(layer="Conv2d", val=1)).init_weights()
+    message = str(info.value)
+    assert "has no 'type'" in message and "Net" in message
+    assert "Constant" in message and "Kaiming" in message  # the choices
+
+
+@pytest.mark.parametrize("layer", ["Conv3d", "conv2d", ["Conv3d", "linear"]])
+def test_layer_that_matches_nothing_is_reported(layer, log_records):
+    net = Net(dict(type="Constant", val=1, layer=layer))
+    before = net.conv.weight.detach().clone()
+    net.init_weights()
+    assert torch.equal(net.conv.weight, before)  # still nothing initialised, as in 0.10
+    warned = _warnings(log_records)
+    assert "initialized nothing" in warned
+    assert "case-sensitive" in warned and "Conv2d" in warned and "Linear" in warned
+
+    log_records.clear()
+    Net([dict(type="Constant", val=1, layer=["Conv2d", "GroupNorm"])]).init_weights()
+    # an override-only init_cfg initialises its target, not its (absent) layers
+    Net(dict(type="Constant", val=2, override=dict(name="fc"))).init_weights()
+    assert "initialized nothing" not in _warnings(log_records)
+
+
+def test_init_cfg_without_layer_or_override_is_reported(log_records):
+    Net(dict(type="Constant", val=1)).init_weights()
+    assert "neither `layer`" in _warnings(log_records)
+
+
+@pytest.mark.parametrize(
+    ("cfg", "error", "text"),
+    [
+        (dict(type="Kaiming", mode="fan_inn"), ValueError, "Mode fan_inn not supported"),
+        (dict(type="Kaiming", nonlinearity="rellu"), ValueError, "Unsupported nonlinearity rellu"),
+        (dict(type="Normal", std=-1), RuntimeError, "normal expects std >= 0.0"),
+        (dict(type="Uniform", a=1, b=0), RuntimeError, "uniform_ expects to return a [from, to)"),
+        (dict(type="TruncNormal", a=2, b=-2), RuntimeError, "must not exceed `b`"),
+        (dict(type="Constant", val="1"), TypeError, "val of ConstantInit must be a number"),
+        (dict(type="Xavier", distribution="unif"), AssertionError, "'uniform' or 'normal'"),
+    ],
+)
+def test_bad_initializer_arguments_fail_when_built(cfg, error, text):
+    # layer matches nothing: the arguments are checked anyway (0.10 only failed on a match)
+    with pytest.raises(error, match=re.escape(text)):
+        initialize(nn.Linear(2, 2), dict(cfg, layer="Conv3d"))
+
+
+def test_error_while_initializing_names_the_init_cfg():
+    with pytest.raises(FileNotFoundError) as info:
+        Net(dict(type="Pretrained", checkpoint="/nonexistent/x.pth")).init_weights()
+    notes = "\n".join(getattr(info.value, "__notes__", []))
+    assert "init_cfg {'type': 'Pretrained', 'checkpoint': '/nonexistent/x.pth'}" in notes
+    assert "to Net" in notes
+
+
+@pytest.mark.parametrize("prob", [0.0, 1.0, 1.5, -0.1])
+def test_bias_prob_out_of_range(prob):
+    with pytest.raises(ValueError, match="between 0 and 1") as info:
+        initialize(nn.Linear(2, 2), dict(type="Normal", bias_prob=prob, layer="Linear"))
+    assert isinstance(info.value, ZeroDivisionError)  # 0.10's class for 0
+    with pytest.raises(ValueError, match="between 0 and 1"):
+        bias_init_with_prob(prob)
+
+
+def test_pretrained_prefix_that_matches_no_key(tmp_path):
+    path = tmp_path / "c.pth"
+    torch.save({"state_dict": Net().state_dict()}, path)
+    with pytest.raises(AssertionError) as info:
+        _load_checkpoint_with_prefix("backbone", str(path))
+    message = str(info.value)
+    assert message.startswith(f"backbone. is not in the pretrained model {path}")
+    assert "'conv.', 'fc.'" in message
+
+
+# ---------------------------------------------------------------- state dicts
+
+
+@pytest.mark.parametrize("state_dict", [None, nn.Linear(2, 2), [1, 2]])
+def test_load_state_dict_of_a_non_mapping(state_dict):
+    with pytest.raises(AttributeError) as info:  # 0.10: AttributeError ... 'copy'
+        load_state_dict(Net(), state_dict)
+    assert isinstance(info.value, TypeError)
+    assert "has no attribute 'copy'" in str(info.value)
+    assert "model.state_dict()" in str(info.value)
+
+
+@pytest.mark.parametrize("value", [None, [1, 2]])
+def test_checkpoint_whose_state_dict_is_not_a_mapping(tmp_path, value):
+    path = tmp_path / "c.pth"
+    torch.save({"state_dict": value}, path)
+    with pytest.raises(AttributeError, match="checkpoint\\['state_dict'\\] must be a state dict"):
+        load_checkpoint(Net(), str(path))
+
+
+@pytest.mark.parametrize(
+    ("source_prefix", "hint"),
+    [("backbone.", "revise_keys=[(r'^backbone\\.', '')]"), ("", "revise_keys=[(r'^', 'net.')]")],
+)
+def test_nothing_loaded_suggests_the_prefix(source_prefix, hint):
+    target = Net()
+    if not source_prefix:  # the model nests the network the source holds
+        target = nn.Sequential()
+        target.add_module("net", Net())
+    source = {source_prefix + k: v for k, v in Net().state_dict().items()}
+    with pytest.raises(RuntimeError) as info:
+        load_state_dict(target, source, strict=True)
+    message = str(info.value)
+    assert message.startswith("The model and loaded state dict do not match exactly")
+    assert "Nothing was loaded" in message and hint in message
+
+    # a partial match is reported as before, without that line
+    source = Net().state_dict()
+    source.pop("fc.bias")
+    with pytest.raises(RuntimeError) as info:
+        load_state_dict(Net(), dict(source, extra=torch.zeros(1)), strict=True)
+    assert "Nothing was loaded" not in str(info.value)
+
+
+@pytest.fixture
+def checkpoint_file(tmp_path):
+    path = tmp_path / "c.pth"
+    torch.save({"state_dict": Net().state_dict()}, path)
+    return str(path)
+
+
+@pytest.mark.parametrize(
+    ("revise_keys", "error", "text"),
+    [
+        ((r"^module\.", ""), ValueError, "one pair without its list"),
+        (r"^module\.", ValueError, "but got str"),
+        ([(r"^module\.", "", 1)], ValueError, "item 0 is"),
+        (None, TypeError, "Pass [] to keep the keys"),
+        ([("(module", "")], re.error, "is not a valid regular expression"),
+        ([(r"^(conv)", r"\2")], re.error, "invalid group reference 2"),
+    ],
+)
+def test_bad_revise_keys(checkpoint_file, revise_keys, error, text):
+    with pytest.raises(error) as info:
+        load_checkpoint(Net(), checkpoint_file, revise_keys=revise_keys)
+    assert text in str(info.value)
+    assert "revise_keys" in str(info.value)
+
+
+def test_revise_keys_are_checked_before_rewriting(checkpoint_file):
+    net = Net()
+    load_checkpoint(net, checkpoint_file, revise_keys=[(r"^fc\.", "fc."), (r"^conv", "conv")])
+    assert torch.equal(net.fc.weight, torch.load(checkpoint_file)["state_dict"]["fc.weight"])
+    # every pair is checked, not only the first
+    with pytest.raises(ValueError, match="item 1 is"):
+        load_checkpoint(Net(), checkpoint_file, revise_keys=[(r"^x", "y"), r"^fc"])
+
+
+def test_unknown_uri_scheme_is_file_not_found():
+    with pytest.raises(FileNotFoundError) as info:
+        load_checkpoint(Net(), "foo://bucket/c.pth")
+    assert str(info.value).startswith("foo://bucket/c.pth can not be found.")
+    assert "foo://" in str(info.value).split("found.", 1)[1]
+
+
+def test_garbage_bytes_that_hit_a_missing_memo_entry(tmp_path):
+    path = tmp_path / "g.pth"
+    path.write_bytes(b"hello")
+    with pytest.raises(KeyError) as info:  # torch: a bare KeyError(101)
+        load_checkpoint(Net(), str(path))
+    assert "not a PyTorch checkpoint" in str(info.value) and str(path) in str(info.value)
