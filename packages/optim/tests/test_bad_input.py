@@ -16,6 +16,8 @@ from mmengine.optim import (
     build_optim_wrapper,
 )
 from mmengine.optim.optimizer import default_constructor
+from mmengine.optim.scheduler import param_scheduler
+from mmengine.registry import PARAM_SCHEDULERS
 
 
 class Net(nn.Module):
@@ -366,3 +368,243 @@ def test_wrapper_dict_accumulation_api_explains(call):
     # 0.10: AttributeError "'OptimWrapperDict' object has no attribute '_inner_count'"
     with pytest.raises(AttributeError, match=r"use the wrapper you mean, e.g. `optim_wrapper"):
         call(wrapper_dict())
+
+
+# ---------------------------------------------------------------- parameter schedulers
+
+
+def sgd() -> torch.optim.SGD:
+    return torch.optim.SGD(nn.Linear(2, 1).parameters(), lr=0.1, momentum=0.9)
+
+
+def scheduler(optimizer=None, **cfg):
+    return PARAM_SCHEDULERS.build(cfg, default_args=dict(optimizer=optimizer or sgd()))
+
+
+@pytest.fixture
+def scheduler_warnings(monkeypatch):
+    messages: list[str] = []
+    monkeypatch.setattr(param_scheduler, "print_log", lambda msg, **kw: messages.append(str(msg)))
+    return messages
+
+
+@pytest.mark.parametrize("begin, end", [(5, 5), (5, 2)])
+def test_begin_not_before_end_keeps_the_sentence(begin, end):
+    with pytest.raises(
+        ValueError, match=f"^end should be larger than begin, but got begin={begin}"
+    ):
+        scheduler(type="MultiStepLR", milestones=[1], begin=begin, end=end)
+
+
+@pytest.mark.parametrize(
+    "cfg, expected",
+    [
+        (dict(begin="0"), "`begin` must be a number of epochs or iterations, but got '0'"),
+        (dict(end=None), "Leave `end` out for no end"),
+        (dict(by_epoch="False"), "got the string 'False'"),
+    ],
+)
+def test_begin_end_by_epoch_of_wrong_type(cfg, expected):
+    with pytest.raises(TypeError, match=expected):
+        scheduler(type="StepLR", step_size=1, **cfg)
+
+
+def test_scheduler_optimizer_keeps_the_sentence():
+    with pytest.raises(TypeError, match=r"^``optimizer`` should be an Optimizer,but got NoneType"):
+        param_scheduler.StepParamScheduler(None, "lr", step_size=1)
+
+
+def test_scheduler_of_a_wrapper_dict():
+    # 0.10: AttributeError "'str' object has no attribute 'setdefault'"
+    with pytest.raises(AttributeError, match="was given an OptimWrapperDict") as e:
+        scheduler(wrapper_dict(), type="MultiStepLR", milestones=[1])
+    assert "optim_wrapper['gen']" in str(e.value)
+
+
+@pytest.mark.parametrize(
+    "kwargs, expected",
+    [
+        (dict(), "^`epoch_length` must be a positive integer, but got None."),
+        (dict(epoch_length=0), "^`epoch_length` must be a positive integer, but got 0."),
+        (dict(epoch_length=10, by_epoch=False), "^Only epoch-based kwargs whose `by_epoch=True`"),
+    ],
+)
+def test_epoch_conversion_keeps_the_sentences(kwargs, expected):
+    with pytest.raises(AssertionError, match=expected):
+        param_scheduler.StepParamScheduler.build_iter_from_epoch(sgd(), "lr", step_size=1, **kwargs)
+
+
+@pytest.mark.parametrize(
+    "metrics, expected",
+    [
+        (dict(accuracy=1.0), "`monitor='acc'` names no metric"),
+        (dict(acc=None), "the metric 'acc' is None"),
+    ],
+)
+def test_plateau_monitor_missing_at_step_keeps_the_sentence(metrics, expected):
+    plateau = scheduler(type="ReduceOnPlateauLR", monitor="acc", rule="greater")
+    with pytest.raises(KeyError, match="Excepted key in") as e:
+        plateau.step(metrics)
+    assert expected in str(e.value)
+
+
+def test_plateau_metric_that_is_not_a_number():
+    # 0.10: TypeError "'<' not supported between instances of 'str' and 'float'"
+    plateau = scheduler(type="ReduceOnPlateauLR", monitor="loss")
+    with pytest.raises(TypeError, match="'loss' must be a number, but the evaluator returned 'a'"):
+        plateau.step(dict(loss="a"))
+
+
+@pytest.mark.parametrize(
+    "cfg, expected",
+    [
+        (dict(factor=1.5), r"^Factor should be < 1.0\."),
+        (dict(factor=-0.5), "factor must be in"),
+        (dict(patience=-1), "patience must be >= 0"),
+        (dict(rule="min"), "^mode min is unknown!"),
+        (dict(threshold_rule="relative"), "^threshold mode relative is unknown!"),
+        (dict(threshold=-0.1), r"^threshold -0.1 should be >= 0\."),
+        (dict(min_value=[0.1, 0.2]), "^expected 1 min_lrs, got 2"),
+    ],
+)
+def test_plateau_arguments(cfg, expected):
+    with pytest.raises(ValueError, match=expected):
+        scheduler(type="ReduceOnPlateauLR", **cfg)
+
+
+def test_momentum_scheduler_names_the_wrapped_optimizer():
+    wrapper = OptimWrapper(torch.optim.ASGD(nn.Linear(2, 1).parameters(), lr=0.1))
+    with pytest.raises(ValueError, match="^optimizer must support momentum") as e:
+        scheduler(wrapper, type="StepMomentum", step_size=1)
+    assert "OptimWrapper(ASGD)" in str(e.value)
+
+
+@pytest.mark.parametrize(
+    "cfg",
+    [
+        dict(type="StepLR", step_size=1, gamma=-0.5),
+        dict(type="MultiStepLR", milestones=[1], gamma=-0.5),
+        dict(type="ExponentialLR", gamma=-0.5),
+    ],
+)
+def test_negative_gamma(cfg):
+    # 0.10 flipped the sign of the lr at every decay
+    with pytest.raises(ValueError, match="gamma must be >= 0"):
+        scheduler(**cfg)
+
+
+@pytest.mark.parametrize(
+    "cfg, expected",
+    [
+        (dict(type="CosineAnnealingLR", T_max=4, eta_min=-0.1), "eta_min must be >= 0 for 'lr'"),
+        (dict(type="PolyLR", eta_min=-1.0, end=5), "eta_min must be >= 0 for 'lr'"),
+        (dict(type="CosineAnnealingLR", T_max=-3), "T_max must be > 0"),
+        (
+            dict(type="CosineRestartLR", periods=[0, 2], restart_weights=[1, 1], eta_min=0),
+            "every period must be > 0",
+        ),
+    ],
+)
+def test_schedules_that_drive_the_lr_negative_or_nowhere(cfg, expected):
+    with pytest.raises(ValueError, match=expected):
+        scheduler(**cfg)
+
+
+def test_negative_eta_min_of_another_parameter_is_left_alone():
+    optimizer = sgd()
+    optimizer.param_groups[0]["bias_shift"] = 1.0
+    scheduler(
+        optimizer,
+        type="CosineAnnealingParamScheduler",
+        param_name="bias_shift",
+        T_max=4,
+        eta_min=-1.0,
+    )
+
+
+@pytest.mark.parametrize(
+    "cfg",
+    [
+        dict(type="StepLR", step_size=0),
+        dict(type="LinearLR", start_factor=0, end=3),
+        dict(type="ConstantLR", factor=0, end=3),
+        dict(type="PolyLR", power=-1.0, end=5),
+    ],
+)
+def test_arguments_that_divided_by_zero_later(cfg):
+    # 0.10: ZeroDivisionError after one or more epochs of training
+    with pytest.raises(ZeroDivisionError) as e:
+        scheduler(**cfg)
+    assert isinstance(e.value, ValueError)
+
+
+@pytest.mark.parametrize(
+    "cfg, expected",
+    [
+        (dict(type="MultiStepLR", milestones=3), "milestones must be a list of steps"),
+        (
+            dict(type="CosineRestartLR", periods=3, restart_weights=[1], eta_min=0),
+            "periods and restart_weights must be lists",
+        ),
+    ],
+)
+def test_list_arguments_given_a_number(cfg, expected):
+    with pytest.raises(TypeError, match=expected):
+        scheduler(**cfg)
+
+
+@pytest.mark.parametrize(
+    "cfg, expected",
+    [
+        (
+            dict(type="ConstantLR", factor=2.0),
+            r"^Constant multiplicative factor should between 0 and 1\.",
+        ),
+        (
+            dict(type="LinearLR", start_factor=2.0),
+            r"^Starting multiplicative factor should between 0 and 1\.",
+        ),
+        (
+            dict(type="LinearLR", end_factor=2.0),
+            r"^Ending multiplicative factor should between 0 and 1\.",
+        ),
+        (
+            dict(type="CosineAnnealingLR", eta_min=0, eta_min_ratio=0.1),
+            "^Either `eta_min` or `eta_min_ratio should",
+        ),
+        (
+            dict(type="CosineRestartLR", periods=[1, 2], restart_weights=[1], eta_min=0),
+            r"^periods and restart_weights should have the same length\.",
+        ),
+        (
+            dict(type="OneCycleLR", eta_max=0.1, total_steps=3, anneal_strategy="cosine"),
+            '^anneal_strategy must by one of "cos"',
+        ),
+        (
+            dict(type="OneCycleParamScheduler", param_name="momentum", total_steps=3),
+            "but got patam_name as momentum",
+        ),
+    ],
+)
+def test_upstream_sentences_lead(cfg, expected):
+    with pytest.raises((ValueError, AssertionError), match=expected):
+        scheduler(**cfg)
+
+
+@pytest.mark.parametrize(
+    "cfg, expected",
+    [
+        (dict(type="LinearLR", start_factor=0.1), "LinearLR has no `end`"),
+        (dict(type="CosineAnnealingLR"), "neither `end` nor `T_max`"),
+        (dict(type="OneCycleLR", eta_max=0.1), "neither `end` nor `total_steps`"),
+    ],
+)
+def test_schedule_without_end_is_warned(scheduler_warnings, cfg, expected):
+    scheduler(**cfg)
+    assert any(expected in m for m in scheduler_warnings)
+
+
+def test_schedule_with_end_is_not_warned(scheduler_warnings):
+    scheduler(type="LinearLR", start_factor=0.1, end=5)
+    scheduler(type="CosineAnnealingLR", T_max=5)
+    assert not scheduler_warnings

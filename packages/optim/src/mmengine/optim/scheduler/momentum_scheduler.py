@@ -23,6 +23,13 @@ from .param_scheduler import (
 )
 
 
+def _optimizer_name(optimizer) -> str:
+    inner = getattr(optimizer, "optimizer", None)
+    if inner is not None and inner is not optimizer:
+        return f"{type(optimizer).__name__}({type(inner).__name__})"
+    return type(optimizer).__name__
+
+
 class MomentumSchedulerMixin:
     """Fix ``param_name='momentum'``; handle the ``betas`` of Adam-like optimizers."""
 
@@ -39,7 +46,7 @@ class MomentumSchedulerMixin:
         else:
             raise ValueError(
                 "optimizer must support momentum when using momentum scheduler: "
-                f"{type(self).__name__} was given {type(optimizer).__name__}, which has "
+                f"{type(self).__name__} was given {_optimizer_name(optimizer)}, which has "
                 "neither `momentum` nor `betas` in its defaults."
             )
         super().__init__(optimizer, "momentum", *args, **kwargs)  # type: ignore[call-arg]

@@ -8,7 +8,10 @@ the same parameter (e.g. a linear warm-up followed by a multi-step decay).
 
 from __future__ import annotations
 
+import difflib
+import logging
 import math
+import numbers
 import warnings
 import weakref
 from collections import Counter
@@ -21,8 +24,14 @@ from torch.optim import Optimizer
 from mmengine.logging import print_log
 from mmengine.registry import PARAM_SCHEDULERS
 
-from ..optimizer._errors import OptimValueError
+from ..optimizer._errors import (
+    OptimConfigTypeError,
+    OptimTypeValueError,
+    OptimValueError,
+    OptimZeroDivisionError,
+)
 from ..optimizer.base import BaseOptimWrapper
+from ..optimizer.optimizer_wrapper_dict import OptimWrapperDict
 
 INF = int(1e9)
 
@@ -32,9 +41,74 @@ OptimizerType = Union[BaseOptimWrapper, Optimizer]
 def _check_optimizer(optimizer: Any, scheduler: str) -> None:
     if not isinstance(optimizer, (Optimizer, BaseOptimWrapper)):
         raise TypeError(
-            f"{scheduler}: ``optimizer`` should be an Optimizer or an OptimWrapper, "
-            f"but got {type(optimizer).__name__}"
+            f"``optimizer`` should be an Optimizer,but got {type(optimizer).__name__}. "
+            f"({scheduler} needs a torch.optim.Optimizer or an OptimWrapper built from the "
+            "`optim_wrapper` config.)"
         )
+    if isinstance(optimizer, OptimWrapperDict):
+        names = list(optimizer.keys())
+        raise OptimConfigTypeError(
+            f"{scheduler} was given an OptimWrapperDict (optimizer wrappers {names}): a "
+            "scheduler adjusts one optimizer. Build one per wrapper, e.g. "
+            f"{scheduler}(optim_wrapper[{names[0] if names else 'name'!r}], ...), or in a "
+            "Runner config give param_scheduler a dict keyed by these names."
+        )
+
+
+_CHECKED_PARAMS = ("lr", "momentum", "weight_decay")
+
+
+def _check_begin_end(scheduler: str, begin: Any, end: Any, by_epoch: Any) -> None:
+    """Check the types of ``begin``/``end``/``by_epoch`` (before they are compared)."""
+    for name, value in (("begin", begin), ("end", end)):
+        if isinstance(value, bool) or not isinstance(value, numbers.Real):
+            hint = " Leave `end` out for no end." if name == "end" and value is None else ""
+            raise TypeError(
+                f"{scheduler}: `{name}` must be a number of epochs or iterations, but got "
+                f"{value!r} of type {type(value).__name__}.{hint}"
+            )
+    if isinstance(by_epoch, str):
+        raise TypeError(
+            f"{scheduler}: `by_epoch` must be a bool, but got the string {by_epoch!r} (any "
+            "non-empty string counts as True). Write by_epoch=True or by_epoch=False."
+        )
+    if end <= begin:
+        raise ValueError(
+            f"end should be larger than begin, but got begin={begin}, end={end} "
+            f"({scheduler} is active on the steps [begin, end); set end > begin)."
+        )
+
+
+def _check_gamma(scheduler: str, gamma: Any) -> None:
+    if isinstance(gamma, numbers.Real) and gamma < 0:
+        raise OptimValueError(
+            f"{scheduler}: gamma must be >= 0 (the value is multiplied by it), but got "
+            f"{gamma}: a negative gamma flips the sign of the value at every decay. Use e.g. "
+            "gamma=0.1."
+        )
+
+
+def _check_not_negative(scheduler: str, param_name: str, **values: Any) -> None:
+    """Reject a negative target value of a parameter that torch requires to be >= 0."""
+    if param_name not in _CHECKED_PARAMS:
+        return
+    for name, value in values.items():
+        if isinstance(value, numbers.Real) and value < 0:
+            raise OptimValueError(
+                f"{scheduler}: {name} must be >= 0 for {param_name!r}, but got {value}: the "
+                f"schedule would drive {param_name} below zero."
+            )
+
+
+def _warn_no_end(scheduler: str, other: str | None = None) -> None:
+    missing = f"neither `end` nor {other}" if other else "no `end`"
+    print_log(
+        f"{scheduler} has {missing}: its schedule is spread over {INF} steps, so it never "
+        "visibly progresses. Set `end` (a Runner sets it to the training length when it is "
+        "left out of the config).",
+        logger="current",
+        level=logging.WARNING,
+    )
 
 
 def _epoch_to_iter(
@@ -43,13 +117,18 @@ def _epoch_to_iter(
     """Check the conversion arguments and convert ``begin``/``end``."""
     if not by_epoch:
         raise OptimValueError(
-            f"{scheduler}.build_iter_from_epoch: Only epoch-based kwargs whose `by_epoch=True` "
-            "can be converted to iter-based."
+            "Only epoch-based kwargs whose `by_epoch=True` can be converted to iter-based. "
+            f"({scheduler}.build_iter_from_epoch was called with by_epoch=False.)"
         )
-    if epoch_length is None or epoch_length <= 0:
+    if (
+        isinstance(epoch_length, bool)
+        or not isinstance(epoch_length, numbers.Real)
+        or epoch_length <= 0
+    ):
         raise OptimValueError(
-            f"{scheduler}.build_iter_from_epoch: `epoch_length` must be a positive integer, "
-            f"but got {epoch_length}."
+            f"`epoch_length` must be a positive integer, but got {epoch_length}. "
+            f"({scheduler}.build_iter_from_epoch needs the number of iterations per epoch, "
+            "e.g. len(train_dataloader).)"
         )
     begin = int(begin * epoch_length)
     if end != INF:
@@ -112,11 +191,7 @@ class _ParamScheduler:
         self.optimizer = optimizer
         self.param_name = param_name
 
-        if end <= begin:
-            raise ValueError(
-                f"{type(self).__name__}: end should be larger than begin, but got "
-                f"begin={begin}, end={end}"
-            )
+        _check_begin_end(type(self).__name__, begin, end, by_epoch)
         self.begin = begin
         self.end = end
         self.by_epoch = by_epoch
@@ -298,6 +373,13 @@ class StepParamScheduler(_EpochToIter, _ParamScheduler):
         by_epoch: bool = True,
         verbose: bool = False,
     ) -> None:
+        if step_size == 0:
+            raise OptimZeroDivisionError(
+                f"{type(self).__name__}: step_size must not be 0 (the value decays every "
+                "step_size steps, and step % 0 divides by zero at the first step). Use e.g. "
+                "step_size=30."
+            )
+        _check_gamma(type(self).__name__, gamma)
         self.step_size = step_size
         self.gamma = gamma
         super().__init__(
@@ -346,6 +428,12 @@ class MultiStepParamScheduler(_EpochToIter, _ParamScheduler):
         by_epoch: bool = True,
         verbose: bool = False,
     ) -> None:
+        if not isinstance(milestones, (list, tuple)):
+            raise TypeError(
+                f"{type(self).__name__}: milestones must be a list of steps, e.g. "
+                f"milestones=[8, 11], but got {milestones!r} of type {type(milestones).__name__}."
+            )
+        _check_gamma(type(self).__name__, gamma)
         self.milestones = Counter(milestones)
         self.gamma = gamma
         super().__init__(
@@ -397,7 +485,14 @@ class ConstantParamScheduler(_EpochToIter, _ParamScheduler):
     ) -> None:
         if factor > 1.0 or factor < 0:
             raise ValueError(
-                f"Constant multiplicative factor should between 0 and 1, but got {factor}."
+                "Constant multiplicative factor should between 0 and 1. "
+                f"({type(self).__name__} got factor={factor}.)"
+            )
+        if factor == 0 and end != INF:
+            raise OptimZeroDivisionError(
+                f"{type(self).__name__}: factor must be > 0 when `end` is set: the value is "
+                "divided by the factor at end - 1 to restore it (0 divides by zero, and the "
+                "value stays 0). Use a small factor such as 0.001."
             )
         self.factor = factor
         self.total_iters = end - begin - 1
@@ -447,6 +542,7 @@ class ExponentialParamScheduler(_EpochToIter, _ParamScheduler):
         by_epoch: bool = True,
         verbose: bool = False,
     ) -> None:
+        _check_gamma(type(self).__name__, gamma)
         self.gamma = gamma
         super().__init__(
             optimizer,
@@ -509,9 +605,20 @@ class CosineAnnealingParamScheduler(_EpochToIter, _ParamScheduler):
             eta_min = 0.0
         if not ((eta_min is None) ^ (eta_min_ratio is None)):
             raise OptimValueError(
-                f"{type(self).__name__}: either `eta_min` or `eta_min_ratio` should be "
-                f"specified, not both (got eta_min={eta_min}, eta_min_ratio={eta_min_ratio})."
+                "Either `eta_min` or `eta_min_ratio should be specified. "
+                f"({type(self).__name__} got both: eta_min={eta_min}, "
+                f"eta_min_ratio={eta_min_ratio}; give one of them.)"
             )
+        if isinstance(T_max, numbers.Real) and T_max < 0:
+            raise OptimValueError(
+                f"{type(self).__name__}: T_max must be > 0 (the number of steps from the "
+                f"maximum to the minimum), but got {T_max}."
+            )
+        _check_not_negative(
+            type(self).__name__, param_name, eta_min=eta_min, eta_min_ratio=eta_min_ratio
+        )
+        if not T_max and end == INF:
+            _warn_no_end(type(self).__name__, "`T_max`")
         self.T_max = T_max or (end - begin)
         self.eta_min = eta_min
         self.eta_min_ratio = eta_min_ratio
@@ -581,12 +688,22 @@ class LinearParamScheduler(_EpochToIter, _ParamScheduler):
     ) -> None:
         if start_factor > 1.0 or start_factor < 0:
             raise ValueError(
-                f"Starting multiplicative factor should between 0 and 1, got {start_factor}."
+                "Starting multiplicative factor should between 0 and 1. "
+                f"({type(self).__name__} got start_factor={start_factor}.)"
             )
         if end_factor > 1.0 or end_factor < 0:
             raise ValueError(
-                f"Ending multiplicative factor should between 0 and 1, got {end_factor}."
+                "Ending multiplicative factor should between 0 and 1. "
+                f"({type(self).__name__} got end_factor={end_factor}.)"
             )
+        if start_factor == 0:
+            raise OptimZeroDivisionError(
+                f"{type(self).__name__}: start_factor must be > 0: the schedule multiplies the "
+                "current value, so a value that starts at 0 stays 0, and the second step "
+                "divides by zero. Use a small factor such as 0.001 to warm up from near zero."
+            )
+        if end == INF:
+            _warn_no_end(type(self).__name__)
         self.start_factor = start_factor
         self.end_factor = end_factor
         self.total_iters = end - begin - 1
@@ -638,6 +755,14 @@ class PolyParamScheduler(_EpochToIter, _ParamScheduler):
         by_epoch: bool = True,
         verbose: bool = False,
     ) -> None:
+        if isinstance(power, numbers.Real) and power < 0:
+            raise OptimZeroDivisionError(
+                f"{type(self).__name__}: power must be >= 0, but got {power}: a negative power "
+                "raises the value at every step and divides by zero at the last step."
+            )
+        _check_not_negative(type(self).__name__, param_name, eta_min=eta_min)
+        if end == INF:
+            _warn_no_end(type(self).__name__)
         self.eta_min = eta_min
         self.power = power
         self.total_iters = end - begin - 1
@@ -714,7 +839,8 @@ class OneCycleParamScheduler(_EpochToIter, _ParamScheduler):
     ) -> None:
         if param_name != "lr":
             raise OptimValueError(
-                f"OneCycle only works for learning rate updating, but got param_name as {param_name!r}"
+                "OneCycle only works for learning rate updating, but got patam_name as "
+                f"{param_name}. (Use param_name='lr', or another scheduler for {param_name}.)"
             )
         _check_optimizer(optimizer, type(self).__name__)
         self.eta_max = eta_max
@@ -726,6 +852,8 @@ class OneCycleParamScheduler(_EpochToIter, _ParamScheduler):
                 raise ValueError(f"Expected positive integer total_steps, but got {total_steps}")
             self.total_steps = total_steps
         else:
+            if end == INF:
+                _warn_no_end(type(self).__name__, "`total_steps`")
             self.total_steps = end - begin
 
         if not isinstance(pct_start, float) or pct_start < 0 or pct_start > 1:
@@ -733,7 +861,7 @@ class OneCycleParamScheduler(_EpochToIter, _ParamScheduler):
 
         if anneal_strategy not in ("cos", "linear"):
             raise ValueError(
-                f'anneal_strategy must be one of "cos" or "linear", instead got {anneal_strategy}'
+                f'anneal_strategy must by one of "cos" or "linear", instead got {anneal_strategy}'
             )
         self.anneal_strategy = anneal_strategy
         self.three_phase = three_phase
@@ -869,11 +997,26 @@ class CosineRestartParamScheduler(_EpochToIter, _ParamScheduler):
                 f"{type(self).__name__}: either `eta_min` or `eta_min_ratio` should be "
                 f"specified (exactly one), got eta_min={eta_min}, eta_min_ratio={eta_min_ratio}."
             )
+        if not isinstance(periods, (list, tuple)) or not isinstance(restart_weights, (list, tuple)):
+            raise TypeError(
+                f"{type(self).__name__}: periods and restart_weights must be lists of the same "
+                f"length, e.g. periods=[10, 20], restart_weights=[1, 0.5], but got "
+                f"periods={periods!r}, restart_weights={restart_weights!r}."
+            )
         if len(periods) != len(restart_weights):
             raise OptimValueError(
-                "periods and restart_weights should have the same length, got "
-                f"{len(periods)} periods and {len(restart_weights)} restart_weights."
+                "periods and restart_weights should have the same length. "
+                f"({type(self).__name__} got {len(periods)} periods and "
+                f"{len(restart_weights)} restart_weights.)"
             )
+        bad = [p for p in periods if isinstance(p, numbers.Real) and p <= 0]
+        if bad:
+            raise OptimValueError(
+                f"{type(self).__name__}: every period must be > 0 steps, but periods={periods}."
+            )
+        _check_not_negative(
+            type(self).__name__, param_name, eta_min=eta_min, eta_min_ratio=eta_min_ratio
+        )
         self.periods = periods
         self.eta_min = eta_min
         self.eta_min_ratio = eta_min_ratio
@@ -984,11 +1127,7 @@ class ReduceOnPlateauParamScheduler(_ParamScheduler):
         _check_optimizer(optimizer, type(self).__name__)
         self.optimizer = optimizer
         self.param_name = param_name
-        if end <= begin:
-            raise ValueError(
-                f"{type(self).__name__}: end should be larger than begin, but got "
-                f"begin={begin}, end={end}"
-            )
+        _check_begin_end(type(self).__name__, begin, end, by_epoch)
         self.begin = begin
         self.end = end
         if not by_epoch:
@@ -1004,7 +1143,21 @@ class ReduceOnPlateauParamScheduler(_ParamScheduler):
         self.verbose = verbose
 
         if factor >= 1.0:
-            raise ValueError(f"Factor should be < 1.0, but got {factor}.")
+            raise ValueError(
+                f"Factor should be < 1.0. ({type(self).__name__} got factor={factor}; the value "
+                "is multiplied by it at each reduction.)"
+            )
+        if factor < 0:
+            raise ValueError(
+                f"{type(self).__name__}: factor must be in [0, 1), but got {factor}: a "
+                "negative factor makes the value negative (it is then clipped to min_value)."
+            )
+        if isinstance(patience, numbers.Real) and patience < 0:
+            raise ValueError(
+                f"{type(self).__name__}: patience must be >= 0 (the number of checks without "
+                f"improvement tolerated), but got {patience}: the value would be reduced at "
+                "every check, even when the metric improves."
+            )
         self.factor = factor
 
         # An OptimWrapper with several groups adds a base-settings group last;
@@ -1015,7 +1168,9 @@ class ReduceOnPlateauParamScheduler(_ParamScheduler):
         if isinstance(min_value, (list, tuple)):
             if len(min_value) != len(raw_optimizer.param_groups):
                 raise ValueError(
-                    f"expected {len(raw_optimizer.param_groups)} min_values, got {len(min_value)}"
+                    f"expected {len(raw_optimizer.param_groups)} min_lrs, got {len(min_value)}. "
+                    f"({type(self).__name__}: give one min_value per param group, or a "
+                    "single number for all of them.)"
                 )
             self.min_values = list(min_value)
             if (
@@ -1059,11 +1214,14 @@ class ReduceOnPlateauParamScheduler(_ParamScheduler):
             self.last_step += 1
             metric = metrics.get(self.monitor, None)
             if metric is None:
-                raise KeyError(
-                    f"{type(self).__name__}: expected key {self.monitor!r} in metrics, but got "
-                    f"keys {list(metrics.keys())}; set `monitor` to one of them."
-                )
-            metric = float(metric)
+                raise KeyError(self._missing_metric_message(metrics))
+            try:
+                metric = float(metric)
+            except (TypeError, ValueError):
+                raise OptimTypeValueError(
+                    f"{type(self).__name__}: the monitored metric {self.monitor!r} must be a "
+                    f"number, but the evaluator returned {metric!r}."
+                ) from None
             if self._is_better(metric, self.best):
                 self.best = metric
                 self.num_bad_epochs = 0
@@ -1084,6 +1242,21 @@ class ReduceOnPlateauParamScheduler(_ParamScheduler):
                 self.num_bad_epochs = 0
 
         self._last_value = self._current_values()
+
+    def _missing_metric_message(self, metrics: dict) -> str:
+        keys = list(metrics.keys())
+        message = f"Excepted key in {keys}, but got key {self.monitor} is not in dict. "
+        if self.monitor in metrics:
+            return message + (
+                f"({type(self).__name__}: the metric {self.monitor!r} is None; the evaluator "
+                "must return a number for it.)"
+            )
+        close = difflib.get_close_matches(self.monitor, [str(k) for k in keys], n=1)
+        hint = f" Did you mean {close[0]!r}?" if close else ""
+        return message + (
+            f"({type(self).__name__}: `monitor={self.monitor!r}` names no metric of the "
+            f"evaluator; set it to one of the keys above, with their prefix.{hint})"
+        )
 
     def print_value(self, is_verbose: bool, group: int, value: float) -> None:
         """Log the parameter value when ``is_verbose``.
@@ -1119,9 +1292,20 @@ class ReduceOnPlateauParamScheduler(_ParamScheduler):
 
     def _init_is_better(self, rule: str, threshold: float, threshold_rule: str) -> None:
         if rule not in {"less", "greater"}:
-            raise ValueError(f"rule {rule!r} is unknown! Use 'less' or 'greater'.")
+            raise ValueError(
+                f"mode {rule} is unknown! ({type(self).__name__}: rule must be 'less', to "
+                "reduce when the metric stops decreasing, or 'greater'.)"
+            )
         if threshold_rule not in {"rel", "abs"}:
-            raise ValueError(f"threshold rule {threshold_rule!r} is unknown! Use 'rel' or 'abs'.")
+            raise ValueError(
+                f"threshold mode {threshold_rule} is unknown! ({type(self).__name__}: "
+                "threshold_rule must be 'rel' or 'abs'.)"
+            )
+        if threshold < 0:
+            raise ValueError(
+                f"threshold {threshold} should be >= 0. ({type(self).__name__}: it is the "
+                "change that counts as an improvement.)"
+            )
         if rule == "less" and threshold_rule == "rel" and not 0 <= threshold < 1:
             raise ValueError(
                 "With rule='less' and threshold_rule='rel' the threshold must be in [0, 1) "
