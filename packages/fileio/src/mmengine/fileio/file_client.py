@@ -23,7 +23,12 @@ from .backends import (
     MemcachedBackend,
     PetrelBackend,
 )
-from .backends.errors import DuplicateBackendError, PathTypeError, PrefixesTypeError
+from .backends.errors import (
+    DuplicateBackendError,
+    PathTypeError,
+    PrefixesTypeError,
+    ValueAssertionError,
+)
 
 
 def __getattr__(name: str) -> Any:
@@ -231,7 +236,10 @@ class FileClient:
             >>> file_client = FileClient.infer_client(file_client_args)
         """
         if file_client_args is None and uri is None:
-            raise ValueError("infer_client needs file_client_args or uri, but both are None")
+            raise ValueAssertionError(
+                "infer_client needs file_client_args or uri, but both are None: pass "
+                "file_client_args={'backend': ...} or the uri of the file to access"
+            )
         if file_client_args is None:
             file_prefix = cls.parse_uri_prefix(uri)  # type: ignore[arg-type]
             return cls(prefix=file_prefix)

@@ -9,9 +9,12 @@ functions in a loop does not rebuild clients.
 
 from __future__ import annotations
 
+import difflib
+import inspect
 import json
+import os.path as osp
 import warnings
-from collections.abc import Generator, Iterator
+from collections.abc import Generator, Iterator, Mapping
 from contextlib import contextmanager
 from io import BytesIO, StringIO
 from pathlib import Path
@@ -20,7 +23,12 @@ from typing import IO, Any, Optional, Union
 from mmengine.utils import is_filepath, is_str
 
 from .backends import BaseStorageBackend
-from .backends.errors import BackendNotFoundError, PathTypeError
+from .backends.errors import (
+    BackendArgsTypeError,
+    BackendNotFoundError,
+    PathTypeError,
+    with_context,
+)
 from .backends.registry_utils import backends, prefix_to_backends
 from .file_client import FileClient
 from .handlers import file_handlers, register_handler  # noqa: F401 (upstream binds it here)
@@ -63,26 +71,76 @@ def _parse_uri_prefix(uri: Union[str, Path]) -> str:
     return prefix
 
 
+def _check_backend_args(backend_args: Any) -> None:
+    if not isinstance(backend_args, Mapping):
+        raise BackendArgsTypeError(
+            f"backend_args should be a dict such as {{'backend': 'local'}} (or None), but got "
+            f"{type(backend_args).__name__} {backend_args!r}"
+        )
+
+
+def _build_backend(
+    backend_cls: type[BaseStorageBackend], kwargs: dict, backend_args: dict, chosen_by: str
+) -> BaseStorageBackend:
+    """``backend_cls(**kwargs)``; explain arguments the class does not take."""
+    try:
+        return backend_cls(**kwargs)
+    except TypeError as exc:
+        try:
+            inspect.signature(backend_cls).bind(**kwargs)
+        except TypeError:
+            pass
+        except ValueError:  # no signature to check against
+            raise exc from None
+        else:
+            raise  # the arguments fit: the error comes from inside the backend
+        known = [
+            p.name
+            for p in inspect.signature(backend_cls).parameters.values()
+            if p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)
+        ]
+        hints = []
+        for key in kwargs:
+            if key not in known:
+                close = difflib.get_close_matches(key, [*known, "backend"], n=1, cutoff=0.6)
+                if close:
+                    hints.append(f"{key!r} -> {close[0]!r}?")
+        hint = f" Did you mean {', '.join(hints)}" if hints else ""
+        raise TypeError(
+            f"{exc} (backend_args={backend_args!r} build {backend_cls.__name__}, {chosen_by}, "
+            f"which takes the arguments {known}).{hint}"
+        ).with_traceback(exc.__traceback__) from None
+
+
 def _get_file_backend(prefix: str, backend_args: dict) -> BaseStorageBackend:
     """Build a backend from ``backend_args['backend']`` or from ``prefix``."""
+    _check_backend_args(backend_args)
+    given = backend_args
     backend_args = dict(backend_args)
     if "backend" in backend_args:
         name = backend_args.pop("backend")
         if name not in backends:
+            close = difflib.get_close_matches(str(name), list(backends), n=1, cutoff=0.6)
+            hint = f" Did you mean {close[0]!r}?" if close else ""
             raise BackendNotFoundError(
-                f'Storage backend "{name}" given in backend_args is not registered. '
+                f'Storage backend "{name}" given in backend_args is not registered.{hint} '
                 f"Registered backends are {sorted(backends)}; register new ones with "
                 "mmengine.fileio.register_backend()."
             )
-        return backends[name](**backend_args)
+        return _build_backend(
+            backends[name], backend_args, given, f"named by backend_args['backend']={name!r}"
+        )
     if prefix not in prefix_to_backends:
+        close = difflib.get_close_matches(prefix, [p for p in prefix_to_backends if p], n=1)
+        hint = f" Did you mean {close[0] + '://'!r}?" if close else ""
         raise BackendNotFoundError(
-            f'No storage backend is registered for the URI prefix "{prefix}://". '
+            f'No storage backend is registered for the URI prefix "{prefix}://".{hint} '
             f"Registered prefixes are {sorted(p for p in prefix_to_backends if p)} (plus local "
             'paths); pass backend_args={"backend": ...} or register one with '
             "mmengine.fileio.register_backend(name, prefixes=...)."
         )
-    return prefix_to_backends[prefix](**backend_args)
+    chosen_by = f'chosen by the URI prefix "{prefix}://"' if prefix else "chosen for a local path"
+    return _build_backend(prefix_to_backends[prefix], backend_args, given, chosen_by)
 
 
 def get_file_backend(
@@ -122,6 +180,8 @@ def get_file_backend(
     if enable_singleton and backend_args is None:
         return _backend_for(uri)  # type: ignore[arg-type]
     if uri is None:
+        if backend_args is not None:
+            _check_backend_args(backend_args)
         if not backend_args or "backend" not in backend_args:
             raise ValueError(
                 'uri should not be None when "backend" does not exist in backend_args; '
@@ -134,6 +194,8 @@ def get_file_backend(
     if not enable_singleton:
         return _get_file_backend(prefix, backend_args or {})
 
+    if backend_args is not None:
+        _check_backend_args(backend_args)
     if not backend_args:
         key = prefix + _EMPTY_ARGS_KEY
         expected_cls = prefix_to_backends.get(prefix)
@@ -656,15 +718,49 @@ def _check_deprecated_args(
         )
 
 
-def _handler_for(file_format: Optional[str], file: Any) -> Any:
-    if file_format not in file_handlers:
-        where = f" (inferred from {file!r})" if isinstance(file, str) else ""
-        raise TypeError(
-            f"Unsupported format: {file_format}{where}. Supported formats are "
-            f"{sorted(file_handlers)}; pass file_format=... or register a handler with "
-            "mmengine.fileio.register_handler()."
-        )
-    return file_handlers[file_format]
+def _format_hint(file_format: Any, file: Any, inferred: bool) -> str:
+    """Explain an unsupported ``file_format``: where it came from and what would fix it."""
+    supported = sorted(file_handlers)
+    hint = ""
+    if isinstance(file_format, str):
+        candidates = {file_format.lower(), file_format.strip().lstrip(".").lower()}
+        close = [c for c in supported if c in candidates]
+        if not close:
+            close = difflib.get_close_matches(file_format.lower(), supported, n=1, cutoff=0.6)
+        if close and close[0] != file_format:
+            hint = f" Did you mean {close[0]!r}?"
+    if inferred:
+        name = file.replace("\\", "/").rsplit("/", 1)[-1]
+        if "/" in file_format or "\\" in file_format or "." not in name:
+            where = (
+                f" ({file!r} is a directory: give a file name inside it)"
+                if osp.isdir(file)
+                else f" ({file!r} has no file extension to infer the format from)"
+            )
+        else:
+            where = f" (inferred from the extension of {file!r})"
+    elif file_format is None and file is None:
+        where = " (file is None and file_format was not given)"
+    elif file_format is None:
+        where = " (file_format was not given and a file object has no extension to infer it from)"
+    else:
+        where = " (given as file_format)"
+    return (
+        f"{where}.{hint} Supported formats are {supported}; pass file_format=<one of them> "
+        "(without the dot) or register a handler with mmengine.fileio.register_handler()."
+    )
+
+
+def _handler_for(file_format: Any, file: Any, inferred: bool = False) -> Any:
+    try:
+        return file_handlers[file_format]
+    except (KeyError, TypeError):  # TypeError: an unhashable file_format
+        pass
+    raise TypeError(f"Unsupported format: {file_format}{_format_hint(file_format, file, inferred)}")
+
+
+def _empty_note(data: Union[str, bytes, None]) -> str:
+    return "; the file is empty (0 bytes)" if data is not None and not data else ""
 
 
 def load(
@@ -706,9 +802,10 @@ def load(
     """
     if isinstance(file, Path):
         file = str(file)
-    if file_format is None and is_str(file):
+    inferred = file_format is None and is_str(file)
+    if inferred:
         file_format = file.split(".")[-1]
-    handler = _handler_for(file_format, file)
+    handler = _handler_for(file_format, file, inferred)
     _check_deprecated_args(file_client_args, backend_args, "load")
 
     if is_str(file):
@@ -716,11 +813,22 @@ def load(
             file_backend: Any = FileClient.infer_client(file_client_args, file)
         else:
             file_backend = get_file_backend(file, backend_args=backend_args)
-        if handler.str_like:
-            with StringIO(file_backend.get_text(file)) as f:
+        data: Union[str, bytes, None] = None
+        try:
+            if handler.str_like:
+                data = file_backend.get_text(file)
+                with StringIO(data) as f:
+                    # PyYAML names the stream in its error marks.
+                    f.name = file  # type: ignore[misc]
+                    return handler.load_from_fileobj(f, **kwargs)
+            data = file_backend.get(file)
+            with BytesIO(data) as f:
                 return handler.load_from_fileobj(f, **kwargs)
-        with BytesIO(file_backend.get(file)) as f:
-            return handler.load_from_fileobj(f, **kwargs)
+        except Exception as exc:
+            if isinstance(exc, OSError) or file in str(exc):
+                raise
+            context = f" (while loading {file!r} as {file_format}{_empty_note(data)})"
+            raise with_context(exc, context).with_traceback(exc.__traceback__) from None
     if hasattr(file, "read"):
         return handler.load_from_fileobj(file, **kwargs)
     raise TypeError(f'"file" must be a filepath str or a file-object, but got {type(file)}')
@@ -768,12 +876,13 @@ def dump(
     """
     if isinstance(file, Path):
         file = str(file)
+    inferred = file_format is None and is_str(file)
     if file_format is None:
         if is_str(file):
             file_format = file.split(".")[-1]
         elif file is None:
             raise ValueError("file_format must be specified since file is None")
-    handler = _handler_for(file_format, file)
+    handler = _handler_for(file_format, file, inferred)
     _check_deprecated_args(file_client_args, backend_args, "dump")
 
     if file is None:
@@ -783,14 +892,26 @@ def dump(
             file_backend: Any = FileClient.infer_client(file_client_args, file)
         else:
             file_backend = get_file_backend(file, backend_args=backend_args)
+        # Serialise fully before writing: an object that cannot be serialised
+        # leaves no file (and an existing one unchanged).
+        try:
+            if handler.str_like:
+                with StringIO() as f:
+                    handler.dump_to_fileobj(obj, f, **kwargs)
+                    text: Union[str, bytes] = f.getvalue()
+            else:
+                with BytesIO() as f:
+                    handler.dump_to_fileobj(obj, f, **kwargs)
+                    text = f.getvalue()
+        except Exception as exc:
+            context = (
+                f" (while dumping to {file!r} as {file_format}; nothing was written to the file)"
+            )
+            raise with_context(exc, context).with_traceback(exc.__traceback__) from None
         if handler.str_like:
-            with StringIO() as f:
-                handler.dump_to_fileobj(obj, f, **kwargs)
-                file_backend.put_text(f.getvalue(), file)
+            file_backend.put_text(text, file)
         else:
-            with BytesIO() as f:
-                handler.dump_to_fileobj(obj, f, **kwargs)
-                file_backend.put(f.getvalue(), file)
+            file_backend.put(text, file)
         return None
     if hasattr(file, "write"):
         handler.dump_to_fileobj(obj, file, **kwargs)

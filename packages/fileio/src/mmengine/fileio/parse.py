@@ -6,6 +6,7 @@ from io import StringIO
 from pathlib import Path
 from typing import Any, Optional, Union
 
+from .backends.errors import ValueAssertionError
 from .file_client import FileClient
 from .io import _check_deprecated_args, get_text
 
@@ -100,7 +101,8 @@ def dict_from_file(
 
     Raises:
         ValueError: If a non-empty line has fewer than two columns; the
-            message names the file and line.
+            message names the file and line. It is also an ``AssertionError``,
+            which upstream MMEngine raised.
 
     Examples:
         >>> dict_from_file('/path/of/your/file')  # disk
@@ -113,7 +115,7 @@ def dict_from_file(
         if not items:
             continue
         if len(items) < 2:
-            raise ValueError(
+            raise ValueAssertionError(
                 f"{filename}, line {lineno}: expected a key and at least one value "
                 f"separated by whitespace, but got {line!r}"
             )

@@ -112,9 +112,34 @@ def _temp_path(filepath: str) -> str:
     return f"{filepath[: cut + 1]}.{tail}{_tag}{next(_counter)}.tmp"
 
 
+def _why(exc: OSError, filepath: str) -> str:
+    """What a failed write of ``filepath`` means for the user (error path only)."""
+    import errno
+
+    if exc.errno == errno.EISDIR:
+        return f"; {filepath!r} is a directory: give a file name inside it"
+    if exc.errno == errno.ENOTDIR:
+        parent = os.path.dirname(filepath)
+        while parent and not os.path.lexists(parent):
+            up = os.path.dirname(parent)
+            if up == parent:
+                break
+            parent = up
+        if parent and os.path.lexists(parent) and not os.path.isdir(parent):
+            return f"; {parent!r} is a file, not a directory"
+    if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        folder = os.path.dirname(filepath) or "."
+        return f"; check that {folder!r} is writable"
+    return ""
+
+
 def _renamed(exc: OSError, filepath: str) -> OSError:
     """A copy of ``exc`` that names ``filepath`` instead of the temp file."""
-    return type(exc)(exc.errno, f"{exc.strerror} (writing {filepath!r} atomically)", filepath)
+    return type(exc)(
+        exc.errno,
+        f"{exc.strerror} (writing {filepath!r} atomically{_why(exc, filepath)})",
+        filepath,
+    )
 
 
 def _open_temp(filepath: str) -> tuple[int, str]:

@@ -35,3 +35,99 @@ class PrefixesTypeError(TypeError, AssertionError):
 
     Also an :class:`AssertionError`, which upstream MMEngine raised here.
     """
+
+
+class ValueAssertionError(ValueError, AssertionError):
+    """A wrong argument value where upstream MMEngine raised an ``AssertionError``.
+
+    A :class:`ValueError` (what the problem is) that ``except AssertionError``
+    still catches.
+    """
+
+
+class BackendArgsTypeError(TypeError, ValueError):
+    """``backend_args`` is not a dict.
+
+    A :class:`TypeError` as upstream MMEngine raised (``argument after **
+    must be a mapping``), and also a :class:`ValueError`, which it raised
+    instead when no uri was given.
+    """
+
+
+# Exception class -> its subclass that appends a context sentence to the message.
+_WITH_CONTEXT: dict[type, type] = {}
+
+
+def _context_class(cls: type) -> type:
+    sub = _WITH_CONTEXT.get(cls)
+    if sub is not None:
+        return sub
+
+    def __str__(self: BaseException) -> str:
+        return f"{cls.__str__(self)}{self.__dict__.get('_mm_context', '')}"
+
+    def __reduce__(self: BaseException) -> object:
+        # Pickle (e.g. across worker processes) as the original class.
+        reduced = cls.__reduce__(self)
+        if isinstance(reduced, tuple) and reduced and reduced[0] is sub:
+            reduced = (cls, *reduced[1:])
+        return reduced
+
+    sub = type(
+        cls.__name__,
+        (cls,),
+        {
+            "__str__": __str__,
+            "__reduce__": __reduce__,
+            "__module__": cls.__module__,
+            "__qualname__": cls.__qualname__,
+            "__doc__": cls.__doc__,
+        },
+    )
+    _WITH_CONTEXT[cls] = sub
+    return sub
+
+
+def with_context(exc: BaseException, context: str) -> BaseException:
+    """Return ``exc`` with ``context`` appended to its message, same class.
+
+    The returned exception is an instance of a subclass of ``type(exc)``
+    (named like it), so ``except`` clauses and ``pytest.raises`` written for
+    the original class still match, and its attributes (``lineno``, ``pos``,
+    ``errno`` ...) are kept. Raise it with ``.with_traceback(exc.__traceback__)``
+    to keep the original frames. ``OSError`` (which already names its file),
+    exceptions already carrying a context and classes that cannot be
+    subclassed are returned unchanged; an exception that already carries a
+    context gets ``context`` appended to it.
+
+    Args:
+        exc (BaseException): The exception to explain.
+        context (str): Text appended to the message, e.g.
+            ``" (while loading 'a.json' as json)"``.
+
+    Returns:
+        BaseException: The explained exception, or ``exc`` itself.
+    """
+    cls = type(exc)
+    if isinstance(exc, OSError) or not isinstance(exc, Exception):
+        return exc
+    if "_mm_context" in exc.__dict__:
+        exc.__dict__["_mm_context"] += context
+        return exc
+    try:
+        sub = _context_class(cls)
+        new = sub.__new__(sub, *exc.args)
+        try:  # sets C-level fields (UnicodeDecodeError.start, ...)
+            cls.__init__(new, *exc.args)
+        except Exception:  # e.g. JSONDecodeError's args are only its message
+            pass
+        new.__dict__.update(exc.__dict__)
+        for attr in ("name", "path", "obj"):  # ImportError / AttributeError fields
+            if attr not in exc.__dict__ and getattr(exc, attr, None) is not None:
+                setattr(new, attr, getattr(exc, attr))
+        new.__dict__["_mm_context"] = context
+        new.__cause__ = exc.__cause__
+        new.__suppress_context__ = True
+    except Exception:  # a class that cannot be subclassed or rebuilt: keep it
+        return exc
+    return new

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import os.path as osp
 import shutil
+import warnings
 from collections.abc import Generator, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -12,13 +14,19 @@ from typing import Optional, Union
 
 from .atomic_write import atomic_write_bytes
 from .base import BaseStorageBackend
+from .errors import with_context
 
 # On POSIX ``open(path, 'w')`` writes '\n' as is; on Windows it translates it.
 _NEWLINE = os.linesep if os.linesep != "\n" else None
 
 
-def check_list_args(list_dir: bool, suffix: Optional[Union[str, tuple]]) -> None:
-    """Validate the ``list_dir`` / ``suffix`` pair of ``list_dir_or_file``.
+def check_list_args(
+    list_dir: bool, suffix: Optional[Union[str, tuple]], list_file: bool = True
+) -> None:
+    """Validate the arguments of ``list_dir_or_file`` (before any listing).
+
+    Warns (``UserWarning``) when both ``list_dir`` and ``list_file`` are
+    False: nothing can be listed, which upstream MMEngine silently accepted.
 
     Raises:
         TypeError: If ``suffix`` is given while ``list_dir`` is True, or if
@@ -31,7 +39,24 @@ def check_list_args(list_dir: bool, suffix: Optional[Union[str, tuple]]) -> None
             "no suffix. Pass list_dir=False to filter files by suffix."
         )
     if suffix is not None and not isinstance(suffix, (str, tuple)):
-        raise TypeError(f"`suffix` must be a string or tuple of strings, but got {type(suffix)}")
+        raise TypeError(
+            f"`suffix` must be a string or tuple of strings, but got {type(suffix)} {suffix!r}"
+            + (f"; pass suffix={tuple(suffix)!r}" if isinstance(suffix, (list, set)) else "")
+        )
+    if isinstance(suffix, tuple):
+        wrong = [s for s in suffix if not isinstance(s, str)]
+        if wrong:
+            raise TypeError(
+                f"`suffix` must be a string or tuple of strings, but the tuple {suffix!r} "
+                f"holds {wrong[0]!r} ({type(wrong[0]).__name__})"
+            )
+    if not list_dir and not list_file:
+        warnings.warn(
+            "list_dir_or_file(list_dir=False, list_file=False) lists nothing: set "
+            "list_dir=True to list directories and/or list_file=True to list files.",
+            UserWarning,
+            stacklevel=3,
+        )
 
 
 class LocalBackend(BaseStorageBackend):
@@ -77,7 +102,14 @@ class LocalBackend(BaseStorageBackend):
             str: Expected text reading from ``filepath``.
         """
         with open(filepath, encoding=encoding) as f:
-            return f.read()
+            try:
+                return f.read()
+            except UnicodeDecodeError as exc:
+                context = (
+                    f" (while reading {os.fspath(filepath)!r} as {encoding} text; is it a binary "
+                    "file, or written in another encoding?)"
+                )
+                raise with_context(exc, context).with_traceback(exc.__traceback__) from None
 
     def put(self, obj: bytes, filepath: Union[str, Path]) -> None:
         """Write bytes to a given ``filepath`` atomically.
@@ -182,7 +214,18 @@ class LocalBackend(BaseStorageBackend):
 
         Yields:
             str or Path: ``filepath`` unchanged; it is never removed.
+
+        Raises:
+            FileNotFoundError: If ``filepath`` does not exist (as the other
+                backends, which must download it, raise).
         """
+        if not osp.exists(filepath):
+            raise FileNotFoundError(
+                errno.ENOENT,
+                "No such file or directory (get_local_path() is given a local path that does "
+                "not exist; check the path, or create the file first)",
+                os.fspath(filepath),
+            )
         yield filepath
 
     def copyfile(self, src: Union[str, Path], dst: Union[str, Path]) -> str:
@@ -352,7 +395,7 @@ class LocalBackend(BaseStorageBackend):
             TypeError: If ``suffix`` is set while ``list_dir`` is True or
                 ``suffix`` has a wrong type.
         """
-        check_list_args(list_dir, suffix)
+        check_list_args(list_dir, suffix, list_file)
         root = os.fspath(dir_path)
 
         def scan(path: str) -> Iterator[str]:

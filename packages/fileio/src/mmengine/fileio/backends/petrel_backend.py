@@ -351,7 +351,7 @@ class PetrelBackend(BaseStorageBackend):
             str: A relative path to ``dir_path``.
         """
         self._require("list")
-        check_list_args(list_dir, suffix)
+        check_list_args(list_dir, suffix, list_file)
         root = self._format_path(self._map_path(dir_path))
         if not root.endswith("/"):
             root += "/"

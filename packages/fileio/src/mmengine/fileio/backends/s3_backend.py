@@ -282,7 +282,7 @@ class S3Backend(BaseStorageBackend):
         recursive: bool = False,
     ) -> Iterator[str]:
         """Scan a prefix for "directories" and objects, relative to ``dir_path``."""
-        check_list_args(list_dir, suffix)
+        check_list_args(list_dir, suffix, list_file)
         bucket, key = self._split(dir_path)
         root = self._dir_prefix(key)
         paginator = self._client.get_paginator("list_objects_v2")

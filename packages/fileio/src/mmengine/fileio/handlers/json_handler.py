@@ -6,6 +6,7 @@ import json
 import sys
 from typing import IO, Any
 
+from ..backends.errors import with_context
 from .base import BaseFileHandler
 
 
@@ -36,6 +37,59 @@ def set_default(obj: Any) -> Any:
     raise TypeError(f"{type(obj)} is unsupported for json dump")
 
 
+_JSON_SCALARS = (str, int, float, bool, type(None))
+_HOW_TO_FIX = (
+    "; convert it to a list, dict, str, int, float, bool or None first, or pass "
+    "default=<function returning one of those> to dump()"
+)
+
+
+def find_unserializable(obj: Any, path: str = "obj", depth: int = 0) -> Any:
+    """Return where in ``obj`` the first value json cannot dump is, or None.
+
+    Values :func:`set_default` converts count as serialisable. Used to
+    explain a failed dump, never on the normal path.
+
+    Args:
+        obj: The object that failed to dump.
+        path (str): How ``obj`` itself is named in the result.
+        depth (int): Current nesting depth (the search stops at 200).
+
+    Returns:
+        str or None: e.g. ``"obj['model']['act']"`` or
+        ``"obj['a'], the key (1, 2)"``.
+    """
+    if depth > 200 or isinstance(obj, _JSON_SCALARS):
+        return None
+    if isinstance(obj, dict):
+        for key, value in obj.items():
+            if not isinstance(key, _JSON_SCALARS):
+                return f"{path}, the key {key!r}"
+            found = find_unserializable(value, f"{path}[{key!r}]", depth + 1)
+            if found is not None:
+                return found
+        return None
+    if isinstance(obj, (list, tuple)):
+        for index, value in enumerate(obj):
+            found = find_unserializable(value, f"{path}[{index}]", depth + 1)
+            if found is not None:
+                return found
+        return None
+    try:
+        converted = set_default(obj)
+    except TypeError:
+        return f"{path} (a {type(obj).__name__})"
+    return find_unserializable(converted, path, depth + 1)
+
+
+def _explained(exc: TypeError, obj: Any) -> BaseException:
+    where = find_unserializable(obj)
+    if where is None:
+        return exc
+    fix = "" if ", the key " in where else _HOW_TO_FIX
+    return with_context(exc, f" at {where}{fix}")
+
+
 class JsonHandler(BaseFileHandler):
     """Handler for the json format.
 
@@ -50,9 +104,19 @@ class JsonHandler(BaseFileHandler):
     def dump_to_fileobj(self, obj: Any, file: IO, **kwargs: Any) -> None:
         """Dump ``obj`` as json into a file object (kwargs go to :func:`json.dump`)."""
         kwargs.setdefault("default", set_default)
-        json.dump(obj, file, **kwargs)
+        try:
+            json.dump(obj, file, **kwargs)
+        except TypeError as exc:
+            if kwargs["default"] is not set_default:
+                raise
+            raise _explained(exc, obj).with_traceback(exc.__traceback__) from None
 
     def dump_to_str(self, obj: Any, **kwargs: Any) -> str:
         """Dump ``obj`` to a json string (kwargs go to :func:`json.dumps`)."""
         kwargs.setdefault("default", set_default)
-        return json.dumps(obj, **kwargs)
+        try:
+            return json.dumps(obj, **kwargs)
+        except TypeError as exc:
+            if kwargs["default"] is not set_default:
+                raise
+            raise _explained(exc, obj).with_traceback(exc.__traceback__) from None
