@@ -427,7 +427,7 @@ class BaseDataset(Dataset):
             )
         file_metainfo = annotations["metainfo"]
         if not isinstance(file_metainfo, Mapping):
-            raise AnnotationFormatError(
+            raise AttrTypeError(
                 f"The `metainfo` of annotation file {self.ann_file!r} should be a dict, but "
                 f"got {type(file_metainfo).__name__}: {short_repr(file_metainfo)}"
             )
