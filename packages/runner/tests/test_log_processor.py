@@ -258,15 +258,42 @@ def test_private_helper_contracts():
     assert lp._remove_prefix("val/loss", "train/") == "val/loss"
 
 
+@pytest.mark.parametrize(
+    "entries, sentence",
+    [
+        ([dict(), dict()], "Found duplicate loss for loss. "),
+        ([dict(log_name="x"), dict(log_name="x")], "Found duplicate x for loss. "),
+    ],
+)
+def test_custom_cfg_duplicates_keep_the_upstream_sentence(entries, sentence):
+    custom_cfg = [
+        dict(data_src="loss", method_name=m, **e) for m, e in zip(("mean", "max"), entries)
+    ]
+    with pytest.raises(AssertionError) as err:
+        LogProcessor(custom_cfg=custom_cfg)
+    assert str(err.value).startswith(sentence) and "own 'log_name'" in str(err.value)
+
+
+@pytest.mark.parametrize(
+    "custom_cfg, error, says",
+    [
+        (dict(data_src="loss", method_name="mean"), TypeError, "should be a list of dicts"),
+        (["loss"], TypeError, "should be a list of dicts"),
+        (
+            [dict(data_src="loss", method_name="mean", window_size="forever")],
+            TypeError,
+            "window_size should be an int, 'epoch' or 'global', got 'forever'",
+        ),
+    ],
+)
+def test_custom_cfg_of_the_wrong_shape_fails_when_built(custom_cfg, error, says):
+    """0.10 fails at the first log line (or with "string indices must be integers")."""
+    with pytest.raises(error, match=says):
+        LogProcessor(custom_cfg=custom_cfg)
+
+
 def test_custom_cfg_errors():
-    with pytest.raises(AssertionError, match="duplicate"):
-        LogProcessor(
-            custom_cfg=[
-                dict(data_src="loss", method_name="mean"),
-                dict(data_src="loss", method_name="max"),
-            ]
-        )
-    with pytest.raises(AssertionError, match="epoch"):
+    with pytest.raises(AssertionError, match="^window_size cannot be epoch if LoggerHook"):
         LogProcessor(
             by_epoch=False,
             custom_cfg=[dict(data_src="loss", method_name="mean", window_size="epoch")],

@@ -294,7 +294,15 @@ class LogProcessor:
         return out
 
     def _check_custom_cfg(self) -> None:
-        """Reject a source overwritten twice or an epoch window when logging by iteration."""
+        """Reject a source overwritten twice, a name used twice, an unknown window size or an
+        epoch window when logging by iteration (0.10's sentences first)."""
+        if not isinstance(self.custom_cfg, (list, tuple)) or not all(
+            isinstance(cfg, dict) for cfg in self.custom_cfg
+        ):
+            raise TypeError(
+                f"log_processor.custom_cfg should be a list of dicts, got {self.custom_cfg!r}: "
+                "write custom_cfg=[dict(data_src='loss', method_name='mean', window_size=50)]."
+            )
         overwritten = set()
         names = set()
         for cfg in self.custom_cfg:
@@ -302,21 +310,24 @@ class LogProcessor:
                 raise AssertionError(
                     f"each custom_cfg entry needs 'data_src' and 'method_name', got {cfg}"
                 )
-            if "log_name" not in cfg:
-                if cfg["data_src"] in overwritten:
-                    raise AssertionError(
-                        f"Found duplicate {cfg['data_src']} for custom_cfg: give one of them a "
-                        "'log_name' so that they do not both overwrite the source"
-                    )
-                overwritten.add(cfg["data_src"])
-            else:
-                if cfg["log_name"] in names:
-                    raise AssertionError(f"duplicate log_name {cfg['log_name']!r} in custom_cfg")
-                names.add(cfg["log_name"])
-            if not self.by_epoch and cfg.get("window_size") == "epoch":
+            src = cfg["data_src"]
+            name = cfg.get("log_name", src)
+            if name in (overwritten if "log_name" not in cfg else names):
                 raise AssertionError(
-                    "window_size cannot be 'epoch' when by_epoch is False (in custom_cfg "
-                    f"entry {cfg})"
+                    f"Found duplicate {name} for {src}. Two custom_cfg entries of log_processor "
+                    f"write {name!r}: give each entry of the same data_src its own 'log_name'."
+                )
+            (overwritten if "log_name" not in cfg else names).add(name)
+            window = cfg.get("window_size")
+            if not (window is None or isinstance(window, int) or window in ("epoch", "global")):
+                raise TypeError(
+                    f"window_size should be an int, 'epoch' or 'global', got {window!r} (in "
+                    f"log_processor.custom_cfg entry {cfg})"
+                )
+            if not self.by_epoch and window == "epoch":
+                raise AssertionError(
+                    "window_size cannot be epoch if LoggerHook.by_epoch is False. Use an int or "
+                    f"'global' in custom_cfg entry {cfg}, or log_processor.by_epoch=True."
                 )
 
     def _parse_windows_size(
