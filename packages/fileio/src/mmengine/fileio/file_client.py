@@ -28,6 +28,7 @@ from .backends.errors import (
     PathTypeError,
     PrefixesTypeError,
     ValueAssertionError,
+    check_backend_name,
 )
 
 
@@ -331,6 +332,7 @@ class FileClient:
             ...     def get_text(self, filepath):
             ...         return filepath
         """
+        check_backend_name(name, "FileClient.register_backend")
         if backend is not None:
             cls._register_backend(name, backend, force=force, prefixes=prefixes)
             return None

@@ -54,6 +54,27 @@ class BackendArgsTypeError(TypeError, ValueError):
     """
 
 
+def check_backend_name(name: object, func: str) -> None:
+    """Refuse a ``name`` that is not a str, before ``register_backend`` returns.
+
+    Used bare as a decorator (``@register_backend`` without ``('name')``),
+    ``register_backend`` receives the class as ``name`` and would replace it
+    with the decorator function, registering nothing.
+
+    Raises:
+        TypeError: If ``name`` is not a str.
+    """
+    if isinstance(name, str):
+        return
+    hint = ""
+    if isinstance(name, type):
+        hint = (
+            f"; it looks like @{func} was used without a name: write "
+            f"@{func}('<name>') above class {name.__name__}"
+        )
+    raise TypeError(f"the backend name should be a string, but got {type(name)}{hint}")
+
+
 # Exception class -> its subclass that appends a context sentence to the message.
 _WITH_CONTEXT: dict[type, type] = {}
 

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from typing import Optional, Union
 
 from .base import BaseStorageBackend
-from .errors import DuplicateBackendError, PrefixesTypeError
+from .errors import DuplicateBackendError, PrefixesTypeError, check_backend_name
 from .http_backend import HTTPBackend
 from .lmdb_backend import LmdbBackend
 from .local_backend import LocalBackend
@@ -33,7 +33,12 @@ def _register_backend(
     if not isinstance(name, str):
         raise TypeError(f"the backend name should be a string, but got {type(name)}")
     if not inspect.isclass(backend):
-        raise TypeError(f"backend should be a class, but got {type(backend)}")
+        hint = (
+            f"; pass the class {type(backend).__name__}, not an instance of it"
+            if isinstance(backend, BaseStorageBackend)
+            else ""
+        )
+        raise TypeError(f"backend should be a class, but got {type(backend)}{hint}")
     if not issubclass(backend, BaseStorageBackend):
         raise TypeError(f"backend {backend} is not a subclass of BaseStorageBackend")
 
@@ -117,6 +122,7 @@ def register_backend(
         ...     def get_text(self, filepath):
         ...         return filepath
     """
+    check_backend_name(name, "register_backend")
     if backend is not None:
         _register_backend(name, backend, force=force, prefixes=prefixes)
         return None

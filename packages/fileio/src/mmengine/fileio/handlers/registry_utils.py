@@ -67,7 +67,22 @@ def register_handler(file_formats: Union[str, list[str]], **kwargs: Any) -> Call
         ...         return str(obj)
     """
 
+    if isinstance(file_formats, type):
+        raise TypeError(
+            f"file_formats must be a str or a list of str, but got {file_formats!r}; it looks "
+            "like @register_handler was used without formats: write "
+            f"@register_handler(['<ext>', ...]) above class {file_formats.__name__}"
+        )
+    if not isinstance(file_formats, str) and not is_list_of(file_formats, str):
+        raise TypeError(f"file_formats must be a str or a list of str, but got {file_formats!r}")
+
     def wrap(cls: type[BaseFileHandler]) -> type[BaseFileHandler]:
+        if not isinstance(cls, type):
+            raise TypeError(
+                f"register_handler(...) decorates a handler class, but got {cls!r}; to register "
+                f"an instance, decorate its class (arguments go to register_handler(formats, "
+                "**kwargs))"
+            )
         _register_handler(cls(**kwargs), file_formats)
         return cls
 
