@@ -511,3 +511,24 @@ def test_a_missing_task_part_is_named_after_a_short_view_of_the_others(tmp_path)
     assert len(message) < 600 and message.endswith(
         "To train, also give optim_wrapper; to skip train, leave them all None."
     )
+
+
+# ------------------------------------------------ loading weights that do not all match
+def test_load_checkpoint_with_mismatched_keys_warns_and_applies_revise_keys(tmp_path, capsys):
+    """Runner.load_checkpoint passes revise_keys by name (positionally it became the logger:
+    custom revise_keys were ignored and any mismatch report raised TypeError)."""
+    runner = make_runner(tmp_path)
+    weights = {k: torch.full_like(v, 3.0) for k, v in runner.model.state_dict().items()}
+    path = tmp_path / "other.pth"
+    torch.save(
+        dict(
+            state_dict={
+                **{f"backbone.{k}": v for k, v in weights.items()},
+                "backbone.extra": torch.zeros(1),
+            }
+        ),
+        path,
+    )
+    runner.load_checkpoint(str(path), revise_keys=[(r"^backbone\.", "")])
+    assert all(torch.equal(v, weights[k]) for k, v in runner.model.state_dict().items())
+    assert "unexpected key in source state_dict: extra" in capsys.readouterr().out

@@ -525,7 +525,8 @@ class Runner:
         return weights_to_cpu(get_state_dict(self._unwrapped_model()))
 
     def _load_model_state(self, checkpoint: dict, strict: bool, revise_keys: list) -> dict:
-        return _load_checkpoint_to_model(self._unwrapped_model(), checkpoint, strict, revise_keys)
+        model = self._unwrapped_model()
+        return _load_checkpoint_to_model(model, checkpoint, strict, revise_keys=revise_keys)
 
     def load_or_resume(self) -> None:
         """Resume or load weights as ``resume``/``load_from`` say, once per runner."""
