@@ -9,7 +9,6 @@ functions in a loop does not rebuild clients.
 
 from __future__ import annotations
 
-import difflib
 import inspect
 import json
 import os.path as osp
@@ -71,6 +70,12 @@ def _parse_uri_prefix(uri: Union[str, Path]) -> str:
     return prefix
 
 
+def _close_matches(word: str, choices: list, n: int = 1, cutoff: float = 0.6) -> list:
+    import difflib  # only on error paths
+
+    return difflib.get_close_matches(word, choices, n=n, cutoff=cutoff)
+
+
 def _check_backend_args(backend_args: Any) -> None:
     if not isinstance(backend_args, Mapping):
         raise BackendArgsTypeError(
@@ -102,7 +107,7 @@ def _build_backend(
         hints = []
         for key in kwargs:
             if key not in known:
-                close = difflib.get_close_matches(key, [*known, "backend"], n=1, cutoff=0.6)
+                close = _close_matches(key, [*known, "backend"], n=1, cutoff=0.6)
                 if close:
                     hints.append(f"{key!r} -> {close[0]!r}?")
         hint = f" Did you mean {', '.join(hints)}" if hints else ""
@@ -120,7 +125,7 @@ def _get_file_backend(prefix: str, backend_args: dict) -> BaseStorageBackend:
     if "backend" in backend_args:
         name = backend_args.pop("backend")
         if name not in backends:
-            close = difflib.get_close_matches(str(name), list(backends), n=1, cutoff=0.6)
+            close = _close_matches(str(name), list(backends), n=1, cutoff=0.6)
             hint = f" Did you mean {close[0]!r}?" if close else ""
             raise BackendNotFoundError(
                 f'Storage backend "{name}" given in backend_args is not registered.{hint} '
@@ -131,7 +136,7 @@ def _get_file_backend(prefix: str, backend_args: dict) -> BaseStorageBackend:
             backends[name], backend_args, given, f"named by backend_args['backend']={name!r}"
         )
     if prefix not in prefix_to_backends:
-        close = difflib.get_close_matches(prefix, [p for p in prefix_to_backends if p], n=1)
+        close = _close_matches(prefix, [p for p in prefix_to_backends if p], n=1)
         hint = f" Did you mean {close[0] + '://'!r}?" if close else ""
         raise BackendNotFoundError(
             f'No storage backend is registered for the URI prefix "{prefix}://".{hint} '
@@ -726,7 +731,7 @@ def _format_hint(file_format: Any, file: Any, inferred: bool) -> str:
         candidates = {file_format.lower(), file_format.strip().lstrip(".").lower()}
         close = [c for c in supported if c in candidates]
         if not close:
-            close = difflib.get_close_matches(file_format.lower(), supported, n=1, cutoff=0.6)
+            close = _close_matches(file_format.lower(), supported, n=1, cutoff=0.6)
         if close and close[0] != file_format:
             hint = f" Did you mean {close[0]!r}?"
     if inferred:
