@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import errno
 import os
 import os.path as osp
 import shutil
@@ -213,19 +212,9 @@ class LocalBackend(BaseStorageBackend):
             filepath (str or Path): Path to be read data.
 
         Yields:
-            str or Path: ``filepath`` unchanged; it is never removed.
-
-        Raises:
-            FileNotFoundError: If ``filepath`` does not exist (as the other
-                backends, which must download it, raise).
+            str or Path: ``filepath`` unchanged; it is never removed. A path that does
+            not exist is yielded too, as in 0.10 (code writes through it).
         """
-        if not osp.exists(filepath):
-            raise FileNotFoundError(
-                errno.ENOENT,
-                "No such file or directory (get_local_path() is given a local path that does "
-                "not exist; check the path, or create the file first)",
-                os.fspath(filepath),
-            )
         yield filepath
 
     def copyfile(self, src: Union[str, Path], dst: Union[str, Path]) -> str:
