@@ -331,7 +331,7 @@ class RepeatDataset(_IndexMappedDataset):
     """
 
     def __init__(self, dataset: BaseDataset | dict, times: int, lazy_init: bool = False):
-        if isinstance(times, bool) or not is_index(times):
+        if not is_index(times):
             raise ArgTypeError(
                 f"times of RepeatDataset should be an int, but got {type(times).__name__}: "
                 f"{short_repr(times)}"
@@ -413,12 +413,12 @@ class ClassBalancedDataset(_IndexMappedDataset):
     """
 
     def __init__(self, dataset: BaseDataset | dict, oversample_thr: float, lazy_init: bool = False):
-        if isinstance(oversample_thr, bool) or not isinstance(oversample_thr, (int, float)):
+        if not isinstance(oversample_thr, (int, float, np.integer, np.floating)):
             raise ArgTypeError(
                 "oversample_thr of ClassBalancedDataset should be a float (a frequency in "
                 f"[0, 1]), but got {type(oversample_thr).__name__}: {short_repr(oversample_thr)}"
             )
-        if not oversample_thr >= 0:  # also NaN
+        if oversample_thr < 0:
             raise ValueError(
                 f"math domain error: oversample_thr of ClassBalancedDataset is "
                 f"{oversample_thr}; it should be a frequency >= 0 (e.g. 1e-3)"

@@ -23,7 +23,7 @@ __all__ = ["DefaultSampler", "InfiniteSampler"]
 
 def _check_seed(seed: Any, sampler: str) -> int:
     """Return ``seed`` as an int, or raise if torch could not seed with it."""
-    if isinstance(seed, bool) or not is_index(seed):
+    if not is_index(seed):
         raise SeedError(
             f"seed of {sampler} should be an int, but got {type(seed).__name__}: "
             f"{short_repr(seed)}; pass an int, or None to draw one"
