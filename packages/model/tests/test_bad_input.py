@@ -11,13 +11,25 @@ import torch
 from torch import nn
 
 from mmengine.logging import MMLogger
-from mmengine.model import BaseModule, initialize
-from mmengine.model.weight_init import bias_init_with_prob
+from mmengine.model import (
+    BaseModel,
+    BaseModule,
+    BaseTTAModel,
+    ExponentialMovingAverage,
+    ImgDataPreprocessor,
+    MMDistributedDataParallel,
+    MMSeparateDistributedDataParallel,
+    StochasticWeightAverage,
+    initialize,
+    stack_batch,
+)
 from mmengine.model.checkpoint import (
     _load_checkpoint_with_prefix,
     load_checkpoint,
     load_state_dict,
 )
+from mmengine.model.weight_init import bias_init_with_prob
+from mmengine.optim import OptimWrapper
 
 
 class Net(BaseModule):
@@ -233,3 +245,242 @@ def test_garbage_bytes_that_hit_a_missing_memo_entry(tmp_path):
     with pytest.raises(KeyError) as info:  # torch: a bare KeyError(101)
         load_checkpoint(Net(), str(path))
     assert "not a PyTorch checkpoint" in str(info.value) and str(path) in str(info.value)
+
+
+# ---------------------------------------------------------------- train_step
+
+
+class LossModel(BaseModel):
+    def __init__(self, losses=None) -> None:
+        super().__init__()
+        self.fc = nn.Linear(2, 1)
+        self.losses = losses
+
+    def forward(self, inputs, data_samples=None, mode="tensor"):
+        out = self.fc(inputs).mean()
+        if mode == "loss":
+            return self.losses(out)
+        return [out]
+
+
+def _wrapper(model):
+    return OptimWrapper(torch.optim.SGD(model.parameters(), lr=0.1))
+
+
+@pytest.mark.parametrize(
+    ("losses", "text"),
+    [
+        (lambda out: dict(acc=out), "returned none (keys: ['acc'])"),
+        (lambda out: dict(), "returned none (keys: [])"),
+        (lambda out: dict(loss_cls=[]), "the values of ['loss_cls'] are empty lists"),
+    ],
+)
+def test_train_step_without_a_loss(losses, text):
+    model = LossModel(losses)
+    with pytest.raises(AttributeError) as info:  # 0.10: "'float' object has no attribute ..."
+        model.train_step(dict(inputs=torch.ones(3, 2)), _wrapper(model))
+    message = str(info.value)
+    assert "object has no attribute 'backward'" in message
+    assert text in message and "key containing 'loss'" in message
+    # parse_losses itself still returns 0 for losses without a loss, as in 0.10
+    if not isinstance(losses(torch.ones(())), dict) or "acc" in losses(torch.ones(())):
+        assert model.parse_losses(dict(acc=torch.ones(())))[0] == 0
+
+
+@pytest.mark.parametrize("optim_wrapper", [None, "optimizer"])
+def test_train_step_with_something_else_than_an_optim_wrapper(optim_wrapper):
+    model = LossModel(lambda out: dict(loss=out))
+    if optim_wrapper == "optimizer":
+        optim_wrapper = torch.optim.SGD(model.parameters(), lr=0.1)
+    with pytest.raises(AttributeError) as info:
+        model.train_step(dict(inputs=torch.ones(3, 2)), optim_wrapper)
+    message = str(info.value)
+    assert "object has no attribute 'optim_context'" in message
+    assert "needs an optimizer wrapper" in message
+    if optim_wrapper is not None:
+        assert "OptimWrapper(optimizer=optimizer)" in message
+
+    # an AttributeError of the model's own is not reworded
+    def broken(out):
+        return out.no_such_attribute
+
+    model.losses = broken
+    with pytest.raises(AttributeError, match="no_such_attribute") as info:
+        model.train_step(dict(inputs=torch.ones(3, 2)), _wrapper(model))
+    assert "optimizer wrapper" not in str(info.value)
+
+
+# ---------------------------------------------------------------- wrappers
+
+
+@pytest.mark.parametrize("wrapper", [MMDistributedDataParallel, MMSeparateDistributedDataParallel])
+def test_distributed_wrapper_without_a_process_group(wrapper):
+    if torch.distributed.is_available() and torch.distributed.is_initialized():
+        pytest.skip("a process group is initialized")
+    model = LossModel()
+    with pytest.raises(ValueError) as info:
+        wrapper(model)
+    message = str(info.value)
+    assert message.startswith("Default process group has not been initialized")
+    assert wrapper.__name__ in message and "launcher='none'" in message
+    assert isinstance(model.fc, nn.Linear)  # the model is left as it was
+
+
+# ---------------------------------------------------------------- averaged models
+
+
+@pytest.mark.parametrize("interval", [0, -1])
+def test_averaging_interval_below_one(interval):
+    with pytest.raises(RuntimeError, match="must be a positive integer") as info:
+        ExponentialMovingAverage(nn.Linear(2, 2), interval=interval)
+    assert isinstance(info.value, ValueError)  # 0.10: RuntimeError at the second update
+
+
+@pytest.mark.parametrize("momentum", ["0.1", None])
+def test_ema_momentum_that_is_not_a_number(momentum):
+    with pytest.raises(TypeError, match=r"momentum must be in range \(0.0, 1.0\)"):
+        ExponentialMovingAverage(nn.Linear(2, 2), momentum=momentum)
+
+
+@pytest.mark.parametrize("momentum", [0, 1, 1.5, -0.1])
+def test_ema_momentum_out_of_range_explains_it(momentum):
+    with pytest.raises(AssertionError, match="usually small"):
+        ExponentialMovingAverage(nn.Linear(2, 2), momentum=momentum)
+
+
+@pytest.mark.parametrize("model", [None, dict(type="ToyModel")])
+def test_averaging_something_else_than_a_module(model):
+    with pytest.raises(AttributeError) as info:  # 0.10: ... no attribute 'requires_grad_'
+        StochasticWeightAverage(model)
+    assert isinstance(info.value, TypeError)
+    assert "averages an nn.Module" in str(info.value)
+
+
+def test_averaging_a_model_of_other_shapes():
+    ema = ExponentialMovingAverage(nn.Linear(2, 2))
+    with pytest.raises(RuntimeError) as info:  # the first update copies
+        ema.update_parameters(nn.Linear(3, 3))
+    assert "weight: averaged (2, 2), source (3, 3)" in str(info.value)
+    ema.update_parameters(nn.Linear(2, 2))
+    with pytest.raises(RuntimeError) as info:  # later ones average
+        ema.update_parameters(nn.Linear(2, 3))
+    assert "weight: averaged (2, 2), source (3, 2)" in str(info.value)
+
+
+# ---------------------------------------------------------------- test-time augmentation
+
+
+class MergeFirst(BaseTTAModel):
+    def merge_preds(self, data_samples_list):
+        return [samples[0] for samples in data_samples_list]
+
+
+@pytest.mark.parametrize(
+    ("data", "text"),
+    [
+        ({}, "the batch is an empty dict"),
+        ([], "the batch is an empty list"),
+        (
+            dict(inputs=[torch.ones(1, 2), torch.ones(1, 2)], data_samples=[[None]]),
+            "{'inputs': 2, 'data_samples': 1}",
+        ),
+    ],
+)
+def test_tta_batch_that_is_not_one_list_per_augmentation(data, text):
+    with pytest.raises(IndexError) as info:  # 0.10: IndexError, StopIteration for {}
+        MergeFirst(LossModel()).test_step(data)
+    assert text in str(info.value) and "one entry per augmentation" in str(info.value)
+
+
+def test_tta_forward_is_not_implemented():
+    with pytest.raises(NotImplementedError, match="Please call `test_step` instead"):
+        MergeFirst(LossModel())(torch.ones(1, 2))
+
+
+def test_tta_data_preprocessor_ignored_for_a_built_module(log_records):
+    model = LossModel()
+    MergeFirst(model, data_preprocessor=dict(type="ImgDataPreprocessor"))
+    assert type(model.data_preprocessor).__name__ == "BaseDataPreprocessor"
+    assert "is ignored because module is an already built LossModel" in _warnings(log_records)
+
+
+# ---------------------------------------------------------------- data preprocessors
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "text"),
+    [
+        (dict(mean=127.5, std=57.0), TypeError, "write e.g. mean=[127.5]"),
+        (dict(mean="123", std="456"), TypeError, "got the string '123'"),
+        (dict(mean=[1, 2, "3"], std=[1, 2, 3]), TypeError, "must hold numbers"),
+        (dict(mean=[0, 0, 0], std=[1, 0, 1]), ValueError, "must not contain 0"),
+        (dict(pad_size_divisor=0), ZeroDivisionError, "must be a positive integer"),
+        (dict(pad_size_divisor=-32), ValueError, "must be a positive integer"),
+        (dict(pad_size_divisor=32.5), ValueError, "must be a positive integer"),
+        (dict(pad_size_divisor="32"), TypeError, "must be a positive integer"),
+    ],
+)
+def test_img_data_preprocessor_bad_arguments(kwargs, error, text):
+    with pytest.raises(error, match=re.escape(text)):
+        ImgDataPreprocessor(**kwargs)
+
+
+def test_img_data_preprocessor_without_inputs():
+    with pytest.raises(KeyError) as info:  # 0.10: KeyError('inputs')
+        ImgDataPreprocessor()(dict(img=[torch.zeros(3, 4, 4)]))
+    assert str(info.value).startswith("'inputs'") and "['img']" in str(info.value)
+
+
+@pytest.mark.parametrize("batched", [False, True])
+def test_channel_conversion_of_images_without_three_channels(batched):
+    def run(image):
+        inputs = image[None] if batched else [image]
+        return ImgDataPreprocessor(bgr_to_rgb=True)(dict(inputs=inputs))["inputs"]
+
+    gray = torch.arange(12.0).view(1, 3, 4)
+    assert torch.equal(run(gray)[0], gray)  # a gray image is its own conversion
+    with pytest.raises(IndexError, match=r"swaps the first and third channels") as info:
+        run(torch.zeros(2, 3, 4))
+    assert "2, 3, 4)" in str(info.value) and "bgr_to_rgb=False" in str(info.value)
+
+
+def test_channels_last_batch_is_explained():
+    preprocessor = ImgDataPreprocessor(mean=[1, 2, 3], std=[1, 2, 3])
+    with pytest.raises(RuntimeError, match=r"got inputs of shape \(1, 5, 6, 3\)"):
+        preprocessor(dict(inputs=torch.zeros(1, 5, 6, 3)))
+    with pytest.raises(AssertionError, match=r"channels come first"):
+        preprocessor(dict(inputs=[torch.zeros(5, 6, 3)]))
+
+
+def test_inputs_that_are_not_tensors_are_named_not_dumped():
+    import numpy as np
+
+    with pytest.raises(TypeError) as info:
+        ImgDataPreprocessor()(dict(inputs=[np.zeros((3, 64, 64))]))
+    message = str(info.value)
+    assert "item 0 is a numpy.ndarray" in message and len(message) < 400
+
+
+# ---------------------------------------------------------------- stack_batch
+
+
+def test_stack_batch_with_different_first_dims():
+    with pytest.raises(RuntimeError) as info:
+        stack_batch([torch.zeros(3, 4, 4), torch.zeros(3, 2, 2), torch.zeros(1, 4, 4)])
+    message = str(info.value)
+    assert "stack expects each tensor to be equal size" in message  # torch's sentence first
+    assert "tensor 2 (1, 4, 4)" in message and "same number of channels" in message
+
+
+def test_stack_batch_of_arrays():
+    import numpy as np
+
+    with pytest.raises(AttributeError) as info:  # 0.10: no attribute 'dim'
+        stack_batch([torch.zeros(3, 2, 2), np.zeros((3, 2, 2))])
+    assert isinstance(info.value, TypeError)
+    assert "item 1 is a numpy.ndarray" in str(info.value)
+
+
+def test_stack_batch_of_scalars():
+    with pytest.raises(IndexError, match="0-dim tensors"):
+        stack_batch([torch.tensor(1.0), torch.tensor(2.0)])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import numbers
 from abc import abstractmethod
 from copy import deepcopy
 from typing import Any, Optional
@@ -20,6 +21,29 @@ __all__ = [
     "MomentumAnnealingEMA",
     "StochasticWeightAverage",
 ]
+
+
+class AveragedModelTypeError(AttributeError, TypeError):
+    """The model to average is not an ``nn.Module`` (0.10: AttributeError ``requires_grad_``)."""
+
+
+class IntervalError(ValueError, RuntimeError):
+    """An averaging interval <= 0 (0.10: ``RuntimeError: ZeroDivisionError`` at the second
+    update for 0; a negative one averaged on the wrong steps)."""
+
+
+class MomentumError(AssertionError, TypeError):
+    """A momentum that is not a number (0.10: TypeError from the range check)."""
+
+
+def _shape_mismatch(averaged: dict, source: dict) -> str:
+    """The first names whose shapes differ between the averaged and source parameters."""
+    wrong = [
+        f"{k}: averaged {tuple(v.shape)}, source {tuple(source[k].shape)}"
+        for k, v in averaged.items()
+        if k in source and getattr(source[k], "shape", None) != v.shape
+    ]
+    return "; ".join(wrong[:5])
 
 
 class BaseAveragedModel(nn.Module):
@@ -53,6 +77,24 @@ class BaseAveragedModel(nn.Module):
         update_buffers: bool = False,
     ) -> None:
         super().__init__()
+        if not isinstance(model, nn.Module):
+            raise AveragedModelTypeError(
+                f"{type(model).__name__!r} object has no attribute 'requires_grad_': "
+                f"{type(self).__name__} averages an nn.Module, but got "
+                f"{type(model).__name__} {model!r:.80}; build the model first "
+                "(e.g. MODELS.build(cfg))."
+            )
+        if isinstance(interval, bool) or not isinstance(interval, numbers.Real):
+            raise TypeError(
+                f"interval of {type(self).__name__} must be a positive integer (update every "
+                f"`interval` calls), but got {type(interval).__name__} {interval!r}"
+            )
+        if interval <= 0:
+            raise IntervalError(
+                f"interval of {type(self).__name__} must be a positive integer (update every "
+                f"`interval` calls), but got {interval!r}; use interval=1 to update on every "
+                "call."
+            )
         self.module = deepcopy(model).requires_grad_(False)
         self.interval = interval
         if device is not None:
@@ -95,18 +137,28 @@ class BaseAveragedModel(nn.Module):
                 f"{type(self).__name__}.update_parameters: the source model lacks "
                 f"{missing[:5]}; it must have the same structure as the averaged model."
             )
-        with torch.no_grad():
-            if self.steps == 0:
-                for k, p_avg in self.avg_parameters.items():
-                    p_avg.data.copy_(src[k].data)
-            elif self.steps % self.interval == 0:
-                for k, p_avg in self.avg_parameters.items():
-                    if p_avg.dtype.is_floating_point:
-                        self.avg_func(p_avg.data, src[k].data.to(p_avg.device), self.steps)
-            if not self.update_buffers:
-                # keep buffers (e.g. BN statistics) in sync with the source model
-                for b_avg, b_src in zip(self.module.buffers(), model.buffers()):
-                    b_avg.data.copy_(b_src.data.to(b_avg.device))
+        try:
+            with torch.no_grad():
+                if self.steps == 0:
+                    for k, p_avg in self.avg_parameters.items():
+                        p_avg.data.copy_(src[k].data)
+                elif self.steps % self.interval == 0:
+                    for k, p_avg in self.avg_parameters.items():
+                        if p_avg.dtype.is_floating_point:
+                            self.avg_func(p_avg.data, src[k].data.to(p_avg.device), self.steps)
+                if not self.update_buffers:
+                    # keep buffers (e.g. BN statistics) in sync with the source model
+                    for b_avg, b_src in zip(self.module.buffers(), model.buffers()):
+                        b_avg.data.copy_(b_src.data.to(b_avg.device))
+        except RuntimeError as exc:
+            mismatch = _shape_mismatch(self.avg_parameters, src)
+            if not mismatch:
+                raise
+            raise RuntimeError(
+                f"{exc}. {type(self).__name__}.update_parameters: the source model's parameters "
+                f"have other shapes than the averaged model's ({mismatch}); it must be the "
+                "model the averaged copy was made from."
+            ) from exc
         self.steps += 1
 
 
@@ -173,9 +225,18 @@ class ExponentialMovingAverage(BaseAveragedModel):
         device: Optional[torch.device] = None,
         update_buffers: bool = False,
     ) -> None:
-        super().__init__(model, interval, device, update_buffers)
+        if isinstance(momentum, bool) or not isinstance(momentum, numbers.Real):
+            raise MomentumError(
+                f"momentum must be in range (0.0, 1.0) but got {momentum!r} "
+                f"({type(momentum).__name__}); give a number such as momentum=0.0002."
+            )
         if not 0.0 < momentum < 1.0:
-            raise AssertionError(f"momentum must be in range (0.0, 1.0) but got {momentum}")
+            raise AssertionError(
+                f"momentum must be in range (0.0, 1.0) but got {momentum}. It is the weight of "
+                "the new value (ema = (1 - momentum) * ema + momentum * value), usually small, "
+                "e.g. 0.0002."
+            )
+        super().__init__(model, interval, device, update_buffers)
         if momentum > 0.5:
             # upstream's exact text (no space after the comma); to the run's log
             print_log(

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import logging
 from abc import abstractmethod
 from typing import Any, Optional, Union
 
 import torch
 import torch.nn as nn
 
+from mmengine.logging import print_log
 from mmengine.registry import MODELS
 from mmengine.structures import BaseDataElement
 
@@ -19,6 +21,25 @@ EnhancedBatchInputs = list[Union[torch.Tensor, list]]
 EnhancedBatchDataSamples = list[list[BaseDataElement]]
 DataBatch = Union[dict, tuple, list]
 MergedDataSamples = list[BaseDataElement]
+
+
+class TTADataError(IndexError, ValueError):
+    """A batch that is not one list per augmentation (0.10: IndexError, or StopIteration for
+    an empty dict, which a caller's loop could take for the end of its iteration)."""
+
+
+def _augmented_batch_error(data: Any) -> TTADataError:
+    if not data:
+        problem = f"the batch is an empty {type(data).__name__}"
+    else:
+        items = data.items() if isinstance(data, dict) else enumerate(data)
+        lengths = {key: len(value) if hasattr(value, "__len__") else None for key, value in items}
+        problem = f"the number of augmented views differs between its items: {lengths}"
+    return TTADataError(
+        f"list index out of range: BaseTTAModel.test_step expects a batch with one entry per "
+        f"augmentation under every key, e.g. dict(inputs=[aug1, aug2], data_samples=[aug1, "
+        f"aug2]) (what TestTimeAug and pseudo_collate produce), but {problem}."
+    )
 
 
 class BaseTTAModel(BaseModel):
@@ -59,6 +80,15 @@ class BaseTTAModel(BaseModel):
         super().__init__()
         if isinstance(module, nn.Module):
             self.module = module
+            if data_preprocessor is not None:
+                print_log(
+                    f"{type(self).__name__}: data_preprocessor={data_preprocessor!r:.120} is "
+                    f"ignored because module is an already built {type(module).__name__} (it "
+                    "only fills in the data_preprocessor of a module config); set the module's "
+                    "own data_preprocessor instead.",
+                    logger="current",
+                    level=logging.WARNING,
+                )
         elif isinstance(module, dict):
             if data_preprocessor is not None:
                 module["data_preprocessor"] = data_preprocessor
@@ -95,18 +125,22 @@ class BaseTTAModel(BaseModel):
             MergedDataSamples: Merged prediction.
         """
         data_list: list[Any]
-        if isinstance(data, dict):
-            num_augs = len(data[next(iter(data))])
-            data_list = [
-                {key: value[idx] for key, value in data.items()} for idx in range(num_augs)
-            ]
-        elif isinstance(data, (tuple, list)):
-            num_augs = len(data[0])
-            data_list = [[_data[idx] for _data in data] for idx in range(num_augs)]
-        else:
-            raise TypeError(
-                f"data given by dataLoader should be a dict, tuple or a list, but got {type(data)}"
-            )
+        try:
+            if isinstance(data, dict):
+                num_augs = len(data[next(iter(data))])
+                data_list = [
+                    {key: value[idx] for key, value in data.items()} for idx in range(num_augs)
+                ]
+            elif isinstance(data, (tuple, list)):
+                num_augs = len(data[0])
+                data_list = [[_data[idx] for _data in data] for idx in range(num_augs)]
+            else:
+                raise TypeError(
+                    "data given by dataLoader should be a dict, tuple or a list, but got "
+                    f"{type(data)}"
+                )
+        except (StopIteration, IndexError) as exc:
+            raise _augmented_batch_error(data) from exc
         predictions = [self.module.test_step(aug_data) for aug_data in data_list]
         per_sample = [list(preds) for preds in zip(*predictions)]
         return self.merge_preds(per_sample)
@@ -117,4 +151,13 @@ class BaseTTAModel(BaseModel):
         data_samples: Optional[list] = None,
         mode: str = "tensor",
     ) -> Union[dict[str, torch.Tensor], list]:
-        """``BaseTTAModel.forward`` should not be called; use :meth:`test_step`."""
+        """``BaseTTAModel.forward`` should not be called; use :meth:`test_step`.
+
+        Raises:
+            NotImplementedError: Always (subclasses may implement it).
+        """
+        raise NotImplementedError(
+            "`BaseTTAModel.forward` will not be called during training or"
+            "testing. Please call `test_step` instead. If you want to use"
+            "`BaseTTAModel.forward`, please implement this method"
+        )

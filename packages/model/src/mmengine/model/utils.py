@@ -50,27 +50,62 @@ def stack_batch(
         raise AssertionError(f"Expected input type to be list, but got {type(tensor_list)}")
     if not tensor_list:
         raise AssertionError("`tensor_list` could not be an empty list")
-    ndims = [tensor.ndim for tensor in tensor_list]
-    if len(set(ndims)) != 1:
-        raise AssertionError(
-            f"Expected the dimensions of all tensors must be the same, but got {ndims}"
-        )
-    dim = ndims[0]
-    divisor = max(int(pad_size_divisor), 1)
-    shapes = [tuple(t.shape) for t in tensor_list]
-    max_shape = [max(s[d] for s in shapes) for d in range(dim)]
-    target = [max_shape[0]] + [-(-m // divisor) * divisor for m in max_shape[1:]]
-    if all(s[1:] == tuple(target[1:]) for s in shapes) and len({s[0] for s in shapes}) == 1:
-        return torch.stack(tensor_list)
-    padded = []
-    for tensor, shape in zip(tensor_list, shapes):
-        # F.pad takes (last_left, last_right, prev_left, prev_right, ...):
-        # pad only the right/bottom side, never the first dim.
-        pad: list[int] = []
-        for d in range(dim - 1, 0, -1):
-            pad += [0, target[d] - shape[d]]
-        padded.append(F.pad(tensor, pad, value=pad_value) if any(pad) else tensor)
-    return torch.stack(padded)
+    try:
+        ndims = [tensor.ndim for tensor in tensor_list]
+        if len(set(ndims)) != 1:
+            raise AssertionError(
+                f"Expected the dimensions of all tensors must be the same, but got {ndims}; "
+                "every tensor of a batch needs the same number of dimensions, e.g. (C, H, W) "
+                "images."
+            )
+        dim = ndims[0]
+        divisor = max(int(pad_size_divisor), 1)
+        shapes = [tuple(t.shape) for t in tensor_list]
+        max_shape = [max(s[d] for s in shapes) for d in range(dim)]
+        target = [max_shape[0]] + [-(-m // divisor) * divisor for m in max_shape[1:]]
+        if all(s[1:] == tuple(target[1:]) for s in shapes) and len({s[0] for s in shapes}) == 1:
+            return torch.stack(tensor_list)
+        padded = []
+        for tensor, shape in zip(tensor_list, shapes):
+            # F.pad takes (last_left, last_right, prev_left, prev_right, ...):
+            # pad only the right/bottom side, never the first dim.
+            pad: list[int] = []
+            for d in range(dim - 1, 0, -1):
+                pad += [0, target[d] - shape[d]]
+            padded.append(F.pad(tensor, pad, value=pad_value) if any(pad) else tensor)
+        return torch.stack(padded)
+    except (AttributeError, TypeError, IndexError, RuntimeError) as exc:
+        _explain_stack_error(exc, tensor_list)
+        raise
+
+
+class StackBatchTypeError(AttributeError, TypeError):
+    """An item of ``stack_batch``'s list is not a tensor (0.10: AttributeError ``dim``)."""
+
+
+def _explain_stack_error(exc: BaseException, tensor_list: list) -> None:
+    """Raise a clear error for what made stacking fail, if it is a known bad input."""
+    for index, item in enumerate(tensor_list):
+        if not isinstance(item, torch.Tensor):
+            raise StackBatchTypeError(
+                f"{type(item).__name__!r} object has no attribute 'dim': stack_batch expects a "
+                f"list of tensors, but item {index} is a {type(item).__module__}."
+                f"{type(item).__name__}; convert it first (e.g. torch.from_numpy)."
+            ) from exc
+    if isinstance(exc, IndexError) and tensor_list[0].ndim == 0:
+        raise IndexError(
+            "stack_batch pads tensors of at least one dimension, but got 0-dim tensors (scalars); "
+            "stack them with torch.stack."
+        ) from exc
+    if isinstance(exc, RuntimeError) and "stack expects each tensor" in str(exc):
+        firsts = [tuple(t.shape)[:1] for t in tensor_list]
+        index = next(i for i, f in enumerate(firsts) if f != firsts[0])
+        raise RuntimeError(
+            f"{exc}. stack_batch pads every dimension but the first (the channels of (C, H, W) "
+            f"images), which must be the same for all tensors: tensor 0 has shape "
+            f"{tuple(tensor_list[0].shape)} and tensor {index} {tuple(tensor_list[index].shape)}. "
+            "Convert the images to the same number of channels in the data pipeline."
+        ) from exc
 
 
 @torch.fx.wrap

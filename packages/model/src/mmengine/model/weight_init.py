@@ -13,6 +13,7 @@ from __future__ import annotations
 import copy
 import logging
 import math
+import numbers
 import warnings
 from typing import Any, Union
 
@@ -394,7 +395,7 @@ class ConstantInit(BaseInit):
 
     def __init__(self, val: float, **kwargs: Any) -> None:
         super().__init__(**kwargs)
-        if isinstance(val, bool) or not isinstance(val, (int, float)):
+        if isinstance(val, bool) or not isinstance(val, (numbers.Real, torch.Tensor)):
             raise TypeError(
                 f"val of ConstantInit must be a number, but got {type(val).__name__} {val!r}"
             )

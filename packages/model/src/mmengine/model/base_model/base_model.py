@@ -13,6 +13,7 @@ from mmengine.optim import OptimWrapper
 from mmengine.registry import MODELS
 from mmengine.utils import is_list_of  # noqa: F401  (upstream keeps this name here)
 
+from .._errors import _check_optim_wrapper, _no_loss_error, _type_path
 from ..base_module import BaseModule
 from .data_preprocessor import (
     BaseDataPreprocessor,
@@ -27,14 +28,6 @@ __all__ = ["BaseModel"]
 class LossesTypeError(AttributeError, TypeError):
     """What ``forward(mode="loss")`` returned is not a dict of losses (an AttributeError as
     in 0.10, where ``losses.items()`` fails, and a TypeError)."""
-
-
-def _type_path(obj: Any) -> str:
-    """``module.QualName`` of ``obj``'s class (just the name for builtins)."""
-    cls = type(obj)
-    if cls.__module__ == "builtins":
-        return cls.__qualname__
-    return f"{cls.__module__}.{cls.__qualname__}"
 
 
 class BaseModel(BaseModule):
@@ -117,11 +110,20 @@ class BaseModel(BaseModule):
         Returns:
             Dict[str, torch.Tensor]: A ``dict`` of tensor for logging.
         """
-        with optim_wrapper.optim_context(self):
-            data = self.data_preprocessor(data, True)
-            losses = self._run_forward(data, mode="loss")
+        try:
+            with optim_wrapper.optim_context(self):
+                data = self.data_preprocessor(data, True)
+                losses = self._run_forward(data, mode="loss")
+        except AttributeError as exc:
+            _check_optim_wrapper(optim_wrapper, exc)
+            raise
         parsed_losses, log_vars = self.parse_losses(losses)  # type: ignore[arg-type]
-        optim_wrapper.update_params(parsed_losses)
+        try:
+            optim_wrapper.update_params(parsed_losses)
+        except AttributeError as exc:
+            if isinstance(parsed_losses, torch.Tensor):
+                raise
+            raise _no_loss_error(self, parsed_losses, losses) from exc
         return log_vars
 
     def val_step(self, data: Union[tuple, dict, list]) -> list:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import numbers
 from collections.abc import Mapping, Sequence
 from typing import Any, Optional, Union
 
@@ -48,6 +49,84 @@ def _accelerator_device(kind: str, device: Any = None) -> torch.device:
     if isinstance(device, int):
         return torch.device(kind, device)
     return torch.device(device)
+
+
+class _MissingInputsError(KeyError):
+    """The batch has no ``inputs`` (0.10: ``KeyError('inputs')``), printed as plain text."""
+
+    def __str__(self) -> str:
+        return str(self.args[0]) if self.args else ""
+
+
+class PadSizeDivisorError(ValueError, ZeroDivisionError):
+    """A ``pad_size_divisor`` below 1 (0.10 divided by zero for 0 and cropped the images of
+    a batched tensor for a negative one)."""
+
+
+def _check_channel_values(name: str, value: Any) -> None:
+    """``mean``/``std`` must be a sequence of 1 or 3 numbers (0.10's AssertionError on length)."""
+    if isinstance(value, (str, bytes)) or not hasattr(value, "__len__"):
+        raise TypeError(
+            f"`{name}` of ImgDataPreprocessor must be a sequence of 1 or 3 numbers, but got "
+            f"{type(value).__name__} {value!r}; write e.g. {name}=[{value!r}] for one value "
+            "for all channels."
+            if not isinstance(value, (str, bytes))
+            else f"`{name}` of ImgDataPreprocessor must be a sequence of 1 or 3 numbers, but "
+            f"got the string {value!r}; write e.g. {name}=[123.675, 116.28, 103.53]."
+        )
+    if len(value) not in (1, 3):
+        raise AssertionError(
+            f"`{name}` should have 1 or 3 values, to be compatible with RGB or "
+            f"gray image, but got {len(value)} values"
+        )
+    for item in value:
+        if isinstance(item, bool) or not isinstance(item, (numbers.Real, torch.Tensor)):
+            raise TypeError(
+                f"`{name}` of ImgDataPreprocessor must hold numbers, but got "
+                f"{type(item).__name__} {item!r} in {value!r}"
+            )
+
+
+def _check_pad_size_divisor(pad_size_divisor: Any) -> None:
+    if isinstance(pad_size_divisor, bool) or not isinstance(pad_size_divisor, numbers.Real):
+        raise TypeError(
+            "pad_size_divisor of ImgDataPreprocessor must be a positive integer, but got "
+            f"{type(pad_size_divisor).__name__} {pad_size_divisor!r}"
+        )
+    if pad_size_divisor < 1 or float(pad_size_divisor) != int(pad_size_divisor):
+        raise PadSizeDivisorError(
+            "pad_size_divisor of ImgDataPreprocessor must be a positive integer (the padded "
+            f"height and width are multiples of it; 1 pads only to the largest image), but got "
+            f"{pad_size_divisor!r}."
+        )
+
+
+def _channel_error(shape: tuple, expected: str) -> IndexError:
+    return IndexError(
+        f"index 2 is out of bounds for dimension of size {shape[-3]}: bgr_to_rgb/rgb_to_bgr "
+        f"swaps the first and third channels of {expected} images, but got an image of shape "
+        f"{shape} (channels first). Set bgr_to_rgb=False and rgb_to_bgr=False for images "
+        "without 3 channels."
+    )
+
+
+def _normalize_error(exc: BaseException, shape: tuple, mean: torch.Tensor) -> RuntimeError:
+    return RuntimeError(
+        f"{exc}: ImgDataPreprocessor normalizes (N, C, H, W) inputs with {mean.shape[0]} mean/std "
+        f"values (one per channel), but got inputs of shape {shape}. If the channels are last "
+        "(N, H, W, C), the pipeline must pack them channels first (e.g. PackInputs)."
+    )
+
+
+def _describe_inputs(inputs: Any) -> str:
+    if isinstance(inputs, (list, tuple)):
+        for index, item in enumerate(inputs):
+            if not isinstance(item, torch.Tensor):
+                return (
+                    f"a {type(inputs).__name__} whose item {index} is a "
+                    f"{type(item).__module__}.{type(item).__name__}, not a torch.Tensor"
+                )
+    return f"a {type(inputs).__name__}"
 
 
 @MODELS.register_module()
@@ -250,17 +329,20 @@ class ImgDataPreprocessor(BaseDataPreprocessor):
             raise AssertionError("mean and std should be both None or tuple")
         if mean is not None:
             for name, value in (("mean", mean), ("std", std)):
-                if len(value) not in (1, 3):  # type: ignore[arg-type]
-                    raise AssertionError(
-                        f"`{name}` should have 1 or 3 values, to be compatible with RGB or "
-                        f"gray image, but got {len(value)} values"  # type: ignore[arg-type]
-                    )
+                _check_channel_values(name, value)
+            if any(float(v) == 0 for v in std):  # type: ignore[union-attr]
+                raise ValueError(
+                    f"std of ImgDataPreprocessor must not contain 0, but got {list(std)!r}: "  # type: ignore[arg-type]
+                    "the normalized images would be inf/NaN. Give the standard deviation of "
+                    "each channel, e.g. std=[58.395, 57.12, 57.375]."
+                )
             self._enable_normalize = True
             self.register_buffer("mean", torch.tensor(mean).view(-1, 1, 1), False)
             self.register_buffer("std", torch.tensor(std).view(-1, 1, 1), False)
         else:
             self._enable_normalize = False
         self._channel_conversion = rgb_to_bgr or bgr_to_rgb
+        _check_pad_size_divisor(pad_size_divisor)
         self.pad_size_divisor = pad_size_divisor
         self.pad_value = pad_value
 
@@ -282,10 +364,16 @@ class ImgDataPreprocessor(BaseDataPreprocessor):
             (None when absent).
         """
         data = self.cast_data(data)  # type: ignore
-        if not isinstance(data, Mapping) or "inputs" not in data:
+        if not isinstance(data, Mapping):
             raise TypeError(
                 'ImgDataPreprocessor expects a dict with an "inputs" key from the '
                 f"dataloader, but got {type(data)}"
+            )
+        if "inputs" not in data:
+            raise _MissingInputsError(
+                f"'inputs': ImgDataPreprocessor expects a dict with an \"inputs\" key from the "
+                f"dataloader, but its keys are {list(data)}. Pack the images under 'inputs' "
+                "(e.g. with PackInputs / the dataset's PackXXInputs transform)."
             )
         batch = data["inputs"]
         if isinstance(batch, (list, tuple)) and all(isinstance(t, torch.Tensor) for t in batch):
@@ -297,11 +385,17 @@ class ImgDataPreprocessor(BaseDataPreprocessor):
                     "The input of `ImgDataPreprocessor` should be a NCHW tensor or a list of "
                     f"tensor, but got a tensor with shape: {batch.shape}"
                 )
-            if self._channel_conversion:
-                batch = batch[:, [2, 1, 0], ...]
+            if self._channel_conversion and batch.shape[1] != 1:
+                try:
+                    batch = batch[:, [2, 1, 0], ...]
+                except IndexError as exc:
+                    raise _channel_error(tuple(batch.shape), "(N, 3, H, W)") from exc
             batch = batch.float()
             if self._enable_normalize:
-                batch = (batch - self.mean) / self.std
+                try:
+                    batch = (batch - self.mean) / self.std
+                except RuntimeError as exc:
+                    raise _normalize_error(exc, tuple(batch.shape), self.mean) from exc
             h, w = batch.shape[2:]
             target_h = math.ceil(h / self.pad_size_divisor) * self.pad_size_divisor
             target_w = math.ceil(w / self.pad_size_divisor) * self.pad_size_divisor
@@ -311,22 +405,28 @@ class ImgDataPreprocessor(BaseDataPreprocessor):
         else:
             raise TypeError(
                 "Output of `cast_data` should be a dict of list/tuple with inputs and "
-                f"data_samples, but got {type(data)}: {data}"
+                f"data_samples, but got {type(data)} whose 'inputs' is {_describe_inputs(batch)}; "
+                "'inputs' must be a list of (C, H, W) tensors or an (N, C, H, W) tensor."
             )
         data["inputs"] = batch_inputs
         data.setdefault("data_samples", None)
         return data
 
     def _process_one(self, image: torch.Tensor) -> torch.Tensor:
-        if self._channel_conversion and image.size(0) == 3:
-            image = image[[2, 1, 0], ...]
+        if self._channel_conversion and image.size(0) != 1:
+            try:
+                image = image[[2, 1, 0], ...]
+            except IndexError as exc:
+                raise _channel_error(tuple(image.shape), "(3, H, W)") from exc
         # convert after the channel flip: cheaper on uint8
         image = image.float()
         if self._enable_normalize:
             if self.mean.shape[0] == 3 and (image.dim() != 3 or image.shape[0] != 3):
                 raise AssertionError(
                     "If the mean has 3 values, the input tensor should in shape of (3, H, W), "
-                    f"but got the tensor with shape {tuple(image.shape)}"
+                    f"but got the tensor with shape {tuple(image.shape)} (channels come first: "
+                    "an (H, W, 3) image must be transposed, e.g. by PackInputs; a gray image "
+                    "needs a mean and std of 1 value)"
                 )
             image = (image - self.mean) / self.std
         return image

@@ -11,6 +11,7 @@ from torch.nn.parallel import DataParallel, DistributedDataParallel
 from mmengine.optim import OptimWrapper
 from mmengine.registry import MODEL_WRAPPERS
 
+from .._errors import _check_optim_wrapper, _no_loss_error
 from ..utils import detect_anomalous_params
 
 __all__ = ["MMDistributedDataParallel"]
@@ -38,6 +39,22 @@ def _build_mm_fully_sharded_data_parallel(*args: Any, **kwargs: Any) -> nn.Modul
 if "MMFullyShardedDataParallel" not in MODEL_WRAPPERS:
     MODEL_WRAPPERS.register_module(
         name="MMFullyShardedDataParallel", module=_build_mm_fully_sharded_data_parallel
+    )
+
+
+def _require_process_group(wrapper: str, kwargs: dict) -> None:
+    """Fail before touching the model when torch.distributed is not initialised (torch's
+    ValueError and sentence, then what to do)."""
+    if kwargs.get("process_group") is not None:
+        return
+    if torch.distributed.is_available() and torch.distributed.is_initialized():
+        return
+    raise ValueError(
+        "Default process group has not been initialized, please make sure to call "
+        f"init_process_group. {wrapper} is for multi-process (distributed) training: start "
+        "the processes with a launcher (e.g. torchrun, and Runner(launcher='pytorch')), which "
+        "initializes torch.distributed, or call mmengine.dist.init_dist first. In a single "
+        "process, use the model without this wrapper (Runner(launcher='none'))."
     )
 
 
@@ -91,6 +108,7 @@ class MMDistributedDataParallel(DistributedDataParallel):
     def __init__(
         self, module: nn.Module, detect_anomalous_params: bool = False, **kwargs: Any
     ) -> None:
+        _require_process_group(type(self).__name__, kwargs)
         super().__init__(module=module, **kwargs)
         self.detect_anomalous_params = detect_anomalous_params
 
@@ -107,11 +125,20 @@ class MMDistributedDataParallel(DistributedDataParallel):
         Returns:
             Dict[str, torch.Tensor]: A ``dict`` of tensor for logging.
         """
-        with optim_wrapper.optim_context(self):
-            data = self.module.data_preprocessor(data, training=True)
-            losses = self._run_forward(data, mode="loss")
+        try:
+            with optim_wrapper.optim_context(self):
+                data = self.module.data_preprocessor(data, training=True)
+                losses = self._run_forward(data, mode="loss")
+        except AttributeError as exc:
+            _check_optim_wrapper(optim_wrapper, exc)
+            raise
         parsed_loss, log_vars = self.module.parse_losses(losses)
-        optim_wrapper.update_params(parsed_loss)
+        try:
+            optim_wrapper.update_params(parsed_loss)
+        except AttributeError as exc:
+            if isinstance(parsed_loss, torch.Tensor):
+                raise
+            raise _no_loss_error(self.module, parsed_loss, losses) from exc
         if self.detect_anomalous_params:
             detect_anomalous_params(parsed_loss, model=self)
         return log_vars

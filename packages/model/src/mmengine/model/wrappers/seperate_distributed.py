@@ -14,7 +14,7 @@ from mmengine.device import get_device  # noqa: F401  (upstream keeps this name 
 from mmengine.optim import OptimWrapperDict
 from mmengine.registry import MODEL_WRAPPERS
 
-from .distributed import MMDistributedDataParallel
+from .distributed import MMDistributedDataParallel, _require_process_group
 
 __all__ = ["MMSeparateDistributedDataParallel"]
 
@@ -61,6 +61,8 @@ class MMSeparateDistributedDataParallel(DistributedDataParallel):
         find_unused_parameters: bool = False,
         **kwargs: Any,
     ) -> None:
+        # before any sub-module is moved or wrapped
+        _require_process_group(type(self).__name__, kwargs)
         # Deliberately skip DistributedDataParallel.__init__: only the
         # sub-modules are DDP-wrapped.
         super(DistributedDataParallel, self).__init__()
