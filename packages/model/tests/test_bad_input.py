@@ -127,6 +127,20 @@ def test_bad_initializer_arguments_fail_when_built(cfg, error, text):
         initialize(nn.Linear(2, 2), dict(cfg, layer="Conv3d"))
 
 
+@pytest.mark.parametrize(
+    ("name", "where"), [("fcc", "are ['conv', 'fc']"), ("fc.lin", "in Linear")]
+)
+def test_override_of_a_missing_sub_module(name, where):
+    cfg = dict(
+        type="Constant", val=1, layer="Conv2d", override=dict(name=name, type="Constant", val=2)
+    )
+    with pytest.raises(RuntimeError) as info:
+        Net(cfg).init_weights()
+    message = str(info.value)
+    assert message.startswith(f"module Net did not have attribute {name}, but init_cfg is")
+    assert where in message
+
+
 def test_error_while_initializing_names_the_init_cfg():
     with pytest.raises(FileNotFoundError) as info:
         Net(dict(type="Pretrained", checkpoint="/nonexistent/x.pth")).init_weights()

@@ -654,9 +654,14 @@ def _resolve_override_target(module: nn.Module, name: str, cfg: dict) -> nn.Modu
     target: Any = module
     for part in name.split("."):
         if not hasattr(target, part):
+            children = (
+                [n for n, _ in target.named_children()] if hasattr(target, "_modules") else []
+            )
+            where = "" if target is module else f" ({part!r} is not in {type(target).__name__})"
             raise RuntimeError(
                 f"module {module.__class__.__name__} did not have attribute {name}, "
-                f"but init_cfg is {cfg}. Check the `name` in `override`."
+                f"but init_cfg is {cfg}. Check the `name` in `override`{where}: it is an "
+                f"attribute path of a sub-module; the sub-modules there are {children}."
             )
         target = getattr(target, part)
     return target
