@@ -6,10 +6,12 @@ mmengine-ng-visualization[matplotlib]``); setting and getting an undrawn image w
 
 from __future__ import annotations
 
+import warnings
 from typing import TYPE_CHECKING, Any, Optional
 
 import numpy as np
 
+from ._errors import NoImageError, NotAnImageError, ShapeError
 from .utils import img_from_canvas, tensor2ndarray
 
 if TYPE_CHECKING:
@@ -28,6 +30,94 @@ def _import_matplotlib() -> Any:
     except ImportError as err:
         raise ImportError(f"{_MATPLOTLIB_HINT} ({err})") from err
     return matplotlib
+
+
+def _looks_chw(shape: tuple) -> bool:
+    """Whether a 3-D shape looks like (C, H, W) rather than (H, W, C)."""
+    return len(shape) == 3 and shape[0] in (1, 3, 4) and shape[-1] not in (1, 3, 4)
+
+
+def check_image_array(image: Any, where: str) -> np.ndarray:
+    """``image`` (array, tensor or nested numeric lists) as a numpy array of numbers.
+
+    Raises:
+        NotAnImageError: If it is not numeric array data (a path, None, objects).
+    """
+    image = tensor2ndarray(image)
+    if not isinstance(image, np.ndarray):
+        if isinstance(image, (str, bytes)) or not hasattr(image, "__len__"):
+            raise NotAnImageError(
+                f"{where}: expected an RGB image as a numpy array of shape (H, W, 3), but got "
+                f"{type(image).__name__} {image!r:.80}; to draw on an image file, read it first "
+                "(e.g. np.asarray(PIL.Image.open(path).convert('RGB')))"
+            )
+        try:
+            image = np.asarray(image)
+        except ValueError as err:
+            raise NotAnImageError(
+                f"{where}: cannot turn the {type(image).__name__} into an image array ({err}); "
+                "pass a numpy array of shape (H, W, 3)"
+            ) from err
+    if image.dtype.kind not in "biuf":
+        raise NotAnImageError(
+            f"{where}: expected an image of numbers, but got an array of dtype {image.dtype}; "
+            "pass a numpy array of shape (H, W, 3), dtype uint8"
+        )
+    return image
+
+
+def _as_rgb_uint8(image: Any, where: str) -> np.ndarray:
+    """``image`` as an (H, W, 3) uint8 array: gray expanded, alpha dropped, shapes checked, and
+    a warning when the cast to uint8 surely changes the picture (floats in [0, 1], values
+    outside [0, 255])."""
+    image = check_image_array(image, where)
+    shape = image.shape
+    if _looks_chw(shape):
+        raise ShapeError(
+            f"{where} expects an RGB image of shape (H, W, 3), but got shape {shape}, which "
+            "looks like (C, H, W); convert it with image.transpose(1, 2, 0) (numpy) or "
+            "image.permute(1, 2, 0) (torch)"
+        )
+    if image.ndim not in (2, 3) or (image.ndim == 3 and shape[-1] not in (1, 3, 4)):
+        raise ShapeError(
+            f"{where} expects an RGB image of shape (H, W, 3) (or gray (H, W)), but got shape "
+            f"{shape}; for a batch, pass one image at a time, e.g. images[0]"
+        )
+    if image.size == 0:
+        raise ValueError(f"{where}: the image is empty (shape {shape}); pass a non-empty image")
+    if image.dtype != np.uint8 and image.dtype != np.bool_:
+        _warn_lossy_cast(image, where)
+    image = image.astype(np.uint8)
+    if image.ndim == 2:
+        image = np.repeat(image[..., None], 3, axis=-1)
+    elif shape[-1] == 1:
+        image = np.repeat(image, 3, axis=-1)
+    elif shape[-1] == 4:
+        image = image[..., :3]
+    return image
+
+
+def _warn_lossy_cast(image: np.ndarray, where: str) -> None:
+    """Warn when casting ``image`` to uint8 surely is not what the caller meant."""
+    low, high = float(np.nanmin(image)), float(np.nanmax(image))
+    if image.dtype.kind == "f" and high <= 1.0 and low >= 0.0 and 0.0 < high:
+        if not np.all(np.mod(image, 1) == 0):
+            warnings.warn(
+                f"{where}: the float image has values in [0, 1] ({low:.3g} to {high:.3g}); it is "
+                "cast to uint8, so every pixel becomes 0 or 1 (a black image). Scale it to "
+                "[0, 255] first, e.g. (image * 255).astype(np.uint8)",
+                UserWarning,
+                stacklevel=4,
+            )
+            return
+    if low < 0 or high > 255:
+        warnings.warn(
+            f"{where}: the image has values outside [0, 255] ({low:.3g} to {high:.3g}); they "
+            "wrap around when cast to uint8. Clip or rescale it first, e.g. "
+            "np.clip(image, 0, 255).astype(np.uint8)",
+            UserWarning,
+            stacklevel=4,
+        )
 
 
 class CanvasMixin:
@@ -62,19 +152,14 @@ class CanvasMixin:
 
         Args:
             image (np.ndarray): The RGB image to draw, of shape (H, W, 3) (a
-                gray (H, W) image is expanded to 3 channels).
+                gray (H, W) or (H, W, 1) image is expanded to 3 channels; the
+                alpha channel of an (H, W, 4) image is dropped). It is cast to
+                uint8: a float image must hold values in [0, 255].
         """
-        assert image is not None, "Visualizer.set_image: image must not be None"
-        image = tensor2ndarray(image)
-        image = np.asarray(image).astype("uint8")
-        if image.ndim == 2:
-            image = np.repeat(image[..., None], 3, axis=-1)
-        elif image.ndim == 3 and image.shape[-1] == 4:
-            image = image[..., :3]
-        assert image.ndim == 3 and image.shape[-1] == 3, (
-            f"Visualizer.set_image expects an RGB image of shape (H, W, 3), but got shape "
-            f"{image.shape}"
+        assert image is not None, (
+            "Visualizer.set_image: image must not be None; pass an RGB numpy array (H, W, 3)"
         )
+        image = _as_rgb_uint8(image, "Visualizer.set_image")
         self._image = np.ascontiguousarray(image)
         self.width, self.height = image.shape[1], image.shape[0]
         self._default_font_size = max(np.sqrt(self.height * self.width) // 90, 10)
@@ -87,7 +172,11 @@ class CanvasMixin:
         Returns:
             np.ndarray: The drawn image, of shape (H, W, 3), dtype uint8.
         """
-        assert self._image is not None, "Please set image using `set_image`"
+        if self._image is None:
+            raise NoImageError(
+                "Please set image using `set_image`: Visualizer.get_image has no image to "
+                "return; call set_image(image) first or pass image= to the Visualizer"
+            )
         if not self._drawn:
             return self._image.copy()
         canvas, _, _ = self._prepare_canvas()
@@ -95,7 +184,7 @@ class CanvasMixin:
 
     def _require_image(self, api: str) -> None:
         if self._image is None:
-            raise AssertionError(
+            raise NoImageError(
                 f"Visualizer.{api} draws on an image, but none is set; call "
                 "set_image(image) first or pass image= to the Visualizer"
             )

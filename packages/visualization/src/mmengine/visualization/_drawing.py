@@ -6,13 +6,16 @@ matplotlib axes and returns the visualizer, so calls chain.
 
 from __future__ import annotations
 
+import contextlib
 import warnings
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any, Optional, Union
 
 import numpy as np
 import torch
 
 from ._canvas import CanvasMixin, _import_matplotlib
+from ._errors import ShapeError
 from .utils import (
     ColorType,
     check_type,
@@ -65,9 +68,17 @@ class DrawingMixin(CanvasMixin):
         if sizes is not None:
             sizes = tensor2ndarray(sizes)
         ax = self._axes("draw_points")
-        ax.scatter(
-            positions[:, 0], positions[:, 1], c=color_val_matplotlib(colors), s=sizes, marker=marker
-        )
+        _check_color_names("draw_points", "colors", colors)
+        with _matplotlib_args(
+            "draw_points", num_points=len(positions), colors=colors, sizes=sizes, marker=marker
+        ):
+            ax.scatter(
+                positions[:, 0],
+                positions[:, 1],
+                c=color_val_matplotlib(colors),
+                s=sizes,
+                marker=marker,
+            )
         return self
 
     def draw_texts(
@@ -122,8 +133,10 @@ class DrawingMixin(CanvasMixin):
             bboxes,
         )
         ax = self._axes("draw_texts")
-        for text, (x, y), style in zip(texts, points, styles, strict=True):
-            ax.text(x, y, text, **style)
+        _check_color_names("draw_texts", "colors", colors)
+        for index, (text, (x, y), style) in enumerate(zip(texts, points, styles, strict=True)):
+            with _matplotlib_args("draw_texts", text_index=index, text=text, **style):
+                ax.text(x, y, text, **style)
         return self
 
     def _text_positions(self, positions: ArrayLike, num_text: int) -> list:
@@ -194,13 +207,23 @@ class DrawingMixin(CanvasMixin):
         from matplotlib.collections import LineCollection
 
         ax = self._axes("draw_lines")
-        line_collect = LineCollection(
-            lines.tolist(),
-            colors=color_val_matplotlib(colors),
-            linestyles=line_styles,
-            linewidths=line_widths,
-        )
-        ax.add_collection(line_collect)
+        _check_color_names("draw_lines", "colors", colors)
+        for name, value in (
+            ("colors", colors),
+            ("line_styles", line_styles),
+            ("line_widths", line_widths),
+        ):
+            _warn_short("draw_lines", name, value, len(lines), "lines")
+        with _matplotlib_args(
+            "draw_lines", colors=colors, line_styles=line_styles, line_widths=line_widths
+        ):
+            line_collect = LineCollection(
+                lines.tolist(),
+                colors=color_val_matplotlib(colors),
+                linestyles=line_styles,
+                linewidths=line_widths,
+            )
+            ax.add_collection(line_collect)
         return self
 
     def draw_circles(
@@ -253,15 +276,23 @@ class DrawingMixin(CanvasMixin):
             Circle(tuple(c), r) for c, r in zip(center.tolist(), radius.tolist(), strict=False)
         ]
         ax = self._axes("draw_circles")
-        collection = PatchCollection(
-            circles,
-            alpha=alpha,
-            facecolors=color_val_matplotlib(face_colors),
-            edgecolors=color_val_matplotlib(edge_colors),
-            linewidths=self._clamp_line_widths(line_widths, len(circles)),
-            linestyles=line_styles,
+        style = dict(
+            edge_colors=edge_colors,
+            face_colors=face_colors,
+            line_styles=line_styles,
+            line_widths=line_widths,
         )
-        ax.add_collection(collection)
+        self._check_styles("draw_circles", style, len(circles), "circles")
+        with _matplotlib_args("draw_circles", alpha=alpha, **style):
+            collection = PatchCollection(
+                circles,
+                alpha=alpha,
+                facecolors=color_val_matplotlib(face_colors),
+                edgecolors=color_val_matplotlib(edge_colors),
+                linewidths=self._clamp_line_widths(line_widths, len(circles)),
+                linestyles=line_styles,
+            )
+            ax.add_collection(collection)
         return self
 
     def draw_bboxes(
@@ -293,12 +324,14 @@ class DrawingMixin(CanvasMixin):
         bboxes = tensor2ndarray(bboxes)
         if bboxes.ndim == 1:
             bboxes = bboxes[None]
-        assert bboxes.shape[-1] == 4, (
-            f"The shape of `bboxes` should be (N, 4), but got {bboxes.shape}"
-        )
-        assert (bboxes[:, 0] <= bboxes[:, 2]).all() and (bboxes[:, 1] <= bboxes[:, 3]).all(), (
-            "Each bbox must be (x1, y1, x2, y2) with x1 <= x2 and y1 <= y2"
-        )
+        if bboxes.ndim != 2 or bboxes.shape[-1] != 4:
+            raise ShapeError(
+                f"The shape of `bboxes` should be (N, 4), but got {bboxes.shape}; each row is "
+                "(x1, y1, x2, y2)"
+            )
+        _check_box_corners(bboxes)
+        _check_color_names("draw_bboxes", "edge_colors", edge_colors)
+        _check_color_names("draw_bboxes", "face_colors", face_colors)
         self._require_image("draw_bboxes")
         if not self._is_posion_valid(bboxes.reshape((-1, 2, 2))):
             warnings.warn(
@@ -366,16 +399,32 @@ class DrawingMixin(CanvasMixin):
         from matplotlib.collections import PolyCollection
 
         ax = self._axes("draw_polygons")
-        collection = PolyCollection(
-            polygons,
-            alpha=alpha,
-            facecolor=color_val_matplotlib(face_colors),
-            linestyles=line_styles,
-            edgecolors=color_val_matplotlib(edge_colors),
-            linewidths=self._clamp_line_widths(line_widths, len(polygons)),
+        style = dict(
+            edge_colors=edge_colors,
+            face_colors=face_colors,
+            line_styles=line_styles,
+            line_widths=line_widths,
         )
-        ax.add_collection(collection)
+        self._check_styles("draw_polygons", style, len(polygons), "polygons")
+        with _matplotlib_args("draw_polygons", alpha=alpha, **style):
+            collection = PolyCollection(
+                polygons,
+                alpha=alpha,
+                facecolor=color_val_matplotlib(face_colors),
+                linestyles=line_styles,
+                edgecolors=color_val_matplotlib(edge_colors),
+                linewidths=self._clamp_line_widths(line_widths, len(polygons)),
+            )
+            ax.add_collection(collection)
         return self
+
+    @staticmethod
+    def _check_styles(api: str, style: dict, count: int, what: str) -> None:
+        """Check the colour names and warn about per-item lists shorter than ``count``."""
+        _check_color_names(api, "edge_colors", style["edge_colors"])
+        _check_color_names(api, "face_colors", style["face_colors"])
+        for name, value in style.items():
+            _warn_short(api, name, value, count, what)
 
     def draw_binary_masks(
         self,
@@ -399,15 +448,17 @@ class DrawingMixin(CanvasMixin):
         check_type("binary_masks", binary_masks, (np.ndarray, torch.Tensor))
         binary_masks = tensor2ndarray(binary_masks)
         assert binary_masks.dtype == np.bool_, (
-            f"The dtype of binary_masks should be np.bool_, but got {binary_masks.dtype}"
+            f"The dtype of binary_masks should be np.bool_, but got {binary_masks.dtype}; "
+            "convert them with masks.astype(bool) (numpy) or masks.bool() (torch)"
         )
         self._require_image("draw_binary_masks")
         img = self.get_image()
         if binary_masks.ndim == 2:
             binary_masks = binary_masks[None]
-        assert img.shape[:2] == binary_masks.shape[1:], (
-            "`binary_masks` must have the same shape with image: image "
-            f"{img.shape[:2]}, masks {binary_masks.shape[1:]}"
+        assert binary_masks.ndim == 3 and img.shape[:2] == binary_masks.shape[1:], (
+            "`binary_masks` must have the same shape with image: the masks should be (H, W) or "
+            f"(N, H, W) with (H, W) = {img.shape[:2]} (the image's height and width), but got "
+            f"masks of shape {binary_masks.shape}"
         )
         num_masks = binary_masks.shape[0]
         colors = _mask_colors(colors, num_masks)
@@ -421,6 +472,25 @@ class DrawingMixin(CanvasMixin):
         return self
 
 
+def _check_box_corners(bboxes: np.ndarray) -> None:
+    """AssertionError naming the first box with x2 < x1, y2 < y1 or a NaN coordinate."""
+    bad = ~((bboxes[:, 0] <= bboxes[:, 2]) & (bboxes[:, 1] <= bboxes[:, 3]))
+    if not bad.any():
+        return
+    index = int(np.flatnonzero(bad)[0])
+    box = bboxes[index].tolist()
+    if np.isnan(np.asarray(bboxes[index], dtype=float)).any():
+        reason = "a NaN coordinate"
+    else:
+        reason = ("x2 < x1" if box[2] < box[0] else "y2 < y1") + (
+            "; if your boxes are (x, y, w, h), convert them first: x2 = x + w, y2 = y + h"
+        )
+    raise AssertionError(
+        "Each bbox must be (x1, y1, x2, y2) with x1 <= x2 and y1 <= y2, but bbox "
+        f"{index} {box} has {reason}"
+    )
+
+
 def _mask_colors(colors: Union[ColorType, np.ndarray], num_masks: int) -> list[tuple]:
     """One RGB tuple (channels in [0, 255]) per mask, from names, tuples or an array."""
     if isinstance(colors, np.ndarray):
@@ -431,6 +501,7 @@ def _mask_colors(colors: Union[ColorType, np.ndarray], num_masks: int) -> list[t
             else [tuple(color) for color in colors.tolist()]
         )
     check_type_and_length("colors", colors, (str, tuple, list), num_masks)
+    _check_color_names("draw_binary_masks", "colors", colors)
     colors = value2list(colors, (str, tuple), num_masks)
     colors = [color_str2rgb(c) if isinstance(c, str) else tuple(c) for c in colors]
     for color in colors:
@@ -497,3 +568,44 @@ def _text_styles(
         )
         for i in range(num_text)
     ]
+
+
+def _check_color_names(api: str, name: str, colors: Any) -> None:
+    """Raise ValueError naming the argument if a colour name in ``colors`` is unknown."""
+    _import_matplotlib()
+    from matplotlib.colors import is_color_like
+
+    names = [colors] if isinstance(colors, str) else colors if isinstance(colors, list) else []
+    for color in names:
+        if isinstance(color, str) and not is_color_like(color):
+            raise ValueError(
+                f"{color!r} is not a valid color value. (Visualizer.{api}: `{name}` got "
+                f"{color!r}; use a matplotlib colour name such as 'green' or 'r', a hex string "
+                "such as '#00ff00', or an RGB tuple with channels in [0, 255] such as (0, 255, 0))"
+            )
+
+
+def _warn_short(api: str, name: str, value: Any, count: int, what: str) -> None:
+    """Warn when a per-item list has fewer entries than items (matplotlib would cycle it)."""
+    if isinstance(value, list) and 0 < len(value) < count:
+        warnings.warn(
+            f"Visualizer.{api}: `{name}` has {len(value)} "
+            f"{'entry' if len(value) == 1 else 'entries'} for {count} {what}; matplotlib "
+            f"repeats them cyclically. Pass a single value or one per {what[:-1]}",
+            UserWarning,
+            stacklevel=4,
+        )
+
+
+@contextlib.contextmanager
+def _matplotlib_args(api: str, **arguments: Any) -> Iterator[None]:
+    """Add which Visualizer API and arguments were involved to a matplotlib ValueError."""
+    try:
+        yield
+    except ValueError as err:
+        shown = ", ".join(f"{key}={value!r:.60}" for key, value in arguments.items())
+        raise ValueError(
+            f"{err} (raised by matplotlib in Visualizer.{api}, called with {shown}; colours are "
+            "names such as 'green', '#00ff00' or RGB tuples in [0, 255], line styles '-', '--', "
+            "'-.' or ':', alpha a number in [0, 1], and per-item lists need one entry per item)"
+        ) from err

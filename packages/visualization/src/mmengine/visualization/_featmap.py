@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import warnings
-from typing import Optional
+from typing import Any, Optional
 
 import numpy as np
 import torch
 import torch.nn.functional as F
 
-from ._canvas import _import_matplotlib
-from .utils import convert_overlay_heatmap, img_from_canvas, tensor2ndarray
+from ._canvas import _import_matplotlib, check_image_array
+from ._errors import BadSizeError
+from .utils import convert_overlay_heatmap, img_from_canvas
 
 
 def _resize_image(image: np.ndarray, shape: tuple[int, int]) -> np.ndarray:
@@ -64,7 +65,31 @@ def draw_featmap(
     assert isinstance(featmap, torch.Tensor), (
         f"`featmap` should be torch.Tensor, but got {type(featmap)}"
     )
-    assert featmap.ndim == 3, f"Input dimension must be 3, but got {featmap.ndim}"
+    assert featmap.ndim == 3, (
+        f"Input dimension must be 3, but got {featmap.ndim}: draw_featmap expects one feature "
+        f"map of shape (C, H, W), got {tuple(featmap.shape)}"
+        + ("; for a batch, pass featmap[0]" if featmap.ndim == 4 else "")
+    )
+    if featmap.shape[1] == 0 or featmap.shape[2] == 0:
+        raise ValueError(
+            f"Visualizer.draw_featmap: the feature map has no pixels (shape "
+            f"{tuple(featmap.shape)}); pass a feature map of shape (C, H, W) with H, W > 0"
+        )
+    if featmap.shape[0] == 0:
+        warnings.warn(
+            "Visualizer.draw_featmap: the feature map has 0 channels (shape "
+            f"{tuple(featmap.shape)}), so the heat map is meaningless (NaN); check which "
+            "layer's output you pass",
+            UserWarning,
+            stacklevel=2,
+        )
+    assert channel_reduction in ("squeeze_mean", "select_max", None), (
+        f'Mode only support "squeeze_mean", "select_max", but got {channel_reduction}; pass '
+        "channel_reduction='squeeze_mean', 'select_max' or None (None shows the topk channels)"
+    )
+    resize_shape = _check_resize_shape(resize_shape)
+    if channel_reduction is None and topk > 0:
+        _check_topk(topk, arrangement)
     featmap, overlaid_image = _match_sizes(
         featmap.detach().cpu().float(), overlaid_image, resize_shape
     )
@@ -83,16 +108,76 @@ def draw_featmap(
     return _tile_topk(featmap, overlaid_image, topk, arrangement, alpha)
 
 
+def _check_resize_shape(resize_shape: Any) -> Optional[tuple[int, int]]:
+    """``resize_shape`` as a (H, W) tuple of positive ints (an int means a square)."""
+    if resize_shape is None:
+        return None
+    if isinstance(resize_shape, (int, np.integer)) and not isinstance(resize_shape, bool):
+        resize_shape = (int(resize_shape), int(resize_shape))
+    if not isinstance(resize_shape, (tuple, list)) or len(resize_shape) != 2:
+        raise ValueError(
+            "Visualizer.draw_featmap: resize_shape should be (H, W) or an int, but got "
+            f"{resize_shape!r}"
+        )
+    if not all(
+        isinstance(size, (int, np.integer)) and not isinstance(size, bool) for size in resize_shape
+    ):
+        raise TypeError(
+            "Visualizer.draw_featmap: resize_shape should hold two ints (H, W), but got "
+            f"{resize_shape!r}; round them, e.g. (int(h), int(w))"
+        )
+    if min(resize_shape) <= 0:
+        raise BadSizeError(
+            "Visualizer.draw_featmap: resize_shape should be positive (H, W), but got "
+            f"{tuple(resize_shape)!r}"
+        )
+    return (int(resize_shape[0]), int(resize_shape[1]))
+
+
+def _check_topk(topk: Any, arrangement: Any) -> None:
+    """``topk`` is an int and ``arrangement`` two positive ints (rows, cols)."""
+    if not isinstance(topk, (int, np.integer)):
+        raise TypeError(
+            f"Visualizer.draw_featmap: topk should be an int, but got {topk!r} ({type(topk)})"
+        )
+    if (
+        not isinstance(arrangement, (tuple, list))
+        or len(arrangement) != 2
+        or not all(isinstance(n, (int, np.integer)) and n > 0 for n in arrangement)
+    ):
+        raise ValueError(
+            "Visualizer.draw_featmap: arrangement should be two positive ints (rows, cols), "
+            f"such as (4, 5), but got {arrangement!r}"
+        )
+
+
+def _check_overlaid_image(overlaid_image: Any) -> np.ndarray:
+    """``overlaid_image`` as an (H, W, 3) array (gray expanded, alpha dropped)."""
+    overlaid_image = check_image_array(overlaid_image, "Visualizer.draw_featmap(overlaid_image)")
+    if overlaid_image.ndim == 2:
+        overlaid_image = np.repeat(overlaid_image[..., None], 3, axis=-1)
+    if overlaid_image.ndim != 3 or overlaid_image.shape[-1] not in (1, 3, 4):
+        hint = (
+            "; it looks like (C, H, W): convert it with image.transpose(1, 2, 0)"
+            if overlaid_image.ndim == 3 and overlaid_image.shape[0] in (1, 3, 4)
+            else ""
+        )
+        raise ValueError(
+            "Visualizer.draw_featmap: overlaid_image should be an RGB image of shape (H, W, 3), "
+            f"but got shape {overlaid_image.shape}{hint}"
+        )
+    if overlaid_image.shape[-1] == 1:
+        overlaid_image = np.repeat(overlaid_image, 3, axis=-1)
+    return overlaid_image[..., :3]
+
+
 def _match_sizes(
     featmap: torch.Tensor, overlaid_image: Optional[np.ndarray], resize_shape: Optional[tuple]
 ) -> tuple[torch.Tensor, Optional[np.ndarray]]:
     """The feature map (C, H, W) and the RGB image at one size: ``resize_shape`` if given,
     else the image's (warning when the feature map must be interpolated to it)."""
     if overlaid_image is not None:
-        overlaid_image = np.asarray(tensor2ndarray(overlaid_image))
-        if overlaid_image.ndim == 2:
-            overlaid_image = np.repeat(overlaid_image[..., None], 3, axis=-1)
-        overlaid_image = overlaid_image[..., :3]
+        overlaid_image = _check_overlaid_image(overlaid_image)
         if overlaid_image.shape[:2] != tuple(featmap.shape[1:]):
             warnings.warn(
                 f"Since the spatial dimensions of overlaid_image: "
@@ -119,9 +204,6 @@ def _match_sizes(
 
 def _reduce_channels(featmap: torch.Tensor, channel_reduction: str) -> torch.Tensor:
     """The channel mean ('squeeze_mean') or the channel with the largest sum ('select_max')."""
-    assert channel_reduction in ("squeeze_mean", "select_max"), (
-        f'Mode only support "squeeze_mean", "select_max", but got {channel_reduction}'
-    )
     if channel_reduction == "select_max":
         channel_sums = torch.sum(featmap, dim=(1, 2))
         _, indices = torch.topk(channel_sums, 1)
