@@ -532,3 +532,44 @@ def test_load_checkpoint_with_mismatched_keys_warns_and_applies_revise_keys(tmp_
     runner.load_checkpoint(str(path), revise_keys=[(r"^backbone\.", "")])
     assert all(torch.equal(v, weights[k]) for k, v in runner.model.state_dict().items())
     assert "unexpected key in source state_dict: extra" in capsys.readouterr().out
+
+
+# ------------------------------------------- resuming with another kind of optimizer
+@pytest.mark.parametrize("cls", [Runner, FlexibleRunner])
+@pytest.mark.parametrize("saved, configured", [("SGD", "Adam"), ("Adam", "SGD")])
+def test_resuming_with_another_kind_of_optimizer(tmp_path, cls, saved, configured):
+    """torch fails inside load_state_dict (KeyError: 'step') or at the first step
+    (KeyError: 'momentum'); the check names both kinds and the two ways out."""
+    first = make_runner(tmp_path, optim_wrapper=dict(optimizer=dict(type=saved, lr=0.1)))
+    first.train()
+    first.save_checkpoint(str(tmp_path), "saved.pth")
+    path = str(tmp_path / "saved.pth")
+    runner = make_runner(
+        tmp_path / "again",
+        cls,
+        optim_wrapper=dict(optimizer=dict(type=configured, lr=0.1)),
+        train_cfg=dict(by_epoch=True, max_epochs=2),
+        load_from=path,
+        resume=True,
+    )
+    with pytest.raises(
+        ValueError, match=f"another kind of optimizer than the configured {configured}"
+    ) as err:
+        runner.train()
+    assert f"load_from='{path}', resume=False" in str(err.value)
+
+
+def test_resuming_with_the_same_optimizer_and_other_hyperparameters(tmp_path):
+    first = make_runner(tmp_path, optim_wrapper=dict(optimizer=dict(type="SGD", lr=0.1)))
+    first.train()
+    first.save_checkpoint(str(tmp_path), "epoch_1.pth")
+    path = str(tmp_path / "epoch_1.pth")
+    runner = make_runner(
+        tmp_path / "again",
+        optim_wrapper=dict(optimizer=dict(type="SGD", lr=0.5, momentum=0.9, nesterov=True)),
+        train_cfg=dict(by_epoch=True, max_epochs=2),
+        load_from=path,
+        resume=True,
+    )
+    runner.train()
+    assert runner.epoch == 2

@@ -126,3 +126,39 @@ def read_checkpoint(filename: str, map_location: Any, loader: Callable) -> Any:
     """
     with explain_missing_checkpoint(filename):
         return loader(filename, map_location=map_location)
+
+
+# Flags torch adds to an optimizer's parameter groups from version to version: a checkpoint
+# of another torch version has more or fewer of them, and loads.
+_TORCH_FLAGS = {
+    "foreach",
+    "maximize",
+    "capturable",
+    "differentiable",
+    "fused",
+    "decoupled_weight_decay",
+}
+
+
+def check_optimizer_fits(optim_wrapper: Any, state: Any, filename: str) -> None:
+    """Raise a ValueError when the checkpoint's optimizer is of another kind than the one
+    configured (SGD saved, Adam configured): torch would fail inside ``load_state_dict`` or
+    at the first step with ``KeyError: 'step'``/``'momentum'``.
+
+    Both have keys in their parameter groups the other lacks (besides torch's flags).
+    """
+    optimizer = getattr(optim_wrapper, "optimizer", None)
+    saved = state.get("param_groups") if isinstance(state, dict) else None
+    groups = getattr(optimizer, "param_groups", None)
+    if not saved or not groups or not isinstance(saved[0], dict):
+        return  # an OptimWrapperDict, or nothing to compare
+    saved_keys = set(saved[0]) - _TORCH_FLAGS - {"params"}
+    keys = set(groups[0]) - _TORCH_FLAGS - {"params"}
+    if saved_keys - keys and keys - saved_keys:
+        raise ValueError(
+            f"Cannot resume the optimizer from {filename}: it was saved by another kind of "
+            f"optimizer than the configured {type(optimizer).__name__} (its parameter groups "
+            f"have {sorted(saved_keys - keys)} but not {sorted(keys - saved_keys)}). Configure "
+            "the optimizer the checkpoint was saved with to continue that run, or load the "
+            f"weights only (load_from='{filename}', resume=False) to train with a new one."
+        )

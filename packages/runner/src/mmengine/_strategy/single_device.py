@@ -152,6 +152,9 @@ class SingleDeviceStrategy(BaseStrategy):
                 filename, map_location=map_location, callback=callback
             )
         if resume_optimizer and hasattr(self, "optim_wrapper") and "optimizer" in checkpoint:
+            _checkpoint_state.check_optimizer_fits(
+                self.optim_wrapper, checkpoint["optimizer"], filename
+            )
             self.load_optim_state_dict(checkpoint.pop("optimizer"))
         if (
             resume_param_scheduler

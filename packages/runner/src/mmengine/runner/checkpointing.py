@@ -17,6 +17,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from mmengine._strategy._checkpoint_state import (
+    check_optimizer_fits,
     explain_missing_checkpoint,
     load_scheduler_state_dict,
     read_checkpoint,
@@ -164,6 +165,7 @@ def resume(runner: Any, filename: str, resume_optimizer: bool, resume_param_sche
     optimizer = "optimizer" in checkpoint and resume_optimizer
     if optimizer:
         runner.optim_wrapper = runner.build_optim_wrapper(runner.optim_wrapper)
+        check_optimizer_fits(runner.optim_wrapper, checkpoint["optimizer"], filename)
         runner.optim_wrapper.load_state_dict(checkpoint["optimizer"])
     schedulers = "param_schedulers" in checkpoint and resume_param_scheduler
     schedulers = schedulers and runner.param_schedulers is not None
