@@ -498,3 +498,31 @@ def test_stack_batch_of_arrays():
 def test_stack_batch_of_scalars():
     with pytest.raises(IndexError, match="0-dim tensors"):
         stack_batch([torch.tensor(1.0), torch.tensor(2.0)])
+
+
+def test_checkpoint_path_that_is_a_directory(tmp_path):
+    with pytest.raises(FileNotFoundError) as info:
+        load_checkpoint(Net(), str(tmp_path))
+    assert str(info.value).startswith(f"{tmp_path} can not be found. It is a directory")
+
+
+@pytest.mark.parametrize("model", [None, dict(type="Net")])
+def test_loading_into_something_else_than_a_module(checkpoint_file, model):
+    with pytest.raises(AttributeError) as info:  # 0.10: ... '_load_from_state_dict'
+        load_checkpoint(model, checkpoint_file)
+    assert "loaded into an nn.Module" in str(info.value)
+
+
+def test_checkpoint_saved_on_a_device_this_machine_lacks(checkpoint_file, monkeypatch):
+    def load(*args, **kwargs):
+        raise RuntimeError(
+            "Attempting to deserialize object on a CUDA device but torch.cuda.is_available() "
+            "is False. If you are running on a CPU-only machine, please use torch.load with "
+            "map_location=torch.device('cpu') to map your storages to the CPU."
+        )
+
+    monkeypatch.setattr(torch, "load", load)
+    with pytest.raises(RuntimeError) as info:
+        load_checkpoint(Net(), checkpoint_file, map_location="cuda")
+    message = str(info.value)
+    assert "Pass map_location='cpu'" in message and "truncated" not in message

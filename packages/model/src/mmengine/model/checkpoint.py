@@ -310,6 +310,12 @@ def load_state_dict(
     Raises:
         RuntimeError: If ``strict`` and the keys or shapes do not match.
     """
+    if not isinstance(module, nn.Module):
+        raise StateDictTypeError(
+            f"{type(module).__name__!r} object has no attribute '_load_from_state_dict': "
+            f"the weights are loaded into an nn.Module, but got {type(module).__name__} "
+            f"{module!r:.80}; build the model first."
+        )
     _check_state_dict(state_dict, "the state_dict given to load_state_dict", "copy")
     missing_keys, unexpected_keys, err_msg = load_into_module(module, state_dict)
     message = mismatch_report(missing_keys, unexpected_keys, err_msg)

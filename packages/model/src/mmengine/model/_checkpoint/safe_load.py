@@ -411,9 +411,15 @@ def _torch_load(
             raise
         # e.g. a truncated or non-checkpoint file: say which one
         reason = str(exc) or "the file ended before a checkpoint was read (is it empty?)"
+        if "deserialize object on" in reason or "map_location" in reason:
+            # the file is fine; the device it was saved on is not available here
+            raise type(exc)(
+                f"Failed to load checkpoint {source!r}: {reason.rstrip('.')}. Pass "
+                f"map_location='cpu' (or a device this machine has; got {map_location!r})."
+            ) from exc
         raise type(exc)(
-            f"Failed to load checkpoint {source!r}: {reason}. The file may be truncated or "
-            "not a PyTorch checkpoint."
+            f"Failed to load checkpoint {source!r}: {reason.rstrip('.')}. The file may be "
+            "truncated or not a PyTorch checkpoint."
         ) from exc
     except KeyError as exc:
         # the unpickler looks up a memo entry that garbage bytes refer to: KeyError(101)

@@ -285,6 +285,11 @@ def load_from_local(filename: str, map_location: Any = None) -> Union[dict, Orde
         return _load_from_backend(filename, map_location)
     filename = osp.expanduser(filename)
     if not osp.isfile(filename):
+        if osp.isdir(filename):
+            raise FileNotFoundError(
+                f"{filename} can not be found. It is a directory: give the checkpoint file in "
+                "it (e.g. its epoch_N.pth or iter_N.pth; `last_checkpoint` names the latest)."
+            )
         raise FileNotFoundError(f"{filename} can not be found.")
     return _read_file(filename, map_location, filename)
 
