@@ -573,3 +573,15 @@ def test_resuming_with_the_same_optimizer_and_other_hyperparameters(tmp_path):
     )
     runner.train()
     assert runner.epoch == 2
+
+
+def test_resuming_a_finished_run_says_nothing_is_left_to_train(tmp_path):
+    first = make_runner(tmp_path)
+    first.train()
+    first.save_checkpoint(str(tmp_path), "end.pth")
+    runner = make_runner(tmp_path / "again", load_from=str(tmp_path / "end.pth"), resume=True)
+    with mock.patch.object(runner.logger, "warning") as warning:
+        runner.train()
+    messages = [call.args[0] for call in warning.call_args_list]
+    assert any("nothing is left to train" in m and "max_epochs" in m for m in messages)
+    assert runner.iter == 2

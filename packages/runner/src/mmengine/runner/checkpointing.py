@@ -175,6 +175,14 @@ def resume(runner: Any, filename: str, resume_optimizer: bool, resume_param_sche
     restore_after_validation(runner, record, optimizer=optimizer, schedulers=schedulers)
     runner.load_plan.done = True
     runner.logger.info(f"resumed epoch: {runner.epoch}, iter: {runner.iter}")
+    state = runner.train_state
+    if 0 < state.max_iters <= state.iter:
+        runner.logger.warning(
+            f"{filename} was saved at iteration {state.iter}, and this run trains "
+            f"{state.max_iters} iterations ({state.max_epochs} epochs): nothing is left to "
+            "train. To train further, raise train_cfg.max_epochs (or max_iters) and the ends "
+            "of the param_scheduler entries that should go on."
+        )
 
 
 def apply_resumed_state(runner: Any, checkpoint: dict, filename: str) -> dict | None:
