@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import inspect
+import os
 import os.path as osp
 import warnings
 from typing import Any, Optional
@@ -11,6 +12,9 @@ from typing import Any, Optional
 from mmengine.registry import VISBACKENDS
 
 from .vis_backend import BaseVisBackend
+
+# 0.10's sentence for vis_backends of a wrong type (a TypeError).
+_TYPE_SENTENCE = "vis_backends must be a list of dicts or a list of BaseBackend instances"
 
 
 def build_vis_backends(
@@ -31,13 +35,22 @@ def build_vis_backends(
     """
     if vis_backends is None:
         return {}
+    if save_dir is not None and not isinstance(save_dir, (str, os.PathLike)):
+        raise TypeError(
+            f"Visualizer {owner!r}: save_dir should be a str (a folder), but got "
+            f"{type(save_dir).__name__} {save_dir!r:.80}; pass a folder path such as "
+            "save_dir='work_dirs/exp'"
+        )
     if isinstance(vis_backends, (dict, BaseVisBackend)):
         vis_backends = [vis_backends]
     if not isinstance(vis_backends, (list, tuple)):
         raise TypeError(
-            f"Visualizer {owner!r}: vis_backends should be a list of backend "
-            f"configs (dicts) or backends, but got {type(vis_backends)}"
+            f"{_TYPE_SENTENCE}: Visualizer {owner!r} got vis_backends of type "
+            f"{type(vis_backends).__name__} ({vis_backends!r:.80}); write e.g. "
+            "vis_backends=[dict(type='LocalVisBackend')]"
         )
+    for index, cfg in enumerate(vis_backends):
+        _check_backend_item(cfg, index, owner)
     cfgs = [copy.deepcopy(dict(cfg)) if isinstance(cfg, dict) else cfg for cfg in vis_backends]
     _check_names(cfgs, owner)
     backend_save_dir = osp.join(save_dir, "vis_data") if save_dir is not None else None
@@ -64,6 +77,30 @@ def build_vis_backends(
     return built
 
 
+def _check_backend_item(cfg: Any, index: int, owner: str) -> None:
+    """Raise TypeError for an entry of ``vis_backends`` that is neither a config nor a backend.
+
+    Configs are dicts; built backends are usually ``BaseVisBackend`` instances, but any other
+    object providing the backend methods is accepted too. Names, classes, numbers, None and
+    nested lists are rejected.
+    """
+    if isinstance(cfg, (dict, BaseVisBackend)):
+        return
+    where = f"{_TYPE_SENTENCE}: Visualizer {owner!r} got vis_backends[{index}] = {cfg!r:.80}"
+    if isinstance(cfg, str):
+        raise TypeError(f"{where} (a str); write dict(type={cfg!r:.40}) instead")
+    if isinstance(cfg, type):
+        raise TypeError(
+            f"{where} (a class); write dict(type={cfg.__name__}) or pass an instance, "
+            f"{cfg.__name__}(save_dir=...)"
+        )
+    if cfg is None or isinstance(cfg, (int, float, bytes, list, tuple, set)):
+        raise TypeError(
+            f"{where} ({type(cfg).__name__}); each entry should be a config such as "
+            "dict(type='LocalVisBackend') or a built backend"
+        )
+
+
 def _check_names(cfgs: list, owner: str) -> None:
     """All backends have a unique ``name``, or none has one and their types differ."""
     names = [cfg.get("name") if isinstance(cfg, dict) else None for cfg in cfgs]
@@ -75,15 +112,18 @@ def _check_names(cfgs: list, owner: str) -> None:
             )
         types = [backend_type_name(cfg) for cfg in cfgs]
         if len(set(types)) != len(types):
+            duplicate = next(t for t in types if types.count(t) > 1)
             raise RuntimeError(
-                f"Visualizer {owner!r}: the same vis backend type cannot "
-                f"appear twice in `vis_backends` ({types}) without names; please set a "
+                f"vis_backend name {duplicate} already exists: Visualizer {owner!r}: the same "
+                f"vis backend type cannot appear twice in `vis_backends` ({types}) without "
+                "names; please set a "
                 "distinct `name` field for each backend"
             )
     elif len(set(names)) != len(names):
+        duplicate = next(n for n in names if names.count(n) > 1)
         raise RuntimeError(
-            f"Visualizer {owner!r}: the `name` fields of the vis backends "
-            f"must be unique, but got {names}"
+            f"vis_backend name {duplicate} already exists: Visualizer {owner!r}: the `name` "
+            f"fields of the vis backends must be unique, but got {names}"
         )
 
 
@@ -93,8 +133,8 @@ def backend_type_name(cfg: Any) -> str:
         return type(cfg).__name__
     if "type" not in cfg:
         raise KeyError(
-            "A vis backend config must have a `type` key, such as "
-            f"dict(type='LocalVisBackend'), but got {cfg}"
+            f'`cfg` or `default_args` must contain the key "type", but got {cfg}: a vis backend '
+            "config must have a `type` key, such as dict(type='LocalVisBackend')"
         )
     backend_type = cfg["type"]
     return backend_type if isinstance(backend_type, str) else backend_type.__name__

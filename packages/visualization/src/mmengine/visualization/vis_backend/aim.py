@@ -10,7 +10,7 @@ import torch
 from mmengine.config import Config
 from mmengine.registry import VISBACKENDS
 
-from .base import BaseVisBackend, _to_jsonable, force_init_env
+from .base import BaseVisBackend, _check_config, _check_init_kwargs, _to_jsonable, force_init_env
 
 
 @VISBACKENDS.register_module()
@@ -30,6 +30,7 @@ class AimVisBackend(BaseVisBackend):
 
     def __init__(self, save_dir: str | None = None, init_kwargs: dict | None = None) -> None:
         super().__init__(save_dir)  # type: ignore[arg-type]
+        _check_init_kwargs(init_kwargs, type(self).__name__)
         self._init_kwargs = init_kwargs
 
     def _init_env(self) -> None:
@@ -55,6 +56,7 @@ class AimVisBackend(BaseVisBackend):
         Args:
             config (Config): The Config object.
         """
+        _check_config(config, type(self).__name__)
         self._aim_run["hparams"] = _to_jsonable(config.to_dict())
 
     @force_init_env

@@ -32,6 +32,8 @@ from mmengine.config import Config
 from mmengine.logging import print_log
 from mmengine.utils import scandir
 
+from .._errors import MissingSaveDirError, NotAConfigError, NotADictError, NotAnImageError
+
 _F = TypeVar("_F", bound=Callable[..., Any])
 SUFFIX_TYPE = Union[Sequence[str], str]
 
@@ -95,8 +97,40 @@ def _check_image(image: Any, where: str) -> np.ndarray:
     if isinstance(image, torch.Tensor):
         image = image.detach().cpu().numpy()
     if not isinstance(image, np.ndarray):
-        raise TypeError(f"{where}: `image` should be a numpy array, but got {type(image)}")
+        raise NotAnImageError(
+            f"{where}: `image` should be a numpy array (H, W, 3), but got {type(image)}"
+        )
     return image
+
+
+def _check_config(config: Any, where: str) -> None:
+    """Raise if ``config`` is not a ``Config`` (a plain dict or a path is a common mistake)."""
+    if not isinstance(config, Config):
+        hint = (
+            "wrap it with Config(your_dict)"
+            if isinstance(config, dict)
+            else "load it with Config.fromfile(path)"
+            if isinstance(config, (str, os.PathLike))
+            else "pass the Config object (runner.cfg)"
+        )
+        raise NotAConfigError(
+            f"{where}.add_config expects a mmengine Config, but got {type(config).__name__}; {hint}"
+        )
+
+
+def _check_init_kwargs(init_kwargs: Any, where: str) -> None:
+    """Raise if a backend's ``init_kwargs`` is neither None nor a dict (checked when built)."""
+    if init_kwargs is not None and not isinstance(init_kwargs, dict):
+        raise NotADictError(
+            f"{where}: init_kwargs should be a dict of keyword arguments (or None), but got "
+            f"{type(init_kwargs).__name__} {init_kwargs!r:.80}; e.g. "
+            "init_kwargs=dict(project='my-project')"
+        )
+
+
+def _reraise_os_error(err: OSError, action: str, fix: str) -> None:
+    """Raise ``err`` again (same class, errno and filename) with what was done and how to fix it."""
+    raise type(err)(err.errno, f"{err.strerror}: {action}; {fix}", err.filename) from err
 
 
 def _check_scalar_dict(scalar_dict: Any, where: str, step_key_allowed: bool = False) -> None:
@@ -183,12 +217,20 @@ class BaseVisBackend(metaclass=ABCMeta):
         """
         if self._save_dir is None:
             if required:
-                raise ValueError(
+                raise MissingSaveDirError(
                     f"{type(self).__name__} needs a `save_dir` to write to, but got None; "
                     "pass save_dir= to the backend or to the Visualizer"
                 )
             return
-        os.makedirs(self._save_dir, exist_ok=True)
+        try:
+            os.makedirs(self._save_dir, exist_ok=True)
+        except OSError as err:
+            _reraise_os_error(
+                err,
+                f"{type(self).__name__} cannot create its save_dir {self._save_dir!r}",
+                "choose a writable folder that is not a file (save_dir= of the Visualizer or the "
+                "backend, or the runner's work_dir)",
+            )
 
     @contextlib.contextmanager
     def _optional_dependency(self, package: str, extra: str | None = None) -> Iterator[None]:

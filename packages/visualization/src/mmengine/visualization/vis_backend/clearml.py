@@ -11,7 +11,15 @@ import torch
 from mmengine.config import Config
 from mmengine.registry import VISBACKENDS
 
-from .base import SUFFIX_TYPE, BaseVisBackend, _collect_artifacts, _to_jsonable, force_init_env
+from .base import (
+    SUFFIX_TYPE,
+    BaseVisBackend,
+    _check_config,
+    _check_init_kwargs,
+    _collect_artifacts,
+    _to_jsonable,
+    force_init_env,
+)
 
 
 @VISBACKENDS.register_module()
@@ -38,6 +46,7 @@ class ClearMLVisBackend(BaseVisBackend):
         artifact_suffix: SUFFIX_TYPE = (".py", ".pth"),
     ) -> None:
         super().__init__(save_dir)  # type: ignore[arg-type]
+        _check_init_kwargs(init_kwargs, type(self).__name__)
         self._init_kwargs = init_kwargs
         self._artifact_suffix = artifact_suffix
 
@@ -63,6 +72,7 @@ class ClearMLVisBackend(BaseVisBackend):
         Args:
             config (Config): The Config object.
         """
+        _check_config(config, type(self).__name__)
         self.cfg = config
         self._task.connect_configuration(config.to_dict())
 

@@ -10,7 +10,15 @@ import torch
 from mmengine.config import Config
 from mmengine.registry import VISBACKENDS
 
-from .base import SUFFIX_TYPE, BaseVisBackend, _collect_artifacts, _to_jsonable, force_init_env
+from .base import (
+    SUFFIX_TYPE,
+    BaseVisBackend,
+    _check_config,
+    _check_init_kwargs,
+    _collect_artifacts,
+    _to_jsonable,
+    force_init_env,
+)
 
 
 @VISBACKENDS.register_module()
@@ -40,6 +48,7 @@ class DVCLiveVisBackend(BaseVisBackend):
     ) -> None:
         super().__init__(save_dir)
         self._artifact_suffix = artifact_suffix
+        _check_init_kwargs(init_kwargs, type(self).__name__)
         self._init_kwargs = init_kwargs
 
     def _init_env(self) -> None:
@@ -67,9 +76,7 @@ class DVCLiveVisBackend(BaseVisBackend):
         Args:
             config (Config): The Config object.
         """
-        assert isinstance(config, Config), (
-            f"DVCLiveVisBackend.add_config expects a Config, but got {type(config)}"
-        )
+        _check_config(config, type(self).__name__)
         self.cfg = config
         self._dvclive.log_params(self._to_dvc_paramlike(config.to_dict()))
 

@@ -14,21 +14,68 @@ import torch
 from mmengine.config import Config
 from mmengine.registry import VISBACKENDS
 
-from .base import BaseVisBackend, _check_image, _check_scalar_dict, _to_jsonable, force_init_env
+from .base import (
+    BaseVisBackend,
+    _check_config,
+    _check_image,
+    _check_scalar_dict,
+    _reraise_os_error,
+    _to_jsonable,
+    force_init_env,
+)
 
 
 def _write_png(path: str, image: np.ndarray) -> None:
-    """Write a uint8 gray (H, W), gray+alpha, RGB or RGBA (H, W, C) image as PNG with Pillow."""
+    """Write a uint8 gray (H, W), gray+alpha, RGB or RGBA (H, W, C) image as PNG with Pillow.
+
+    The file is written next to ``path`` and renamed into place, so a crash never leaves a
+    truncated PNG behind.
+    """
     from PIL import Image  # Pillow: imported on the first image, not with the package
 
     if image.ndim == 3 and image.shape[-1] == 1:
         image = image[..., 0]
     if not (image.ndim == 2 or (image.ndim == 3 and image.shape[-1] in (2, 3, 4))):
+        hint = (
+            "; it looks like (C, H, W): convert it with image.transpose(1, 2, 0)"
+            if image.ndim == 3 and image.shape[0] in (1, 3, 4)
+            else "; for a batch, save one image at a time"
+            if image.ndim == 4
+            else ""
+        )
         raise ValueError(
             f"LocalVisBackend.add_image cannot save an image of shape {image.shape} as PNG "
-            f"({path}): expected (H, W) or (H, W, C) with C in 1, 2, 3, 4"
+            f"({path}): expected (H, W) or (H, W, C) with C in 1, 2, 3, 4{hint}"
         )
-    Image.fromarray(np.ascontiguousarray(image)).save(path, format="PNG")
+    if image.size == 0:
+        raise ValueError(
+            f"LocalVisBackend.add_image cannot save the empty image of shape {image.shape} "
+            f"({path}); pass a non-empty image"
+        )
+    tmp_path = f"{path}.tmp{os.getpid()}"
+    try:
+        Image.fromarray(np.ascontiguousarray(image)).save(tmp_path, format="PNG")
+        os.replace(tmp_path, path)
+    except OSError as err:
+        if osp.exists(tmp_path):
+            os.remove(tmp_path)
+        _reraise_os_error(
+            err,
+            f"LocalVisBackend.add_image cannot write {path}",
+            "check that its folder is writable and has free space",
+        )
+
+
+def _make_dirs(folder: str, where: str) -> None:
+    """``os.makedirs(folder, exist_ok=True)``, explaining a failure (same OSError class)."""
+    try:
+        os.makedirs(folder, exist_ok=True)
+    except OSError as err:
+        _reraise_os_error(
+            err,
+            f"{where} cannot create the folder {folder}",
+            "check that save_dir is writable and that no file is in the way",
+        )
 
 
 @VISBACKENDS.register_module()
@@ -103,10 +150,7 @@ class LocalVisBackend(BaseVisBackend):
         Args:
             config (Config): The Config object.
         """
-        if not isinstance(config, Config):
-            raise TypeError(
-                f"LocalVisBackend.add_config expects a mmengine Config, but got {type(config)}"
-            )
+        _check_config(config, type(self).__name__)
         config.dump(self._config_save_file)
 
     @force_init_env
@@ -122,10 +166,13 @@ class LocalVisBackend(BaseVisBackend):
         image = _check_image(image, "LocalVisBackend.add_image")
         assert image.dtype == np.uint8, (
             f"LocalVisBackend.add_image: the image {name!r} must be uint8, but got "
-            f"{image.dtype}; convert it with image.astype(np.uint8)"
+            f"{image.dtype}; convert it with image.astype(np.uint8) (scale a float image in "
+            "[0, 1] by 255 first)"
         )
-        os.makedirs(self._img_save_dir, exist_ok=True)
-        _write_png(osp.join(self._img_save_dir, f"{name}_{step}.png"), image)
+        path = osp.join(self._img_save_dir, f"{name}_{step}.png")
+        # A name such as 'val/img' saves into a subfolder of img_save_dir.
+        _make_dirs(osp.dirname(path), "LocalVisBackend.add_image")
+        _write_png(path, image)
 
     @force_init_env
     def add_scalar(
@@ -142,6 +189,13 @@ class LocalVisBackend(BaseVisBackend):
             value (int, float, torch.Tensor, np.ndarray): Value to save.
             step (int): Global step value to record. Defaults to 0.
         """
+        if isinstance(value, torch.Tensor) and value.numel() != 1:
+            raise RuntimeError(
+                f"a Tensor with {value.numel()} elements cannot be converted to Scalar: "
+                f"LocalVisBackend.add_scalar({name!r}) got a tensor of shape "
+                f"{tuple(value.shape)}; log one number (e.g. value.mean() or value.item()), or "
+                "several through add_scalars({...})"
+            )
         self._dump({name: value, "step": step}, self._scalar_save_file)
 
     @force_init_env
@@ -199,8 +253,15 @@ class LocalVisBackend(BaseVisBackend):
                 handle.close()
             parent = osp.dirname(file_path)
             if parent:
-                os.makedirs(parent, exist_ok=True)
-            handle = open(file_path, "a", encoding="utf-8")  # noqa: SIM115
+                _make_dirs(parent, "LocalVisBackend")
+            try:
+                handle = open(file_path, "a", encoding="utf-8")  # noqa: SIM115
+            except OSError as err:
+                _reraise_os_error(
+                    err,
+                    f"LocalVisBackend cannot open the scalar file {file_path}",
+                    "check that save_dir is writable and that no folder has the file's name",
+                )
             self._files[file_path] = handle
         handle.write(line + "\n")
         handle.flush()

@@ -17,6 +17,7 @@ from mmengine.registry import VISBACKENDS
 from .base import (
     SUFFIX_TYPE,
     BaseVisBackend,
+    _check_config,
     _check_scalar_dict,
     _collect_artifacts,
     _flatten_dict,
@@ -119,6 +120,7 @@ class MLflowVisBackend(BaseVisBackend):
         Args:
             config (Config): The Config object.
         """
+        _check_config(config, type(self).__name__)
         self.cfg = config
         if self._tracked_config_keys is None:
             self._mlflow.log_params(self._flatten(config.to_dict()))

@@ -10,7 +10,7 @@ import torch
 from mmengine.config import Config
 from mmengine.registry import VISBACKENDS
 
-from .base import BaseVisBackend, _to_jsonable, force_init_env
+from .base import BaseVisBackend, _check_config, _check_init_kwargs, _to_jsonable, force_init_env
 
 
 @VISBACKENDS.register_module()
@@ -31,6 +31,7 @@ class NeptuneVisBackend(BaseVisBackend):
 
     def __init__(self, save_dir: str | None = None, init_kwargs: dict | None = None) -> None:
         super().__init__(save_dir)  # type: ignore[arg-type]
+        _check_init_kwargs(init_kwargs, type(self).__name__)
         self._init_kwargs = init_kwargs
 
     def _init_env(self) -> None:
@@ -54,6 +55,7 @@ class NeptuneVisBackend(BaseVisBackend):
         Args:
             config (Config): The Config object.
         """
+        _check_config(config, type(self).__name__)
         from neptune.types import File
 
         self._neptune["config"].upload(File.from_content(config.pretty_text))

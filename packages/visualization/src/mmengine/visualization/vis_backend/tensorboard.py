@@ -15,7 +15,7 @@ import torch
 from mmengine.config import Config
 from mmengine.registry import VISBACKENDS
 
-from .base import BaseVisBackend, _check_image, force_init_env
+from .base import BaseVisBackend, _check_config, _check_image, force_init_env
 
 
 @VISBACKENDS.register_module()
@@ -68,6 +68,7 @@ class TensorboardVisBackend(BaseVisBackend):
         Args:
             config (Config): The Config object.
         """
+        _check_config(config, type(self).__name__)
         self._tensorboard.add_text("config", config.pretty_text)
 
     @force_init_env
@@ -81,6 +82,20 @@ class TensorboardVisBackend(BaseVisBackend):
             step (int): Global step value to record. Defaults to 0.
         """
         image = _check_image(image, "TensorboardVisBackend.add_image")
+        if image.ndim == 2:
+            # A gray image: TensorBoard takes it as "HW".
+            self._tensorboard.add_image(name, image, step, dataformats="HW")
+            return
+        if image.ndim != 3 or image.shape[-1] not in (1, 3, 4):
+            hint = (
+                "; it looks like (C, H, W): convert it with image.transpose(1, 2, 0)"
+                if image.ndim == 3 and image.shape[0] in (1, 3, 4)
+                else ""
+            )
+            raise TypeError(
+                f"TensorboardVisBackend.add_image: the image {name!r} should be an RGB image of "
+                f"shape (H, W, 3) (or gray (H, W)), but got shape {image.shape}{hint}"
+            )
         self._tensorboard.add_image(name, image, step, dataformats="HWC")
 
     @force_init_env
@@ -98,6 +113,19 @@ class TensorboardVisBackend(BaseVisBackend):
             value (int, float, torch.Tensor, np.ndarray): Value to save.
             step (int): Global step value to record. Defaults to 0.
         """
+        numel = (
+            value.numel()
+            if isinstance(value, torch.Tensor)
+            else value.size
+            if isinstance(value, np.ndarray)
+            else 1
+        )
+        if numel != 1:
+            raise AssertionError(
+                "Tensor should contain one element (0 dimensions). "
+                f"TensorboardVisBackend.add_scalar({name!r}) got a value of shape "
+                f"{tuple(value.shape)}; log one number (e.g. value.mean() or value.item())"
+            )
         if isinstance(value, (int, float, torch.Tensor, np.ndarray, np.number)):
             self._tensorboard.add_scalar(name, value, step)
         else:

@@ -11,7 +11,7 @@ import torch
 from mmengine.config import Config
 from mmengine.registry import VISBACKENDS
 
-from .base import BaseVisBackend, force_init_env
+from .base import BaseVisBackend, _check_config, _check_init_kwargs, force_init_env
 
 
 @VISBACKENDS.register_module()
@@ -55,6 +55,7 @@ class WandbVisBackend(BaseVisBackend):
         watch_kwargs: dict | None = None,
     ) -> None:
         super().__init__(save_dir)
+        _check_init_kwargs(init_kwargs, type(self).__name__)
         self._init_kwargs = init_kwargs
         self._define_metric_cfg = define_metric_cfg
         self._commit = commit
@@ -98,6 +99,7 @@ class WandbVisBackend(BaseVisBackend):
         Args:
             config (Config): The Config object.
         """
+        _check_config(config, type(self).__name__)
         assert isinstance(self._init_kwargs, dict)
         allow_val_change = self._init_kwargs.get("allow_val_change", False)
         self._wandb.config.update(config.to_dict(), allow_val_change=allow_val_change)
