@@ -3,7 +3,9 @@
 Started by test_metric_distributed.py with RANK, WORLD_SIZE, MASTER_ADDR and
 MASTER_PORT set; argv: collect_dir, output json path. It evaluates three times:
 through a temporary collect directory, through the given one, and with
-collect_device='gpu' (object collectives, which gloo runs on CPU).
+collect_device='gpu' (object collectives, which gloo runs on CPU). Then a
+metric whose compute_metrics fails on rank 0: every rank must raise (none may
+hang in the broadcast of the metrics).
 """
 
 from __future__ import annotations
@@ -28,6 +30,16 @@ class OrderMetric(BaseMetric):
         return dict(order=list(results), count=len(results))
 
 
+class BrokenMetric(BaseMetric):
+    default_prefix = "broken"
+
+    def process(self, data_batch, data_samples):
+        self.results.extend(data_samples)
+
+    def compute_metrics(self, results):
+        return [len(results)]  # not a dict
+
+
 def main() -> None:
     collect_dir, out = sys.argv[1], sys.argv[2]
     torch_dist.init_process_group("gloo")
@@ -42,8 +54,16 @@ def main() -> None:
         for start in range(0, len(indices), 2):
             evaluator.process([dict(idx=i) for i in indices[start : start + 2]])
         runs.append(dict(metrics=evaluator.evaluate(SIZE), left=len(metric.results)))
+    failures = []
+    for device in ("cpu", "gpu"):
+        evaluator = Evaluator(BrokenMetric(collect_device=device))
+        evaluator.process([dict(idx=i) for i in indices])
+        try:
+            evaluator.evaluate(SIZE)
+        except Exception as exc:  # noqa: BLE001 - recorded for the test
+            failures.append([exc.__class__.__name__, isinstance(exc, TypeError), str(exc)])
     with open(f"{out}.{rank}", "w") as f:
-        json.dump(runs, f)
+        json.dump(dict(runs=runs, failures=failures), f)
     torch_dist.destroy_process_group()
 
 

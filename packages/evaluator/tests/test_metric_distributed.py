@@ -56,9 +56,21 @@ def test_collect_results_two_processes(tmp_path):
     for proc, log in zip(procs, logs):
         assert proc.returncode == 0, log
     for rank in range(2):
-        runs = json.loads(Path(f"{out}.{rank}").read_text())
+        record = json.loads(Path(f"{out}.{rank}").read_text())
+        runs = record["runs"]
         assert len(runs) == 3  # temporary collect dir, the given one, collect_device='gpu'
         for run in runs:
             # every rank receives rank 0's metrics, padding dropped, order restored
             assert run["metrics"] == {"order/order": list(range(7)), "order/count": 7}
             assert run["left"] == 0
+        # compute_metrics failing on rank 0 raises on every rank instead of hanging the others
+        assert len(record["failures"]) == 2
+        for cls, is_type_error, message in record["failures"]:
+            if rank == 0:
+                assert is_type_error and "should return a dict of metrics" in message
+            else:
+                assert cls == "RuntimeError"
+                assert "BrokenMetric.evaluate failed on rank 0" in message
+                assert "should return a dict of metrics" in message
+    # padding added by the sampler is not reported as lost results
+    assert not any("keeps only" in log for log in logs)

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterator, Sequence
+import logging
+import operator
+from collections.abc import Iterable, Iterator, Sequence, Sized
 from typing import Any
 
 from mmengine.dataset import pseudo_collate
+from mmengine.logging import print_log
 from mmengine.registry import EVALUATOR, METRICS
 from mmengine.structures import BaseDataElement
 
@@ -32,13 +35,24 @@ class Evaluator:
         for i, metric in enumerate(metrics):
             if isinstance(metric, dict):
                 self.metrics.append(METRICS.build(metric))
-            elif isinstance(metric, BaseMetric) or _looks_like_metric(metric):
+            elif isinstance(metric, BaseMetric):
+                if not hasattr(metric, "results"):
+                    raise AttributeError(
+                        f"'{type(metric).__name__}' object has no attribute 'results'. "
+                        f"metric {i} of Evaluator, {type(metric).__name__}, has no "
+                        "`self.results`: its __init__ must call super().__init__(...) "
+                        "(BaseMetric.__init__ sets results, prefix and collect_device)."
+                    )
+                self.metrics.append(metric)
+            elif not isinstance(metric, type) and _looks_like_metric(metric):
                 self.metrics.append(metric)
             else:
                 raise TypeError(
                     f"metric {i} of Evaluator should be a config dict or a BaseMetric, but got "
-                    f"{type(metric).__name__}"
+                    f"{_describe(metric)}"
                 )
+        self._num_samples = 0
+        self._num_batches = 0
 
     @property
     def dataset_meta(self) -> dict | None:
@@ -68,6 +82,8 @@ class Evaluator:
         ]
         for metric in self.metrics:
             metric.process(data_batch, converted)
+        self._num_samples += len(converted)
+        self._num_batches += 1
 
     def evaluate(self, size: int) -> dict:
         """Evaluate every metric and merge their results.
@@ -84,18 +100,44 @@ class Evaluator:
         """
         metrics: dict = {}
         owners: dict = {}
-        for metric in self.metrics:
+        for i, metric in enumerate(self.metrics):
+            name = type(metric).__name__
+            if not getattr(metric, "results", True):
+                self._explain_empty_results(name, size)
             results = metric.evaluate(size)
-            for name in results:
-                if name in metrics:
+            owner = f"metric {i} ({name}, prefix {getattr(metric, 'prefix', None)!r})"
+            for key in results:
+                if key in metrics:
                     raise ValueError(
                         "There are multiple evaluation results with the same metric name "
-                        f"{name!r} (from {owners[name]} and {type(metric).__name__}). Please "
-                        "make sure all metrics have different prefixes."
+                        f"{key}. Please make sure all metrics have different prefixes. "
+                        f"{key!r} is computed by {owners[key]} and by {owner}: give one of "
+                        "them another `prefix=...`."
                     )
-                owners[name] = type(metric).__name__
+                owners[key] = owner
             metrics.update(results)
+        self._num_samples = 0
+        self._num_batches = 0
         return metrics
+
+    def _explain_empty_results(self, metric: str, size: Any) -> None:
+        """Say why a metric has no results (BaseMetric.evaluate then warns it got none)."""
+        if self._num_batches == 0:
+            why = (
+                f"Evaluator.evaluate(size={size}) was called with no Evaluator.process() call "
+                "since the start or the last evaluate(): no batch was processed"
+            )
+        else:
+            why = (
+                f"Evaluator.process() passed {self._num_samples} data samples in "
+                f"{self._num_batches} batch(es) to {metric}.process(), which appended nothing "
+                "to `self.results`"
+            )
+        print_log(
+            f"{why}; {metric}.compute_metrics will get an empty list.",
+            logger="current",
+            level=logging.WARNING,
+        )
 
     def offline_evaluate(
         self, data_samples: Sequence, data: Sequence | None = None, chunk_size: int = 1
@@ -112,12 +154,37 @@ class Evaluator:
         Returns:
             dict: Evaluation results of all metrics.
         """
+        try:
+            chunk_size = operator.index(chunk_size)
+        except TypeError:
+            raise TypeError(
+                f"'{type(chunk_size).__name__}' object cannot be interpreted as an integer. "
+                f"chunk_size of offline_evaluate is the number of samples per batch, an int "
+                f">= 1, but got {chunk_size!r}"
+            ) from None
         if chunk_size < 1:
             raise ValueError(f"chunk_size of offline_evaluate must be >= 1, got {chunk_size}")
+        if not isinstance(data_samples, Iterable):
+            raise TypeError(
+                f"'{type(data_samples).__name__}' object is not iterable. offline_evaluate "
+                "expects data_samples to be a sequence with one entry per sample (e.g. the list "
+                f"loaded from the DumpResults pickle), but got {_describe(data_samples)}"
+            )
+        if data is not None:
+            for arg, value in (("data_samples", data_samples), ("data", data)):
+                if not isinstance(value, Sized):
+                    raise TypeError(
+                        f"object of type '{type(value).__name__}' has no len(). When data is "
+                        f"given, offline_evaluate pairs data[i] with data_samples[i] and needs "
+                        f"the length of both, but {arg} is a {type(value).__name__}; pass a "
+                        "list (list(...) of an iterator)."
+                    )
         if data is not None and len(data_samples) != len(data):
             raise _LengthMismatchError(
                 "data_samples and data should have the same length, but got "
-                f"data_samples length: {len(data_samples)} data length: {len(data)}"
+                f"data_samples length: {len(data_samples)} data length: {len(data)}. "
+                "data[i] must be the input of prediction data_samples[i]: pass the whole "
+                "dataset the predictions were made on, in the same order, or data=None."
             )
         size = 0
         data_chunks = _chunks(data, chunk_size) if data is not None else None
@@ -130,6 +197,26 @@ class Evaluator:
 
 class _LengthMismatchError(ValueError, AssertionError):
     """``data_samples`` and ``data`` differ in length (an AssertionError upstream)."""
+
+
+def _describe(obj: Any) -> str:
+    """Say what a bad metric is and how it would be written."""
+    if isinstance(obj, type):
+        return (
+            f"the class {obj.__name__} itself; pass an instance, {obj.__name__}(...), or a "
+            f"config, dict(type={obj.__name__!r}, ...)"
+        )
+    if isinstance(obj, str):
+        return f"the str {obj!r}; write a config dict, dict(type={obj!r})"
+    if isinstance(obj, (list, tuple)):
+        return (
+            f"a {type(obj).__name__} (a nested list?); metrics is a flat list of config dicts "
+            "and BaseMetric instances"
+        )
+    text = repr(obj)
+    if len(text) > 80:
+        text = text[:77] + "..."
+    return f"{type(obj).__name__} {text}"
 
 
 def _looks_like_metric(obj: Any) -> bool:

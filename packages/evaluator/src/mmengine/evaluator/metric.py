@@ -2,14 +2,24 @@
 
 from __future__ import annotations
 
+import errno
 import logging
+import operator
+import os
+import pickle
+import tempfile
 from abc import ABCMeta, abstractmethod
 from collections.abc import Sequence
 from typing import Any
 
 from torch import Tensor
 
-from mmengine.dist import broadcast_object_list, collect_results, is_main_process
+from mmengine.dist import (
+    broadcast_object_list,
+    collect_results,
+    get_dist_info,
+    is_main_process,
+)
 from mmengine.fileio import dump
 from mmengine.logging import print_log
 from mmengine.registry import METRICS
@@ -50,15 +60,32 @@ class BaseMetric(metaclass=ABCMeta):
         prefix: str | None = None,
         collect_dir: str | None = None,
     ) -> None:
-        if collect_device not in ("cpu", "gpu"):
-            raise ValueError(
-                f"collect_device of {type(self).__name__} must be 'cpu' or 'gpu', but got "
-                f"{collect_device!r}"
+        name = type(self).__name__
+        if collect_device not in _COLLECT_DEVICES:
+            hint = (
+                " (did you mean 'gpu'?)"
+                if str(collect_device).lower().startswith(("cuda", "gpu"))
+                else ""
+            )
+            raise _CollectDeviceError(
+                f"device must be 'cpu' , 'gpu' or 'npu', but got {collect_device}. "
+                f"collect_device of {name} is how the results of all ranks are gathered: "
+                "'cpu' (through files in `collect_dir`), 'gpu' or 'npu' (through "
+                f"collectives), but got {collect_device!r}{hint}."
             )
         if collect_dir is not None and collect_device != "cpu":
             raise ValueError(
-                f"`collect_dir` of {type(self).__name__} can only be set when "
-                f"`collect_device='cpu'`, but collect_device={collect_device!r}"
+                "`collec_dir` could only be configured when `collect_device='cpu'`. "
+                f"`collect_dir` of {name} is only used with collect_device='cpu' (files on a "
+                f"shared file system), but collect_device={collect_device!r} gathers the "
+                "results through collectives: drop `collect_dir` or set collect_device='cpu'."
+            )
+        if collect_dir is not None:
+            _check_collect_dir(collect_dir, name)
+        if prefix is not None and not isinstance(prefix, str):
+            raise TypeError(
+                f"prefix of {name} should be a str (metric names become 'prefix/name'), but "
+                f"got {type(prefix).__name__} {prefix!r}"
             )
         self._dataset_meta: dict | None = None
         self.collect_device = collect_device
@@ -67,7 +94,7 @@ class BaseMetric(metaclass=ABCMeta):
         self.collect_dir = collect_dir
         if self.prefix is None:
             print_log(
-                f"The prefix is not set in metric class {type(self).__name__}. Set the class "
+                f"The prefix is not set in metric class {name}. Set the class "
                 "attribute `default_prefix` or pass `prefix=...` to tell its metrics apart.",
                 logger="current",
                 level=logging.WARNING,
@@ -116,39 +143,159 @@ class BaseMetric(metaclass=ABCMeta):
         Returns:
             dict: Evaluation metrics of the whole dataset, on every rank.
         """
+        name = type(self).__name__
+        size = _check_size(size, name)
+        if not isinstance(self.results, list):
+            raise TypeError(
+                f"`self.results` of {name} should be a list with one entry per data sample, "
+                f"but it is a {type(self.results).__name__}: `process` must append to it "
+                "(self.results.append(...) or .extend(...)), not assign it."
+            )
         if len(self.results) == 0:
             print_log(
-                f"{type(self).__name__} got empty `self.results`. Please ensure that the "
+                f"{name} got empty `self.results`. Please ensure that the "
                 "processed results are properly added into `self.results` in `process` "
                 "method.",
                 logger="current",
                 level=logging.WARNING,
             )
+        elif size is not None:
+            _warn_if_truncated(len(self.results), size, name)
 
         if self.collect_device == "cpu":
             results = collect_results(
                 self.results, size, self.collect_device, tmpdir=self.collect_dir
             )
         else:
-            results = collect_results(self.results, size, self.collect_device)
+            # 'npu' gathers through collectives like 'gpu'.
+            results = collect_results(self.results, size, "gpu")
 
         if is_main_process():
-            results = _to_cpu(results)
-            computed = self.compute_metrics(results)
-            if not isinstance(computed, dict):
-                raise TypeError(
-                    f"{type(self).__name__}.compute_metrics should return a dict of metrics, "
-                    f"but returned {type(computed).__name__}"
-                )
-            if self.prefix:
-                computed = {f"{self.prefix}/{name}": value for name, value in computed.items()}
-            metrics = [computed]
+            try:
+                metrics = [self._compute_prefixed(_to_cpu(results), size)]
+            except BaseException as exc:
+                # Tell the other ranks, waiting in the broadcast, instead of leaving them hung.
+                broadcast_object_list([_RankZeroFailure(name, f"{type(exc).__name__}: {exc}")])
+                raise
         else:
             metrics = [None]
 
         broadcast_object_list(metrics)
+        if isinstance(metrics[0], _RankZeroFailure):
+            raise RuntimeError(
+                f"{name}.evaluate failed on rank 0 while computing the metrics: "
+                f"{metrics[0].error}. See the log of rank 0 for its traceback."
+            )
         self.results.clear()
         return metrics[0]
+
+    def _compute_prefixed(self, results: list, size: int | None) -> dict:
+        """Run :meth:`compute_metrics` on ``results``, check and prefix its output."""
+        name = type(self).__name__
+        try:
+            computed = self.compute_metrics(results)
+        except Exception as exc:
+            if hasattr(exc, "add_note"):  # Python 3.11+
+                exc.add_note(
+                    f"raised by {name}.compute_metrics on {len(results)} collected results "
+                    f"(evaluate(size={size}))"
+                )
+            raise
+        if not isinstance(computed, dict):
+            raise _ComputeMetricsTypeError(
+                f"{name}.compute_metrics should return a dict of metrics ({{name: value}}), "
+                f"but returned {type(computed).__name__}: {_short(computed)}"
+            )
+        if self.prefix:
+            bad = [key for key in computed if not isinstance(key, str)]
+            if bad:
+                raise TypeError(
+                    f"{name}.compute_metrics returned a metric name that is not a str: "
+                    f"{bad[0]!r} ({type(bad[0]).__name__}); names become "
+                    f"'{self.prefix}/<name>', return str keys."
+                )
+            computed = {f"{self.prefix}/{key}": value for key, value in computed.items()}
+        return computed
+
+
+_COLLECT_DEVICES = ("cpu", "gpu", "npu")
+
+
+class _CollectDeviceError(ValueError, NotImplementedError):
+    """A bad ``collect_device`` (upstream raises NotImplementedError when collecting)."""
+
+
+class _ComputeMetricsTypeError(TypeError, AttributeError):
+    """``compute_metrics`` returned no dict (upstream fails with an AttributeError)."""
+
+
+class _RankZeroFailure:
+    """Broadcast by rank 0 when computing the metrics failed."""
+
+    def __init__(self, metric: str, error: str) -> None:
+        self.metric = metric
+        self.error = error
+
+
+def _short(obj: Any, limit: int = 80) -> str:
+    """``repr(obj)`` cut to ``limit`` characters."""
+    text = repr(obj)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def _check_size(size: Any, metric: str) -> int | None:
+    """Check the ``size`` given to ``evaluate`` (an int >= 0, or None to keep everything)."""
+    if size is None:
+        return None
+    try:
+        index = operator.index(size)
+    except TypeError:
+        raise TypeError(
+            "slice indices must be integers or None or have an __index__ method. "
+            f"{metric}.evaluate(size) takes the length of the whole dataset as an int, but got "
+            f"{type(size).__name__} {_short(size)}; pass len(dataset)."
+        ) from None
+    if index < 0:
+        raise ValueError(
+            f"{metric}.evaluate(size) takes the length of the whole dataset, but got "
+            f"size={index}; a negative size would silently drop results from the end. Pass "
+            "len(dataset)."
+        )
+    return size
+
+
+def _warn_if_truncated(num_results: int, size: int, metric: str) -> None:
+    """Warn when ``evaluate(size)`` is going to drop results that are not sampler padding."""
+    _, world_size = get_dist_info()
+    per_rank = -(-size // world_size)  # the most a rank gets from a padding sampler
+    if num_results <= per_rank:
+        return
+    where = "" if world_size == 1 else f" on this rank (of {world_size}, at most {per_rank} each)"
+    print_log(
+        f"{metric} has {num_results} entries in `self.results`{where} but evaluate(size={size}) "
+        f"keeps only {per_rank}: the results beyond the dataset length are taken to be padding "
+        "added by the sampler and dropped. Append one entry of `self.results` per data "
+        "sample in `process` (several values of a sample go in one dict or tuple), and pass "
+        "evaluate(size=len(dataset)).",
+        logger="current",
+        level=logging.WARNING,
+    )
+
+
+def _check_collect_dir(collect_dir: Any, metric: str) -> None:
+    """Fail early on a ``collect_dir`` that collecting results would fail on."""
+    if not isinstance(collect_dir, (str, os.PathLike)):
+        raise TypeError(
+            f"collect_dir of {metric} should be a str path of a directory shared by all "
+            f"ranks, but got {type(collect_dir).__name__} {_short(collect_dir)}"
+        )
+    if os.path.exists(collect_dir) and not os.path.isdir(collect_dir):
+        raise FileExistsError(
+            errno.EEXIST,
+            f"collect_dir of {metric} must be a directory shared by all ranks (it is created "
+            "when missing), but it is an existing file; pass another path",
+            os.fspath(collect_dir),
+        )
 
 
 def _to_cpu(data: Any) -> Any:
@@ -181,11 +328,18 @@ class DumpResults(BaseMetric):
         self, out_file_path: str, collect_device: str = "cpu", collect_dir: str | None = None
     ) -> None:
         super().__init__(collect_device=collect_device, collect_dir=collect_dir)
-        if not str(out_file_path).endswith((".pkl", ".pickle")):
+        if not isinstance(out_file_path, (str, os.PathLike)):
+            raise _OutFilePathTypeError(
+                "The output file must be a pkl file. DumpResults needs out_file_path, a str "
+                "path ending with '.pkl' or '.pickle', but got "
+                f"{type(out_file_path).__name__} {_short(out_file_path)}"
+            )
+        if not os.fspath(out_file_path).endswith((".pkl", ".pickle")):
             raise ValueError(
                 "The output file must be a pkl file. DumpResults needs an out_file_path "
                 f"ending with '.pkl' or '.pickle', but got {out_file_path!r}"
             )
+        _check_out_file(os.fspath(out_file_path))
         self.out_file_path = out_file_path
 
     def process(self, data_batch: Any, predictions: Sequence[dict]) -> None:
@@ -198,6 +352,63 @@ class DumpResults(BaseMetric):
         Returns:
             dict: An empty dict (dumping computes no metric).
         """
-        dump(results, self.out_file_path)
+        try:
+            dump(results, self.out_file_path)
+        except Exception:
+            _rescue_results(results, self.out_file_path)
+            raise
         print_log(f"Results has been saved to {self.out_file_path}.", logger="current")
         return {}
+
+
+class _OutFilePathTypeError(TypeError, AttributeError):
+    """``out_file_path`` is no path (upstream fails with an AttributeError)."""
+
+
+class _ParentIsFileError(FileExistsError, NotADirectoryError):
+    """A folder on the way to the output file is an existing file."""
+
+
+def _check_out_file(path: str) -> None:
+    """Fail at construction, not after the whole test loop, on a path that cannot be written."""
+    if "://" in path:  # a remote backend: nothing to check locally
+        return
+    if os.path.isdir(path):
+        raise IsADirectoryError(
+            errno.EISDIR,
+            "out_file_path of DumpResults is an existing directory; give the path of a "
+            "'.pkl' file to write (e.g. inside it)",
+            path,
+        )
+    parent = os.path.dirname(os.path.abspath(path))
+    while parent and not os.path.exists(parent):
+        parent = os.path.dirname(parent)
+    if parent and not os.path.isdir(parent):
+        raise _ParentIsFileError(
+            errno.EEXIST,
+            f"out_file_path of DumpResults cannot be written: {parent!r} on its way is an "
+            "existing file, not a directory; choose another path",
+            path,
+        )
+
+
+def _rescue_results(results: list, out_file_path: Any) -> None:
+    """Keep the results when writing them failed, so that the test run is not lost."""
+    try:
+        fd, rescue = tempfile.mkstemp(prefix="DumpResults_", suffix=".pkl")
+        with os.fdopen(fd, "wb") as f:
+            pickle.dump(results, f, protocol=pickle.HIGHEST_PROTOCOL)
+    except Exception as exc:  # noqa: BLE001 - the original error is re-raised by the caller
+        print_log(
+            f"DumpResults could not write {out_file_path!r}, nor keep the results in a "
+            f"temporary file ({type(exc).__name__}: {exc}).",
+            logger="current",
+            level=logging.ERROR,
+        )
+        return
+    print_log(
+        f"DumpResults could not write {out_file_path!r}; the {len(results)} results were "
+        f"saved to {rescue} instead (load them with mmengine.load).",
+        logger="current",
+        level=logging.ERROR,
+    )
