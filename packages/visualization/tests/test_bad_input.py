@@ -348,3 +348,18 @@ def test_tensorboard_bad_scalars_and_images(tmp_path):
         backend.add_image("img", np.zeros((3, 8, 9), np.uint8))
     backend.add_image("gray", np.zeros((8, 9), np.uint8))  # 0.10 failed on gray images
     backend.close()
+
+
+def test_fig_cfg_of_a_wrong_type_fails_when_built_and_a_typo_names_the_option():
+    with pytest.raises(TypeError, match="fig_save_cfg should be a dict"):
+        Visualizer(name="fig_cfg_none", fig_save_cfg=None)
+    with pytest.raises(TypeError, match="fig_show_cfg should be a dict"):
+        Visualizer(name="fig_show_none", fig_show_cfg="frameon")
+    vis = Visualizer(name="fig_cfg_typo", image=IMAGE, fig_save_cfg=dict(framon=False))
+    with pytest.raises(AttributeError, match="framon.*fig_save_cfg/fig_show_cfg"):
+        vis.draw_points(np.array([1, 1]))
+
+
+def test_matplotlib_attribute_errors_keep_their_class_and_name_the_call(vis):
+    with pytest.raises(AttributeError, match="facecolr.*Visualizer.draw_texts"):
+        vis.draw_texts("a", np.array([1, 1]), bboxes=dict(facecolr="red"))

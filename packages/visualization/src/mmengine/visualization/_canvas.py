@@ -138,6 +138,11 @@ class CanvasMixin:
 
     def _init_canvas(self, fig_save_cfg: dict) -> None:
         """The state of a canvas with no image set."""
+        if not isinstance(fig_save_cfg, dict):
+            raise TypeError(
+                "Visualizer: fig_save_cfg should be a dict of matplotlib.figure.Figure keyword "
+                f"arguments, such as dict(frameon=False), but got {type(fig_save_cfg).__name__}"
+            )
         self.fig_save_cfg = dict(fig_save_cfg)
         self._image = None
         self.width = 0
@@ -202,7 +207,14 @@ class CanvasMixin:
         from matplotlib.backends.backend_agg import FigureCanvasAgg
         from matplotlib.figure import Figure
 
-        fig = Figure(**fig_cfg)
+        try:
+            fig = Figure(**fig_cfg)
+        except (TypeError, AttributeError) as err:
+            raise type(err)(
+                f"{err} (the Visualizer's fig_save_cfg/fig_show_cfg {fig_cfg!r} are keyword "
+                "arguments of matplotlib.figure.Figure; check them for typos, e.g. "
+                "dict(frameon=False))"
+            ) from err
         ax = fig.add_subplot()
         ax.axis(False)
         # No margins: the axes cover the whole figure.

@@ -599,13 +599,18 @@ def _warn_short(api: str, name: str, value: Any, count: int, what: str) -> None:
 
 @contextlib.contextmanager
 def _matplotlib_args(api: str, **arguments: Any) -> Iterator[None]:
-    """Add which Visualizer API and arguments were involved to a matplotlib ValueError."""
+    """Add which Visualizer API and arguments were involved to a matplotlib error (same class)."""
     try:
         yield
-    except ValueError as err:
+    except (ValueError, TypeError, AttributeError) as err:
         shown = ", ".join(f"{key}={value!r:.60}" for key, value in arguments.items())
-        raise ValueError(
+        message = (
             f"{err} (raised by matplotlib in Visualizer.{api}, called with {shown}; colours are "
             "names such as 'green', '#00ff00' or RGB tuples in [0, 255], line styles '-', '--', "
             "'-.' or ':', alpha a number in [0, 1], and per-item lists need one entry per item)"
-        ) from err
+        )
+        try:
+            explained = type(err)(message)
+        except Exception:  # an error class with another signature: keep it as it is
+            raise err from None
+        raise explained from err

@@ -158,6 +158,11 @@ class Visualizer(DrawingMixin, ManagerMixin):
     ) -> None:
         super().__init__(name)
         self._dataset_meta: Optional[dict] = None
+        if not isinstance(fig_show_cfg, dict):
+            raise TypeError(
+                "Visualizer: fig_show_cfg should be a dict of matplotlib.figure.Figure keyword "
+                f"arguments, such as dict(frameon=False), but got {type(fig_show_cfg).__name__}"
+            )
         self.fig_show_cfg = dict(fig_show_cfg)
         self.manager: Any = None
         self._init_canvas(fig_save_cfg)
