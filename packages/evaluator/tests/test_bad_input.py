@@ -355,3 +355,46 @@ def test_offline_evaluate_iterators():
     with pytest.raises(TypeError, match="has no len()") as info:
         Evaluator(Count()).offline_evaluate([1, 2], (x for x in [1, 2]))
     assert "but data is a generator" in str(info.value)
+
+
+# --------------------------------------------------------------------------- dataset_meta
+
+
+class ReadsClasses(Count):
+    def process(self, data_batch, data_samples):
+        classes = self.dataset_meta["classes"]
+        self.results.extend(classes[s] for s in data_samples)
+
+    def compute_metrics(self, results):
+        return dict(n=len(results), num_classes=len(self.dataset_meta["classes"]))
+
+
+@pytest.mark.skipif(sys.version_info < (3, 11), reason="exception notes")
+def test_unset_dataset_meta_is_pointed_at():
+    evaluator = Evaluator(ReadsClasses())
+    with pytest.raises(TypeError, match="not subscriptable") as info:
+        evaluator.process([0, 1])
+    (note,) = info.value.__notes__
+    assert "raised by ReadsClasses.process on batch #1 (2 data samples)" in note
+    assert "dataset_meta is None" in note and "Evaluator.dataset_meta = dataset.metainfo" in note
+
+
+@pytest.mark.skipif(sys.version_info < (3, 11), reason="exception notes")
+def test_unset_dataset_meta_in_compute_metrics():
+    metric = ReadsClasses()
+    metric.dataset_meta = dict(classes=("a", "b"))
+    evaluator = Evaluator(metric)
+    evaluator.process([0, 1])
+    metric.dataset_meta = None
+    with pytest.raises(TypeError) as info:
+        evaluator.evaluate(2)
+    assert "dataset_meta is None" in info.value.__notes__[0]
+
+
+def test_dataset_meta_set_before_or_after_building():
+    metric = ReadsClasses()
+    evaluator = Evaluator(metric)
+    evaluator.dataset_meta = dict(classes=("a", "b"))
+    assert metric.dataset_meta == dict(classes=("a", "b"))
+    evaluator.process([1, 0])
+    assert evaluator.evaluate(2) == {"count/n": 2, "count/num_classes": 2}

@@ -81,7 +81,16 @@ class Evaluator:
             for sample in data_samples
         ]
         for metric in self.metrics:
-            metric.process(data_batch, converted)
+            try:
+                metric.process(data_batch, converted)
+            except Exception as exc:
+                _add_note(
+                    exc,
+                    f"raised by {type(metric).__name__}.process on batch "
+                    f"#{self._num_batches + 1} ({len(converted)} data samples) given to "
+                    f"Evaluator.process{_meta_hint(metric, exc)}",
+                )
+                raise
         self._num_samples += len(converted)
         self._num_batches += 1
 
@@ -197,6 +206,22 @@ class Evaluator:
 
 class _LengthMismatchError(ValueError, AssertionError):
     """``data_samples`` and ``data`` differ in length (an AssertionError upstream)."""
+
+
+def _add_note(exc: BaseException, note: str) -> None:
+    """Attach ``note`` to ``exc`` (shown below its traceback; Python 3.11+)."""
+    if hasattr(exc, "add_note"):
+        exc.add_note(note)
+
+
+def _meta_hint(metric: Any, exc: BaseException) -> str:
+    """Point at an unset ``dataset_meta`` when the error may come from reading it."""
+    if isinstance(exc, (TypeError, KeyError)) and getattr(metric, "dataset_meta", {}) is None:
+        return (
+            " (its dataset_meta is None: set Evaluator.dataset_meta = dataset.metainfo "
+            "before processing, as the Runner does, if the metric reads it)"
+        )
+    return ""
 
 
 def _describe(obj: Any) -> str:

@@ -196,9 +196,15 @@ class BaseMetric(metaclass=ABCMeta):
             computed = self.compute_metrics(results)
         except Exception as exc:
             if hasattr(exc, "add_note"):  # Python 3.11+
+                hint = ""
+                if isinstance(exc, (TypeError, KeyError)) and self.dataset_meta is None:
+                    hint = (
+                        "; its dataset_meta is None: set Evaluator.dataset_meta = "
+                        "dataset.metainfo (the Runner does) if the metric reads it"
+                    )
                 exc.add_note(
                     f"raised by {name}.compute_metrics on {len(results)} collected results "
-                    f"(evaluate(size={size}))"
+                    f"(evaluate(size={size})){hint}"
                 )
             raise
         if not isinstance(computed, dict):
