@@ -13,7 +13,7 @@ from contextlib import contextmanager
 
 import pytest
 
-from mmengine.hooks import CheckpointHook
+from mmengine.hooks import CheckpointHook, EarlyStoppingHook, EMAHook, LoggerHook, ProfilerHook
 from mmengine.logging import MMLogger
 
 
@@ -134,3 +134,127 @@ def test_checkpoint_hook_save_best_missing_metric_lists_the_metrics(make_runner)
     message = str(info.value)
     assert "'mAP'" in message and "['acc', 'loss']" in message
     assert not any(f.startswith("best_") for f in os.listdir(hook.out_dir))
+
+
+# ---------------------------------------------------------------- LoggerHook
+def test_logger_hook_unusable_out_dir_fails_in_before_run(make_runner, tmp_path):
+    blocker = tmp_path / "a_file"
+    blocker.write_text("")
+    hook = LoggerHook(out_dir=str(blocker / "logs"))
+    runner = make_runner(hooks=[hook])
+    with pytest.raises(OSError) as info:
+        hook.before_run(runner)  # 0.10: after the whole run, when copying the logs
+    assert "LoggerHook: cannot create out_dir directory" in str(info.value)
+    assert str(blocker) in str(info.value)
+
+
+# ---------------------------------------------------------------- EMAHook
+@pytest.mark.parametrize(
+    "kwargs, expected",
+    [
+        (
+            dict(begin_epoch=5),
+            "self.begin_epoch should be smaller than or equal to runner.max_epochs: 3, "
+            "but got begin_epoch: 5",
+        ),
+        (
+            dict(begin_iter=100),
+            "self.begin_iter should be smaller than or equal to runner.max_iters: 6, "
+            "but got begin_iter: 100",
+        ),
+    ],
+)
+def test_ema_hook_begin_after_the_end_keeps_the_upstream_sentence(make_runner, kwargs, expected):
+    hook = EMAHook(**kwargs)
+    runner = make_runner(max_epochs=3, iters_per_epoch=2, hooks=[hook])
+    with pytest.raises(AssertionError) as info:
+        hook.before_train(runner)
+    assert str(info.value).startswith(expected)
+    assert "EMAHook" in str(info.value)
+
+
+# ---------------------------------------------------------------- EarlyStoppingHook
+@pytest.mark.parametrize(
+    "kwargs, exc, parts",
+    [
+        (dict(monitor=None), AttributeError, ["monitor must be the str key", "NoneType"]),
+        (dict(monitor=5), TypeError, ["monitor must be the str key", "int: 5"]),
+        (dict(monitor="acc", patience="3"), TypeError, ["patience must be a number", "'3'"]),
+        (dict(monitor="acc", min_delta="a"), TypeError, ["min_delta must be a number"]),
+        (
+            dict(monitor="acc", stopping_threshold="0.9"),
+            TypeError,
+            ["stopping_threshold must be a number or None", "'0.9'"],
+        ),
+        (dict(monitor="acc", strict="False"), TypeError, ["strict must be a bool"]),
+    ],
+)
+def test_early_stopping_bad_arguments_fail_at_construction(kwargs, exc, parts):
+    with pytest.raises(exc) as info:
+        EarlyStoppingHook(**kwargs)
+    for part in parts:
+        assert part in str(info.value)
+    assert "EarlyStoppingHook" in str(info.value)
+
+
+def test_early_stopping_negative_patience_warns():
+    with logged_warnings() as records:
+        EarlyStoppingHook(monitor="acc", patience=-1)
+    assert any("patience=-1 is negative" in r.getMessage() for r in records)
+    with logged_warnings() as records:
+        EarlyStoppingHook(monitor="acc", patience=0, stopping_threshold=0.9, min_delta=0)
+    assert records == []
+
+
+def test_early_stopping_missing_monitor_warning_says_how_to_fix(make_runner):
+    hook = EarlyStoppingHook(monitor="mAP")
+    runner = make_runner(hooks=[hook])
+    with pytest.warns(UserWarning) as record:
+        hook.after_val_epoch(runner, {"acc": 0.5, "loss": 1.0})
+    message = str(record[0].message)
+    assert message.startswith(
+        "Skip early stopping process since the evaluation results (['acc', 'loss']) do not "
+        "include `monitor` (mAP)."
+    )
+    assert "set `monitor` to one of these keys" in message
+    assert runner.train_loop.stop_training is False
+
+
+# ---------------------------------------------------------------- ProfilerHook
+@pytest.mark.parametrize(
+    "kwargs, exc, parts",
+    [
+        (
+            dict(on_trace_ready=dict(type="log_trace", sort_by="cpu_tim")),
+            AttributeError,
+            ["no attribute 'cpu_tim'", "did you mean 'cpu_time'?"],
+        ),
+        (
+            dict(on_trace_ready=dict(type="log_trace", sortby="cpu_time")),
+            TypeError,
+            ["unexpected keyword argument 'sortby'", "did you mean 'sort_by'?"],
+        ),
+        (
+            dict(on_trace_ready=dict(type="lg_trace")),
+            ValueError,
+            ['trace_type should be "log_trace" or "tb_trace", but got lg_trace', "log_trace'?"],
+        ),
+        (dict(json_trace_path=5), AttributeError, ["json_trace_path must be a str", "int: 5"]),
+        (dict(schedule=dict(wait=1)), TypeError, ["warmup", "ProfilerHook: schedule="]),
+        (
+            dict(schedule=dict(wait=-1, warmup=1, active=1)),
+            AssertionError,
+            ["Invalid profiler schedule arguments", "ProfilerHook: schedule="],
+        ),
+    ],
+)
+def test_profiler_hook_bad_trace_config_fails_at_construction(kwargs, exc, parts):
+    with pytest.raises(exc) as info:
+        ProfilerHook(**kwargs)
+    for part in parts:
+        assert part in str(info.value)
+
+
+@pytest.mark.parametrize("sort_by", ["cpu_time_total", "cuda_time_total", "self_cpu_time_total"])
+def test_profiler_hook_valid_sort_by_is_accepted(sort_by):
+    ProfilerHook(on_trace_ready=dict(type="log_trace", sort_by=sort_by, row_limit=5))

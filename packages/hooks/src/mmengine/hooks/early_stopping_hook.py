@@ -8,6 +8,7 @@ from typing import Any, Optional
 
 from mmengine.registry import HOOKS
 
+from ._checks import ArgumentTypeError, check_flag, check_real, warn
 from .hook import Hook
 
 _RULES = {"greater": lambda x, y: x > y, "less": lambda x, y: x < y}
@@ -33,6 +34,29 @@ def infer_rule(key: str, greater_keys: Any, less_keys: Any) -> Optional[str]:
     if any(k in key_lc for k in less):
         return "less"
     return None
+
+
+def _check_arguments(monitor: Any, min_delta: Any, strict: Any, check_finite: Any,
+                     patience: Any, stopping_threshold: Any) -> None:  # fmt: skip
+    """Types 0.10 only met at the first validation (as a bare comparison TypeError)."""
+    owner = "EarlyStoppingHook"
+    if not isinstance(monitor, str):
+        raise ArgumentTypeError(
+            f"{owner}: monitor must be the str key of a validation metric (e.g. 'accuracy/top1' "
+            f"or 'loss'), but got {type(monitor).__name__}: {monitor!r}"
+        )
+    check_real(owner, "min_delta", min_delta,
+               "It is the least change of the metric that counts as an improvement.")  # fmt: skip
+    check_flag(owner, "strict", strict)
+    check_flag(owner, "check_finite", check_finite)
+    check_real(owner, "patience", patience,
+               "It is the number of validations without improvement before stopping.")  # fmt: skip
+    if patience < 0:
+        warn(owner, f"patience={patience} is negative: training stops at the first validation "
+                    "without improvement (like patience=0). Set patience to the number of "
+                    "validations without improvement to tolerate.")  # fmt: skip
+    check_real(owner, "stopping_threshold", stopping_threshold,
+               "Training stops once the metric reaches it.", allow_none=True)  # fmt: skip
 
 
 @HOOKS.register_module()
@@ -73,6 +97,7 @@ class EarlyStoppingHook(Hook):
         patience: int = 5,
         stopping_threshold: Optional[float] = None,
     ) -> None:
+        _check_arguments(monitor, min_delta, strict, check_finite, patience, stopping_threshold)
         self.monitor = monitor
         if rule is not None:
             if rule not in ("greater", "less"):
@@ -169,7 +194,9 @@ class EarlyStoppingHook(Hook):
                 )
             warnings.warn(
                 f"Skip early stopping process since the evaluation results ({list(metrics)}) "
-                f"do not include `monitor` ({self.monitor}).",
+                f"do not include `monitor` ({self.monitor}). EarlyStoppingHook never stops "
+                "the training until it does: set `monitor` to one of these keys, or "
+                "strict=True to fail instead.",
                 stacklevel=2,
             )
             return

@@ -92,13 +92,15 @@ class EMAHook(Hook):
         if self.enabled_by_epoch:
             if self.begin_epoch > runner.max_epochs:
                 raise AssertionError(
-                    f"EMAHook: self.begin_epoch ({self.begin_epoch}) must be no more than "
-                    f"runner.max_epochs ({runner.max_epochs})"
+                    "self.begin_epoch should be smaller than or equal to runner.max_epochs: "
+                    f"{runner.max_epochs}, but got begin_epoch: {self.begin_epoch} (EMAHook: "
+                    "the average would never start; lower begin_epoch or raise max_epochs)."
                 )
         elif self.begin_iter > runner.max_iters:
             raise AssertionError(
-                f"EMAHook: self.begin_iter ({self.begin_iter}) must be no more than "
-                f"runner.max_iters ({runner.max_iters})"
+                "self.begin_iter should be smaller than or equal to runner.max_iters: "
+                f"{runner.max_iters}, but got begin_iter: {self.begin_iter} (EMAHook: the "
+                "average would never start; lower begin_iter or raise max_iters)."
             )
 
     def after_train_iter(

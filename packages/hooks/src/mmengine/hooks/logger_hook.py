@@ -12,11 +12,17 @@ from typing import Any, Optional, Union
 import numpy as np
 import torch
 
-from mmengine.fileio import FileClient, dump, get_file_backend  # noqa: F401 - upstream binds FileClient here
+from mmengine.fileio import (
+    FileClient,  # noqa: F401 - upstream binds FileClient here
+    LocalBackend,
+    dump,
+    get_file_backend,
+)
 from mmengine.logging import print_log
 from mmengine.registry import HOOKS
 from mmengine.utils import is_seq_of, scandir
 
+from ._checks import ensure_local_dir
 from ._file_client import LazyFileClient, _infer_file_client
 from .hook import DATA_BATCH, Hook
 
@@ -165,6 +171,11 @@ class LoggerHook(Hook):
         if self.out_dir is not None:
             basename = osp.basename(str(runner.work_dir).rstrip(osp.sep))
             self.out_dir = self.file_backend.join_path(self.out_dir, basename)
+            if isinstance(self.file_backend, LocalBackend):
+                # 0.10 found an unusable out_dir only after the whole run, when copying.
+                ensure_local_dir("LoggerHook", "out_dir", self.out_dir,
+                                 "set out_dir to a writable directory, or None to keep the "
+                                 "logs in work_dir only.")  # fmt: skip
             runner.logger.info(
                 f"Text logs will be saved to {self.out_dir} after the training process."
             )

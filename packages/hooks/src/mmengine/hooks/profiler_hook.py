@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 import logging
 import os
 import os.path as osp
@@ -15,6 +16,7 @@ from mmengine.dist import master_only
 from mmengine.logging import print_log
 from mmengine.registry import HOOKS
 
+from ._checks import ArgumentTypeError, suggest
 from .hook import DATA_BATCH, Hook
 
 
@@ -72,6 +74,79 @@ def _activities(profiler: Any, with_cpu: bool, with_cuda: bool) -> list:
     if with_cuda:
         activities.append(profiler.ProfilerActivity.CUDA)
     return activities
+
+
+def _make_schedule(profiler: Any, schedule: dict) -> Any:
+    """``torch.profiler.schedule(**schedule)``; its errors say which hook argument was wrong."""
+    try:
+        return profiler.schedule(**schedule)
+    except (TypeError, AssertionError) as e:
+        raise type(e)(
+            f"{e} (ProfilerHook: schedule={schedule!r} is passed to torch.profiler.schedule, "
+            "which takes wait>=0, warmup>=0, active>0 and optionally repeat>=0, "
+            "skip_first>=0, e.g. schedule=dict(wait=1, warmup=1, active=2).)"
+        ) from e
+
+
+_TRACE_TYPES = ("log_trace", "tb_trace")
+
+
+def _check_trace_config(on_trace_ready: Any, json_trace_path: Any) -> None:
+    """Check at construction what 0.10 only met in before_run or after profiling.
+
+    A ``log_trace`` dict's keys and ``sort_by`` (0.10: a TypeError or AttributeError from
+    ``key_averages().table`` after the profiled epoch) and ``json_trace_path``'s type.
+    """
+    if json_trace_path is not None and not isinstance(json_trace_path, (str, os.PathLike)):
+        raise ArgumentTypeError(
+            "ProfilerHook: json_trace_path must be a str path of the Chrome trace to write "
+            f"(e.g. 'trace.json'), but got {type(json_trace_path).__name__}: {json_trace_path!r}"
+        )
+    if not isinstance(on_trace_ready, dict):
+        return  # a handler or None; anything else fails in before_run with 0.10's message
+    trace_type = on_trace_ready.get("type")
+    if trace_type not in _TRACE_TYPES:
+        raise ValueError(
+            f'trace_type should be "log_trace" or "tb_trace", but got {trace_type} '
+            f"(ProfilerHook: on_trace_ready=dict(type=...){suggest(str(trace_type), _TRACE_TYPES)})"
+        )
+    if trace_type == "log_trace":
+        _check_table_kwargs({k: v for k, v in on_trace_ready.items() if k != "type"})
+
+
+def _check_table_kwargs(table_kwargs: dict) -> None:
+    """The keys and ``sort_by`` of a ``log_trace`` config, as ``EventList.table`` takes them."""
+    try:
+        from torch.autograd.profiler_util import EventList, FunctionEventAvg
+
+        params = [n for n in inspect.signature(EventList.table).parameters if n != "self"]
+        columns = FunctionEventAvg()
+    except Exception:  # pragma: no cover - a torch without these: leave it to torch
+        return
+    for key in table_kwargs:
+        if key not in params:
+            raise TypeError(
+                f"EventList.table() got an unexpected keyword argument {key!r} (ProfilerHook: "
+                f"on_trace_ready=dict(type='log_trace', ...) takes {params}"
+                f"{suggest(key, params)})"
+            )
+    sort_by = table_kwargs.get("sort_by")
+    if sort_by is None:
+        return
+    # torch reads the column from the averaged events (cuda_*/xpu_* as device_*)
+    device_alias = str(sort_by)
+    for device in ("cuda", "xpu", "mtia", "privateuse1", "hpu"):
+        device_alias = device_alias.replace(device, "device")
+    if isinstance(sort_by, str) and (hasattr(columns, sort_by) or hasattr(columns, device_alias)):
+        return
+    known = ["cpu_time", "cpu_time_total", "self_cpu_time_total", "cuda_time", "cuda_time_total",
+             "self_cuda_time_total", "cpu_memory_usage", "self_cpu_memory_usage",
+             "cuda_memory_usage", "self_cuda_memory_usage", "count"]  # fmt: skip
+    raise AttributeError(
+        f"'FunctionEventAvg' object has no attribute {sort_by!r} (ProfilerHook: the sort_by of "
+        f"on_trace_ready=dict(type='log_trace') names a column of the profile table, such as "
+        f"{known}{suggest(str(sort_by), known)})"
+    )
 
 
 @HOOKS.register_module()
@@ -138,9 +213,10 @@ class ProfilerHook(Hook):
         if schedule is not None:
             if not isinstance(schedule, dict):
                 raise AssertionError("``schedule`` should be a dict.")
-            self.schedule = profiler.schedule(**schedule)
+            self.schedule = _make_schedule(profiler, schedule)
         else:
             self.schedule = None
+        _check_trace_config(on_trace_ready, json_trace_path)
         self.on_trace_ready = on_trace_ready
         self.record_shapes = record_shapes
         self.profile_memory = profile_memory
@@ -208,8 +284,8 @@ class ProfilerHook(Hook):
                     )
                 return torch.profiler.tensorboard_trace_handler(**trace_cfg)
             raise ValueError(
-                'ProfilerHook: on_trace_ready type should be "log_trace" or "tb_trace", but got '
-                f"{trace_type!r}"
+                f'trace_type should be "log_trace" or "tb_trace", but got {trace_type} '
+                "(ProfilerHook: on_trace_ready=dict(type=...))"
             )
         raise ValueError(
             "``on_trace_ready`` should be a handler, or dict, or None, but got "
