@@ -13,7 +13,15 @@ from contextlib import contextmanager
 
 import pytest
 
-from mmengine.hooks import CheckpointHook, EarlyStoppingHook, EMAHook, LoggerHook, ProfilerHook
+from mmengine.hooks import (
+    CheckpointHook,
+    EarlyStoppingHook,
+    EMAHook,
+    EmptyCacheHook,
+    LoggerHook,
+    NaiveVisualizationHook,
+    ProfilerHook,
+)
 from mmengine.logging import MMLogger
 
 
@@ -258,3 +266,69 @@ def test_profiler_hook_bad_trace_config_fails_at_construction(kwargs, exc, parts
 @pytest.mark.parametrize("sort_by", ["cpu_time_total", "cuda_time_total", "self_cpu_time_total"])
 def test_profiler_hook_valid_sort_by_is_accepted(sort_by):
     ProfilerHook(on_trace_ready=dict(type="log_trace", sort_by=sort_by, row_limit=5))
+
+
+# ---------------------------------------------------------------- flags and small hooks
+@pytest.mark.parametrize(
+    "build, part",
+    [
+        (lambda: EmptyCacheHook(after_iter="False"), "EmptyCacheHook: after_iter must be a bool"),
+        (lambda: EmptyCacheHook(before_epoch="yes"), "EmptyCacheHook: before_epoch must be a bool"),
+        (lambda: LoggerHook(log_metric_by_epoch="x"), "LoggerHook: log_metric_by_epoch must be"),
+        (lambda: NaiveVisualizationHook(draw_gt="no"), "NaiveVisualizationHook: draw_gt must be"),
+        (lambda: NaiveVisualizationHook(interval="2"), "NaiveVisualizationHook: interval must be"),
+    ],
+)
+def test_string_flags_and_intervals_are_rejected(build, part):
+    with pytest.raises(TypeError, match=part):
+        build()
+
+
+def test_string_flag_message_names_the_meant_value():
+    with pytest.raises(TypeError) as info:
+        EmptyCacheHook(after_epoch="False")
+    assert "which counts as True; write after_epoch=False without quotes" in str(info.value)
+
+
+def test_naive_visualization_interval_zero_warns():
+    with logged_warnings() as records:
+        NaiveVisualizationHook(interval=0)
+    assert any("interval=0 never draws" in r.getMessage() for r in records)
+
+
+class IterBasedTrainLoop:  # named like the runner's iteration-based loop
+    stop_training = False
+
+
+def _before_train_warnings(hook, runner) -> list[str]:
+    handler = _ListHandler()
+    runner.logger.addHandler(handler)
+    try:
+        hook.before_train(runner)
+    finally:
+        runner.logger.removeHandler(handler)
+    return handler.messages
+
+
+@pytest.mark.parametrize(
+    "by_epoch, iteration_loop, warned",
+    [(True, True, True), (True, False, False), (False, True, False)],
+)
+def test_checkpoint_hook_by_epoch_under_iteration_loop_warns(
+    make_runner, by_epoch, iteration_loop, warned
+):
+    hook = CheckpointHook(interval=2, by_epoch=by_epoch)
+    runner = make_runner(hooks=[hook])
+    if iteration_loop:
+        runner._train_loop = IterBasedTrainLoop()
+    messages = _before_train_warnings(hook, runner)
+    assert any("by_epoch=True with an IterBasedTrainLoop" in m for m in messages) is warned
+
+
+class _ListHandler(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(level=logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())

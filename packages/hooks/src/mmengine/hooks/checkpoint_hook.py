@@ -331,6 +331,7 @@ class CheckpointHook(Hook):
             self.out_dir = self.file_backend.join_path(self.out_dir, basename)
 
         self._check_save_kwargs(runner)
+        self._check_loop_kind(runner)
         if isinstance(self.file_backend, LocalBackend) and is_main_process():
             ensure_local_dir("CheckpointHook", "out_dir", str(self.out_dir),
                              "set out_dir to a writable directory (or leave it None to save in "
@@ -398,6 +399,17 @@ class CheckpointHook(Hook):
                     f"{suggest(key, own)}). CheckpointHook accepts {own}; fix the key in the "
                     "checkpoint hook's config."
                 )
+
+    def _check_loop_kind(self, runner: Any) -> None:
+        """Warn when ``by_epoch=True`` meets an iteration-based loop (it saves only at the end)."""
+        loop = getattr(runner, "_train_loop", None)
+        is_iter_loop = any(c.__name__ == "IterBasedTrainLoop" for c in type(loop).__mro__)
+        if self.by_epoch and self.interval > 0 and is_iter_loop:
+            runner.logger.warning(
+                f"CheckpointHook: by_epoch=True with an {type(loop).__name__}: the whole run is "
+                f"one epoch, so interval={self.interval} saves no checkpoint before the end of "
+                "training. Set by_epoch=False to save every `interval` iterations."
+            )
 
     # ------------------------------------------------------------------ triggers
     def after_train_epoch(self, runner: Any) -> None:

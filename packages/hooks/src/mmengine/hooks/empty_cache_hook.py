@@ -9,6 +9,7 @@ import torch
 from mmengine.device import is_cuda_available, is_musa_available
 from mmengine.registry import HOOKS
 
+from ._checks import check_flag
 from .hook import DATA_BATCH, Hook
 
 
@@ -38,6 +39,9 @@ class EmptyCacheHook(Hook):
     def __init__(
         self, before_epoch: bool = False, after_epoch: bool = True, after_iter: bool = False
     ) -> None:
+        for name, flag in (("before_epoch", before_epoch), ("after_epoch", after_epoch),
+                           ("after_iter", after_iter)):  # fmt: skip
+            check_flag("EmptyCacheHook", name, flag)
         self._do_before_epoch = before_epoch
         self._do_after_epoch = after_epoch
         self._do_after_iter = after_iter

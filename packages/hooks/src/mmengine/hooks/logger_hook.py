@@ -22,7 +22,7 @@ from mmengine.logging import print_log
 from mmengine.registry import HOOKS
 from mmengine.utils import is_seq_of, scandir
 
-from ._checks import ensure_local_dir
+from ._checks import check_flag, ensure_local_dir
 from ._file_client import LazyFileClient, _infer_file_client
 from .hook import DATA_BATCH, Hook
 
@@ -130,6 +130,7 @@ class LoggerHook(Hook):
         self.out_suffix = out_suffix
         self.keep_local = keep_local
         self.file_client_args = file_client_args
+        check_flag("LoggerHook", "log_metric_by_epoch", log_metric_by_epoch)
         self.log_metric_by_epoch = log_metric_by_epoch
         self.json_log_path: Optional[str] = None
         # (train dataloader, last batch_idx, its length): see ``_num_batches``.

@@ -13,6 +13,7 @@ import torch.nn.functional as F
 from mmengine.registry import HOOKS
 from mmengine.utils.dl_utils import tensor2imgs
 
+from ._checks import check_flag, check_integer, warn
 from .hook import DATA_BATCH, Hook
 
 
@@ -66,6 +67,13 @@ class NaiveVisualizationHook(Hook):
     priority = "NORMAL"
 
     def __init__(self, interval: int = 1, draw_gt: bool = True, draw_pred: bool = True) -> None:
+        check_integer("NaiveVisualizationHook", "interval", interval,
+                      "It draws every `interval`-th test batch.")  # fmt: skip
+        if interval <= 0:
+            warn("NaiveVisualizationHook", f"interval={interval} never draws a test batch; "
+                 "set interval=1 to draw every batch.")  # fmt: skip
+        check_flag("NaiveVisualizationHook", "draw_gt", draw_gt)
+        check_flag("NaiveVisualizationHook", "draw_pred", draw_pred)
         self._interval = interval
         self.draw_gt = draw_gt
         self.draw_pred = draw_pred
