@@ -11,7 +11,9 @@ import os
 import os.path as osp
 from contextlib import contextmanager
 
+import numpy as np
 import pytest
+import torch
 
 from mmengine.hooks import (
     CheckpointHook,
@@ -332,3 +334,32 @@ class _ListHandler(logging.Handler):
 
     def emit(self, record: logging.LogRecord) -> None:
         self.messages.append(record.getMessage())
+
+
+# ---------------------------------------------------------------- non-scalar monitored metrics
+def test_early_stopping_non_scalar_metric_names_the_key(make_runner):
+    hook = EarlyStoppingHook(monitor="per_class", rule="greater")
+    runner = make_runner(hooks=[hook])
+    with pytest.raises(TypeError) as info:
+        hook.after_val_epoch(runner, {"acc": 0.5, "per_class": [0.1, 0.2]})
+    assert "EarlyStoppingHook: the metric 'per_class' (monitor) is list" in str(info.value)
+
+
+def test_checkpoint_hook_non_scalar_best_metric_names_the_key(make_runner):
+    hook = CheckpointHook(interval=1, save_best="per_class", rule="greater")
+    runner = make_runner(hooks=[hook])
+    hook.before_train(runner)
+    with pytest.raises(TypeError) as info:
+        runner.run_val({"acc": 0.5, "per_class": [0.1, 0.2]})
+    assert "CheckpointHook: the metric 'per_class' (save_best) is list" in str(info.value)
+
+
+@pytest.mark.parametrize("score", [0.7, np.float32(0.7), torch.tensor(0.7)])
+def test_scalar_metrics_of_any_kind_still_work(make_runner, score):
+    hook = CheckpointHook(interval=1, save_best="acc")
+    stopper = EarlyStoppingHook(monitor="acc")
+    runner = make_runner(hooks=[hook, stopper])
+    hook.before_train(runner)
+    runner.run_val({"acc": score})
+    assert hook.best_ckpt_path is not None and osp.exists(hook.best_ckpt_path)
+    assert stopper.best_score == score

@@ -92,3 +92,17 @@ def ensure_local_dir(owner: str, name: str, path: str, fix: str) -> None:
             code,
             f"{owner}: cannot create {name} directory {path!r} ({e.strerror or e}); {fix}",
         ) from e
+
+
+def check_scalar_metric(owner: str, arg: str, key: str, value: Any) -> None:
+    """Raise TypeError unless the metric ``value`` is one number (a 0-d tensor/array counts).
+
+    Run once per validation, on the one monitored metric.
+    """
+    if isinstance(value, numbers.Real) or getattr(value, "ndim", None) == 0:
+        return
+    raise TypeError(
+        f"{owner}: the metric {key!r} ({arg}) is {type(value).__name__} {value!r:.80}, not a "
+        "number, so it cannot be compared with the best value; monitor a scalar metric "
+        "(e.g. a mean over classes) instead."
+    )

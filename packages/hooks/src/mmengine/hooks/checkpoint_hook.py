@@ -35,6 +35,7 @@ from ._checks import (
     PathArgumentError,
     check_flag,
     check_integer,
+    check_scalar_metric,
     ensure_local_dir,
     suggest,
     warn,
@@ -556,6 +557,9 @@ class CheckpointHook(Hook):
                     f"CheckpointHook: save_best metric {key_indicator!r} is not among the "
                     f"evaluation results {list(metrics)}; set save_best to one of them or 'auto'."
                 )
+            if metrics[key_indicator] is not None:
+                check_scalar_metric("CheckpointHook", "save_best", key_indicator,
+                                    metrics[key_indicator])  # fmt: skip
             updated |= self._save_if_best(runner, key_indicator, rule, metrics[key_indicator],
                                           cur_type, cur_time, meta)  # fmt: skip
         # Save the latest checkpoint again so that its message hub records the new best

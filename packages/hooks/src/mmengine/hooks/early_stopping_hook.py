@@ -8,7 +8,7 @@ from typing import Any, Optional
 
 from mmengine.registry import HOOKS
 
-from ._checks import ArgumentTypeError, check_flag, check_real, warn
+from ._checks import ArgumentTypeError, check_flag, check_real, check_scalar_metric, warn
 from .hook import Hook
 
 _RULES = {"greater": lambda x, y: x > y, "less": lambda x, y: x < y}
@@ -203,6 +203,7 @@ class EarlyStoppingHook(Hook):
         # The metric keeps its own type (a 0-d tensor stays a tensor, np.float64 stays
         # np.float64), so best_score has the type the evaluator produced.
         current_score = metrics[self.monitor]
+        check_scalar_metric("EarlyStoppingHook", "monitor", self.monitor, current_score)
         stop_training, message = self._check_stop_condition(current_score)
         if stop_training:
             runner.train_loop.stop_training = True
