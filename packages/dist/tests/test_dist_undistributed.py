@@ -96,8 +96,6 @@ def test_collect_results_truncates_to_size(tmp_path):
 
 
 def test_collect_results_bad_arguments(tmp_path):
-    with pytest.raises(NotImplementedError, match="'cpu' or 'gpu'"):
-        dist.collect_results([1], 1, device="npu")
     with pytest.raises(ValueError, match="tmpdir should be None"):
         dist.collect_results([1], 1, device="gpu", tmpdir=str(tmp_path))
 
@@ -126,3 +124,15 @@ def test_argument_errors_are_also_assertion_errors(tmp_path):
         dist.all_reduce_dict("foo")
     with pytest.raises(AssertionError):
         dist.collect_results([1], 1, device="gpu", tmpdir=str(tmp_path))
+
+
+@pytest.mark.parametrize("device", ["cpu", "gpu", "npu"])
+def test_collect_results_takes_the_devices_0_10_takes(device):
+    assert dist.collect_results([1, 2, 3], 2, device=device) == [1, 2]
+
+
+def test_collect_results_rejects_another_device_with_the_0_10_sentence():
+    with pytest.raises(
+        NotImplementedError, match=r"^device must be 'cpu' , 'gpu' or 'npu', but got tpu$"
+    ):
+        dist.collect_results([1], 1, device="tpu")

@@ -427,7 +427,7 @@ def collect_results(
         list or None: The collected results on rank 0, None on the others.
 
     Raises:
-        NotImplementedError: If ``device`` is neither 'cpu' nor 'gpu'.
+        NotImplementedError: If ``device`` is none of 'cpu', 'gpu' and 'npu'.
         ValueError: If ``tmpdir`` is given with ``device='gpu'``.
 
     Examples:
@@ -441,9 +441,9 @@ def collect_results(
         ['foo', 24, {1: 2}, {'a': 'b'}]  # rank 0
         None  # rank 1
     """
-    if device not in ("gpu", "cpu"):
-        raise NotImplementedError(f"device must be 'cpu' or 'gpu', but got {device!r}")
-    if device == "gpu":
+    if device not in ("gpu", "cpu", "npu"):
+        raise NotImplementedError(f"device must be 'cpu' , 'gpu' or 'npu', but got {device}")
+    if device in ("gpu", "npu"):  # collectives on the accelerator
         if tmpdir is not None:
             raise InvalidArgumentValueError(
                 f'tmpdir should be None when device is "gpu", but got tmpdir={tmpdir!r}; '
