@@ -23,6 +23,7 @@ from mmengine.hooks import (
     LoggerHook,
     NaiveVisualizationHook,
     ProfilerHook,
+    TimeLimitHook,
 )
 from mmengine.logging import MMLogger
 
@@ -363,3 +364,24 @@ def test_scalar_metrics_of_any_kind_still_work(make_runner, score):
     runner.run_val({"acc": score})
     assert hook.best_ckpt_path is not None and osp.exists(hook.best_ckpt_path)
     assert stopper.best_score == score
+
+
+# ---------------------------------------------------------------- TimeLimitHook
+@pytest.mark.parametrize(
+    "kwargs, exc, part",
+    [
+        (dict(max_time=None), TypeError, "max_time must be seconds (a number) or a str"),
+        (dict(max_time=float("nan")), ValueError, "the time limit is NaN"),
+        (dict(max_time=10, exit_code="x"), TypeError, "exit_code must be an int"),
+        (dict(max_time=10, exit_code=300), ValueError, "the shell would see 44"),
+    ],
+)
+def test_time_limit_hook_bad_arguments(kwargs, exc, part):
+    with pytest.raises(exc) as info:
+        TimeLimitHook(**kwargs)
+    assert part in str(info.value)
+
+
+@pytest.mark.parametrize("kwargs", [dict(max_time=60, exit_code=0), dict(max_time="1:00")])
+def test_time_limit_hook_valid_arguments(kwargs):
+    assert TimeLimitHook(**kwargs).max_seconds == 60

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+import numbers
 import re
 import time
 from typing import Any, Optional, Union
@@ -18,7 +20,8 @@ def parse_duration(value: Union[int, float, str]) -> float:
     ``--time`` format).
 
     Raises:
-        ValueError: a string in another format, or a negative duration.
+        ValueError: a string in another format, or a negative or NaN duration.
+        TypeError: neither a number nor a str.
     """
     if isinstance(value, str):
         match = _CLOCK.match(value.strip())
@@ -33,8 +36,15 @@ def parse_duration(value: Union[int, float, str]) -> float:
             + int(match["m"]) * 60
             + float(match["s"])
         )
-    else:
+    elif isinstance(value, numbers.Real) and not isinstance(value, bool):
         seconds = float(value)
+    else:
+        raise TypeError(
+            f"TimeLimitHook: max_time must be seconds (a number) or a str 'HH:MM:SS', but got "
+            f"{type(value).__name__}: {value!r}"
+        )
+    if math.isnan(seconds):
+        raise ValueError("TimeLimitHook: the time limit is NaN; give seconds or 'HH:MM:SS'")
     if seconds < 0:
         raise ValueError(f"TimeLimitHook: the time limit must not be negative, got {value!r}")
     return seconds
@@ -63,6 +73,17 @@ class TimeLimitHook(Hook):
 
     def __init__(self, max_time: Union[int, float, str], exit_code: Optional[int] = None) -> None:
         self.max_seconds = parse_duration(max_time)
+        if exit_code is not None:
+            if isinstance(exit_code, bool) or not isinstance(exit_code, numbers.Integral):
+                raise TypeError(
+                    f"TimeLimitHook: exit_code must be an int (the process exit status) or None, "
+                    f"but got {type(exit_code).__name__}: {exit_code!r}"
+                )
+            if not 0 <= exit_code <= 255:
+                raise ValueError(
+                    f"TimeLimitHook: exit_code must be in 0..255 (a process exit status), but "
+                    f"got {exit_code}; the shell would see {exit_code % 256}."
+                )
         self.exit_code = exit_code
         self._start: Optional[float] = None
         self._last: Optional[float] = None
