@@ -60,10 +60,13 @@ def check_real(owner: str, name: str, value: Any, hint: str, allow_none: bool = 
 def check_flag(owner: str, name: str, value: Any) -> None:
     """Raise TypeError for a string given as a boolean flag (``'False'`` is truthy)."""
     if isinstance(value, str):
+        word = value.strip().lower()
+        meant = "True" if word in ("true", "1", "yes", "on") else "False"
+        if word not in ("true", "1", "yes", "on", "false", "0", "no", "off", "none", ""):
+            meant = "True or False"
         raise TypeError(
             f"{owner}: {name} must be a bool, but got the string {value!r}, which counts as "
-            f"{bool(value)}; write {name}={value.strip().lower() in ('true', '1', 'yes')} "
-            "without quotes."
+            f"{bool(value)}; write {name}={meant} without quotes."
         )
 
 
