@@ -74,6 +74,17 @@ def test_checkpoint_hook_bad_arguments_fail_at_construction(kwargs, exc, parts):
     assert "CheckpointHook" in message
 
 
+def test_checkpoint_hook_integral_float_max_keep_ckpts_is_a_count(make_runner):
+    hook = CheckpointHook(interval=1, max_keep_ckpts=2.0)
+    runner = make_runner(hooks=[hook])
+    hook.before_train(runner)
+    for _ in range(3):
+        runner.run_train_epoch()
+    kept = sorted(f for f in os.listdir(hook.out_dir) if f.endswith(".pth"))
+    assert kept == ["epoch_2.pth", "epoch_3.pth"]
+    assert list(hook.keep_ckpt_ids) == [2, 3]
+
+
 @pytest.mark.parametrize("interval", [2, 2.0, -1])
 def test_checkpoint_hook_valid_intervals_still_accepted(interval):
     assert CheckpointHook(interval=interval).interval == interval

@@ -259,7 +259,7 @@ class CheckpointHook(Hook):
         self.save_optimizer = save_optimizer
         self.save_param_scheduler = save_param_scheduler
         self.out_dir = out_dir  # type: ignore[assignment]
-        self.max_keep_ckpts = max_keep_ckpts
+        self.max_keep_ckpts = int(max_keep_ckpts)  # 2.0 from a computed config: a count
         self.save_last = save_last
         self.args = kwargs
 
