@@ -65,10 +65,11 @@ class _MissingItemError(KeyError):
 
 
 # Shown as plain ``AttributeError`` / ``KeyError`` in tracebacks.
+# Shown and named as the builtins (``type(err).__name__`` too, which code compares).
 _MissingKeyError.__module__ = "builtins"
-_MissingKeyError.__qualname__ = "AttributeError"
+_MissingKeyError.__qualname__ = _MissingKeyError.__name__ = "AttributeError"
 _MissingItemError.__module__ = "builtins"
-_MissingItemError.__qualname__ = "KeyError"
+_MissingItemError.__qualname__ = _MissingItemError.__name__ = "KeyError"
 
 
 class ConfigDict(Dict):

@@ -115,14 +115,15 @@ class _MissingKeyToDelete(KeyError, AttributeError):
         return (KeyError, (self.args[0],))
 
 
-# Shown under the builtin names in tracebacks (what 0.10 users know).
+# Shown and named as the builtins in tracebacks and ``type(err).__name__`` (what 0.10 users
+# and their code know).
 for _cls, _shown in (
     (_TypeOrAttributeError, "TypeError"),
     (_UnsupportedFormatError, "TypeError"),
     (_MissingKeyToDelete, "KeyError"),
 ):
     _cls.__module__ = "builtins"
-    _cls.__qualname__ = _shown
+    _cls.__qualname__ = _cls.__name__ = _shown
 del _cls, _shown
 
 
