@@ -10,7 +10,6 @@ preemption and exception checkpoints follow the same rules.
 from __future__ import annotations
 
 import hashlib
-import inspect
 import logging
 import os.path as osp
 import pickle
@@ -30,15 +29,16 @@ from mmengine.logging import print_log
 from mmengine.registry import HOOKS
 from mmengine.utils import is_list_of, is_seq_of
 
+from ._checkpoint_checks import (
+    check_filename_tmpl,
+    check_loop_kind,
+    check_save_kwargs,
+    check_schedule_args,
+)
 from ._checks import (
-    ArgumentTypeError,
-    PathArgumentError,
-    check_flag,
     check_integer,
     check_scalar_metric,
     ensure_local_dir,
-    suggest,
-    warn,
 )
 from ._file_client import LazyFileClient, _infer_file_client
 from .checkpoint_store import POINTER_FILE as _POINTER_FILE  # noqa: F401
@@ -85,53 +85,6 @@ def _rule_list(rule: Any, save_best: Optional[list[str]]) -> list:
             f'Number of "rule" must be 1 or the same as number of "save_best", but got {len(rule)}.'
         )
     return rule
-
-
-def _check_schedule_args(interval: Any, by_epoch: Any, max_keep_ckpts: Any, out_dir: Any) -> None:
-    """Types and ranges of the arguments that 0.10 only used at the first save."""
-    owner = "CheckpointHook"
-    check_integer(owner, "interval", interval,
-                  "It is the saving period in epochs (by_epoch=True) or iterations; -1 never "
-                  "saves a periodic checkpoint.")  # fmt: skip
-    if interval != -1 and interval <= 0:
-        warn(owner, f"interval={interval} saves no periodic checkpoint (like the default -1): "
-                    "only the last one (save_last) and the best ones (save_best) are saved. "
-                    "Set a positive interval to save every `interval` epochs/iterations.")  # fmt: skip
-    check_flag(owner, "by_epoch", by_epoch)
-    check_integer(owner, "max_keep_ckpts", max_keep_ckpts,
-                  "It is the number of newest checkpoints to keep; -1 keeps all.")  # fmt: skip
-    if max_keep_ckpts == 0:
-        warn(owner, "max_keep_ckpts=0 keeps every checkpoint (like the default -1); set "
-                    "max_keep_ckpts=1 to keep only the newest one.")  # fmt: skip
-    if out_dir is not None and not isinstance(out_dir, (str, Path)):
-        raise PathArgumentError(
-            f"CheckpointHook: out_dir must be a str or Path object (a local directory or a "
-            f"URI such as 's3://bucket/dir'), but got {type(out_dir).__name__}: {out_dir!r}"
-        )
-
-
-def _check_filename_tmpl(filename_tmpl: Any, by_epoch: bool) -> None:
-    """``filename_tmpl`` must format with one number: fail now, not at the first save."""
-    unit = "epoch" if by_epoch else "iteration"
-    example = "'epoch_{}.pth'" if by_epoch else "'iter_{}.pth'"
-    if not isinstance(filename_tmpl, str):
-        raise ArgumentTypeError(
-            f"CheckpointHook: filename_tmpl must be a str such as {example}, but got "
-            f"{type(filename_tmpl).__name__}: {filename_tmpl!r}"
-        )
-    try:
-        filename_tmpl.format(1)
-    except (KeyError, IndexError, ValueError) as e:
-        raise type(e)(
-            f"CheckpointHook: filename_tmpl {filename_tmpl!r} cannot be formatted with the "
-            f"{unit} number ({type(e).__name__}: {e}); it takes one positional placeholder "
-            f"'{{}}', e.g. {example}."
-        ) from e
-    if filename_tmpl.format(1) == filename_tmpl.format(2):
-        warn("CheckpointHook", f"filename_tmpl {filename_tmpl!r} has no '{{}}' placeholder for the "
-                               f"{unit} number: every checkpoint is written to the same file, "
-                               f"replacing the previous one. Use e.g. {example} to keep them "
-                               "apart.")  # fmt: skip
 
 
 def _published_keys_list(published_keys: Any) -> Optional[Sequence[str]]:
@@ -253,7 +206,7 @@ class CheckpointHook(Hook):
         save_begin: int = 0,
         **kwargs: Any,
     ) -> None:
-        _check_schedule_args(interval, by_epoch, max_keep_ckpts, out_dir)
+        check_schedule_args(interval, by_epoch, max_keep_ckpts, out_dir)
         self.interval = interval
         self.by_epoch = by_epoch
         self.save_optimizer = save_optimizer
@@ -268,7 +221,7 @@ class CheckpointHook(Hook):
         self.backend_args = backend_args
         if filename_tmpl is None:
             filename_tmpl = "epoch_{}.pth" if self.by_epoch else "iter_{}.pth"
-        _check_filename_tmpl(filename_tmpl, self.by_epoch)
+        check_filename_tmpl(filename_tmpl, self.by_epoch)
         self.filename_tmpl = filename_tmpl
         self.save_best = _save_best_list(save_best)
         rule = _rule_list(rule, self.save_best)
@@ -331,8 +284,8 @@ class CheckpointHook(Hook):
             basename = osp.basename(str(runner.work_dir).rstrip(osp.sep))
             self.out_dir = self.file_backend.join_path(self.out_dir, basename)
 
-        self._check_save_kwargs(runner)
-        self._check_loop_kind(runner)
+        check_save_kwargs(runner, self.args, CheckpointHook)
+        check_loop_kind(runner, self.by_epoch, self.interval)
         if isinstance(self.file_backend, LocalBackend) and is_main_process():
             ensure_local_dir("CheckpointHook", "out_dir", str(self.out_dir),
                              "set out_dir to a writable directory (or leave it None to save in "
@@ -361,56 +314,6 @@ class CheckpointHook(Hook):
                     )
 
         self.store.restore(hub)
-
-    # Passed by CheckpointStore.save itself: a hook kwarg of that name would collide.
-    _STORE_PASSED = ("out_dir", "filename", "file_client_args", "save_optimizer",
-                     "save_param_scheduler", "meta", "by_epoch", "backend_args")  # fmt: skip
-
-    def _check_save_kwargs(self, runner: Any) -> None:
-        """Unknown extra keyword arguments fail now, not at the first save (0.10 fails there).
-
-        The hook passes its extra keyword arguments to ``runner.save_checkpoint``; a typo in a
-        hook argument (``intreval=2``) lands there.
-        """
-        if not self.args:
-            return
-        try:
-            params = inspect.signature(runner.save_checkpoint).parameters
-        except (TypeError, ValueError, AttributeError):
-            return
-        if any(p.kind is inspect.Parameter.VAR_KEYWORD for p in params.values()):
-            accepted: set[str] = set()
-            open_kwargs = True
-        else:
-            accepted = {name for name, p in params.items() if p.kind is not p.VAR_POSITIONAL}
-            open_kwargs = False
-        own = list(inspect.signature(CheckpointHook.__init__).parameters)[1:-1]
-        owner = getattr(runner.save_checkpoint, "__qualname__", "save_checkpoint")
-        for key in self.args:
-            if key in self._STORE_PASSED:
-                raise TypeError(
-                    f"{owner}() got multiple values for keyword argument {key!r} "
-                    "(CheckpointHook sets it itself; remove it from the checkpoint hook's "
-                    "config)."
-                )
-            if not open_kwargs and key not in accepted:
-                raise TypeError(
-                    f"{owner}() got an unexpected keyword argument {key!r} "
-                    f"(CheckpointHook passes its unknown arguments to runner.save_checkpoint"
-                    f"{suggest(key, own)}). CheckpointHook accepts {own}; fix the key in the "
-                    "checkpoint hook's config."
-                )
-
-    def _check_loop_kind(self, runner: Any) -> None:
-        """Warn when ``by_epoch=True`` meets an iteration-based loop (it saves only at the end)."""
-        loop = getattr(runner, "_train_loop", None)
-        is_iter_loop = any(c.__name__ == "IterBasedTrainLoop" for c in type(loop).__mro__)
-        if self.by_epoch and self.interval > 0 and is_iter_loop:
-            runner.logger.warning(
-                f"CheckpointHook: by_epoch=True with an {type(loop).__name__}: the whole run is "
-                f"one epoch, so interval={self.interval} saves no checkpoint before the end of "
-                "training. Set by_epoch=False to save every `interval` iterations."
-            )
 
     # ------------------------------------------------------------------ triggers
     def after_train_epoch(self, runner: Any) -> None:
