@@ -55,6 +55,10 @@ class WindowSizeError(_BufferAssertionError, TypeError):
     """A statistics window size that is not an integer."""
 
 
+class _RegisterStatisticsError(AttributeError, TypeError):
+    """``register_statistics`` got something that is not a named function."""
+
+
 def _to_1d_array(values: Any, arg_name: str) -> np.ndarray:
     """Convert a sequence, numpy array or tensor to a flat numeric array."""
     if hasattr(values, "detach") and hasattr(values, "cpu"):
@@ -144,9 +148,12 @@ class HistoryBuffer:
         count_history: Sequence = [],  # noqa: B006
         max_length: int = 1000000,
     ) -> None:
+        if isinstance(max_length, float) and max_length.is_integer():
+            max_length = int(max_length)  # e.g. 1e6 from a config, as 0.10 accepts
         if not _is_integer(max_length) or max_length < 1:
             raise ValueError(
-                f"HistoryBuffer: `max_length` must be a positive int, but got {max_length!r}."
+                f"HistoryBuffer: `max_length` must be a positive int (the number of values "
+                f"kept, e.g. 1000000, the default), but got {max_length!r}."
             )
         self.max_length = int(max_length)
         logs = _to_1d_array(log_history, "log_history")
@@ -328,7 +335,14 @@ class HistoryBuffer:
         Raises:
             AssertionError: If a method with the same name is registered.
         """
-        method_name = method.__name__
+        method_name = getattr(method, "__name__", None)
+        if not callable(method) or not isinstance(method_name, str):
+            raise _RegisterStatisticsError(
+                f"'{type(method).__name__}' object has no attribute '__name__'. "
+                "HistoryBuffer.register_statistics registers a function under its name and is "
+                "used as a bare decorator (@HistoryBuffer.register_statistics above "
+                f"`def my_stat(self, ...)`), but got {method!r}."
+            )
         assert method_name not in cls._statistics_methods, (
             f"HistoryBuffer: a statistics method named {method_name!r} is "
             "already registered; method_name cannot be registered twice! "
@@ -352,11 +366,15 @@ class HistoryBuffer:
             KeyError: If ``method_name`` is not registered.
         """
         if method_name not in self._statistics_methods:
+            import difflib
+
+            names = sorted(self._statistics_methods)
+            close = difflib.get_close_matches(str(method_name), names, n=1)
+            did_you_mean = f" Did you mean {close[0]!r}?" if close else ""
             raise KeyError(
                 f"{method_name} has not been registered in "
-                "HistoryBuffer._statistics_methods; registered methods: "
-                f"{sorted(self._statistics_methods)}. Register custom ones "
-                "with @HistoryBuffer.register_statistics."
+                f"HistoryBuffer._statistics_methods;{did_you_mean} registered methods: "
+                f"{names}. Register custom ones with @HistoryBuffer.register_statistics."
             )
         method = self._statistics_methods[method_name]
         return method(self, *arg, **kwargs)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import difflib
+import errno
 import logging
 import os
 import os.path as osp
@@ -56,28 +58,122 @@ def _get_logging_file_handlers() -> dict[str, type]:
     return handlers
 
 
-def _build_file_handler(log_file: str, file_mode: str, cfg: dict | None) -> logging.Handler:
-    """Instantiate the file handler described by ``file_handler_cfg``."""
+class _FileHandlerCfgError(AssertionError, TypeError):
+    """``file_handler_cfg`` is not a dict (upstream asserted it)."""
+
+
+# Words users write for a file mode, and the mode they mean.
+_MODE_WORDS = {"append": "a", "write": "w", "overwrite": "w", "new": "w", "w": "w", "a": "a"}
+
+
+def _file_mode_error(mode: object, where: str) -> Exception | None:
+    """The error for a ``file_mode`` the log file cannot be written with, or None.
+
+    ``open()`` accepts a mode of one of ``r``/``w``/``a``/``x``, optionally ``b``/``t`` and
+    ``+``, each at most once. A log file also needs a text mode that writes: with ``'r'`` or a
+    binary mode the handler opens, but every message fails to be written (logging prints
+    "--- Logging error ---" to stderr and the log file stays empty).
+    """
+    fix = "use 'w' to overwrite the log file or 'a' to append to it"
+    if not isinstance(mode, str):
+        return TypeError(f"MMLogger: {where} must be a str such as 'w' or 'a', but got {mode!r}.")
+    chars = set(mode)
+    valid = (
+        len(chars) == len(mode)
+        and chars <= set("rwaxbt+")
+        and sum(c in chars for c in "rwax") == 1
+        and not {"b", "t"} <= chars
+    )
+    if not valid:
+        word = mode.strip().lower()
+        hint = _MODE_WORDS.get(word)
+        if hint is None and word and len(set(word)) == 1 and word[0] in "wa":
+            hint = word[0]  # 'ww', 'aa'
+        did_you_mean = f" Did you mean {hint!r}?" if hint else ""
+        return ValueError(
+            f"invalid mode: {mode!r}. MMLogger: {where}={mode!r} is not a file mode."
+            f"{did_you_mean} {fix[0].upper()}{fix[1:]}."
+        )
+    if "b" in chars or mode.replace("t", "") == "r":
+        return ValueError(
+            f"MMLogger: {where}={mode!r} cannot write the text log file (every message "
+            f"would fail to be written); {fix}."
+        )
+    return None
+
+
+def _resolve_file_handler(cfg: dict | None, file_mode: str) -> tuple[type, dict]:
+    """The handler class that ``file_handler_cfg`` names and its arguments (less ``filename``).
+
+    Everything is checked here, before any directory or file is created.
+    """
     cfg = dict(cfg or {})
+    type_given = "type" in cfg
     handler_type = cfg.pop("type", "FileHandler")
     if isinstance(handler_type, type) and issubclass(handler_type, logging.Handler):
         handler_cls = handler_type
     else:
         available = _get_logging_file_handlers()
         if handler_type not in available:
+            close = difflib.get_close_matches(str(handler_type), list(available), n=1)
+            did_you_mean = f" Did you mean {close[0]!r}?" if close else ""
             raise ValueError(
-                f"MMLogger: file_handler_cfg type={handler_type!r} is not a file "
-                f"handler of `logging` or `logging.handlers`; use one of "
-                f"{sorted(available)}."
+                f"`logging.handlers` does not contain {handler_type}. MMLogger: "
+                f"file_handler_cfg type={handler_type!r} is not a file handler of `logging` "
+                f"or `logging.handlers`;{did_you_mean} Use one of {sorted(available)}."
             )
         handler_cls = available[handler_type]
     import inspect
 
     params = inspect.signature(handler_cls.__init__).parameters
-    cfg.setdefault("filename", log_file)
     if "mode" in params:
+        where = "file_mode" if "mode" not in cfg else "file_handler_cfg['mode']"
         cfg.setdefault("mode", file_mode)
-    return handler_cls(**cfg)
+        mode_error = _file_mode_error(cfg["mode"], where)
+        if mode_error is not None:
+            raise mode_error
+    if not any(p.kind is p.VAR_KEYWORD for p in params.values()):
+        accepted = [name for name in params if name != "self" and not name.startswith("*")]
+        accepted = [n for n in accepted if params[n].kind is not params[n].VAR_POSITIONAL]
+        unknown = [key for key in cfg if key not in accepted]
+        if unknown:
+            close = {
+                key: difflib.get_close_matches(key, accepted, n=1)
+                for key in unknown
+                if difflib.get_close_matches(key, accepted, n=1)
+            }
+            hint = "".join(f" Did you mean {c[0]!r} for {k!r}?" for k, c in close.items())
+            if not type_given:
+                hint += (
+                    " file_handler_cfg has no 'type', so FileHandler is used; add e.g. "
+                    "type='RotatingFileHandler' or type='TimedRotatingFileHandler'."
+                )
+            raise TypeError(
+                f"{handler_cls.__name__}.__init__() got an unexpected keyword argument "
+                f"{unknown[0]!r}. MMLogger: file_handler_cfg has argument(s) {unknown} that "
+                f"{handler_cls.__name__} does not take; its arguments are {accepted}.{hint}"
+            )
+    return handler_cls, cfg
+
+
+def _open_error(exc: OSError, log_file: str, what: str) -> OSError:
+    """``exc`` (same class, errno and message first) with what the user can do about it."""
+    if isinstance(exc, IsADirectoryError):
+        fix = (
+            "log_file must be a file path, not a directory; pass e.g. "
+            f"{osp.join(log_file or '.', 'run.log')!r}"
+        )
+    elif isinstance(exc, NotADirectoryError):
+        fix = "a parent of log_file is an existing file, not a directory; choose another path"
+    elif isinstance(exc, FileExistsError):
+        fix = "the file exists and file_mode 'x' does not overwrite; use 'w' or 'a'"
+    elif isinstance(exc, PermissionError):
+        fix = "this process may not write there; choose a writable work_dir / log_file"
+    else:
+        fix = "choose a log_file in a writable directory"
+    new = type(exc)(f"{exc}. MMLogger: cannot {what} for log_file={log_file!r}: {fix}.")
+    new.errno = exc.errno
+    return new
 
 
 def _stream_wants_color(stream: object) -> bool:
@@ -161,9 +257,38 @@ class MMLogger(Logger, ManagerMixin):
         distributed: bool = False,
         file_handler_cfg: dict | None = None,
     ) -> None:
+        if not isinstance(logger_name, str):
+            raise TypeError(
+                f"MMLogger: logger_name must be a str (the `name` of the records), but got "
+                f"{logger_name!r}."
+            )
         Logger.__init__(self, logger_name)
         ManagerMixin.__init__(self, name)
         log_level = _parse_level(log_level)
+        if log_file is not None:
+            # Checked on every rank, before anything is created, so that a typo fails at once
+            # everywhere (not only on the ranks that open the file).
+            if not isinstance(log_file, (str, os.PathLike)):
+                raise TypeError(
+                    "expected str, bytes or os.PathLike object, not "
+                    f"{type(log_file).__name__}. MMLogger: log_file must be a path (str or "
+                    f"os.PathLike) or None, but got {log_file!r}."
+                )
+            log_file = os.fspath(log_file)
+            if file_handler_cfg is not None and not isinstance(file_handler_cfg, dict):
+                raise _FileHandlerCfgError(
+                    "MMLogger: file_handler_cfg must be a dict such as "
+                    "dict(type='RotatingFileHandler', maxBytes=1 << 20, backupCount=3), but "
+                    f"got {type(file_handler_cfg).__name__}: {file_handler_cfg!r}."
+                )
+            handler_cls, handler_args = _resolve_file_handler(file_handler_cfg, file_mode)
+            if log_file == "":
+                raise IsADirectoryError(
+                    errno.EISDIR,
+                    "Is a directory. MMLogger: log_file is an empty string (the current "
+                    "directory); pass a file path such as 'work_dir/run.log', or "
+                    "log_file=None to log to the terminal only.",
+                )
         global_rank = _get_rank()
 
         # The terminal: rank 0 shows `log_level` and above, others errors.
@@ -176,7 +301,6 @@ class MMLogger(Logger, ManagerMixin):
         self.handlers.append(stream_handler)
 
         if log_file is not None:
-            log_file = os.fspath(log_file)
             world_size = _get_world_size()
             is_distributed = (log_level <= logging.DEBUG or distributed) and world_size > 1
             if is_distributed:
@@ -190,8 +314,20 @@ class MMLogger(Logger, ManagerMixin):
             if global_rank == 0 or is_distributed:
                 log_dir = osp.dirname(log_file)
                 if log_dir:
-                    os.makedirs(log_dir, exist_ok=True)
-                file_handler = _build_file_handler(log_file, file_mode, file_handler_cfg)
+                    try:
+                        os.makedirs(log_dir, exist_ok=True)
+                    except FileExistsError as exc:  # the parent is a file: as open() says it
+                        raise _open_error(
+                            NotADirectoryError(errno.ENOTDIR, "Not a directory", log_file),
+                            log_file,
+                            "create the directory",
+                        ) from exc
+                    except OSError as exc:
+                        raise _open_error(exc, log_file, "create the directory") from exc
+                try:
+                    file_handler = handler_cls(**{"filename": log_file, **handler_args})
+                except OSError as exc:
+                    raise _open_error(exc, log_file, "open the file") from exc
                 file_handler.setFormatter(MMFormatter(color=False, datefmt=_FILE_DATEFMT))
                 file_handler.setLevel(log_level)
                 file_handler.addFilter(FilterDuplicateWarning(logger_name))
@@ -288,9 +424,12 @@ def print_log(
         MMLogger.get_current_instance().log(_parse_level(level, "level"), msg, stacklevel=2)
     elif isinstance(logger, str):
         if not MMLogger.check_instance_created(logger):
+            names = ["silent", "current", *MMLogger._instance_dict]
+            close = difflib.get_close_matches(logger, names, n=1)
+            did_you_mean = f" Did you mean {close[0]!r}?" if close else ""
             raise ValueError(
-                f"print_log: MMLogger: {logger} has not been created! Create it "
-                f"with MMLogger.get_instance({logger!r}) first, or pass "
+                f"MMLogger: {logger} has not been created!{did_you_mean} print_log: create "
+                f"it with MMLogger.get_instance({logger!r}) first, or pass "
                 'logger="current", "silent", None or a logging.Logger.'
             )
         MMLogger.get_instance(logger).log(_parse_level(level, "level"), msg, stacklevel=2)

@@ -19,6 +19,9 @@ np = lazy_numpy(globals())  # numpy is imported on first use
 __all__ = ["MessageHub"]
 
 
+_FALSE_WORDS = ("false", "0", "no", "off", "")
+
+
 class _HubAssertionError(AssertionError):
     """Base of the errors upstream raised with ``assert``; each subclass also
     derives from the built-in exception that describes it."""
@@ -38,6 +41,19 @@ class NonScalarValueError(_HubAssertionError, ValueError):
 
 class InvalidStateDictError(_HubAssertionError, KeyError):
     """A state dict that lacks a required key."""
+
+
+class MalformedStateDictError(AttributeError, TypeError):
+    """A state dict entry of the wrong type (upstream failed on a missing ``.items``)."""
+
+
+def _did_you_mean(key: Any, keys: Any) -> str:
+    """`` Did you mean 'x'?`` for the key of ``keys`` closest to ``key``, or ''."""
+    import difflib
+
+    names = [k for k in keys if isinstance(k, str)]
+    close = difflib.get_close_matches(str(key), names, n=1)
+    return f" Did you mean {close[0]!r}?" if close else ""
 
 
 class _SerializableHistoryBuffer(HistoryBuffer):
@@ -327,13 +343,21 @@ class MessageHub(ManagerMixin):
     def _set_resumed_keys(self, key: str, resumed: bool) -> None:
         """Record whether ``key`` is resumed; the flag cannot change."""
         previous = self._resumed_keys.get(key)
+        if isinstance(resumed, str) and resumed.strip().lower() in _FALSE_WORDS:
+            # The string 'False' is truthy: the key would be saved in checkpoints against the
+            # user's intent. (Only reached for a new key or a changed flag: no per-update cost.)
+            raise TypeError(
+                f"MessageHub: `resumed` of {key!r} must be True or False, but got the string "
+                f"{resumed!r}, which Python treats as true (the key would be saved in "
+                "checkpoints); pass resumed=False."
+            )
         if previous is None:
             self._resumed_keys[key] = resumed
         elif previous != resumed:
             raise ResumedKeyConflictError(
                 f"{key} used to be {previous}, but got {resumed} now. resumed "
                 f"keys cannot be modified repeatedly (MessageHub "
-                f"{self.instance_name!r}); pass resumed={previous} for {key!r}."
+                f"{self.instance_name!r}); pass resumed={previous!r} for {key!r}."
             )
 
     # ---------------------------------------------------------------- accessors
@@ -372,12 +396,19 @@ class MessageHub(ManagerMixin):
         Raises:
             KeyError: If ``key`` has not been updated.
         """
-        if key not in self._log_scalars:
+        buffer = self._log_scalars.get(key)
+        if buffer is None:
+            keys = list(self._log_scalars)
+            hint = _did_you_mean(key, keys)
+            if key in self._runtime_info:
+                hint += f" {key!r} is runtime information: read it with get_info({key!r})."
+            elif not keys:
+                hint += " No scalar has been logged yet (update_scalar / update_scalars)."
             raise KeyError(
                 f"{key} is not found in Messagehub.log_buffers: instance name is: "
-                f"{self.instance_name}; available keys: {list(self._log_scalars)}"
+                f"{self.instance_name}; available keys: {keys}.{hint}"
             )
-        return self._log_scalars[key]
+        return buffer
 
     def get_info(self, key: str, default: Any | None = None) -> Any:
         """Get runtime information by key.
@@ -426,9 +457,23 @@ class MessageHub(ManagerMixin):
         elif hasattr(value, "numel") and hasattr(value, "item"):  # torch.Tensor
             size = value.numel()
         else:
+            shown = repr(value)
+            shown = shown if len(shown) <= 80 else f"{shown[:77]}..."
+            hint = ""
+            if isinstance(value, Mapping):
+                hint = (
+                    " To log a value with a count, use update_scalars({key: dict(value=..., "
+                    "count=...)}) or update_scalar(key, value, count)."
+                )
+            elif isinstance(value, (list, tuple)):
+                hint = " Log one number per call, or reduce the sequence first (e.g. its mean)."
+            elif isinstance(value, str):
+                hint = " Convert it with float(...) if it is a number."
+            elif value is None:
+                hint = " Check that the loss/metric was computed before it is logged."
             raise InvalidScalarError(
                 f"MessageHub: {what} must be an int, float, numpy scalar or a "
-                f"one-element array/tensor, but got {type(value)}."
+                f"one-element array/tensor, but got {type(value)}: {shown}.{hint}"
             )
         if size != 1:
             raise NonScalarValueError(
@@ -548,12 +593,38 @@ class MessageHub(ManagerMixin):
             )
         for key in ("log_scalars", "runtime_info", "resumed_keys"):
             if key not in state_dict:
+                hint = ""
+                if "message_hub" in state_dict:
+                    hint = (
+                        " This looks like a whole checkpoint: pass "
+                        "checkpoint['message_hub'] instead."
+                    )
                 raise InvalidStateDictError(
                     f"The loaded `state_dict` of `MessageHub` must contain key: "
-                    f"`{key}`; got keys {list(state_dict)}."
+                    f"`{key}`; got keys {list(state_dict)}.{hint}"
                 )
+            if not isinstance(state_dict[key], Mapping):
+                raise MalformedStateDictError(
+                    f"MessageHub.load_state_dict: state_dict[{key!r}] must be a dict, as "
+                    f"MessageHub.state_dict() returns, but got "
+                    f"{type(state_dict[key]).__name__}: {state_dict[key]!r:.80}. Nothing was "
+                    "loaded."
+                )
+        # Everything is converted before anything is assigned: a corrupt entry leaves the hub
+        # as it was.
+        buffers: list = []
         for key, value in state_dict["log_scalars"].items():
-            buffer = _as_history_buffer(value)
+            try:
+                buffer = _as_history_buffer(value)
+            except (TypeError, ValueError) as exc:
+                try:
+                    detailed = type(exc)(
+                        f"{exc} (MessageHub.load_state_dict: log_scalars[{key!r}] is corrupt; "
+                        "nothing was loaded)"
+                    )
+                except Exception:  # an exception class with other arguments: keep it
+                    raise exc from None
+                raise detailed from exc
             if buffer is None:
                 print_log(
                     f"{key} in message_hub is not HistoryBuffer ({type(value)}), "
@@ -562,9 +633,15 @@ class MessageHub(ManagerMixin):
                     level=logging.WARNING,
                 )
                 continue
+            buffers.append((key, buffer))
+        infos = [
+            (key, self._copy_or_reference(key, value))
+            for key, value in state_dict["runtime_info"].items()
+        ]
+        for key, buffer in buffers:
             self._log_scalars[key] = buffer
-        for key, value in state_dict["runtime_info"].items():
-            self._runtime_info[key] = self._copy_or_reference(key, value)
+        for key, value in infos:
+            self._runtime_info[key] = value
         known = set(self._log_scalars) | set(self._runtime_info)
         for key, value in state_dict["resumed_keys"].items():
             if key not in known:
