@@ -289,7 +289,11 @@ def test_register_statistics_twice():
 
 
 def test_level_names_are_checked():
-    with pytest.raises(ValueError, match="is not a logging level"):
+    # 0.10: KeyError from MMLogger, ValueError from setLevel, TypeError from print_log.
+    with pytest.raises(KeyError, match="Unknown level: 'INFOO'") as info:
         MMLogger.get_instance("lvl", log_level="INFOO")
-    with pytest.raises(ValueError, match="is not a logging level"):
+    assert "Did you mean 'INFO'?" in str(info.value)
+    with pytest.raises(ValueError, match="Unknown level: 'WARN_ING'"):
+        MMLogger.get_instance("lvl2").setLevel("WARN_ING")
+    with pytest.raises(TypeError, match="Did you mean 'WARNING'"):
         print_log("m", logger="current", level="WARNNING")

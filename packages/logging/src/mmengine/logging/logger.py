@@ -33,8 +33,25 @@ def _parse_level(level: int | str, where: str = "log_level") -> int:
     value = logging.getLevelName(level.upper())
     if not isinstance(value, int):
         names = ["CRITICAL", "ERROR", "WARNING", "INFO", "DEBUG", "NOTSET"]
-        raise ValueError(f"`{where}`={level!r} is not a logging level; use one of {names}.")
+        close = difflib.get_close_matches(level.upper(), names, n=1)
+        did_you_mean = f" Did you mean {close[0]!r}?" if close else ""
+        raise _LevelNameError(
+            f"Unknown level: {level!r}. `{where}`={level!r} is not a logging level;"
+            f"{did_you_mean} Use one of {names} (or an int such as logging.INFO)."
+        )
     return value
+
+
+class _LevelNameError(KeyError, ValueError, TypeError):
+    """An unknown level name.
+
+    0.10 raised ``KeyError`` for ``MMLogger(log_level=...)``, ``ValueError`` for ``setLevel`` and
+    ``TypeError`` for ``print_log(level=...)``: this is all three, so each ``except`` still
+    catches it.
+    """
+
+    def __str__(self) -> str:  # a message, not a quoted key
+        return str(self.args[0]) if self.args else ""
 
 
 def _get_logging_file_handlers() -> dict[str, type]:
