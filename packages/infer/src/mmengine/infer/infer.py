@@ -6,6 +6,7 @@ subclass :class:`BaseInferencer` and import it, and the type aliases below, from
 
 import copy
 import importlib  # noqa: F401  (upstream's module exposes it)
+import inspect
 import os
 import os.path as osp
 import re
@@ -50,7 +51,7 @@ from mmengine.registry import FUNCTIONS, MODELS, VISUALIZERS, DefaultScope
 from mmengine.structures import InstanceData
 from mmengine.visualization import Visualizer
 
-from . import _metafile
+from . import _checks, _metafile
 
 __all__ = [
     "BaseInferencer",
@@ -169,16 +170,28 @@ class BaseInferencer(metaclass=InferencerMeta):
         scope: Optional[str] = None,
         show_progress: bool = True,
     ) -> None:
+        owner = type(self).__name__
+        _checks.check_scope(scope, owner)
+        weights = _checks.check_weights(weights, owner)
         if scope is None:
             default_scope = DefaultScope.get_current_instance()
             if default_scope is not None:
                 scope = default_scope.scope_name
         self.scope = scope
+        if device is not None:  # before anything is read or built
+            _checks.check_device(device, owner)
 
         if isinstance(model, os.PathLike):
             model = os.fspath(model)
         if isinstance(model, str):
             if osp.isfile(model):
+                if _checks.checkpoint_suffix(model):
+                    raise OSError(
+                        "Only py/yml/yaml/json type are supported now! `model` of "
+                        f"{owner} is {model!r}, which looks like a checkpoint: pass it as "
+                        "`weights=`, with `model` set to its config file (or None to use the "
+                        "config saved in the checkpoint)."
+                    )
                 cfg = Config.fromfile(model)
             else:
                 cfg, metafile_weights = self._load_model_from_metafile(model)
@@ -245,14 +258,38 @@ class BaseInferencer(metaclass=InferencerMeta):
             visualize_kwargs,
             postprocess_kwargs,
         ) = self._dispatch_kwargs(**kwargs)
+        _checks.check_batch_size(batch_size, f"{type(self).__name__}.__call__")
 
         ori_inputs = self._inputs_to_list(inputs)
         inputs = self.preprocess(ori_inputs, batch_size=batch_size, **preprocess_kwargs)
         preds: list = []
         batches = track(inputs, description="Inference") if self.show_progress else inputs
-        for data in batches:
-            preds.extend(self.forward(data, **forward_kwargs))
-        visualization = self.visualize(ori_inputs, preds, **visualize_kwargs)
+        for index, data in enumerate(batches):
+            try:
+                preds.extend(self.forward(data, **forward_kwargs))
+            except Exception as exc:
+                first = index * batch_size
+                last = min(first + batch_size, len(ori_inputs)) - 1
+                _checks.add_note(
+                    exc,
+                    f"{type(self).__name__}.forward failed on batch {index} (batch_size="
+                    f"{batch_size}: inputs {first} to {last} of "
+                    f"{len(ori_inputs)}); check that those inputs have the shape and type the "
+                    "model expects.",
+                )
+                raise
+        try:
+            visualization = self.visualize(ori_inputs, preds, **visualize_kwargs)
+        except AttributeError as exc:
+            if self.visualizer is None and "NoneType" in str(exc):
+                _checks.add_note(
+                    exc,
+                    f"{type(self).__name__}.visualizer is None: the config has no `visualizer`, "
+                    "so nothing can be drawn or shown. Add e.g. visualizer=dict("
+                    "type='Visualizer') to the config, or call without the visualization "
+                    f"arguments ({', '.join(sorted(visualize_kwargs)) or 'none given'}).",
+                )
+            raise
         results = self.postprocess(preds, visualization, return_datasamples, **postprocess_kwargs)
         return results
 
@@ -272,9 +309,24 @@ class BaseInferencer(metaclass=InferencerMeta):
             backend = get_file_backend(inputs)
             if hasattr(backend, "isdir") and isdir(inputs):
                 filenames = sorted(list_dir_or_file(inputs, list_dir=False))
-                inputs = [join_path(inputs, filename) for filename in filenames]
+                if not filenames:
+                    warnings.warn(
+                        f"{type(self).__name__}: the input directory {inputs!r} holds no "
+                        "files (subfolders are not searched), so there is nothing to infer "
+                        "and the result is empty.",
+                        UserWarning,
+                        stacklevel=3,
+                    )
+                return [join_path(inputs, filename) for filename in filenames]
         if not isinstance(inputs, (list, tuple)):
             inputs = [inputs]
+        elif not inputs:
+            warnings.warn(
+                f"{type(self).__name__} got an empty {type(inputs).__name__} of inputs, so "
+                "there is nothing to infer and the result is empty.",
+                UserWarning,
+                stacklevel=3,
+            )
         return list(inputs)
 
     def preprocess(self, inputs: InputsType, batch_size: int = 1, **kwargs: Any) -> Iterator:
@@ -291,8 +343,23 @@ class BaseInferencer(metaclass=InferencerMeta):
         Yields:
             Any: Data processed by the ``pipeline`` and ``collate_fn``.
         """
-        chunked_data = self._get_chunk_data(map(self.pipeline, inputs), batch_size)
+        _checks.check_batch_size(batch_size, f"{type(self).__name__}.preprocess")
+        chunked_data = self._get_chunk_data(self._run_pipeline(inputs), batch_size)
         yield from map(self.collate_fn, chunked_data)
+
+    def _run_pipeline(self, inputs: Iterable) -> Iterator:
+        """Yield ``self.pipeline(item)`` for each input; a failure names the input."""
+        total = f" of {len(inputs)}" if hasattr(inputs, "__len__") else ""
+        for index, item in enumerate(inputs):
+            try:
+                yield self.pipeline(item)
+            except Exception as exc:
+                _checks.add_note(
+                    exc,
+                    f"The pipeline of {type(self).__name__} failed on input {index}{total}: "
+                    f"{_checks.short_repr(item)}.{_checks.iterator_hint(item)}",
+                )
+                raise
 
     @torch.no_grad()
     def forward(self, inputs: Union[dict, tuple], **kwargs: Any) -> Any:
@@ -373,6 +440,7 @@ class BaseInferencer(metaclass=InferencerMeta):
         Returns:
             nn.Module: Model loaded with checkpoint.
         """
+        self._check_model_cfg(cfg)  # before reading a (large) checkpoint
         checkpoint: Optional[dict] = None
         if weights is not None:
             pending = getattr(self, "_pending_checkpoint", None)
@@ -381,13 +449,8 @@ class BaseInferencer(metaclass=InferencerMeta):
             else:
                 checkpoint = self._read_checkpoint(weights)
 
-        if "model" not in cfg:
-            source = getattr(cfg, "filename", None) or "the given config"
-            raise KeyError(
-                f"The config ({source}) has no `model` field, so the inferencer cannot build a "
-                "model; pass a config with `model = dict(type=...)`."
-            )
         cfg.model.pop("pretrained", None)
+        self._weights_source = weights
         with DefaultScope.overwrite_default_scope(self.scope):
             model = MODELS.build(cfg.model)
         model.cfg = cfg
@@ -395,6 +458,30 @@ class BaseInferencer(metaclass=InferencerMeta):
         model.to(device)
         model.eval()
         return model
+
+    def _check_model_cfg(self, cfg: ConfigType) -> None:
+        """Raise unless ``cfg.model`` is a dict (the model's config)."""
+        source = getattr(cfg, "filename", None) or "the given config"
+        if "model" not in cfg:
+            hint = ""
+            if "type" in cfg:
+                hint = (
+                    f" It has `type={cfg['type']!r}`: it looks like the model's own config; "
+                    "pass dict(model=...) around it."
+                )
+            keys = ", ".join(repr(key) for key in list(cfg)[:10]) or "none"
+            raise _checks.NoModelError(
+                f"'{type(cfg).__name__}' object has no attribute 'model': the config "
+                f"({source}) has no `model` field (its keys: {keys}), so "
+                f"{type(self).__name__} cannot build a model; pass a config with "
+                f"`model = dict(type=...)`.{hint}"
+            )
+        if not isinstance(cfg["model"], dict):
+            raise AttributeError(
+                f"'{type(cfg['model']).__name__}' object has no attribute 'pop': `model` in "
+                f"the config ({source}) must be a dict such as dict(type='MyModel', ...), but "
+                f"it is {_checks.short_repr(cfg['model'])}."
+            )
 
     def _load_weights_to_model(
         self,
@@ -414,6 +501,10 @@ class BaseInferencer(metaclass=InferencerMeta):
         """
         if checkpoint is not None:
             _load_checkpoint_to_model(model, checkpoint)
+            source = getattr(self, "_weights_source", None) or "given"
+            report = _checks.unloaded_parameters_warning(model, checkpoint, source)
+            if report:
+                warnings.warn(report, UserWarning, stacklevel=2)
         else:
             warnings.warn(_UNLOADED_WARNING, stacklevel=2)
 
@@ -482,6 +573,13 @@ class BaseInferencer(metaclass=InferencerMeta):
         """
         if cfg.get("visualizer", None) is None:
             return None
+        if not isinstance(cfg.visualizer, dict):
+            raise AttributeError(
+                f"'{type(cfg.visualizer).__name__}' object has no attribute 'get': "
+                "`visualizer` in the config must be a dict such as dict(type='Visualizer', "
+                f"name='vis'), or None for no visualizer; got "
+                f"{_checks.short_repr(cfg.visualizer)}."
+            )
         timestamp = str(datetime.timestamp(datetime.now()))
         name = cfg.visualizer.get("name", timestamp)
         if Visualizer.check_instance_created(name):
@@ -510,16 +608,40 @@ class BaseInferencer(metaclass=InferencerMeta):
         )
         unknown = set(kwargs) - method_kwargs
         if unknown:
-            shown = "{" + ", ".join(repr(key) for key in sorted(unknown)) + "}"
-            accepted = ", ".join(sorted(method_kwargs)) or "none"
-            raise ValueError(
-                f"unknown argument {shown} for `preprocess`, `forward`, `visualize` and "
-                f"`postprocess`. {type(self).__name__} accepts these keyword arguments: "
-                f"{accepted}."
-            )
+            raise ValueError(self._unknown_kwargs_message(unknown, method_kwargs))
         return tuple(  # type: ignore[return-value]
             {key: value for key, value in kwargs.items() if key in getattr(self, attr)}
             for attr in _KWARGS_ATTRS
+        )
+
+    def _unknown_kwargs_message(self, unknown: set, method_kwargs: set) -> str:
+        """Upstream's sentence, then what each stage accepts and the closest names."""
+        shown = "{" + ", ".join(repr(key) for key in sorted(unknown)) + "}"
+        stages = "; ".join(
+            f"{attr[: -len('_kwargs')]}: {', '.join(sorted(getattr(self, attr))) or 'none'}"
+            for attr in _KWARGS_ATTRS
+        )
+        own: list = []
+        try:
+            params = inspect.signature(type(self).__call__).parameters.values()
+            own = [
+                p.name
+                for p in params
+                if p.name not in ("self", "inputs")
+                and p.kind not in (p.VAR_KEYWORD, p.VAR_POSITIONAL)
+            ]
+        except (TypeError, ValueError):  # pragma: no cover  (an uninspectable __call__)
+            pass
+        hints = "".join(
+            f" {key!r}:{hint}"
+            for key in sorted(unknown)
+            if (hint := suggest_names(key, sorted(method_kwargs) + own))
+        )
+        own_text = f" ({', '.join(own)} are arguments of __call__ itself)" if own else ""
+        return (
+            f"unknown argument {shown} for `preprocess`, `forward`, `visualize` and "
+            f"`postprocess`. {type(self).__name__} accepts these keyword arguments, by the "
+            f"method they go to: {stages}{own_text}.{hints}"
         )
 
     def _get_chunk_data(self, inputs: Iterable, chunk_size: int) -> Iterator[list]:
@@ -532,8 +654,7 @@ class BaseInferencer(metaclass=InferencerMeta):
         Yields:
             list: batch data (the last one may be shorter than ``chunk_size``).
         """
-        if chunk_size < 1:
-            raise ValueError(f"batch_size must be a positive integer, but got {chunk_size}")
+        _checks.check_batch_size(chunk_size, f"{type(self).__name__}._get_chunk_data")
         inputs_iter = iter(inputs)
         while True:
             chunk = list(islice(inputs_iter, chunk_size))
@@ -543,7 +664,16 @@ class BaseInferencer(metaclass=InferencerMeta):
 
     def _read_checkpoint(self, weights: str) -> dict:
         """Load a checkpoint file (local path or URL) on the CPU with the project's safe loader."""
-        checkpoint = _load_checkpoint(weights, map_location="cpu")
+        try:
+            checkpoint = _load_checkpoint(weights, map_location="cpu")
+        except Exception as exc:
+            if isinstance(weights, str) and weights.lower().endswith(_checks.CONFIG_SUFFIXES):
+                _checks.add_note(
+                    exc,
+                    f"`weights` of {type(self).__name__} is {weights!r}, a config file: pass "
+                    "it as `model`, and the checkpoint (.pth) as `weights`.",
+                )
+            raise
         if not isinstance(checkpoint, dict):
             raise TypeError(
                 f"The checkpoint {weights} holds a {type(checkpoint).__name__}, not a dict "
@@ -596,16 +726,24 @@ class BaseInferencer(metaclass=InferencerMeta):
         Raises:
             ValueError: If no metafile entry has that name or alias.
         """
+        hint = _checks.model_path_hint(model)
         if self.scope is None:
             raise AssertionError(
                 "scope should be initialized if you want to load config from metafile. "
                 f"{model!r} is not a config file, so it is taken as a model name; pass "
-                "`scope=` (the package listing it, e.g. 'mmdet') or an existing config path."
+                "`scope=` (the package listing it, e.g. 'mmdet') or an existing config path." + hint
             )
-        repo_or_mim_dir = BaseInferencer._get_repo_or_mim_dir(self.scope)
+        try:
+            repo_or_mim_dir = BaseInferencer._get_repo_or_mim_dir(self.scope)
+            entries = list(BaseInferencer._get_models_from_metafile(repo_or_mim_dir))
+        except (ImportError, KeyError, FileNotFoundError) as exc:
+            error = _scope_error(exc, self.scope, "!,please pass a valid scope.", hint)
+            if error is None:
+                raise
+            raise error from exc
         wanted = model.lower()
         known: list = []
-        for model_cfg in BaseInferencer._get_models_from_metafile(repo_or_mim_dir):
+        for model_cfg in entries:
             names = _metafile.model_names(model_cfg)
             known.extend(names)
             if wanted in (name.lower() for name in names):
@@ -614,7 +752,7 @@ class BaseInferencer(metaclass=InferencerMeta):
         raise ValueError(
             f"Cannot find model: {model} in {self.scope}. It is not an existing config file "
             f"nor a model name or alias in the metafiles of {repo_or_mim_dir}."
-            + suggest_names(model, known)
+            + (hint or suggest_names(model, known))
         )
 
     @staticmethod
@@ -664,12 +802,54 @@ class BaseInferencer(metaclass=InferencerMeta):
                     "Pass `scope=` (e.g. 'mmdet') or initialise a default scope."
                 )
             scope = default_scope.scope_name
-        repo_or_mim_dir = BaseInferencer._get_repo_or_mim_dir(scope)
+        _checks.check_scope(scope, "BaseInferencer.list_models")
+        try:
+            pattern = re.compile(patterns)
+        except (re.error, TypeError) as exc:
+            raise type(exc)(
+                f"{exc}: `patterns` of BaseInferencer.list_models must be a regular expression "
+                f"(matched with re.match against each name and alias), got {patterns!r}."
+            ) from exc
+        try:
+            repo_or_mim_dir = BaseInferencer._get_repo_or_mim_dir(scope)
+            entries = list(BaseInferencer._get_models_from_metafile(repo_or_mim_dir))
+        except (ImportError, KeyError, FileNotFoundError) as exc:
+            error = _scope_error(exc, scope, "!, please make pass a valid scope.", "")
+            if error is None:
+                raise
+            raise error from exc
         models = [
             name
-            for model_info in BaseInferencer._get_models_from_metafile(repo_or_mim_dir)
+            for model_info in entries
             for name in _metafile.model_names(model_info)
-            if re.match(patterns, name)
+            if pattern.match(name)
         ]
         print_log("".join(f"model_name: {name}\n" for name in models), logger="current")
         return models
+
+
+def _scope_error(exc: Exception, scope: str, upstream_tail: str, hint: str) -> Optional[Exception]:
+    """The error for a scope whose metafiles cannot be read.
+
+    0.10 accepts only the scopes of :data:`MODULE2PACKAGE` (``AssertionError`` for others);
+    this project reads any importable package's metafiles, so for an unlisted scope that
+    fails the error is also an ``AssertionError`` with 0.10's sentence first.
+    """
+    text = exc.args[0] if exc.args and isinstance(exc.args[0], str) else str(exc)
+    if scope not in MODULE2PACKAGE:
+        first = f"{scope} not in {MODULE2PACKAGE}{upstream_tail} "
+        if isinstance(exc, KeyError) and exc.__cause__ is not None:  # the import failed
+            text = (
+                f"Importing {scope!r} failed ({exc.__cause__}): the scope names the Python "
+                "package whose metafiles list the models; install that package, or pass the "
+                "scope of one that is installed."
+            )
+        cls = (
+            _checks.NoMetafileError
+            if isinstance(exc, FileNotFoundError)
+            else _checks.UnknownScopeError
+        )
+        return cls(first + text + hint)
+    if hint:
+        return type(exc)(text + hint)
+    return None  # re-raise ``exc`` as it is
