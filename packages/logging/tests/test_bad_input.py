@@ -1,6 +1,7 @@
 """Bad input through the public API: the error class 0.10 raised, and a message that says what
 was wrong, where, and what would fix it."""
 
+import logging
 import os
 
 import numpy as np
@@ -119,6 +120,20 @@ def test_file_handler_cfg_errors(tmp_path):
     assert not (tmp_path / "x.log").exists()
 
 
+def test_unwritable_log_file(tmp_path):
+    class _DeniedHandler(logging.FileHandler):
+        def __init__(self, filename, mode="a"):
+            raise PermissionError(13, "Permission denied", filename)
+
+    log_file = str(tmp_path / "x.log")
+    with pytest.raises(PermissionError, match="Permission denied") as info:
+        MMLogger.get_instance(
+            "denied", log_file=log_file, file_handler_cfg=dict(type=_DeniedHandler)
+        )
+    assert info.value.errno == 13
+    assert f"log_file={log_file!r}" in str(info.value) and "writable" in str(info.value)
+
+
 def test_logger_name_of_a_wrong_type():
     with pytest.raises(TypeError, match="logger_name must be a str"):
         MMLogger.get_instance("bad_logger_name", logger_name=3)
@@ -168,6 +183,18 @@ def test_update_scalar_multi_element_tensor():
         hub.update_scalar("loss", torch.tensor([1.0, 2.0]))
 
 
+@pytest.mark.parametrize("count", [None, "2", 2.5])
+def test_update_scalar_with_a_bad_count(count):
+    hub = MessageHub.get_instance("bad_count")
+    with pytest.raises(AssertionError) as info:
+        hub.update_scalar("loss", 1.0, count=count)
+    assert isinstance(info.value, TypeError)
+    assert "count" in str(info.value) and "scalar 'loss'" in str(info.value)
+    assert "float(...)" not in str(info.value)  # a count is an int
+    with pytest.raises(AssertionError, match="count of scalar 'acc'"):
+        hub.update_scalars({"acc": dict(value=1.0, count=count)})
+
+
 @pytest.mark.parametrize("flag", ["False", "false", "no", "0"])
 def test_string_false_resumed_flag(flag):
     # 0.10 stored the string, which is truthy: the key was saved in checkpoints.
@@ -214,6 +241,17 @@ def test_load_state_dict_with_a_malformed_entry_loads_nothing(field):
     with pytest.raises(AttributeError, match=f"state_dict\\['{field}'\\] must be a dict"):
         hub.load_state_dict(state)
     assert list(hub.log_scalars) == [] and dict(hub.runtime_info) == {"keep": 1}
+
+
+@pytest.mark.parametrize("state", [None, "work_dir/epoch_1.pth"])
+def test_load_state_dict_of_a_non_dict(state):
+    hub = MessageHub.get_instance("non_dict_state")
+    with pytest.raises(AttributeError, match="has no attribute '_log_scalars'") as info:
+        hub.load_state_dict(state)
+    assert isinstance(info.value, TypeError)
+    assert "MessageHub.state_dict()" in str(info.value)
+    if isinstance(state, str):
+        assert "torch.load(path)['message_hub']" in str(info.value)
 
 
 def test_load_state_dict_with_a_corrupt_buffer_names_the_key():

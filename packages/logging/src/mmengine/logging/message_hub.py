@@ -460,7 +460,12 @@ class MessageHub(ManagerMixin):
             shown = repr(value)
             shown = shown if len(shown) <= 80 else f"{shown[:77]}..."
             hint = ""
-            if isinstance(value, Mapping):
+            if what.startswith("the count"):
+                hint = (
+                    " A count is the number of samples the value stands for: an int such as 1 "
+                    "or the batch size."
+                )
+            elif isinstance(value, Mapping):
                 hint = (
                     " To log a value with a count, use update_scalars({key: dict(value=..., "
                     "count=...)}) or update_scalar(key, value, count)."
@@ -504,7 +509,9 @@ class MessageHub(ManagerMixin):
         count = self._get_valid_value(count, f"the count of scalar {key!r}")
         if not isinstance(count, int):
             raise InvalidScalarError(
-                f"The type of count must be int. but got {type(count)}: {count} (scalar {key!r})."
+                f"The type of count must be int. but got {type(count)}: {count} (the count of "
+                f"scalar {key!r}: the number of samples the value stands for, such as 1 or "
+                "the batch size)."
             )
         return count
 
@@ -587,9 +594,16 @@ class MessageHub(ManagerMixin):
             self._resumed_keys = copy.deepcopy(state_dict._resumed_keys)
             return
         if not isinstance(state_dict, Mapping):
-            raise TypeError(
+            hint = ""
+            if isinstance(state_dict, (str, bytes)) or hasattr(state_dict, "__fspath__"):
+                hint = (
+                    " To resume from a checkpoint file, load it first and pass its "
+                    "'message_hub' entry: torch.load(path)['message_hub']."
+                )
+            raise MalformedStateDictError(
+                f"'{type(state_dict).__name__}' object has no attribute '_log_scalars'. "
                 "MessageHub.load_state_dict expects a dict returned by "
-                f"MessageHub.state_dict() or a MessageHub, but got {type(state_dict)}."
+                f"MessageHub.state_dict() or a MessageHub, but got {type(state_dict)}.{hint}"
             )
         for key in ("log_scalars", "runtime_info", "resumed_keys"):
             if key not in state_dict:
