@@ -23,9 +23,14 @@ def test_a_misspelt_type_key_is_named(key):
 def test_no_hint_without_a_near_miss():
     with pytest.raises(KeyError) as info:
         MODELS.build({"depth": 2})
-    assert info.value.args[0] == (  # 0.10's message, unchanged
-        "`cfg` or `default_args` must contain the key \"type\", but got {'depth': 2}\nNone"
+    message = info.value.args[0]
+    assert message.startswith(  # 0.10's message first, unchanged
+        "`cfg` or `default_args` must contain the key \"type\", but got {'depth': 2}\nNone\n"
     )
+    assert "looks like a misspelling" not in message
+    # then what to add, and what the registry can build
+    assert "Add type='Net' to the config" in message
+    assert '"hint_models" registry' in message and "(it has: Net)" in message
 
 
 def test_the_scheduler_builder_gives_the_hint_too():

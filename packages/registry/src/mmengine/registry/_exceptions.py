@@ -2,16 +2,70 @@
 
 Upstream mmengine validates a few arguments with ``assert``, so callers (and
 their tests) may catch :class:`AssertionError`. The classes below keep that
-contract while carrying a more precise base type (``TypeError`` or
-``ValueError``) and a message that says what to fix.
+contract while carrying a more precise base type (``TypeError``,
+``ValueError`` or ``AttributeError``) and a message that says what to fix.
+
+They are shown and named as the builtin that 0.10 raised in the same place
+(``type(err).__name__ == 'AssertionError'``), which code comparing exception
+names with 0.10's relies on, and they pickle as themselves.
 """
 
 from __future__ import annotations
 
+from typing import Any
+
+
+def _rebuild(kind: str, args: tuple) -> BaseException:
+    """Unpickle one of the classes below (their shown name is a builtin's)."""
+    return _KINDS[kind](*args)
+
 
 class RegistryTypeError(TypeError, AssertionError):
-    """An argument of a registry API has the wrong type."""
+    """An argument of a registry API has the wrong type (0.10: ``AssertionError``)."""
+
+    def __reduce__(self) -> Any:
+        return (_rebuild, ("type", self.args))
 
 
 class RegistryValueError(ValueError, AssertionError):
-    """An argument of a registry API has an invalid value."""
+    """An argument of a registry API has an invalid value (0.10: ``AssertionError``)."""
+
+    def __reduce__(self) -> Any:
+        return (_rebuild, ("value", self.args))
+
+
+class NotARegistryError(TypeError, AttributeError):
+    """A registry was expected but something else was given (0.10 failed with
+    ``AttributeError`` on a missing registry attribute)."""
+
+    def __reduce__(self) -> Any:
+        return (_rebuild, ("attribute", self.args))
+
+
+class EmptyNameError(KeyError, RuntimeError):
+    """An empty string was given as the name to look up (0.10: ``RuntimeError``
+    "Failed to get "; a ``KeyError`` too, as for any unknown name)."""
+
+    def __str__(self) -> str:  # not KeyError's repr of the message
+        return str(self.args[0]) if self.args else ""
+
+    def __reduce__(self) -> Any:
+        return (_rebuild, ("empty", self.args))
+
+
+_KINDS: dict[str, type] = {
+    "type": RegistryTypeError,
+    "value": RegistryValueError,
+    "attribute": NotARegistryError,
+    "empty": EmptyNameError,
+}
+
+for _cls, _shown in (
+    (RegistryTypeError, "AssertionError"),
+    (RegistryValueError, "AssertionError"),
+    (NotARegistryError, "AttributeError"),
+    (EmptyNameError, "RuntimeError"),
+):
+    _cls.__module__ = "builtins"
+    _cls.__qualname__ = _cls.__name__ = _shown
+del _cls, _shown

@@ -24,6 +24,9 @@ _MMENGINE_DISTRIBUTIONS = {
 _warned_locations: set[str] = set()
 # scope -> sys.path snapshot at the time ``import <scope>.registry`` failed.
 _failed_scope_imports: dict[str, tuple[str, ...]] = {}
+# Scopes whose ``<scope>.registry`` is missing, and those already warned about.
+_absent_scopes: set[str] = set()
+_warned_scopes: set[str] = set()
 
 
 def distribution_hint(module_name: str) -> str:
@@ -56,11 +59,75 @@ def _is_missing(error: ModuleNotFoundError, module_name: str) -> bool:
     return module_name == missing or module_name.startswith(missing + ".")
 
 
+def _distribution_absent(missing: str) -> bool:
+    """Whether the missing module ``missing`` stands for a distribution that
+    is not installed (a top-level package, a member of a namespace package,
+    or an ``mmengine.<sub>`` member of this workspace) rather than a module
+    missing from an installed package (a typo in the location)."""
+    if "." not in missing or missing.startswith("mmengine."):
+        return True
+    parent = sys.modules.get(missing.rsplit(".", 1)[0])
+    return parent is None or getattr(parent, "__file__", None) is None
+
+
+def _submodule_names(package_name: str) -> list[str]:
+    """Names of the modules in the installed package ``package_name``."""
+    import pkgutil
+
+    package = sys.modules.get(package_name)
+    path = getattr(package, "__path__", None)
+    if path is None:
+        return []
+    return sorted(info.name for info in pkgutil.iter_modules(path))
+
+
+def _location_failed(error: BaseException, location: str, registry_desc: str) -> BaseException:
+    """The error to raise when importing the location ``location`` failed
+    with ``error``: the same class, upstream's message first, then which
+    location of which registry failed and what to do."""
+    context = f'while importing "{location}", listed in `locations` of the {registry_desc}'
+    if isinstance(error, ModuleNotFoundError) and error.name:
+        missing = error.name
+        if _is_missing(error, location):
+            parent, _, leaf = missing.rpartition(".")
+            import difflib  # error path only
+
+            near = difflib.get_close_matches(leaf, _submodule_names(parent), 1)
+            hint = f' (did you mean "{parent}.{near[0]}"?)' if near else ""
+            detail = (
+                f'"{parent}" is installed but has no module "{leaf}"{hint}. Fix the '
+                "location in the registry's `locations`."
+            )
+        else:
+            detail = (
+                f'it imports "{missing}", which is not installed: install it (pip install '
+                f"{distribution_hint(missing)}) or fix that import."
+            )
+        new = ModuleNotFoundError(f"{error}\n{context}: {detail}", name=missing, path=error.path)
+        return new
+    if type(error) in (ImportError, ModuleNotFoundError):
+        return type(error)(
+            f"{error}\n{context}. Fix that import (the traceback above shows where it fails).",
+            name=error.name,
+            path=error.path,
+        )
+    note = f"{context} (its import raised {type(error).__name__}; the traceback shows where)"
+    add_note = getattr(error, "add_note", None)
+    if add_note is not None:
+        add_note(note)
+    else:  # Python 3.10
+        error.__notes__ = [*getattr(error, "__notes__", []), note]  # type: ignore[attr-defined]
+    return error
+
+
 def import_location(location: str, registry_desc: str) -> None:
     """Import one ``locations`` entry of a registry.
 
     A location whose distribution is not installed is reported once with a
-    warning naming the distribution; any other import error propagates.
+    warning naming the distribution. Any other import error propagates with
+    its class, its message first, then the location and the registry: a
+    module missing from an installed package (a typo in ``locations``), a
+    missing dependency, or an error raised by the module itself.
 
     Args:
         location (str): Dotted module name to import.
@@ -69,8 +136,11 @@ def import_location(location: str, registry_desc: str) -> None:
     try:
         import_module(location)
     except ModuleNotFoundError as e:
-        if not _is_missing(e, location):
-            raise
+        if not _is_missing(e, location) or not _distribution_absent(e.name or ""):
+            failed = _location_failed(e, location, registry_desc)
+            if failed is e:
+                raise
+            raise failed from e
         if location not in _warned_locations:
             _warned_locations.add(location)
             print_log(
@@ -81,6 +151,11 @@ def import_location(location: str, registry_desc: str) -> None:
                 logger="current",
                 level=logging.WARNING,
             )
+    except Exception as e:
+        failed = _location_failed(e, location, registry_desc)
+        if failed is e:
+            raise
+        raise failed from e
     else:
         print_log(
             f"Modules of the {registry_desc} have been automatically imported from {location}",
@@ -105,6 +180,10 @@ def import_scope_registry(scope: str, warn: bool) -> bool:
         return True
     snapshot = _failed_scope_imports.get(scope)
     if snapshot is not None and snapshot == tuple(sys.path):
+        # Failed before; a lookup that did not warn then (``warn=False``)
+        # must not keep the user from hearing about it now.
+        if warn and scope in _absent_scopes:
+            _warn_scope_absent(scope, module_name)
         return False
     try:
         import_module(module_name)
@@ -117,15 +196,10 @@ def import_scope_registry(scope: str, warn: bool) -> bool:
                 logger="current",
                 level=logging.WARNING,
             )
-        elif warn:
-            print_log(
-                f'Failed to import `{module_name}` (the package "{scope}" is not '
-                f"installed or has no registry.py), so its modules will not be "
-                f"registered. If you want to use modules defined in {scope}, "
-                f"install it with `pip install {distribution_hint(scope)}`.",
-                logger="current",
-                level=logging.WARNING,
-            )
+        else:
+            _absent_scopes.add(scope)
+            if warn:
+                _warn_scope_absent(scope, module_name)
         return False
     except (ImportError, AttributeError) as e:
         _failed_scope_imports[scope] = tuple(sys.path)
@@ -137,6 +211,21 @@ def import_scope_registry(scope: str, warn: bool) -> bool:
         )
         return False
     return True
+
+
+def _warn_scope_absent(scope: str, module_name: str) -> None:
+    """Warn (once per scope) that ``<scope>.registry`` cannot be imported."""
+    if scope in _warned_scopes:
+        return
+    _warned_scopes.add(scope)
+    print_log(
+        f'Failed to import `{module_name}` (the package "{scope}" is not '
+        f"installed or has no registry.py), so its modules will not be "
+        f"registered. If you want to use modules defined in {scope}, "
+        f"install it with `pip install {distribution_hint(scope)}`.",
+        logger="current",
+        level=logging.WARNING,
+    )
 
 
 def register_all_modules_of(scope: str, registry_desc: str) -> None:

@@ -116,7 +116,7 @@ def _annotate(error: BaseException, note: str) -> None:
         error.__notes__ = [*getattr(error, "__notes__", []), note]
 
 
-def _instantiate(obj_cls: Any, args: dict, registry: Registry) -> Any:
+def _instantiate(obj_cls: Any, args: dict, registry: Registry, obj_type: Any = None) -> Any:
     """Call ``obj_cls`` with ``args`` (``get_instance`` for ``ManagerMixin``
     subclasses), explaining failures."""
     try:
@@ -127,7 +127,8 @@ def _instantiate(obj_cls: Any, args: dict, registry: Registry) -> Any:
         problem = _signature_problem(obj_cls, args)
         context = (
             f"`{_describe(obj_cls)}` (defined in {_where_defined(obj_cls)}) "
-            f'built from the "{registry.name}" registry (scope "{registry.scope}")'
+            f'built from the "{registry.name}" registry (scope "{registry.scope}") '
+            f"with the config {_config_repr(obj_cls if obj_type is None else obj_type, args)}"
         )
         if problem is None:
             # The arguments fit: the error comes from inside the constructor.
@@ -161,6 +162,17 @@ def _resolve_type(obj_type: Any, registry: Registry, key_name: str = "type") -> 
     )
 
 
+def _check_cfg_scope(scope: Any, cfg: Any, registry: Registry) -> None:
+    """The ``_scope_`` of a config must be a scope name (0.10 asserted it
+    when switching the default scope)."""
+    if not isinstance(scope, str):
+        raise RegistryTypeError(
+            f"scope_name should be a string, but got {scope}\n`_scope_` of the config "
+            f'{cfg!r:.200} (built by the "{registry.name}" registry) must be the scope '
+            f'name of a package, such as "mmdet"; got {type(scope).__name__}.'
+        )
+
+
 def _type_key_hint(cfg: Any) -> str:
     """A hint when a key of ``cfg`` looks like a misspelt ``type`` (``tpye``, ``Type``)."""
     import difflib  # only on this error path: the module is not imported otherwise
@@ -172,6 +184,33 @@ def _type_key_hint(cfg: Any) -> str:
     if not close:
         return ""
     return f' (the key {close[0]!r} looks like a misspelling of "type")'
+
+
+def _missing_type_help(registry: Any) -> str:
+    """What to add to a config without ``type`` (error path only)."""
+    if not isinstance(registry, Registry):
+        return ""
+    names: list[str] = []
+    node: Optional[Registry] = registry
+    while node is not None and len(names) < 8:
+        names.extend(n for n in node.module_dict if n not in names)
+        node = node.parent
+    listed = ", ".join(names[:8]) + (", ..." if len(names) > 8 else "")
+    example = f"type='{names[0]}'" if names else "type='ResNet'"
+    has = f" (it has: {listed})" if names else ""
+    return (
+        f"\n(the first line is `cfg`, the second `default_args`.) Add {example} to the config: "
+        f'the name of the class or function to build from the "{registry.name}" registry '
+        f'(scope "{registry.scope}"){has}, or the class itself.'
+    )
+
+
+def _config_repr(obj_type: Any, args: dict) -> str:
+    """``dict(type='X', a=1, ...)`` for messages, cut to a readable length."""
+    items = ", ".join(f"{k}={v!r}" for k, v in args.items())
+    shown = obj_type if isinstance(obj_type, str) else _describe(obj_type)
+    text = f"dict(type={shown!r}{', ' if items else ''}{items})"
+    return text if len(text) <= 300 else text[:297] + "..."
 
 
 def build_from_cfg(
@@ -235,7 +274,7 @@ def build_from_cfg(
         if "type" not in cfg and (default_args is None or "type" not in default_args):
             raise KeyError(
                 '`cfg` or `default_args` must contain the key "type", but got '
-                f"{cfg}\n{default_args}{_type_key_hint(cfg)}"
+                f"{cfg}\n{default_args}{_type_key_hint(cfg)}{_missing_type_help(registry)}"
             )
         args = _merged_args(cfg, default_args, "build_from_cfg")
     if not isinstance(registry, Registry):
@@ -247,11 +286,12 @@ def build_from_cfg(
     scope = args.pop("_scope_", None)
     if scope is None:
         target = registry._current_registry()
-        obj_cls = _resolve_type(args.pop("type"), target)
-        return _instantiate(obj_cls, args, target)
+        obj_type = args.pop("type")
+        return _instantiate(_resolve_type(obj_type, target), args, target, obj_type)
+    _check_cfg_scope(scope, cfg, registry)
     with registry.switch_scope_and_registry(scope) as target:
-        obj_cls = _resolve_type(args.pop("type"), target)
-        return _instantiate(obj_cls, args, target)
+        obj_type = args.pop("type")
+        return _instantiate(_resolve_type(obj_type, target), args, target, obj_type)
 
 
 def build_optimizer_from_cfg(
@@ -350,16 +390,23 @@ def build_runner_from_cfg(cfg: Union[dict, ConfigDict, Config], registry: Regist
     # in cfg, current default scope should switch to specified scope
     # temporarily.
     scope = args.pop("_scope_", None)
+    if scope is not None:
+        _check_cfg_scope(scope, cfg, registry)
     with registry.switch_scope_and_registry(scope) as target:
         runner_type = args.get("runner_type", "Runner")
         if isinstance(runner_type, str):
             runner_cls = target.get(runner_type)
             if runner_cls is None:
-                raise KeyError(target._not_found_message(runner_type))
+                raise KeyError(target._not_found_message(runner_type, plain_registry_name=True))
         elif isinstance(runner_type, type):
             runner_cls = runner_type
         else:
-            raise TypeError(f"runner_type must be a str or valid type, but got {type(runner_type)}")
+            raise TypeError(
+                f"type must be a str or valid type, but got {type(runner_type)}\n"
+                f"`runner_type` of the config must be the name of a runner registered in "
+                f'the "{registry.name}" registry (e.g. "Runner") or a runner class; got '
+                f"{runner_type!r:.60}."
+            )
         from_cfg = getattr(runner_cls, "from_cfg", None)
         if from_cfg is None:
             raise TypeError(
@@ -403,6 +450,8 @@ def build_scheduler_from_cfg(
         )
     args = _merged_args(cfg, default_args, "build_scheduler_from_cfg")
     scope = args.pop("_scope_", None)
+    if scope is not None:
+        _check_cfg_scope(scope, cfg, registry)
     with registry.switch_scope_and_registry(scope) as target:
         convert_to_iter = args.pop("convert_to_iter_based", False)
         if not convert_to_iter:
@@ -430,7 +479,12 @@ def build_scheduler_from_cfg(
         elif isinstance(scheduler_type, type):
             scheduler_cls = scheduler_type
         else:
-            raise TypeError(f"type must be a str or valid type, but got {type(scheduler_type)}")
+            raise TypeError(
+                f"type must be a str or valid type, but got {type(scheduler_type)}\n"
+                f"`type` of the scheduler config {cfg!r:.200} must be the name of a "
+                f'scheduler registered in the "{registry.name}" registry (e.g. "MultiStepLR") '
+                "or a scheduler class."
+            )
         build_iter = getattr(scheduler_cls, "build_iter_from_epoch", None)
         if build_iter is None:
             raise TypeError(

@@ -41,8 +41,10 @@ class DefaultScope(ManagerMixin):
         super().__init__(name)
         if not isinstance(scope_name, str):
             raise RegistryTypeError(
-                f"scope_name of DefaultScope {name!r} should be a string such "
-                f'as "mmdet", but got {scope_name!r} ({type(scope_name).__name__}).'
+                f"scope_name should be a string, but got {scope_name}\nscope_name of "
+                f'DefaultScope {name!r} must be the scope of a package, such as "mmdet" '
+                f"(usually the `default_scope` of the config); got "
+                f"{type(scope_name).__name__}."
             )
         self._scope_name = scope_name
 
@@ -110,6 +112,13 @@ class DefaultScope(ManagerMixin):
         if scope_name is None:
             yield
             return
+        if not isinstance(scope_name, str):
+            raise RegistryTypeError(
+                f"scope_name should be a string, but got {scope_name}\n"
+                "DefaultScope.overwrite_default_scope (used for the `_scope_` key of a "
+                'config) takes the scope of a package, such as "mmdet", or None to keep '
+                f"the current one; got {type(scope_name).__name__}."
+            )
         instances = cls._instance_dict  # type: ignore[attr-defined]
         before = dict(instances)
         name = f"overwrite-default-scope-{next(_overwrite_counter)}"

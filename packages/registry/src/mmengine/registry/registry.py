@@ -8,16 +8,19 @@ from collections.abc import Callable, Generator, Iterable
 from contextlib import contextmanager
 from typing import Any, Optional, Union
 
-from mmengine.config.utils import MODULE2PACKAGE  # noqa: F401 (upstream binds it here)
+from mmengine.config.utils import MODULE2PACKAGE  # upstream binds it here
 from mmengine.logging import print_log
 from mmengine.utils import get_object_from_string, is_seq_of
 
-from ._exceptions import RegistryTypeError, RegistryValueError
+from ._exceptions import EmptyNameError, RegistryTypeError, RegistryValueError
 from ._imports import import_location, import_scope_registry, register_all_modules_of
 from .default_scope import DefaultScope
 
 # Bumped whenever a registry tree changes, invalidating scope-lookup caches.
 _tree_generation = [0]
+# Scopes of every registry created in this process (``init_default_scope``
+# warns about a scope that is neither one of these nor an installed package).
+_known_scopes: set[str] = set()
 
 
 class _Children(dict):
@@ -71,6 +74,52 @@ def _caller_scope(frame: Any) -> Optional[str]:
     return module_name.split(".")[0]
 
 
+def _object_path_problem(path: str) -> str:
+    """Why ``path`` (``'pkg.module.Name'``) is not an importable object, e.g.
+    "module 'torch.nn' has no attribute 'Linearr' (did you mean 'Linear'?)".
+    Used on error paths only (imports what the failed lookup imported)."""
+    import difflib
+    from importlib import import_module
+
+    parts = path.split(".")
+    if not all(parts):
+        return f"{path!r} is not a dotted name"
+    module = None
+    index = len(parts)
+    while index > 0:
+        try:
+            module = import_module(".".join(parts[:index]))
+            break
+        except ImportError:
+            index -= 1
+        except Exception as e:  # noqa: BLE001 - reported, not raised
+            return f"importing {'.'.join(parts[:index])!r} raised {e!r}"
+    if module is None:
+        return f"no module named {parts[0]!r} is installed"
+    obj: Any = module
+    owner = ".".join(parts[:index])
+    for attr in parts[index:]:
+        if not hasattr(obj, attr):
+            near = difflib.get_close_matches(
+                attr, [n for n in dir(obj) if not n.startswith("_")], 1
+            )
+            hint = f" (did you mean {near[0]!r}?)" if near else ""
+            kind = "module" if obj is module else "object"
+            return f"{kind} {owner!r} has no attribute {attr!r}{hint}"
+        obj = getattr(obj, attr)
+        owner = f"{owner}.{attr}"
+    return ""
+
+
+def _scope_suggestion(scope: str, tree_scopes: list[str]) -> str:
+    """`` Did you mean "mmdet"?`` for a scope close to a known one (error path)."""
+    import difflib
+
+    candidates = list(dict.fromkeys([*tree_scopes, *sorted(_known_scopes), *MODULE2PACKAGE]))
+    near = difflib.get_close_matches(scope, [c for c in candidates if c != scope], 1, 0.75)
+    return f' Did you mean the scope "{near[0]}"?' if near else ""
+
+
 def _fallback_scope() -> str:
     print_log(
         'set scope as "mmengine" when scope can not be inferred. You can '
@@ -80,6 +129,42 @@ def _fallback_scope() -> str:
         level=logging.WARNING,
     )
     return "mmengine"
+
+
+def _bad_name_detail(name: Any, registry_name: str) -> str:
+    """Explain a bad ``name`` of ``register_module`` (error path only)."""
+    if isinstance(name, type) or callable(name):
+        shown = getattr(name, "__name__", repr(name))
+        return (
+            f": `{shown}` was passed as the name. Decorate with `@REGISTRY.register_module()` "
+            f"(with parentheses), or call `REGISTRY.register_module(module={shown})`, "
+            f'REGISTRY being the "{registry_name}" registry.'
+        )
+    if isinstance(name, (list, tuple)):
+        bad = [(i, n) for i, n in enumerate(name) if not isinstance(n, str)]
+        if bad:
+            i, n = bad[0]
+            return f": item {i} of {name!r:.100} is {n!r:.40} ({type(n).__name__}), not a str."
+    return (
+        f' ({name!r:.60}): give the name(s) to register in the "{registry_name}" registry as str.'
+    )
+
+
+def _clash_detail(name: str, existed: Any, new: Any, registry: Registry) -> str:
+    """Name both objects of a registration clash and their files (error path only)."""
+    from .build_functions import _describe, _where_defined
+
+    if existed is new:
+        return (
+            f"The same object `{_describe(new)}` ({_where_defined(new)}) is being "
+            f'registered again in the "{registry.name}" registry (scope '
+            f'"{registry.scope}") (is its file imported twice, under two module names?).'
+        )
+    return (
+        f'The "{registry.name}" registry (scope "{registry.scope}") already maps '
+        f"{name!r} to `{_describe(existed)}` defined in {_where_defined(existed)}; the "
+        f"new `{_describe(new)}` is defined in {_where_defined(new)}."
+    )
 
 
 class Registry:
@@ -148,14 +233,19 @@ class Registry:
     ) -> None:
         from .build_functions import build_from_cfg
 
+        # 0.10 does not check these three: plain TypeErrors.
         if not isinstance(name, str):
-            raise RegistryTypeError(f"Registry name must be a str, but got {name!r}")
+            raise TypeError(
+                f"Registry name must be a str such as 'model', but got {name!r} "
+                f"({type(name).__name__})"
+            )
         if locations is None:
             locations = []
         if isinstance(locations, str) or not is_seq_of(locations, str):
-            raise RegistryTypeError(
+            hint = f" (write [{locations!r}])" if isinstance(locations, str) else ""
+            raise TypeError(
                 f'`locations` of the "{name}" registry must be a list of module '
-                f'names such as ["mmdet.models"], but got {locations!r}'
+                f'names such as ["mmdet.models"], but got {locations!r}{hint}'
             )
         self._name = name
         self._module_dict: dict[str, Any] = dict()
@@ -168,18 +258,25 @@ class Registry:
         if scope is not None:
             if not isinstance(scope, str):
                 raise RegistryTypeError(
-                    f'scope of the "{name}" registry must be a str, but got {scope!r}'
+                    f'scope of the "{name}" registry must be a str (the package name, '
+                    f'such as "mmdet"), but got {scope!r} ({type(scope).__name__})'
                 )
             self._scope = scope
         else:
             self._scope = self._infer_scope_of_creator()
+        _known_scopes.add(self._scope)
 
         self.parent: Optional[Registry]
         if parent is not None:
             if not isinstance(parent, Registry):
+                hint = (
+                    " (pass the Registry object, e.g. mmengine.registry.MODELS, not its name)"
+                    if isinstance(parent, str)
+                    else ""
+                )
                 raise RegistryTypeError(
                     f'parent of the "{name}" registry must be a Registry, but got '
-                    f"{type(parent).__name__}"
+                    f"{type(parent).__name__} {parent!r:.80}{hint}"
                 )
             parent._add_child(self)
             self.parent = parent
@@ -194,8 +291,9 @@ class Registry:
                 self.build_func = build_from_cfg
         else:
             if not callable(build_func):
-                raise RegistryTypeError(
-                    f'build_func of the "{name}" registry must be callable, but got {build_func!r}'
+                raise TypeError(
+                    f'build_func of the "{name}" registry must be callable (such as '
+                    f"build_from_cfg), but got {build_func!r}"
                 )
             self.build_func = build_func
 
@@ -372,7 +470,8 @@ class Registry:
                 f'"{self.name}" registry in "{self.scope}" is used to build '
                 "instance. This may cause unexpected failure when running the "
                 f'built modules. Please check whether "{scope_name}" is a '
-                "correct scope, or whether the registry is initialized.",
+                "correct scope, or whether the registry is initialized."
+                + _scope_suggestion(scope_name, self._tree_scopes()),
                 logger="current",
                 level=logging.WARNING,
             )
@@ -529,6 +628,12 @@ class Registry:
                 if obj is not None:
                     return obj
                 parent = parent.parent
+            if not key:
+                raise EmptyNameError(
+                    f'Failed to get {key}: the name to look up in the "{self._name}" '
+                    f'registry (scope "{self._scope}") is an empty string. Give the name '
+                    'a class or function was registered under, e.g. type="ResNet".'
+                )
             return None
 
         scope, real_key = key[:index], key[index + 1 :]
@@ -598,32 +703,74 @@ class Registry:
             matches.insert(0, lowered[real_key.lower()])
         return [by_plain[m][0] for m in matches]
 
-    def _not_found_message(self, key: str) -> str:
-        """Message for a failed lookup of ``key`` in this registry."""
-        scope, _ = self.split_scope_key(key)
+    def _not_found_message(self, key: str, plain_registry_name: bool = False) -> str:
+        """Message for a failed lookup of ``key`` in this registry.
+
+        Args:
+            key (str): The name that was looked up.
+            plain_registry_name (bool): Name the registry as ``<name>``
+                rather than ``<scope>::<name>`` in the first sentence (0.10's
+                wording in ``build_runner_from_cfg``).
+        """
+        scope, real_key = self.split_scope_key(key)
+        close = self._close_names(key)
+        unknown_scope = ""
         if scope is None or scope == self._scope:
             where = "Searched scopes: " + " -> ".join(f'"{s}"' for s in self._searched_scopes())
         else:
+            tree_scopes = self._tree_scopes()
             where = (
                 f'Looked for scope "{scope}" in the registry tree of '
                 f'"{self._get_root_registry().name}" (scopes: '
-                + ", ".join(f'"{s}"' for s in self._tree_scopes())
+                + ", ".join(f'"{s}"' for s in tree_scopes)
                 + ")"
             )
+            if scope not in tree_scopes:
+                unknown_scope = self._unknown_scope_detail(key, scope, real_key, tree_scopes, close)
+        registry = self._name if plain_registry_name else f"{self._scope}::{self._name}"
         msg = (
-            f"{key} is not in the {self._scope}::{self._name} registry. "
+            f"{key} is not in the {registry} registry. "
             f"Please check whether the value of `{key}` is correct or it was "
             "registered as expected. More details can be found at "
             "docs/tutorials/registry.md, section 'Registration must be imported', of the "
-            f"mmengine-ng documentation. {where}. The module "
+            f"mmengine-ng documentation. {where}.{unknown_scope} The module "
             "defining it must be imported first: list it in the registry "
             "`locations`, import it manually, or add it to `custom_imports` in "
             "the config."
         )
-        close = self._close_names(key)
         if close:
             msg += " Did you mean: " + ", ".join(f'"{c}"' for c in close) + "?"
         return msg
+
+    @staticmethod
+    def _unknown_scope_detail(
+        key: str, scope: str, real_key: str, tree_scopes: list[str], close: list[str]
+    ) -> str:
+        """Explain a ``scope.Name`` whose scope no registry of the tree has
+        (error path only); may prepend a ``close_scope.Name`` suggestion to
+        ``close``."""
+        import difflib  # error path only
+        import importlib.util
+
+        parts = [f' No registry of this tree has the scope "{scope}"']
+        candidates = list(dict.fromkeys([*tree_scopes, *MODULE2PACKAGE]))
+        near = difflib.get_close_matches(scope, candidates, n=1, cutoff=0.75)
+        try:
+            installed = importlib.util.find_spec(scope) is not None
+        except (ImportError, ValueError):
+            installed = False
+        if not installed:
+            parts.append(f', and no package named "{scope}" is installed')
+        if near:
+            parts.append(f' (did you mean the scope "{near[0]}"?)')
+            suggestion = f"{near[0]}.{real_key}"
+            if suggestion not in close:
+                close.insert(0, suggestion)
+        parts.append(".")
+        problem = _object_path_problem(key)
+        if problem:
+            parts.append(f" Read as a full object path, {key!r} fails too: {problem}.")
+        return "".join(parts)
 
     def _tree_scopes(self) -> list[str]:
         scopes: list[str] = []
@@ -700,7 +847,8 @@ class Registry:
                 existed = self._module_dict[name]
                 raise KeyError(
                     f"{name} is already registered in {self._name} at "
-                    f"{getattr(existed, '__module__', existed)}. Register it under "
+                    f"{getattr(existed, '__module__', existed)}. "
+                    f"{_clash_detail(name, existed, module, self)} Register it under "
                     "another name, or pass `force=True` to override the existing "
                     "module."
                 )
@@ -747,11 +895,15 @@ class Registry:
             >>> backbones.register_module(module=ResNet)
         """
         if not isinstance(force, bool):
-            raise TypeError(f"force must be a boolean, but got {type(force)}")
+            raise TypeError(
+                f"force must be a boolean, but got {type(force)} ({force!r:.40}); pass "
+                f'force=True or force=False to register_module of the "{self._name}" registry'
+            )
         # raise the error ahead of time
         if not (name is None or isinstance(name, str) or is_seq_of(name, str)):
             raise TypeError(
-                f"name must be None, an instance of str, or a sequence of str, but got {type(name)}"
+                f"name must be None, an instance of str, or a sequence of str, but got "
+                f"{type(name)}{_bad_name_detail(name, self._name)}"
             )
 
         # use it as a normal method: x.register_module(module=SomeClass)

@@ -10,8 +10,9 @@ from typing import Any, Optional
 
 from mmengine.logging import print_log
 
+from ._exceptions import NotARegistryError, RegistryTypeError, RegistryValueError
 from .default_scope import DefaultScope
-from .registry import Registry
+from .registry import Registry, _known_scopes
 
 
 def __getattr__(name: str) -> Any:
@@ -42,6 +43,13 @@ def traverse_registry_tree(registry: Registry, verbose: bool = True) -> list:
         for each folder (module path with ``/`` separators, without the file)
         the list of names registered from there.
     """
+    if not isinstance(registry, Registry):
+        raise NotARegistryError(
+            f"{type(registry).__name__!r} object has no attribute 'root'\n"
+            "traverse_registry_tree expects a Registry, such as "
+            f"mmengine.registry.MODELS, but got {registry!r:.80} "
+            f"({type(registry).__name__})."
+        )
     root_registry = registry._get_root_registry()
     modules_info: list = []
 
@@ -133,6 +141,8 @@ def count_registered_modules(save_path: Optional[str] = None, verbose: bool = Tr
     """
     from . import root
 
+    if save_path is not None:
+        _check_save_dir(save_path)
     _import_registering_packages(verbose)
     registries_info = {}
     for attr in dir(root):
@@ -159,6 +169,25 @@ def count_registered_modules(save_path: Optional[str] = None, verbose: bool = Tr
     return scan_data
 
 
+def _check_save_dir(save_path: Any) -> None:
+    """Fail before scanning when ``save_path`` cannot be the output directory."""
+    if not isinstance(save_path, (str, os.PathLike)):
+        raise TypeError(
+            f"expected str, bytes or os.PathLike object, not {type(save_path).__name__}\n"
+            "save_path of count_registered_modules is the directory to write "
+            f"modules_statistic_results.json in; got {save_path!r:.80}."
+        )
+    if osp.exists(save_path) and not osp.isdir(save_path):
+        import errno
+
+        raise FileExistsError(
+            errno.EEXIST,
+            "File exists (save_path of count_registered_modules must be a directory to "
+            "write modules_statistic_results.json in, but it is a file; give a directory)",
+            os.fspath(save_path),
+        )
+
+
 def init_default_scope(scope: str) -> None:
     """Initialize the given default scope.
 
@@ -169,6 +198,20 @@ def init_default_scope(scope: str) -> None:
     Args:
         scope (str): The name of the default scope.
     """
+    if not isinstance(scope, str):
+        raise RegistryTypeError(
+            f"type of name should be str, but got {type(scope)}\ninit_default_scope takes "
+            'the scope name of a package, such as "mmdet" (the `default_scope` of the '
+            f"config); got {scope!r:.60}."
+        )
+    if not scope:
+        raise RegistryValueError(
+            "name argument must be an non-empty string.\ninit_default_scope takes the "
+            'scope name of a package, such as "mmdet" (the `default_scope` of the config), '
+            "but got ''."
+        )
+    if scope not in _known_scopes:
+        _warn_unknown_scope(scope)
     current = DefaultScope.get_current_instance()
     if current is None or not DefaultScope.check_instance_created(scope):
         DefaultScope.get_instance(scope, scope_name=scope)
@@ -184,6 +227,42 @@ def init_default_scope(scope: str) -> None:
         # avoid name conflict
         new_instance_name = f"{scope}-{_now()}"
         DefaultScope.get_instance(new_instance_name, scope_name=scope)
+
+
+_warned_unknown_scopes: set[str] = set()
+
+
+def _warn_unknown_scope(scope: str) -> None:
+    """Warn (once) about a default scope that no registry has and no
+    installed package provides: names in configs would then be looked up in
+    the wrong registries (a typo such as "mmdett")."""
+    from mmengine.config.utils import MODULE2PACKAGE
+
+    # An OpenMMLab package that is not installed is a missing install, not a
+    # typo: its builds fail with their own message.
+    if scope in _warned_unknown_scopes or scope in MODULE2PACKAGE:
+        return
+    import importlib.util
+
+    try:
+        if importlib.util.find_spec(scope) is not None:
+            return
+    except (ImportError, ValueError):
+        pass
+    _warned_unknown_scopes.add(scope)
+    import difflib
+
+    candidates = sorted(set(_known_scopes) | set(MODULE2PACKAGE))
+    near = difflib.get_close_matches(scope, candidates, 1, 0.75)
+    hint = f' Did you mean "{near[0]}"?' if near else ""
+    print_log(
+        f'init_default_scope("{scope}"): no registry has the scope "{scope}" and no '
+        f'package named "{scope}" is installed, so names in configs are looked up in '
+        f"the registries of another scope (with warnings).{hint} Install the package "
+        "or fix the `default_scope` of the config.",
+        logger="current",
+        level=logging.WARNING,
+    )
 
 
 def _now():  # noqa: ANN202
