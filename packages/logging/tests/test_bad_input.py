@@ -94,6 +94,21 @@ def test_file_mode_is_not_checked_for_a_handler_without_mode(tmp_path):
     assert type(logger.handlers[-1]).__name__ == "TimedRotatingFileHandler"
 
 
+def test_file_mode_of_a_custom_handler_class_is_its_own(tmp_path):
+    class _BytesHandler(logging.FileHandler):
+        def __init__(self, filename, mode="ab"):
+            super().__init__(filename, mode="a")
+            self.given_mode = mode
+
+    logger = MMLogger.get_instance(
+        "custom_mode",
+        log_file=str(tmp_path / "x.log"),
+        file_mode="wb",
+        file_handler_cfg=dict(type=_BytesHandler),
+    )
+    assert logger.handlers[-1].given_mode == "wb"
+
+
 def test_file_handler_cfg_errors(tmp_path):
     log_file = str(tmp_path / "x.log")
     with pytest.raises(ValueError, match="does not contain RotatingFilehandler") as info:

@@ -146,9 +146,11 @@ def _resolve_file_handler(cfg: dict | None, file_mode: str) -> tuple[type, dict]
     if "mode" in params:
         where = "file_mode" if "mode" not in cfg else "file_handler_cfg['mode']"
         cfg.setdefault("mode", file_mode)
-        mode_error = _file_mode_error(cfg["mode"], where)
-        if mode_error is not None:
-            raise mode_error
+        # A handler class of the user's own may give `mode` its own meaning: not checked.
+        if handler_cls.__module__ in ("logging", "logging.handlers"):
+            mode_error = _file_mode_error(cfg["mode"], where)
+            if mode_error is not None:
+                raise mode_error
     if not any(p.kind is p.VAR_KEYWORD for p in params.values()):
         accepted = [name for name in params if name != "self" and not name.startswith("*")]
         accepted = [n for n in accepted if params[n].kind is not params[n].VAR_POSITIONAL]
