@@ -372,3 +372,26 @@ def test_count_registered_modules_checks_save_path_first(tmp_path, monkeypatch):
     with pytest.raises(TypeError, match="expected str, bytes or os.PathLike object, not int"):
         count_registered_modules(save_path=3, verbose=False)
     assert scanned == []  # failed before scanning
+
+
+# ------------------------------------------------------------------ Registry.build
+def test_build_keyword_typo_names_the_build_function(models):
+    with pytest.raises(TypeError, match="unexpected keyword argument 'default_arg'") as info:
+        models.build(dict(type="RetinaNet", depth=1), default_arg=dict(depth=2))
+    notes = " ".join(getattr(info.value, "__notes__", []))
+    assert 'build function of the "bad_models" registry' in notes
+    assert "build_from_cfg(cfg, registry, default_args=None)" in notes
+
+
+def test_build_func_with_a_wrong_signature_is_explained():
+    reg = Registry("bad_build_func", scope=_unique("bf"), build_func=lambda cfg: cfg)
+    with pytest.raises(TypeError, match="unexpected keyword argument 'registry'") as info:
+        reg.build(dict(type="X"))
+    notes = " ".join(getattr(info.value, "__notes__", []))
+    assert 'the "bad_build_func" registry' in notes and "takes (cfg, registry, ...)" in notes
+
+
+def test_type_error_inside_a_build_function_is_not_misexplained(models):
+    with pytest.raises(TypeError, match="unexpected keyword argument 'num_stage'") as info:
+        models.build(dict(type="RetinaNet", depth=1, num_stage=2))
+    assert not any("build function" in n for n in getattr(info.value, "__notes__", []))

@@ -806,9 +806,38 @@ class Registry:
             >>> cfg = dict(type='ResNet', depth=50)
             >>> model = MODELS.build(cfg)
         """
-        if args or kwargs:
-            return self.build_func(cfg, *args, **kwargs, registry=self)
-        return self.build_func(cfg, registry=self)
+        try:
+            if args or kwargs:
+                return self.build_func(cfg, *args, **kwargs, registry=self)
+            return self.build_func(cfg, registry=self)
+        except TypeError as e:
+            # Raised by the call itself (no deeper frame): the arguments do
+            # not fit the build function's signature.
+            tb = e.__traceback__
+            if tb is not None and tb.tb_next is None:
+                self._explain_build_call(e, args, kwargs)
+            raise
+
+    def _explain_build_call(self, error: TypeError, args: tuple, kwargs: dict) -> None:
+        """Note on ``error`` how ``build`` called the build function (error path)."""
+        import inspect
+
+        from .build_functions import _annotate, _describe
+
+        try:
+            params = inspect.signature(self.build_func).parameters.values()
+            shown = ", ".join(str(p.replace(annotation=p.empty)) for p in params)
+            signature = f"{_describe(self.build_func)}({shown})"
+        except (TypeError, ValueError):
+            signature = _describe(self.build_func)
+        passed = ", ".join(["cfg", *("<positional>" for _ in args), *kwargs, "registry=<self>"])
+        _annotate(
+            error,
+            f'while calling the build function of the "{self._name}" registry (scope '
+            f'"{self._scope}") as build_func({passed}); it is {signature}. A build function '
+            "takes (cfg, registry, ...) like build_from_cfg(cfg, registry, default_args=None); "
+            "check the keyword arguments given to build().",
+        )
 
     # ------------------------------------------------------------- register
     def _register_module(
