@@ -7,6 +7,8 @@ from collections import OrderedDict
 
 from addict import Dict
 
+from mmengine.utils._builtin_names import show_as_builtins
+
 from .lazy import LazyAttr, LazyObject, dotted_name
 from .utils import _MissingKeyToDelete, suggest_names
 
@@ -66,10 +68,7 @@ class _MissingItemError(KeyError):
 
 # Shown as plain ``AttributeError`` / ``KeyError`` in tracebacks.
 # Shown and named as the builtins (``type(err).__name__`` too, which code compares).
-_MissingKeyError.__module__ = "builtins"
-_MissingKeyError.__qualname__ = _MissingKeyError.__name__ = "AttributeError"
-_MissingItemError.__module__ = "builtins"
-_MissingItemError.__qualname__ = _MissingItemError.__name__ = "KeyError"
+show_as_builtins((_MissingKeyError, "AttributeError"), (_MissingItemError, "KeyError"))
 
 
 class ConfigDict(Dict):

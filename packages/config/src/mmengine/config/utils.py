@@ -13,6 +13,8 @@ import os.path as osp
 import sys
 from collections.abc import Iterable
 
+from mmengine.utils._builtin_names import show_as_builtins
+
 from ._lazy_names import lazy_names
 
 TYPE_CHECKING = False
@@ -117,14 +119,11 @@ class _MissingKeyToDelete(KeyError, AttributeError):
 
 # Shown and named as the builtins in tracebacks and ``type(err).__name__`` (what 0.10 users
 # and their code know).
-for _cls, _shown in (
+show_as_builtins(
     (_TypeOrAttributeError, "TypeError"),
     (_UnsupportedFormatError, "TypeError"),
     (_MissingKeyToDelete, "KeyError"),
-):
-    _cls.__module__ = "builtins"
-    _cls.__qualname__ = _cls.__name__ = _shown
-del _cls, _shown
+)
 
 
 def config_text(cfg: Any) -> tuple[str, bool]:

@@ -16,6 +16,7 @@ import torch
 
 from mmengine.config.parsing import add_note
 from mmengine.config.utils import suggest_names
+from mmengine.utils._builtin_names import show_as_builtins
 
 __all__ = [
     "add_note",
@@ -71,16 +72,14 @@ class NoMetafileError(AssertionError, FileNotFoundError):
     """A scope that 0.10 does not list and whose package ships no metafiles."""
 
 
-for _cls, _shown in (
+show_as_builtins(
     (NoModelError, "AttributeError"),
     (BatchSizeError, "IndexError"),
     (DeviceError, "RuntimeError"),
     (ScopeTypeError, "AssertionError"),
     (UnknownScopeError, "AssertionError"),
     (NoMetafileError, "AssertionError"),
-):
-    _cls.__module__ = "builtins"
-    _cls.__qualname__ = _cls.__name__ = _shown
+)
 
 
 def short_repr(obj: Any, limit: int = 120) -> str:

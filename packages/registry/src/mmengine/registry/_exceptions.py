@@ -14,6 +14,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from mmengine.utils._builtin_names import show_as_builtins
+
 
 def _rebuild(kind: str, args: tuple) -> BaseException:
     """Unpickle one of the classes below (their shown name is a builtin's)."""
@@ -60,12 +62,9 @@ _KINDS: dict[str, type] = {
     "empty": EmptyNameError,
 }
 
-for _cls, _shown in (
+show_as_builtins(
     (RegistryTypeError, "AssertionError"),
     (RegistryValueError, "AssertionError"),
     (NotARegistryError, "AttributeError"),
     (EmptyNameError, "RuntimeError"),
-):
-    _cls.__module__ = "builtins"
-    _cls.__qualname__ = _cls.__name__ = _shown
-del _cls, _shown
+)
