@@ -106,10 +106,18 @@ def parse_python(text: str, filename: Optional[str], chain: tuple = ()) -> ast.M
     Returns:
         ast.Module: The parsed module.
     """
+    _refuse_nul(text, filename, chain)
     try:
         return ast.parse(text, filename=filename or "<string>")
     except SyntaxError as e:
         raise _syntax_error(e, filename, chain, text) from None
+
+
+def _refuse_nul(text: str, filename: Optional[str], chain: tuple) -> None:
+    """A NUL byte is a SyntaxError on every Python (3.10 raises ValueError for it)."""
+    if "\x00" in text:
+        error = SyntaxError("source code cannot contain null bytes")
+        raise _syntax_error(error, filename, chain, text) from None
 
 
 def _syntax_error(
@@ -448,6 +456,7 @@ def _fast_compile(text: str, filename: Optional[str], chain: tuple):
         else:
             return None
         text = text[:start] + _RENAMED_BASE + text[start + len(BASE_KEY) :]
+    _refuse_nul(text, filename, chain)
     try:
         code = compile(text, filename or "<string>", "exec", dont_inherit=True)
     except SyntaxError as e:
