@@ -19,6 +19,7 @@ import torch.nn as nn
 
 from mmengine.config import Config
 from mmengine.config.utils import (
+    PKG2PROJECT,
     _get_cfg_metainfo,
     _get_external_cfg_base_path,
     _get_package_and_cfg_path,
@@ -26,8 +27,17 @@ from mmengine.config.utils import (
 from mmengine.model.checkpoint import load_checkpoint
 from mmengine.registry import MODELS, DefaultScope
 from mmengine.utils import get_installed_path, install_package  # noqa: F401  (upstream's names)
+from mmengine.utils._builtin_names import show_as_builtins
 
 __all__ = ["get_config", "get_model"]
+
+
+class UnknownPackageError(AssertionError, ImportError):
+    """A ``package::path`` whose package is neither installed nor an OpenMMLab one (0.10:
+    AssertionError; an ImportError, as for a known package that is not installed)."""
+
+
+show_as_builtins((UnknownPackageError, "AssertionError"))
 
 
 def _split(cfg_path: str) -> tuple[str, str, str]:
@@ -49,6 +59,16 @@ def _package_path(module: str, distribution: str, cfg_path: str) -> str:
             return get_installed_path(name)
         except Exception:  # not installed under that name; try the next one
             continue
+    if module not in PKG2PROJECT:
+        import difflib
+
+        close = difflib.get_close_matches(module, list(PKG2PROJECT), n=1)
+        hint = f" Did you mean {close[0]!r}?" if close else ""
+        raise UnknownPackageError(
+            f"mmengine does not support to load {module} config. {module!r} (in {cfg_path!r}) "
+            f"is neither installed nor one of the OpenMMLab packages {sorted(PKG2PROJECT)}."
+            f"{hint}"
+        )
     raise ImportError(
         f"Cannot import {module} correctly, please try to install the {distribution} by "
         f'"pip install {distribution}". mmengine.hub needs the package {module!r} to read '
