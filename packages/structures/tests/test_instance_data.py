@@ -101,3 +101,23 @@ def test_unsupported_index_raises_assertion_and_type_error(index):
         data[index]
     # int32 indexes are accepted (an extension)
     assert data[torch.tensor([2, 0], dtype=torch.int32)].x.tolist() == [2, 0]
+
+
+def test_bad_input_keeps_the_0_10_sentences_and_class_names():
+    from mmengine.structures import BaseDataElement, LabelData
+
+    with pytest.raises(AssertionError, match=r"^metainfo should be a ``dict`` but got <class"):
+        BaseDataElement(metainfo=[1, 2])
+    data = InstanceData(bboxes=torch.rand(3, 4))
+    with pytest.raises(AssertionError) as info:
+        InstanceData.cat([data, InstanceData(labels=torch.tensor([1]))])
+    assert str(info.value).startswith(
+        "There are different keys in `instances_list`, which may cause the cat operation to "
+        "fail. Please make sure all elements in `instances_list` have the exact same key."
+    )
+    with pytest.raises(TypeError) as info:  # and 0.10's AssertionError, named as it
+        data[1.0]
+    assert type(info.value).__name__ == "AssertionError"
+    with pytest.raises(ValueError) as info:
+        LabelData.label_to_onehot(torch.tensor([5]), 3)
+    assert type(info.value).__name__ == "AssertionError" and "out of range" in str(info.value)

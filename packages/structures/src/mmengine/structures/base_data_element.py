@@ -68,7 +68,7 @@ class BaseDataElement:
     def set_metainfo(self, metainfo: dict) -> None:
         """Set or change metainfo fields from a dict (the values are deep-copied)."""
         if not isinstance(metainfo, dict):
-            raise AssertionError(f"metainfo should be a dict, but got {type(metainfo)}")
+            raise AssertionError(f"metainfo should be a ``dict`` but got {type(metainfo)}")
         for key, value in copy.deepcopy(metainfo).items():
             self.set_field(name=key, value=value, field_type="metainfo", dtype=None)
 

@@ -9,6 +9,8 @@ from typing import Any, Union
 import numpy as np
 import torch
 
+from mmengine.utils._builtin_names import show_as_builtins
+
 from .base_data_element import BaseDataElement
 
 BoolTypeTensor = Union[torch.BoolTensor, "torch.cuda.BoolTensor"]
@@ -18,6 +20,9 @@ IndexType = Union[str, slice, int, list, LongTypeTensor, BoolTypeTensor, np.ndar
 
 class _IndexTypeError(AssertionError, TypeError):
     """An unsupported index: an ``AssertionError`` as in mmengine 0.10, and a ``TypeError``."""
+
+
+show_as_builtins((_IndexTypeError, "AssertionError"))
 
 
 def _take(value: Any, indexes: list[int]) -> Any:
@@ -133,8 +138,9 @@ class InstanceData(BaseDataElement):
         for other in instances_list[1:]:
             if set(other.keys()) != set(keys):
                 raise AssertionError(
-                    "There are different keys in `instances_list`, which is not allowed: "
-                    f"{sorted(keys)} vs {sorted(other.keys())}"
+                    "There are different keys in `instances_list`, which may cause the cat "
+                    "operation to fail. Please make sure all elements in `instances_list` have "
+                    f"the exact same key. ({sorted(keys)} vs {sorted(other.keys())})"
                 )
         new_data = instances_list[0].__class__(metainfo=instances_list[0].metainfo)
         for k in keys:

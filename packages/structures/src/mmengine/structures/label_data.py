@@ -4,11 +4,16 @@ from __future__ import annotations
 
 import torch
 
+from mmengine.utils._builtin_names import show_as_builtins
+
 from .base_data_element import BaseDataElement
 
 
 class _LabelOutOfRangeError(AssertionError, ValueError):
     """A label >= num_classes: an ``AssertionError`` as in mmengine 0.10, and a ``ValueError``."""
+
+
+show_as_builtins((_LabelOutOfRangeError, "AssertionError"))
 
 
 class LabelData(BaseDataElement):
