@@ -16,6 +16,7 @@ import socket
 import subprocess
 import sys
 import textwrap
+from unittest import mock
 
 import numpy as np
 import pytest
@@ -338,7 +339,6 @@ def test_a_record_of_an_older_checkpoint_is_not_taken(tmp_path) -> None:
 
 
 def test_a_record_that_cannot_be_written_costs_only_a_repeated_validation(tmp_path) -> None:
-    from unittest import mock
 
     from mmengine.runner import validation_record
 
@@ -392,6 +392,29 @@ def test_failure_leaves_a_loadable_checkpoint_that_replaces_nothing(tmp_path) ->
         Runner.from_cfg(cfg).train()
     _cleanup()
     assert not glob.glob(str(tmp_path / "early" / "exception_*.pth"))
+
+
+def test_a_failure_whose_checkpoint_cannot_be_written_names_the_latest_one(tmp_path) -> None:
+    """A full disk: the failure checkpoint fails too, and the log names the regular one."""
+    import errno
+
+    work_dir = str(tmp_path)
+    runner = Runner.from_cfg(_cfg(work_dir, False, 0, custom_hooks=[dict(type="FailAt", at=9)]))
+    real_save = runner.save_checkpoint
+
+    def save(out_dir, filename, *args, **kwargs):
+        if filename.startswith("exception_"):
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return real_save(out_dir, filename, *args, **kwargs)
+
+    runner.save_checkpoint = save
+    with mock.patch.object(runner.logger, "error") as error:
+        with pytest.raises(RuntimeError, match="boom at iteration 9"):
+            runner.train()
+    _cleanup()
+    latest = osp.join(work_dir, "iter_6.pth")
+    message = error.call_args.args[0]
+    assert "failed too" in message and f"continue from it with `load_from='{latest}'`" in message
 
 
 def test_time_limit_hook_stops_with_a_checkpoint(tmp_path) -> None:

@@ -80,6 +80,33 @@ def test_store_rotation_pointer_and_resume(make_runner):
     assert not osp.exists(osp.join(runner.work_dir, "epoch_3.pth"))
 
 
+def test_store_save_failing_with_a_full_disk_leaves_everything_as_it_was(make_runner, monkeypatch):
+    import errno
+
+    hook = CheckpointHook(interval=1, max_keep_ckpts=2)
+    runner = make_runner(max_epochs=2, hooks=[hook])
+    runner.train()
+    store = runner.checkpoint_store
+    kept, last = store.kept, runner.message_hub.get_info("last_ckpt")
+
+    def full(*args, **kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(runner, "save_checkpoint", full)
+    with pytest.raises(OSError) as info:
+        store.save(runner, "epoch_3.pth", meta=dict(epoch=3, iter=12))
+    assert f"while writing the checkpoint {store.path('epoch_3.pth')}: nothing was replaced" in (
+        "".join(getattr(info.value, "__notes__", []))
+    )
+    # the hub (saved in the next checkpoint) names no file that was not written
+    assert store.kept == kept and runner.message_hub.get_info("last_ckpt") == last
+    assert runner.message_hub.get_info("keep_ckpt_files") == [name for name, _ in kept]
+    assert sorted(f for f in os.listdir(runner.work_dir) if f.endswith(".pth")) == [
+        "epoch_1.pth",
+        "epoch_2.pth",
+    ]
+
+
 def test_store_restores_upstream_keep_ckpt_ids(tmp_path):
     from mmengine.logging import MessageHub
 

@@ -28,6 +28,7 @@ import logging
 import os.path as osp
 from typing import Any
 
+from mmengine.config.parsing import add_note
 from mmengine.dist import is_main_process
 from mmengine.fileio import get_file_backend, remove_stale_temporaries
 from mmengine.fileio.backends import LocalBackend
@@ -180,10 +181,12 @@ class CheckpointStore:
         Returns:
             str: the checkpoint's path.
         """
-        to_remove = self._rotate(filename, rotation_id, runner.message_hub) if rotate else []
+        hub = runner.message_hub
+        kept, last = list(self._kept), hub.get_info("last_ckpt")
+        to_remove = self._rotate(filename, rotation_id, hub) if rotate else []
         path = self.path(filename)
         if update_pointer:
-            runner.message_hub.update_info("last_ckpt", path)
+            hub.update_info("last_ckpt", path)
         # Tells the runner whether every rank is saving (see ``collective``).
         _set_collective(runner, collective)
         try:
@@ -192,6 +195,14 @@ class CheckpointStore:
                                    save_param_scheduler=save_param_scheduler, meta=meta,
                                    by_epoch=by_epoch, backend_args=self.backend_args,
                                    **kwargs)  # fmt: skip
+        except OSError as exc:  # a full disk, a lost mount: the hub must not name it
+            self._kept = kept
+            self._record(hub)
+            hub.update_info("last_ckpt", last)
+            add_note(exc, f"while writing the checkpoint {path}: nothing was replaced; the "
+                          f"earlier checkpoints and {POINTER_FILE} are as they were (latest: "
+                          f"{last}).")  # fmt: skip
+            raise
         finally:
             _set_collective(runner, False)
         if not is_main_process():

@@ -166,9 +166,16 @@ def save_exception_checkpoint(runner: Any, exc: BaseException) -> str | None:
             collective=False,
         )
     except Exception as save_error:  # never hide the training failure
+        latest = runner.message_hub.get_info("last_ckpt")
+        resume = (
+            f" The latest checkpoint is {latest}: continue from it with `load_from='{latest}'` "
+            "and `resume=True`."
+            if latest
+            else ""
+        )
         runner.logger.error(
             f"Training failed ({type(exc).__name__}: {exc}) and saving a checkpoint of "
-            f"iteration {loop.iter} failed too: {save_error!r}"
+            f"iteration {loop.iter} failed too: {save_error!r}.{resume}"
         )
         return None
     runner.logger.error(
