@@ -106,6 +106,16 @@ def test_mistakes_exit_2_with_one_message(tmp_path, capsys):
     assert exc.value.code == 2
 
 
+def test_a_last_line_cut_short_by_a_killed_run_is_left_out(tmp_path, capsys):
+    cut = tmp_path / "cut.json"
+    cut.write_text('{"loss": 1, "iter": 1}\n{"loss": 0.5, "iter": 2}\n{"loss": 0.2, "it')
+    assert read_scalars(str(cut)) == [{"loss": 1, "iter": 1}, {"loss": 0.5, "iter": 2}]
+    assert f"{cut}:3: the last line is cut short" in capsys.readouterr().err
+    cut.write_text('{"loss": 1, "iter": 1}\n{"loss": 0.5, "it\n{"loss": 0.2, "iter": 3}\n')
+    with pytest.raises(Exception, match=":2: not valid JSON"):  # in the middle: an error
+        read_scalars(str(cut))
+
+
 def test_missing_matplotlib_is_one_clear_message(tmp_path, monkeypatch, capsys):
     run = write_run(tmp_path / "run")
     monkeypatch.setitem(sys.modules, "matplotlib", None)

@@ -117,23 +117,30 @@ def read_scalars(path: str) -> list[dict]:
     rows = []
     try:
         with open(path, encoding="utf-8") as f:
-            for lineno, line in enumerate(f, 1):
-                if not line.strip():
-                    continue
-                try:
-                    row = json.loads(line)
-                except json.JSONDecodeError as err:
-                    raise PlotError(
-                        f"{path}:{lineno}: not valid JSON ({err.msg}); a scalars file holds "
-                        "one JSON object per line"
-                    ) from None
-                if not isinstance(row, dict):
-                    raise PlotError(
-                        f"{path}:{lineno}: expected a JSON object, got {type(row).__name__}"
-                    )
-                rows.append(row)
+            lines = f.readlines()
     except OSError as err:
         raise PlotError(f"{path}: cannot read it ({err.strerror})") from None
+    for lineno, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+        except json.JSONDecodeError as err:
+            if lineno == len(lines) and not line.endswith("\n"):
+                # the run was killed while writing its last line: plot what is complete
+                print(
+                    f"warning: {path}:{lineno}: the last line is cut short (the run stopped "
+                    "while writing it); it is left out",
+                    file=sys.stderr,
+                )
+                break
+            raise PlotError(
+                f"{path}:{lineno}: not valid JSON ({err.msg}); a scalars file holds "
+                "one JSON object per line"
+            ) from None
+        if not isinstance(row, dict):
+            raise PlotError(f"{path}:{lineno}: expected a JSON object, got {type(row).__name__}")
+        rows.append(row)
     return rows
 
 
