@@ -97,11 +97,14 @@ class SignalAt(Hook):
 class FailAt(Hook):
     priority = "LOWEST"
 
-    def __init__(self, at: int) -> None:
+    def __init__(self, at: int, interrupt: bool = False) -> None:
         self.at = at
+        self.interrupt = interrupt
 
     def before_train_iter(self, runner, batch_idx, data_batch=None) -> None:  # noqa: ANN001
         if runner.iter + 1 == self.at:
+            if self.interrupt:  # what Ctrl-C raises
+                raise KeyboardInterrupt
             raise RuntimeError(f"boom at iteration {self.at}")
 
 
@@ -392,6 +395,19 @@ def test_failure_leaves_a_loadable_checkpoint_that_replaces_nothing(tmp_path) ->
         Runner.from_cfg(cfg).train()
     _cleanup()
     assert not glob.glob(str(tmp_path / "early" / "exception_*.pth"))
+
+
+def test_ctrl_c_saves_a_checkpoint_and_says_it_was_interrupted(tmp_path) -> None:
+    work_dir = str(tmp_path)
+    cfg = _cfg(work_dir, False, 0, custom_hooks=[dict(type="FailAt", at=9, interrupt=True)])
+    runner = Runner.from_cfg(cfg)
+    with mock.patch.object(runner.logger, "error") as error:
+        with pytest.raises(KeyboardInterrupt):
+            runner.train()
+    _cleanup()
+    path = osp.join(work_dir, "exception_iter_8.pth")
+    assert torch.load(path, map_location="cpu", weights_only=True)["meta"]["iter"] == 8
+    assert error.call_args.args[0].startswith("Training was interrupted (Ctrl-C) at iteration 9.")
 
 
 def test_a_failure_whose_checkpoint_cannot_be_written_names_the_latest_one(tmp_path) -> None:

@@ -178,10 +178,14 @@ def save_exception_checkpoint(runner: Any, exc: BaseException) -> str | None:
             f"iteration {loop.iter} failed too: {save_error!r}.{resume}"
         )
         return None
+    what = (
+        f"was interrupted (Ctrl-C) at iteration {loop.iter + 1}"
+        if isinstance(exc, KeyboardInterrupt)
+        else f"failed at iteration {loop.iter + 1} ({type(exc).__name__}: {exc})"
+    )
     runner.logger.error(
-        f"Training failed at iteration {loop.iter + 1} ({type(exc).__name__}: {exc}). The "
-        f"state after {loop.iter} completed iterations is saved to {path}; continue from it "
-        f"with `load_from='{path}'` and `resume=True`."
+        f"Training {what}. The state after {loop.iter} completed iterations is saved to "
+        f"{path}; continue from it with `load_from='{path}'` and `resume=True`."
     )
     return path
 
