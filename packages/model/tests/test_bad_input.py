@@ -526,3 +526,46 @@ def test_checkpoint_saved_on_a_device_this_machine_lacks(checkpoint_file, monkey
         load_checkpoint(Net(), checkpoint_file, map_location="cuda")
     message = str(info.value)
     assert "Pass map_location='cpu'" in message and "truncated" not in message
+
+
+# ------------------------------------------- a data batch that forward cannot take
+class _Head(nn.Module):
+    def forward(self, x):
+        return x
+
+
+class _KeyedModel(BaseModel):
+    def __init__(self, inner_error: bool = False) -> None:
+        super().__init__()
+        self.linear = nn.Linear(2, 1)
+        self.head = _Head()
+        self.inner_error = inner_error
+
+    def forward(self, inputs, data_samples=None, mode="tensor"):
+        if self.inner_error:
+            self.head(inputs, 3)  # a TypeError of another module's forward
+        return dict(loss=self.linear(torch.stack(inputs)).sum())
+
+
+def _notes(err: BaseException) -> str:
+    return "\n".join(getattr(err, "__notes__", []))
+
+
+def test_a_data_batch_whose_keys_forward_does_not_take_is_explained():
+    """0.10: "forward() got an unexpected keyword argument 'img'", nothing more."""
+    model = _KeyedModel()
+    wrapper = OptimWrapper(torch.optim.SGD(model.parameters(), lr=0.1))
+    with pytest.raises(TypeError, match="unexpected keyword argument 'img'") as info:
+        model.train_step(dict(img=[torch.ones(2)], label=[1]), wrapper)
+    assert "_KeyedModel.forward(inputs, data_samples, mode) was called with the keys " in (
+        _notes(info.value)
+    )
+    assert "['img', 'label']" in _notes(info.value)
+
+
+def test_a_type_error_inside_forward_gets_no_such_note():
+    model = _KeyedModel(inner_error=True)
+    wrapper = OptimWrapper(torch.optim.SGD(model.parameters(), lr=0.1))
+    with pytest.raises(TypeError, match="_Head.forward()") as info:
+        model.train_step(dict(inputs=[torch.ones(2)]), wrapper)
+    assert "was called with the keys" not in _notes(info.value)

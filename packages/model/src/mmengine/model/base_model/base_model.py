@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 from abc import abstractmethod
 from collections import OrderedDict
 from typing import Any, Optional, Union
@@ -9,6 +10,7 @@ from typing import Any, Optional, Union
 import torch
 import torch.nn as nn
 
+from mmengine.config.parsing import add_note
 from mmengine.optim import OptimWrapper
 from mmengine.registry import MODELS
 from mmengine.utils import is_list_of  # noqa: F401  (upstream keeps this name here)
@@ -323,10 +325,41 @@ class BaseModel(BaseModule):
         Returns:
             dict or list: Results of training or testing mode.
         """
-        if isinstance(data, dict):
-            return self(**data, mode=mode)
-        if isinstance(data, (list, tuple)):
-            return self(*data, mode=mode)
+        try:
+            if isinstance(data, dict):
+                return self(**data, mode=mode)
+            if isinstance(data, (list, tuple)):
+                return self(*data, mode=mode)
+        except TypeError as exc:
+            _explain_forward_arguments(self, data, exc)
+            raise
         raise TypeError(
             f"Output of `data_preprocessor` should be list, tuple or dict, but got {type(data)}"
         )
+
+
+def _explain_forward_arguments(model: nn.Module, data: Any, exc: TypeError) -> None:
+    """Add a note when ``forward`` could not take the data batch (its keys do not match the
+    parameters): which keys came, which parameters ``forward`` has."""
+    if exc.__traceback__ is None:
+        return
+    tb = exc.__traceback__
+    while tb.tb_next is not None:
+        tb = tb.tb_next
+    forward = type(model).forward
+    code = getattr(forward, "__code__", None)
+    name = getattr(forward, "__qualname__", "forward")
+    if tb.tb_frame.f_code is code or not str(exc).startswith((f"{name}()", "forward()")):
+        return  # raised inside forward, or not about forward's own arguments
+    try:
+        params = list(inspect.signature(model.forward).parameters)
+    except (TypeError, ValueError):
+        return
+    given = f"the keys {sorted(data)}" if isinstance(data, dict) else f"{len(data)} values"
+    note = (
+        f"{type(model).__name__}.forward({', '.join(params)}) was called with {given} of the "
+        "data batch (the dataset's items after collate and the data preprocessor) and `mode`. "
+        "Name the dataset's keys after forward's parameters (e.g. 'inputs', 'data_samples'), "
+        "or forward's parameters after the keys."
+    )
+    add_note(exc, note)
