@@ -187,24 +187,13 @@ class CheckpointStore:
         path = self.path(filename)
         if update_pointer:
             hub.update_info("last_ckpt", path)
-        # Tells the runner whether every rank is saving (see ``collective``).
-        _set_collective(runner, collective)
         try:
-            runner.save_checkpoint(self.out_dir, filename, self.file_client_args,
-                                   save_optimizer=save_optimizer,
-                                   save_param_scheduler=save_param_scheduler, meta=meta,
-                                   by_epoch=by_epoch, backend_args=self.backend_args,
-                                   **kwargs)  # fmt: skip
+            self._write(runner, filename, collective, save_optimizer=save_optimizer,
+                        save_param_scheduler=save_param_scheduler, meta=meta,
+                        by_epoch=by_epoch, **kwargs)  # fmt: skip
         except OSError as exc:  # a full disk, a lost mount: the hub must not name it
-            self._kept = kept
-            self._record(hub)
-            hub.update_info("last_ckpt", last)
-            add_note(exc, f"while writing the checkpoint {path}: nothing was replaced; the "
-                          f"earlier checkpoints and {POINTER_FILE} are as they were (latest: "
-                          f"{last}).")  # fmt: skip
+            self._undo(hub, kept, last, path, exc)
             raise
-        finally:
-            _set_collective(runner, False)
         if not is_main_process():
             return path
         if update_pointer:
@@ -214,6 +203,24 @@ class CheckpointStore:
             if name != filename:
                 self.remove(name)
         return path
+
+    def _undo(self, hub: Any, kept: list, last: str | None, path: str, exc: OSError) -> None:
+        """Put the rotation and ``last_ckpt`` back after writing ``path`` failed; say so."""
+        self._kept = kept
+        self._record(hub)
+        hub.update_info("last_ckpt", last)
+        add_note(exc, f"while writing the checkpoint {path}: nothing was replaced; the earlier "
+                      f"checkpoints and {POINTER_FILE} are as they were (latest: {last}).")  # fmt: skip
+
+    def _write(self, runner: Any, filename: str, collective: bool, **kwargs: Any) -> None:
+        """``runner.save_checkpoint`` into ``out_dir``, telling the runner whether every rank
+        is saving (see ``save``'s ``collective``)."""
+        _set_collective(runner, collective)
+        try:
+            runner.save_checkpoint(self.out_dir, filename, self.file_client_args,
+                                   backend_args=self.backend_args, **kwargs)  # fmt: skip
+        finally:
+            _set_collective(runner, False)
 
     def _rotate(self, filename: str, rotation_id: int | None, message_hub: Any) -> list[str]:
         """Put ``filename`` last in the rotation; return the names that fell out of it."""
