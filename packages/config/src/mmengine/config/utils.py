@@ -14,6 +14,7 @@ import sys
 from collections.abc import Iterable
 
 from mmengine.utils._builtin_names import show_as_builtins
+from mmengine.utils._suggest import closest
 
 from ._lazy_names import lazy_names
 
@@ -157,10 +158,7 @@ def suggest_names(name: Any, candidates: Iterable[Any], n: int = 3) -> str:
         str: The hint (with a leading space), or an empty string when nothing
         is close enough.
     """
-    import difflib
-
-    pool = [str(c) for c in candidates]
-    matches = difflib.get_close_matches(str(name), pool, n=n, cutoff=0.6)
+    matches = closest(name, candidates, n=n)
     if not matches:
         return ""
     if len(matches) == 1:

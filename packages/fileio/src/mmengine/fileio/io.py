@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import IO, Any, Optional, Union
 
 from mmengine.utils import is_filepath, is_str
+from mmengine.utils._suggest import closest, did_you_mean
 
 from .backends import BaseStorageBackend
 from .backends.errors import (
@@ -70,12 +71,6 @@ def _parse_uri_prefix(uri: Union[str, Path]) -> str:
     return prefix
 
 
-def _close_matches(word: str, choices: list, n: int = 1, cutoff: float = 0.6) -> list:
-    import difflib  # only on error paths
-
-    return difflib.get_close_matches(word, choices, n=n, cutoff=cutoff)
-
-
 def _check_backend_args(backend_args: Any) -> None:
     if not isinstance(backend_args, Mapping):
         raise BackendArgsTypeError(
@@ -107,7 +102,7 @@ def _build_backend(
         hints = []
         for key in kwargs:
             if key not in known:
-                close = _close_matches(key, [*known, "backend"], n=1, cutoff=0.6)
+                close = closest(key, [*known, "backend"], n=1, cutoff=0.6)
                 if close:
                     hints.append(f"{key!r} -> {close[0]!r}?")
         hint = f" Did you mean {', '.join(hints)}" if hints else ""
@@ -125,8 +120,7 @@ def _get_file_backend(prefix: str, backend_args: dict) -> BaseStorageBackend:
     if "backend" in backend_args:
         name = backend_args.pop("backend")
         if name not in backends:
-            close = _close_matches(str(name), list(backends), n=1, cutoff=0.6)
-            hint = f" Did you mean {close[0]!r}?" if close else ""
+            hint = did_you_mean(name, backends)
             raise BackendNotFoundError(
                 f'Storage backend "{name}" given in backend_args is not registered.{hint} '
                 f"Registered backends are {sorted(backends)}; register new ones with "
@@ -136,7 +130,7 @@ def _get_file_backend(prefix: str, backend_args: dict) -> BaseStorageBackend:
             backends[name], backend_args, given, f"named by backend_args['backend']={name!r}"
         )
     if prefix not in prefix_to_backends:
-        close = _close_matches(prefix, [p for p in prefix_to_backends if p], n=1)
+        close = closest(prefix, [p for p in prefix_to_backends if p], n=1)
         hint = f" Did you mean {close[0] + '://'!r}?" if close else ""
         raise BackendNotFoundError(
             f'No storage backend is registered for the URI prefix "{prefix}://".{hint} '
@@ -731,7 +725,7 @@ def _format_hint(file_format: Any, file: Any, inferred: bool) -> str:
         candidates = {file_format.lower(), file_format.strip().lstrip(".").lower()}
         close = [c for c in supported if c in candidates]
         if not close:
-            close = _close_matches(file_format.lower(), supported, n=1, cutoff=0.6)
+            close = closest(file_format.lower(), supported, n=1, cutoff=0.6)
         if close and close[0] != file_format:
             hint = f" Did you mean {close[0]!r}?"
     if inferred:

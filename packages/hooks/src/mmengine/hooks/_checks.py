@@ -7,7 +7,6 @@ training starts, instead of a bare ``TypeError`` from a comparison deep in the f
 
 from __future__ import annotations
 
-import difflib
 import errno
 import logging
 import numbers
@@ -16,6 +15,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from mmengine.logging import print_log
+from mmengine.utils._suggest import closest
 
 
 class ArgumentTypeError(TypeError, AttributeError):
@@ -77,7 +77,7 @@ def warn(owner: str, message: str) -> None:
 
 def suggest(name: str, candidates: Iterable[str]) -> str:
     """`` (did you mean 'x'?)`` for the closest candidate, or an empty string."""
-    close = difflib.get_close_matches(name, list(candidates), n=1)
+    close = closest(name, candidates)
     return f" (did you mean {close[0]!r}?)" if close else ""
 
 

@@ -28,6 +28,7 @@ from mmengine.model.checkpoint import load_checkpoint
 from mmengine.registry import MODELS, DefaultScope
 from mmengine.utils import get_installed_path, install_package  # noqa: F401  (upstream's names)
 from mmengine.utils._builtin_names import show_as_builtins
+from mmengine.utils._suggest import did_you_mean
 
 __all__ = ["get_config", "get_model"]
 
@@ -60,10 +61,7 @@ def _package_path(module: str, distribution: str, cfg_path: str) -> str:
         except Exception:  # not installed under that name; try the next one
             continue
     if module not in PKG2PROJECT:
-        import difflib
-
-        close = difflib.get_close_matches(module, list(PKG2PROJECT), n=1)
-        hint = f" Did you mean {close[0]!r}?" if close else ""
+        hint = did_you_mean(module, PKG2PROJECT)
         raise UnknownPackageError(
             f"mmengine does not support to load {module} config. {module!r} (in {cfg_path!r}) "
             f"is neither installed nor one of the OpenMMLab packages {sorted(PKG2PROJECT)}."

@@ -9,6 +9,7 @@ import os.path as osp
 import sys
 from logging import Logger, LogRecord
 
+from mmengine.utils._suggest import closest
 from mmengine.utils.manager import ManagerMixin
 
 from .dist_info import get_device_id as _get_device_id
@@ -23,13 +24,6 @@ _STREAM_DATEFMT = "%m/%d %H:%M:%S"
 _FILE_DATEFMT = "%Y/%m/%d %H:%M:%S"
 
 
-def _close_matches(word: str, names: object, n: int = 1) -> list:
-    """difflib's close matches; difflib is imported only on this error path."""
-    import difflib
-
-    return difflib.get_close_matches(word, list(names), n=n)  # type: ignore[call-overload]
-
-
 def _parse_level(level: int | str, where: str = "log_level") -> int:
     """Turn ``'INFO'``/``'info'``/``20`` into the numeric level."""
     if isinstance(level, bool) or not isinstance(level, (int, str)):
@@ -39,7 +33,7 @@ def _parse_level(level: int | str, where: str = "log_level") -> int:
     value = logging.getLevelName(level.upper())
     if not isinstance(value, int):
         names = ["CRITICAL", "ERROR", "WARNING", "INFO", "DEBUG", "NOTSET"]
-        close = _close_matches(level.upper(), names, n=1)
+        close = closest(level.upper(), names, n=1)
         did_you_mean = f" Did you mean {close[0]!r}?" if close else ""
         raise _LevelNameError(
             f"Unknown level: {level!r}. `{where}`={level!r} is not a logging level;"
@@ -138,7 +132,7 @@ def _resolve_file_handler(cfg: dict | None, file_mode: str) -> tuple[type, dict]
     else:
         available = _get_logging_file_handlers()
         if handler_type not in available:
-            close = _close_matches(str(handler_type), list(available), n=1)
+            close = closest(str(handler_type), list(available), n=1)
             did_you_mean = f" Did you mean {close[0]!r}?" if close else ""
             raise ValueError(
                 f"`logging.handlers` does not contain {handler_type}. MMLogger: "
@@ -163,9 +157,7 @@ def _resolve_file_handler(cfg: dict | None, file_mode: str) -> tuple[type, dict]
         unknown = [key for key in cfg if key not in accepted]
         if unknown:
             close = {
-                key: _close_matches(key, accepted, n=1)
-                for key in unknown
-                if _close_matches(key, accepted, n=1)
+                key: closest(key, accepted, n=1) for key in unknown if closest(key, accepted, n=1)
             }
             hint = "".join(f" Did you mean {c[0]!r} for {k!r}?" for k, c in close.items())
             if not type_given:
@@ -450,7 +442,7 @@ def print_log(
     elif isinstance(logger, str):
         if not MMLogger.check_instance_created(logger):
             names = ["silent", "current", *MMLogger._instance_dict]
-            close = _close_matches(logger, names, n=1)
+            close = closest(logger, names, n=1)
             did_you_mean = f" Did you mean {close[0]!r}?" if close else ""
             raise ValueError(
                 f"MMLogger: {logger} has not been created!{did_you_mean} print_log: create "

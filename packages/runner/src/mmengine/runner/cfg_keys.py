@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import copy
-import difflib
 import inspect
 import warnings
 from collections.abc import Iterable, Mapping
 from typing import Any
+
+from mmengine.utils._suggest import closest
 
 __all__ = ["check_runner_cfg", "runner_kwargs"]
 
@@ -52,7 +53,7 @@ def check_runner_cfg(cfg: Mapping[str, Any], names: Iterable[str], runner: str) 
             continue
         if any(key.startswith(f"{name}_") for name in names):
             continue  # a variant of its own (``val_evaluator_abs`` in mmpretrain)
-        close = difflib.get_close_matches(key, names, n=1, cutoff=_TYPO_CUTOFF)
+        close = closest(key, names, cutoff=_TYPO_CUTOFF)
         if not close:
             continue
         used = (

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -18,6 +17,7 @@ from mmengine.device import (
 )
 from mmengine.registry import OPTIM_WRAPPERS
 from mmengine.utils import digit_version  # noqa: F401  (upstream keeps this name here)
+from mmengine.utils._suggest import closest
 from mmengine.utils.dl_utils import TORCH_VERSION  # noqa: F401  (upstream keeps this name here)
 
 from ._errors import OptimTypeError, OptimTypeValueError, OptimValueError
@@ -87,7 +87,7 @@ class AmpOptimWrapper(OptimWrapper):
         unknown = [key for key in kwargs if key not in _WRAPPER_ARGS] if plain else []
         if unknown:
             names = ("loss_scale", "dtype", "use_fsdp", *_WRAPPER_ARGS)
-            close = difflib.get_close_matches(str(unknown[0]), names, n=1)
+            close = closest(unknown[0], names)
             hint = f" (did you mean {close[0]!r}?)" if close else ""
             raise TypeError(
                 f"AmpOptimWrapper.__init__() got an unexpected keyword argument "
@@ -139,7 +139,7 @@ class AmpOptimWrapper(OptimWrapper):
     def _parse_dtype(self, dtype: str | torch.dtype | None) -> torch.dtype | None:
         if isinstance(dtype, str):
             if dtype not in self.valid_dtypes:
-                close = difflib.get_close_matches(dtype, self.valid_dtypes, n=1)
+                close = closest(dtype, self.valid_dtypes)
                 alias = _DTYPE_ALIASES.get(dtype.lower()) or (close[0] if close else None)
                 hint = f" Did you mean {alias!r}?" if alias else ""
                 raise OptimValueError(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import inspect
 import logging
 import numbers
@@ -17,6 +16,7 @@ from torch.nn.modules.instancenorm import _InstanceNorm
 from mmengine.logging import print_log
 from mmengine.registry import OPTIM_WRAPPER_CONSTRUCTORS, OPTIM_WRAPPERS, OPTIMIZERS
 from mmengine.utils import is_list_of  # noqa: F401  (upstream keeps this name here)
+from mmengine.utils._suggest import closest, did_you_mean
 from mmengine.utils.dl_utils import mmcv_full_available  # noqa: F401  (upstream keeps this name here)
 
 from ._errors import (
@@ -234,8 +234,7 @@ class DefaultOptimWrapperConstructor:
         for key in self.paramwise_cfg:
             if key in _PARAMWISE_KEYS:
                 continue
-            close = difflib.get_close_matches(str(key), _PARAMWISE_KEYS, n=1)
-            hint = f" Did you mean {close[0]!r}?" if close else ""
+            hint = did_you_mean(key, _PARAMWISE_KEYS)
             print_log(
                 f"paramwise_cfg key {key!r} is not an option of DefaultOptimWrapperConstructor "
                 f"and is ignored.{hint} Its options are: {', '.join(_PARAMWISE_KEYS)}.",
@@ -249,7 +248,7 @@ class DefaultOptimWrapperConstructor:
             for name in options:
                 if name in known:
                     continue
-                close = difflib.get_close_matches(str(name), sorted(known), n=1)
+                close = closest(name, sorted(known))
                 if close:
                     print_log(
                         f"paramwise_cfg.custom_keys[{key!r}] sets {name!r}, which is neither "
@@ -400,7 +399,7 @@ class DefaultOptimWrapperConstructor:
         for key in custom_keys:
             if any(key in name for name in names):
                 continue
-            close = difflib.get_close_matches(
+            close = closest(
                 key, sorted({part for n in names for part in n.split(".") if part}), n=3
             )
             hint = f" Close parameter name parts: {close}." if close else ""

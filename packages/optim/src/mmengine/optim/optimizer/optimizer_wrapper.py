@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import inspect
 import logging
 import numbers
@@ -16,6 +15,7 @@ from torch.optim import Optimizer
 from mmengine.config.parsing import add_note as _add_note  # PEP 678 notes, also on 3.10
 from mmengine.logging import MessageHub, print_log
 from mmengine.registry import OPTIM_WRAPPERS
+from mmengine.utils._suggest import closest
 from mmengine.utils.dl_utils import has_batch_norm
 
 from ._errors import OptimConfigTypeError, OptimTypeError, OptimValueError
@@ -64,7 +64,7 @@ def _check_clip_kwargs(clip_func: Any, clip_type: str, kwargs: dict) -> None:
     if unknown:
         hints = []
         for name in unknown:
-            close = difflib.get_close_matches(str(name), accepted, n=1)
+            close = closest(name, accepted)
             if close:
                 hints.append(f"{name!r} (did you mean {close[0]!r}?)")
             else:

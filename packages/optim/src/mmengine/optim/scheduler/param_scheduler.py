@@ -8,7 +8,6 @@ the same parameter (e.g. a linear warm-up followed by a multi-step decay).
 
 from __future__ import annotations
 
-import difflib
 import logging
 import math
 import numbers
@@ -23,6 +22,7 @@ from torch.optim import Optimizer
 
 from mmengine.logging import print_log
 from mmengine.registry import PARAM_SCHEDULERS
+from mmengine.utils._suggest import did_you_mean
 
 from ..optimizer._errors import (
     OptimConfigTypeError,
@@ -1251,8 +1251,7 @@ class ReduceOnPlateauParamScheduler(_ParamScheduler):
                 f"({type(self).__name__}: the metric {self.monitor!r} is None; the evaluator "
                 "must return a number for it.)"
             )
-        close = difflib.get_close_matches(self.monitor, [str(k) for k in keys], n=1)
-        hint = f" Did you mean {close[0]!r}?" if close else ""
+        hint = did_you_mean(self.monitor, keys)
         return message + (
             f"({type(self).__name__}: `monitor={self.monitor!r}` names no metric of the "
             f"evaluator; set it to one of the keys above, with their prefix.{hint})"
