@@ -13,7 +13,7 @@ def test_import_and_fromfile_never_import_torch_or_yaml(data_dir):
         "# but that check, the error-class naming and the name suggestions (none imports anything)\n"
         "heavy += [m for m in sys.modules if m.startswith('mmengine.utils.')"
         " and m not in ('mmengine.utils._coexist', 'mmengine.utils._builtin_names',"
-        " 'mmengine.utils._suggest')]\n"
+        " 'mmengine.utils._messages')]\n"
         "assert not heavy, f'import mmengine.config imported {heavy}'\n"
         "from mmengine.config import Config\n"
         f"cfg = Config.fromfile({osp.join(data_dir, 'mid.py')!r})\n"

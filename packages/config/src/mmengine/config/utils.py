@@ -14,7 +14,7 @@ import sys
 from collections.abc import Iterable
 
 from mmengine.utils._builtin_names import show_as_builtins
-from mmengine.utils._suggest import closest
+from mmengine.utils._messages import closest
 
 from ._lazy_names import lazy_names
 

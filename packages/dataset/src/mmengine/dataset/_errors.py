@@ -11,6 +11,7 @@ import operator
 from typing import Any
 
 from mmengine.config.parsing import add_note
+from mmengine.utils._messages import short_repr  # noqa: F401  (here and for the modules importing it from here)
 
 __all__ = [
     "add_note",
@@ -28,15 +29,6 @@ __all__ = [
     "EmptyDatasetError",
     "SeedError",
 ]
-
-
-def short_repr(obj: Any, limit: int = 200) -> str:
-    """``repr(obj)`` cut to ``limit`` characters."""
-    try:
-        text = repr(obj)
-    except Exception:  # a broken __repr__ must not hide the real error
-        text = f"<{type(obj).__name__} object>"
-    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 def is_index(value: Any) -> bool:

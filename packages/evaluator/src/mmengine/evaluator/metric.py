@@ -24,6 +24,7 @@ from mmengine.fileio import dump
 from mmengine.logging import print_log
 from mmengine.registry import METRICS
 from mmengine.structures import BaseDataElement
+from mmengine.utils._messages import short_repr
 
 __all__ = ["BaseMetric", "DumpResults"]
 
@@ -210,7 +211,7 @@ class BaseMetric(metaclass=ABCMeta):
         if not isinstance(computed, dict):
             raise _ComputeMetricsTypeError(
                 f"{name}.compute_metrics should return a dict of metrics ({{name: value}}), "
-                f"but returned {type(computed).__name__}: {_short(computed)}"
+                f"but returned {type(computed).__name__}: {short_repr(computed, 80)}"
             )
         if self.prefix:
             bad = [key for key in computed if not isinstance(key, str)]
@@ -243,12 +244,6 @@ class _RankZeroFailure:
         self.error = error
 
 
-def _short(obj: Any, limit: int = 80) -> str:
-    """``repr(obj)`` cut to ``limit`` characters."""
-    text = repr(obj)
-    return text if len(text) <= limit else text[: limit - 3] + "..."
-
-
 def _check_size(size: Any, metric: str) -> int | None:
     """Check the ``size`` given to ``evaluate`` (an int >= 0, or None to keep everything)."""
     if size is None:
@@ -259,7 +254,7 @@ def _check_size(size: Any, metric: str) -> int | None:
         raise TypeError(
             "slice indices must be integers or None or have an __index__ method. "
             f"{metric}.evaluate(size) takes the length of the whole dataset as an int, but got "
-            f"{type(size).__name__} {_short(size)}; pass len(dataset)."
+            f"{type(size).__name__} {short_repr(size, 80)}; pass len(dataset)."
         ) from None
     if index < 0:
         raise ValueError(
@@ -293,7 +288,7 @@ def _check_collect_dir(collect_dir: Any, metric: str) -> None:
     if not isinstance(collect_dir, (str, os.PathLike)):
         raise TypeError(
             f"collect_dir of {metric} should be a str path of a directory shared by all "
-            f"ranks, but got {type(collect_dir).__name__} {_short(collect_dir)}"
+            f"ranks, but got {type(collect_dir).__name__} {short_repr(collect_dir, 80)}"
         )
     if os.path.exists(collect_dir) and not os.path.isdir(collect_dir):
         raise FileExistsError(
@@ -338,7 +333,7 @@ class DumpResults(BaseMetric):
             raise _OutFilePathTypeError(
                 "The output file must be a pkl file. DumpResults needs out_file_path, a str "
                 "path ending with '.pkl' or '.pickle', but got "
-                f"{type(out_file_path).__name__} {_short(out_file_path)}"
+                f"{type(out_file_path).__name__} {short_repr(out_file_path, 80)}"
             )
         if not os.fspath(out_file_path).endswith((".pkl", ".pickle")):
             raise ValueError(

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import IO, Any, Optional, Union
 
 from mmengine.utils import is_filepath, is_str
-from mmengine.utils._suggest import closest, did_you_mean
+from mmengine.utils._messages import closest, did_you_mean
 
 from .backends import BaseStorageBackend
 from .backends.errors import (

@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from mmengine.logging import print_log
-from mmengine.utils._suggest import closest
+from mmengine.utils._messages import closest
 
 
 class ArgumentTypeError(TypeError, AttributeError):

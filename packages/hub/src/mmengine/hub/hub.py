@@ -28,7 +28,7 @@ from mmengine.model.checkpoint import load_checkpoint
 from mmengine.registry import MODELS, DefaultScope
 from mmengine.utils import get_installed_path, install_package  # noqa: F401  (upstream's names)
 from mmengine.utils._builtin_names import show_as_builtins
-from mmengine.utils._suggest import did_you_mean
+from mmengine.utils._messages import did_you_mean
 
 __all__ = ["get_config", "get_model"]
 

@@ -17,6 +17,7 @@ import torch
 from mmengine.config.parsing import add_note
 from mmengine.config.utils import suggest_names
 from mmengine.utils._builtin_names import show_as_builtins
+from mmengine.utils._messages import short_repr  # noqa: F401  (here and for the modules importing it from here)
 
 __all__ = [
     "add_note",
@@ -80,18 +81,6 @@ show_as_builtins(
     (UnknownScopeError, "AssertionError"),
     (NoMetafileError, "AssertionError"),
 )
-
-
-def short_repr(obj: Any, limit: int = 120) -> str:
-    """``repr(obj)`` cut to ``limit`` characters (arrays are described by shape)."""
-    shape = getattr(obj, "shape", None)
-    if shape is not None and hasattr(obj, "dtype"):
-        return f"{type(obj).__name__}(shape={tuple(shape)}, dtype={obj.dtype})"
-    try:
-        text = repr(obj)
-    except Exception:  # a broken __repr__ must not hide the real error
-        text = f"<{type(obj).__name__} object>"
-    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 def check_batch_size(batch_size: Any, owner: str) -> None:

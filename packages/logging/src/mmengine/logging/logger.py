@@ -9,7 +9,7 @@ import os.path as osp
 import sys
 from logging import Logger, LogRecord
 
-from mmengine.utils._suggest import closest
+from mmengine.utils._messages import closest
 from mmengine.utils.manager import ManagerMixin
 
 from .dist_info import get_device_id as _get_device_id

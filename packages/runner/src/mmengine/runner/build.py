@@ -49,6 +49,7 @@ from mmengine.registry import (
     DefaultScope,
 )
 from mmengine.utils import digit_version, get_mmengine_version
+from mmengine.utils._messages import shorten
 from mmengine.utils.dl_utils import TORCH_VERSION, set_multi_processing
 from mmengine.visualization import Visualizer
 
@@ -60,7 +61,6 @@ from .eval_loops import (
     eval_parts,
     is_multi_dataloader,
 )
-from .hook_table import _short
 from .log_processor import LogProcessor
 from .loops import EpochBasedTrainLoop, IterBasedTrainLoop
 from .utils import _get_batch_size
@@ -84,7 +84,7 @@ def check_task_parts(stage: str, **parts: Any) -> None:
     if given and given != set(parts):
         missing = sorted(set(parts) - given)
         names = list(parts)
-        got = ", ".join(f"{k}={_short(parts[k])}" for k in names)  # a dataset list is long
+        got = ", ".join(f"{k}={shorten(str(parts[k]))}" for k in names)  # a dataset list is long
         end = "." if stage == "train" else ""  # upstream's sentences differ by this period
         raise ValueError(
             f"{', '.join(names[:-1])}, and {names[-1]} should be either all None or not None, "

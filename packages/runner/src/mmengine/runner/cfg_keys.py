@@ -8,7 +8,7 @@ import warnings
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from mmengine.utils._suggest import closest
+from mmengine.utils._messages import closest
 
 __all__ = ["check_runner_cfg", "runner_kwargs"]
 

@@ -6,6 +6,7 @@ from typing import Any
 
 from mmengine.hooks import Hook
 from mmengine.registry import HOOKS
+from mmengine.utils._messages import shorten
 
 from .priority import Priority, get_priority
 
@@ -107,14 +108,8 @@ def merge_default_hooks(defaults: dict[str, dict], hooks: Any) -> dict[str, Any]
     if not hasattr(hooks, "items"):
         raise HookArgumentError(
             f"default_hooks should be a dict of hooks by name, but got {type(hooks).__name__} "
-            f"{_short(hooks)}: write default_hooks=dict(logger=dict(type='LoggerHook', "
+            f"{shorten(str(hooks))}: write default_hooks=dict(logger=dict(type='LoggerHook', "
             "interval=10)), and put additional hooks in the custom_hooks list."
         )
     merged.update(hooks)
     return merged
-
-
-def _short(value: Any, limit: int = 200) -> str:
-    """``str(value)``, cut to ``limit`` characters."""
-    text = str(value)
-    return text if len(text) <= limit else text[:limit] + "..."

@@ -17,7 +17,7 @@ from mmengine.device import (
 )
 from mmengine.registry import OPTIM_WRAPPERS
 from mmengine.utils import digit_version  # noqa: F401  (upstream keeps this name here)
-from mmengine.utils._suggest import closest
+from mmengine.utils._messages import closest
 from mmengine.utils.dl_utils import TORCH_VERSION  # noqa: F401  (upstream keeps this name here)
 
 from ._errors import OptimTypeError, OptimTypeValueError, OptimValueError

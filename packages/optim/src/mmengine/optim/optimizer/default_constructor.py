@@ -16,7 +16,7 @@ from torch.nn.modules.instancenorm import _InstanceNorm
 from mmengine.logging import print_log
 from mmengine.registry import OPTIM_WRAPPER_CONSTRUCTORS, OPTIM_WRAPPERS, OPTIMIZERS
 from mmengine.utils import is_list_of  # noqa: F401  (upstream keeps this name here)
-from mmengine.utils._suggest import closest, did_you_mean
+from mmengine.utils._messages import closest, did_you_mean
 from mmengine.utils.dl_utils import mmcv_full_available  # noqa: F401  (upstream keeps this name here)
 
 from ._errors import (

@@ -15,7 +15,7 @@ from torch.optim import Optimizer
 from mmengine.config.parsing import add_note as _add_note  # PEP 678 notes, also on 3.10
 from mmengine.logging import MessageHub, print_log
 from mmengine.registry import OPTIM_WRAPPERS
-from mmengine.utils._suggest import closest
+from mmengine.utils._messages import closest
 from mmengine.utils.dl_utils import has_batch_norm
 
 from ._errors import OptimConfigTypeError, OptimTypeError, OptimValueError

@@ -22,7 +22,7 @@ from torch.optim import Optimizer
 
 from mmengine.logging import print_log
 from mmengine.registry import PARAM_SCHEDULERS
-from mmengine.utils._suggest import did_you_mean
+from mmengine.utils._messages import did_you_mean
 
 from ..optimizer._errors import (
     OptimConfigTypeError,
