@@ -13,7 +13,9 @@ Usage: ``uv run --frozen python bench/bench_runner.py [--iters 1000] [--rounds 5
 [--device cuda]``; on a GPU the plain loop never waits for the device, and the Runner's
 per-iteration loss logging should not either (the hub converts device scalars when read);
 ``--breakdown`` instead splits the tiny MLP's overhead: the Runner's loop with no default hooks
-and the plain loop's step as ``train_step``, then with the default hooks, then in full.
+and the plain loop's step as ``train_step``, then with the default hooks, then in full;
+``--floor`` adds N trivial Python method calls to each iteration of the plain loop (no Runner):
+what any per-iteration Python costs between two tiny-MLP steps, against its cost in a warm loop.
 """
 
 from __future__ import annotations
@@ -105,8 +107,11 @@ def _sync() -> None:
         torch.cuda.synchronize()
 
 
-def plain_loop(kind: str, iters: int) -> float:
-    """Median duration of one steady-state iteration of the plain PyTorch loop."""
+def plain_loop(kind: str, iters: int, extra_calls: int = 0) -> float:
+    """Median duration of one steady-state iteration of the plain PyTorch loop.
+
+    ``extra_calls`` trivial Python method calls run after each step (``--floor``).
+    """
     net = make_net(kind)
     opt = torch.optim.SGD(net.parameters(), lr=0.01)
     loader = make_loader(kind)
@@ -123,10 +128,53 @@ def plain_loop(kind: str, iters: int) -> float:
         loss.backward()
         opt.step()
         opt.zero_grad()
+        if extra_calls:
+            _python_calls(extra_calls)
         stamps.append(time.perf_counter())
     _sync()
     stamps[-1] = time.perf_counter()
     return _steady_state(stamps)
+
+
+class _Counter:
+    """A stand-in for a hook or hub: one dict store and one attribute update per call."""
+
+    def __init__(self) -> None:
+        self.values: dict = {}
+        self.count = 0
+
+    def update(self, key: int, value: float) -> None:
+        self.values[key] = value
+        self.count += 1
+
+
+_COUNTERS = [_Counter() for _ in range(64)]
+
+
+def _python_calls(n: int) -> None:
+    for i in range(n):
+        _COUNTERS[i % 64].update(i, 1.0)
+
+
+def floor(rounds: int, iters: int) -> None:
+    """The plain tiny-MLP loop with N trivial Python calls per iteration (no Runner at all)."""
+    counts = (0, 10, 30, 100, 300)
+    times: dict[int, list[float]] = {n: [] for n in counts}
+    plain_loop("mlp", 20)
+    for r in range(rounds):
+        for n in counts[r % len(counts) :] + counts[: r % len(counts)]:  # rotate the order
+            times[n].append(plain_loop("mlp", iters, extra_calls=n))
+    p = statistics.median(times[0])
+    for n in counts:
+        q = statistics.median(times[n])
+        start = time.perf_counter()
+        for _ in range(1000):
+            _python_calls(n)
+        warm = (time.perf_counter() - start) / 1000
+        print(
+            f"mlp plain + {n:3d} Python calls/iter {q * 1e6:7.1f} us/iter  ratio {q / p:.3f}  "
+            f"(+{(q - p) * 1e6:.1f} us; the same calls in a warm loop: {warm * 1e6:.1f} us)"
+        )
 
 
 def _steady_state(stamps: list[float]) -> float:
@@ -285,6 +333,11 @@ def main() -> None:
         action="store_true",
         help="only the tiny MLP: the loop alone, + default hooks, + train_step",
     )
+    parser.add_argument(
+        "--floor",
+        action="store_true",
+        help="only the plain tiny-MLP loop, with N trivial Python calls per iteration",
+    )
     parser.add_argument("--device", default="cpu", help="cpu (default) or cuda")
     args = parser.parse_args()
     global DEVICE
@@ -293,6 +346,9 @@ def main() -> None:
     logging.getLogger().setLevel(logging.WARNING)
     if args.breakdown:
         breakdown(args.rounds, args.iters)
+        return
+    if args.floor:
+        floor(args.rounds, args.iters)
         return
 
     print(
