@@ -135,6 +135,33 @@ class TestRunnerEndToEnd(RunnerTestCase):
         assert resumed.epoch == 4
         _assert_same_weights(expected, _weights(resumed))
 
+    def test_resume_compares_metainfo_holding_arrays(self) -> None:
+        # mmpose's metainfo holds NumPy arrays (sigmas, joint_weights): comparing it with the
+        # checkpoint's must not raise "truth value of an array is ambiguous"
+        import logging
+
+        import numpy as np
+
+        meta = dict(classes=("person",), sigmas=np.array([0.26, 0.25]), nested=[np.ones(2)])
+        CountingDataset.METAINFO = meta
+        try:
+            cfg = copy.deepcopy(self.epoch_based_cfg)
+            cfg.train_dataloader.dataset = dict(type="CountingDataset")
+            cfg.train_cfg.max_epochs = 1
+            self.build_runner(copy.deepcopy(cfg)).train()
+            ckpt = osp.join(self.temp_dir.name, "epoch_1.pth")
+            warning = "dataset metainfo from the resumed checkpoint is different"
+            for sigmas, warns in ((np.array([0.26, 0.25]), False), (np.array([0.3, 0.25]), True)):
+                CountingDataset.METAINFO = dict(meta, sigmas=sigmas)
+                runner = self.build_runner(copy.deepcopy(cfg))
+                with self.assertLogs(runner.logger, logging.WARNING) as logs:
+                    runner.logger.warning("start")  # assertLogs needs one record
+                    runner.resume(ckpt)
+                assert any(warning in line for line in logs.output) == warns, logs.output
+                assert runner.epoch == 1
+        finally:
+            CountingDataset.METAINFO = ToyDataset.METAINFO
+
     def test_iter_based_resume_continues_data_stream_without_replay(self) -> None:
         cfg = copy.deepcopy(self.iter_based_cfg)
         cfg.train_dataloader.dataset = dict(type="CountingDataset")

@@ -15,6 +15,7 @@ from torch.utils.data.dataset import ConcatDataset as _ConcatDataset
 
 from mmengine.logging import print_log
 from mmengine.registry import DATASETS
+from mmengine.utils._equal import deep_equal
 
 from ._errors import (
     ArgTypeError,
@@ -82,15 +83,6 @@ def _warn_lazy(wrapper: str) -> None:
         logger="current",
         level=logging.WARNING,
     )
-
-
-def _meta_equal(a: Any, b: Any) -> bool:
-    if isinstance(a, np.ndarray) or isinstance(b, np.ndarray):
-        return bool(np.array_equal(a, b))
-    result = a == b
-    if isinstance(result, np.ndarray):
-        return bool(result.all())
-    return bool(result)
 
 
 @DATASETS.register_module()
@@ -172,7 +164,7 @@ class ConcatDataset(_ConcatDataset):
                         f"ConcatDataset); pass ignore_keys=[{key!r}] to allow it"
                         f"{self._unused_ignore_keys(meta_keys)}"
                     )
-                if not _meta_equal(first, cur):
+                if not deep_equal(first, cur):
                     raise ValueError(
                         f"The meta information of the {_ordinal(i)} dataset does not match "
                         f"meta information of the first dataset: {key!r} of datasets[{i}] is "

@@ -27,6 +27,7 @@ from mmengine.device import get_device
 from mmengine.model.checkpoint import find_latest_checkpoint
 from mmengine.optim import OptimWrapper
 from mmengine.utils import get_git_hash, get_mmengine_version
+from mmengine.utils._equal import deep_equal
 
 from .resilience import RESUME_STATE_KEY, restore_resume_state, resume_state
 from .validation_record import apply_validation_record, restore_after_validation
@@ -205,7 +206,8 @@ def apply_resumed_state(runner: Any, checkpoint: dict, filename: str) -> dict | 
         loop._epoch, loop._iter = epoch, iteration
     _resume_seed(runner, meta.get("seed"))
     dataset_meta = getattr(loop.dataloader.dataset, "metainfo", None)
-    if meta.get("dataset_meta") is not None and meta.get("dataset_meta") != dataset_meta:
+    saved_meta = meta.get("dataset_meta")
+    if saved_meta is not None and not deep_equal(saved_meta, dataset_meta):  # arrays inside
         runner.logger.warning(
             "The dataset metainfo from the resumed checkpoint is different from the current "
             "training dataset, please check the correctness of the checkpoint or the "
