@@ -1,4 +1,4 @@
-"""Downstream suite: real OpenMMLab zoos (mmpretrain, mmdet, mmseg on mmcv-lite) run on this project.
+"""Downstream suite: real OpenMMLab zoos (mmpretrain, mmdet, mmseg, mmpose on mmcv-lite) run here.
 
 The zoos are not project dependencies: ``tests/downstream/install.sh`` installs them without
 their dependencies into a target folder, and the suite runs with that folder on PYTHONPATH
@@ -37,10 +37,12 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
 
 @pytest.fixture(scope="session")
 def zoo_data(tmp_path_factory) -> dict[str, Path]:
-    """Tiny generated data sets: classification folders, a COCO json, segmentation masks."""
+    """Tiny generated data sets: classification folders, a COCO json, segmentation masks,
+    COCO keypoints."""
     root = tmp_path_factory.mktemp("zoo_data")
     return {
         "cls": dh.make_classification_data(root / "cls"),
         "coco": dh.make_coco_data(root / "coco"),
         "seg": dh.make_segmentation_data(root / "seg"),
+        "pose": dh.make_pose_data(root / "pose"),
     }

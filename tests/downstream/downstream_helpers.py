@@ -26,6 +26,7 @@ ZOOS = {
     "mmpretrain": ("mmpretrain", "1.2.0"),
     "mmdet": ("mmdet", "3.3.0"),
     "mmseg": ("mmsegmentation", "1.2.2"),
+    "mmpose": ("mmpose", "1.3.2"),
 }
 MMCV = ("mmcv-lite", "2.1.0")
 
@@ -235,6 +236,7 @@ def make_data(kind: str, root: Path) -> Path:
         "cls": make_classification_data,
         "coco": make_coco_data,
         "seg": make_segmentation_data,
+        "pose": make_pose_data,
     }
     return makers[kind](root)
 
@@ -312,4 +314,35 @@ def make_segmentation_data(root: Path, n_images: int = 4, size: int = 64) -> Pat
                 img[mask == cls] = np.clip(img[mask == cls] + np.array(color) // 2, 0, 255)
             cv2.imwrite(str(root / "img_dir" / split / f"{i:03d}.png"), img)
             cv2.imwrite(str(root / "ann_dir" / split / f"{i:03d}.png"), mask)
+    return root
+
+
+def make_pose_data(root: Path, n_images: int = 4, size: int = 96, keypoints: int = 17) -> Path:
+    """``root/images/*.png``, one person box with 17 drawn keypoints each, and COCO keypoint
+    annotations ``root/annotations/{train,val}.json`` (the same images in both)."""
+    import cv2
+    import numpy as np
+
+    rng = np.random.default_rng(0)
+    (root / "images").mkdir(parents=True, exist_ok=True)
+    (root / "annotations").mkdir(parents=True, exist_ok=True)
+    images, annotations = [], []
+    for i in range(n_images):
+        img = rng.integers(0, 60, (size, size, 3)).astype(np.uint8)
+        x0, y0, w, h = 20 + 4 * i, 10 + 2 * i, 40, 64
+        points = []
+        for k in range(keypoints):
+            kx, ky = x0 + rng.uniform(2, w - 2), y0 + rng.uniform(2, h - 2)
+            cv2.circle(img, (int(kx), int(ky)), 2, (255, 255 - 12 * k, 12 * k), -1)
+            points += [float(kx), float(ky), 2]
+        cv2.imwrite(str(root / "images" / f"{i:03d}.png"), img)
+        images.append(dict(id=i + 1, file_name=f"{i:03d}.png", width=size, height=size))
+        annotations.append(dict(id=i + 1, image_id=i + 1, category_id=1, bbox=[x0, y0, w, h],
+                                area=w * h, iscrowd=0, num_keypoints=keypoints,
+                                keypoints=points))  # fmt: skip
+    categories = [dict(id=1, name="person", supercategory="person",
+                       keypoints=[str(k) for k in range(keypoints)], skeleton=[])]  # fmt: skip
+    for split in ("train", "val"):
+        coco = dict(images=images, annotations=annotations, categories=categories)
+        (root / "annotations" / f"{split}.json").write_text(json.dumps(coco))
     return root

@@ -17,7 +17,8 @@ Run it from outside the repository, with upstream mmengine and the zoos on the p
         <repo>/.venv/bin/python <repo>/tests/downstream/record_upstream.py configs \\
         <repo>/tests/downstream/data/upstream_config_hashes.json
 
-(upstream needs ``pkg_resources``, i.e. setuptools < 81, for ``mmdet::``-style bases).
+(upstream needs ``pkg_resources``, i.e. setuptools < 81, for ``mmdet::``-style bases). Zoo
+names after ``OUT`` record only those zoos again and keep the others' records in ``OUT``.
 """
 
 from __future__ import annotations
@@ -43,19 +44,26 @@ def _check_upstream() -> str:
     return mmengine.__version__
 
 
-def record_configs(out: str) -> None:
+def _previous(out: str, zoos: list[str]) -> dict:
+    """What ``out`` holds already when only some zoos are re-recorded (else nothing)."""
+    unknown = sorted(set(zoos) - set(dh.ZOOS))
+    if unknown:
+        sys.exit(f"unknown zoo(s) {unknown}: the suite's zoos are {sorted(dh.ZOOS)}")
+    return json.loads(Path(out).read_text()) if zoos and Path(out).is_file() else {}
+
+
+def record_configs(out: str, zoos: list[str]) -> None:
     from mmengine.config import Config
 
     version = _check_upstream()
     site = str(dh.site_dir())
-    result: dict = {
-        "_meta": {
-            "mmengine": version,
-            "zoos": {z: v for z, (_, v) in dh.ZOOS.items()},
-            "hash": "per top-level key: sha256(json(canonical(value)))[:12]",
-        }
+    result: dict = _previous(out, zoos)
+    result["_meta"] = {
+        "mmengine": version,
+        "zoos": {z: v for z, (_, v) in dh.ZOOS.items()},
+        "hash": "per top-level key: sha256(json(canonical(value)))[:12]",
     }
-    for zoo in dh.ZOOS:
+    for zoo in zoos or dh.ZOOS:
         start = time.time()
         root = dh.configs_dir(zoo)
         entries = {}
@@ -87,11 +95,14 @@ def _newest_log(work_dir: Path) -> str:
     return sorted(work_dir.glob("*/*.log"), key=lambda p: p.stat().st_mtime)[-1].read_text()
 
 
-def record_runs(out: str) -> None:
+def record_runs(out: str, zoos: list[str]) -> None:
     version = _check_upstream()
-    result: dict = {"_meta": {"mmengine": version, "torch": __import__("torch").__version__}}
+    result: dict = _previous(out, zoos)
+    result["_meta"] = {"mmengine": version, "torch": __import__("torch").__version__}
     with tempfile.TemporaryDirectory() as tmp:
         for zoo, spec in ZOO_RUNS.items():
+            if zoos and zoo not in zoos:
+                continue
             start = time.time()
             root = Path(tmp) / zoo
             data = dh.make_data(spec["data"], root / "data")
@@ -115,6 +126,7 @@ def record_runs(out: str) -> None:
 
 
 if __name__ == "__main__":
-    if len(sys.argv) != 3 or sys.argv[1] not in ("configs", "runs"):
-        sys.exit("usage: record_upstream.py {configs|runs} OUT.json")
-    {"configs": record_configs, "runs": record_runs}[sys.argv[1]](sys.argv[2])
+    if len(sys.argv) < 3 or sys.argv[1] not in ("configs", "runs"):
+        sys.exit("usage: record_upstream.py {configs|runs} OUT.json [ZOO ...]")
+    # With zoos named, only theirs are recorded again; OUT keeps the other zoos' records.
+    {"configs": record_configs, "runs": record_runs}[sys.argv[1]](sys.argv[2], sys.argv[3:])

@@ -197,10 +197,19 @@ def test_inferencer_predicts_from_checkpoint(zoo_run):
         (pred,) = inferencer(image)["predictions"]
         assert len(pred["bboxes"]) == len(pred["scores"]) == len(pred["labels"])
         assert all(0 <= label < len(dh.CLASSES) for label in pred["labels"])
-    else:
+    elif zoo == "mmseg":
         from mmseg.apis import MMSegInferencer
 
         inferencer = MMSegInferencer(config, weights=ckpt, device="cpu")
         pred = inferencer(image)["predictions"]
         assert pred.shape == (64, 64)
         assert 0 <= pred.min() and pred.max() < 3
+    else:
+        from mmpose.apis.inferencers import Pose2DInferencer
+
+        # 'whole_image': the image is the person box (no detector, nothing downloaded)
+        inferencer = Pose2DInferencer(config, weights=ckpt, det_model="whole_image", device="cpu")
+        (result,) = list(inferencer(image, show=False))
+        (person,) = result["predictions"][0]
+        assert len(person["keypoints"]) == len(person["keypoint_scores"]) == 17
+        assert person["bbox"][0] == [0.0, 0.0, 96.0, 96.0]

@@ -31,6 +31,13 @@ EXPECTED = {
         "METRICS": ["IoUMetric"],
         "HOOKS": ["SegVisualizationHook"],
     },
+    "mmpose": {
+        "MODELS": ["TopdownPoseEstimator", "HeatmapHead", "RTMCCHead", "PoseDataPreprocessor"],
+        "DATASETS": ["CocoDataset"],
+        "TRANSFORMS": ["PackPoseInputs", "TopdownAffine", "GenerateTarget"],
+        "METRICS": ["PCKAccuracy", "CocoMetric"],
+        "HOOKS": ["PoseVisualizationHook"],
+    },
 }
 
 

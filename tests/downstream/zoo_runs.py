@@ -127,6 +127,66 @@ default_hooks = dict(logger=dict(interval=1), checkpoint=dict(by_epoch=False, in
 randomness = dict(seed=0)
 """
 
+# RTMPose-t (CSPNeXt from mmdet, SimCC head) at 64x128, with the EMA hook its shipped config
+# comments out and mmdet's PipelineSwitchHook switching at epoch 3: in the resumed run.
+POSE_CONFIG = """
+_base_ = 'mmpose::body_2d_keypoint/rtmpose/coco/rtmpose-t_8xb256-420e_coco-256x192.py'
+data_root = {root!r} + '/'
+codec = dict(type='SimCCLabel', input_size=(64, 128), sigma=(4.9, 5.66), simcc_split_ratio=2.0,
+             normalize=False, use_dark=False)
+model = dict(backbone=dict(init_cfg=None),
+             head=dict(input_size=codec['input_size'], in_featuremap_size=(2, 4), decoder=codec))
+train_pipeline = [
+    dict(type='LoadImage'),
+    dict(type='GetBBoxCenterScale'),
+    dict(type='RandomFlip', direction='horizontal'),
+    dict(type='RandomBBoxTransform', scale_factor=[0.6, 1.4], rotate_factor=80),
+    dict(type='TopdownAffine', input_size=codec['input_size']),
+    dict(type='GenerateTarget', encoder=codec),
+    dict(type='PackPoseInputs'),
+]
+train_pipeline_stage2 = [
+    dict(type='LoadImage'),
+    dict(type='GetBBoxCenterScale'),
+    dict(type='TopdownAffine', input_size=codec['input_size']),
+    dict(type='GenerateTarget', encoder=codec),
+    dict(type='PackPoseInputs'),
+]
+val_pipeline = [
+    dict(type='LoadImage'),
+    dict(type='GetBBoxCenterScale'),
+    dict(type='TopdownAffine', input_size=codec['input_size']),
+    dict(type='PackPoseInputs'),
+]
+train_dataloader = dict(
+    batch_size=2, num_workers=0, persistent_workers=False,
+    dataset=dict(data_root=data_root, ann_file='annotations/train.json',
+                 data_prefix=dict(img='images/'), pipeline=train_pipeline))
+val_dataloader = dict(
+    batch_size=2, num_workers=0, persistent_workers=False,
+    dataset=dict(data_root=data_root, ann_file='annotations/val.json', bbox_file=None,
+                 data_prefix=dict(img='images/'), pipeline=val_pipeline))
+test_dataloader = val_dataloader
+val_evaluator = dict(_delete_=True, type='PCKAccuracy', thr=0.2)
+test_evaluator = val_evaluator
+default_hooks = dict(logger=dict(interval=1),
+                     checkpoint=dict(save_best='PCK', rule='greater', max_keep_ckpts=2))
+train_cfg = dict(max_epochs=2, val_interval=1)
+param_scheduler = [
+    dict(type='LinearLR', start_factor=1.0e-2, by_epoch=False, begin=0, end=3),
+    dict(type='CosineAnnealingLR', eta_min=1e-4, begin=1, end=3, T_max=2, by_epoch=True,
+         convert_to_iter_based=True),
+]
+custom_hooks = [
+    dict(type='EMAHook', ema_type='ExpMomentumEMA', momentum=0.0002, update_buffers=True,
+         priority=49),
+    dict(type='mmdet.PipelineSwitchHook', switch_epoch=2,
+         switch_pipeline=train_pipeline_stage2),
+]
+auto_scale_lr = dict(base_batch_size=4)
+randomness = dict(seed=0)
+"""
+
 ZOO_RUNS = {
     "mmpretrain": dict(
         config=CLS_CONFIG, data="cls", first="epoch_2.pth", final="epoch_3.pth",
@@ -145,5 +205,11 @@ ZOO_RUNS = {
         more=["train_cfg.max_iters=6"], metric="mIoU",
         done=r"Iter\(train\)\s*\[4/4\]", resumed=r"Iter\(train\)\s*\[6/6\]",
         not_again=r"Iter\(train\)\s*\[[1-4]/6\]",
+    ),
+    "mmpose": dict(
+        config=POSE_CONFIG, data="pose", first="epoch_2.pth", final="epoch_3.pth",
+        more=["train_cfg.max_epochs=3"], metric="PCK",
+        done=r"Epoch\(train\)\s*\[2\]", resumed=r"Epoch\(train\)\s*\[3\]",
+        not_again=r"Epoch\(train\)\s*\[1\]",
     ),
 }  # fmt: skip
