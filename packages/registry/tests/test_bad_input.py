@@ -395,3 +395,12 @@ def test_type_error_inside_a_build_function_is_not_misexplained(models):
     with pytest.raises(TypeError, match="unexpected keyword argument 'num_stage'") as info:
         models.build(dict(type="RetinaNet", depth=1, num_stage=2))
     assert not any("build function" in n for n in getattr(info.value, "__notes__", []))
+
+
+def test_install_hint_names_the_distribution_not_the_import_name():
+    from mmengine.registry._imports import distribution_hint
+
+    assert distribution_hint("skimage.morphology") == "scikit-image"  # mmocr's models import it
+    assert distribution_hint("cv2") == "opencv-python"
+    assert distribution_hint("mmseg.models") == "mmsegmentation"
+    assert distribution_hint("not_a_real_dependency_qq") == "not_a_real_dependency_qq"

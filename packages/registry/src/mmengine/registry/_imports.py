@@ -47,7 +47,20 @@ def distribution_hint(module_name: str) -> str:
         from mmengine.config.utils import MODULE2PACKAGE
     except ImportError:  # older config package: no mapping, use the top name
         MODULE2PACKAGE = {}
-    return MODULE2PACKAGE.get(parts[0], parts[0])
+    return MODULE2PACKAGE.get(parts[0], _THIRD_PARTY.get(parts[0], parts[0]))
+
+
+# Import names of common packages the zoos import whose distribution is named otherwise.
+_THIRD_PARTY = {
+    "cv2": "opencv-python",
+    "PIL": "pillow",
+    "yaml": "pyyaml",
+    "sklearn": "scikit-learn",
+    "skimage": "scikit-image",
+    "bs4": "beautifulsoup4",
+    "dateutil": "python-dateutil",
+    "attr": "attrs",
+}
 
 
 def _is_missing(error: ModuleNotFoundError, module_name: str) -> bool:
