@@ -33,7 +33,10 @@ def test_table_lists_modules_and_shapes_plain_text():
     model = nn.Sequential(nn.Conv2d(3, 4, 3), nn.Sequential(nn.BatchNorm2d(4), nn.Linear(300, 500)))
     table = parameter_count_table(model)
     lines = table.splitlines()
-    assert "name" in lines[1] and "#elements or shape" in lines[1]
+    # 0.10's layout: a centred title, the table, a final newline
+    assert lines[0].strip() == "parameter count of Sequential" and lines[0].startswith(" ")
+    assert len(lines[0]) == len(lines[1]) and table.endswith("+\n")
+    assert "name" in lines[2] and "#elements or shape" in lines[2]
     assert "\x1b" not in table
     assert any(line.startswith("| model") and "0.2M" in line for line in lines)
     assert any("0.weight" in line and "(4, 3, 3, 3)" in line for line in lines)

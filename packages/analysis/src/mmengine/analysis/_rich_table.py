@@ -6,7 +6,9 @@ import io
 from collections.abc import Sequence
 
 
-def render_table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
+def render_table(
+    headers: Sequence[str], rows: Sequence[Sequence[str]], title: str | None = None
+) -> str:
     """Render ``rows`` under ``headers`` as an ASCII table.
 
     Cells are taken literally (no rich markup), leading spaces are kept so
@@ -16,16 +18,24 @@ def render_table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
     Args:
         headers (Sequence[str]): Column titles.
         rows (Sequence[Sequence[str]]): One sequence of cell strings per row.
+        title (str, optional): A line centred above the table.
 
     Returns:
-        str: The table, lines separated by ``\\n``, without trailing newline.
+        str: The table, each line (the last too) ending with ``\\n``, as 0.10 prints it.
     """
     from rich import box
     from rich.console import Console
     from rich.table import Table
     from rich.text import Text
 
-    table = Table(box=box.ASCII2, show_header=True, header_style=None, highlight=False)
+    table = Table(
+        box=box.ASCII2,
+        show_header=True,
+        header_style=None,
+        highlight=False,
+        title=None if title is None else Text(title),
+        title_style=None,
+    )
     for header in headers:
         table.add_column(Text(header), no_wrap=True, overflow="ignore")
     for row in rows:
@@ -51,4 +61,8 @@ def render_table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
         legacy_windows=False,
     )
     console.print(table, end="")
-    return "\n".join(line.rstrip() for line in buffer.getvalue().rstrip("\n").split("\n"))
+    lines = buffer.getvalue().rstrip("\n").split("\n")
+    # the title (wrapped to the table's width, centred with its padding) comes before the
+    # first border line; table lines lose trailing spaces
+    top = next(i for i, line in enumerate(lines) if line.startswith("+"))
+    return "\n".join(lines[:top] + [line.rstrip() for line in lines[top:]]) + "\n"

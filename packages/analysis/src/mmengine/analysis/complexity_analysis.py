@@ -347,6 +347,7 @@ def parameter_count_table(model: nn.Module, max_depth: int = 3) -> str:
 
     Example:
         >>> print(parameter_count_table(nn.Linear(10, 2)))
+           parameter count of Linear
         +---------+--------------------+
         | name    | #elements or shape |
         +---------+--------------------+
@@ -373,4 +374,5 @@ def parameter_count_table(model: nn.Module, max_depth: int = 3) -> str:
                 fill(level + 1, name + ".")
 
     fill(0, "")
-    return render_table(["name", "#elements or shape"], rows)
+    title = f"parameter count of {model.__class__.__name__}"
+    return render_table(["name", "#elements or shape"], rows, title=title)
