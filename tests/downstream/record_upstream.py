@@ -9,7 +9,8 @@ or the exception upstream raised (``data/upstream_config_hashes.json``, for
 logs show (losses, learning rates, metrics; ``data/upstream_runs.json``, for ``test_tools.py``):
 ``train`` (two epochs), ``uninterrupted`` (the same run carried on to the resumed length in
 one go: what a resumed run should reproduce; upstream's own ``--resume`` re-seeds and does
-not), and ``test`` (``tools/test.py`` on the uninterrupted run's final checkpoint).
+not), ``test`` (``tools/test.py`` on the uninterrupted run's final checkpoint) and, for the
+zoos whose ``tools/test.py`` has ``--tta``, ``tta`` (the same with test-time augmentation).
 
 Run it from outside the repository, with upstream mmengine and the zoos on the path::
 
@@ -120,6 +121,11 @@ def record_runs(out: str, zoos: list[str]) -> None:
                   "--work-dir", str(test_dir), cwd=root)  # fmt: skip
             test = dh.log_records(_newest_log(test_dir))
             result[zoo] = {"train": train, "uninterrupted": uninterrupted, "test": test}
+            if spec.get("tta"):  # tools/test.py --tta: the zoo's test-time augmentation model
+                tta_dir = root / "tta_dir"
+                _tool(zoo, "test.py", str(full_dir / config.name), str(full_dir / spec["final"]),
+                      "--tta", "--work-dir", str(tta_dir), cwd=root)  # fmt: skip
+                result[zoo]["tta"] = dh.log_records(_newest_log(tta_dir))
             print(f"{zoo}: {len(train)}/{len(uninterrupted)}/{len(test)} records, "
                   f"{time.time() - start:.0f}s")  # fmt: skip
     Path(out).write_text(json.dumps(result, indent=1, sort_keys=True) + "\n")

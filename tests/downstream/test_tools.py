@@ -95,6 +95,13 @@ class ZooRun:
         return self._stage("test", "test.py", str(dumped), str(self.work_dir / self.spec["final"]),
                            "--work-dir", str(self.test_dir), log_dir=self.test_dir)  # fmt: skip
 
+    def tta(self) -> str:
+        """``tools/test.py --tta``: the zoo's test-time augmentation model on that checkpoint."""
+        self.resume()
+        dumped, tta_dir = self.work_dir / self.config.name, self.root / "tta_dir"
+        return self._stage("tta", "test.py", str(dumped), str(self.work_dir / self.spec["final"]),
+                           "--tta", "--work-dir", str(tta_dir), log_dir=tta_dir)  # fmt: skip
+
 
 _RUNS: dict[str, ZooRun] = {}
 
@@ -145,7 +152,7 @@ def test_test_tool_evaluates_checkpoint(zoo_run):
 
 
 @ZOO_PARAMS
-@pytest.mark.parametrize("stage", ["train", "resume", "test"])
+@pytest.mark.parametrize("stage", ["train", "resume", "test", "tta"])
 def test_logged_numbers_match_upstream(zoo_run, stage):
     """Same seed, same data, same zoo: the losses, learning rates and metrics the runs log are
     upstream 0.10.7's (recorded by ``record_upstream.py runs`` on the same torch).
@@ -153,14 +160,14 @@ def test_logged_numbers_match_upstream(zoo_run, stage):
     The resumed run is held to upstream's *uninterrupted* run of the same length: this project
     restores the random state a checkpoint carries, so resuming reproduces the run that never
     stopped (upstream's own ``--resume`` re-seeds and drifts). ``test`` evaluates that final
-    checkpoint.
+    checkpoint, ``tta`` the same with the zoo's test-time augmentation (``--tta``).
     """
     recorded = UPSTREAM_RUNS[zoo_run.zoo]
+    if stage == "tta" and not zoo_run.spec.get("tta"):
+        pytest.skip(f"{zoo_run.zoo}'s tools/test.py has no --tta")
     ours = dh.log_records(getattr(zoo_run, stage)())
-    if stage == "train":
-        theirs = recorded["train"]
-    elif stage == "test":
-        theirs = recorded["test"]
+    if stage in ("train", "test", "tta"):
+        theirs = recorded[stage]
     else:
         first = recorded["train"]
         # The first run finished the validation after its last checkpoint: the resumed run

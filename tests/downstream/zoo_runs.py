@@ -190,19 +190,19 @@ randomness = dict(seed=0)
 ZOO_RUNS = {
     "mmpretrain": dict(
         config=CLS_CONFIG, data="cls", first="epoch_2.pth", final="epoch_3.pth",
-        more=["train_cfg.max_epochs=3"], metric="accuracy/top1",
+        more=["train_cfg.max_epochs=3"], metric="accuracy/top1", tta=True,
         done=r"Epoch\(train\)\s*\[2\]", resumed=r"Epoch\(train\)\s*\[3\]",
         not_again=r"Epoch\(train\)\s*\[1\]",
     ),
     "mmdet": dict(
         config=DET_CONFIG, data="coco", first="epoch_2.pth", final="epoch_3.pth",
-        more=["train_cfg.max_epochs=3"], metric="coco/bbox_mAP",
+        more=["train_cfg.max_epochs=3"], metric="coco/bbox_mAP", tta=True,
         done=r"Epoch\(train\)\s*\[2\]", resumed=r"Epoch\(train\)\s*\[3\]",
         not_again=r"Epoch\(train\)\s*\[1\]",
     ),
     "mmseg": dict(
         config=SEG_CONFIG, data="seg", first="iter_4.pth", final="iter_6.pth",
-        more=["train_cfg.max_iters=6"], metric="mIoU",
+        more=["train_cfg.max_iters=6"], metric="mIoU", tta=True,
         done=r"Iter\(train\)\s*\[4/4\]", resumed=r"Iter\(train\)\s*\[6/6\]",
         not_again=r"Iter\(train\)\s*\[[1-4]/6\]",
     ),
