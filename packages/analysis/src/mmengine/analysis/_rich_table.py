@@ -64,5 +64,5 @@ def render_table(
     lines = buffer.getvalue().rstrip("\n").split("\n")
     # the title (wrapped to the table's width, centred with its padding) comes before the
     # first border line; table lines lose trailing spaces
-    top = next(i for i, line in enumerate(lines) if line.startswith("+"))
+    top = next((i for i, line in enumerate(lines) if line.startswith("+")), 0)
     return "\n".join(lines[:top] + [line.rstrip() for line in lines[top:]]) + "\n"
