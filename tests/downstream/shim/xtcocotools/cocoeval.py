@@ -13,8 +13,14 @@ class COCOeval(_COCOeval):
     OKS by the annotated area, so ``use_area=False`` is not supported.
     """
 
-    def __init__(self, cocoGt=None, cocoDt=None, iouType="keypoints", sigmas=None,  # noqa: N803
-                 use_area=True):
+    def __init__(
+        self,
+        cocoGt=None,
+        cocoDt=None,
+        iouType="keypoints",
+        sigmas=None,
+        use_area=True,
+    ):
         if not use_area:
             raise NotImplementedError("the xtcocotools stand-in always uses the area for OKS")
         super().__init__(cocoGt, cocoDt, iouType)
