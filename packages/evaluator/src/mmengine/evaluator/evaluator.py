@@ -13,7 +13,7 @@ from mmengine.logging import print_log
 from mmengine.registry import EVALUATOR, METRICS
 from mmengine.structures import BaseDataElement
 
-from .metric import BaseMetric
+from .metric import BaseMetric, _add_note, _meta_hint
 
 __all__ = ["Evaluator"]
 
@@ -206,22 +206,6 @@ class Evaluator:
 
 class _LengthMismatchError(ValueError, AssertionError):
     """``data_samples`` and ``data`` differ in length (an AssertionError upstream)."""
-
-
-def _add_note(exc: BaseException, note: str) -> None:
-    """Attach ``note`` to ``exc`` (shown below its traceback; Python 3.11+)."""
-    if hasattr(exc, "add_note"):
-        exc.add_note(note)
-
-
-def _meta_hint(metric: Any, exc: BaseException) -> str:
-    """Point at an unset ``dataset_meta`` when the error may come from reading it."""
-    if isinstance(exc, (TypeError, KeyError)) and getattr(metric, "dataset_meta", {}) is None:
-        return (
-            " (its dataset_meta is None: set Evaluator.dataset_meta = dataset.metainfo "
-            "before processing, as the Runner does, if the metric reads it)"
-        )
-    return ""
 
 
 def _describe(obj: Any) -> str:

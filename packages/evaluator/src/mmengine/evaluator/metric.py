@@ -196,17 +196,11 @@ class BaseMetric(metaclass=ABCMeta):
         try:
             computed = self.compute_metrics(results)
         except Exception as exc:
-            if hasattr(exc, "add_note"):  # Python 3.11+
-                hint = ""
-                if isinstance(exc, (TypeError, KeyError)) and self.dataset_meta is None:
-                    hint = (
-                        "; its dataset_meta is None: set Evaluator.dataset_meta = "
-                        "dataset.metainfo (the Runner does) if the metric reads it"
-                    )
-                exc.add_note(
-                    f"raised by {name}.compute_metrics on {len(results)} collected results "
-                    f"(evaluate(size={size})){hint}"
-                )
+            _add_note(
+                exc,
+                f"raised by {name}.compute_metrics on {len(results)} collected results "
+                f"(evaluate(size={size})){_meta_hint(self, exc)}",
+            )
             raise
         if not isinstance(computed, dict):
             raise _ComputeMetricsTypeError(
@@ -413,3 +407,20 @@ def _rescue_results(results: list, out_file_path: Any) -> None:
         logger="current",
         level=logging.ERROR,
     )
+
+
+def _add_note(exc: BaseException, note: str) -> None:
+    """Attach ``note`` to ``exc`` (shown below its traceback; Python 3.11+)."""
+    if hasattr(exc, "add_note"):
+        exc.add_note(note)
+
+
+def _meta_hint(metric: Any, exc: BaseException) -> str:
+    """Point at an unset ``dataset_meta`` when the error may come from reading it (used by
+    ``BaseMetric.evaluate`` and ``Evaluator.process``)."""
+    if isinstance(exc, (TypeError, KeyError)) and getattr(metric, "dataset_meta", {}) is None:
+        return (
+            " (its dataset_meta is None: set Evaluator.dataset_meta = dataset.metainfo "
+            "before processing, as the Runner does, if the metric reads it)"
+        )
+    return ""
