@@ -243,6 +243,13 @@ def test_early_stopping_missing_monitor_warning_says_how_to_fix(make_runner):
 
 
 # ---------------------------------------------------------------- ProfilerHook
+def test_profiler_hook_trace_config_changed_after_construction_is_checked_again():
+    hook = ProfilerHook(on_trace_ready=dict(type="log_trace"))
+    hook.on_trace_ready = dict(type="lg_trace")
+    with pytest.raises(ValueError, match="trace_type should be .* but got lg_trace"):
+        hook._parse_trace_config(runner=None)
+
+
 @pytest.mark.parametrize(
     "kwargs, exc, parts",
     [

@@ -283,10 +283,7 @@ class ProfilerHook(Hook):
                         "setting ``worker_name`` instead of setting ``json_trace_path``"
                     )
                 return torch.profiler.tensorboard_trace_handler(**trace_cfg)
-            raise ValueError(
-                f'trace_type should be "log_trace" or "tb_trace", but got {trace_type} '
-                "(ProfilerHook: on_trace_ready=dict(type=...))"
-            )
+            _check_trace_config(self.on_trace_ready, None)  # changed since __init__: raises
         raise ValueError(
             "``on_trace_ready`` should be a handler, or dict, or None, but got "
             f"{self.on_trace_ready}"
