@@ -366,14 +366,13 @@ class HistoryBuffer:
             KeyError: If ``method_name`` is not registered.
         """
         if method_name not in self._statistics_methods:
-            import difflib
+            from mmengine.utils._messages import did_you_mean  # error path only
 
             names = sorted(self._statistics_methods)
-            close = difflib.get_close_matches(str(method_name), names, n=1)
-            did_you_mean = f" Did you mean {close[0]!r}?" if close else ""
             raise KeyError(
                 f"{method_name} has not been registered in "
-                f"HistoryBuffer._statistics_methods;{did_you_mean} registered methods: "
+                f"HistoryBuffer._statistics_methods;{did_you_mean(method_name, names)} "
+                "registered methods: "
                 f"{names}. Register custom ones with @HistoryBuffer.register_statistics."
             )
         method = self._statistics_methods[method_name]

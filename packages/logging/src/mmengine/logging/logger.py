@@ -9,7 +9,7 @@ import os.path as osp
 import sys
 from logging import Logger, LogRecord
 
-from mmengine.utils._messages import closest
+from mmengine.utils._messages import closest, did_you_mean
 from mmengine.utils.manager import ManagerMixin
 
 from .dist_info import get_device_id as _get_device_id
@@ -33,11 +33,10 @@ def _parse_level(level: int | str, where: str = "log_level") -> int:
     value = logging.getLevelName(level.upper())
     if not isinstance(value, int):
         names = ["CRITICAL", "ERROR", "WARNING", "INFO", "DEBUG", "NOTSET"]
-        close = closest(level.upper(), names, n=1)
-        did_you_mean = f" Did you mean {close[0]!r}?" if close else ""
+        hint = did_you_mean(level.upper(), names)
         raise _LevelNameError(
             f"Unknown level: {level!r}. `{where}`={level!r} is not a logging level;"
-            f"{did_you_mean} Use one of {names} (or an int such as logging.INFO)."
+            f"{hint} Use one of {names} (or an int such as logging.INFO)."
         )
     return value
 
@@ -132,12 +131,11 @@ def _resolve_file_handler(cfg: dict | None, file_mode: str) -> tuple[type, dict]
     else:
         available = _get_logging_file_handlers()
         if handler_type not in available:
-            close = closest(str(handler_type), list(available), n=1)
-            did_you_mean = f" Did you mean {close[0]!r}?" if close else ""
+            hint = did_you_mean(handler_type, available)
             raise ValueError(
                 f"`logging.handlers` does not contain {handler_type}. MMLogger: "
                 f"file_handler_cfg type={handler_type!r} is not a file handler of `logging` "
-                f"or `logging.handlers`;{did_you_mean} Use one of {sorted(available)}."
+                f"or `logging.handlers`;{hint} Use one of {sorted(available)}."
             )
         handler_cls = available[handler_type]
     import inspect
@@ -156,9 +154,7 @@ def _resolve_file_handler(cfg: dict | None, file_mode: str) -> tuple[type, dict]
         accepted = [n for n in accepted if params[n].kind is not params[n].VAR_POSITIONAL]
         unknown = [key for key in cfg if key not in accepted]
         if unknown:
-            close = {
-                key: closest(key, accepted, n=1) for key in unknown if closest(key, accepted, n=1)
-            }
+            close = {key: match for key in unknown if (match := closest(key, accepted, n=1))}
             hint = "".join(f" Did you mean {c[0]!r} for {k!r}?" for k, c in close.items())
             if not type_given:
                 hint += (
@@ -442,10 +438,9 @@ def print_log(
     elif isinstance(logger, str):
         if not MMLogger.check_instance_created(logger):
             names = ["silent", "current", *MMLogger._instance_dict]
-            close = closest(logger, names, n=1)
-            did_you_mean = f" Did you mean {close[0]!r}?" if close else ""
+            hint = did_you_mean(logger, names)
             raise ValueError(
-                f"MMLogger: {logger} has not been created!{did_you_mean} print_log: create "
+                f"MMLogger: {logger} has not been created!{hint} print_log: create "
                 f"it with MMLogger.get_instance({logger!r}) first, or pass "
                 'logger="current", "silent", None or a logging.Logger.'
             )

@@ -8,6 +8,7 @@ from collections import OrderedDict
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any  # noqa: F401 (upstream binds it here)
 
+from mmengine.utils._messages import did_you_mean
 from mmengine.utils.manager import ManagerMixin
 
 from ._lazy import lazy_numpy
@@ -45,15 +46,6 @@ class InvalidStateDictError(_HubAssertionError, KeyError):
 
 class MalformedStateDictError(AttributeError, TypeError):
     """A state dict entry of the wrong type (upstream failed on a missing ``.items``)."""
-
-
-def _did_you_mean(key: Any, keys: Any) -> str:
-    """`` Did you mean 'x'?`` for the key of ``keys`` closest to ``key``, or ''."""
-    import difflib
-
-    names = [k for k in keys if isinstance(k, str)]
-    close = difflib.get_close_matches(str(key), names, n=1)
-    return f" Did you mean {close[0]!r}?" if close else ""
 
 
 class _SerializableHistoryBuffer(HistoryBuffer):
@@ -399,7 +391,7 @@ class MessageHub(ManagerMixin):
         buffer = self._log_scalars.get(key)
         if buffer is None:
             keys = list(self._log_scalars)
-            hint = _did_you_mean(key, keys)
+            hint = did_you_mean(key, keys)
             if key in self._runtime_info:
                 hint += f" {key!r} is runtime information: read it with get_info({key!r})."
             elif not keys:

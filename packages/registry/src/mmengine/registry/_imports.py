@@ -12,6 +12,7 @@ import sys
 from importlib import import_module
 
 from mmengine.logging import print_log
+from mmengine.utils._messages import closest
 
 # Distributions of this workspace whose import name differs from
 # ``mmengine.<sub>`` -> ``mmengine-<sub>``.
@@ -103,9 +104,7 @@ def _location_failed(error: BaseException, location: str, registry_desc: str) ->
         missing = error.name
         if _is_missing(error, location):
             parent, _, leaf = missing.rpartition(".")
-            import difflib  # error path only
-
-            near = difflib.get_close_matches(leaf, _submodule_names(parent), 1)
+            near = closest(leaf, _submodule_names(parent), 1)
             hint = f' (did you mean "{parent}.{near[0]}"?)' if near else ""
             detail = (
                 f'"{parent}" is installed but has no module "{leaf}"{hint}. Fix the '

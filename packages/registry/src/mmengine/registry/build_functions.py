@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any, Optional, Union  # noqa: F401
 
 from mmengine.config import Config, ConfigDict
 from mmengine.utils import ManagerMixin, digit_version  # noqa: F401 (upstream binds it)
+from mmengine.utils._messages import closest
 
 from ._exceptions import RegistryTypeError, RegistryValueError
 from .registry import Registry
@@ -94,9 +95,7 @@ def _signature_problem(obj_cls: Any, args: dict) -> Optional[str]:
     if unexpected:
         described = []
         for key in unexpected:
-            import difflib  # error path only
-
-            close = difflib.get_close_matches(key, sorted(keyword_ok - set(args)), n=1)
+            close = closest(key, sorted(keyword_ok - set(args)), n=1)
             described.append(f"{key!r} (did you mean {close[0]!r}?)" if close else repr(key))
         parts.append("unexpected argument(s) " + ", ".join(described))
     if missing:
@@ -175,12 +174,8 @@ def _check_cfg_scope(scope: Any, cfg: Any, registry: Registry) -> None:
 
 def _type_key_hint(cfg: Any) -> str:
     """A hint when a key of ``cfg`` looks like a misspelt ``type`` (``tpye``, ``Type``)."""
-    import difflib  # only on this error path: the module is not imported otherwise
-
     keys = [k for k in cfg if isinstance(k, str)] if hasattr(cfg, "keys") else []
-    close = [
-        k for k in keys if k.lower() == "type" or difflib.get_close_matches(k, ["type"], 1, 0.7)
-    ]
+    close = [k for k in keys if k.lower() == "type" or closest(k, ["type"], 1, 0.7)]
     if not close:
         return ""
     return f' (the key {close[0]!r} looks like a misspelling of "type")'

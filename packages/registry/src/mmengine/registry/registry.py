@@ -11,6 +11,7 @@ from typing import Any, Optional, Union
 from mmengine.config.utils import MODULE2PACKAGE  # upstream binds it here
 from mmengine.logging import print_log
 from mmengine.utils import get_object_from_string, is_seq_of
+from mmengine.utils._messages import closest
 
 from ._exceptions import EmptyNameError, RegistryTypeError, RegistryValueError
 from ._imports import import_location, import_scope_registry, register_all_modules_of
@@ -78,7 +79,6 @@ def _object_path_problem(path: str) -> str:
     """Why ``path`` (``'pkg.module.Name'``) is not an importable object, e.g.
     "module 'torch.nn' has no attribute 'Linearr' (did you mean 'Linear'?)".
     Used on error paths only (imports what the failed lookup imported)."""
-    import difflib
     from importlib import import_module
 
     parts = path.split(".")
@@ -100,9 +100,7 @@ def _object_path_problem(path: str) -> str:
     owner = ".".join(parts[:index])
     for attr in parts[index:]:
         if not hasattr(obj, attr):
-            near = difflib.get_close_matches(
-                attr, [n for n in dir(obj) if not n.startswith("_")], 1
-            )
+            near = closest(attr, [n for n in dir(obj) if not n.startswith("_")], 1)
             hint = f" (did you mean {near[0]!r}?)" if near else ""
             kind = "module" if obj is module else "object"
             return f"{kind} {owner!r} has no attribute {attr!r}{hint}"
@@ -113,10 +111,8 @@ def _object_path_problem(path: str) -> str:
 
 def _scope_suggestion(scope: str, tree_scopes: list[str]) -> str:
     """`` Did you mean "mmdet"?`` for a scope close to a known one (error path)."""
-    import difflib
-
     candidates = list(dict.fromkeys([*tree_scopes, *sorted(_known_scopes), *MODULE2PACKAGE]))
-    near = difflib.get_close_matches(scope, [c for c in candidates if c != scope], 1, 0.75)
+    near = closest(scope, [c for c in candidates if c != scope], 1, 0.75)
     return f' Did you mean the scope "{near[0]}"?' if near else ""
 
 
@@ -695,9 +691,7 @@ class Registry:
         by_plain: dict[str, list[str]] = {}
         for qualified, plain in candidates.items():
             by_plain.setdefault(plain, []).append(qualified)
-        import difflib  # error path only
-
-        matches = difflib.get_close_matches(real_key, list(by_plain), n=5, cutoff=0.6)
+        matches = closest(real_key, list(by_plain), n=5, cutoff=0.6)
         lowered = {p.lower(): p for p in by_plain}
         if real_key.lower() in lowered and lowered[real_key.lower()] not in matches:
             matches.insert(0, lowered[real_key.lower()])
@@ -749,12 +743,11 @@ class Registry:
         """Explain a ``scope.Name`` whose scope no registry of the tree has
         (error path only); may prepend a ``close_scope.Name`` suggestion to
         ``close``."""
-        import difflib  # error path only
         import importlib.util
 
         parts = [f' No registry of this tree has the scope "{scope}"']
         candidates = list(dict.fromkeys([*tree_scopes, *MODULE2PACKAGE]))
-        near = difflib.get_close_matches(scope, candidates, n=1, cutoff=0.75)
+        near = closest(scope, candidates, n=1, cutoff=0.75)
         try:
             installed = importlib.util.find_spec(scope) is not None
         except (ImportError, ValueError):

@@ -9,6 +9,7 @@ import os.path as osp
 from typing import Any, Optional
 
 from mmengine.logging import print_log
+from mmengine.utils._messages import closest
 
 from ._exceptions import NotARegistryError, RegistryTypeError, RegistryValueError
 from .default_scope import DefaultScope
@@ -250,10 +251,8 @@ def _warn_unknown_scope(scope: str) -> None:
     except (ImportError, ValueError):
         pass
     _warned_unknown_scopes.add(scope)
-    import difflib
-
     candidates = sorted(set(_known_scopes) | set(MODULE2PACKAGE))
-    near = difflib.get_close_matches(scope, candidates, 1, 0.75)
+    near = closest(scope, candidates, 1, 0.75)
     hint = f' Did you mean "{near[0]}"?' if near else ""
     print_log(
         f'init_default_scope("{scope}"): no registry has the scope "{scope}" and no '
