@@ -8,12 +8,13 @@ import operator
 from collections.abc import Iterable, Iterator, Sequence, Sized
 from typing import Any
 
+from mmengine.config.parsing import add_note
 from mmengine.dataset import pseudo_collate
 from mmengine.logging import print_log
 from mmengine.registry import EVALUATOR, METRICS
 from mmengine.structures import BaseDataElement
 
-from .metric import BaseMetric, _add_note, _meta_hint
+from .metric import BaseMetric, _meta_hint
 
 __all__ = ["Evaluator"]
 
@@ -84,7 +85,7 @@ class Evaluator:
             try:
                 metric.process(data_batch, converted)
             except Exception as exc:
-                _add_note(
+                add_note(
                     exc,
                     f"raised by {type(metric).__name__}.process on batch "
                     f"#{self._num_batches + 1} ({len(converted)} data samples) given to "

@@ -14,6 +14,7 @@ from typing import Any
 
 from torch import Tensor
 
+from mmengine.config.parsing import add_note
 from mmengine.dist import (
     broadcast_object_list,
     collect_results,
@@ -196,7 +197,7 @@ class BaseMetric(metaclass=ABCMeta):
         try:
             computed = self.compute_metrics(results)
         except Exception as exc:
-            _add_note(
+            add_note(
                 exc,
                 f"raised by {name}.compute_metrics on {len(results)} collected results "
                 f"(evaluate(size={size})){_meta_hint(self, exc)}",
@@ -407,12 +408,6 @@ def _rescue_results(results: list, out_file_path: Any) -> None:
         logger="current",
         level=logging.ERROR,
     )
-
-
-def _add_note(exc: BaseException, note: str) -> None:
-    """Attach ``note`` to ``exc`` (shown below its traceback; Python 3.11+)."""
-    if hasattr(exc, "add_note"):
-        exc.add_note(note)
 
 
 def _meta_hint(metric: Any, exc: BaseException) -> str:

@@ -11,6 +11,7 @@ import logging
 import sys
 from importlib import import_module
 
+from mmengine.config.parsing import add_note
 from mmengine.logging import print_log
 from mmengine.utils._messages import closest
 
@@ -124,11 +125,7 @@ def _location_failed(error: BaseException, location: str, registry_desc: str) ->
             path=error.path,
         )
     note = f"{context} (its import raised {type(error).__name__}; the traceback shows where)"
-    add_note = getattr(error, "add_note", None)
-    if add_note is not None:
-        add_note(note)
-    else:  # Python 3.10
-        error.__notes__ = [*getattr(error, "__notes__", []), note]  # type: ignore[attr-defined]
+    add_note(error, note)
     return error
 
 

@@ -6,6 +6,7 @@ import sys
 from typing import TYPE_CHECKING, Any, Optional, Union  # noqa: F401
 
 from mmengine.config import Config, ConfigDict
+from mmengine.config.parsing import add_note
 from mmengine.utils import ManagerMixin, digit_version  # noqa: F401 (upstream binds it)
 from mmengine.utils._messages import closest
 
@@ -106,15 +107,6 @@ def _signature_problem(obj_cls: Any, args: dict) -> Optional[str]:
     return "; ".join(parts) + f". It accepts ({accepted})"
 
 
-def _annotate(error: BaseException, note: str) -> None:
-    """Attach ``note`` to ``error`` (shown with its traceback)."""
-    add_note = getattr(error, "add_note", None)
-    if add_note is not None:
-        add_note(note)
-    else:  # Python 3.10: keep the note where PEP 678 puts it
-        error.__notes__ = [*getattr(error, "__notes__", []), note]
-
-
 def _instantiate(obj_cls: Any, args: dict, registry: Registry, obj_type: Any = None) -> Any:
     """Call ``obj_cls`` with ``args`` (``get_instance`` for ``ManagerMixin``
     subclasses), explaining failures."""
@@ -131,13 +123,13 @@ def _instantiate(obj_cls: Any, args: dict, registry: Registry, obj_type: Any = N
         )
         if problem is None:
             # The arguments fit: the error comes from inside the constructor.
-            _annotate(e, f"while building {context}")
+            add_note(e, f"while building {context}")
             raise
         raise TypeError(
             f"{e}\nwhile building {context}: {problem}. Fix the keys of its config."
         ) from e
     except Exception as e:
-        _annotate(
+        add_note(
             e,
             f'while building `{_describe(obj_cls)}` from the "{registry.name}" '
             f'registry (scope "{registry.scope}")',

@@ -815,7 +815,9 @@ class Registry:
         """Note on ``error`` how ``build`` called the build function (error path)."""
         import inspect
 
-        from .build_functions import _annotate, _describe
+        from mmengine.config.parsing import add_note
+
+        from .build_functions import _describe
 
         try:
             params = inspect.signature(self.build_func).parameters.values()
@@ -824,7 +826,7 @@ class Registry:
         except (TypeError, ValueError):
             signature = _describe(self.build_func)
         passed = ", ".join(["cfg", *("<positional>" for _ in args), *kwargs, "registry=<self>"])
-        _annotate(
+        add_note(
             error,
             f'while calling the build function of the "{self._name}" registry (scope '
             f'"{self._scope}") as build_func({passed}); it is {signature}. A build function '

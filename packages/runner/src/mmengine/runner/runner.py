@@ -20,6 +20,7 @@ from torch.optim import Optimizer
 from torch.utils.data import DataLoader
 
 from mmengine.config import Config, ConfigDict
+from mmengine.config.parsing import add_note
 from mmengine.dist import is_main_process, master_only
 from mmengine.evaluator import Evaluator
 from mmengine.fileio import join_path, put_text
@@ -481,11 +482,7 @@ class Runner:
             for hook in self._hook_table.for_stage(fn_name):
                 getattr(hook, fn_name)(self, **kwargs)
         except TypeError as exc:
-            note = f"(raised while calling the {fn_name!r} hooks)"
-            if hasattr(exc, "add_note"):
-                exc.add_note(note)
-            else:  # Python 3.10: keep the note where PEP 678 puts it
-                exc.__notes__ = [*getattr(exc, "__notes__", []), note]
+            add_note(exc, f"(raised while calling the {fn_name!r} hooks)")
             raise
 
     def register_hook(
