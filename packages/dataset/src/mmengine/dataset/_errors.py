@@ -11,6 +11,7 @@ import operator
 from typing import Any
 
 from mmengine.config.parsing import add_note
+from mmengine.utils._builtin_names import PlainMessage
 from mmengine.utils._messages import short_repr  # noqa: F401  (here and for the modules importing it from here)
 
 __all__ = [
@@ -40,16 +41,7 @@ def is_index(value: Any) -> bool:
     return True
 
 
-class _PlainMessage:
-    """Show the message as is (``KeyError`` would show its repr)."""
-
-    def __str__(self) -> str:
-        if len(self.args) == 1 and isinstance(self.args[0], str):
-            return self.args[0]
-        return super().__str__()
-
-
-class DataPrefixKeyError(_PlainMessage, KeyError, AssertionError):
+class DataPrefixKeyError(PlainMessage, KeyError, AssertionError):
     """A raw data info lacks a key named in ``data_prefix`` (0.10: AssertionError)."""
 
 
@@ -73,7 +65,7 @@ class AttrTypeError(TypeError, AttributeError):
     """An argument of the wrong type that 0.10 rejected with an AttributeError."""
 
 
-class DatasetsArgError(_PlainMessage, TypeError, KeyError):
+class DatasetsArgError(PlainMessage, TypeError, KeyError):
     """``ConcatDataset(datasets=...)`` given a single dataset or config, not a list."""
 
 

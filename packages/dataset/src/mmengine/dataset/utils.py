@@ -13,6 +13,7 @@ import torch
 from torch.utils.data._utils.collate import default_collate as torch_default_collate
 
 from mmengine.registry import FUNCTIONS
+from mmengine.utils._builtin_names import PlainMessage
 
 from ._errors import add_note, short_repr
 
@@ -67,11 +68,8 @@ def _is_namedtuple(obj: Any) -> bool:
     return isinstance(obj, tuple) and hasattr(obj, "_fields")
 
 
-class _BatchItemKeyError(KeyError):
+class _BatchItemKeyError(PlainMessage, KeyError):
     """An item of a batch lacks a key of the first item."""
-
-    def __str__(self) -> str:
-        return self.args[0] if len(self.args) == 1 else super().__str__()
 
 
 def _push_path(err: BaseException, step: Any) -> None:

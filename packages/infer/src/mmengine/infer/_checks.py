@@ -16,7 +16,7 @@ import torch
 
 from mmengine.config.parsing import add_note
 from mmengine.config.utils import suggest_names
-from mmengine.utils._builtin_names import show_as_builtins
+from mmengine.utils._builtin_names import PlainMessage, show_as_builtins
 from mmengine.utils._messages import short_repr  # noqa: F401  (here and for the modules importing it from here)
 
 __all__ = [
@@ -39,20 +39,11 @@ _PLUGIN_DEVICES = ("npu", "mlu", "musa", "dipu", "xla", "hpu")
 _CHECKPOINT_SUFFIXES = (".pth", ".pt", ".ckpt", ".bin", ".safetensors", ".pkl", ".tar")
 
 
-class _PlainMessage:
-    """Show the message as is (``KeyError`` would show its repr)."""
-
-    def __str__(self) -> str:
-        if len(self.args) == 1 and isinstance(self.args[0], str):
-            return self.args[0]
-        return super().__str__()
-
-
-class NoModelError(_PlainMessage, AttributeError, KeyError):
+class NoModelError(PlainMessage, AttributeError, KeyError):
     """The config has no ``model`` (0.10: ``AttributeError`` from ``cfg.model``)."""
 
 
-class BatchSizeError(_PlainMessage, IndexError, ValueError):
+class BatchSizeError(PlainMessage, IndexError, ValueError):
     """``batch_size < 1`` (0.10: ``IndexError`` from collating an empty chunk)."""
 
 
@@ -65,7 +56,7 @@ class ScopeTypeError(TypeError, AssertionError):
     """``scope`` that is not a string (0.10: ``AssertionError`` from ``DefaultScope``)."""
 
 
-class UnknownScopeError(_PlainMessage, AssertionError, KeyError):
+class UnknownScopeError(PlainMessage, AssertionError, KeyError):
     """A scope that 0.10 does not list and that cannot be imported (0.10: ``AssertionError``)."""
 
 

@@ -9,6 +9,7 @@ import os.path as osp
 import sys
 from logging import Logger, LogRecord
 
+from mmengine.utils._builtin_names import PlainMessage
 from mmengine.utils._messages import closest, did_you_mean
 from mmengine.utils.manager import ManagerMixin
 
@@ -41,16 +42,13 @@ def _parse_level(level: int | str, where: str = "log_level") -> int:
     return value
 
 
-class _LevelNameError(KeyError, ValueError, TypeError):
+class _LevelNameError(PlainMessage, KeyError, ValueError, TypeError):
     """An unknown level name.
 
     0.10 raised ``KeyError`` for ``MMLogger(log_level=...)``, ``ValueError`` for ``setLevel`` and
     ``TypeError`` for ``print_log(level=...)``: this is all three, so each ``except`` still
     catches it.
     """
-
-    def __str__(self) -> str:  # a message, not a quoted key
-        return str(self.args[0]) if self.args else ""
 
 
 def _get_logging_file_handlers() -> dict[str, type]:

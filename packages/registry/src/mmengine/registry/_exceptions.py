@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from mmengine.utils._builtin_names import show_as_builtins
+from mmengine.utils._builtin_names import PlainMessage, show_as_builtins
 
 
 def _rebuild(kind: str, args: tuple) -> BaseException:
@@ -44,12 +44,9 @@ class NotARegistryError(TypeError, AttributeError):
         return (_rebuild, ("attribute", self.args))
 
 
-class EmptyNameError(KeyError, RuntimeError):
+class EmptyNameError(PlainMessage, KeyError, RuntimeError):
     """An empty string was given as the name to look up (0.10: ``RuntimeError``
     "Failed to get "; a ``KeyError`` too, as for any unknown name)."""
-
-    def __str__(self) -> str:  # not KeyError's repr of the message
-        return str(self.args[0]) if self.args else ""
 
     def __reduce__(self) -> Any:
         return (_rebuild, ("empty", self.args))

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from enum import Enum
 
+from mmengine.utils._builtin_names import PlainMessage
+
 
 class Priority(Enum):
     """Hook priority levels: a smaller value runs earlier.
@@ -34,11 +36,8 @@ class Priority(Enum):
     LOWEST = 100
 
 
-class UnknownPriorityError(KeyError):
+class UnknownPriorityError(PlainMessage, KeyError):
     """A priority name that is not a :class:`Priority` member (a ``KeyError``, as upstream)."""
-
-    def __str__(self) -> str:  # KeyError would show the repr of the message
-        return str(self.args[0]) if self.args else ""
 
 
 def get_priority(priority: int | str | Priority) -> int:

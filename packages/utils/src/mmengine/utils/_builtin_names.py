@@ -8,7 +8,7 @@ comparing ``type(err).__name__`` with 0.10's class name keeps working.
 
 from __future__ import annotations
 
-__all__ = ["show_as_builtins"]
+__all__ = ["PlainMessage", "show_as_builtins"]
 
 
 def show_as_builtins(*pairs: tuple[type, str]) -> None:
@@ -16,3 +16,14 @@ def show_as_builtins(*pairs: tuple[type, str]) -> None:
     for cls, shown in pairs:
         cls.__module__ = "builtins"
         cls.__qualname__ = cls.__name__ = shown
+
+
+class PlainMessage:
+    """Mixin for error classes deriving from ``KeyError``: ``str(err)`` is the message as
+    written, not ``KeyError``'s quoted repr of it (put it first among the bases)."""
+
+    def __str__(self) -> str:
+        args = getattr(self, "args", ())
+        if len(args) == 1 and isinstance(args[0], str):
+            return args[0]
+        return super().__str__()
