@@ -14,7 +14,10 @@ BENCH = Path(__file__).resolve().parents[1] / "bench" / "bench_runner.py"
 @pytest.mark.parametrize(
     "mode, expected",
     [
-        ("--floor", ["plain +   0 Python calls/iter", "plain + 300 Python calls/iter", "warm loop"]),
+        (
+            "--floor",
+            ["plain +   0 Python calls/iter", "plain + 300 Python calls/iter", "warm loop"],
+        ),
         ("--breakdown", ["mlp plain", "loop only", "+ default hooks", "(full)"]),
     ],
 )
