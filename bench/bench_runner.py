@@ -15,7 +15,10 @@ per-iteration loss logging should not either (the hub converts device scalars wh
 ``--breakdown`` instead splits the tiny MLP's overhead: the Runner's loop with no default hooks
 and the plain loop's step as ``train_step``, then with the default hooks, then in full;
 ``--floor`` adds N trivial Python method calls to each iteration of the plain loop (no Runner):
-what any per-iteration Python costs between two tiny-MLP steps, against its cost in a warm loop.
+what any per-iteration Python costs between two tiny-MLP steps, against its cost in a warm loop;
+``--calls`` counts the Python-level calls (functions and builtins, ``sys.setprofile``) per
+steady-state iteration of the plain loop and of the Runner: a noise-free measure of the
+Runner's per-iteration work (``tests/test_bench_smoke.py`` bounds it).
 """
 
 from __future__ import annotations
@@ -256,6 +259,99 @@ def runner_loop(
     return _steady_state(stamps)
 
 
+class _CallCounter:
+    """Counts Python function and builtin calls while it is on (``sys.setprofile``)."""
+
+    def __init__(self) -> None:
+        self.count = 0
+
+    def _profile(self, frame, event, arg):  # noqa: ANN001, ANN202
+        if event == "call" or event == "c_call":
+            self.count += 1
+
+    def start(self) -> None:
+        sys.setprofile(self._profile)
+
+    def stop(self) -> None:
+        sys.setprofile(None)
+
+
+def plain_calls(kind: str, warmup: int, iters: int) -> float:
+    """Python calls per steady-state iteration of the plain loop (``--calls``)."""
+    net = make_net(kind)
+    opt = torch.optim.SGD(net.parameters(), lr=0.01)
+    loader = make_loader(kind)
+    counter = _CallCounter()
+    it = iter(loader)
+    for i in range(warmup + iters):
+        if i == warmup:
+            counter.start()
+        try:
+            batch = next(it)
+        except StopIteration:
+            it = iter(loader)
+            batch = next(it)
+        inputs, labels = batch["inputs"].to(DEVICE), batch["labels"].to(DEVICE)
+        loss = F.mse_loss(net(inputs), labels)
+        loss.backward()
+        opt.step()
+        opt.zero_grad()
+    counter.stop()
+    return counter.count / iters
+
+
+def runner_calls(kind: str, warmup: int, iters: int, work_dir: str) -> float:
+    """Python calls per steady-state iteration of ``Runner.train()`` (``--calls``): counted
+    from the end of iteration ``warmup`` to the end of iteration ``warmup + iters``, logging
+    every 50 iterations included."""
+    from mmengine.hooks import Hook
+
+    counter = _CallCounter()
+
+    class CountHook(Hook):
+        priority = "LOWEST"
+
+        def after_train_iter(self, runner, batch_idx, data_batch=None, outputs=None):  # noqa: ANN001
+            if runner.iter + 1 == warmup:
+                counter.start()
+            elif runner.iter + 1 == warmup + iters:
+                counter.stop()
+
+    runner = Runner(
+        model=Wrapped(make_net(kind)),
+        work_dir=work_dir,
+        train_dataloader=make_loader(kind),
+        train_cfg=dict(by_epoch=False, max_iters=warmup + iters + 1, val_interval=10**9),
+        optim_wrapper=dict(optimizer=dict(type="SGD", lr=0.01)),
+        default_hooks=dict(
+            logger=dict(type="LoggerHook", interval=50),
+            checkpoint=dict(type="CheckpointHook", interval=10**9, by_epoch=False, save_last=False),
+        ),
+        custom_hooks=[CountHook()],
+        log_processor=dict(by_epoch=False),
+        log_level="WARNING",
+        randomness=dict(seed=0),
+        experiment_name=f"bench_calls_{kind}",
+    )
+    runner.train()
+    for handler in list(MMLogger.get_instance(runner.experiment_name).handlers):
+        handler.close()
+    return counter.count / iters
+
+
+def calls(iters: int) -> None:
+    """Python-level calls per iteration: plain loop, Runner, and the difference."""
+    warmup = 60
+    with tempfile.TemporaryDirectory() as tmp:
+        for kind in ("mlp", "convnet"):
+            p = plain_calls(kind, warmup, iters)
+            q = runner_calls(kind, warmup, iters, tmp)
+            print(
+                f"{kind:8s} Python calls/iter: plain {p:6.1f}   Runner {q:6.1f}   "
+                f"Runner adds {q - p:+6.1f}"
+            )
+
+
 def fresh_import_seconds(statement: str, rounds: int) -> float:
     times = []
     for _ in range(rounds):
@@ -339,6 +435,11 @@ def main() -> None:
         help="only the plain tiny-MLP loop, with N trivial Python calls per iteration",
     )
     parser.add_argument("--device", default="cpu", help="cpu (default) or cuda")
+    parser.add_argument(
+        "--calls",
+        action="store_true",
+        help="Python-level calls per iteration, plain loop and Runner (no timing)",
+    )
     args = parser.parse_args()
     global DEVICE
     DEVICE = torch.device(args.device)
@@ -349,6 +450,9 @@ def main() -> None:
         return
     if args.floor:
         floor(args.rounds, args.iters)
+        return
+    if args.calls:
+        calls(args.iters)
         return
 
     print(

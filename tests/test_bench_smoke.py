@@ -31,3 +31,25 @@ def test_bench_runner_mode_runs(mode, expected):
     assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-2000:]
     for part in expected:
         assert part in proc.stdout, proc.stdout
+
+
+def test_runner_python_calls_per_iteration_stay_bounded():
+    """The Runner's per-iteration Python work, counted (not timed, so not noisy): at most 150
+    calls per iteration more than the plain loop (123 when this was written; upstream's
+    contract needs about 60). A regression here, e.g. work per iteration that belongs per
+    log interval, shows up as a higher count long before it is visible in timings."""
+    proc = subprocess.run(
+        [sys.executable, str(BENCH), "--calls", "--iters", "100"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-2000:]
+    added = {
+        line.split()[0]: float(line.rsplit("Runner adds", 1)[1])
+        for line in proc.stdout.splitlines()
+        if "Runner adds" in line
+    }
+    assert set(added) == {"mlp", "convnet"}, proc.stdout
+    for kind, extra in added.items():
+        assert 0 < extra <= 150, f"{kind}: the Runner adds {extra} Python calls per iteration"

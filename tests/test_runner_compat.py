@@ -339,6 +339,13 @@ class _WeightsAtBeforeTrain(Hook):
             self.seen[name] = value.clone()
 
 
+def test_runner_without_cfg_dumps_an_empty_timestamp_config(tmp_path) -> None:
+    """0.10 writes ``<timestamp>.py`` (one newline) into the work dir even without a cfg."""
+    runner = Runner(model=DropoutModel(), work_dir=str(tmp_path), log_level="WARNING")
+    dumped = tmp_path / f"{runner.timestamp}.py"
+    assert dumped.read_text() == "\n"
+
+
 def test_runner_checkpoint_is_the_implementation_module() -> None:
     import mmengine.model.checkpoint as implementation
     import mmengine.runner.checkpoint as checkpoint

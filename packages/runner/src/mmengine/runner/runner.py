@@ -302,11 +302,12 @@ class Runner:
 
     @master_only
     def dump_config(self) -> None:
-        """Write the config to the work dir (under its own file name or the timestamp)."""
-        if not self.cfg:
-            return
+        """Write the config to the work dir (under its own file name or the timestamp).
+
+        A runner built without ``cfg`` writes an empty ``<timestamp>.py``, as 0.10 does.
+        """
         name = osp.basename(self.cfg.filename) if self.cfg.filename else f"{self._timestamp}.py"
-        put_text(self.cfg_text, osp.join(self._work_dir, name))
+        put_text(self.cfg_text or "\n", osp.join(self._work_dir, name))
 
     # ================================================================== properties
     experiment_name = property(lambda self: self._experiment_name, doc="str: the experiment.")
