@@ -8,6 +8,7 @@ import copy
 import glob
 import importlib
 import os.path as osp
+import re
 from unittest import mock
 
 import pytest
@@ -219,6 +220,39 @@ class TestRunnerCompat(RunnerTestCase):
             "val_dataloader, val_cfg, and val_evaluator should be either all None or not None, "
             "but got val_dataloader=None, val_cfg={}, val_evaluator=None"
         )
+
+    def test_environment_block_has_upstreams_layout(self) -> None:
+        """The block at the top of a run's log, key by key as 0.10 writes it."""
+        runner = Runner(
+            model=self._model(),
+            work_dir=self.temp_dir.name,
+            experiment_name="envblock",
+            env_cfg=dict(cudnn_benchmark=False, dist_cfg=dict(backend="gloo")),
+            randomness=dict(seed=5, deterministic=False),
+        )
+        text = _messages(_log_text(runner))
+        sep = "-" * 60
+        block = text[text.index(sep) : text.index(sep, text.index(sep) + 1) + len(sep)]
+        system, runtime = block.split("\nSystem environment:\n")[1].split(
+            "\n\nRuntime environment:\n"
+        )
+        # Top-level entries are indented by four spaces (the compile details' lines by two).
+        keys = re.findall(r"^    (\S[^:\n]*):", system, re.M)
+        assert keys[:5] == [
+            "sys.platform", "Python", "CUDA available", "MUSA available", "numpy_random_seed"
+        ]  # fmt: skip
+        assert keys.index("GCC") < keys.index("PyTorch") < keys.index("PyTorch compiling details")
+        assert keys[-1] == "MMEngine"
+        assert "    numpy_random_seed: 5\n" in system
+        assert runtime.splitlines()[:-1] == [
+            "    cudnn_benchmark: False",
+            "    dist_cfg: {'backend': 'gloo'}",
+            "    seed: 5",
+            "    deterministic: False",
+            "    Distributed launcher: none",
+            "    Distributed training: False",
+            "    GPU number: 1",
+        ]
 
     # ---------------------------------------------------------------- R7, M3
     def test_log_holds_config_syncbn_line_and_hook_table_in_order(self) -> None:

@@ -45,6 +45,30 @@ def test_collect_env():
         assert any(k.startswith("GPU ") for k in env)
 
 
+def test_collect_env_reports_torchvision_and_opencv_without_importing_them():
+    """Importing both costs over a second per runner; the versions read without importing
+    equal the modules' own ``__version__``."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from mmengine.utils.dl_utils import collect_env\n"
+        "env = collect_env()\n"
+        "print('imported', 'torchvision' in sys.modules, 'cv2' in sys.modules)\n"
+        "print('TorchVision', env.get('TorchVision'))\n"
+        "print('OpenCV', env.get('OpenCV'))\n"
+        "try:\n    import torchvision; print('TorchVision', torchvision.__version__)\n"
+        "except ImportError:\n    print('TorchVision', None)\n"
+        "try:\n    import cv2; print('OpenCV', cv2.__version__)\n"
+        "except ImportError:\n    print('OpenCV', None)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    lines = out.stdout.splitlines()
+    assert lines[0] == "imported False False", out.stdout
+    assert lines[1] == lines[3] and lines[2] == lines[4], out.stdout
+
+
 def test_has_batch_norm_and_is_norm():
     nn = torch.nn
     model = nn.Sequential(nn.Conv2d(3, 3, 1), nn.Sequential(nn.BatchNorm2d(3)))

@@ -45,7 +45,7 @@ from mmengine.utils import digit_version, get_git_hash, get_mmengine_version  # 
 from mmengine.utils.dl_utils import TORCH_VERSION  # noqa: F401
 from mmengine.visualization import Visualizer
 
-from . import checkpointing, validation_record
+from . import build, checkpointing, validation_record
 from .base_loop import BaseLoop  # noqa: F401
 from .log_processor import LogProcessor  # noqa: F401
 from .loops import EpochBasedTrainLoop, IterBasedTrainLoop, TestLoop, ValLoop  # noqa: F401
@@ -202,6 +202,13 @@ class FlexibleRunner(Runner):
                 "e.g. dict(type='DDPStrategy')"
             )
         return strategy
+
+    def _log_env(self, env_cfg: dict) -> None:
+        """0.10's FlexibleRunner reports the strategy's environment settings (``launcher``,
+        ``randomness`` and the ``env_cfg`` items it took) as its runtime environment."""
+        settings = getattr(self.strategy, "_env_kwargs", None) or env_cfg
+        build.log_env(self.logger, settings, self.randomness, self._seed, self._launcher,
+                      self._world_size)  # fmt: skip
 
     # ------------------------------------------------------------------ model
     def wrap_model(self, model_wrapper_cfg: dict | None, model: nn.Module) -> nn.Module:

@@ -224,8 +224,8 @@ class Runner:
         )
 
     def _log_env(self, env_cfg: dict) -> None:
-        build.log_env(self.logger, env_cfg, self._launcher, self._world_size, self._seed,
-                      self._deterministic)  # fmt: skip
+        build.log_env(self.logger, env_cfg, self.randomness, self._seed, self._launcher,
+                      self._world_size)  # fmt: skip
 
     def build_logger(
         self, log_level: int | str = "INFO", log_file: str | None = None, **kwargs: Any

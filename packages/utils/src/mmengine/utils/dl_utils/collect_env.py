@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import importlib
+import importlib.metadata
+import importlib.util
 import os.path as osp
+import re
 import subprocess
 import sys
 from collections import OrderedDict, defaultdict
@@ -49,6 +53,59 @@ def _msvc_version() -> str | None:  # pragma: no cover - Windows only
         return None
     text = out.decode("utf-8", errors="replace").strip()
     return text.splitlines()[0] if text else None
+
+
+_OPENCV_DISTRIBUTIONS = (
+    "opencv-python",
+    "opencv-python-headless",
+    "opencv-contrib-python",
+    "opencv-contrib-python-headless",
+)
+
+
+def _installed_version(module: str) -> str | None:
+    """``module.__version__`` (torchvision or cv2), found without importing the module.
+
+    Importing both costs over a second, which every runner would pay for one log line:
+    torchvision's version is read from its ``version.py``, OpenCV's from its distribution
+    (``5.1.0.95`` is ``cv2.__version__`` ``5.1.0``). A module already imported, or one these
+    shortcuts cannot read, is asked directly.
+    """
+    loaded = sys.modules.get(module)
+    if loaded is None:
+        try:
+            version = _version_without_import(module)
+        except (OSError, ValueError, ImportError):
+            version = None
+        if version is not None:
+            return version
+    try:
+        loaded = importlib.import_module(module) if loaded is None else loaded
+    except Exception:  # noqa: BLE001 - a broken install is not worth failing the report
+        return None
+    return getattr(loaded, "__version__", None)
+
+
+def _version_without_import(module: str) -> str | None:
+    spec = importlib.util.find_spec(module)
+    if spec is None:
+        raise ImportError(module)
+    if module == "torchvision" and spec.submodule_search_locations:
+        for folder in spec.submodule_search_locations:
+            path = osp.join(folder, "version.py")
+            if osp.isfile(path):
+                with open(path, encoding="utf-8") as f:
+                    match = re.search(r"^__version__\s*=\s*['\"]([^'\"]+)['\"]", f.read(), re.M)
+                if match:
+                    return match.group(1)
+    if module == "cv2":
+        for name in _OPENCV_DISTRIBUTIONS:
+            try:
+                version = importlib.metadata.version(name)
+            except importlib.metadata.PackageNotFoundError:
+                continue
+            return ".".join(version.split(".")[:3])
+    return None
 
 
 def collect_env() -> dict:
@@ -107,19 +164,10 @@ def collect_env() -> dict:
     env_info["PyTorch"] = torch.__version__
     env_info["PyTorch compiling details"] = get_build_config()
 
-    try:
-        import torchvision  # type: ignore[import-not-found]
-    except ImportError:
-        pass
-    else:
-        env_info["TorchVision"] = torchvision.__version__
-
-    try:
-        import cv2  # type: ignore[import-not-found]
-    except ImportError:
-        pass
-    else:
-        env_info["OpenCV"] = cv2.__version__
+    for key, module in (("TorchVision", "torchvision"), ("OpenCV", "cv2")):
+        version = _installed_version(module)
+        if version is not None:
+            env_info[key] = version
 
     env_info["MMEngine"] = get_mmengine_version()
     return env_info
