@@ -556,7 +556,7 @@ def test_collate_errors_leave_valid_batches_alone():
     batch = [dict(a=torch.ones(2), b=[1, 2]), dict(a=torch.zeros(2), b=[3, 4])]
     out = default_collate(batch)
     assert out["a"].shape == (2, 2) and [t.tolist() for t in out["b"]] == [[1, 3], [2, 4]]
-    assert pseudo_collate(batch)["b"] == [[1, 3], [2, 4]]
+    assert pseudo_collate(batch)["b"] == [(1, 3), (2, 4)]
 
 
 def test_no_hidden_state_left_on_reraised_errors():

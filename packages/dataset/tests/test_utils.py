@@ -24,9 +24,13 @@ def test_pseudo_collate_structure():
     assert isinstance(out["inputs"], list) and len(out["inputs"]) == 2
     assert torch.equal(out["inputs"][1], torch.ones(3))
     assert out["meta"] == dict(id=[1, 2], name=["a", "b"])
-    assert out["pair"] == [[1, 3], [2, 4]]
-    assert out["lst"] == [[1, 3], [2, 4]]
-    assert pseudo_collate([Point(1, "a"), Point(2, "b")]) == Point([1, 2], ["a", "b"])
+    # Per position, the samples' values stay the tuple zip makes of them, as in 0.10
+    # (recorded black box): a list of tuples, for tuples and lists alike.
+    assert out["pair"] == [(1, 3), (2, 4)]
+    assert out["lst"] == [(1, 3), (2, 4)]
+    assert pseudo_collate([Point(1, "a"), Point(2, "b")]) == Point((1, 2), ("a", "b"))
+    assert pseudo_collate([[np.zeros(1), "a"], [np.ones(1), "b"]])[1] == ("a", "b")
+    assert pseudo_collate([dict(m=[[1], [2]]), dict(m=[[3], [4]])]) == dict(m=[[(1, 3)], [(2, 4)]])
     assert pseudo_collate(["a", "b"]) == ["a", "b"]
     arrays = pseudo_collate([np.zeros(2), np.ones(3)])
     assert isinstance(arrays, list) and arrays[1].shape == (3,)

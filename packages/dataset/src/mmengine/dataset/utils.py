@@ -126,7 +126,7 @@ def _transpose(data_batch: Sequence, collate: Any) -> list:
     pos = 0
     try:
         for pos, samples in enumerate(zip(*data_batch)):  # noqa: B007 (read in except)
-            transposed.append(collate(list(samples)))
+            transposed.append(collate(samples))
     except Exception as e:
         _push_path(e, pos)
         raise
@@ -134,14 +134,20 @@ def _transpose(data_batch: Sequence, collate: Any) -> list:
 
 
 def _collate(data_batch: Sequence, leaf: Any, recurse: Any) -> Any:
-    """Shared recursion of the two collate functions."""
+    """Shared recursion of the two collate functions.
+
+    What is kept as it is comes back in the container it came in, as 0.10's: the top-level
+    list, or the tuple ``zip`` makes of a sequence's position (``pseudo_collate([[a, 1],
+    [b, 2]])`` is ``[(a, b), (1, 2)]``).
+    """
+    given = data_batch
     data_batch = list(data_batch)
     if not data_batch:
         return data_batch
     data_item = data_batch[0]
     data_item_type = type(data_item)
     if isinstance(data_item, (str, bytes)) or _is_data_element(data_item):
-        return data_batch
+        return given
     if _is_namedtuple(data_item):
         return data_item_type(*_transpose(data_batch, recurse))
     if isinstance(data_item, Sequence):
@@ -171,7 +177,7 @@ def _collate(data_batch: Sequence, leaf: Any, recurse: Any) -> Any:
         except TypeError:
             # the mapping type cannot be built from a dict
             return collated
-    return leaf(data_batch)
+    return leaf(given if leaf is _keep_list else data_batch)
 
 
 def _keep_list(data_batch: list) -> list:
@@ -242,9 +248,10 @@ def _default_collate(data_batch: Sequence) -> Any:
 def pseudo_collate(data_batch: Sequence) -> Any:
     """Gather a batch into the structure of one item, without stacking.
 
-    Dicts become dicts of lists, sequences become lists of lists (tuples turn
-    into lists, namedtuples stay namedtuples) and every other object,
-    including tensors, arrays and ``BaseDataElement``, is kept in a list.
+    Dicts become dicts of lists; a sequence becomes a list (a namedtuple stays a
+    namedtuple) holding, per position, the tuple of the samples' values there;
+    every other object, including tensors, arrays and ``BaseDataElement``, is
+    kept as it comes (the batch list, or such a tuple).
 
     Args:
         data_batch (Sequence): Batch of data from dataloader.
@@ -254,7 +261,7 @@ def pseudo_collate(data_batch: Sequence) -> Any:
 
     Examples:
         >>> pseudo_collate([dict(a=1, b=[1, 2]), dict(a=2, b=[3, 4])])
-        {'a': [1, 2], 'b': [[1, 3], [2, 4]]}
+        {'a': [1, 2], 'b': [(1, 3), (2, 4)]}
     """
     try:
         return _collate(data_batch, _keep_list, _pseudo_collate)
