@@ -12,6 +12,7 @@ from torch import nn
 from torch.utils.data import DataLoader
 
 from mmengine._strategy import BaseStrategy
+from mmengine._strategy._environment import log_env
 from mmengine._strategy.sharded_checkpoint import is_sharded_checkpoint
 from mmengine.config import Config, ConfigDict  # noqa: F401  (upstream's module globals)
 from mmengine.dataset import worker_init_fn as default_worker_init_fn  # noqa: F401
@@ -45,7 +46,7 @@ from mmengine.utils import digit_version, get_git_hash, get_mmengine_version  # 
 from mmengine.utils.dl_utils import TORCH_VERSION  # noqa: F401
 from mmengine.visualization import Visualizer
 
-from . import build, checkpointing, validation_record
+from . import checkpointing, validation_record
 from .base_loop import BaseLoop  # noqa: F401
 from .log_processor import LogProcessor  # noqa: F401
 from .loops import EpochBasedTrainLoop, IterBasedTrainLoop, TestLoop, ValLoop  # noqa: F401
@@ -207,7 +208,7 @@ class FlexibleRunner(Runner):
         """0.10's FlexibleRunner reports the strategy's environment settings (``launcher``,
         ``randomness`` and the ``env_cfg`` items it took) as its runtime environment."""
         settings = getattr(self.strategy, "_env_kwargs", None) or env_cfg
-        build.log_env(self.logger, settings, self.randomness, self._seed, self._launcher,
+        log_env(self.logger, settings, self.randomness, self._seed, self._launcher,
                       self._world_size)  # fmt: skip
 
     # ------------------------------------------------------------------ model

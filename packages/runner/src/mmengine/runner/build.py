@@ -21,7 +21,6 @@ from torch import nn
 from torch.optim import Optimizer
 
 from mmengine._strategy import _components
-from mmengine._strategy._environment import runtime_env
 from mmengine.config import Config, ConfigDict
 from mmengine.config.utils import config_text
 from mmengine.device import get_device
@@ -50,7 +49,7 @@ from mmengine.registry import (
 )
 from mmengine.utils import digit_version
 from mmengine.utils._messages import shorten
-from mmengine.utils.dl_utils import TORCH_VERSION, collect_env, set_multi_processing
+from mmengine.utils.dl_utils import TORCH_VERSION, set_multi_processing
 from mmengine.visualization import Visualizer
 
 from .activation_checkpointing import turn_on_activation_checkpointing
@@ -238,26 +237,6 @@ def setup_env(env_cfg: dict, launcher: str) -> tuple[int, int, str]:
     stamp = torch.tensor(time.time(), dtype=torch.float64)
     broadcast(stamp)  # every rank uses rank 0's timestamp (a no-op undistributed)
     return rank, world_size, time.strftime("%Y%m%d_%H%M%S", time.localtime(stamp.item()))
-
-
-def log_env(logger: MMLogger, settings: dict, randomness: dict, seed: int, launcher: str,
-            world_size: int) -> None:  # fmt: skip
-    """Log the environment block 0.10 logs: ``collect_env()`` under "System environment", then
-    under "Runtime environment" ``settings`` (the ``env_cfg`` items), the randomness settings,
-    the seed and the distributed setup."""
-    if not any(handler.level <= logging.INFO for handler in logger.handlers):
-        return  # no handler would show it (``log_level='WARNING'``): nothing to collect
-    runtime = OrderedDict(settings)
-    runtime.update(runtime_env(randomness, seed, launcher, launcher != "none", world_size))
-
-    def lines(items: dict) -> str:
-        return "".join(f"    {key}: {value}\n" for key, value in items.items())
-
-    sep = "-" * 60
-    logger.info(
-        f"\n{sep}\nSystem environment:\n{lines(collect_env())}\n"
-        f"Runtime environment:\n{lines(runtime)}{sep}\n"
-    )
 
 
 # ---------------------------------------------------------------------- logging

@@ -19,6 +19,7 @@ from torch import nn
 from torch.optim import Optimizer
 from torch.utils.data import DataLoader
 
+from mmengine._strategy._environment import log_env
 from mmengine.config import Config, ConfigDict
 from mmengine.config.parsing import add_note
 from mmengine.dist import is_main_process, master_only
@@ -224,7 +225,7 @@ class Runner:
         )
 
     def _log_env(self, env_cfg: dict) -> None:
-        build.log_env(self.logger, env_cfg, self.randomness, self._seed, self._launcher,
+        log_env(self.logger, env_cfg, self.randomness, self._seed, self._launcher,
                       self._world_size)  # fmt: skip
 
     def build_logger(
