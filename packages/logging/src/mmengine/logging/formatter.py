@@ -3,20 +3,22 @@
 from __future__ import annotations
 
 import logging
+import os
+import sys
 from typing import Any
 
-__all__ = ["MMFormatter", "FilterDuplicateWarning"]
+__all__ = ["MMFormatter", "FilterDuplicateWarning", "terminal_supports_color"]
 
-# ANSI SGR colour codes of each level's prefix.
+# ANSI SGR colour codes of each level's prefix, as 0.10 (termcolor 3) wrote them.
 _COLOR_CODES = {
     "CRITICAL": "31",  # red
     "ERROR": "31",  # red
     "WARNING": "33",  # yellow
-    "INFO": "37",  # white
+    "INFO": "97",  # white
     "DEBUG": "32",  # green
 }
-_UNDERLINE = "4"
-_BLINK = "5"
+_UNDERLINE = "\033[4m"
+_BLINK = "\033[5m"
 _RESET = "\033[0m"
 
 _HEAD = "%(asctime)s - %(name)s - "
@@ -24,8 +26,30 @@ _LOCATION = "%(pathname)s - %(funcName)s - %(lineno)d - "
 
 
 def _colored(text: str, level: str, blink: bool) -> str:
-    codes = [_UNDERLINE] + ([_BLINK] if blink else []) + [_COLOR_CODES[level]]
-    return f"\033[{';'.join(codes)}m{text}{_RESET}"
+    # Byte for byte what 0.10 printed: blink, underline and colour as separate sequences.
+    return f"{_BLINK if blink else ''}{_UNDERLINE}\033[{_COLOR_CODES[level]}m{text}{_RESET}"
+
+
+def terminal_supports_color(stream: object = None) -> bool:
+    """Whether ANSI colours should be written to ``stream`` (default: ``sys.stdout``).
+
+    As 0.10 decided through termcolor: ``ANSI_COLORS_DISABLED`` or ``NO_COLOR`` (non-empty)
+    turn colours off, ``FORCE_COLOR`` (non-empty) turns them on, ``TERM=dumb`` turns them off,
+    otherwise only a terminal gets colours (not a file, a pipe or pytest's capture).
+    """
+    if os.environ.get("ANSI_COLORS_DISABLED") or os.environ.get("NO_COLOR"):
+        return False
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    if os.environ.get("TERM") == "dumb":
+        return False
+    if stream is None:
+        stream = sys.stdout
+    isatty = getattr(stream, "isatty", None)
+    try:
+        return bool(isatty and isatty())
+    except ValueError:  # a closed stream
+        return False
 
 
 class MMFormatter(logging.Formatter):
@@ -36,13 +60,15 @@ class MMFormatter(logging.Formatter):
     records also show the file path, function name and line number of the
     call that logged them. With ``color=True`` the level name is underlined
     and colored (ERROR red, WARNING yellow, INFO white, DEBUG green) using
-    ANSI escape codes.
+    ANSI escape codes, as in 0.10 only when ``sys.stdout`` is a terminal
+    (or ``FORCE_COLOR`` is set; ``NO_COLOR``/``ANSI_COLORS_DISABLED`` and
+    ``TERM=dumb`` turn colours off). ERROR and WARNING names blink.
 
     Args:
         color (bool): Whether to color the level names. Use ``False`` for
             log files. Defaults to True.
-        blink (bool): Whether ERROR and WARNING level names blink. Defaults
-            to False.
+        blink (bool): Whether every level name blinks (ERROR and WARNING
+            always do when colored). Defaults to False.
         **kwargs: Keyword arguments of :class:`logging.Formatter`, e.g.
             ``datefmt``.
     """
@@ -52,6 +78,7 @@ class MMFormatter(logging.Formatter):
     def __init__(self, color: bool = True, blink: bool = False, **kwargs: Any) -> None:
         kwargs.setdefault("fmt", _HEAD + "%(levelname)s - %(message)s")
         super().__init__(**kwargs)
+        color = bool(color) and terminal_supports_color()
         self.color = color
         self.blink = blink
         error_prefix = self._get_prefix("ERROR", color, blink=True)
@@ -78,15 +105,15 @@ class MMFormatter(logging.Formatter):
         Args:
             level (str): Level name, e.g. ``'INFO'``.
             color (bool): Whether to color it.
-            blink (bool): Whether it blinks (only with ``color`` and
-                ``self.blink``).
+            blink (bool): Whether it blinks (with ``color``; every level
+                blinks when ``self.blink``).
 
         Returns:
             str: The prefix.
         """
         if not color:
             return level
-        return _colored(level, level, blink=blink and self.blink)
+        return _colored(level, level, blink=blink or self.blink)
 
     def usesTime(self) -> bool:  # noqa: N802 (logging API)
         """Every format shows ``asctime``."""

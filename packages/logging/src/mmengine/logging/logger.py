@@ -187,19 +187,6 @@ def _open_error(exc: OSError, log_file: str, what: str) -> OSError:
     return new
 
 
-def _stream_wants_color(stream: object) -> bool:
-    """Color the level names only on a terminal (``NO_COLOR``/``FORCE_COLOR`` override)."""
-    if os.environ.get("NO_COLOR"):
-        return False
-    if os.environ.get("FORCE_COLOR"):
-        return True
-    isatty = getattr(stream, "isatty", None)
-    try:
-        return bool(isatty and isatty())
-    except ValueError:  # a closed stream
-        return False
-
-
 class MMLogger(Logger, ManagerMixin):
     """Formatted logger used to record messages.
 
@@ -304,9 +291,7 @@ class MMLogger(Logger, ManagerMixin):
 
         # The terminal: rank 0 shows `log_level` and above, others errors.
         stream_handler = logging.StreamHandler(stream=sys.stdout)
-        stream_handler.setFormatter(
-            MMFormatter(color=_stream_wants_color(sys.stdout), datefmt=_STREAM_DATEFMT)
-        )
+        stream_handler.setFormatter(MMFormatter(color=True, datefmt=_STREAM_DATEFMT))
         stream_handler.setLevel(log_level if global_rank == 0 else logging.ERROR)
         stream_handler.addFilter(FilterDuplicateWarning(logger_name))
         self.handlers.append(stream_handler)
