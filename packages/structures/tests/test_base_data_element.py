@@ -205,3 +205,23 @@ def test_repr_expands_dict_values_like_upstream():
     start = lines.index("    elems: [<BaseDataElement(")
     assert lines[start + 1] == "        "
     assert lines[start + 6] == "        ) at 0x..>]"
+
+
+# The exception classes and leading sentences below were recorded black box from 0.10.7.
+def test_pop_argument_errors():
+    s = BaseDataElement(a=1)
+    with pytest.raises(IndexError):
+        s.pop()
+    with pytest.raises(AssertionError, match="``pop`` get more than 2 arguments"):
+        s.pop("a", 1, 2)
+    assert s.a == 1
+
+
+def test_set_data_and_update_lead_with_upstream_sentences():
+    s = BaseDataElement()
+    with pytest.raises(AssertionError, match=r"^data should be a `dict` but got \[1\]"):
+        s.set_data([1])
+    with pytest.raises(
+        AssertionError, match=r"^instance should be a `BaseDataElement` but got <class 'dict'>"
+    ):
+        s.update(dict(a=1))

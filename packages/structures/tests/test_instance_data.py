@@ -121,3 +121,45 @@ def test_bad_input_keeps_the_0_10_sentences_and_class_names():
     with pytest.raises(ValueError) as info:
         LabelData.label_to_onehot(torch.tensor([5]), 3)
     assert type(info.value).__name__ == "AssertionError" and "out of range" in str(info.value)
+
+
+# The expectations below were recorded black box from mmengine 0.10.7.
+def test_numpy_index_of_unsupported_dtype_is_an_index_error():
+    i = _inst()
+    # 0.10 raises IndexError for float (and uint8) numpy indexes
+    with pytest.raises(IndexError, match="must be of integer"):
+        i[np.array([1.0])]
+    with pytest.raises(IndexError):
+        i[np.array([1, 0], dtype=np.uint8)]
+
+
+@pytest.mark.parametrize("np_dtype", [np.int8, np.int16, np.uint16, np.int32])
+def test_numpy_integer_indexes_of_any_width(np_dtype):
+    sel = _inst()[np.array([1, 0], dtype=np_dtype)]
+    assert sel.names == ["b", "a"] and sel.det_labels.tolist() == [3, 2]
+
+
+@pytest.mark.parametrize("dtype", [torch.int8, torch.int16])
+def test_narrow_integer_index_tensors_select(dtype):
+    # torch itself refuses int8/int16 index tensors
+    sel = _inst()[torch.tensor([1], dtype=dtype)]
+    assert sel.names == ["b"] and sel.arr.tolist() == [20]
+
+
+def test_cat_of_list_subclass_and_tuple_fields():
+    class Names(list):
+        pass
+
+    out = InstanceData.cat([InstanceData(x=Names([1])), InstanceData(x=Names([2, 3]))])
+    assert type(out.x) is list and out.x == [1, 2, 3]  # 0.10 gives a plain list
+    out = InstanceData.cat([InstanceData(x=(1,)), InstanceData(x=(2,))])
+    assert out.x == (1, 2)
+
+
+def test_cat_compares_metainfo_keys_too():
+    a = InstanceData(metainfo=dict(img_id=1), x=[1])
+    with pytest.raises(AssertionError, match="There are different keys in `instances_list`"):
+        InstanceData.cat([a, InstanceData(x=[2])])
+    # same keys, other values: the first's metainfo is kept
+    out = InstanceData.cat([a, InstanceData(metainfo=dict(img_id=2), x=[2])])
+    assert out.metainfo == {"img_id": 1} and out.x == [1, 2]

@@ -9,6 +9,8 @@ from typing import Any
 import numpy as np
 import torch
 
+from mmengine.utils._builtin_names import show_as_builtins
+
 _PRIVATE = ("_metainfo_fields", "_data_fields")
 
 
@@ -30,6 +32,14 @@ def _format_value(value: Any) -> str:
     if isinstance(value, dict):
         return _format_items(value.items())
     return repr(value)
+
+
+class _PopArgsError(AssertionError, IndexError):
+    """``pop`` without a key: an ``IndexError`` as in mmengine 0.10 (an ``AssertionError``
+    for too many arguments)."""
+
+
+show_as_builtins((_PopArgsError, "IndexError"))
 
 
 class BaseDataElement:
@@ -75,14 +85,20 @@ class BaseDataElement:
     def set_data(self, data: dict) -> None:
         """Set or change data fields from a dict."""
         if not isinstance(data, dict):
-            raise AssertionError(f"data should be a dict, but got {type(data)}")
+            raise AssertionError(
+                f"data should be a `dict` but got {data}: set_data takes a dict of data "
+                f"fields, not a {type(data).__name__}"
+            )
         for key, value in data.items():
             setattr(self, key, value)
 
     def update(self, instance: BaseDataElement) -> None:
         """Update this element with the metainfo and data fields of another one."""
         if not isinstance(instance, BaseDataElement):
-            raise AssertionError(f"instance should be a BaseDataElement, but got {type(instance)}")
+            raise AssertionError(
+                f"instance should be a `BaseDataElement` but got {type(instance)}: update "
+                "takes another data element; use set_data/set_metainfo for a dict"
+            )
         self.set_metainfo(dict(instance.metainfo_items()))
         self.set_data(dict(instance.items()))
 
@@ -211,8 +227,13 @@ class BaseDataElement:
 
     def pop(self, *args: Any) -> Any:
         """Remove a field and return its value; ``pop(key, default)`` like ``dict.pop``."""
-        if not 1 <= len(args) <= 2:
-            raise AssertionError("``pop`` takes a key and an optional default")
+        if not args:
+            raise _PopArgsError("``pop`` takes a key and an optional default, got nothing")
+        if len(args) > 2:
+            raise AssertionError(
+                f"``pop`` get more than 2 arguments: it takes a key and an optional default, "
+                f"got {len(args)} arguments"
+            )
         name = args[0]
         for fields in (self._metainfo_fields, self._data_fields):
             if name in fields:

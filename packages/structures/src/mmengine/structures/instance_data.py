@@ -22,7 +22,16 @@ class _IndexTypeError(AssertionError, TypeError):
     """An unsupported index: an ``AssertionError`` as in mmengine 0.10, and a ``TypeError``."""
 
 
-show_as_builtins((_IndexTypeError, "AssertionError"))
+class _ArrayIndexTypeError(_IndexTypeError, IndexError):
+    """A numpy index of an unsupported dtype: an ``IndexError`` as in mmengine 0.10 (and an
+    ``AssertionError``/``TypeError`` as the other unsupported indexes)."""
+
+
+show_as_builtins((_IndexTypeError, "AssertionError"), (_ArrayIndexTypeError, "IndexError"))
+
+# Index tensors used as they are; other integer dtypes are widened to long first.
+_INDEX_DTYPES = (torch.long, torch.int32)
+_WIDENED_DTYPES = (torch.int16, torch.int8)
 
 
 def _take(value: Any, indexes: list[int]) -> Any:
@@ -75,7 +84,18 @@ class InstanceData(BaseDataElement):
         if isinstance(item, list):
             item = np.array(item)
         if isinstance(item, np.ndarray):
-            item = torch.from_numpy(item) if item.size else torch.zeros(0, dtype=torch.long)
+            if not item.size:
+                item = torch.zeros(0, dtype=torch.long)
+            elif item.dtype == np.bool_ or (
+                item.dtype.kind in "iu" and item.dtype != np.uint8 and item.dtype.itemsize <= 8
+            ):
+                item = torch.from_numpy(item if item.dtype.kind == "b" else item.astype(np.int64))
+            else:
+                raise _ArrayIndexTypeError(
+                    "arrays used as indices must be of integer (or boolean) type: got a numpy "
+                    f"array of {item.dtype}; use a bool mask or int64 indexes (e.g. "
+                    "item.astype(np.int64))"
+                )
         if isinstance(item, str):
             return getattr(self, item)
         if isinstance(item, int):
@@ -94,7 +114,9 @@ class InstanceData(BaseDataElement):
                         "dimension."
                     )
                 indexes = torch.nonzero(item).view(-1).tolist()
-            elif item.dtype in (torch.long, torch.int32, torch.int16, torch.int8):
+            elif item.dtype in _INDEX_DTYPES or item.dtype in _WIDENED_DTYPES:
+                if item.dtype in _WIDENED_DTYPES:
+                    item = item.long()
                 indexes = item.tolist()
             else:
                 raise _IndexTypeError(
@@ -135,12 +157,17 @@ class InstanceData(BaseDataElement):
         if len(instances_list) == 1:
             return instances_list[0]
         keys = instances_list[0].keys()
-        for other in instances_list[1:]:
-            if set(other.keys()) != set(keys):
+        first_keys = set(instances_list[0].all_keys())
+        for i, other in enumerate(instances_list[1:], 1):
+            if set(other.all_keys()) != first_keys:
+                # 0.10 compares metainfo and data keys together
                 raise AssertionError(
                     "There are different keys in `instances_list`, which may cause the cat "
                     "operation to fail. Please make sure all elements in `instances_list` have "
-                    f"the exact same key. ({sorted(keys)} vs {sorted(other.keys())})"
+                    "the exact same key. (instances_list[0] has metainfo keys "
+                    f"{sorted(instances_list[0].metainfo_keys())} and data keys {sorted(keys)}; "
+                    f"instances_list[{i}] has {sorted(other.metainfo_keys())} and "
+                    f"{sorted(other.keys())})"
                 )
         new_data = instances_list[0].__class__(metainfo=instances_list[0].metainfo)
         for k in keys:
@@ -152,8 +179,10 @@ class InstanceData(BaseDataElement):
                 new_values = np.concatenate(values, axis=0)
             elif isinstance(v0, str):
                 new_values = "".join(values)
-            elif isinstance(v0, (list, tuple)):
-                new_values = type(v0)(itertools.chain(*values))
+            elif isinstance(v0, list):
+                new_values = list(itertools.chain(*values))
+            elif isinstance(v0, tuple):
+                new_values = tuple(itertools.chain(*values))
             elif hasattr(v0, "cat"):
                 new_values = type(v0).cat(values)
             else:
