@@ -110,3 +110,21 @@ def test_thread_safe_get_instance():
         t.join()
     assert created == ["only"]
     assert all(r is results[0] for r in results)
+
+
+def test_assertion_messages_lead_with_0_10_sentences():
+    # sentences recorded from mmengine 0.10.7
+    class Named(ManagerMixin):
+        pass
+
+    with pytest.raises(AssertionError, match="^name argument must be an non-empty string."):
+        Named()
+    with pytest.raises(
+        RuntimeError, match=r"you should call get_instance\(name=xxx\) at least once\."
+    ):
+        type("Fresh", (ManagerMixin,), {}).get_current_instance()
+    with pytest.raises(AssertionError, match="must have the `name` argument"):
+
+        class NoName(metaclass=ManagerMeta):
+            def __init__(self):
+                pass

@@ -96,8 +96,10 @@ def test_track_parallel_progress():
 def test_track_progress_rich_serial_and_parallel():
     assert track_progress_rich(abs, [-1, 2, -3]) == [1, 2, 3]
     assert track_progress_rich(abs, [-1, -2, -3, 4], nproc=2) == [1, 2, 3, 4]
-    # tuples/lists are spread as positional arguments, dicts as keywords
-    assert track_progress_rich(pow, [(2, 3), [2, 2], {"base": 3, "exp": 2}]) == [8, 4, 9]
+    # tuples/lists are spread as positional arguments
+    assert track_progress_rich(pow, [(2, 3), [2, 2]]) == [8, 4]
+    # a dict task is passed as one argument, as 0.10.7 does (recorded: func(x) got the dict)
+    assert track_progress_rich(len, [{"base": 3, "exp": 2}]) == [2]
     assert track_progress_rich(pow, [(2, 3), (3, 2), (2, 5)], nproc=2) == [8, 9, 32]
     # a function without arguments is called task_num times
     assert len(track_progress_rich(time.time, task_num=2)) == 2
@@ -117,3 +119,30 @@ def test_track_progress_rich_errors():
         track_progress_rich(abs, 3)
     with pytest.raises(TypeError):
         track_progress_rich("abs", [1])
+
+
+def test_track_progress_rich_columns_in_0_10_order(capsys):
+    # recorded from 0.10.7: "Processing ━━━━ 0:00:00 3/3 100%" (time left, count, percent)
+    track_progress_rich(abs, [-1, 2, -3])
+    line = capsys.readouterr().out.strip().splitlines()[-1]
+    assert re.search(r"\d:\d\d:\d\d 3/3 100%$", line), line
+
+
+def test_progress_bar_overflow_is_not_clamped(monkeypatch):
+    # 0.10.7 draws int(bar_width * completed / task_num) marks: past task_num the
+    # bar grows beyond its width (4 of 2 tasks with bar_width=10: 20 marks)
+    monkeypatch.setenv("COLUMNS", "200")
+    out = io.StringIO()
+    bar = ProgressBar(2, bar_width=10, file=out)
+    for _ in range(4):
+        bar.update()
+    last = out.getvalue().split("\r")[-1]
+    assert last.startswith("[" + ">" * 20 + "] 4/2, ")
+
+
+def test_track_progress_tasks_type_error_sentence():
+    # 0.10.7's sentence leads the message
+    with pytest.raises(TypeError, match='"tasks" must be a tuple object or a sequence object'):
+        track_progress(abs, 5, file=io.StringIO())
+    with pytest.raises(TypeError, match='"tasks" must be a tuple object or a sequence object'):
+        track_progress(abs, iter([1]), file=io.StringIO())

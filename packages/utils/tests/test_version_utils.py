@@ -95,3 +95,14 @@ def test_get_mmengine_version_reports_the_installed_framework():
         except PackageNotFoundError:
             pass
     assert get_mmengine_version() == expected
+
+
+def test_invalid_version_is_packagings_error():
+    # 0.10.7 raised packaging's InvalidVersion("Invalid version: '1.x'"), a ValueError
+    with pytest.raises(ValueError, match=r"^Invalid version: '1\.x'") as info:
+        digit_version("1.x")
+    try:
+        from packaging.version import InvalidVersion
+    except ImportError:
+        return
+    assert isinstance(info.value, InvalidVersion)

@@ -285,13 +285,13 @@ class Config:
                 f'file "{filename}" does not exist: it is a directory; pass the path of a '
                 ".py/.json/.yaml config file in it"
             )
-        ext = osp.splitext(filename)[1]
-        if ext not in SUPPORTED_EXTS:
-            raise OSError(f"Only py/yml/yaml/json type are supported now! Got {filename!r}")
-        if not osp.isfile(filename):
+        if not osp.isfile(filename):  # checked before the extension, as 0.10
             from mmengine.utils import check_file_exist
 
             check_file_exist(filename)
+        ext = osp.splitext(filename)[1]
+        if ext not in SUPPORTED_EXTS:
+            raise OSError(f"Only py/yml/yaml/json type are supported now! Got {filename!r}")
         raw = read_text(filename)
         return Config._from_text(
             raw,
@@ -379,7 +379,11 @@ class Config:
             )
         if file_format != ".py" and "dict(" in cfg_str:
             warnings.warn('Please check "file_format", the file format may be .py', stacklevel=2)
-        return Config._from_text(cfg_str, None, file_format, use_predefined_variables=False)
+        cfg = Config._from_text(cfg_str, None, file_format, use_predefined_variables=False)
+        # no file, but dump() keeps the format of the text, as 0.10 (whose temporary
+        # file had this extension) does
+        object.__setattr__(cfg, "_text_format", file_format)
+        return cfg
 
     @staticmethod
     def auto_argparser(description: Optional[str] = None) -> tuple[ArgumentParser, Config]:
@@ -583,6 +587,7 @@ class Config:
             "_env_variables",
             "_imported_names",
             "_format_python_code",
+            "_text_format",
         ):
             raise AttributeError(name)
         return getattr(self._cfg_dict, name)
@@ -627,6 +632,7 @@ class Config:
             self._env_variables,
             self._format_python_code,
             self._imported_names,
+            self.__dict__.get("_text_format"),
         )
 
     def __setstate__(self, state: tuple) -> None:
@@ -637,8 +643,9 @@ class Config:
             "_env_variables",
             "_format_python_code",
             "_imported_names",
+            "_text_format",
         )
-        defaults = (ConfigDict(), None, "", {}, True, set())
+        defaults = (ConfigDict(), None, "", {}, True, set(), None)
         state = tuple(state) + defaults[len(state) :]
         for name, value in zip(names, state):
             super().__setattr__(name, value)
@@ -762,7 +769,8 @@ class Config:
 
         The format follows the extension of ``file`` (``.py``, ``.json``,
         ``.yaml``/``.yml``). Without ``file`` the text is returned in the
-        format of the config's own file (Python if it has none).
+        format of the config's own file, or of the text given to
+        :meth:`fromstring` (Python if it has neither).
 
         Args:
             file (str or Path, optional): If not specified, then the object
@@ -774,11 +782,12 @@ class Config:
         """
         file = os.fspath(file) if file is not None else None
         if file is None:
-            if self.filename is None or self.filename.endswith(".py"):
+            source = self.filename or self.__dict__.get("_text_format") or ".py"
+            if source.endswith(".py"):
                 return self.pretty_text
             from mmengine.fileio import dump
 
-            return dump(self.to_dict(), file_format=self.filename.rsplit(".", 1)[-1])
+            return dump(self.to_dict(), file_format=source.rsplit(".", 1)[-1])
         if file.endswith(".py"):
             _write_text_atomic(file, self.pretty_text)
             return None

@@ -105,8 +105,11 @@ def substitute_env_variables(text: str, filename: Optional[str] = None) -> tuple
         text (str): Config text.
         filename (str, optional): Config file, for error messages.
 
+    Each variable taken from the environment is logged at INFO through the
+    current MMLogger and recorded; a default that is used is not recorded.
+
     Returns:
-        tuple[str, dict]: The substituted text and the variables used.
+        tuple[str, dict]: The substituted text and the environment variables used.
 
     Raises:
         KeyError: If a variable without (or with an empty) default is not set.
@@ -128,8 +131,17 @@ def substitute_env_variables(text: str, filename: Optional[str] = None) -> tuple
                 f"or give a default value.{where} A default is written as "
                 f"{{{{${name}:default}}}}."
             )
-        value = os.environ.get(name, default)
+        if name not in os.environ:
+            return default  # a default is not an environment variable: not recorded
+        value = os.environ[name]
         env_variables[name] = value
+        # as 0.10: one INFO record per substitution, through the current MMLogger
+        from mmengine.logging import print_log
+
+        print_log(
+            f"Using env variable `{name}` with value of {value} to replace item in config.",
+            logger="current",
+        )
         return value
 
     return re.sub(_ENV_RE, _replace, text), env_variables

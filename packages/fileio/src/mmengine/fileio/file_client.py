@@ -23,6 +23,7 @@ from .backends import (
     MemcachedBackend,
     PetrelBackend,
 )
+from .backends.base import _deprecation
 from .backends.errors import (
     DuplicateBackendError,
     PathTypeError,
@@ -43,23 +44,6 @@ def __getattr__(name: str) -> Any:
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
-def _deprecation(message: str) -> None:
-    """Log a deprecation through the current MMLogger at WARNING (as upstream:
-    it reaches the run's log file; the logger shows each message once).
-
-    Without ``mmengine.logging`` installed, a :class:`DeprecationWarning` is
-    issued instead.
-    """
-    try:
-        from mmengine.logging import print_log  # workspace: optional
-    except ImportError:
-        warnings.warn(message, DeprecationWarning, stacklevel=3)
-        return
-    import logging
-
-    print_log(message, logger="current", level=logging.WARNING)
-
-
 class HardDiskBackend(LocalBackend):
     """Raw hard disks storage backend.
 
@@ -69,7 +53,7 @@ class HardDiskBackend(LocalBackend):
     def __init__(self) -> None:
         _deprecation(
             '"HardDiskBackend" is the alias of "LocalBackend" and the former will be '
-            'deprecated in future. Use "LocalBackend" instead.'
+            "deprecated in future."
         )
 
     @property
@@ -141,9 +125,10 @@ class FileClient:
         cls, backend: Optional[str] = None, prefix: Optional[str] = None, **kwargs: Any
     ) -> FileClient:
         _deprecation(
+            # 0.10's log line, byte for byte (the page documents the same functions,
+            # mmengine.fileio's get, put, exists, ...)
             '"FileClient" will be deprecated in future. Please use io functions in '
-            "mmengine.fileio (get, put, exists, ...; docs/api/fileio.md of the mmengine-ng "
-            "documentation)"
+            "https://mmengine.readthedocs.io/en/latest/api/fileio.html#file-io"
         )
         if backend is None and prefix is None:
             backend = "disk"

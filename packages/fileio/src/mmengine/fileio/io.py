@@ -27,6 +27,7 @@ from .backends.errors import (
     BackendArgsTypeError,
     BackendNotFoundError,
     PathTypeError,
+    UnsupportedOperationError,
     with_context,
 )
 from .backends.registry_utils import backends, prefix_to_backends
@@ -687,12 +688,13 @@ def generate_presigned_url(
 
     Raises:
         NotImplementedError: If the backend chosen for ``url`` cannot
-            presign URLs.
+            presign URLs (also an ``AttributeError``, as 0.10 raised).
     """
     backend = _backend_for(url, backend_args)
     method = getattr(backend, "generate_presigned_url", None)
     if method is None:
-        raise NotImplementedError(
+        raise UnsupportedOperationError(  # 0.10's AttributeError sentence first
+            f"'{type(backend).__name__}' object has no attribute 'generate_presigned_url': "
             f"{backend.name} cannot generate presigned URLs (asked for {url!r}); "
             "only backends such as PetrelBackend support it."
         )

@@ -51,7 +51,8 @@ class ManagerMeta(type):
         cls._instance_dict: OrderedDict[str, Any] = OrderedDict()
         param_names = _init_param_names(cls)
         assert "name" in param_names, (
-            f"{cls}.__init__ must have the name argument so that instances "
+            f"{cls} must have the `name` argument: {cls.__name__}.__init__ needs it so that "
+            "instances "
             f"can be fetched with {cls.__name__}.get_instance(name); got "
             f"parameters {param_names}."
         )
@@ -79,7 +80,8 @@ class ManagerMixin(metaclass=ManagerMeta):
 
     def __init__(self, name: str = "", **kwargs: Any) -> None:
         assert isinstance(name, str) and name, (
-            f"name argument of {type(self).__name__} must be a non-empty string, but got {name!r}."
+            "name argument must be an non-empty string. "  # 0.10's sentence, then ours
+            f"{type(self).__name__} got {name!r}."
         )
         self._instance_name = name
 
@@ -141,8 +143,8 @@ class ManagerMixin(metaclass=ManagerMeta):
             if not instance_dict:
                 raise RuntimeError(
                     f"Before calling {cls.__name__}.get_current_instance(), "
-                    "you should call get_instance(name=xxx) at least once "
-                    "to create an instance."
+                    "you should call get_instance(name=xxx) at least once. "
+                    "That call creates the instance this method returns."
                 )
             name = next(reversed(instance_dict))
             return instance_dict[name]

@@ -76,7 +76,8 @@ class ProgressBar:
                 int(self.terminal_width * 0.6),
             )
             bar_width = max(2, bar_width)
-            mark_width = min(bar_width, int(bar_width * percentage))
+            # not clamped: more updates than task_num draw a longer bar, as 0.10
+            mark_width = int(bar_width * percentage)
             bar_chars = ">" * mark_width + " " * (bar_width - mark_width)
             self.file.write(msg.format(bar_chars))
         else:
@@ -98,12 +99,14 @@ def _split_tasks(tasks: Any) -> tuple[Iterable, int]:
     if isinstance(tasks, Iterable):
         if not isinstance(tasks, Sized):
             raise TypeError(
-                '"tasks" has no length; pass (tasks, total_number) so the '
+                '"tasks" must be a tuple object or a sequence object, but got '
+                f"{type(tasks)}: it has no length; pass (tasks, total_number) so the "
                 "progress bar knows the total"
             )
         return tasks, len(tasks)
     raise TypeError(
-        f'"tasks" must be an iterable object or a (iterator, int) tuple, got {type(tasks)}'
+        f'"tasks" must be a tuple object or a sequence object, but got {type(tasks)}: '
+        "pass an iterable object or an (iterator, total_number) tuple"
     )
 
 

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sized
+from collections.abc import Callable, Iterable, Iterator, Sized
 from typing import Any
 
 
 class _Worker:
     """Picklable callable running ``func`` on one ``(task, index)`` pair.
 
-    A tuple or list task is spread as positional arguments, a mapping as
-    keyword arguments; anything else is passed as the single argument.
+    A tuple or list task is spread as positional arguments; anything else
+    (a dict too, as 0.10) is passed as the single argument.
     """
 
     def __init__(self, func: Callable) -> None:
@@ -18,8 +18,6 @@ class _Worker:
 
     def __call__(self, indexed_task: tuple[Any, int]) -> tuple[Any, int]:
         task, index = indexed_task
-        if isinstance(task, Mapping):
-            return self.func(**task), index
         if isinstance(task, (tuple, list)):
             return self.func(*task), index
         return self.func(task), index
@@ -50,8 +48,8 @@ def track_progress_rich(
               times.
             - When ``func`` accepts one argument, each task is that argument.
             - When ``func`` accepts several arguments, each task is a tuple
-              (or list) of positional arguments, or a dict of keyword
-              arguments.
+              (or list) of positional arguments. A dict task is passed as
+              one argument.
 
             Defaults to an empty tuple.
         task_num (int, optional): If ``tasks`` is an iterator which does not
@@ -104,12 +102,13 @@ def track_progress_rich(
     if nproc <= 0:
         raise ValueError(f"nproc must be a positive number, but got {nproc}")
 
+    # column order as 0.10: "Processing ━━━━ 0:00:00 3/3 100%"
     progress = Progress(
         TextColumn("{task.description}"),
         BarColumn(),
+        TimeRemainingColumn(),
         MofNCompleteColumn(),
         TaskProgressColumn(show_speed=True),
-        TimeRemainingColumn(),
     )
     worker = _Worker(func)
     indexed: dict[int, Any] = {}

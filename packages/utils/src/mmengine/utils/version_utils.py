@@ -34,6 +34,16 @@ _PRE_ALIASES = {
 _PRE_RANK = {"a": -3, "b": -2, "rc": -1}
 
 
+def _invalid_version(message: str) -> ValueError:
+    """The error for an unparsable version: ``packaging``'s ``InvalidVersion``
+    (a ``ValueError``), which 0.10 raised, when ``packaging`` is installed."""
+    try:
+        from packaging.version import InvalidVersion
+    except ImportError:
+        return ValueError(message)
+    return InvalidVersion(message)
+
+
 def digit_version(version_str: str, length: int = 4) -> tuple[int, ...]:
     """Convert a version string into a tuple of integers.
 
@@ -59,13 +69,14 @@ def digit_version(version_str: str, length: int = 4) -> tuple[int, ...]:
         tuple[int]: The version info in digits (integers).
 
     Raises:
-        ValueError: If ``version_str`` is not a PEP 440 version.
+        ValueError: If ``version_str`` is not a PEP 440 version
+            (``packaging.version.InvalidVersion`` when packaging is installed).
     """
     assert "parrots" not in version_str, "parrots versions are not supported"
     match = _PEP440.match(version_str)
     if match is None:
-        raise ValueError(
-            f"failed to parse version {version_str!r}: it is not a valid PEP 440 "
+        raise _invalid_version(
+            f"Invalid version: {version_str!r}: it is not a valid PEP 440 "
             "version such as '1.2.3', '2.0.0rc1' or '1.13.1+cu117'"
         )
     release = [int(part) for part in match.group("release").split(".")][:length]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from abc import ABCMeta, abstractmethod
 from pathlib import Path
 from typing import Any, Union
@@ -16,6 +17,23 @@ def __getattr__(name: str) -> Any:
         globals()["print_log"] = print_log
         return print_log
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def _deprecation(message: str) -> None:
+    """Log a deprecation through the current MMLogger at WARNING (as upstream:
+    it reaches the run's log file; the logger shows each message once).
+
+    Without ``mmengine.logging`` installed, a :class:`DeprecationWarning` is
+    issued instead.
+    """
+    try:
+        from mmengine.logging import print_log  # workspace: optional
+    except ImportError:
+        warnings.warn(message, DeprecationWarning, stacklevel=3)
+        return
+    import logging
+
+    print_log(message, logger="current", level=logging.WARNING)
 
 
 class BaseStorageBackend(metaclass=ABCMeta):
@@ -41,7 +59,12 @@ class BaseStorageBackend(metaclass=ABCMeta):
 
     @property
     def allow_symlink(self) -> bool:
-        """bool: Whether the backend supports symbolic links."""
+        """bool: Whether the backend supports symbolic links (deprecated).
+
+        Reading it logs 0.10's deprecation warning through the current
+        MMLogger; the backends themselves read ``_allow_symlink``.
+        """
+        _deprecation("allow_symlink will be deprecated in future")
         return self._allow_symlink
 
     @abstractmethod

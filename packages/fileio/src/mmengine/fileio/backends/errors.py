@@ -45,6 +45,14 @@ class ValueAssertionError(ValueError, AssertionError):
     """
 
 
+class UnsupportedOperationError(NotImplementedError, AttributeError):
+    """A backend does not implement an operation of the file API.
+
+    Also an :class:`AttributeError`, which upstream MMEngine raised here (the
+    backend has no such method).
+    """
+
+
 class BackendArgsTypeError(TypeError, ValueError):
     """``backend_args`` is not a dict.
 

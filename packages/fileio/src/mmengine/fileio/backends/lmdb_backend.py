@@ -41,6 +41,7 @@ class LmdbBackend(BaseStorageBackend):
             import lmdb  # noqa: F401
         except ImportError as exc:
             raise ImportError(
+                'Please run "pip install lmdb" to enable LmdbBackend. '  # 0.10's sentence
                 'LmdbBackend needs the "lmdb" package, which is not installed. '
                 "Install it with `pip install mmengine-ng-fileio[lmdb]` (or `pip install lmdb`)."
             ) from exc

@@ -314,10 +314,13 @@ class LocalBackend(BaseStorageBackend):
             FileNotFoundError: If ``filepath`` does not exist.
         """
         if not self.exists(filepath):
-            raise FileNotFoundError(f"Cannot remove {filepath!r}: it does not exist")
+            raise FileNotFoundError(  # 0.10's sentence first
+                f"filepath {filepath} does not exist: cannot remove {filepath!r}"
+            )
         if self.isdir(filepath):
-            raise IsADirectoryError(
-                f"Cannot remove {filepath!r}: it is a directory; use rmtree() instead"
+            raise IsADirectoryError(  # 0.10's sentence first
+                f"filepath should be a file: cannot remove {filepath!r}, it is a directory; "
+                "use rmtree() instead"
             )
         os.remove(filepath)
 

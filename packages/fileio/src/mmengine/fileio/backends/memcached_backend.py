@@ -79,6 +79,7 @@ class MemcachedBackend(BaseStorageBackend):
             from pymemcache.client.hash import HashClient
         except ImportError as exc:
             raise ImportError(
+                "Please install memcached to enable MemcachedBackend. "  # 0.10's sentence
                 'MemcachedBackend needs a memcached client, but neither "mc" nor '
                 '"pymemcache" is installed. Install one with '
                 "`pip install mmengine-ng-fileio[memcached]` (or `pip install pymemcache`)."

@@ -55,8 +55,9 @@ class PetrelBackend(BaseStorageBackend):
             from petrel_client import client
         except ImportError as exc:
             raise ImportError(
+                "Please install petrel_client to enable PetrelBackend. "  # 0.10's sentence
                 'PetrelBackend needs "petrel_client" (SenseTime\'s Petrel OSS SDK), which is '
-                "not installed. Install it to enable PetrelBackend, or use another backend "
+                "not installed. Install it, or use another backend "
                 'via backend_args, e.g. {"backend": "local"}.'
             ) from exc
         if path_mapping is not None and not isinstance(path_mapping, dict):

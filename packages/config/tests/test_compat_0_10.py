@@ -1,0 +1,76 @@
+"""Behaviours compared black-box with mmengine 0.10.7 (the expected values were
+recorded by running the same calls against 0.10.7)."""
+
+from __future__ import annotations
+
+import copy
+import logging
+import pickle
+
+import pytest
+
+from mmengine.config import Config
+
+
+@pytest.fixture
+def logged(monkeypatch):
+    """Capture what goes to the current MMLogger (``print_log``) as (message, level)."""
+    logging_pkg = pytest.importorskip("mmengine.logging")
+    calls: list = []
+
+    def fake(msg, logger=None, level=logging.INFO):
+        assert logger == "current"
+        calls.append((msg, level))
+
+    monkeypatch.setattr(logging_pkg, "print_log", fake)
+    return calls
+
+
+def test_env_variables_are_logged_and_only_set_ones_recorded(write, monkeypatch, logged):
+    monkeypatch.setenv("MMNG_TEST_A", "va")
+    monkeypatch.setenv("MMNG_TEST_B", "3")
+    monkeypatch.delenv("MMNG_TEST_UNSET", raising=False)
+    root = write(
+        {
+            "e.yaml": 'a: "{{ $MMNG_TEST_A:x }}"\nc: {{ $MMNG_TEST_B:1 }}\n'
+            'd: "{{ $MMNG_TEST_UNSET:dflt }}"\ne: "{{ $MMNG_TEST_A:x }}/p"\n'
+        }
+    )
+    cfg = Config.fromfile(str(root / "e.yaml"))
+    assert cfg.to_dict() == {"a": "va", "c": 3, "d": "dflt", "e": "va/p"}
+    # 0.10.7: a default that is used is no environment variable
+    assert cfg.env_variables == {"MMNG_TEST_A": "va", "MMNG_TEST_B": "3"}
+    # 0.10.7: one INFO record per substitution from the environment, in file order
+    template = "Using env variable `{}` with value of {} to replace item in config."
+    assert logged == [
+        (template.format("MMNG_TEST_A", "va"), logging.INFO),
+        (template.format("MMNG_TEST_B", "3"), logging.INFO),
+        (template.format("MMNG_TEST_A", "va"), logging.INFO),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "fmt", "dumped"),
+    [
+        ("a: 1\n", ".yaml", "a: 1\n"),
+        ("a: 1\n", ".yml", "a: 1\n"),
+        ('{"a": 1}', ".json", '{"a": 1}'),
+    ],
+)
+def test_fromstring_config_dumps_in_its_format(text, fmt, dumped):
+    # 0.10.7: Config.fromstring('a: 1', '.yaml').dump() == 'a: 1\n'
+    cfg = Config.fromstring(text, fmt)
+    assert cfg.dump() == dumped
+    assert copy.deepcopy(cfg).dump() == dumped
+    assert copy.copy(cfg).dump() == dumped
+    assert pickle.loads(pickle.dumps(cfg)).dump() == dumped
+    assert Config.fromstring("a = 1\n", ".py").dump().strip() == "a = 1"
+
+
+def test_fromfile_missing_file_is_not_found_before_the_extension_check(tmp_path):
+    # 0.10.7: FileNotFoundError: file "<path>/x.txt" does not exist
+    with pytest.raises(FileNotFoundError, match=r'^file ".*x\.txt" does not exist'):
+        Config.fromfile(str(tmp_path / "x.txt"))
+    (tmp_path / "y.txt").write_text("a = 1\n")
+    with pytest.raises(OSError, match="^Only py/yml/yaml/json type are supported now!"):
+        Config.fromfile(str(tmp_path / "y.txt"))
