@@ -307,6 +307,27 @@ def test_bad_max_length(max_length):
         HistoryBuffer(max_length=max_length)
 
 
+@pytest.mark.parametrize("max_length", ["10", None])
+def test_max_length_of_no_number_is_also_the_type_error_of_0_10(max_length):
+    with pytest.raises(TypeError, match="`max_length` must be a positive int"):
+        HistoryBuffer(max_length=max_length)
+
+
+@pytest.mark.parametrize(
+    "method, first",
+    [  # 0.10.7's messages, recorded black box
+        ("max", "zero-size array to reduction operation maximum which has no identity"),
+        ("min", "zero-size array to reduction operation minimum which has no identity"),
+        ("current", "HistoryBuffer._log_history is an empty array! please call update first"),
+    ],
+)
+def test_statistic_of_an_empty_buffer_starts_with_0_10s_sentence(method, first):
+    with pytest.raises(ValueError) as info:
+        getattr(HistoryBuffer(), method)()
+    assert str(info.value).startswith(first + ". ")
+    assert "Please call update first" in str(info.value)
+
+
 def test_statistics_with_an_unknown_name():
     buffer = HistoryBuffer([1.0], [1])
     with pytest.raises(KeyError, match="meen has not been registered") as info:

@@ -47,12 +47,24 @@ class _BufferAssertionError(AssertionError):
     """
 
 
+# What 0.10 said first when a statistic of an empty buffer was asked for.
+_EMPTY_FIRST_SENTENCE = {
+    "max": "zero-size array to reduction operation maximum which has no identity",
+    "min": "zero-size array to reduction operation minimum which has no identity",
+    "current": "HistoryBuffer._log_history is an empty array! please call update first",
+}
+
+
 class HistoryLengthMismatchError(_BufferAssertionError, ValueError):
     """``log_history`` and ``count_history`` differ in length."""
 
 
 class WindowSizeError(_BufferAssertionError, TypeError):
     """A statistics window size that is not an integer."""
+
+
+class _MaxLengthTypeError(ValueError, TypeError):
+    """A ``max_length`` that is no number (0.10 failed comparing it: ``TypeError``)."""
 
 
 class _RegisterStatisticsError(AttributeError, TypeError):
@@ -151,7 +163,8 @@ class HistoryBuffer:
         if isinstance(max_length, float) and max_length.is_integer():
             max_length = int(max_length)  # e.g. 1e6 from a config, as 0.10 accepts
         if not _is_integer(max_length) or max_length < 1:
-            raise ValueError(
+            error = ValueError if isinstance(max_length, (int, float)) else _MaxLengthTypeError
+            raise error(
                 f"HistoryBuffer: `max_length` must be a positive int (the number of values "
                 f"kept, e.g. 1000000, the default), but got {max_length!r}."
             )
@@ -462,8 +475,10 @@ class HistoryBuffer:
         if self._pending is not None:
             self._flush()
         if self._end == self._start:
+            # 0.10's sentence first: numpy's for max/min, its own for current.
+            first = _EMPTY_FIRST_SENTENCE.get(method, _EMPTY_FIRST_SENTENCE["current"])
             raise ValueError(
-                f"HistoryBuffer.{method}(): HistoryBuffer._log_history is an "
+                f"{first}. HistoryBuffer.{method}(): HistoryBuffer._log_history is an "
                 "empty array! Please call update first."
             )
 
