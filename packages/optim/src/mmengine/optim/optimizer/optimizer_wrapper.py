@@ -189,9 +189,12 @@ class OptimWrapper(BaseOptimWrapper):
         accumulative_counts: int = 1,
         clip_grad: dict | None = None,
     ) -> None:
-        if not isinstance(optimizer, Optimizer):
-            raise OptimTypeError(
-                "OptimWrapper: `optimizer` must be a `torch.optim.Optimizer` instance, "
+        # Like 0.10, any optimizer-like object with ``param_groups`` is accepted (optimizers
+        # of other libraries need not derive from torch.optim.Optimizer).
+        if not isinstance(optimizer, Optimizer) and not hasattr(optimizer, "param_groups"):
+            raise OptimConfigTypeError(
+                f"{type(optimizer).__name__!r} object has no attribute 'param_groups': "
+                "OptimWrapper needs a built optimizer (a `torch.optim.Optimizer` instance), "
                 f"but got {type(optimizer)}. Build the optimizer first, e.g. "
                 "`OptimWrapper(torch.optim.SGD(model.parameters(), lr=0.01))`, or give "
                 "`optimizer=dict(type=...)` to `build_optim_wrapper`."
@@ -332,10 +335,12 @@ class OptimWrapper(BaseOptimWrapper):
         self._inner_count = init_counts
         self._max_counts = max_counts
         if self._inner_count % self._accumulative_counts != 0:
+            # 0.10's sentence (verbatim, stale hook name included) leads; the numbers follow.
             print_log(
-                f"Resumed iteration number {init_counts} is not divisible by "
-                f"`accumulative_counts` ({self._accumulative_counts}), which means the "
-                "gradient of some iterations is lost and the result may be influenced slightly.",
+                "Resumed iteration number is not divisible by `_accumulative_counts` in "
+                "`GradientCumulativeOptimizerHook`, which means the gradient of some iterations "
+                f"is lost and the result may be influenced slightly. (Resumed at iteration "
+                f"{init_counts} with accumulative_counts={self._accumulative_counts}.)",
                 logger="current",
                 level=logging.WARNING,
             )

@@ -1267,7 +1267,9 @@ class ReduceOnPlateauParamScheduler(_ParamScheduler):
         """
         if is_verbose:
             print_log(
-                f"Adjusting parameter value of group {group} to {value:.4e}.", logger="current"
+                f"Adjusting parameter value of group {group} to {value:.4e} "
+                f"in epoch {self.last_step}.",
+                logger="current",
             )
 
     def _get_value(self) -> list:
@@ -1310,7 +1312,8 @@ class ReduceOnPlateauParamScheduler(_ParamScheduler):
                 "With rule='less' and threshold_rule='rel' the threshold must be in [0, 1) "
                 f"(a metric is better when below best * (1 - threshold)), got {threshold}."
             )
-        self.rule_worse = math.inf if rule == "less" else -math.inf
+        # 0.10 starts from +-INF (1e9), not math.inf: state dicts and ``best`` hold that value.
+        self.rule_worse = INF if rule == "less" else -INF
 
     def _reset(self) -> None:
         self.best = self.rule_worse
