@@ -74,3 +74,17 @@ def test_fromfile_missing_file_is_not_found_before_the_extension_check(tmp_path)
     (tmp_path / "y.txt").write_text("a = 1\n")
     with pytest.raises(OSError, match="^Only py/yml/yaml/json type are supported now!"):
         Config.fromfile(str(tmp_path / "y.txt"))
+
+
+def test_fromfile_keeps_the_filename_as_given(write, monkeypatch):
+    # recorded from 0.10.7: Config.fromfile('./sub/c.py').filename == './sub/c.py' and
+    # repr(cfg) starts 'Config (path: ./sub/c.py)'; {{fileDirname}} stays absolute
+    root = write({"sub/c.py": 'a = "{{ fileDirname }}"\n', "sub/y.yaml": "b: 1\n"})
+    monkeypatch.chdir(root)
+    for given in ("sub/c.py", "./sub/c.py", "sub/../sub/c.py"):
+        cfg = Config.fromfile(given)
+        assert cfg.filename == given
+        assert repr(cfg).startswith(f"Config (path: {given}): ")
+        assert cfg.a == str(root / "sub")
+    assert Config.fromfile(root / "sub" / "y.yaml").filename == str(root / "sub" / "y.yaml")
+    assert Config.fromfile("sub/y.yaml").dump() == "b: 1\n"

@@ -258,4 +258,6 @@ def test_use_env_default_in_relative_cwd(write, monkeypatch):
     root = write({"a.py": "x = 1\n"})
     monkeypatch.chdir(root)
     cfg = Config.fromfile("a.py")
-    assert cfg.filename == osp.join(os.getcwd(), "a.py")
+    # as 0.10.7: filename is the path as given; the text names the absolute file
+    assert cfg.filename == "a.py"
+    assert cfg.text.splitlines()[0] == osp.join(os.getcwd(), "a.py")

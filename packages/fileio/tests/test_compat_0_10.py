@@ -19,7 +19,9 @@ from mmengine.fileio import (
     remove,
 )
 
-pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
+pytestmark = pytest.mark.filterwarnings(
+    "ignore::DeprecationWarning"
+)  # pytest.warns still sees them
 
 
 @pytest.fixture
@@ -93,3 +95,21 @@ def test_presigned_url_of_a_local_path_is_an_attribute_error(tmp_path):
         generate_presigned_url(str(tmp_path / "x.mp4"))
     with pytest.raises(NotImplementedError):
         generate_presigned_url(str(tmp_path / "x.mp4"))
+
+
+def test_file_client_args_messages_lead_with_0_10_sentences(tmp_path):
+    from mmengine.fileio import dump, load
+
+    path = str(tmp_path / "a.json")
+    with pytest.warns(DeprecationWarning) as record:
+        dump({"a": 1}, path, file_client_args={"backend": "disk"})
+    assert any(
+        str(w.message).startswith(
+            '"file_client_args" will be deprecated in future. Please use "backend_args" instead'
+        )
+        for w in record
+    )
+    with pytest.raises(
+        ValueError, match='^"file_client_args" and "backend_args" cannot be set at the same time.'
+    ):
+        load(path, file_client_args={"backend": "disk"}, backend_args={"backend": "local"})

@@ -279,7 +279,8 @@ class Config:
                 f"Config.fromfile expects the path of a config file (str or os.PathLike), but "
                 f"got {filename!r} of type {type(filename).__name__}"
             )
-        filename = osp.abspath(osp.expanduser(os.fspath(filename)))
+        given = os.fspath(filename)  # cfg.filename is the path as given, as 0.10
+        filename = osp.abspath(osp.expanduser(given))
         if osp.isdir(filename):
             raise FileNotFoundError(
                 f'file "{filename}" does not exist: it is a directory; pass the path of a '
@@ -293,7 +294,7 @@ class Config:
         if ext not in SUPPORTED_EXTS:
             raise OSError(f"Only py/yml/yaml/json type are supported now! Got {filename!r}")
         raw = read_text(filename)
-        return Config._from_text(
+        cfg = Config._from_text(
             raw,
             filename,
             ext,
@@ -303,6 +304,8 @@ class Config:
             lazy_import=lazy_import,
             format_python_code=format_python_code,
         )
+        object.__setattr__(cfg, "_filename", given)
+        return cfg
 
     @staticmethod
     def _from_text(
@@ -632,8 +635,7 @@ class Config:
             self._env_variables,
             self._format_python_code,
             self._imported_names,
-            self.__dict__.get("_text_format"),
-        )
+        ) + ((text_format,) if (text_format := self.__dict__.get("_text_format")) else ())
 
     def __setstate__(self, state: tuple) -> None:
         names = (

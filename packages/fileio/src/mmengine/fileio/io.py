@@ -706,16 +706,16 @@ def _check_deprecated_args(
 ) -> None:
     if file_client_args is None:
         return
-    warnings.warn(
-        f'"file_client_args" of {func}() will be deprecated in future. '
-        'Please use "backend_args" instead',
+    warnings.warn(  # 0.10's sentence, then where
+        '"file_client_args" will be deprecated in future. Please use "backend_args" '
+        f"instead (file_client_args was given to {func}())",
         DeprecationWarning,
         stacklevel=3,
     )
     if backend_args is not None:
         raise ValueError(
-            f'"file_client_args" and "backend_args" cannot be set at the same time in {func}(); '
-            'use "backend_args" only.'
+            '"file_client_args" and "backend_args" cannot be set at the same time. '
+            f'Both were given to {func}(); use "backend_args" only.'
         )
 
 
