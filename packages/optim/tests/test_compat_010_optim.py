@@ -201,3 +201,53 @@ def test_non_optimizer_raises_attribute_error(bad):
         OptimWrapper(bad)
     with pytest.raises(TypeError):
         OptimWrapper(bad)
+
+
+# ------------------------------------------------------- build_iter_from_epoch
+
+
+@pytest.mark.parametrize(
+    "cls_name, args, owner, name",
+    [
+        ("StepLR", (2,), "StepParamScheduler", "step_size"),
+        ("MultiStepLR", ([2],), "MultiStepParamScheduler", "milestones"),
+        ("CosineRestartLR", ([2, 3], [1, 0.5], 0.0), "CosineRestartParamScheduler", "periods"),
+    ],
+)
+def test_build_iter_from_epoch_needs_epoch_values_by_name(cls_name, args, owner, name):
+    # 0.10.7: these are keyword-only; given by position they were never converted to iterations.
+    import mmengine.optim as optim
+
+    cls = getattr(optim.scheduler, cls_name)
+    message = f"{owner}.build_iter_from_epoch() missing 1 required keyword-only argument: '{name}'"
+    with pytest.raises(TypeError, match=message.replace("(", r"\(").replace(")", r"\)")):
+        cls.build_iter_from_epoch(_two_group_sgd(), *args, epoch_length=3)
+
+
+@pytest.mark.parametrize(
+    "cls_name, args, name",
+    [("CosineAnnealingLR", (5,), "T_max"), ("OneCycleLR", (0.1, 5), "total_steps")],
+)
+def test_build_iter_from_epoch_optional_epoch_value_by_position_fails(cls_name, args, name):
+    # 0.10.7 passes T_max/total_steps on by name: a positional one collides with it.
+    import mmengine.optim as optim
+
+    cls = getattr(optim.scheduler, cls_name)
+    with pytest.raises(TypeError, match=f"got multiple values for argument '{name}'"):
+        cls.build_iter_from_epoch(_two_group_sgd(), *args, epoch_length=3)
+
+
+def test_build_iter_from_epoch_keywords_are_converted():
+    # Recorded from 0.10.7 with epoch_length=3.
+    from mmengine.optim import CosineRestartLR, MultiStepLR, StepLR
+
+    step = StepLR.build_iter_from_epoch(
+        _two_group_sgd(), step_size=2, gamma=0.5, begin=1, end=4, epoch_length=3
+    )
+    assert (step.step_size, step.begin, step.end, step.by_epoch) == (6, 3, 12, False)
+    multi = MultiStepLR.build_iter_from_epoch(_two_group_sgd(), milestones=[1, 2.5], epoch_length=3)
+    assert dict(multi.milestones) == {3: 1, 7.5: 1}
+    restart = CosineRestartLR.build_iter_from_epoch(
+        _two_group_sgd(), periods=[2, 3], restart_weights=[1, 0.5], eta_min=0.0, epoch_length=3
+    )
+    assert (restart.periods, restart.cumulative_periods) == ([6, 9], [6, 15])

@@ -318,9 +318,13 @@ class _EpochToIter:
 
     ``begin`` and ``end`` are converted, and so is every argument named in
     ``_epoch_valued`` (a number of epochs, or a list of them) that is given.
+    As in 0.10 these arguments are keyword-only: those in ``_epoch_required``
+    must be given by name, and the others are passed on by name (None when
+    left out), so a value given by position is never left unconverted.
     """
 
     _epoch_valued: tuple[str, ...] = ()
+    _epoch_required: tuple[str, ...] = ()
 
     @classmethod
     def build_iter_from_epoch(
@@ -333,9 +337,18 @@ class _EpochToIter:
         **kwargs,
     ):
         """Build an iter-based instance of this scheduler from an epoch-based config."""
+        for name in cls._epoch_required:
+            if name not in kwargs:
+                owner = next(c for c in cls.__mro__ if "_epoch_valued" in vars(c))
+                raise TypeError(
+                    f"{owner.__name__}.build_iter_from_epoch() missing 1 required keyword-only "
+                    f"argument: {name!r} (give it by name, e.g. "
+                    f"{cls.__name__}.build_iter_from_epoch(optimizer, {name}=..., "
+                    "epoch_length=...), so that it is converted to iterations)"
+                )
         begin, end = _epoch_to_iter(cls.__name__, begin, end, by_epoch, epoch_length)
         for name in cls._epoch_valued:
-            value = kwargs.get(name)
+            value = kwargs.setdefault(name, None)
             if isinstance(value, (list, tuple)):
                 kwargs[name] = [v * epoch_length for v in value]  # type: ignore[operator]
             elif value is not None:
@@ -360,6 +373,7 @@ class StepParamScheduler(_EpochToIter, _ParamScheduler):
     """
 
     _epoch_valued = ("step_size",)
+    _epoch_required = ("step_size",)
 
     def __init__(
         self,
@@ -415,6 +429,7 @@ class MultiStepParamScheduler(_EpochToIter, _ParamScheduler):
     """
 
     _epoch_valued = ("milestones",)
+    _epoch_required = ("milestones",)
 
     def __init__(
         self,
@@ -977,6 +992,7 @@ class CosineRestartParamScheduler(_EpochToIter, _ParamScheduler):
     """
 
     _epoch_valued = ("periods",)
+    _epoch_required = ("periods",)
 
     def __init__(
         self,
