@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import math
 
 import numpy as np
@@ -139,3 +140,59 @@ def test_registered():
         dict(type="RepeatDataset", dataset=dict(type="WrapperToyDataset"), times=2)
     )
     assert len(rep) == 6
+
+
+# Texts below were recorded black box from mmengine 0.10.7 (typos included).
+@pytest.mark.parametrize(
+    "make, name",
+    [
+        (lambda: ConcatDataset([ToyDataset()]), "ConcatDataset"),
+        (lambda: RepeatDataset(ToyDataset(), 2), "RepeatDataset"),
+        (lambda: ClassBalancedDataset(ToyDataset(), 0.1), "ClassBalancedDataset"),
+    ],
+)
+def test_subset_not_supported_message(make, name):
+    with pytest.raises(NotImplementedError) as info:
+        make().get_subset(1)
+    assert str(info.value).startswith(
+        f"`{name}` dose not support `get_subset` and `get_subset_` interfaces because this "
+        "will lead to ambiguous implementation of some methods. If you want to use "
+        "`get_subset` or `get_subset_` interfaces, please use them in the wrapped dataset "
+        f"first and then use `{name}`."
+    )
+
+
+def test_concat_negative_index_message():
+    concat = ConcatDataset([ToyDataset(), ToyDataset()])
+    with pytest.raises(
+        ValueError, match=r"^absolute value of index\(-7\) should not exceed datasetlength\(6\)\."
+    ):
+        concat[-7]
+
+
+@pytest.mark.parametrize(
+    "wrap",
+    [
+        lambda ds: ConcatDataset([ds], lazy_init=True),
+        lambda ds: RepeatDataset(ds, 2, lazy_init=True),
+        lambda ds: ClassBalancedDataset(ds, 0.5, lazy_init=True),
+    ],
+)
+def test_lazy_wrapper_getitem_logs_upstream_line(wrap):
+    from mmengine.logging import MMLogger
+
+    messages = []
+
+    class Handler(logging.Handler):
+        def emit(self, record):
+            messages.append(record.getMessage())
+
+    logger = MMLogger.get_current_instance()
+    handler = Handler(logging.DEBUG)
+    logger.addHandler(handler)
+    try:
+        wrap(ToyDataset(lazy_init=True))[0]
+    finally:
+        logger.removeHandler(handler)
+    # one line for every wrapper, so the logger's duplicate filter shows it once
+    assert "Please call `full_init` method manually to accelerate the speed." in messages

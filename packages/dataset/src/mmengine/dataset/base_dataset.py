@@ -150,8 +150,8 @@ def force_full_init(old_func: Callable) -> Callable:
     def wrapper(obj: Any, *args: Any, **kwargs: Any) -> Any:
         if not hasattr(obj, "full_init"):
             raise AttributeError(
-                f"{type(obj).__name__} has no `full_init` method, so "
-                f"`{old_func.__name__}` decorated by `force_full_init` cannot initialize it"
+                f"{type(obj)} does not have full_init method. (`{old_func.__name__}` is "
+                "decorated by `force_full_init`, which calls `full_init()` first; define it)"
             )
         if not getattr(obj, "_fully_initialized", False):
             print_log(
@@ -312,10 +312,17 @@ class BaseDataset(Dataset):
                 "dict(classes=('cat', 'dog')) or the path of a json/yaml/pickle file"
             )
         for key, value in metainfo.items():
-            if isinstance(value, str) and _is_existing_file(value):
-                cls_metainfo[key] = list_from_file(value)
-            else:
-                cls_metainfo[key] = value
+            if isinstance(value, str):
+                if _is_existing_file(value):
+                    cls_metainfo[key] = list_from_file(value)
+                    continue
+                # 0.10 logs this for every string value that names no file
+                print_log(
+                    f"{value} is not a meta file, simply parsed as meta information",
+                    logger="current",
+                    level=logging.WARNING,
+                )
+            cls_metainfo[key] = value
         return cls_metainfo
 
     @property
@@ -826,7 +833,7 @@ def _is_existing_file(value: str) -> bool:
         return osp.isfile(value)
     try:
         return bool(exists(value))
-    except (OSError, ValueError, TypeError, NotImplementedError, ImportError):
+    except (OSError, ValueError, TypeError, NotImplementedError, ImportError, AttributeError):
         # no backend can reach it: treat it as a plain string value
         return False
 

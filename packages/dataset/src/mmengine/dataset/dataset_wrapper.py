@@ -69,17 +69,20 @@ def _out_of_range(idx: Any, length: int, wrapper: str) -> Exception:
 
 
 def _unsupported_subset(wrapper: str) -> NotImplementedError:
+    # 0.10's text, typos included; the hint about ``indices`` follows
     return NotImplementedError(
-        f"`{wrapper}` does not support `get_subset` and `get_subset_` interfaces because "
-        "this would lead to an ambiguous meaning of some methods. If you want a subset, "
-        f"call `get_subset`/`get_subset_` (or pass `indices`) on the wrapped dataset first "
-        f"and then wrap it with `{wrapper}`."
+        f"`{wrapper}` dose not support `get_subset` and `get_subset_` interfaces because "
+        "this will lead to ambiguous implementation of some methods. If you want to use "
+        "`get_subset` or `get_subset_` interfaces, please use them in the wrapped dataset "
+        f"first and then use `{wrapper}`. (Passing `indices` to the wrapped dataset's config "
+        "does the same.)"
     )
 
 
-def _warn_lazy(wrapper: str) -> None:
+def _warn_lazy() -> None:
+    # 0.10's line, the same for every wrapper (the logger shows it once)
     print_log(
-        f"Please call `full_init` method of {wrapper} manually to accelerate the speed.",
+        "Please call `full_init` method manually to accelerate the speed.",
         logger="current",
         level=logging.WARNING,
     )
@@ -218,7 +221,7 @@ class ConcatDataset(_ConcatDataset):
         if negative:
             if -idx > length:
                 raise ValueError(
-                    f"absolute value of index({idx}) should not exceed dataset length({length})."
+                    f"absolute value of index({idx}) should not exceed datasetlength({length})."
                 )
             idx = length + idx
         dataset_idx = bisect.bisect_right(self.cumulative_sizes, idx)
@@ -248,7 +251,7 @@ class ConcatDataset(_ConcatDataset):
 
     def __getitem__(self, idx: int) -> Any:
         if not self._fully_initialized:
-            _warn_lazy("ConcatDataset")
+            _warn_lazy()
             self.full_init()
         dataset_idx, sample_idx = self._get_ori_dataset_idx(idx)
         try:
@@ -293,7 +296,7 @@ class _IndexMappedDataset:
 
     def __getitem__(self, idx: int) -> Any:
         if not self._fully_initialized:
-            _warn_lazy(type(self).__name__)
+            _warn_lazy()
             self.full_init()
         ori_idx = self._get_ori_dataset_idx(idx)
         try:
