@@ -88,3 +88,31 @@ def test_fromfile_keeps_the_filename_as_given(write, monkeypatch):
         assert cfg.a == str(root / "sub")
     assert Config.fromfile(root / "sub" / "y.yaml").filename == str(root / "sub" / "y.yaml")
     assert Config.fromfile("sub/y.yaml").dump() == "b: 1\n"
+
+
+def test_external_config_lookup_errors_lead_with_0_10_sentences(write):
+    from mmengine.config.utils import _get_cfg_metainfo, _get_external_cfg_base_path
+
+    root = write(
+        {
+            ".mim/model-index.yml": "Import:\n  - configs/det/metafile.yml\n",
+            ".mim/configs/det/metafile.yml": "Models:\n  - Name: m1\n    Config: configs/det/m1.py\n"
+            "  - Name: m2\n    Config: configs/det/m2.py\n",
+        }
+    )
+    # recorded from 0.10.7
+    with pytest.raises(
+        ValueError,
+        match=r"^Expected configs: dict_keys\(\['det/m1.py', 'det/m2.py'\]\), but got det/zz.py",
+    ):
+        _get_cfg_metainfo(str(root), "det/zz.py")
+    missing = str(root / ".mim" / "configs" / "det" / "zz.py")
+    with pytest.raises(FileNotFoundError, match=f'^file "{missing}" does not exist'):
+        _get_external_cfg_base_path(str(root), "det/zz.py")
+    # no model index: 0.10's FileNotFoundError (still a ValueError, which hub catches)
+    bare = root / "bare"
+    bare.mkdir()
+    with pytest.raises(FileNotFoundError) as info:
+        _get_cfg_metainfo(str(bare), "det/m1.py")
+    assert isinstance(info.value, ValueError)
+    assert type(info.value).__name__ == "FileNotFoundError"

@@ -118,12 +118,18 @@ class _MissingKeyToDelete(KeyError, AttributeError):
         return (KeyError, (self.args[0],))
 
 
+class _MissingModelIndex(FileNotFoundError, ValueError):
+    """A package without ``.mim/model-index.yml``: 0.10's ``FileNotFoundError``, and
+    a ``ValueError`` as for a config missing from the index."""
+
+
 # Shown and named as the builtins in tracebacks and ``type(err).__name__`` (what 0.10 users
 # and their code know).
 show_as_builtins(
     (_TypeOrAttributeError, "TypeError"),
     (_UnsupportedFormatError, "TypeError"),
     (_MissingKeyToDelete, "KeyError"),
+    (_MissingModelIndex, "FileNotFoundError"),
 )
 
 
@@ -207,28 +213,35 @@ def _get_cfg_metainfo(package_path: str, cfg_path: str) -> dict:
         dict: The model-index entry of that config.
 
     Raises:
-        ValueError: If the package has no model index or the config is not
-            listed in it.
+        FileNotFoundError: If the package has no model index (also a
+            ``ValueError``).
+        ValueError: If the config is not listed in the model index.
     """
     from mmengine.fileio import load
 
     index_file = osp.join(package_path, ".mim", "model-index.yml")
     if not osp.isfile(index_file):
-        raise ValueError(f"{package_path} has no model index ({index_file})")
+        raise _MissingModelIndex(
+            f"[Errno 2] No such file or directory: {index_file!r}: {package_path} has no model "
+            "index, so its configs cannot be looked up by name"
+        )
     meta_index = load(index_file) or {}
     entries: dict = {}
+    listed: dict = {}  # the names as listed (with extension), for 0.10's message
     for meta_path in meta_index.get("Import", []):
         cfg_meta = load(osp.join(package_path, ".mim", meta_path)) or {}
         for model_cfg in cfg_meta.get("Models", []):
             if "Config" not in model_cfg:
                 continue
             name = model_cfg["Config"].partition("/")[-1]
+            listed.setdefault(name, model_cfg)
             entries.setdefault(name, model_cfg)
             entries.setdefault(osp.splitext(name)[0], model_cfg)
     key = cfg_path if cfg_path in entries else osp.splitext(cfg_path)[0]
     if key not in entries:
-        raise ValueError(
-            f"{cfg_path!r} is not listed in {index_file}." + suggest_names(cfg_path, entries)
+        raise ValueError(  # 0.10's sentence first
+            f"Expected configs: {listed.keys()}, but got {cfg_path}. {cfg_path!r} is not listed "
+            f"in {index_file}." + suggest_names(cfg_path, entries)
         )
     return entries[key]
 
@@ -272,8 +285,9 @@ def _get_external_cfg_base_path(package_path: str, cfg_name: str) -> str:
     for path in tried:
         if osp.isfile(path):
             return path
-    raise FileNotFoundError(
-        f"Cannot find config {cfg_name!r} in package {package_path}; tried: " + ", ".join(tried)
+    raise FileNotFoundError(  # 0.10's sentence first
+        f'file "{tried[0]}" does not exist: cannot find config {cfg_name!r} in package '
+        f"{package_path}; tried: " + ", ".join(tried)
     )
 
 
