@@ -251,3 +251,31 @@ def test_build_iter_from_epoch_keywords_are_converted():
         _two_group_sgd(), periods=[2, 3], restart_weights=[1, 0.5], eta_min=0.0, epoch_length=3
     )
     assert (restart.periods, restart.cumulative_periods) == ([6, 9], [6, 15])
+
+
+# -------------------------------------------------------------------- OneCycle
+
+
+@pytest.mark.parametrize(
+    "func_name, strategy", [("_annealing_linear", "linear"), ("_annealing_cos", "cos")]
+)
+def test_one_cycle_loads_a_state_dict_saved_by_010(func_name, strategy):
+    # 0.10.7's OneCycleLR state dict holds the function `anneal_func`, not `anneal_strategy`.
+    import pickle
+
+    from mmengine.optim import OneCycleLR
+    from mmengine.optim.scheduler.param_scheduler import OneCycleParamScheduler
+
+    source = OneCycleLR(_two_group_sgd(), eta_max=0.1, total_steps=10)
+    upstream_state = source.state_dict()
+    del upstream_state["anneal_strategy"], upstream_state["three_phase"]
+    upstream_state["anneal_func"] = getattr(OneCycleParamScheduler, func_name)
+
+    target = OneCycleLR(_two_group_sgd(), eta_max=0.1, total_steps=10, anneal_strategy="cos")
+    target.load_state_dict(upstream_state)
+    assert target.anneal_strategy == strategy
+    assert target.anneal_func is getattr(OneCycleParamScheduler, func_name)
+    saved = target.state_dict()
+    assert "anneal_func" not in saved and saved["anneal_strategy"] == strategy
+    pickle.loads(pickle.dumps(saved))  # plain data only
+    assert "anneal_func" in upstream_state  # the caller's dict is left as it was

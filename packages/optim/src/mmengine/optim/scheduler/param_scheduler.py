@@ -942,6 +942,28 @@ class OneCycleParamScheduler(_EpochToIter, _ParamScheduler):
             return self._annealing_cos
         return self._annealing_linear
 
+    def load_state_dict(self, state_dict: dict) -> None:
+        """Load the scheduler state, also one saved by mmengine 0.10.
+
+        0.10 saved the annealing function itself (``anneal_func``) instead of
+        ``anneal_strategy``; it is turned back into the strategy name, so the
+        state this scheduler saves next holds plain data only (loadable with
+        ``torch.load(weights_only=True)``).
+
+        Args:
+            state_dict (dict): Scheduler state, as returned by
+                :meth:`state_dict`.
+        """
+        state_dict = dict(state_dict)
+        anneal_func = state_dict.pop("anneal_func", None)
+        if anneal_func is not None and "anneal_strategy" not in state_dict:
+            name = getattr(anneal_func, "__name__", "")
+            if name == "_annealing_linear":
+                state_dict["anneal_strategy"] = "linear"
+            elif name == "_annealing_cos":
+                state_dict["anneal_strategy"] = "cos"
+        super().load_state_dict(state_dict)
+
     def _get_value(self) -> list:
         step_num = self.last_step
         if step_num > self.total_steps:
