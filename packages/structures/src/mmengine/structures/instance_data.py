@@ -69,7 +69,8 @@ class InstanceData(BaseDataElement):
             return
         if not isinstance(value, Sized):
             raise AssertionError(
-                f"value of {name!r} must have `__len__`, got {type(value).__name__}"
+                f"value must contain `__len__` attribute: every field of an InstanceData holds "
+                f"one entry per instance, but {name!r} is a {type(value).__name__}"
             )
         if len(self) > 0 and len(value) != len(self):
             raise AssertionError(
