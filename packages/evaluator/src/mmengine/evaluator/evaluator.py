@@ -3,18 +3,16 @@
 from __future__ import annotations
 
 import itertools
-import logging
 import operator
 from collections.abc import Iterable, Iterator, Sequence, Sized
 from typing import Any
 
 from mmengine.config.parsing import add_note
 from mmengine.dataset import pseudo_collate
-from mmengine.logging import print_log
 from mmengine.registry import EVALUATOR, METRICS
 from mmengine.structures import BaseDataElement
 
-from .metric import BaseMetric, _meta_hint
+from .metric import BaseMetric, _empty_results_reason, _meta_hint
 
 __all__ = ["Evaluator"]
 
@@ -113,8 +111,11 @@ class Evaluator:
         for i, metric in enumerate(self.metrics):
             name = type(metric).__name__
             if not getattr(metric, "results", True):
-                self._explain_empty_results(name, size)
-            results = metric.evaluate(size)
+                _empty_results_reason[id(metric)] = self._empty_results_reason(name, size)
+            try:
+                results = metric.evaluate(size)
+            finally:
+                _empty_results_reason.pop(id(metric), None)
             owner = f"metric {i} ({name}, prefix {getattr(metric, 'prefix', None)!r})"
             for key in results:
                 if key in metrics:
@@ -130,8 +131,8 @@ class Evaluator:
         self._num_batches = 0
         return metrics
 
-    def _explain_empty_results(self, metric: str, size: Any) -> None:
-        """Say why a metric has no results (BaseMetric.evaluate then warns it got none)."""
+    def _empty_results_reason(self, metric: str, size: Any) -> str:
+        """Why a metric has no results (BaseMetric.evaluate says it in its warning)."""
         if self._num_batches == 0:
             why = (
                 f"Evaluator.evaluate(size={size}) was called with no Evaluator.process() call "
@@ -143,11 +144,7 @@ class Evaluator:
                 f"{self._num_batches} batch(es) to {metric}.process(), which appended nothing "
                 "to `self.results`"
             )
-        print_log(
-            f"{why}; {metric}.compute_metrics will get an empty list.",
-            logger="current",
-            level=logging.WARNING,
-        )
+        return f"{why}; {metric}.compute_metrics will get an empty list"
 
     def offline_evaluate(
         self, data_samples: Sequence, data: Sequence | None = None, chunk_size: int = 1

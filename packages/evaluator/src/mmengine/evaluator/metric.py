@@ -154,10 +154,12 @@ class BaseMetric(metaclass=ABCMeta):
                 "(self.results.append(...) or .extend(...)), not assign it."
             )
         if len(self.results) == 0:
+            # One warning, as in 0.10: its sentence, then why (when the Evaluator knows).
+            why = _empty_results_reason.get(id(self))
             print_log(
                 f"{name} got empty `self.results`. Please ensure that the "
                 "processed results are properly added into `self.results` in `process` "
-                "method.",
+                "method." + (f" {why}." if why else ""),
                 logger="current",
                 level=logging.WARNING,
             )
@@ -258,6 +260,11 @@ def _check_size(size: Any, metric: str) -> int | None:
             "len(dataset)."
         )
     return size
+
+
+# Why a metric has no results, by id(metric), set by Evaluator.evaluate around the
+# metric's evaluate() so that BaseMetric.evaluate can say it in its one warning.
+_empty_results_reason: dict[int, str] = {}
 
 
 def _warn_if_truncated(num_results: int, size: int, metric: str) -> None:

@@ -32,8 +32,10 @@ def get_metric_value(indicator: str, metrics: dict) -> Any:
     if len(candidates) == 1:
         return metrics[candidates[0]]
     if not candidates:
+        # 0.10's sentence: the indicator is quoted only when it has a prefix.
+        shown = f'"{indicator}"' if "/" in indicator else indicator
         raise ValueError(
-            f'The indicator "{indicator}" can not match any metric in {list(metrics.keys())}'
+            f"The indicator {shown} can not match any metric in {list(metrics.keys())}"
         )
     raise ValueError(
         f'The indicator "{indicator}" matches multiple metrics {candidates}. Please specify '
