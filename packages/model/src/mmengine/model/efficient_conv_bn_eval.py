@@ -144,11 +144,14 @@ def turn_on_efficient_conv_bn_eval(model: nn.Module, modules: Union[list[str], s
     if isinstance(modules, str):
         modules = [modules]
     for module_name in modules:
-        try:
-            module = model.get_submodule(module_name)
-        except AttributeError as exc:
-            raise AttributeError(
-                f"turn_on_efficient_conv_bn_eval: {type(model).__name__} has no sub-module "
-                f"{module_name!r}: {exc}"
-            ) from exc
+        module = model
+        for part in module_name.split(".") if module_name else ():
+            try:
+                module = getattr(module, part)
+            except AttributeError as exc:
+                # torch's sentence first (the one 0.10 raised), then which name was wrong
+                raise AttributeError(
+                    f"{exc} (turn_on_efficient_conv_bn_eval: {type(model).__name__} has no "
+                    f"sub-module {module_name!r})"
+                ) from exc
         turn_on_efficient_conv_bn_eval_for_single_model(module)

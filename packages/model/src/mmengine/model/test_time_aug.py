@@ -42,6 +42,7 @@ def _augmented_batch_error(data: Any) -> TTADataError:
     )
 
 
+@MODELS.register_module()
 class BaseTTAModel(BaseModel):
     """Base model for inference with test-time augmentation.
 

@@ -261,9 +261,13 @@ def convert_sync_batchnorm(module: nn.Module, implementation: str = "torch") -> 
             try:
                 from mmcv.ops import SyncBatchNorm as sync_bn_cls  # type: ignore
             except ImportError as exc:
-                raise ImportError(
-                    "convert_sync_batchnorm(implementation='mmcv') needs mmcv with its "
-                    "ops; install mmcv or use implementation='torch'."
+                # 0.10 lets the import error through (ModuleNotFoundError when mmcv is
+                # missing): keep its class and sentence, then say what to do.
+                raise type(exc)(
+                    f"{exc}. convert_sync_batchnorm(implementation='mmcv') needs mmcv with its "
+                    "ops; install mmcv or use implementation='torch'.",
+                    name=exc.name,
+                    path=exc.path,
                 ) from exc
         else:
             raise ValueError(f'sync_bn should be "torch" or "mmcv", but got {implementation}')

@@ -182,9 +182,9 @@ class CheckpointLoader:
                 cls._schemes[prefix] = loader
             else:
                 raise KeyError(
-                    f"{prefix} is already registered as a loader backend "
-                    f'({cls._schemes[prefix].__name__}), add "force=True" if you want to '
-                    "override it"
+                    f"{prefix} is already registered as a loader backend, "
+                    'add "force=True" if you want to override it (it is registered to '
+                    f"{getattr(cls._schemes[prefix], '__name__', cls._schemes[prefix])!r})."
                 )
         # longest prefixes first, so the most specific scheme wins
         cls._schemes = OrderedDict(sorted(cls._schemes.items(), key=lambda t: t[0], reverse=True))
@@ -395,14 +395,14 @@ def load_from_pavi(filename: str, map_location: Any = None) -> Union[dict, Order
         return _read_file(downloaded_file, map_location, filename)
 
 
-@CheckpointLoader.register_scheme(prefixes=r"(\S+\:)?s3://")
+@CheckpointLoader.register_scheme(prefixes=[r"(\S+\:)?s3://", r"(\S+\:)?petrel://"])
 def load_from_ceph(
     filename: str, map_location: Any = None, backend: str = "petrel"
 ) -> Union[dict, OrderedDict]:
-    """Load checkpoint through the file path prefixed with s3.
+    """Load checkpoint through the file path prefixed with s3 or petrel.
 
     Args:
-        filename (str): checkpoint file path with s3 prefix
+        filename (str): checkpoint file path with s3 or petrel prefix
         map_location (str, optional): Same as :func:`torch.load`.
         backend (str): The storage backend to read with. Defaults to 'petrel'.
 

@@ -101,9 +101,10 @@ def _check_pad_size_divisor(pad_size_divisor: Any) -> None:
         )
 
 
-def _channel_error(shape: tuple, expected: str) -> IndexError:
+def _channel_error(exc: IndexError, shape: tuple, expected: str) -> IndexError:
+    # torch's sentence first (the IndexError 0.10 let through), then what to change
     return IndexError(
-        f"index 2 is out of bounds for dimension of size {shape[-3]}: bgr_to_rgb/rgb_to_bgr "
+        f"{exc}: bgr_to_rgb/rgb_to_bgr "
         f"swaps the first and third channels of {expected} images, but got an image of shape "
         f"{shape} (channels first). Set bgr_to_rgb=False and rgb_to_bgr=False for images "
         "without 3 channels."
@@ -389,7 +390,7 @@ class ImgDataPreprocessor(BaseDataPreprocessor):
                 try:
                     batch = batch[:, [2, 1, 0], ...]
                 except IndexError as exc:
-                    raise _channel_error(tuple(batch.shape), "(N, 3, H, W)") from exc
+                    raise _channel_error(exc, tuple(batch.shape), "(N, 3, H, W)") from exc
             batch = batch.float()
             if self._enable_normalize:
                 try:
@@ -417,14 +418,14 @@ class ImgDataPreprocessor(BaseDataPreprocessor):
             try:
                 image = image[[2, 1, 0], ...]
             except IndexError as exc:
-                raise _channel_error(tuple(image.shape), "(3, H, W)") from exc
+                raise _channel_error(exc, tuple(image.shape), "(3, H, W)") from exc
         # convert after the channel flip: cheaper on uint8
         image = image.float()
         if self._enable_normalize:
             if self.mean.shape[0] == 3 and (image.dim() != 3 or image.shape[0] != 3):
                 raise AssertionError(
                     "If the mean has 3 values, the input tensor should in shape of (3, H, W), "
-                    f"but got the tensor with shape {tuple(image.shape)} (channels come first: "
+                    f"but got the tensor with shape {image.shape} (channels come first: "
                     "an (H, W, 3) image must be transposed, e.g. by PackInputs; a gray image "
                     "needs a mean and std of 1 value)"
                 )

@@ -17,8 +17,12 @@ from ..utils import detect_anomalous_params
 __all__ = ["MMDistributedDataParallel"]
 
 # Plain torch wrappers count as model wrappers too (see ``is_model_wrapper``).
+# ``module_dict`` rather than ``in MODEL_WRAPPERS``: a registry lookup imports the registry's
+# locations and logs through the current MMLogger, which would create the "mmengine" logger
+# instance at import time (0.10 creates none, so a later MMLogger.get_instance("mmengine",
+# log_level=...) would have its arguments ignored).
 for _cls in (DistributedDataParallel, DataParallel):
-    if _cls.__name__ not in MODEL_WRAPPERS:
+    if _cls.__name__ not in MODEL_WRAPPERS.module_dict:
         MODEL_WRAPPERS.register_module(module=_cls)
 
 
@@ -36,7 +40,7 @@ def _build_mm_fully_sharded_data_parallel(*args: Any, **kwargs: Any) -> nn.Modul
     return MMFullyShardedDataParallel(*args, **kwargs)
 
 
-if "MMFullyShardedDataParallel" not in MODEL_WRAPPERS:
+if "MMFullyShardedDataParallel" not in MODEL_WRAPPERS.module_dict:
     MODEL_WRAPPERS.register_module(
         name="MMFullyShardedDataParallel", module=_build_mm_fully_sharded_data_parallel
     )

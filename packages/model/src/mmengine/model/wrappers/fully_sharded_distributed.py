@@ -37,7 +37,7 @@ for _name in (
     "transformer_auto_wrap_policy",
 ):
     _fn = getattr(_fsdp_wrap, _name, None)
-    if _fn is not None and _name not in FUNCTIONS:
+    if _fn is not None and _name not in FUNCTIONS.module_dict:
         FUNCTIONS.register_module(name=_name, module=_fn)
 
 
