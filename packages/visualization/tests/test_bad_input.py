@@ -251,8 +251,35 @@ def test_vis_backend_config_errors_lead_with_0_10_sentences(tmp_path):
             ],
             save_dir=str(tmp_path),
         )
+    with pytest.raises(RuntimeError, match="^vis_backend name LocalVisBackend already exists"):
+        Visualizer(
+            name="dup_name_and_type",
+            vis_backends=[
+                dict(type="LocalVisBackend", name="LocalVisBackend"),
+                dict(type="LocalVisBackend"),
+            ],
+            save_dir=str(tmp_path),
+        )
     with pytest.raises(KeyError, match='must contain the key "type"'):
         Visualizer(name="no_type", vis_backends=[dict(save_dir="x")], save_dir=str(tmp_path))
+
+
+@pytest.mark.parametrize(
+    "names, keys",
+    [  # recorded from 0.10.7: a backend without `name` is stored under its type name
+        ([None, "b"], ["LocalVisBackend", "b"]),
+        (["a", None], ["a", "LocalVisBackend"]),
+        ([None, "b", "c"], ["LocalVisBackend", "b", "c"]),
+    ],
+)
+def test_named_and_unnamed_backends_may_be_mixed(tmp_path, names, keys):
+    cfgs = [
+        dict(type="LocalVisBackend") if name is None else dict(type="LocalVisBackend", name=name)
+        for name in names
+    ]
+    visualizer = Visualizer(name=f"mixed_{names}", vis_backends=cfgs, save_dir=str(tmp_path))
+    assert list(visualizer._vis_backends) == keys
+    assert all(visualizer.get_backend(key) is not None for key in keys)
     with pytest.raises(TypeError, match="save_dir should be a str"):
         Visualizer(name="int_dir", vis_backends=[dict(type="LocalVisBackend")], save_dir=3)
 

@@ -162,14 +162,15 @@ def test_backend_names_rules(tmp_path):
             ],
             save_dir=str(tmp_path),
         )
-    with pytest.raises(RuntimeError):  # only some named
-        Visualizer(
-            vis_backends=[
-                dict(type="RecordingVisBackend", name="x"),
-                dict(type="LocalVisBackend"),
-            ],
-            save_dir=str(tmp_path),
-        )
+    # Only some named: allowed, as in 0.10 (the unnamed one goes under its type name).
+    mixed = Visualizer(
+        vis_backends=[
+            dict(type="RecordingVisBackend", name="x"),
+            dict(type="LocalVisBackend"),
+        ],
+        save_dir=str(tmp_path),
+    )
+    assert list(mixed._vis_backends) == ["x", "LocalVisBackend"]
     # A single dict is accepted, and the caller's config is not modified.
     cfg = dict(type="RecordingVisBackend", name="solo", tag=3)
     vis = Visualizer(vis_backends=cfg, save_dir=str(tmp_path))

@@ -102,28 +102,19 @@ def _check_backend_item(cfg: Any, index: int, owner: str) -> None:
 
 
 def _check_names(cfgs: list, owner: str) -> None:
-    """All backends have a unique ``name``, or none has one and their types differ."""
-    names = [cfg.get("name") if isinstance(cfg, dict) else None for cfg in cfgs]
-    if None in names:
-        if len(set(names)) > 1:
-            raise RuntimeError(
-                f"Visualizer {owner!r}: if one of the vis backends has a "
-                f"`name` field, all of them must have one, but got names {names}"
-            )
-        types = [backend_type_name(cfg) for cfg in cfgs]
-        if len(set(types)) != len(types):
-            duplicate = next(t for t in types if types.count(t) > 1)
-            raise RuntimeError(
-                f"vis_backend name {duplicate} already exists: Visualizer {owner!r}: the same "
-                f"vis backend type cannot appear twice in `vis_backends` ({types}) without "
-                "names; please set a "
-                "distinct `name` field for each backend"
-            )
-    elif len(set(names)) != len(names):
-        duplicate = next(n for n in names if names.count(n) > 1)
+    """Each backend is stored under its ``name`` field, or its type name without one (as in
+    0.10, named and unnamed backends may be mixed): those keys must be unique."""
+    keys = [
+        (cfg.get("name") if isinstance(cfg, dict) else None) or backend_type_name(cfg)
+        for cfg in cfgs
+    ]
+    duplicate = next((key for key in keys if keys.count(key) > 1), None)
+    if duplicate is not None:
         raise RuntimeError(
-            f"vis_backend name {duplicate} already exists: Visualizer {owner!r}: the `name` "
-            f"fields of the vis backends must be unique, but got {names}"
+            f"vis_backend name {duplicate} already exists: Visualizer {owner!r}: each vis "
+            "backend is stored under its `name` field, or its type name when it has none, "
+            f"and these must be unique, but got {keys}; please set a distinct `name` field "
+            "for each backend"
         )
 
 
