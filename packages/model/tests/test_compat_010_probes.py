@@ -18,6 +18,7 @@ from mmengine.model.checkpoint import (
     get_deprecated_model_names,
     get_torchvision_models,
     load_from_ceph,
+    load_from_mmcls,
 )
 from mmengine.model.efficient_conv_bn_eval import turn_on_efficient_conv_bn_eval
 from mmengine.registry import MODELS
@@ -122,3 +123,16 @@ def test_torchvision_legacy_names_and_deprecated_model_names():
         "resnet101_caffe": "detectron/resnet101_caffe",
         "resnet101_caffe_bgr": "detectron2/resnet101_caffe_bgr",
     }
+
+
+def test_mmcls_entry_with_local_path_loads_relative_to_mmengine_home(tmp_path, monkeypatch):
+    # An extension of 0.10 (which reads no user mmcls.json): its entries may be local paths,
+    # as open-mmlab:// entries may. They were handed to the downloader, which failed.
+    monkeypatch.setenv("MMENGINE_HOME", str(tmp_path))
+    monkeypatch.setenv("TORCH_HOME", str(tmp_path / "torch"))
+    (tmp_path / "mmcls.json").write_text('{"mycls": "mycls.pth"}')
+    state = {"backbone.w": torch.ones(1), "head.fc.w": torch.zeros(1)}
+    torch.save({"state_dict": state}, tmp_path / "mycls.pth")
+    checkpoint = load_from_mmcls("mmcls://mycls")
+    assert list(checkpoint["state_dict"]) == ["w"]
+    assert torch.equal(checkpoint["state_dict"]["w"], torch.ones(1))

@@ -109,10 +109,11 @@ def get_external_models() -> dict:
 def get_mmcls_models() -> dict:
     """Return the ``{name: url}`` index used by ``mmcls://``.
 
-    The bundled index is updated with ``$MMENGINE_HOME/mmcls.json`` when it exists.
+    The bundled index is updated with ``$MMENGINE_HOME/mmcls.json`` when it exists
+    (a value may also be a path relative to MMENGINE_HOME).
 
     Returns:
-        dict: model name -> URL.
+        dict: model name -> URL or path.
     """
     urls = _load_zoo_json("mmcls.json")
     user_json = osp.join(facade()._get_mmengine_home(), "mmcls.json")
@@ -501,5 +502,14 @@ def load_from_mmcls(filename: str, map_location: Any = None) -> Union[dict, Orde
             f"Unknown mmcls model {model_name!r} in {filename!r}. Add it to "
             f"{osp.join(facade()._get_mmengine_home(), 'mmcls.json')} or use a URL/local path."
         )
-    checkpoint = facade().load_from_http(model_urls[model_name], map_location=map_location)
+    model_url = model_urls[model_name]
+    if model_url.startswith(("http://", "https://")):
+        checkpoint = facade().load_from_http(model_url, map_location=map_location)
+    else:
+        # a local entry of $MMENGINE_HOME/mmcls.json, relative to MMENGINE_HOME as for
+        # open-mmlab:// (it was handed to the downloader, which refused it as a URL)
+        path = osp.join(facade()._get_mmengine_home(), model_url)
+        if not osp.isfile(path):
+            raise FileNotFoundError(f"{path} can not be found.")
+        checkpoint = _read_file(path, map_location, path)
     return _process_mmcls_checkpoint(checkpoint)
