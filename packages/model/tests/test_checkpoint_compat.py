@@ -156,6 +156,34 @@ def test_getattr_guard_itself():
         _checkpoint_getattr(HistoryBuffer, "statistics")
 
 
+def test_a_010_one_cycle_scheduler_state_loads_safely(tmp_path):
+    """0.10's OneCycle state holds its annealing function, pickled (protocol 2) as
+    ``getattr(OneCycleParamScheduler, '_annealing_cos')``: such a checkpoint loads with
+    ``weights_only`` on, and the scheduler resumes from it (0.10.7's next lr: 0.97194...)."""
+    from mmengine.optim import OneCycleLR
+    from mmengine.optim.scheduler.param_scheduler import OneCycleParamScheduler
+
+    def one_cycle():
+        opt = torch.optim.SGD([torch.nn.Parameter(torch.zeros(1))], lr=0.1)
+        return opt, OneCycleLR(opt, eta_max=1.0, total_steps=8)
+
+    _, first = one_cycle()
+    first.step()
+    state = first.state_dict()
+    state.pop("anneal_strategy", None)
+    state["anneal_func"] = OneCycleParamScheduler._annealing_cos  # 0.10's layout
+    path = str(tmp_path / "onecycle_010.pth")
+    torch.save(dict(state_dict={}, param_schedulers=[state]), path)
+    loaded = _load_checkpoint(path)["param_schedulers"][0]
+    assert loaded["anneal_func"] is OneCycleParamScheduler._annealing_cos
+    opt, resumed = one_cycle()
+    resumed.load_state_dict(loaded)
+    resumed.step()
+    assert opt.param_groups[0]["lr"] == pytest.approx(0.9719417773875232)
+    with pytest.raises(UnsafeCheckpointError):
+        _checkpoint_getattr(OneCycleParamScheduler, "step")
+
+
 # --------------------------------------------------------------------------
 # M5: weights_only switches
 # --------------------------------------------------------------------------

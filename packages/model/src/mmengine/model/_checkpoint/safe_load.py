@@ -4,7 +4,8 @@ Loading is *safe by default*: ``torch.load(weights_only=True)`` with an
 allow-list of the plain metadata that mmengine-era checkpoints hold (numpy
 arrays, dtypes and scalars, ``OrderedDict``, ``HistoryBuffer``,
 ``ConfigDict``, and the ``getattr(HistoryBuffer, 'min'|'max'|'mean'|'current')``
-calls of 0.10 message hubs). A checkpoint that pickles anything else is refused
+calls of 0.10 message hubs and ``getattr(OneCycleParamScheduler, '_annealing_*')`` of
+0.10 OneCycle scheduler states). A checkpoint that pickles anything else is refused
 with an :class:`UnsafeCheckpointError`. When torch's unpickler fails for a
 structural reason (a ``dict`` subclass it cannot fill), a restricted unpickler
 with the same allow-list takes over.
@@ -134,9 +135,16 @@ def _weights_only_scope(weights_only: Optional[bool]) -> Iterator[None]:
 
 # ``HistoryBuffer`` pickles its statistics methods (``_statistics_methods``) as
 # ``getattr(HistoryBuffer, '<name>')`` (protocol 2), so every mmengine 0.10 training
-# checkpoint holds the global ``builtins.getattr``. Unpickling resolves that name to
-# this guard, which allows exactly those calls.
+# checkpoint holds the global ``builtins.getattr``; a 0.10 ``OneCycleLR`` (or
+# ``OneCycleParamScheduler``) state holds its annealing function the same way,
+# ``getattr(OneCycleParamScheduler, '_annealing_cos'|'_annealing_linear')``. Unpickling
+# resolves ``builtins.getattr`` to this guard, which allows exactly those calls.
 _HISTORY_BUFFER_STATISTICS = frozenset({"min", "max", "mean", "current"})
+_ONE_CYCLE_ANNEALING = frozenset({"_annealing_cos", "_annealing_linear"})
+_ALLOWED_GETATTR = (
+    "getattr(HistoryBuffer, 'min'|'max'|'mean'|'current') and "
+    "getattr(OneCycleParamScheduler, '_annealing_cos'|'_annealing_linear')"
+)
 _refused_getattr: ContextVar[Optional[str]] = ContextVar("mmengine_refused_getattr", default=None)
 
 
@@ -148,31 +156,41 @@ def _describe_pickled_object(obj: Any) -> str:
     return f"a {type(obj).__qualname__} object"
 
 
+def _getattr_allow_list() -> list[tuple[Any, frozenset]]:
+    """(class, attribute names) pairs that 0.10 checkpoints pickle as ``getattr`` calls."""
+    pairs: list[tuple[Any, frozenset]] = []
+    try:
+        from mmengine.logging.history_buffer import HistoryBuffer
+
+        pairs.append((HistoryBuffer, _HISTORY_BUFFER_STATISTICS))
+    except ImportError:  # pragma: no cover - mmengine.logging is a dependency
+        pass
+    try:
+        from mmengine.optim.scheduler.param_scheduler import OneCycleParamScheduler
+
+        pairs.append((OneCycleParamScheduler, _ONE_CYCLE_ANNEALING))
+    except ImportError:  # pragma: no cover - mmengine.optim is a dependency
+        pass
+    return pairs
+
+
 def _checkpoint_getattr(obj: Any, name: Any, *default: Any) -> Any:
     """What ``builtins.getattr`` resolves to while a checkpoint is unpickled safely.
 
-    Only ``getattr(HistoryBuffer, name)`` for ``name`` in ``min``, ``max``,
-    ``mean`` and ``current`` (the statistics methods mmengine 0.10 checkpoints
-    pickle this way) is performed; any other call raises
-    :class:`UnsafeCheckpointError` without touching ``obj``.
+    Only ``getattr(HistoryBuffer, name)`` for ``name`` in ``min``, ``max``, ``mean`` and
+    ``current``, and ``getattr(OneCycleParamScheduler, name)`` for its two annealing
+    functions (what mmengine 0.10 checkpoints pickle this way) are performed; any other
+    call raises :class:`UnsafeCheckpointError` without touching ``obj``.
     """
-    try:
-        from mmengine.logging.history_buffer import HistoryBuffer
-    except ImportError:  # pragma: no cover - mmengine.logging is a dependency
-        HistoryBuffer = None  # noqa: N806
-    if (
-        not default
-        and HistoryBuffer is not None
-        and obj is HistoryBuffer
-        and isinstance(name, str)
-        and name in _HISTORY_BUFFER_STATISTICS
-    ):
-        return getattr(HistoryBuffer, name)
+    if not default and isinstance(name, str):
+        for cls, names in _getattr_allow_list():
+            if obj is cls and name in names:
+                return getattr(cls, name)
     call = f"getattr({_describe_pickled_object(obj)}, {name!r}{', ...' if default else ''})"
     _refused_getattr.set(call)
     raise UnsafeCheckpointError(
-        f"Unsupported getattr call: the checkpoint pickles {call}; only getattr(HistoryBuffer, "
-        "'min'|'max'|'mean'|'current') is allowed."
+        f"Unsupported getattr call: the checkpoint pickles {call}; only {_ALLOWED_GETATTR} "
+        "are allowed."
     )
 
 
@@ -203,12 +221,7 @@ def _safe_globals() -> list:
         # Files written under numpy 1.x and 2.x name these differently.
         allowed.append((fn, f"numpy.core.multiarray.{name}"))
         allowed.append((fn, f"numpy._core.multiarray.{name}"))
-    try:
-        from mmengine.logging.history_buffer import HistoryBuffer
-
-        allowed.append(HistoryBuffer)
-    except ImportError:
-        pass
+    allowed += [cls for cls, _ in _getattr_allow_list()]
     allowed.append((_checkpoint_getattr, "builtins.getattr"))
     try:
         from mmengine.config import ConfigDict
