@@ -513,3 +513,19 @@ def test_upstream_module_level_names_exist(module: str) -> None:
     imported = importlib.import_module(module)
     missing = [name for name in _UPSTREAM_NAMES[module] if not hasattr(imported, name)]
     assert not missing, f"{module} lacks {missing}"
+
+
+def test_importing_the_packages_creates_no_logger() -> None:
+    """As in 0.10, imports create no MMLogger instance, so a later
+    ``MMLogger.get_instance('mmengine', log_level=...)`` takes effect as given."""
+    import subprocess
+    import sys
+
+    code = (
+        "import mmengine.runner, mmengine.hooks, mmengine.model, mmengine.evaluator, "
+        "mmengine.visualization, mmengine.dataset, mmengine.optim, mmengine.infer\n"
+        "from mmengine.logging import MMLogger\n"
+        "print(sorted(MMLogger._instance_dict))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]", out.stdout + out.stderr

@@ -81,7 +81,7 @@ def _build_mmfsdp2(*args: Any, **kwargs: Any) -> nn.Module:
 
 
 _build_mmfsdp2._mmengine_stand_in = True  # type: ignore[attr-defined]
-if "MMFSDP2" not in MODEL_WRAPPERS:
+if "MMFSDP2" not in MODEL_WRAPPERS.module_dict:  # a lookup would log (and make a logger)
     MODEL_WRAPPERS.register_module(name="MMFSDP2", module=_build_mmfsdp2)
 
 
