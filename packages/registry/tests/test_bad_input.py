@@ -194,7 +194,7 @@ def test_config_without_type_says_what_to_add(models):
     assert message.startswith(
         "`cfg` or `default_args` must contain the key \"type\", but got {'depth': 50}\nNone\n"
     )
-    assert "Add type='RetinaNet' to the config" in message
+    assert 'Add a "type" key to the config' in message and "e.g. type='RetinaNet'" in message
     assert '"bad_models" registry' in message and "RetinaNet, make_thing" in message
 
 

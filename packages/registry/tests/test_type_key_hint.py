@@ -29,7 +29,7 @@ def test_no_hint_without_a_near_miss():
     )
     assert "looks like a misspelling" not in message
     # then what to add, and what the registry can build
-    assert "Add type='Net' to the config" in message
+    assert 'Add a "type" key to the config' in message and "e.g. type='Net'" in message
     assert '"hint_models" registry' in message and "(it has: Net)" in message
 
 
