@@ -186,8 +186,8 @@ def _missing_type_help(registry: Any) -> str:
     example = f"type='{names[0]}'" if names else "type='ResNet'"
     has = f" (it has: {listed})" if names else ""
     return (
-        f"\n(the first line is `cfg`, the second `default_args`.) Add a \"type\" key to the "
-        f"config: the name of the class or function to build from the \"{registry.name}\" "
+        f'\n(the first line is `cfg`, the second `default_args`.) Add a "type" key to the '
+        f'config: the name of the class or function to build from the "{registry.name}" '
         f'registry (scope "{registry.scope}"){has}, e.g. {example}, or the class itself.'
     )
 
