@@ -206,3 +206,29 @@ def test_mmseg_segmentor(name):
         seg = out.pred_sem_seg.data
         assert seg.shape == (1, 64, 64)
         assert int(seg.min()) >= 0 and int(seg.max()) < 3
+
+
+@pytest.mark.parametrize("zoo", sorted(dh.ZOOS))
+def test_every_zoo_checkpoint_alias_resolves(zoo):
+    """The ``open-mmlab://`` and ``mmcls://`` pretrained names the zoo's configs use are in
+    the bundled indexes (0.10's), so a user with network gets the weights instead of a
+    KeyError before any download."""
+    import re
+
+    from mmengine.runner.checkpoint import get_external_models, get_mmcls_models
+
+    root = dh.configs_dir(zoo)
+    names: dict[str, set[str]] = {"open-mmlab": set(), "mmcls": set()}
+    for rel in dh.shipped_configs(zoo):
+        text = (root / rel).read_text(encoding="utf-8")
+        for scheme, name in re.findall(r"(open-mmlab|mmcls)://([\w./-]+)", text):
+            names[scheme].add(name)
+    indexes = {"open-mmlab": get_external_models(), "mmcls": get_mmcls_models()}
+    missing = {
+        f"{scheme}://{name}" for scheme, found in names.items() for name in found
+        if name not in indexes[scheme]
+    }  # fmt: skip
+    assert not missing, sorted(missing)
+    for scheme, index in indexes.items():
+        for name in names[scheme]:
+            assert index[name].startswith("https://download.openmmlab.com/"), index[name]
