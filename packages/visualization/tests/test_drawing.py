@@ -72,6 +72,27 @@ def test_multiple_masks_with_colour_list(image):
     assert (np.abs(out[-10:].astype(int) - [0, 0, 255]).max()) <= 2
 
 
+def test_fewer_alphas_than_masks_draws_the_first_masks_and_warns(image):
+    # 0.10.7 (recorded) drew only the masks that have an alpha; it did not raise.
+    vis = Visualizer(image=np.zeros_like(image))
+    masks = np.zeros((3, *image.shape[:2]), bool)
+    masks[0, :10] = True
+    masks[1, 10:20] = True
+    masks[2, 20:30] = True
+    with pytest.warns(UserWarning, match="only the first 2 masks are drawn"):
+        vis.draw_binary_masks(masks, colors="g", alphas=[0.5, 0.9])
+    out = vis.get_image()
+    # 0.10.7 gave [0, 64, 0] and [0, 114, 0] (a level or two of resampling apart from ours)
+    assert np.abs(out[5, 0].astype(int) - [0, 64, 0]).max() <= 2
+    assert np.abs(out[15, 0].astype(int) - [0, 114, 0]).max() <= 2
+    assert out[25, 0].tolist() == [0, 0, 0]  # the third mask has no alpha
+
+
+def test_one_dimensional_polygon_is_also_0_10s_index_error(image):
+    with pytest.raises(IndexError, match=r"shape of \(K, 2\)"):
+        Visualizer(image=image).draw_polygons(np.array([1, 2, 3, 4]))
+
+
 def test_argument_errors(image):
     vis = Visualizer(image=image)
     with pytest.raises(TypeError):

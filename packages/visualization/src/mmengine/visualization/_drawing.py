@@ -381,10 +381,12 @@ class DrawingMixin(CanvasMixin):
             polygons = [polygons]
         polygons = [np.asarray(tensor2ndarray(polygon)) for polygon in polygons]
         for polygon in polygons:
-            assert polygon.ndim == 2 and polygon.shape[1] == 2, (
-                "Each polygon should have the shape of (K, 2) (x, y vertices), but got "
-                f"{polygon.shape}"
-            )
+            if not (polygon.ndim == 2 and polygon.shape[1] == 2):
+                # ShapeError is also the IndexError 0.10 raised for a 1-D polygon.
+                raise ShapeError(
+                    "Each polygon should have the shape of (K, 2) (x, y vertices), but got "
+                    f"{polygon.shape}"
+                )
         self._require_image("draw_polygons")
         for polygon in polygons:
             if not self._is_posion_valid(polygon):
@@ -464,7 +466,16 @@ class DrawingMixin(CanvasMixin):
         colors = _mask_colors(colors, num_masks)
         if isinstance(alphas, (int, float)):
             alphas = [alphas] * num_masks
-        check_type_and_length("alphas", alphas, list, num_masks)
+        check_type("alphas", alphas, list)
+        if len(alphas) < num_masks:
+            # 0.10 drew only the masks that have an alpha (zip): so do we, but say so.
+            warnings.warn(
+                f"Visualizer.draw_binary_masks: `alphas` has {len(alphas)} values for "
+                f"{num_masks} masks, so only the first {len(alphas)} masks are drawn (as in "
+                "mmengine 0.10). Pass one alpha per mask, or a single float for all of them",
+                UserWarning,
+                stacklevel=2,
+            )
         out = _blend_masks(img, binary_masks, colors, alphas)
 
         ax = self._axes("draw_binary_masks")

@@ -96,7 +96,8 @@ def check_type(name: str, value: Any, valid_type: type | tuple[type, ...]) -> No
         TypeError: If ``value`` has the wrong type.
     """
     if not isinstance(value, valid_type):
-        raise TypeError(f"`{name}` should be {valid_type} but got {type(value)}")
+        # 0.10's sentence, with its two spaces before "but".
+        raise TypeError(f"`{name}` should be {valid_type}  but got {type(value)}")
 
 
 def check_length(name: str, value: Any, valid_length: int) -> None:
