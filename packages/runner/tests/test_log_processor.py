@@ -115,6 +115,39 @@ def test_train_line_layout_without_eta_or_time():
     assert line == "Epoch(train)  [3][ 10/250]  lr: 1.0000e-01  loss: 1.0000"
 
 
+def test_train_line_without_eta_keeps_the_times_among_the_scalars():
+    """Without an eta (no IterTimerHook) 0.10 writes the times where the hub has them, after
+    the losses here; with one they follow it at the front (recorded from 0.10.7)."""
+    from collections import OrderedDict
+
+    runner = _runner()
+    hub = runner.message_hub
+    hub.update_scalar("train/lr", 0.1)
+    hub.update_scalar("train/loss", 0.5)
+    hub.update_scalar("train/loss_cls", 0.25)
+    hub.update_scalar("train/time", 0.2)
+    hub.update_scalar("train/data_time", 0.1)
+    tag, line = LogProcessor().get_log_after_iter(runner, 1, "train")
+    assert line == (
+        "Epoch(train)  [3][  2/250]  lr: 1.0000e-01  loss: 0.5000  loss_cls: 0.2500  "
+        "time: 0.2000  data_time: 0.1000"
+    )
+    assert type(tag) is OrderedDict  # as 0.10's (its repr shows it)
+    hub.update_info("eta", 100)
+    _, line = LogProcessor().get_log_after_iter(runner, 1, "train")
+    assert line == (
+        "Epoch(train)  [3][  2/250]  lr: 1.0000e-01  eta: 0:01:40  time: 0.2000  "
+        "data_time: 0.1000  loss: 0.5000  loss_cls: 0.2500"
+    )
+
+
+def test_an_epoch_line_for_training_is_refused_as_in_010():
+    with pytest.raises(AssertionError, match="only accept val or test mode, but got train"):
+        LogProcessor().get_log_after_epoch(_runner(), 0, "train")
+    with pytest.raises(AssertionError):
+        LogProcessor().get_log_after_iter(_runner(), 0, "predict")
+
+
 def _fill_eval(hub, mode):
     hub.update_scalar(f"{mode}/time", 0.25)
     hub.update_scalar(f"{mode}/data_time", 0.05)

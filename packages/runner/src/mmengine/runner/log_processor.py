@@ -33,6 +33,10 @@ from mmengine.registry import LOG_PROCESSORS
 _TIME_KEYS = ("time", "data_time")
 
 
+class LogModeError(ValueError, AssertionError):
+    """An unknown ``mode`` for a log line (0.10 asserted: an ``AssertionError`` too)."""
+
+
 @LOG_PROCESSORS.register_module()
 class LogProcessor:
     """Format the logs collected in ``runner.message_hub.log_scalars``.
@@ -91,7 +95,7 @@ class LogProcessor:
             visualizer and the log line.
         """
         if mode not in ("train", "val", "test"):
-            raise ValueError(f"mode must be 'train', 'val' or 'test', got {mode!r}")
+            raise LogModeError(f"mode must be 'train', 'val' or 'test', got {mode!r}")
         parsed_cfg = self._parse_windows_size(runner, batch_idx, self.custom_cfg)
         log_tag = self._collect_scalars(parsed_cfg, runner, mode)
         if self.log_with_hierarchy:
@@ -110,23 +114,30 @@ class LogProcessor:
         if self.by_epoch and mode in ("train", "val"):
             tag["epoch"] = self._get_epoch(runner, mode)
         tag["iter"] = runner.iter + 1 if self._train_loop_built(runner) else 0
-        return dict(tag), log_str
+        return tag, log_str
 
     def _eta(self, runner: Any) -> str:
         eta = runner.message_hub.get_info("eta")
         return "" if eta is None else f"eta: {datetime.timedelta(seconds=int(eta))}  "
 
     def _train_tail(self, runner: Any, log_tag: dict, tag: dict) -> str:
-        """``eta``, times, memory and every other scalar of a train line."""
+        """``eta``, times, memory and every other scalar of a train line.
+
+        With an ``eta`` (the ``IterTimerHook`` runs), the times follow it at the front;
+        without one they stay among the other scalars, in the hub's order, as in 0.10.
+        """
         head, items = "", []
+        leading: tuple = ()
         if "time" in log_tag:
             head = self._eta(runner)
+        if head:
+            leading = _TIME_KEYS
             items += [f"{k}: {log_tag[k]:.{self.num_digits}f}" for k in _TIME_KEYS if k in log_tag]
         if is_cuda_available():
             tag["memory"] = self._get_max_memory(runner)
             items.append(f"memory: {tag['memory']}")
         for key, value in log_tag.items():
-            if key not in _TIME_KEYS and not key.endswith("lr"):
+            if key not in leading and not key.endswith("lr"):
                 items.append(f"{key}: {self._fmt(value)}")
         return head + "  ".join(items)
 
@@ -160,7 +171,11 @@ class LogProcessor:
             log line.
         """
         if mode not in ("test", "val"):
-            raise ValueError(f"`_get_metric_log_str` only accept val or test mode, got {mode!r}")
+            raise LogModeError(
+                f"`_get_metric_log_str` only accept val or test mode, but got {mode}: the "
+                "epoch log is written after validation and testing (training logs per "
+                "iteration, with get_log_after_iter)"
+            )
         dataloader_len = self._get_dataloader_size(runner, mode)
         if self.by_epoch and mode == "val":
             cur_epoch = self._get_epoch(runner, mode)
@@ -191,7 +206,7 @@ class LogProcessor:
         if with_non_scalar:
             tag.update(non_scalar_tag)
         tag.update(times)
-        return dict(tag), log_str
+        return tag, log_str
 
     # ----------------------------------------------------------------- formatting
     def _iter_header(self, runner: Any, batch_idx: int, mode: str) -> str:
