@@ -386,6 +386,24 @@ class MMLogger(Logger, ManagerMixin):
         self._cache.clear()
 
 
+def current_debug_logger() -> MMLogger | None:
+    """The latest created :class:`MMLogger` if one of its handlers shows DEBUG records,
+    else None. Creates no logger, and is cheap enough for code that would log a DEBUG line
+    on a hot path (the registry, on every lookup and build) to ask first.
+    """
+    instances = MMLogger._instance_dict
+    if not instances:
+        return None
+    try:
+        logger = instances[next(reversed(instances))]
+    except (StopIteration, KeyError, RuntimeError):  # emptied by another thread meanwhile
+        return None
+    for handler in logger.handlers:
+        if handler.level <= logging.DEBUG:
+            return logger
+    return None
+
+
 def print_log(
     msg: object, logger: Logger | str | None = None, level: int | str = logging.INFO
 ) -> None:

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any, Optional, Union  # noqa: F401
 
 from mmengine.config import Config, ConfigDict
 from mmengine.config.parsing import add_note
+from mmengine.logging.logger import current_debug_logger
 from mmengine.utils import ManagerMixin, digit_version  # noqa: F401 (upstream binds it)
 from mmengine.utils._messages import closest
 
@@ -112,8 +113,9 @@ def _instantiate(obj_cls: Any, args: dict, registry: Registry, obj_type: Any = N
     subclasses), explaining failures."""
     try:
         if isinstance(obj_cls, type) and issubclass(obj_cls, ManagerMixin):
-            return obj_cls.get_instance(**args)
-        return obj_cls(**args)
+            obj = obj_cls.get_instance(**args)
+        else:
+            obj = obj_cls(**args)
     except TypeError as e:
         problem = _signature_problem(obj_cls, args)
         context = (
@@ -135,6 +137,14 @@ def _instantiate(obj_cls: Any, args: dict, registry: Registry, obj_type: Any = N
             f'registry (scope "{registry.scope}")',
         )
         raise
+    logger = current_debug_logger()
+    if logger is not None:  # 0.10's DEBUG line
+        logger.debug(
+            f"An `{getattr(obj_cls, '__name__', type(obj_cls).__name__)}` instance is built from "
+            "registry, and its implementation can be found in "
+            f"{getattr(obj_cls, '__module__', None)}"
+        )
+    return obj
 
 
 def _resolve_type(obj_type: Any, registry: Registry, key_name: str = "type") -> Any:

@@ -10,6 +10,7 @@ from typing import Any, Optional, Union
 
 from mmengine.config.utils import MODULE2PACKAGE  # upstream binds it here
 from mmengine.logging import print_log
+from mmengine.logging.logger import current_debug_logger
 from mmengine.utils import get_object_from_string, is_seq_of
 from mmengine.utils._messages import closest
 
@@ -161,6 +162,13 @@ def _clash_detail(name: str, existed: Any, new: Any, registry: Registry) -> str:
         f"{name!r} to `{_describe(existed)}` defined in {_where_defined(existed)}; the "
         f"new `{_describe(new)}` is defined in {_where_defined(new)}."
     )
+
+
+def _log_found(key: str, registry: Registry) -> None:
+    """0.10's DEBUG line for a registry lookup (only when a handler shows DEBUG)."""
+    logger = current_debug_logger()
+    if logger is not None:
+        logger.debug(f'Get class `{key}` from "{registry.name}" registry in "{registry.scope}"')
 
 
 class Registry:
@@ -615,6 +623,8 @@ class Registry:
             # Fast path: a plain name, searched here and then in ancestors.
             obj = self._module_dict.get(key)
             if obj is not None:
+                if current_debug_logger() is not None:
+                    _log_found(key, self)
                 return obj
             parent = self.parent
             while parent is not None:
@@ -622,6 +632,8 @@ class Registry:
                     parent.import_from_location()
                 obj = parent._module_dict.get(key)
                 if obj is not None:
+                    if current_debug_logger() is not None:
+                        _log_found(key, parent)
                     return obj
                 parent = parent.parent
             if not key:
@@ -636,6 +648,8 @@ class Registry:
         obj = None
         if scope == self._scope:
             obj = self._module_dict.get(real_key)
+            if obj is not None and current_debug_logger() is not None:
+                _log_found(real_key, self)
         else:
             # Importing ``<scope>.registry`` adds that package's registries
             # to the tree.
