@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import copy as _copy
 import logging
+import os
 import warnings
 from collections import Counter
 from collections.abc import Iterator
@@ -26,7 +27,28 @@ from .jit_handles import Handle
 
 T = TypeVar("T", bound="JitModelAnalysis")
 
-__all__ = ["JitModelAnalysis", "Statistics"]
+__all__ = ["JitModelAnalysis", "Statistics", "ModelTypeError", "ModuleNameTypeError"]
+
+
+class ModelTypeError(TypeError, AttributeError):
+    """The analyzed ``model`` is not an ``nn.Module``.
+
+    A ``TypeError``, and an ``AttributeError`` as 0.10 raised for it (its
+    ``'int' object has no attribute '_modules'``).
+    """
+
+
+class ModuleNameTypeError(TypeError, AssertionError):
+    """A module name given to an analyzer is not a string.
+
+    A ``TypeError``, and an ``AssertionError`` as 0.10 raised for it.
+    """
+
+
+# Directory of the torch package: TracerWarnings raised from its own code (e.g.
+# ``F.batch_norm`` checking its batch size in training mode) are no sign of
+# data-dependent control flow in the user's model.
+_TORCH_DIR = os.path.dirname(os.path.abspath(torch.__file__)) + os.sep
 
 # Ops that carry no arithmetic worth counting (shape manipulation, copies,
 # comparisons, ...). They are neither counted nor reported as unsupported.
@@ -58,13 +80,19 @@ _IGNORED_OPS: set[str] = {
     "aten::gt",
     "aten::index",
     "aten::index_put_",
+    "aten::masked_fill",
     "aten::max",
+    "aten::new_empty",
+    "aten::new_full",
+    "aten::new_zeros",
     "aten::nonzero",
+    "aten::ones",
     "aten::permute",
     "aten::relu",
     "aten::relu_",
     "aten::remainder",
     "aten::reshape",
+    "aten::roll",
     "aten::select",
     "aten::size",
     "aten::slice",
@@ -77,6 +105,7 @@ _IGNORED_OPS: set[str] = {
     "aten::t",
     "aten::to",
     "aten::transpose",
+    "aten::type_as",
     "aten::unsqueeze",
     "aten::unsqueeze_",
     "aten::view",
@@ -260,7 +289,7 @@ class JitModelAnalysis:
 
     def __init__(self, model: nn.Module, inputs: Any) -> None:
         if not isinstance(model, nn.Module):
-            raise TypeError(
+            raise ModelTypeError(
                 f"{type(self).__name__} expects `model` to be a torch.nn.Module, "
                 f"got {type(model).__name__}."
             )
@@ -396,9 +425,10 @@ class JitModelAnalysis:
         """
         if len(args) % 2 != 0:
             raise TypeError(
-                "set_op_handle should be called with pairs of operator names and "
-                f"handles, e.g. set_op_handle('aten::add', handle); got {len(args)} "
-                "positional arguments."
+                # 0.10's sentence first (sic: "andhandles")
+                "set_op_handle should be called with pairs of names andhandles! "
+                "Pass operator names and handles alternately, e.g. "
+                f"set_op_handle('aten::add', handle); got {len(args)} positional arguments."
             )
         pairs = list(zip(args[::2], args[1::2])) + list(kwargs.items())
         for name, handle in pairs:
@@ -440,13 +470,16 @@ class JitModelAnalysis:
             str: The canonical name of the module.
         """
         if not isinstance(name, str):
-            raise TypeError(f"Module name must be a string, got {type(name).__name__}.")
+            raise ModuleNameTypeError(
+                f"Module name must be a string. Got {type(name).__name__} {name!r}; "
+                "use the names of `model.named_modules()`, with '' for the model itself."
+            )
         if name in self._aliases:
             return self._aliases[name]
         raise KeyError(
-            f"Requested module name {name!r} is not among the descendants of the "
-            f"analyzed model ({type(self._model).__name__}); valid names are those of "
-            "`model.named_modules()`, with '' for the model itself."
+            "Requested module name is not among the descendants of the analyzed model. "
+            f"{name!r} is not a submodule of {type(self._model).__name__}; valid names are "
+            "those of `model.named_modules()`, with '' for the model itself."
         )
 
     def copy(self, new_model: nn.Module | None = None, new_inputs: Any = None) -> JitModelAnalysis:
@@ -459,12 +492,13 @@ class JitModelAnalysis:
                 Defaults to the current inputs.
 
         Returns:
-            JitModelAnalysis: The copied analyzer (not yet run).
+            JitModelAnalysis: The copied analyzer (not yet run). As in 0.10 it is a plain
+            ``JitModelAnalysis`` (also when copying a ``FlopAnalyzer``), with the handles
+            and settings of this one.
         """
         model = self._model if new_model is None else new_model
         inputs = self._inputs if new_inputs is None else new_inputs
-        analyzer = type(self).__new__(type(self))
-        JitModelAnalysis.__init__(analyzer, model=model, inputs=inputs)
+        analyzer = JitModelAnalysis(model=model, inputs=inputs)
         analyzer._op_handles = dict(self._op_handles)
         analyzer._ignored_ops = set(self._ignored_ops)
         analyzer._enable_warn_unsupported_ops = self._enable_warn_unsupported_ops
@@ -491,7 +525,8 @@ class JitModelAnalysis:
         """
         if mode not in _TRACER_WARNING_MODES:
             raise ValueError(
-                f"Unrecognized tracer warning mode {mode!r}; expected one of {_TRACER_WARNING_MODES}."
+                f"Unrecognized tracer warning mode {mode}. "
+                f"Expected one of {', '.join(map(repr, _TRACER_WARNING_MODES))}."
             )
         self._warn_trace = mode
         return self
@@ -514,7 +549,7 @@ class JitModelAnalysis:
         count.
         """
         if mode not in _ANCESTOR_MODES:
-            raise ValueError(f"Unrecognized ancestor mode {mode!r}; expected 'owner' or 'caller'.")
+            raise ValueError(f"Unrecognized ancestor mode: {mode} (expected 'owner' or 'caller').")
         self._ancestor_mode = mode
         self._stats = None
         return self
@@ -605,11 +640,16 @@ class JitModelAnalysis:
         tracer_records: list[tuple[str | None, str]] = []
         original_showwarning = warnings.showwarning
 
-        def _showwarning(message: Any, category: Any, *args: Any, **kwargs: Any) -> None:
+        def _showwarning(
+            message: Any, category: Any, filename: str, lineno: int, *args: Any, **kwargs: Any
+        ) -> None:
             if issubclass(category, torch.jit.TracerWarning) and self._warn_trace != "all":
-                tracer_records.append((tracker.current, str(message)))
+                # torch's own checks (e.g. F.batch_norm's batch size test in training mode)
+                # say nothing about the model's control flow: dropped, as 0.10 drops all
+                if not os.path.abspath(filename).startswith(_TORCH_DIR):
+                    tracer_records.append((tracker.current, str(message)))
                 return
-            original_showwarning(message, category, *args, **kwargs)
+            original_showwarning(message, category, filename, lineno, *args, **kwargs)
 
         try:
             with warnings.catch_warnings():

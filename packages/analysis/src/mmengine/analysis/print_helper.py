@@ -531,9 +531,11 @@ def _build_inputs(model: nn.Module, input_shape: Any) -> tuple[torch.Tensor, ...
     if is_tuple_of(input_shape, tuple) and all(is_tuple_of(s, int) for s in input_shape):
         return tuple(torch.randn(1, *s, device=device) for s in input_shape)
     raise ValueError(
-        '"input_shape" should be either a `tuple of int` (to construct one input tensor) '
-        "or a `tuple of tuple of int` (to construct multiple input tensors), e.g. (3, 224, 224) "
-        f"or ((3, 224, 224), (3, 10)); got {input_shape!r}."
+        # 0.10's sentence first (sic: "constructone", "constructmultiple")
+        '"input_shape" should be either a `tuple of int` (to construct'
+        "one input tensor) or a `tuple of tuple of int` (to construct"
+        "multiple input tensors). For example (3, 224, 224) or ((3, 224, 224), (3, 10)); "
+        f"got {input_shape!r}."
     )
 
 
