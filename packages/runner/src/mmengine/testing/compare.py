@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import shlex
 import sys
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from runpy import run_path
 from typing import Any
 from unittest.mock import patch
@@ -32,66 +32,114 @@ __all__ = [
 ]
 
 
+#: Default ``(rtol, atol)`` per dtype when neither is given, as 0.10 (through torch's legacy
+#: ``assert_allclose``) uses them; other dtypes (integers, bool, complex, bfloat16) compare
+#: exactly. Two tensors take the larger of their two tolerances. Recorded from 0.10.7.
+_DEFAULT_TOLERANCES: dict[torch.dtype, tuple[float, float]] = {
+    torch.float16: (1e-3, 1e-3),
+    torch.float32: (1e-4, 1e-5),
+    torch.float64: (1e-5, 1e-8),
+}
+
+
 def assert_allclose(
     actual: Any,
     expected: Any,
     rtol: float | None = None,
     atol: float | None = None,
     equal_nan: bool = True,
-    msg: str | None = "",
+    msg: str | Callable[[str], str] | None = "",
 ) -> None:
-    """Assert that two tensors, arrays or numbers are close (``torch.testing.assert_close``).
+    """Assert that two tensors (or numbers, or nested lists of numbers) are close.
 
-    Unlike ``assert_close`` it accepts mixed inputs (a list against a tensor) and compares
-    values whatever their dtypes.
+    As in mmengine 0.10 (torch's legacy ``assert_allclose``): ``actual`` is turned into a
+    tensor with ``torch.tensor`` when it is not one, and ``expected`` into a tensor **of
+    actual's dtype** (so ``assert_allclose(torch.tensor([1, 2]), [1.4, 2.0])`` passes: the
+    expected values are truncated to integers). Without ``rtol`` and ``atol`` the tolerances
+    depend on the dtypes: float16 ``rtol=atol=1e-3``, float32 ``rtol=1e-4, atol=1e-5``,
+    float64 ``rtol=1e-5, atol=1e-8``, exact for other dtypes; the larger of the two tensors'
+    applies. Dtypes may differ; devices and shapes must match.
+
+    Args:
+        actual (Any): The value computed.
+        expected (Any): The value expected.
+        rtol (float, optional): Relative tolerance; give it with ``atol``.
+        atol (float, optional): Absolute tolerance; give it with ``rtol``.
+        equal_nan (bool): Whether two NaNs compare equal. Defaults to True.
+        msg (str or callable, optional): A message replacing the default one, or a callable
+            taking the default message and returning the one to show.
+
+    Raises:
+        AssertionError: When the values are not close (or their shapes or devices differ).
     """
-    actual_t = torch.as_tensor(
-        np.asarray(actual) if not isinstance(actual, torch.Tensor) else actual
-    )
-    expected_t = torch.as_tensor(
-        np.asarray(expected) if not isinstance(expected, torch.Tensor) else expected
-    )
+    if not isinstance(actual, torch.Tensor):
+        actual = torch.tensor(actual)
+    if not isinstance(expected, torch.Tensor):
+        expected = torch.tensor(expected, dtype=actual.dtype)
+    if rtol is None and atol is None:
+        actual_rtol, actual_atol = _DEFAULT_TOLERANCES.get(actual.dtype, (0.0, 0.0))
+        expected_rtol, expected_atol = _DEFAULT_TOLERANCES.get(expected.dtype, (0.0, 0.0))
+        rtol, atol = max(actual_rtol, expected_rtol), max(actual_atol, expected_atol)
     torch.testing.assert_close(
-        actual_t,
-        expected_t,
+        actual,
+        expected,
         rtol=rtol,
         atol=atol,
         equal_nan=equal_nan,
+        check_device=True,
         check_dtype=False,
-        check_device=False,
+        check_stride=False,
         msg=msg or None,
     )
 
 
-def assert_dict_contains_subset(dict_obj: dict[Any, Any], expected_subset: dict[Any, Any]) -> bool:
-    """True when every key of ``expected_subset`` is in ``dict_obj`` with an equal value."""
-    for key, value in expected_subset.items():
-        if key not in dict_obj:
-            return False
-        actual = dict_obj[key]
-        if isinstance(value, (torch.Tensor, np.ndarray)) or isinstance(
-            actual, (torch.Tensor, np.ndarray)
+def _values_equal(actual: Any, expected: Any) -> bool:
+    """Whether two values compare equal as 0.10's dict and attribute helpers compare them.
+
+    A tensor never equals a NumPy array (0.10 answers False, whatever their values); other
+    pairs compare with ``==``, and an element-wise result (tensor or array, broadcast: a
+    tensor ``[1, 1]`` equals ``1``) must be all true. Tensors or arrays whose shapes do not
+    broadcast are unequal (0.10 raised the comparison's RuntimeError/ValueError).
+    """
+    if (isinstance(actual, torch.Tensor) and isinstance(expected, np.ndarray)) or (
+        isinstance(actual, np.ndarray) and isinstance(expected, torch.Tensor)
+    ):
+        return False
+    try:
+        result = actual == expected
+    except (RuntimeError, ValueError):
+        if isinstance(actual, (torch.Tensor, np.ndarray)) or isinstance(
+            expected, (torch.Tensor, np.ndarray)
         ):
-            if not np.array_equal(np.asarray(actual), np.asarray(value)):
-                return False
-        elif actual != value:
+            return False  # shapes that do not broadcast
+        raise
+    if isinstance(result, (torch.Tensor, np.ndarray)):
+        return bool(result.all())
+    return bool(result)
+
+
+def assert_dict_contains_subset(dict_obj: dict[Any, Any], expected_subset: dict[Any, Any]) -> bool:
+    """True when every key of ``expected_subset`` is in ``dict_obj`` with an equal value.
+
+    Values compare as in 0.10: with ``==`` (tensors and arrays element-wise, all elements
+    equal, broadcasting allowed), except that a tensor never equals a NumPy array and a list
+    never equals a tensor.
+    """
+    if not hasattr(dict_obj, "keys"):
+        return False
+    for key, value in expected_subset.items():
+        if key not in dict_obj or not _values_equal(dict_obj[key], value):
             return False
     return True
 
 
 def assert_attrs_equal(obj: Any, expected_attrs: dict[str, Any]) -> bool:
-    """True when ``obj`` has every attribute of ``expected_attrs`` with an equal value."""
+    """True when ``obj`` has every attribute of ``expected_attrs`` with an equal value.
+
+    Values compare as in :func:`assert_dict_contains_subset`.
+    """
     for attr, value in expected_attrs.items():
-        if not hasattr(obj, attr):
-            return False
-        actual = getattr(obj, attr)
-        if isinstance(value, torch.Tensor) or isinstance(actual, torch.Tensor):
-            if not torch.equal(torch.as_tensor(actual), torch.as_tensor(value)):
-                return False
-        elif isinstance(value, np.ndarray) or isinstance(actual, np.ndarray):
-            if not np.array_equal(actual, value):
-                return False
-        elif actual != value:
+        if not hasattr(obj, attr) or not _values_equal(getattr(obj, attr), value):
             return False
     return True
 
@@ -121,6 +169,13 @@ def assert_params_all_zeros(module: nn.Module) -> bool:
     return zeros
 
 
+class NoScriptError(ValueError, IndexError):
+    """``check_python_script`` got a command without a script.
+
+    A ``ValueError``, and the ``IndexError`` 0.10 raised for it.
+    """
+
+
 def check_python_script(cmd: str) -> None:
     """Run a Python script in the current process, as ``python <script> args...`` would.
 
@@ -140,6 +195,9 @@ def check_python_script(cmd: str) -> None:
     if args and args[0] in ("python", "python3"):
         args = args[1:]
     if not args:
-        raise ValueError(f"check_python_script: {cmd!r} names no script to run.")
+        raise NoScriptError(
+            f"list index out of range: check_python_script({cmd!r}) names no script to run; "
+            "pass 'path/to/script.py args...'."
+        )
     with patch.object(sys, "argv", args):
         run_path(args[0], run_name="__main__")

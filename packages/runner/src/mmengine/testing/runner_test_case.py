@@ -8,6 +8,7 @@ import os
 import tempfile
 import time
 from unittest import TestCase
+from uuid import uuid4
 
 import torch
 from torch import nn
@@ -25,7 +26,10 @@ from mmengine.visualization import Visualizer
 
 
 class ToyModel(BaseModel):
-    """Two linear layers on 2-d inputs; ``loss`` mode returns ``(labels - outputs).sum()``."""
+    """Two linear layers on 2-d inputs; ``loss`` mode returns ``(labels - outputs).sum()``.
+
+    Any other mode than ``'tensor'``, ``'loss'`` and ``'predict'`` returns None, as in 0.10.
+    """
 
     def __init__(self, data_preprocessor: dict | None = None) -> None:
         super().__init__(data_preprocessor=data_preprocessor)
@@ -44,7 +48,7 @@ class ToyModel(BaseModel):
             return dict(loss=(data_samples - outputs).sum())
         if mode == "predict":
             return outputs
-        raise ValueError(f"unknown mode {mode!r}")
+        return None
 
 
 class ToyDataset(Dataset):
@@ -66,7 +70,7 @@ class ToyDataset(Dataset):
 
 
 class ToyMetric(BaseMetric):
-    """Reports ``acc=1``."""
+    """Reports ``acc=1``, whatever ``dummy_metrics`` says (as 0.10's; it only stores it)."""
 
     def __init__(self, collect_device: str = "cpu", dummy_metrics: dict | None = None) -> None:
         super().__init__(collect_device=collect_device)
@@ -76,7 +80,7 @@ class ToyMetric(BaseMetric):
         self.results.append({"acc": 1})
 
     def compute_metrics(self, results: list) -> dict:
-        return self.dummy_metrics or dict(acc=1)
+        return dict(acc=1)
 
 
 class RunnerTestCase(TestCase):
@@ -175,8 +179,8 @@ class RunnerTestCase(TestCase):
 
     @property
     def experiment_name(self) -> str:
-        """str: the test method's name plus a time stamp, unique per call."""
-        return f"{self._testMethodName}{time.time_ns()}"
+        """str: unique per call, as 0.10 names it: ``'<test method>_<time.time()> + <uuid4>'``."""
+        return f"{self._testMethodName}_{time.time()} + {uuid4()}"
 
     def setup_dist_env(self) -> None:
         """Set the environment variables of a one-process 'pytorch' launch."""
