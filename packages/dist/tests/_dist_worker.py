@@ -40,6 +40,12 @@ def check_local_rank_and_size():
     assert dist.get_local_rank() == RANK
     assert dist.get_local_size() == 2
     dist.init_local_group(0, 2)
+    try:
+        dist.init_local_group(0, 2)
+    except AssertionError:  # 0.10.7 asserts (recorded black box)
+        pass
+    else:
+        raise AssertionError("a second init_local_group() should raise")
     group = dist.get_local_group()
     assert group is not None
     assert torch_dist.get_rank(group) == dist.get_local_rank() == RANK
@@ -68,6 +74,12 @@ def check_all_reduce():
     data = torch.arange(2) + 1 + 2 * RANK
     dist.all_reduce(data, op=torch_dist.ReduceOp.SUM)
     assert data.tolist() == [4, 6]
+    try:  # checked on every rank before any communication
+        dist.all_reduce(data, op="median")
+    except ValueError as exc:
+        assert "reduce op should be one of" in str(exc)
+    else:
+        raise AssertionError("an unknown op should be rejected when distributed")
     # a non-contiguous view is reduced in place
     base = torch.zeros(3, 2, dtype=torch.int64)
     view = base.t()[0]  # column 0: stride 2
@@ -139,7 +151,23 @@ def check_all_reduce_dict():
     dist.all_reduce_dict(data, op="mean")
     assert data["b_float"].dtype == torch.float32 and data["b_float"].shape == (2, 2)
     assert torch.allclose(data["b_float"], torch.full((2, 2), 0.5))
-    assert data["a_int"].dtype == torch.int64 and data["a_int"].tolist() == [1]
+    # 0.10.7 (recorded): the values are reduced as one flat buffer, so the int64 count
+    # is promoted to float32 with the float and its mean is not truncated
+    assert data["a_int"].dtype == torch.float32 and data["a_int"].tolist() == [1.5]
+    data = {"a": torch.tensor([1 + RANK], dtype=torch.int32), "b": torch.tensor([3 + RANK])}
+    dist.all_reduce_dict(data)
+    assert [v.dtype for v in data.values()] == [torch.int64, torch.int64]
+    assert data["a"].tolist() == [3] and data["b"].tolist() == [7]
+    data = {"x": torch.tensor([1.0 + RANK], dtype=torch.float64), "y": torch.tensor([0.5])}
+    dist.all_reduce_dict(data, op="max")
+    assert [v.dtype for v in data.values()] == [torch.float64, torch.float64]
+    assert data["x"].tolist() == [2.0] and data["y"].tolist() == [0.5]
+    try:
+        dist.all_reduce_dict({"a": torch.ones(1)}, op="median")
+    except ValueError as exc:
+        assert "reduce op should be one of" in str(exc)
+    else:
+        raise AssertionError("an unknown op should be rejected when distributed")
 
 
 def check_all_gather_object():

@@ -33,13 +33,68 @@ def test_get_device_matches_available_hardware():
     torch.empty(1, device=device.get_device())
 
 
-def test_get_device_prefers_cuda(monkeypatch):
+def test_get_device_returns_the_module_constant(monkeypatch):
+    # 0.10.7 (recorded black box): get_device() answers DEVICE, detected at import, so
+    # patching mmengine.device.utils.DEVICE changes it and patching a probe does not
+    import mmengine.device.utils as utils
+
+    monkeypatch.setattr(utils, "DEVICE", "npu")
+    assert device.get_device() == "npu"
+    monkeypatch.setattr(utils, "DEVICE", "cpu")
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: True)
+    assert device.is_cuda_available() is True  # asks torch on every call
+    assert device.get_device() == "cpu"
+
+
+def test_detected_device_order(monkeypatch):
     import mmengine.device.utils as utils
 
     monkeypatch.setattr(utils, "is_cuda_available", lambda: True)
-    assert device.get_device() == "cuda"
-    monkeypatch.setattr(utils, "is_npu_available", lambda: True)
-    assert device.get_device() == "npu"
+    assert utils._detect_device() == "cuda"
+    monkeypatch.setattr(utils, "IS_NPU_AVAILABLE", True)
+    assert utils._detect_device() == "npu"
+
+
+@pytest.mark.parametrize(
+    ("flag", "check"),
+    [
+        ("IS_NPU_AVAILABLE", "is_npu_available"),
+        ("IS_MLU_AVAILABLE", "is_mlu_available"),
+        ("IS_MUSA_AVAILABLE", "is_musa_available"),
+        ("IS_DIPU_AVAILABLE", "is_dipu_available"),
+    ],
+)
+def test_vendor_checks_return_the_module_flags(monkeypatch, flag, check):
+    # as in 0.10.7: patching the flag changes the answer
+    import mmengine.device.utils as utils
+
+    monkeypatch.setattr(utils, flag, True)
+    assert getattr(device, check)() is True
+
+
+def test_get_max_cuda_memory_calls_torch_directly(monkeypatch):
+    # 0.10.7 (recorded): max_memory_allocated(device=...) then reset_peak_memory_stats(),
+    # so tests patching both work on a machine without CUDA; floor of the MB
+    calls = []
+    monkeypatch.setattr(
+        torch.cuda,
+        "max_memory_allocated",
+        lambda device=None: calls.append(("max", device)) or 5 * 1024 * 1024 - 1,
+    )
+    monkeypatch.setattr(
+        torch.cuda, "reset_peak_memory_stats", lambda *args: calls.append(("reset", args))
+    )
+    assert device.get_max_cuda_memory() == 4
+    assert calls == [("max", None), ("reset", ())]
+    monkeypatch.setattr(torch.cuda, "max_memory_allocated", lambda device=None: 3.0 * 2**20)
+    result = device.get_max_cuda_memory()
+    assert result == 3 and type(result) is int
+
+
+def test_get_max_musa_memory_without_torch_musa():
+    # 0.10.7 raised torch's AttributeError; the sentence comes first
+    with pytest.raises(AttributeError, match="^module 'torch' has no attribute 'musa'"):
+        device.get_max_musa_memory()
 
 
 def test_deep_import_path():
@@ -50,6 +105,7 @@ def test_deep_import_path():
 
 @pytest.mark.skipif(torch.cuda.is_available(), reason="checks the CPU-only error")
 def test_get_max_cuda_memory_without_cuda():
+    # torch's RuntimeError (as 0.10.7), explained
     with pytest.raises(RuntimeError, match="needs a CUDA device"):
         device.get_max_cuda_memory()
 

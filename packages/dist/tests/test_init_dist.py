@@ -56,17 +56,26 @@ def clean_env(monkeypatch):
 
 
 def test_invalid_launcher(clean_env):
-    with pytest.raises(ValueError, match="Invalid launcher type: 'torchrun'"):
+    # 0.10.7's sentence (recorded): the launcher is not quoted
+    with pytest.raises(ValueError, match="^Invalid launcher type: torchrun "):
         dist.init_dist("torchrun", backend="gloo")
 
 
 def test_invalid_init_backend(clean_env):
-    with pytest.raises(ValueError, match="init_backend"):
+    with pytest.raises(
+        ValueError, match='^supported "init_backend" is "torch" or "deepspeed", but got horovod '
+    ):
         dist.init_dist("pytorch", backend="gloo", init_backend="horovod")
 
 
 def test_invalid_timeout_type(clean_env):
-    with pytest.raises(TypeError, match="timeout=1800"):
+    # 0.10.7's sentence first (recorded)
+    with pytest.raises(
+        TypeError,
+        match=r"^Timeout for distributed training must be provided as timeout in seconds, but "
+        r"we've received the type <class 'str'>\. Please specify the timeout like this: "
+        r"dist_cfg=dict\(backend='nccl', timeout=1800\)",
+    ):
         dist.init_dist("pytorch", backend="gloo", timeout="30")
 
 
@@ -109,6 +118,9 @@ def test_pytorch_launcher_world_of_one(clean_env, monkeypatch):
     dist.all_reduce(data, op="mean")
     assert data.tolist() == [1.0, 2.0]
     with pytest.raises(RuntimeError, match="already initialized"):
+        dist.init_dist("pytorch", backend="gloo")
+    # 0.10.7 let torch raise ValueError here (recorded)
+    with pytest.raises(ValueError, match="^trying to initialize the default process group twice!"):
         dist.init_dist("pytorch", backend="gloo")
     with pytest.raises(RuntimeError, match="init_local_group"):
         dist.get_local_group()
@@ -169,6 +181,23 @@ def test_mpi_launcher_world_of_one(clean_env, monkeypatch):
     assert dist.get_dist_info() == (0, 1)
 
 
+def test_mpi_launcher_creates_the_group_with_torch(clean_env, monkeypatch):
+    # 0.10.7 (recorded) initialized mpi runs through torch whatever init_backend says
+    monkeypatch.setenv("OMPI_COMM_WORLD_LOCAL_RANK", "0")
+    monkeypatch.setenv("OMPI_COMM_WORLD_RANK", "0")
+    monkeypatch.setenv("OMPI_COMM_WORLD_SIZE", "1")
+    monkeypatch.setenv("MASTER_ADDR", "127.0.0.1")
+    seen = {}
+
+    def fake_init(backend, init_backend, launcher, **kwargs):
+        seen.update(backend=backend, init_backend=init_backend, launcher=launcher)
+
+    monkeypatch.setattr(dist_utils, "_init_process_group", fake_init)
+    with pytest.warns(UserWarning, match="ignores init_backend='deepspeed'"):
+        dist.init_dist("mpi", backend="gloo", init_backend="deepspeed")
+    assert seen == {"backend": "gloo", "init_backend": "torch", "launcher": "mpi"}
+
+
 @pytest.mark.skipif(torch.cuda.is_available(), reason="fallback applies without CUDA")
 def test_nccl_without_cuda_falls_back_to_gloo(clean_env, monkeypatch):
     monkeypatch.setenv("RANK", "0")
@@ -191,6 +220,9 @@ def test_missing_init_backend_library_is_explained(clean_env, monkeypatch):
     monkeypatch.setenv("RANK", "0")
     monkeypatch.setenv("WORLD_SIZE", "1")
     with pytest.raises(ImportError, match="pip install deepspeed"):
+        dist.init_dist("pytorch", backend="gloo", init_backend="deepspeed")
+    # 0.10.7 raised the import's ModuleNotFoundError (recorded)
+    with pytest.raises(ModuleNotFoundError, match="^No module named 'deepspeed'"):
         dist.init_dist("pytorch", backend="gloo", init_backend="deepspeed")
 
 

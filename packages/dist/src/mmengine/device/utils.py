@@ -3,13 +3,19 @@
 Every ``is_*_available`` check is safe to call on any machine: vendor extensions
 (``torch_npu``, ``torch_mlu``, ``torch_musa``, ``torch_dipu``) are only imported
 when they are installed, and any failure while probing them means "not
-available" rather than an exception.  Results are cached because the answer
-cannot change during the life of a process.
+available" rather than an exception.
+
+As in 0.10, the vendor probes run once, at import, into the module flags
+``IS_NPU_AVAILABLE``, ``IS_MLU_AVAILABLE``, ``IS_MUSA_AVAILABLE`` and
+``IS_DIPU_AVAILABLE``, and the device type into ``DEVICE``: the
+``is_*_available()`` functions and :func:`get_device` return those flags, so
+patching a flag (``unittest.mock.patch('mmengine.device.utils.DEVICE',
+'cuda')``) changes what they answer.  ``is_cuda_available()`` and
+``is_mps_available()`` ask torch on every call.
 """
 
 from __future__ import annotations
 
-import functools
 import importlib
 import importlib.util
 import os
@@ -54,9 +60,8 @@ def is_cuda_available() -> bool:
     return torch.cuda.is_available()
 
 
-@functools.cache
-def is_npu_available() -> bool:
-    """Returns True if Ascend PyTorch and npu devices exist."""
+def _probe_npu() -> bool:
+    """Whether Ascend PyTorch (``torch_npu``) is installed and sees a device."""
     if _try_import("torch_npu") is None:
         return False
     try:
@@ -71,9 +76,8 @@ def is_npu_available() -> bool:
         return False
 
 
-@functools.cache
-def is_mlu_available() -> bool:
-    """Returns True if Cambricon PyTorch and mlu devices exist."""
+def _probe_mlu() -> bool:
+    """Whether Cambricon PyTorch (``torch_mlu``) is installed and sees a device."""
     try:
         if hasattr(torch, "is_mlu_available"):
             return bool(torch.is_mlu_available())
@@ -82,6 +86,31 @@ def is_mlu_available() -> bool:
         return hasattr(torch, "mlu") and bool(torch.mlu.is_available())
     except Exception:
         return False
+
+
+def _probe_musa() -> bool:
+    """Whether Moore Threads PyTorch (``torch_musa``) is installed and sees a device."""
+    if _try_import("torch_musa") is None:
+        return False
+    try:
+        return hasattr(torch, "musa") and bool(torch.musa.is_available())
+    except Exception:
+        return False
+
+
+def _probe_dipu() -> bool:
+    """Whether the DIPU extension (``torch_dipu``) is installed."""
+    return _try_import("torch_dipu") is not None
+
+
+def is_npu_available() -> bool:
+    """Returns True if Ascend PyTorch and npu devices exist."""
+    return IS_NPU_AVAILABLE
+
+
+def is_mlu_available() -> bool:
+    """Returns True if Cambricon PyTorch and mlu devices exist."""
+    return IS_MLU_AVAILABLE
 
 
 def is_mps_available() -> bool:
@@ -93,21 +122,14 @@ def is_mps_available() -> bool:
     return mps is not None and bool(mps.is_available())
 
 
-@functools.cache
 def is_dipu_available() -> bool:
     """Returns True if the DIPU extension (``torch_dipu``) is installed."""
-    return _try_import("torch_dipu") is not None
+    return IS_DIPU_AVAILABLE
 
 
-@functools.cache
 def is_musa_available() -> bool:
     """Returns True if Moore Threads PyTorch (``torch_musa``) and musa devices exist."""
-    if _try_import("torch_musa") is None:
-        return False
-    try:
-        return hasattr(torch, "musa") and bool(torch.musa.is_available())
-    except Exception:
-        return False
+    return IS_MUSA_AVAILABLE
 
 
 def is_npu_support_full_precision() -> bool:
@@ -131,8 +153,12 @@ def get_max_cuda_memory(device: torch.device | int | str | None = None) -> int:
 
     By default, this returns the peak allocated memory since the beginning of
     this program, or since the previous call: the peak statistics of the
-    device are reset after reading them, so consecutive calls report the peak
-    of each interval.
+    current device are reset after reading them, so consecutive calls report
+    the peak of each interval.
+
+    It calls ``torch.cuda.max_memory_allocated(device=device)`` and then
+    ``torch.cuda.reset_peak_memory_stats()`` directly, as 0.10 does (tests
+    may patch both).
 
     Args:
         device (torch.device, optional): selected device. Returns statistic
@@ -144,23 +170,26 @@ def get_max_cuda_memory(device: torch.device | int | str | None = None) -> int:
         given device.
 
     Raises:
-        RuntimeError: If CUDA is not available.
+        RuntimeError: If CUDA is not available (torch's error, explained).
     """
-    if not is_cuda_available():
+    try:
+        mem = torch.cuda.max_memory_allocated(device=device)
+        torch.cuda.reset_peak_memory_stats()
+    except RuntimeError as exc:
         raise RuntimeError(
-            "get_max_cuda_memory() needs a CUDA device, but torch.cuda.is_available() "
-            "is False. Call it only when mmengine.device.is_cuda_available() is True."
-        )
-    mem = torch.cuda.max_memory_allocated(device=device)
-    torch.cuda.reset_peak_memory_stats(device)
+            f"{exc} (get_max_cuda_memory() reads the CUDA allocator's statistics and needs a "
+            f"CUDA device, device={device!r}; torch.cuda.is_available() is "
+            f"{torch.cuda.is_available()}. Call it only when "
+            "mmengine.device.is_cuda_available() is True.)"
+        ) from exc
     return int(mem) // (1024 * 1024)
 
 
 def get_max_musa_memory(device: torch.device | int | str | None = None) -> int:
     """Returns the maximum MUSA memory occupied by tensors in megabytes (MB).
 
-    The peak statistics are reset after reading them, like
-    :func:`get_max_cuda_memory`.
+    The peak since the beginning of the program: as in 0.10, the statistics
+    are not reset.
 
     Args:
         device (torch.device, optional): selected device. Returns statistic
@@ -170,48 +199,58 @@ def get_max_musa_memory(device: torch.device | int | str | None = None) -> int:
         int: The maximum MUSA memory occupied by tensors in megabytes.
 
     Raises:
-        RuntimeError: If no MUSA device is available.
+        AttributeError: If torch has no ``musa`` module (``torch_musa`` is not
+            installed), as in 0.10.
     """
-    if not is_musa_available():
-        raise RuntimeError(
-            "get_max_musa_memory() needs a Moore Threads MUSA device (torch_musa), "
-            "but none is available."
+    musa = getattr(torch, "musa", None)
+    if musa is None:
+        raise AttributeError(
+            "module 'torch' has no attribute 'musa' (get_max_musa_memory() needs Moore "
+            "Threads PyTorch, torch_musa, and a MUSA device; call it only when "
+            "mmengine.device.is_musa_available() is True)",
+            name="musa",
+            obj=torch,
         )
-    mem = torch.musa.max_memory_allocated(device=device)
-    torch.musa.reset_peak_memory_stats(device)
+    mem = musa.max_memory_allocated(device=device)
     return int(mem) // (1024 * 1024)
+
+
+def _detect_device() -> str:
+    """The first available of npu, cuda, mlu, mps, dipu and musa, else cpu."""
+    if IS_NPU_AVAILABLE:
+        return "npu"
+    if is_cuda_available():
+        return "cuda"
+    if IS_MLU_AVAILABLE:
+        return "mlu"
+    if is_mps_available():
+        return "mps"
+    if IS_DIPU_AVAILABLE:
+        return "dipu"
+    if IS_MUSA_AVAILABLE:
+        return "musa"
+    return "cpu"
 
 
 def get_device() -> str:
     """Returns the currently existing device type.
 
-    The first available of npu, cuda, mlu, mps, dipu and musa is returned;
+    The first available of npu, cuda, mlu, mps, dipu and musa, detected when
+    this module was imported (the ``DEVICE`` module global, as in 0.10);
     ``'cpu'`` when none is.
 
     Returns:
         str: cuda | npu | mlu | mps | musa | dipu | cpu.
     """
-    if is_npu_available():
-        return "npu"
-    if is_cuda_available():
-        return "cuda"
-    if is_mlu_available():
-        return "mlu"
-    if is_mps_available():
-        return "mps"
-    if is_dipu_available():
-        return "dipu"
-    if is_musa_available():
-        return "musa"
-    return "cpu"
+    return DEVICE
 
 
-# Module-level flags kept for code that reads them directly (upstream exposes
-# them). Probing is cheap: vendor extensions are only imported when installed.
-IS_NPU_AVAILABLE: bool = is_npu_available()
-IS_MLU_AVAILABLE: bool = is_mlu_available()
+# Probed once, at import (upstream's module globals; the functions above
+# return them). Vendor extensions are only imported when installed.
+IS_NPU_AVAILABLE: bool = _probe_npu()
+IS_MLU_AVAILABLE: bool = _probe_mlu()
 IS_MPS_AVAILABLE: bool = is_mps_available()
-IS_MUSA_AVAILABLE: bool = is_musa_available()
-IS_DIPU_AVAILABLE: bool = is_dipu_available()
-# The device type detected at import (upstream exposes it; ``get_device()`` is the call).
-DEVICE: str = get_device()
+IS_MUSA_AVAILABLE: bool = _probe_musa()
+IS_DIPU_AVAILABLE: bool = _probe_dipu()
+# The device type detected at import; get_device() returns it.
+DEVICE: str = _detect_device()

@@ -8,7 +8,12 @@ message says what was wrong and how to fix it.
 
 from __future__ import annotations
 
-__all__ = ["InvalidArgumentTypeError", "InvalidArgumentValueError"]
+__all__ = [
+    "InvalidArgumentTypeError",
+    "InvalidArgumentValueError",
+    "LocalGroupInitializedError",
+    "ProcessGroupInitializedError",
+]
 
 
 class InvalidArgumentTypeError(TypeError, AssertionError):
@@ -17,3 +22,16 @@ class InvalidArgumentTypeError(TypeError, AssertionError):
 
 class InvalidArgumentValueError(ValueError, AssertionError):
     """An argument has a wrong value (also an ``AssertionError``)."""
+
+
+class ProcessGroupInitializedError(ValueError, RuntimeError):
+    """The default process group already exists.
+
+    0.10 let torch raise ``ValueError`` ("trying to initialize the default
+    process group twice!"); it is also a ``RuntimeError`` for code written
+    against earlier releases of this package.
+    """
+
+
+class LocalGroupInitializedError(RuntimeError, AssertionError):
+    """``init_local_group`` was called twice (0.10 asserted: an ``AssertionError`` too)."""

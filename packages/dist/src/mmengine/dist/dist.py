@@ -105,7 +105,8 @@ def all_reduce(data: Tensor, op: str = "sum", group: ProcessGroup | None = None)
     processes.
 
     Note:
-        Calling ``all_reduce`` in non-distributed environment does nothing.
+        Calling ``all_reduce`` in non-distributed environment does nothing
+        (``op`` is not checked either, as in 0.10).
 
     Args:
         data (Tensor): Input and output of the collective. The function
@@ -118,7 +119,8 @@ def all_reduce(data: Tensor, op: str = "sum", group: ProcessGroup | None = None)
             the default process group will be used. Defaults to None.
 
     Raises:
-        ValueError: If ``op`` is not one of the names above.
+        ValueError: If ``op`` is not one of the names above (in a distributed
+            environment).
 
     Examples:
         >>> import torch
@@ -128,12 +130,11 @@ def all_reduce(data: Tensor, op: str = "sum", group: ProcessGroup | None = None)
         >>> data
         tensor([0, 1])
     """
-    _check_op(op)
     world_size = get_world_size(group)
     if world_size == 1:
         return
+    _check_op(op)
     group = _group_or_default(group)
-    input_device = get_data_device(data)
     on_device = _to_comm_device(data, get_comm_device(group))
     if isinstance(op, str) and op.lower() == "mean":
         torch_dist.all_reduce(on_device, _REDUCE_OPS["sum"], group)
@@ -141,7 +142,7 @@ def all_reduce(data: Tensor, op: str = "sum", group: ProcessGroup | None = None)
     else:
         torch_dist.all_reduce(on_device, _get_reduce_op(op), group)
     if on_device is not data:
-        cast_data_device(on_device, input_device, out=data)
+        data.copy_(on_device)
 
 
 def all_gather(data: Tensor, group: ProcessGroup | None = None) -> list[Tensor]:
@@ -243,11 +244,10 @@ def broadcast(data: Tensor, src: int = 0, group: ProcessGroup | None = None) -> 
     if get_world_size(group) == 1:
         return
     group = _group_or_default(group)
-    input_device = get_data_device(data)
     on_device = _to_comm_device(data, get_comm_device(group))
     torch_dist.broadcast(on_device, src, group)
     if get_rank() != src and on_device is not data:
-        cast_data_device(on_device, input_device, out=data)
+        data.copy_(on_device)
 
 
 def sync_random_seed(group: ProcessGroup | None = None) -> int:
@@ -333,9 +333,12 @@ def all_reduce_dict(
     """Reduces the dict across all machines in such a way that all get the
     final result.
 
-    Tensors of one dtype are flattened into one buffer and reduced with a
-    single collective; the reduced values replace the values of ``data``
-    (same keys, shapes, dtypes and devices).
+    The values are flattened, in the order of the sorted keys, into one
+    buffer reduced with a single collective (as 0.10 does): tensors of
+    different dtypes are promoted to a common dtype, which every value of the
+    result then has (e.g. an int64 count next to float32 losses comes back as
+    float32, so its ``'mean'`` is not truncated). The reduced values replace
+    those of ``data`` (same keys, shapes and devices).
 
     Args:
         data (dict[str, Tensor]): Data to be reduced. Every rank must pass
@@ -347,8 +350,9 @@ def all_reduce_dict(
             the default process group will be used. Defaults to None.
 
     Raises:
-        TypeError: If ``data`` is not a dict of tensors.
-        ValueError: If ``op`` is unknown.
+        TypeError: If ``data`` is not a dict, or (in a distributed
+            environment) holds something other than tensors.
+        ValueError: If ``op`` is unknown (in a distributed environment).
 
     Examples:
         >>> import torch
@@ -362,6 +366,8 @@ def all_reduce_dict(
         raise InvalidArgumentTypeError(
             f"all_reduce_dict expects dict as input, but got {type(data).__name__}"
         )
+    if get_world_size(group) == 1 or not data:
+        return
     for key, value in data.items():
         if not isinstance(value, Tensor):
             raise InvalidArgumentTypeError(
@@ -369,25 +375,18 @@ def all_reduce_dict(
                 f"{type(value).__name__}"
             )
     _check_op(op)
-    if get_world_size(group) == 1 or not data:
-        return
     group = _group_or_default(group)
     keys = _sorted_keys(data, group)
-    # One buffer per dtype keeps every value's dtype (concatenating would
-    # promote ints to floats).
-    by_dtype: dict[torch.dtype, list] = {}
+    device = data[keys[0]].device
+    # torch.cat promotes mixed dtypes, as 0.10's flattening did.
+    flat = torch.cat([data[k].reshape(-1).to(device) for k in keys])
+    all_reduce(flat, op=op, group=group)
+    offset = 0
     for key in keys:
-        by_dtype.setdefault(data[key].dtype, []).append(key)
-    for same_dtype in by_dtype.values():
-        device = data[same_dtype[0]].device
-        flat = torch.cat([data[k].reshape(-1).to(device) for k in same_dtype])
-        all_reduce(flat, op=op, group=group)
-        offset = 0
-        for key in same_dtype:
-            old = data[key]
-            numel = old.numel()
-            data[key] = flat[offset : offset + numel].reshape(old.shape).to(old.device)
-            offset += numel
+        old = data[key]
+        numel = old.numel()
+        data[key] = flat[offset : offset + numel].reshape(old.shape).to(old.device)
+        offset += numel
 
 
 def _interleave(parts: list[list], size: int) -> list:
@@ -446,8 +445,8 @@ def collect_results(
     if device in ("gpu", "npu"):  # collectives on the accelerator
         if tmpdir is not None:
             raise InvalidArgumentValueError(
-                f'tmpdir should be None when device is "gpu", but got tmpdir={tmpdir!r}; '
-                "results are exchanged by collectives, not through files."
+                f"tmpdir should be None when device is {device} (got tmpdir={tmpdir!r}: "
+                "results are exchanged by collectives, not through files)"
             )
         return collect_results_gpu(results, size)
     return collect_results_cpu(results, size, tmpdir)
@@ -650,9 +649,9 @@ def all_reduce_params(
         >>> data
         [tensor([0, 1]), tensor([0, 1, 2])]
     """
-    _check_op(op)
     if get_world_size(group) == 1:
         return
+    _check_op(op)
     group = _group_or_default(group)
     tensors = [p.data for p in params]
     if not coalesce:

@@ -13,9 +13,10 @@ import functools
 import os
 import subprocess
 import warnings
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any, TypeVar
 
+import numpy as np
 import torch
 import torch.distributed as torch_dist
 import torch.multiprocessing as mp
@@ -28,6 +29,7 @@ from mmengine.device import (
     is_musa_available,
     is_npu_available,
 )
+from mmengine.dist._errors import LocalGroupInitializedError, ProcessGroupInitializedError
 
 __all__ = [
     "barrier",
@@ -120,23 +122,29 @@ def init_dist(launcher: str, backend: str = "nccl", init_backend: str = "torch",
         ValueError: If ``launcher`` or ``init_backend`` is not supported.
         TypeError: If ``timeout`` is neither a number nor a timedelta.
         KeyError: If an environment variable the launcher needs is missing.
-        RuntimeError: If the default process group is already initialized.
+        ProcessGroupInitializedError: If the default process group is already
+            initialized (a ``ValueError``, as torch raises in 0.10, and a
+            ``RuntimeError``).
+        ModuleNotFoundError: If ``init_backend`` names a library that is not
+            installed.
     """
     if launcher not in _LAUNCHERS:
         raise ValueError(
-            f"Invalid launcher type: {launcher!r}. init_dist() supports {list(_LAUNCHERS)}; "
-            "use launcher='none' in your config (and do not call init_dist) for a "
-            "non-distributed run."
+            f"Invalid launcher type: {launcher} (init_dist() supports {list(_LAUNCHERS)}; "
+            "use launcher='none' in your config, and do not call init_dist, for a "
+            "non-distributed run)"
         )
     if init_backend not in _INIT_BACKENDS:
         raise ValueError(
-            f'supported "init_backend" is one of {list(_INIT_BACKENDS)}, but got {init_backend!r}'
+            f'supported "init_backend" is "torch" or "deepspeed", but got {init_backend} '
+            f'(init_dist() also accepts "colossalai"; one of {list(_INIT_BACKENDS)})'
         )
     if is_distributed():
-        raise RuntimeError(
-            "init_dist() was called but the default process group is already initialized "
-            f"(backend {get_backend()!r}, world size {get_world_size()}). Call it once per "
-            "process, or call torch.distributed.destroy_process_group() first."
+        raise ProcessGroupInitializedError(
+            "trying to initialize the default process group twice! init_dist() was called but "
+            f"the default process group is already initialized (backend {get_backend()!r}, "
+            f"world size {get_world_size()}). Call it once per process, or call "
+            "torch.distributed.destroy_process_group() first."
         )
     if "timeout" in kwargs:
         kwargs["timeout"] = _to_timedelta(kwargs["timeout"])
@@ -158,10 +166,10 @@ def _to_timedelta(timeout: Any) -> datetime.timedelta | None:
         return timeout
     if isinstance(timeout, bool) or not isinstance(timeout, int | float):
         raise TypeError(
-            "Timeout for distributed training must be provided as timeout in seconds "
-            f"(int or float) or a datetime.timedelta, but got {type(timeout).__name__} "
-            f"{timeout!r}. Please specify the timeout like this: "
-            "dist_cfg=dict(backend='nccl', timeout=1800)"
+            "Timeout for distributed training must be provided as timeout in seconds, but "
+            f"we've received the type {type(timeout)}. Please specify the timeout like this: "
+            f"dist_cfg=dict(backend='nccl', timeout=1800) (got {timeout!r}; an int or float "
+            "number of seconds, or a datetime.timedelta, is accepted)"
         )
     return datetime.timedelta(seconds=timeout)
 
@@ -263,16 +271,20 @@ def _init_process_group(backend: str, init_backend: str, launcher: str, **kwargs
         try:
             import deepspeed
         except ImportError as exc:
-            raise ImportError(
-                "init_dist(init_backend='deepspeed') needs DeepSpeed: pip install deepspeed"
+            raise ModuleNotFoundError(
+                "No module named 'deepspeed': init_dist(init_backend='deepspeed') needs "
+                "DeepSpeed: pip install deepspeed",
+                name="deepspeed",
             ) from exc
         deepspeed.init_distributed(dist_backend=backend, **kwargs)
     else:
         try:
             import colossalai
         except ImportError as exc:
-            raise ImportError(
-                "init_dist(init_backend='colossalai') needs ColossalAI: pip install colossalai"
+            raise ModuleNotFoundError(
+                "No module named 'colossalai': init_dist(init_backend='colossalai') needs "
+                "ColossalAI: pip install colossalai",
+                name="colossalai",
             ) from exc
         if launcher == "slurm":
             colossalai.launch_from_slurm(
@@ -296,10 +308,16 @@ def _init_dist_pytorch(backend: str, init_backend: str = "torch", **kwargs) -> N
 
 
 def _init_dist_mpi(backend: str, init_backend: str = "torch", **kwargs) -> None:
-    """Initialize from the environment set by Open MPI's ``mpirun``."""
+    """Initialize from the environment set by Open MPI's ``mpirun``.
+
+    The process group is always created by torch (as 0.10 does): another
+    ``init_backend`` is ignored, with a warning.
+    """
     if init_backend != "torch":
-        raise ValueError(
-            f"init_dist(launcher='mpi') supports only init_backend='torch', got {init_backend!r}"
+        warnings.warn(
+            f"init_dist(launcher='mpi') ignores init_backend={init_backend!r}: the process "
+            "group is created by torch.distributed.",
+            stacklevel=3,
         )
     local_rank = int(_require_env("OMPI_COMM_WORLD_LOCAL_RANK", "mpi"))
     world_size = _require_env("OMPI_COMM_WORLD_SIZE", "mpi")
@@ -316,7 +334,7 @@ def _init_dist_mpi(backend: str, init_backend: str = "torch", **kwargs) -> None:
     os.environ["LOCAL_RANK"] = str(local_rank)
     backend = _resolve_backend(backend)
     _set_local_device(local_rank, backend)
-    _init_process_group(backend, init_backend, "mpi", **kwargs)
+    _init_process_group(backend, "torch", "mpi", **kwargs)
 
 
 def _init_dist_slurm(
@@ -373,13 +391,14 @@ def init_local_group(node_rank: int, num_gpus_per_node: int) -> None:
             machine.
 
     Raises:
-        RuntimeError: If the local group was already created.
+        LocalGroupInitializedError: If the local group was already created
+            (a ``RuntimeError`` and, as 0.10 asserted, an ``AssertionError``).
         ValueError: If the world size is not a multiple of
             ``num_gpus_per_node`` or ``node_rank`` is out of range.
     """
     global _LOCAL_PROCESS_GROUP
     if _LOCAL_PROCESS_GROUP is not None:
-        raise RuntimeError(
+        raise LocalGroupInitializedError(
             "The local process group was already created by init_local_group(); "
             "call it once per process."
         )
@@ -642,11 +661,12 @@ def barrier(group: ProcessGroup | None = None) -> None:
 # --------------------------------------------------------------------------
 
 
-def _is_sequence(data: Any) -> bool:
-    return isinstance(data, Sequence) and not isinstance(data, str | bytes)
+def _is_container(data: Any) -> bool:
+    """Whether ``data`` holds items to look into: any iterable but a string."""
+    return isinstance(data, Iterable) and not isinstance(data, str)
 
 
-def get_data_device(data: Tensor | Mapping | Sequence) -> torch.device:
+def get_data_device(data: Tensor | Mapping | Iterable) -> torch.device:
     """Return the device of data.
 
     If ``data`` is a sequence of Tensor, all items in ``data`` should have a
@@ -657,7 +677,8 @@ def get_data_device(data: Tensor | Mapping | Sequence) -> torch.device:
 
     Args:
         data (Tensor or Sequence or dict): Inputs to be inferred the device.
-            Nested sequences and dicts are searched recursively.
+            Nested sequences and dicts are searched recursively; any iterable
+            but a string counts as a sequence (sets and generators too).
 
     Returns:
         torch.device: The device of ``data``.
@@ -680,13 +701,14 @@ def get_data_device(data: Tensor | Mapping | Sequence) -> torch.device:
     if isinstance(data, Tensor):
         return data.device
     if isinstance(data, Mapping):
-        items: Any = data.values()
-    elif _is_sequence(data):
+        items: Iterable = data.values()
+    elif _is_container(data):
         items = data
     else:
         raise TypeError(
-            "get_data_device: data should be a Tensor, sequence of tensor or dict, but got "
-            f"{type(data).__name__}: {data!r}"
+            f"data should be a Tensor, sequence of tensor or dict, but got {data} "
+            f"(of type {type(data).__name__}: get_data_device() only looks for tensors, "
+            "inside sequences and dicts)"
         )
     device: torch.device | None = None
     for item in items:
@@ -695,11 +717,13 @@ def get_data_device(data: Tensor | Mapping | Sequence) -> torch.device:
             device = current
         elif current != device:
             raise ValueError(
-                f"get_data_device: device type in data should be consistent, but got "
-                f"{device} and {current}. Move all tensors to one device first."
+                f"device type in data should be consistent, but got {current} and {device} "
+                "(get_data_device() needs every tensor on one device; move them there first)"
             )
     if device is None:
-        raise ValueError("get_data_device: data should not be empty.")
+        raise ValueError(
+            "data should not be empty. (get_data_device() found no tensor to take the device from)"
+        )
     return device
 
 
@@ -735,82 +759,94 @@ def get_comm_device(group: ProcessGroup | None = None) -> torch.device:
 
 
 def _check_out(data: Any, out: Any) -> None:
-    """Check that ``out`` can receive a copy of the container ``data``."""
+    """Check that ``out`` can receive a copy of ``data``."""
     if type(out) is not type(data):
         raise TypeError(
-            "cast_data_device: out should be the same type with data, but got data of "
-            f"type {type(data).__name__} and out of type {type(out).__name__}"
+            f"out should be the same type with data, but got data is {type(data)} and out "
+            f"is {type(out)} (cast_data_device() copies into out in place)"
         )
-    if len(out) != len(data):
-        raise ValueError(
-            f"cast_data_device: length of data and out should be same, but got "
-            f"{len(data)} and {len(out)}"
+    if isinstance(data, Tensor):
+        return
+    if isinstance(out, set | frozenset):
+        raise TypeError(
+            "out should not be a set (a set has no order to copy the casted items into)"
         )
+    if isinstance(data, Mapping) or _is_container(data):
+        if len(out) != len(data):
+            raise ValueError(
+                f"length of data and out should be same, but got {len(data)} and {len(out)}"
+            )
 
 
 def cast_data_device(
-    data: Tensor | Mapping | Sequence,
+    data: Tensor | Mapping | Iterable,
     device: torch.device,
-    out: Tensor | Mapping | Sequence | None = None,
-) -> Tensor | Mapping | Sequence:
+    out: Tensor | Mapping | Iterable | None = None,
+) -> Tensor | Mapping | Iterable:
     """Recursively convert Tensor in data to device.
 
     If data has already on the device, it will not be casted again.
 
     Args:
-        data (Tensor or list or dict): Inputs to be casted.
+        data (Tensor or list or dict): Inputs to be casted. Any iterable but
+            a string or a numpy array counts as a list (its type is kept:
+            tuples, sets, namedtuples and list subclasses come back as such).
         device (torch.device): Destination device type.
         out (Tensor or list or dict, optional): If out is specified, its value
-            will be equal to ``data`` (copied in place) and it is returned.
+            will be equal to ``data``: the casted tensors are copied into the
+            tensors of ``out`` (which must have the same type and structure).
             Defaults to None.
 
     Returns:
-        Tensor or list or dict: ``data`` was casted to ``device``.
+        Tensor or list or dict: ``data`` was casted to ``device`` (also when
+        ``out`` is given: ``out`` is filled in place, not returned).
 
     Raises:
-        TypeError: If ``data`` (or ``out``) has an unsupported type.
+        TypeError: If ``data`` has an unsupported type, or ``out`` has not
+            the type of ``data``.
         ValueError: If ``data`` is empty or ``out`` does not match its length.
     """
+    if out is not None:
+        _check_out(data, out)
+
     if isinstance(data, Tensor):
-        on_device = data if data.device == torch.device(device) else data.to(device)
-        if out is None:
-            return on_device
-        if not isinstance(out, Tensor):
-            raise TypeError(
-                f"cast_data_device: out should be a Tensor when data is, got {type(out).__name__}"
-            )
-        out.copy_(on_device)
-        return out
+        data_on_device = data.to(device)
+        if out is not None:
+            out.copy_(data_on_device)  # type: ignore[union-attr]
+        return data_on_device
 
     if isinstance(data, Mapping):
         if len(data) == 0:
-            raise ValueError("cast_data_device: data should not be empty.")
-        if out is None:
-            result = type(data)()  # type: ignore[call-arg]
-            for key, value in data.items():
-                result[key] = cast_data_device(value, device)  # type: ignore[index]
-            return result
-        _check_out(data, out)
+            raise ValueError(
+                f"data should not be empty (cast_data_device() got an empty {type(data).__name__})"
+            )
+        result = type(data)()  # type: ignore[call-arg]
         for key, value in data.items():
-            cast_data_device(value, device, out[key])  # type: ignore[index]
-        return out
+            target = None if out is None else out[key]  # type: ignore[index]
+            result[key] = cast_data_device(value, device, target)  # type: ignore[index]
+        return result
 
-    if _is_sequence(data):
-        if len(data) == 0:
-            raise ValueError("cast_data_device: data should not be empty.")
+    if _is_container(data) and not isinstance(data, np.ndarray):
+        items = list(data)
+        if len(items) == 0:
+            raise ValueError(
+                f"data should not be empty (cast_data_device() got an empty {type(data).__name__})"
+            )
         if out is None:
-            items = [cast_data_device(value, device) for value in data]
-            if isinstance(data, list):
-                return items
-            if hasattr(data, "_fields"):  # namedtuple
-                return type(data)(*items)
-            return type(data)(items)  # type: ignore[call-arg]
-        _check_out(data, out)
-        for value, target in zip(data, out):  # type: ignore[arg-type]
-            cast_data_device(value, device, target)
-        return out
+            cast = [cast_data_device(value, device) for value in items]
+        else:
+            cast = [
+                cast_data_device(value, device, target)
+                for value, target in zip(items, out)  # type: ignore[call-overload]
+            ]
+        if type(data) is list:
+            return cast
+        if hasattr(data, "_fields"):  # namedtuple
+            return type(data)(*cast)
+        return type(data)(cast)  # type: ignore[call-arg]
 
     raise TypeError(
-        "cast_data_device: data should be a Tensor, list of tensor or dict, but got "
-        f"{type(data).__name__}: {data!r}"
+        f"data should be a Tensor, list of tensor or dict, but got {data} "
+        f"(of type {type(data).__name__}: cast_data_device() moves tensors, inside "
+        "lists, tuples and dicts)"
     )
