@@ -104,6 +104,20 @@ def test_a_damaged_latest_checkpoint_points_at_the_older_ones(tmp_path, damage):
     assert hint in message
 
 
+def test_resume_without_a_checkpoint_logs_010s_sentence_first(tmp_path):
+    # 0.10.7 (recorded black box) logs "Auto resumed from the latest checkpoint None." when
+    # resume=True finds nothing in work_dir; ours keeps that sentence and says what it means.
+    runner = make_runner(tmp_path / "work", resume=True)
+    with mock.patch.object(runner.logger, "info") as info:
+        runner.load_or_resume()
+    lines = [call.args[0] for call in info.call_args_list]
+    expected = (
+        "Auto resumed from the latest checkpoint None. "
+        f"No checkpoint found in {runner.work_dir}: training from scratch."
+    )
+    assert expected in lines
+
+
 def test_load_from_an_existing_checkpoint_still_loads(tmp_path):
     first = make_runner(tmp_path / "a")
     first.train()
@@ -585,3 +599,21 @@ def test_resuming_a_finished_run_says_nothing_is_left_to_train(tmp_path):
     messages = [call.args[0] for call in warning.call_args_list]
     assert any("nothing is left to train" in m and "max_epochs" in m for m in messages)
     assert runner.iter == 2
+
+
+# ------------------------------------------------------- build_dataloader functions
+@pytest.mark.parametrize(
+    "key, upstream",
+    # 0.10.7 (recorded black box): TypeError from functools.partial for an unknown
+    # collate_fn type, AssertionError for an unknown worker_init_fn type.
+    [("collate_fn", TypeError), ("worker_init_fn", AssertionError)],
+)
+def test_an_unregistered_function_type_raises_010s_class(key, upstream):
+    cfg = dict(dataset=[dict(inputs=torch.ones(2))] * 2, batch_size=1, **{key: dict(type="nope")})
+    cfg["sampler"] = dict(type="DefaultSampler", shuffle=False)
+    with pytest.raises(upstream) as info:
+        Runner.build_dataloader(cfg, seed=1)
+    assert isinstance(info.value, KeyError)  # what the project raised before
+    assert f"{key} 'nope' is not registered in FUNCTIONS" in str(info.value)
+    if key == "collate_fn":
+        assert str(info.value).startswith("the first argument must be callable")

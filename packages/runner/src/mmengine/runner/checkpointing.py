@@ -103,7 +103,11 @@ def load_or_resume(runner: Any) -> None:
         if resume_from is not None:
             runner.logger.info(f"Auto resumed from the latest checkpoint {resume_from}.")
         else:
-            runner.logger.info(f"No checkpoint found in {runner.work_dir}: training from scratch.")
+            # 0.10's sentence first (it names ``None``), then what it means.
+            runner.logger.info(
+                "Auto resumed from the latest checkpoint None. "
+                f"No checkpoint found in {runner.work_dir}: training from scratch."
+            )
     elif plan.resume:
         resume_from = plan.load_from
     work_dir = runner.work_dir if plan.resume else None

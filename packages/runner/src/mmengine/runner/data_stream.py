@@ -106,7 +106,10 @@ class _InfiniteDataloaderIterator:
         self._creation_state = None
 
     def _create(self) -> None:
-        self._set_epoch()
+        # A fresh stream leaves data epoch 0 to DistSamplerSeedHook (0.10 calls
+        # ``set_epoch(0)`` once); a restarted one (a resume) names its epoch itself.
+        if self._creation_state is None or self._epoch:
+            self._set_epoch()
         _worker_seeding.set_position(self._dataloader, self._epoch, self._offset)
         state, self._creation_state = self._creation_state, None
         with generator_preserved(self._dataloader):

@@ -13,11 +13,20 @@ from mmengine.dataset import InfiniteSampler
 from mmengine.dataset import worker_init_fn as default_worker_init_fn
 from mmengine.dist import get_rank, get_world_size
 from mmengine.registry import DATA_SAMPLERS, DATASETS, FUNCTIONS
+from mmengine.utils._builtin_names import PlainMessage
 
 from . import _worker_seeding
 from .utils import _get_batch_size
 
 __all__ = ["build_dataloader", "check_epoch_ends", "check_has_batches"]
+
+
+class UnregisteredCollateError(PlainMessage, KeyError, TypeError):
+    """A ``collate_fn`` type not in ``FUNCTIONS`` (0.10 raised ``TypeError``)."""
+
+
+class UnregisteredWorkerInitError(PlainMessage, KeyError, AssertionError):
+    """A ``worker_init_fn`` type not in ``FUNCTIONS`` (0.10 raised ``AssertionError``)."""
 
 
 class _SlicedDataset:
@@ -193,7 +202,9 @@ def _worker_init_fn(cfg: dict, dataset: Any, seed: int | None) -> Callable | Non
         fn_type = fn_cfg.pop("type")
         fn = FUNCTIONS.get(fn_type) if isinstance(fn_type, str) else fn_type
         if fn is None:
-            raise KeyError(f"worker_init_fn {fn_type!r} is not registered in FUNCTIONS")
+            raise UnregisteredWorkerInitError(
+                f"worker_init_fn {fn_type!r} is not registered in FUNCTIONS"
+            )
         return partial(fn, **fn_cfg)
     if seed is None:
         return None
@@ -217,7 +228,8 @@ def _collate_fn(collate_cfg: Any) -> Callable:
     collate_type = collate_cfg.pop("type")
     fn = FUNCTIONS.get(collate_type) if isinstance(collate_type, str) else collate_type
     if fn is None:
-        raise KeyError(
+        raise UnregisteredCollateError(
+            "the first argument must be callable: "  # 0.10's sentence first
             f"collate_fn {collate_type!r} is not registered in FUNCTIONS; register it with "
             "@FUNCTIONS.register_module() or pass the function itself"
         )

@@ -1,0 +1,53 @@
+"""Runner behaviours recorded black box from mmengine 0.10.7 with tiny CPU runs."""
+
+from __future__ import annotations
+
+import torch
+from torch import nn
+
+from mmengine.dataset import DefaultSampler
+from mmengine.model import BaseModel
+from mmengine.runner import Runner
+
+
+class TinyModel(BaseModel):
+    def __init__(self) -> None:
+        super().__init__()
+        self.linear = nn.Linear(2, 1)
+
+    def forward(self, inputs=None, data_samples=None, mode="tensor"):
+        out = self.linear(torch.stack(inputs).float()).sum()
+        return dict(loss=out) if mode == "loss" else out
+
+
+def make_runner(work_dir, **overrides) -> Runner:
+    cfg = dict(
+        model=TinyModel(),
+        work_dir=str(work_dir),
+        train_dataloader=dict(
+            dataset=[dict(inputs=torch.ones(2)) for _ in range(4)],
+            sampler=dict(type="DefaultSampler", shuffle=False),
+            batch_size=2,
+        ),
+        optim_wrapper=dict(optimizer=dict(type="SGD", lr=0.1)),
+        train_cfg=dict(type="IterBasedTrainLoop", max_iters=9),
+        default_hooks=dict(checkpoint=None, logger=None),
+    )
+    cfg.update(overrides)
+    return Runner(**cfg)
+
+
+def test_iter_based_loop_sets_each_data_epoch_once(tmp_path, monkeypatch):
+    # 0.10.7: DistSamplerSeedHook sets epoch 0, then every restart of the data stream sets
+    # the next epoch: [0, 1, 2, 3, 4] for 9 iterations of 2 batches an epoch (ours set 0
+    # twice).
+    seen = []
+    original = DefaultSampler.set_epoch
+
+    def record(self, epoch):
+        seen.append(epoch)
+        return original(self, epoch)
+
+    monkeypatch.setattr(DefaultSampler, "set_epoch", record)
+    make_runner(tmp_path).train()
+    assert seen == [0, 1, 2, 3, 4]
