@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from unittest import mock
+
+import pytest
 import torch
 from torch import nn
 
@@ -51,3 +54,36 @@ def test_iter_based_loop_sets_each_data_epoch_once(tmp_path, monkeypatch):
     monkeypatch.setattr(DefaultSampler, "set_epoch", record)
     make_runner(tmp_path).train()
     assert seen == [0, 1, 2, 3, 4]
+
+
+def test_save_checkpoint_without_schedulers_warns_as_010(tmp_path):
+    runner = make_runner(tmp_path)
+    runner.train()
+    with mock.patch.object(runner.logger, "warning") as warning:
+        runner.save_checkpoint(str(tmp_path), "x.pth")
+    messages = [call.args[0] for call in warning.call_args_list]
+    assert (
+        "`save_param_scheduler` is True but `self.param_schedulers` is None, so skip saving "
+        "parameter schedulers"
+    ) in messages
+    with mock.patch.object(runner.logger, "warning") as warning:
+        runner.save_checkpoint(str(tmp_path), "y.pth", save_param_scheduler=False)
+    assert not warning.called
+
+
+@pytest.mark.parametrize(
+    "method, sentence",
+    [
+        ("build_model", "model should be a nn.Module object or dict, but got 5"),
+        (
+            "build_param_scheduler",
+            "scheduler should be a _ParamScheduler object or dict, but got 5",
+        ),
+    ],
+)
+def test_build_errors_start_with_010s_message(tmp_path, method, sentence):
+    runner = make_runner(tmp_path)
+    runner.optim_wrapper = runner.build_optim_wrapper(runner.optim_wrapper)
+    with pytest.raises(TypeError) as info:
+        getattr(runner, method)(5)
+    assert str(info.value).startswith(sentence)

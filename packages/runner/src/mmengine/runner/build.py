@@ -302,7 +302,9 @@ def build_model(model: nn.Module | dict) -> nn.Module:
         return model
     if isinstance(model, dict):
         return MODELS.build(model)
-    raise TypeError(f"model should be a nn.Module object or dict, but got {type(model)}")
+    raise TypeError(
+        f"model should be a nn.Module object or dict, but got {model} (a {type(model).__name__})"
+    )
 
 
 def wrap_model(model: nn.Module, model_wrapper_cfg: dict | None, distributed: bool, cfg: Config,
@@ -512,8 +514,8 @@ def _schedulers_of(scheduler: Any, optim_wrapper: OptimWrapper, train_limits: Ca
             built.append(PARAM_SCHEDULERS.build(cfg, default_args=default_args))
         else:
             raise TypeError(
-                f"scheduler should be a _ParamScheduler object or dict, but got {type(item)}: "
-                f"{item!r}"
+                f"scheduler should be a _ParamScheduler object or dict, but got {item} "
+                f"(a {type(item).__name__})"
             )
     return built
 

@@ -85,6 +85,11 @@ def build_checkpoint(runner: Any, save_optimizer: bool, save_param_scheduler: bo
     schedulers = runner.param_schedulers
     if save_param_scheduler and schedulers is not None:
         checkpoint["param_schedulers"] = scheduler_state_dict(schedulers)
+    elif save_param_scheduler:  # 0.10's warning
+        runner.logger.warning(
+            "`save_param_scheduler` is True but `self.param_schedulers` is None, so skip "
+            "saving parameter schedulers"
+        )
     # What an exact resume needs (random generators, sampler seed, pending validation);
     # every rank's random state when every rank is saving (the checkpoint store says so).
     collective = bool(getattr(runner, "checkpoint_collective", False))
