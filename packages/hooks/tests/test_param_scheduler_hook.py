@@ -85,3 +85,28 @@ def test_val_skips_schedulers_not_built_yet(make_runner):
     configs = [dict(type="ReduceOnPlateauLR", monitor="loss")]
     runner = make_runner(hooks=[ParamSchedulerHook()], param_schedulers=configs)
     runner.hooks[0].after_val_epoch(runner, metrics={"loss": 1.0})  # no error
+
+
+def test_after_val_epoch_passes_over_what_is_not_a_scheduler_list():
+    # Recorded black box from 0.10.7: after_val_epoch returns quietly for [5] and for a dict
+    # whose values are not lists (only the steps after iterations/epochs check them).
+    from types import SimpleNamespace
+
+    hook = ParamSchedulerHook()
+    plateau = CountingScheduler(True, need_val_args=True)
+    for schedulers in ([5], dict(a=5), dict(a=[plateau], b=5), [5, plateau]):
+        hook.after_val_epoch(SimpleNamespace(param_schedulers=schedulers), dict(acc=1.0))
+    assert plateau.steps == [dict(acc=1.0)] * 2
+    with pytest.raises(AssertionError):
+        hook.after_train_epoch(SimpleNamespace(param_schedulers=dict(a=5)))
+
+
+def test_wrong_container_message_leads_with_010s_sentence():
+    from types import SimpleNamespace
+
+    with pytest.raises(TypeError) as info:
+        ParamSchedulerHook().after_train_iter(SimpleNamespace(param_schedulers="abc"), 0)
+    assert str(info.value).startswith(  # 0.10.7's message, recorded black box
+        "runner.param_schedulers should be list of ParamScheduler or a dict containing list "
+        "of ParamScheduler, but got abc"
+    )

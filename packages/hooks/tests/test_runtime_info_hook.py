@@ -67,3 +67,19 @@ def test_get_lr_must_return_a_dict(make_runner):
     runner.optim_wrapper.get_lr = lambda: [0.1]
     with pytest.raises(AssertionError, match="should return a dict"):
         RuntimeInfoHook().before_train_iter(runner, 0)
+
+
+def test_lr_not_a_dict_message_is_010s(make_runner):
+    import pytest
+
+    hook = RuntimeInfoHook()
+    runner = make_runner(hooks=[hook])
+    runner.optim_wrapper.get_lr = lambda: [0.1]
+    with pytest.raises(AssertionError) as info:
+        hook.before_train_iter(runner, 0)
+    assert str(info.value).startswith(  # 0.10.7's whole sentence, recorded black box
+        "`runner.optim_wrapper.get_lr()` should return a dict of learning rate when training "
+        "with OptimWrapper(single optimizer) or OptimWrapperDict(multiple optimizer), but got "
+        "<class 'list'> please check your optimizer constructor return an `OptimWrapper` or "
+        "`OptimWrapperDict` instance"
+    )

@@ -32,7 +32,7 @@ def _for_each_scheduler_list(param_schedulers: Any, fn: Callable[[list], None]) 
     else:
         raise TypeError(
             "runner.param_schedulers should be list of ParamScheduler or a dict containing "
-            f"list of ParamScheduler (one list per optimizer), but got {param_schedulers!r}"
+            f"list of ParamScheduler, but got {param_schedulers} (one list per optimizer)"
         )
 
 
@@ -120,7 +120,13 @@ class ParamSchedulerHook(Hook):
             if is_list_of(schedulers, dict):
                 return
             for scheduler in schedulers:
-                if scheduler.by_epoch and getattr(scheduler, "need_val_args", False):
+                # Anything that is no scheduler is passed over, as 0.10 does here.
+                if getattr(scheduler, "by_epoch", False) and getattr(
+                    scheduler, "need_val_args", False
+                ):
                     scheduler.step(metrics)
 
+        if isinstance(param_schedulers, dict):
+            # 0.10 checks the lists of a dict only when stepping after iterations/epochs.
+            param_schedulers = {k: v for k, v in param_schedulers.items() if isinstance(v, list)}
         _for_each_scheduler_list(param_schedulers, step)

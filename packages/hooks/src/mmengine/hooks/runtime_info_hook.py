@@ -115,9 +115,9 @@ class RuntimeInfoHook(Hook):
             raise AssertionError(
                 "`runner.optim_wrapper.get_lr()` should return a dict of learning rate when "
                 "training with OptimWrapper(single optimizer) or OptimWrapperDict(multiple "
-                f"optimizer), but got {type(lr_dict)}: check that the optimizer wrapper "
-                f"({type(runner.optim_wrapper).__name__}) is an `OptimWrapper` or "
-                "`OptimWrapperDict`"
+                f"optimizer), but got {type(lr_dict)} please check your optimizer constructor "
+                "return an `OptimWrapper` or `OptimWrapperDict` instance (the optimizer "
+                f"wrapper is a {type(runner.optim_wrapper).__name__})"
             )
         keys = self._train_keys
         for name, lr in lr_dict.items():
