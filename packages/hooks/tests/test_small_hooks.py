@@ -129,7 +129,8 @@ def test_naive_visualization_draws_every_interval(make_runner):
     hook.after_test_iter(runner, 1, batch, [output])
     (drawn,) = runner.visualizer.samples
     assert drawn["name"] == "a.jpg"
-    assert drawn["image"].shape == (8, 6, 3) and drawn["image"].dtype == np.uint8
+    # a float input stays float32 (0.10.7, recorded black box)
+    assert drawn["image"].shape == (8, 6, 3) and drawn["image"].dtype == np.float32
     assert drawn["data_sample"] is output
     assert drawn["draw_gt"] is False and drawn["draw_pred"] is True
 
@@ -203,3 +204,29 @@ def test_param_scheduler_hook_skips_unbuilt_scheduler_configs():
         hook.after_train_iter(runner, 0)
         hook.after_train_epoch(runner)
         hook.after_val_epoch(runner, metrics={"acc": 1.0})
+
+
+@pytest.mark.parametrize("dtype", [torch.uint8, torch.float32, torch.float64])
+@pytest.mark.parametrize("pad", [False, True])
+def test_naive_visualization_keeps_the_input_dtype(dtype, pad):
+    # Recorded black box from 0.10.7: the image given to add_datasample has the input's
+    # dtype, resized (4x4 from 6x6) or only un-padded (4x5); ours gave uint8 or float32.
+    from types import SimpleNamespace
+    from unittest.mock import Mock
+
+    from mmengine.hooks import NaiveVisualizationHook
+    from mmengine.structures import BaseDataElement
+
+    meta = dict(img_path="a/c.jpg", ori_height=4, ori_width=5 if pad else 4)
+    if pad:
+        meta["pad_shape"] = (6, 6)
+    sample = BaseDataElement(metainfo=meta)
+    runner = SimpleNamespace(visualizer=Mock())
+    inputs = (torch.rand(1, 3, 6, 6) * 255).to(dtype)
+    NaiveVisualizationHook().after_test_iter(
+        runner, 0, [dict(inputs=inputs, data_sample=sample)], [sample]
+    )
+    name, image = runner.visualizer.add_datasample.call_args.args[:2]
+    assert name == "c.jpg"
+    assert image.shape == (4, meta["ori_width"], 3)
+    assert image.dtype == torch.empty(0, dtype=dtype).numpy().dtype

@@ -31,7 +31,20 @@ def _resize(image: np.ndarray, size_wh: tuple[int, int]) -> np.ndarray:
     out = out[0].permute(1, 2, 0)
     if squeeze:
         out = out[..., 0]
-    return out.round().clamp(0, 255).to(torch.uint8).numpy()
+    return _as_dtype(out.numpy(), image.dtype)
+
+
+# The image handed to the visualizer keeps the input's dtype, as in 0.10.
+_NUMPY_DTYPES = {torch.uint8: np.uint8, torch.float16: np.float16, torch.float64: np.float64}
+
+
+def _as_dtype(image: np.ndarray, dtype: Any) -> np.ndarray:
+    """``image`` as ``dtype`` (rounded and clipped to 0..255 for ``uint8``)."""
+    if image.dtype == dtype:
+        return image
+    if dtype == np.uint8:
+        return np.clip(np.round(image), 0, 255).astype(np.uint8)
+    return image.astype(dtype)
 
 
 def _pairs(data_batch: Any, outputs: Any) -> list[tuple[Any, Any, Any]]:
@@ -126,7 +139,8 @@ class NaiveVisualizationHook(Hook):
             )
             if _get(data_sample, "pad_shape", None) is not None:
                 image = self._unpad(image, _get(data_sample, "scale", ori_shape))
-            origin_image = _resize(image, ori_shape)
+            dtype = _NUMPY_DTYPES.get(tensor.dtype, np.float32)
+            origin_image = _resize(_as_dtype(image, dtype), ori_shape)
             img_path = _get(data_sample, "img_path", None)
             name = osp.basename(img_path) if img_path else f"test_{batch_idx}_{index}"
             # OpenMMLab 2.0 models return data samples holding both the ground truth and
