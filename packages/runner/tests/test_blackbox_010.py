@@ -87,3 +87,21 @@ def test_build_errors_start_with_010s_message(tmp_path, method, sentence):
     with pytest.raises(TypeError) as info:
         getattr(runner, method)(5)
     assert str(info.value).startswith(sentence)
+
+
+def test_resume_with_another_seed_warns_with_010s_sentence(tmp_path):
+    first = make_runner(tmp_path, randomness=dict(seed=0))
+    first.train()
+    path = str(tmp_path / "x.pth")
+    first.save_checkpoint(str(tmp_path), "x.pth")
+    second = make_runner(tmp_path / "b", randomness=dict(seed=5))
+    with mock.patch.object(second.logger, "warning") as warning:
+        second.resume(path)
+    messages = [call.args[0] for call in warning.call_args_list]
+    # 0.10.7's sentence, recorded black box
+    sentence = (
+        'The value of random seed in the checkpoint "0" is different from the value in '
+        '`randomness` config "5"'
+    )
+    assert any(message.startswith(sentence) for message in messages), messages
+    assert second.seed == 0

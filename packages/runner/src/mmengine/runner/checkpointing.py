@@ -233,8 +233,8 @@ def _resume_seed(runner: Any, resumed_seed: int | None) -> None:
         return
     if runner.randomness.get("seed") is not None:
         runner.logger.warning(
-            f"The value of random seed in the checkpoint ({resumed_seed}) is different from "
-            f"the value in `randomness` config ({runner.seed}); the checkpoint's seed is used"
+            f'The value of random seed in the checkpoint "{resumed_seed}" is different from '
+            f'the value in `randomness` config "{runner.seed}" (the checkpoint\'s seed is used)'
         )
     runner.randomness.update(seed=resumed_seed)
     runner.set_randomness(**runner.randomness)
