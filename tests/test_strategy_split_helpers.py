@@ -207,6 +207,9 @@ def test_checkpoint_meta_and_runtime_env(tmp_path: Path) -> None:
     assert extra["meta"]["epoch"] == 3 and extra["meta"]["seed"] == 7
     assert set(extra["meta"]) == {"epoch", "seed", "time", "mmengine"}
     assert "message_hub" in extra
+    # the runner's save time is kept: its validation record names the checkpoint by it
+    stamped = strategy._checkpoint_meta(dict(meta=dict(epoch=3, time="20260101_000000")))
+    assert stamped["meta"]["time"] == "20260101_000000"
     _, runtime = strategy.collect_env()
     assert list(runtime) == [
         "seed",

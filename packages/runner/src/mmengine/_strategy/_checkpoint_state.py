@@ -41,14 +41,16 @@ def load_scheduler_state_dict(
 
 
 def checkpoint_meta(extra_ckpt: Optional[dict], seed: int) -> dict:
-    """``extra_ckpt`` with its ``meta`` completed (seed, time, mmengine version)."""
+    """``extra_ckpt`` with its ``meta`` completed (seed, time, mmengine version).
+
+    A ``time`` the runner already put there is kept: the runner's record of the validation
+    after this checkpoint names the checkpoint by it (see ``validation_record``), and a second
+    stamp taken here could fall into the next second.
+    """
     extra = dict(extra_ckpt or {})
     meta = dict(extra.get("meta") or {})
-    meta.update(
-        seed=seed,
-        time=time.strftime("%Y%m%d_%H%M%S", time.localtime()),
-        mmengine=get_mmengine_version(),
-    )
+    meta.update(seed=seed, mmengine=get_mmengine_version())
+    meta.setdefault("time", time.strftime("%Y%m%d_%H%M%S", time.localtime()))
     extra["meta"] = meta
     return extra
 
