@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 import pytest
 
 from mmengine.fileio import io as fileio_io
@@ -31,3 +33,17 @@ def _restore_registries():
     ):
         live.clear()
         live.update(saved)
+
+
+@pytest.fixture
+def logged(monkeypatch):
+    """Capture what goes to the current MMLogger (``print_log``) as (message, level)."""
+    logging_pkg = pytest.importorskip("mmengine.logging")
+    calls: list = []
+
+    def fake(msg, logger=None, level=logging.INFO):
+        assert logger == "current"
+        calls.append((msg, level))
+
+    monkeypatch.setattr(logging_pkg, "print_log", fake)
+    return calls

@@ -24,20 +24,6 @@ pytestmark = pytest.mark.filterwarnings(
 )  # pytest.warns still sees them
 
 
-@pytest.fixture
-def logged(monkeypatch):
-    """Capture what goes to the current MMLogger (``print_log``) as (message, level)."""
-    logging_pkg = pytest.importorskip("mmengine.logging")
-    calls: list = []
-
-    def fake(msg, logger=None, level=logging.INFO):
-        assert logger == "current"
-        calls.append((msg, level))
-
-    monkeypatch.setattr(logging_pkg, "print_log", fake)
-    return calls
-
-
 def test_deprecation_log_lines_are_0_10s(logged):
     FileClient()
     HardDiskBackend()

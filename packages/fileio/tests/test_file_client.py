@@ -27,20 +27,6 @@ class ExampleBackend(BaseStorageBackend):
         return "text"
 
 
-@pytest.fixture
-def logged(monkeypatch):
-    """Capture what goes to the current MMLogger (``print_log``) as (message, level)."""
-    logging_pkg = pytest.importorskip("mmengine.logging")
-    calls: list = []
-
-    def fake(msg, logger=None, level=logging.INFO):
-        assert logger == "current"
-        calls.append((msg, level))
-
-    monkeypatch.setattr(logging_pkg, "print_log", fake)
-    return calls
-
-
 def test_deprecation_goes_to_current_logger(logged):
     # F3: upstream logs the deprecations at WARNING through the current MMLogger
     FileClient()
