@@ -110,17 +110,22 @@ def _sync() -> None:
         torch.cuda.synchronize()
 
 
-def plain_loop(kind: str, iters: int, extra_calls: int = 0) -> float:
+def plain_loop(
+    kind: str, iters: int, extra_calls: int = 0, counter: _CallCounter | None = None
+) -> float:
     """Median duration of one steady-state iteration of the plain PyTorch loop.
 
-    ``extra_calls`` trivial Python method calls run after each step (``--floor``).
+    ``extra_calls`` trivial Python method calls run after each step (``--floor``); a
+    ``counter`` counts the calls of the iterations after the first tenth (``--calls``).
     """
     net = make_net(kind)
     opt = torch.optim.SGD(net.parameters(), lr=0.01)
     loader = make_loader(kind)
     it = iter(loader)
     stamps = [time.perf_counter()]
-    for _ in range(iters):
+    for i in range(iters):
+        if counter is not None and i == iters // 10:
+            counter.start()
         try:
             batch = next(it)
         except StopIteration:
@@ -134,6 +139,8 @@ def plain_loop(kind: str, iters: int, extra_calls: int = 0) -> float:
         if extra_calls:
             _python_calls(extra_calls)
         stamps.append(time.perf_counter())
+    if counter is not None:
+        counter.stop()
     _sync()
     stamps[-1] = time.perf_counter()
     return _steady_state(stamps)
@@ -276,30 +283,6 @@ class _CallCounter:
         sys.setprofile(None)
 
 
-def plain_calls(kind: str, warmup: int, iters: int) -> float:
-    """Python calls per steady-state iteration of the plain loop (``--calls``)."""
-    net = make_net(kind)
-    opt = torch.optim.SGD(net.parameters(), lr=0.01)
-    loader = make_loader(kind)
-    counter = _CallCounter()
-    it = iter(loader)
-    for i in range(warmup + iters):
-        if i == warmup:
-            counter.start()
-        try:
-            batch = next(it)
-        except StopIteration:
-            it = iter(loader)
-            batch = next(it)
-        inputs, labels = batch["inputs"].to(DEVICE), batch["labels"].to(DEVICE)
-        loss = F.mse_loss(net(inputs), labels)
-        loss.backward()
-        opt.step()
-        opt.zero_grad()
-    counter.stop()
-    return counter.count / iters
-
-
 def runner_calls(kind: str, warmup: int, iters: int, work_dir: str) -> float:
     """Python calls per steady-state iteration of ``Runner.train()`` (``--calls``): counted
     from the end of iteration ``warmup`` to the end of iteration ``warmup + iters``, logging
@@ -341,11 +324,13 @@ def runner_calls(kind: str, warmup: int, iters: int, work_dir: str) -> float:
 
 def calls(iters: int) -> None:
     """Python-level calls per iteration: plain loop, Runner, and the difference."""
-    warmup = 60
+    warmup = iters // 10  # both count the iterations after the first tenth
     with tempfile.TemporaryDirectory() as tmp:
         for kind in ("mlp", "convnet"):
-            p = plain_calls(kind, warmup, iters)
-            q = runner_calls(kind, warmup, iters, tmp)
+            counter = _CallCounter()
+            plain_loop(kind, iters, counter=counter)
+            p = counter.count / (iters - warmup)
+            q = runner_calls(kind, max(warmup, 1), iters - warmup, tmp)
             print(
                 f"{kind:8s} Python calls/iter: plain {p:6.1f}   Runner {q:6.1f}   "
                 f"Runner adds {q - p:+6.1f}"

@@ -623,8 +623,7 @@ class Registry:
             # Fast path: a plain name, searched here and then in ancestors.
             obj = self._module_dict.get(key)
             if obj is not None:
-                if current_debug_logger() is not None:
-                    _log_found(key, self)
+                _log_found(key, self)
                 return obj
             parent = self.parent
             while parent is not None:
@@ -632,8 +631,7 @@ class Registry:
                     parent.import_from_location()
                 obj = parent._module_dict.get(key)
                 if obj is not None:
-                    if current_debug_logger() is not None:
-                        _log_found(key, parent)
+                    _log_found(key, parent)
                     return obj
                 parent = parent.parent
             if not key:
@@ -648,7 +646,7 @@ class Registry:
         obj = None
         if scope == self._scope:
             obj = self._module_dict.get(real_key)
-            if obj is not None and current_debug_logger() is not None:
+            if obj is not None:
                 _log_found(real_key, self)
         else:
             # Importing ``<scope>.registry`` adds that package's registries
