@@ -413,43 +413,19 @@ def test_force_full_init_without_full_init_leads_with_upstream_sentence():
         NoFullInit().size()
 
 
-def _logged(fn):
-    import logging
-
-    from mmengine.logging import MMLogger
-
-    messages = []
-
-    class Handler(logging.Handler):
-        def emit(self, record):
-            messages.append(record.getMessage())
-
-    logger = MMLogger.get_current_instance()
-    handler = Handler(logging.DEBUG)
-    logger.addHandler(handler)
-    try:
-        result = fn()
-    finally:
-        logger.removeHandler(handler)
-    return result, messages
-
-
-def test_metainfo_string_that_names_no_file_is_logged(ann_file, tmp_path):
+def test_metainfo_string_that_names_no_file_is_logged(ann_file, tmp_path, log_messages):
     classes = tmp_path / "classes.txt"
     classes.write_text("cat\ndog\n")
-    ds, messages = _logged(
-        lambda: make(ann_file, lazy_init=True, metainfo=dict(kind="toy_kind", classes=str(classes)))
-    )
+    ds = make(ann_file, lazy_init=True, metainfo=dict(kind="toy_kind", classes=str(classes)))
+    messages = log_messages
     assert ds.metainfo == dict(kind="toy_kind", classes=["cat", "dog"])
     # 0.10.7 logs this warning for each string value that names no file
     assert "toy_kind is not a meta file, simply parsed as meta information" in messages
     assert not any(str(classes) in m for m in messages)
 
 
-def test_metainfo_url_value_is_kept_as_a_string(ann_file):
+def test_metainfo_url_value_is_kept_as_a_string(ann_file, log_messages):
     # the HTTP backend cannot tell whether a URL exists: the value stays a string
-    ds, messages = _logged(
-        lambda: make(ann_file, lazy_init=True, metainfo=dict(home="http://example.invalid/x"))
-    )
+    ds = make(ann_file, lazy_init=True, metainfo=dict(home="http://example.invalid/x"))
     assert ds.metainfo == dict(home="http://example.invalid/x")
-    assert any("is not a meta file" in m for m in messages)
+    assert any("is not a meta file" in m for m in log_messages)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import math
 
 import numpy as np
@@ -178,21 +177,7 @@ def test_concat_negative_index_message():
         lambda ds: ClassBalancedDataset(ds, 0.5, lazy_init=True),
     ],
 )
-def test_lazy_wrapper_getitem_logs_upstream_line(wrap):
-    from mmengine.logging import MMLogger
-
-    messages = []
-
-    class Handler(logging.Handler):
-        def emit(self, record):
-            messages.append(record.getMessage())
-
-    logger = MMLogger.get_current_instance()
-    handler = Handler(logging.DEBUG)
-    logger.addHandler(handler)
-    try:
-        wrap(ToyDataset(lazy_init=True))[0]
-    finally:
-        logger.removeHandler(handler)
+def test_lazy_wrapper_getitem_logs_upstream_line(wrap, log_messages):
+    wrap(ToyDataset(lazy_init=True))[0]
     # one line for every wrapper, so the logger's duplicate filter shows it once
-    assert "Please call `full_init` method manually to accelerate the speed." in messages
+    assert "Please call `full_init` method manually to accelerate the speed." in log_messages
