@@ -27,6 +27,7 @@ ZOOS = {
     "mmdet": ("mmdet", "3.3.0"),
     "mmseg": ("mmsegmentation", "1.2.2"),
     "mmpose": ("mmpose", "1.3.2"),
+    "mmaction": ("mmaction2", "1.2.0"),
 }
 MMCV = ("mmcv-lite", "2.1.0")
 
@@ -81,12 +82,17 @@ def shipped_configs(zoo: str) -> list[str]:
 
 
 def install_shim() -> None:
-    """Give mmcv-lite the few compiled ops the suite's models need (in this process)."""
+    """Give mmcv-lite the few compiled ops the suite's models need, and mmaction2 the ``drn``
+    modules its wheel lacks (in this process; ``shim/sitecustomize.py`` does it at start-up
+    for the processes that have ``shim/`` on ``PYTHONPATH``)."""
     if str(SHIM_DIR) not in sys.path:
         sys.path.insert(0, str(SHIM_DIR))
     import mmcv_ext_torchvision
 
     mmcv_ext_torchvision.install()
+    import mmaction_drn
+
+    mmaction_drn.install()
 
 
 def subprocess_env(**extra: str) -> dict[str, str]:
