@@ -1,4 +1,5 @@
-"""Downstream suite: real OpenMMLab zoos (mmpretrain, mmdet, mmseg, mmpose on mmcv-lite) run here.
+"""Downstream suite: real OpenMMLab zoos (mmpretrain, mmdet, mmseg, mmpose, mmaction2 on
+mmcv-lite) run here.
 
 The zoos are not project dependencies: ``tests/downstream/install.sh`` installs them without
 their dependencies into a target folder, and the suite runs with that folder on PYTHONPATH
@@ -38,11 +39,12 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
 @pytest.fixture(scope="session")
 def zoo_data(tmp_path_factory) -> dict[str, Path]:
     """Tiny generated data sets: classification folders, a COCO json, segmentation masks,
-    COCO keypoints."""
+    COCO keypoints, video frame folders."""
     root = tmp_path_factory.mktemp("zoo_data")
     return {
         "cls": dh.make_classification_data(root / "cls"),
         "coco": dh.make_coco_data(root / "coco"),
         "seg": dh.make_segmentation_data(root / "seg"),
         "pose": dh.make_pose_data(root / "pose"),
+        "action": dh.make_action_data(root / "action"),
     }

@@ -243,6 +243,7 @@ def make_data(kind: str, root: Path) -> Path:
         "coco": make_coco_data,
         "seg": make_segmentation_data,
         "pose": make_pose_data,
+        "action": make_action_data,
     }
     return makers[kind](root)
 
@@ -351,4 +352,30 @@ def make_pose_data(root: Path, n_images: int = 4, size: int = 96, keypoints: int
     for split in ("train", "val"):
         coco = dict(images=images, annotations=annotations, categories=categories)
         (root / "annotations" / f"{split}.json").write_text(json.dumps(coco))
+    return root
+
+
+def make_action_data(root: Path, per_class: int = 2, frames: int = 8, size: int = 40) -> Path:
+    """Frame folders ``root/{train,val}/<class>_<i>/img_00001.jpg`` (RawframeDataset's default
+    file names, 1-based) and their lists ``root/{train,val}.txt`` (``<folder> <frames> <label>``):
+    tinted noise per class with a square that moves across the frames."""
+    import cv2
+    import numpy as np
+
+    rng = np.random.default_rng(0)
+    for split in ("train", "val"):
+        lines = []
+        for label, (cls, color) in enumerate(zip(CLASSES, COLORS)):
+            for i in range(per_class):
+                video = f"{cls}_{i}"
+                folder = root / split / video
+                folder.mkdir(parents=True, exist_ok=True)
+                for t in range(frames):
+                    noise = rng.integers(0, 60, (size, size, 3))
+                    img = np.clip(noise + np.array(color) // 2, 0, 255).astype(np.uint8)
+                    x = 2 + t * (size - 14) // frames
+                    img[12:24, x : x + 10] = color
+                    cv2.imwrite(str(folder / f"img_{t + 1:05d}.jpg"), img)
+                lines.append(f"{video} {frames} {label}")
+        (root / f"{split}.txt").write_text("\n".join(lines) + "\n")
     return root

@@ -38,7 +38,15 @@ EXPECTED = {
         "METRICS": ["PCKAccuracy", "CocoMetric"],
         "HOOKS": ["PoseVisualizationHook"],
     },
-}
+    "mmaction": {
+        "MODELS": ["Recognizer2D", "Recognizer3D", "ResNetTSM", "ResNet3d", "TSNHead",
+                   "ActionDataPreprocessor", "DRN"],  # DRN: shim/mmaction_drn.py's stand-in
+        "DATASETS": ["RawframeDataset", "VideoDataset"],
+        "TRANSFORMS": ["SampleFrames", "RawFrameDecode", "PackActionInputs", "FormatShape"],
+        "METRICS": ["AccMetric"],
+        "HOOKS": ["VisualizationHook"],
+    },
+}  # fmt: skip
 
 
 def test_pinned_versions_and_no_upstream_mmengine():
