@@ -37,7 +37,7 @@ rm -rf "$target/tests"
 # dependencies) names no mmengine. Checked here, where the network is used anyway.
 overrides="$target/.overrides.txt"
 echo "mmengine; sys_platform == 'never'" >"$overrides"
-resolved="$(grep -E '^(mmcv-lite|mmpretrain|mmdet|mmsegmentation)==' "$here/requirements.txt" |
+resolved="$(grep -E '^(mmcv-lite|mmpretrain|mmdet|mmsegmentation|mmaction2)==' "$here/requirements.txt" |
   uv pip compile --quiet --python "$python" --override "$overrides" --no-header --no-annotate -)"
 if grep -qiE '^mmengine(-lite)?==' <<<"$resolved"; then
   echo "install.sh: the documented uv override no longer keeps mmengine out:" >&2

@@ -12,7 +12,9 @@ DOC = dh.REPO / "docs" / "zoos.md"
 
 
 def _pins(text: str) -> dict[str, str]:
-    found = re.findall(r"\b(mmcv-lite|mmpretrain|mmdet|mmsegmentation|mmpose)==([\d.]+)", text)
+    found = re.findall(
+        r"\b(mmcv-lite|mmpretrain|mmdet|mmsegmentation|mmpose|mmaction2)==([\d.]+)", text
+    )
     pins = dict(found)
     assert len(set(found)) == len(pins), f"one package pinned to two versions: {sorted(found)}"
     return pins

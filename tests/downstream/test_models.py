@@ -208,6 +208,48 @@ def test_mmseg_segmentor(name):
         assert int(seg.min()) >= 0 and int(seg.max()) < 3
 
 
+# --------------------------------------------------------------------------- mmaction
+
+# pretrained2d=False: I3D would otherwise inflate 2D weights from `pretrained`.
+ACTION_SMALL = {"model.backbone.pretrained": None, "model.cls_head.num_classes": 3}
+# name -> (config, overrides, one video's input: clips x C x H x W, or clips x C x T x H x W;
+# I3D at 8 x 32 x 32 pools down to 1 x 1 x 1 and predicts NaN, upstream too)
+ACTION_MODELS = {
+    "tsn": (
+        "recognition/tsn/tsn_imagenet-pretrained-r50_8xb32-1x1x3-100e_kinetics400-rgb.py",
+        {}, (3, 3, 32, 32),
+    ),
+    "i3d": (
+        "recognition/i3d/i3d_imagenet-pretrained-r50_8xb8-32x2x1-100e_kinetics400-rgb.py",
+        {"model.backbone.pretrained2d": False}, (1, 3, 8, 64, 64),
+    ),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("name", list(ACTION_MODELS))
+def test_mmaction_recognizer(name):
+    """TSN (Recognizer2D, ResNet, 3 clips averaged) and I3D (Recognizer3D, ResNet3d)."""
+    import torch
+    from mmaction.structures import ActionDataSample
+
+    rel, overrides, shape = ACTION_MODELS[name]
+    cfg, model = _build("mmaction", rel, {**ACTION_SMALL, **overrides})
+    # The heads' init_cfg: Normal(std=init_std) on fc_cls; the backbone's: Kaiming convs, BN 1.
+    std = float(model.cls_head.fc_cls.weight.std())
+    assert std == pytest.approx(cfg.model.cls_head.init_std, rel=0.3)
+    bn = model.backbone.conv1.bn
+    assert torch.all(bn.weight == 1) and torch.all(bn.bias == 0)
+    g = torch.Generator().manual_seed(0)
+    inputs = [torch.randint(0, 256, shape, dtype=torch.uint8, generator=g) for _ in range(2)]
+    samples = [ActionDataSample().set_gt_label(i) for i in range(2)]
+    log_vars, outputs = _step(model, {"inputs": inputs, "data_samples": samples})
+    assert "loss_cls" in log_vars and "top1_acc" in log_vars, log_vars
+    assert len(outputs) == 2
+    for out in outputs:
+        assert out.pred_score.shape == (3,)  # average_clips='prob': clip scores averaged
+        assert torch.allclose(out.pred_score.sum(), torch.tensor(1.0), atol=1e-4)
+
+
 @pytest.mark.parametrize("zoo", sorted(dh.ZOOS))
 def test_every_zoo_checkpoint_alias_resolves(zoo):
     """The ``open-mmlab://`` and ``mmcls://`` pretrained names the zoo's configs use are in
