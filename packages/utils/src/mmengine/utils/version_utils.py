@@ -117,14 +117,19 @@ def _minimal_ext_cmd(cmd: list[str]) -> bytes:
 def get_git_hash(fallback: str = "unknown", digits: int | None = None) -> str:
     """Get the git hash of the current repo.
 
+    As 0.10: ``fallback`` only when ``git`` cannot be run at all; outside a repository
+    ``git`` prints nothing and the result is ``''``, so the common
+    ``__version__ + '+' + get_git_hash()[:7]`` reads ``'1.0.0+'`` there, not
+    ``'1.0.0+unknown'``.
+
     Args:
         fallback (str, optional): The fallback string when git hash is
-            unavailable. Defaults to 'unknown'.
+            unavailable (no ``git`` executable). Defaults to 'unknown'.
         digits (int, optional): kept digits of the hash. Defaults to None,
             meaning all digits are kept.
 
     Returns:
-        str: Git commit hash.
+        str: Git commit hash (``''`` outside a git repository).
     """
     if digits is not None and not isinstance(digits, int):
         raise TypeError(f"digits must be None or an integer, but got {type(digits)}")
@@ -133,8 +138,6 @@ def get_git_hash(fallback: str = "unknown", digits: int | None = None) -> str:
     except OSError:
         return fallback
     sha = out.strip().decode("ascii", errors="replace")
-    if not sha:
-        return fallback
     if digits is not None:
         sha = sha[:digits]
     return sha
