@@ -150,6 +150,66 @@ def config_digest(cfg_dict: dict, site: str | None = None) -> dict[str, str]:
     return {str(k): digest(canonical(v, site)) for k, v in cfg_dict.items()}
 
 
+def replace_paths(value, paths: dict[str, str]):
+    """``value`` (a ``to_dict()`` value) with each of ``paths`` (path -> placeholder) replaced
+    in every string, longest path first, so a path under another gets its own placeholder.
+    Dicts, lists and tuples keep their type; other values are returned as they are."""
+    if isinstance(value, dict):
+        return {k: replace_paths(v, paths) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return type(value)(replace_paths(v, paths) for v in value)
+    if isinstance(value, str):
+        for path in sorted(paths, key=len, reverse=True):
+            value = value.replace(path, paths[path])
+        return value
+    return value
+
+
+def run_dump_paths(work_dir: Path, data: Path, tmp: Path) -> dict[str, str]:
+    """What legitimately differs between two dumps of the same zoo run: its work dir, the
+    generated data folder and the temporary folder both live in, as placeholders."""
+    return {str(work_dir): "<WORK_DIR>", str(data): "<DATA>", str(tmp): "<TMP>"}
+
+
+def dump_canonical(cfg_dict: dict, paths: dict[str, str], site: str | None = None) -> dict:
+    """Per top-level key, the canonical value of a run's dumped config (``to_dict()``) with
+    the run's paths replaced (:func:`run_dump_paths`): equal for two runs of the same config."""
+    cfg_dict = replace_paths(cfg_dict, paths)
+    return {str(k): canonical(v, site) for k, v in cfg_dict.items()}
+
+
+def dump_digest(cfg_dict: dict, paths: dict[str, str], site: str | None = None) -> dict[str, str]:
+    """:func:`config_digest` of a run's dumped config, its run paths replaced."""
+    return config_digest(replace_paths(cfg_dict, paths), site)
+
+
+def first_difference(ours, theirs, path: str = ""):
+    """Where two canonical values first differ: ``(path, ours_part, theirs_part)``, or None.
+
+    ``path`` is dotted (``model.backbone.depth``, ``[2]`` for list items), so a failing
+    comparison can name the leaf that differs rather than a whole top-level key.
+    """
+    if ours == theirs:
+        return None
+    if isinstance(ours, dict) and isinstance(theirs, dict) and set(ours) == set(theirs):
+        if set(ours) == {"__dict__"}:
+            a, b = dict(map(tuple, ours["__dict__"])), dict(map(tuple, theirs["__dict__"]))
+            if set(a) != set(b):
+                return path or "<top>", {"keys": sorted(a)}, {"keys": sorted(b)}
+            for key in sorted(a):
+                found = first_difference(a[key], b[key], f"{path}.{key}" if path else key)
+                if found:
+                    return found
+        if set(ours) == {"__tuple__"}:
+            return first_difference(ours["__tuple__"], theirs["__tuple__"], path)
+    if isinstance(ours, list) and isinstance(theirs, list) and len(ours) == len(theirs):
+        for i, (a, b) in enumerate(zip(ours, theirs)):
+            found = first_difference(a, b, f"{path}[{i}]")
+            if found:
+                return found
+    return path or "<top>", ours, theirs
+
+
 def dump_records(records: dict) -> str:
     """JSON with one line per config (``{zoo: {rel: entry}}``), so diffs stay readable."""
     lines = ["{"]

@@ -11,6 +11,10 @@ logs show (losses, learning rates, metrics; ``data/upstream_runs.json``, for ``t
 one go: what a resumed run should reproduce; upstream's own ``--resume`` re-seeds and does
 not), ``test`` (``tools/test.py`` on the uninterrupted run's final checkpoint) and, for the
 zoos whose ``tools/test.py`` has ``--tta``, ``tta`` (the same with test-time augmentation).
+``dump``: the config the ``train`` run dumped into its work dir, reloaded with
+``Config.fromfile``: per top-level key of ``to_dict()`` a hash, as for the shipped configs,
+with the work dir, the data folder and the temporary folder replaced by placeholders
+(``downstream_helpers.dump_digest``), and the canonical value itself, for failure messages.
 
 Run it from outside the repository, with upstream mmengine and the zoos on the path::
 
@@ -96,6 +100,23 @@ def _newest_log(work_dir: Path) -> str:
     return sorted(work_dir.glob("*/*.log"), key=lambda p: p.stat().st_mtime)[-1].read_text()
 
 
+def _dump_record(dumped: Path, paths: dict[str, str]) -> dict:
+    """The config a ``train`` run dumped into its work dir, as upstream reloads it: per
+    top-level key of ``to_dict()`` the hash (``keys``) and the canonical JSON (``values``, for
+    the failure messages) with the run's own paths replaced by placeholders."""
+    from mmengine.config import Config
+
+    cfg_dict = Config.fromfile(str(dumped)).to_dict()
+    site = str(dh.site_dir())
+    values = dh.dump_canonical(cfg_dict, paths, site)
+    return {
+        "keys": dh.dump_digest(cfg_dict, paths, site),
+        "values": {
+            k: json.dumps(v, sort_keys=True, separators=(",", ":")) for k, v in values.items()
+        },
+    }
+
+
 def record_runs(out: str, zoos: list[str]) -> None:
     version = _check_upstream()
     result: dict = _previous(out, zoos)
@@ -112,6 +133,9 @@ def record_runs(out: str, zoos: list[str]) -> None:
             work_dir = root / "work_dir"
             _tool(zoo, "train.py", str(config), "--work-dir", str(work_dir), cwd=root)
             train = dh.log_records(_newest_log(work_dir))
+            dump = _dump_record(
+                work_dir / config.name, dh.run_dump_paths(work_dir, data, Path(tmp))
+            )
             full_dir = root / "uninterrupted"
             _tool(zoo, "train.py", str(config), "--work-dir", str(full_dir),
                   "--cfg-options", *spec["more"], cwd=root)  # fmt: skip
@@ -120,7 +144,8 @@ def record_runs(out: str, zoos: list[str]) -> None:
             _tool(zoo, "test.py", str(full_dir / config.name), str(full_dir / spec["final"]),
                   "--work-dir", str(test_dir), cwd=root)  # fmt: skip
             test = dh.log_records(_newest_log(test_dir))
-            result[zoo] = {"train": train, "uninterrupted": uninterrupted, "test": test}
+            result[zoo] = {"train": train, "uninterrupted": uninterrupted, "test": test,
+                           "dump": dump}  # fmt: skip
             if spec.get("tta"):  # tools/test.py --tta: the zoo's test-time augmentation model
                 tta_dir = root / "tta_dir"
                 _tool(zoo, "test.py", str(full_dir / config.name), str(full_dir / spec["final"]),
