@@ -16,9 +16,10 @@ per-iteration loss logging should not either (the hub converts device scalars wh
 and the plain loop's step as ``train_step``, then with the default hooks, then in full;
 ``--floor`` adds N trivial Python method calls to each iteration of the plain loop (no Runner):
 what any per-iteration Python costs between two tiny-MLP steps, against its cost in a warm loop;
-``--calls`` counts the Python-level calls (functions and builtins, ``sys.setprofile``) per
-steady-state iteration of the plain loop and of the Runner: a noise-free measure of the
-Runner's per-iteration work (``tests/test_bench_smoke.py`` bounds it).
+``--calls`` counts the Python-level calls (functions and builtins, ``sys.setprofile``) and,
+in separate runs, the ATen operator calls (a ``TorchDispatchMode``) per steady-state iteration
+of the plain loop and of the Runner: noise-free measures of the Runner's per-iteration work
+(``tests/test_bench_smoke.py`` bounds both).
 """
 
 from __future__ import annotations
@@ -283,13 +284,38 @@ class _CallCounter:
         sys.setprofile(None)
 
 
-def runner_calls(kind: str, warmup: int, iters: int, work_dir: str) -> float:
-    """Python calls per steady-state iteration of ``Runner.train()`` (``--calls``): counted
-    from the end of iteration ``warmup`` to the end of iteration ``warmup + iters``, logging
-    every 50 iterations included."""
-    from mmengine.hooks import Hook
+class _OpCounter:
+    """Counts ATen operator calls (the forward's, the backward's and the optimizer's) while it
+    is on, through a ``TorchDispatchMode``: a noise-free count of the tensor work."""
 
-    counter = _CallCounter()
+    def __init__(self) -> None:
+        self.count = 0
+        self._mode = None
+
+    def start(self) -> None:
+        from torch.utils._python_dispatch import TorchDispatchMode
+
+        counter = self
+
+        class _Count(TorchDispatchMode):
+            def __torch_dispatch__(self, func, types, args=(), kwargs=None):  # noqa: ANN001, ANN204
+                counter.count += 1
+                return func(*args, **(kwargs or {}))
+
+        self._mode = _Count()
+        self._mode.__enter__()
+
+    def stop(self) -> None:
+        self._mode.__exit__(None, None, None)
+
+
+def runner_calls(
+    kind: str, warmup: int, iters: int, work_dir: str, counter: _CallCounter | _OpCounter
+) -> float:
+    """What ``counter`` counts (Python calls or ATen ops) per steady-state iteration of
+    ``Runner.train()`` (``--calls``): from the end of iteration ``warmup`` to the end of
+    iteration ``warmup + iters``, logging every 50 iterations included."""
+    from mmengine.hooks import Hook
 
     class CountHook(Hook):
         priority = "LOWEST"
@@ -314,7 +340,7 @@ def runner_calls(kind: str, warmup: int, iters: int, work_dir: str) -> float:
         log_processor=dict(by_epoch=False),
         log_level="WARNING",
         randomness=dict(seed=0),
-        experiment_name=f"bench_calls_{kind}",
+        experiment_name=f"bench_{type(counter).__name__}_{kind}",
     )
     runner.train()
     for handler in list(MMLogger.get_instance(runner.experiment_name).handlers):
@@ -323,18 +349,20 @@ def runner_calls(kind: str, warmup: int, iters: int, work_dir: str) -> float:
 
 
 def calls(iters: int) -> None:
-    """Python-level calls per iteration: plain loop, Runner, and the difference."""
+    """Python-level calls and ATen ops per iteration: plain loop, Runner, and the difference
+    (counted in separate runs: the op counter's own Python would count as calls)."""
     warmup = iters // 10  # both count the iterations after the first tenth
     with tempfile.TemporaryDirectory() as tmp:
         for kind in ("mlp", "convnet"):
-            counter = _CallCounter()
-            plain_loop(kind, iters, counter=counter)
-            p = counter.count / (iters - warmup)
-            q = runner_calls(kind, max(warmup, 1), iters - warmup, tmp)
-            print(
-                f"{kind:8s} Python calls/iter: plain {p:6.1f}   Runner {q:6.1f}   "
-                f"Runner adds {q - p:+6.1f}"
-            )
+            for what, make in (("Python calls", _CallCounter), ("ATen ops", _OpCounter)):
+                counter = make()
+                plain_loop(kind, iters, counter=counter)
+                p = counter.count / (iters - warmup)
+                q = runner_calls(kind, max(warmup, 1), iters - warmup, tmp, make())
+                print(
+                    f"{kind:8s} {what + '/iter:':18s} plain {p:6.1f}   Runner {q:6.1f}   "
+                    f"Runner adds {q - p:+6.1f}"
+                )
 
 
 def fresh_import_seconds(statement: str, rounds: int) -> float:
@@ -423,7 +451,7 @@ def main() -> None:
     parser.add_argument(
         "--calls",
         action="store_true",
-        help="Python-level calls per iteration, plain loop and Runner (no timing)",
+        help="Python-level calls and ATen ops per iteration, plain loop and Runner (no timing)",
     )
     args = parser.parse_args()
     global DEVICE
