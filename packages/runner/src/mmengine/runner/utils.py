@@ -41,6 +41,21 @@ def calc_dynamic_intervals(
     return milestones, intervals
 
 
+def _load_rich() -> None:
+    """Import ``rich`` before seeding, as 0.10 has it imported by then.
+
+    rich draws from Python's global ``random`` when it is first imported (``rich.style`` starts
+    an id counter at ``getrandbits(24)``). 0.10's ``import mmengine`` loads it (``mmengine.utils``
+    imports its rich progress bar); ours loads it lazily, so a first import after seeding (e.g.
+    mmpretrain's, when the runner imports the default scope's modules) shifted the seeded stream
+    that data transforms draw from (``RandomApply``, ``RandomGrayscale``, ...).
+    """
+    try:
+        import rich.progress  # noqa: F401  # workspace: optional
+    except ImportError:  # without rich nothing draws from the stream on import
+        pass
+
+
 def set_random_seed(
     seed: int | None = None, deterministic: bool = False, diff_rank_seed: bool = False
 ) -> int:
@@ -66,6 +81,7 @@ def set_random_seed(
     elif not isinstance(seed, int):
         seed = int(seed)  # a NumPy integer (Python's random.seed refuses it)
     used = seed + get_rank() if diff_rank_seed else seed
+    _load_rich()
     random.seed(used)
     np.random.seed(used % (2**32))
     torch.manual_seed(used)
