@@ -184,7 +184,8 @@ def _read_record(path: str) -> Any:
     try:
         if not get_file_backend(path).isfile(path):
             return None
-        return _load_checkpoint(path, map_location="cpu")
+        # not a checkpoint: no "Loads checkpoint by ... backend" line (0.10 logs one per resume)
+        return _load_checkpoint(path, map_location="cpu", logger="silent")
     except Exception as exc:  # noqa: BLE001 (without it, the validation runs again)
         print_log(
             f"Could not read {path} ({type(exc).__name__}: {exc}); the validation after the "
