@@ -256,6 +256,16 @@ class _TrainLoopBase(BaseLoop):
         return True
 
 
+def _index_sampler(dataloader: Any) -> Any:
+    """The sampler that draws the dataset indices: a batch sampler's own sampler when the
+    dataloader was given a batch sampler (mmdet's ``AspectRatioBatchSampler`` over an
+    ``InfiniteSampler``), as ``dataloader.sampler`` is then torch's unused sequential one."""
+    batch_sampler = getattr(dataloader, "batch_sampler", None)
+    if getattr(dataloader, "batch_size", 0) is None and hasattr(batch_sampler, "sampler"):
+        return batch_sampler.sampler
+    return getattr(dataloader, "sampler", None)
+
+
 @LOOPS.register_module()
 class EpochBasedTrainLoop(_TrainLoopBase):
     """Loop for epoch-based training.
@@ -404,8 +414,7 @@ class IterBasedTrainLoop(_TrainLoopBase):
         if not done:
             return
         epoch = 0
-        sampler = getattr(self.dataloader, "sampler", None)
-        if not isinstance(sampler, InfiniteSampler):
+        if not isinstance(_index_sampler(self.dataloader), InfiniteSampler):
             # A finite sampler restarts each epoch: find the epoch and the offset inside it.
             try:
                 per_epoch = len(self.dataloader)
