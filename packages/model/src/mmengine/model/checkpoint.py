@@ -522,7 +522,8 @@ def find_latest_checkpoint(path: str) -> Optional[str]:
     """
     save_file = osp.join(path, "last_checkpoint")
     if not os.path.exists(save_file):
-        print_log("Did not find last_checkpoint to be resumed.", logger="current")
+        # 0.10 prints this (no logger): it is on stdout, not in the run's log file
+        print_log("Did not find last_checkpoint to be resumed.")
         return None
     with open(save_file, encoding="utf-8") as f:
         last_saved = f.read().strip()
