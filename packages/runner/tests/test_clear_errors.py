@@ -32,7 +32,9 @@ class TinyModel(BaseModel):
 
     def forward(self, inputs=None, data_samples=None, mode="tensor"):
         out = self.linear(torch.stack(inputs).float()).sum()
-        return dict(loss=out) if mode == "loss" else out
+        if mode == "loss":
+            return dict(loss=out)
+        return [out] * len(inputs) if mode == "predict" else out
 
 
 def make_runner(work_dir, cls=Runner, **overrides) -> Runner:
@@ -697,3 +699,25 @@ def test_resume_with_another_seed_warns_with_010s_sentence(tmp_path):
     )
     assert any(message.startswith(sentence) for message in messages), messages
     assert second.seed == 0
+
+
+def test_resume_logs_loading_the_checkpoint_once(tmp_path, capsys):
+    # 0.10.7 (recorded black box: mmdet's DETR resumed with tools/train.py --resume) logs one
+    # "Loads checkpoint by local backend from path: <work_dir>/epoch_2.pth" line. Ours also
+    # reads the record of the validation after the checkpoint (epoch_1.pth.validated): that
+    # read is not a checkpoint load and logged a second "Loads checkpoint by" line naming it.
+    def runner(max_epochs: int, resume: bool) -> Runner:
+        return make_runner(
+            tmp_path, **_val_parts(), default_hooks=dict(), resume=resume,
+            train_cfg=dict(by_epoch=True, max_epochs=max_epochs, val_interval=1),
+        )  # fmt: skip
+
+    runner(1, False).train()
+    assert os.path.isfile(tmp_path / "epoch_1.pth.validated")
+    capsys.readouterr()
+    runner(2, True).load_or_resume()
+    captured = capsys.readouterr()
+    lines = [
+        line for line in (captured.out + captured.err).splitlines() if "Loads checkpoint by" in line
+    ]
+    assert lines == [f"Loads checkpoint by local backend from path: {tmp_path}/epoch_1.pth"]
