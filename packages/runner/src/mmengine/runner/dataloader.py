@@ -135,6 +135,16 @@ def check_has_batches(dataloader: Any, stage: str) -> None:
     raise ValueError(f"{stage}_dataloader yields no batches: {why}.")
 
 
+def index_sampler(dataloader: Any) -> Any:
+    """The sampler that draws the dataset indices: a batch sampler's own sampler when the
+    dataloader was given a batch sampler (mmdet's ``AspectRatioBatchSampler`` over an
+    ``InfiniteSampler``), as ``dataloader.sampler`` is then torch's unused sequential one."""
+    batch_sampler = getattr(dataloader, "batch_sampler", None)
+    if getattr(dataloader, "batch_size", 0) is None and hasattr(batch_sampler, "sampler"):
+        return batch_sampler.sampler
+    return getattr(dataloader, "sampler", None)
+
+
 def check_epoch_ends(dataloader: Any, stage: str, loop: str) -> None:
     """Raise a ValueError when ``dataloader`` samples with an :class:`InfiniteSampler`.
 
@@ -149,10 +159,8 @@ def check_epoch_ends(dataloader: Any, stage: str, loop: str) -> None:
     Raises:
         ValueError: the sampler (or the batch sampler's sampler) never ends.
     """
-    batch_sampler = getattr(dataloader, "batch_sampler", None)
-    for sampler in (getattr(dataloader, "sampler", None), getattr(batch_sampler, "sampler", None)):
-        if not isinstance(sampler, InfiniteSampler):
-            continue
+    sampler = index_sampler(dataloader)
+    if isinstance(sampler, InfiniteSampler):
         if stage == "train":
             fix = (
                 "use sampler=dict(type='DefaultSampler', shuffle=True) in train_dataloader, or "

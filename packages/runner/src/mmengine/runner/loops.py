@@ -32,7 +32,7 @@ from .data_stream import (  # noqa: F401  (_InfiniteDataloaderIterator: upstream
     agree_on_stop,
     generator_preserved,
 )
-from .dataloader import check_epoch_ends, check_has_batches
+from .dataloader import check_epoch_ends, check_has_batches, index_sampler
 from .random_state import capture_random_state, restore_random_state
 from .resilience import save_stop_checkpoint
 from .state import TrainState
@@ -256,16 +256,6 @@ class _TrainLoopBase(BaseLoop):
         return True
 
 
-def _index_sampler(dataloader: Any) -> Any:
-    """The sampler that draws the dataset indices: a batch sampler's own sampler when the
-    dataloader was given a batch sampler (mmdet's ``AspectRatioBatchSampler`` over an
-    ``InfiniteSampler``), as ``dataloader.sampler`` is then torch's unused sequential one."""
-    batch_sampler = getattr(dataloader, "batch_sampler", None)
-    if getattr(dataloader, "batch_size", 0) is None and hasattr(batch_sampler, "sampler"):
-        return batch_sampler.sampler
-    return getattr(dataloader, "sampler", None)
-
-
 @LOOPS.register_module()
 class EpochBasedTrainLoop(_TrainLoopBase):
     """Loop for epoch-based training.
@@ -414,7 +404,7 @@ class IterBasedTrainLoop(_TrainLoopBase):
         if not done:
             return
         epoch = 0
-        if not isinstance(_index_sampler(self.dataloader), InfiniteSampler):
+        if not isinstance(index_sampler(self.dataloader), InfiniteSampler):
             # A finite sampler restarts each epoch: find the epoch and the offset inside it.
             try:
                 per_epoch = len(self.dataloader)
