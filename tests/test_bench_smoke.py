@@ -64,3 +64,13 @@ def test_runner_work_per_iteration_stays_bounded():
         assert 0 < extra <= 150, f"{kind}: the Runner adds {extra} Python calls per iteration"
     for kind, extra in ops.items():
         assert 0 <= extra <= 1, f"{kind}: the Runner adds {extra} ATen ops per iteration"
+
+
+def test_bench_data_preprocessor_runs_and_checks_equal_batches():
+    """The script asserts, per case, that ImgDataPreprocessor's batch equals the plain one."""
+    script = BENCH.parent / "bench_data_preprocessor.py"
+    proc = subprocess.run(
+        [sys.executable, str(script), "--rounds", "1"], capture_output=True, text=True, timeout=300
+    )
+    assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-2000:]
+    assert proc.stdout.count("ratio") == 3, proc.stdout
