@@ -34,6 +34,13 @@ _INDEX_DTYPES = (torch.long, torch.int32)
 _WIDENED_DTYPES = (torch.int16, torch.int8)
 
 
+def _python_indexes(item: torch.Tensor) -> list[int]:
+    """The positions a bool mask or an index tensor selects, as Python ints."""
+    if item.dtype == torch.bool:
+        return torch.nonzero(item).view(-1).tolist()
+    return item.tolist()
+
+
 def _take(value: Any, indexes: list[int]) -> Any:
     """Select ``indexes`` from a list/str/tuple or a custom type with ``cat``."""
     # A slice with step len(value) picks exactly one element and keeps the container type.
@@ -114,24 +121,25 @@ class InstanceData(BaseDataElement):
                         f"shape of the indexed tensor in results_field {len(self)} at first "
                         "dimension."
                     )
-                indexes = torch.nonzero(item).view(-1).tolist()
             elif item.dtype in _INDEX_DTYPES or item.dtype in _WIDENED_DTYPES:
                 if item.dtype in _WIDENED_DTYPES:
                     item = item.long()
-                indexes = item.tolist()
             else:
                 raise _IndexTypeError(
                     f"Unsupported index tensor dtype {item.dtype}; use a bool mask or long "
                     "indexes (e.g. item.long())"
                 )
+            indexes = None
             for k, v in self.items():
                 if isinstance(v, torch.Tensor):
-                    new_data[k] = v[item.to(v.device)]
+                    new_data[k] = v[item if v.device == item.device else item.to(v.device)]
                 elif isinstance(v, np.ndarray):
                     new_data[k] = v[item.cpu().numpy()]
                 elif isinstance(v, (str, list, tuple)) or (
                     hasattr(v, "__getitem__") and hasattr(v, "cat")
                 ):
+                    if indexes is None:  # only list-like fields need Python indexes
+                        indexes = _python_indexes(item)
                     new_data[k] = _take(v, indexes)
                 else:
                     raise ValueError(
