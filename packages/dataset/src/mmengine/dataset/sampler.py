@@ -120,9 +120,11 @@ class DefaultSampler(Sampler):
                 f"({type(self.dataset).__name__}) is empty; check the dataset's ann_file, "
                 "filter_cfg and indices"
             )
-        if self.round_up and indices:
+        if self.round_up and indices and len(indices) < self.total_size:
             repeats = self.total_size // len(indices) + 1
             indices = (indices * repeats)[: self.total_size]
+        if self.world_size == 1 and len(indices) <= self.total_size:
+            return indices  # one rank takes them all: no copy of a dataset-sized list
         return indices[self.rank : self.total_size : self.world_size]
 
     def __iter__(self) -> Iterator[int]:
