@@ -288,7 +288,12 @@ def build_log_processor(log_processor: LogProcessor | dict) -> LogProcessor:
         return log_processor
     if isinstance(log_processor, dict):
         cfg = copy.deepcopy(dict(log_processor))
-        cfg.setdefault("type", "LogProcessor")
+        if "type" not in cfg:
+            # As 0.10: without a ``type`` it is mmengine's own LogProcessor, built
+            # directly: a default scope with no ``log_processor`` registry (mmrazor)
+            # gets no fallback warning, and one whose registry holds its own
+            # ``LogProcessor`` does not replace mmengine's.
+            return LogProcessor(**cfg)
         return LOG_PROCESSORS.build(cfg)
     raise TypeError(
         f"log processor should be a LogProcessor object or dict, butgot {log_processor}"
