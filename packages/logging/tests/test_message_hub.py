@@ -280,3 +280,21 @@ def test_import_does_not_load_numpy_until_used():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False True"
+
+
+def test_state_dict_warning_for_uncopyable_value_starts_with_upstream_sentence(capsys):
+    class Uncopyable:
+        def __deepcopy__(self, memo):
+            raise RuntimeError("no deepcopy here")
+
+    value = Uncopyable()
+    hub = MessageHub.get_instance("uncopyable")
+    hub.update_info("train_logs", value)
+    state = hub.state_dict()
+    # The value itself is returned, not a copy.
+    assert state["runtime_info"]["train_logs"] is value
+    out = capsys.readouterr().out
+    # mmengine 0.10.7 (black-box, a loss tensor with grad as the value) logged exactly
+    # 'train_logs in message_hub cannot be copied, just return its reference. '
+    assert "train_logs in message_hub cannot be copied, just return its reference. " in out
+    assert "RuntimeError: no deepcopy here" in out

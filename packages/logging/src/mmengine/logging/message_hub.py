@@ -557,9 +557,10 @@ class MessageHub(ManagerMixin):
         try:
             return copy.deepcopy(value)
         except Exception as exc:
+            # 0.10's sentence first, byte for byte (its trailing space included), then why.
             print_log(
-                f"{key} in message_hub cannot be copied ({type(exc).__name__}: "
-                f"{exc}), just return its reference.",
+                f"{key} in message_hub cannot be copied, just return its reference. "
+                f"Copying it raised {type(exc).__name__}: {exc}",
                 logger="current",
                 level=logging.WARNING,
             )
