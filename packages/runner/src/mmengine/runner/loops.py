@@ -146,7 +146,20 @@ class _TrainLoopBase(BaseLoop):
     def _max_iters(self) -> int:
         return self.state.max_iters
 
-    def _decide_current_val_interval(self, progress: int) -> None:
+    #: What ``progress`` counts when :meth:`_decide_current_val_interval` is called without
+    #: it: ``"epoch"`` or ``"iter"`` (set by the epoch- and iteration-based loops).
+    _progress_counter = "epoch"
+
+    def _decide_current_val_interval(self, progress: int | None = None) -> None:
+        """Set ``val_interval`` from ``dynamic_intervals`` for the loop's progress.
+
+        Args:
+            progress (int, optional): epochs (epoch-based loop) or iterations
+                (iteration-based loop) done. Defaults to the loop's own counter, as 0.10's
+                no-argument method, which custom loops (mmrazor's QAT loops) call.
+        """
+        if progress is None:
+            progress = getattr(self.state, self._progress_counter)
         step = bisect.bisect(self.dynamic_milestones, progress + 1)
         self.val_interval = self.dynamic_intervals[step - 1]
 
@@ -381,6 +394,8 @@ class IterBasedTrainLoop(_TrainLoopBase):
         val_interval (int): validate every ``val_interval`` iterations. Defaults to 1000.
         dynamic_intervals (list[tuple[int, int]], optional): ``(milestone, interval)`` pairs.
     """
+
+    _progress_counter = "iter"
 
     def __init__(
         self,
