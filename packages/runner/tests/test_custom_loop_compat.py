@@ -9,6 +9,7 @@ from __future__ import annotations
 import pytest
 import torch
 from torch import nn
+from torch.utils.data import Dataset
 
 from mmengine.model import BaseModel
 from mmengine.runner import EpochBasedTrainLoop, IterBasedTrainLoop, Runner
@@ -58,3 +59,38 @@ def test_decide_current_val_interval_without_argument_uses_the_loop_counter(tmp_
     )
     # mmengine 0.10.7 (black-box), counter 0..5 set before each call: [1, 2, 2, 3, 3, 3]
     assert runner.train_loop.run() == [1, 2, 2, 3, 3, 3]
+
+
+class ClassesDataset(Dataset):
+    metainfo = dict(classes=("cat", "dog"))
+
+    def __len__(self):
+        return 2
+
+    def __getitem__(self, index):
+        return dict(inputs=torch.ones(1))
+
+
+def test_checkpoint_saved_before_training_has_the_train_dataset_meta(tmp_path):
+    """mmrazor's PTQLoop saves ``model_ptq.pth`` from ``runner.test()``, before any training."""
+    runner = Runner(
+        model=TinyModel(),
+        work_dir=str(tmp_path),
+        train_dataloader=dict(
+            dataset=ClassesDataset(), batch_size=1, sampler=dict(type="DefaultSampler")
+        ),
+        optim_wrapper=dict(optimizer=dict(type="SGD", lr=0.1)),
+        train_cfg=dict(by_epoch=True, max_epochs=1),
+    )
+    runner.save_checkpoint(str(tmp_path), "x.pth", save_optimizer=False, save_param_scheduler=False)
+    meta = torch.load(tmp_path / "x.pth", weights_only=False)["meta"]
+    # mmengine 0.10.7 (black-box): dataset_meta {'classes': ('cat', 'dog')}, epoch 1, iter 0
+    assert meta["dataset_meta"] == {"classes": ("cat", "dog")}
+    assert (meta["epoch"], meta["iter"]) == (1, 0)
+
+
+def test_checkpoint_saved_without_a_train_loop_has_no_dataset_meta(tmp_path):
+    """0.10.7 raised AttributeError ('NoneType' object has no attribute 'dataloader')."""
+    runner = Runner(model=TinyModel(), work_dir=str(tmp_path))
+    runner.save_checkpoint(str(tmp_path), "x.pth", save_optimizer=False, save_param_scheduler=False)
+    assert "dataset_meta" not in torch.load(tmp_path / "x.pth", weights_only=False)["meta"]

@@ -60,6 +60,10 @@ def build_meta(runner: Any, meta: dict | None, by_epoch: bool) -> dict:
         mmengine_version=get_mmengine_version() + get_git_hash(digits=7, fallback=""),
     )
     loop = runner.built_loop("train")
+    if loop is None and runner.loop_configured("train"):
+        # 0.10 reads ``runner.train_dataloader`` here, which builds the configured train loop:
+        # a checkpoint saved before training (mmrazor's PTQ ``model_ptq.pth``) has its classes.
+        loop = runner.train_loop
     if loop is not None:
         dataset = getattr(loop.dataloader, "dataset", None)
         if hasattr(dataset, "metainfo"):
