@@ -528,8 +528,8 @@ class CheckpointHook(Hook):
                 if rule is None:
                     raise ValueError(
                         f"Cannot infer the rule for key {key_indicator}, thus a specific rule "
-                        "must be specified (rule='greater' or rule='less'), or the key added to "
-                        "greater_keys / less_keys."
+                        "must be specified. Pass rule='greater' or rule='less', or add the key "
+                        "to greater_keys / less_keys."
                     )
             if rule is not None:
                 self.is_better_than[key_indicator] = self.rule_map[rule]
