@@ -24,24 +24,23 @@ class TinyModel(BaseModel):
         return dict(loss=self.linear(torch.stack(inputs)).sum())
 
 
-class EpochProbe(EpochBasedTrainLoop):
+def _probe(base: type, counter: str) -> type:
+    """``base`` whose ``run`` sets ``counter`` to 0..5 and records ``val_interval`` after each
+    no-argument ``_decide_current_val_interval()`` call (mmrazor's QAT/LSQ loops' pattern)."""
+
     def run(self):
         seen = []
-        for epoch in range(6):
-            self._epoch = epoch
+        for progress in range(6):
+            setattr(self, counter, progress)
             self._decide_current_val_interval()
             seen.append(self.val_interval)
         return seen
 
+    return type(f"{base.__name__}Probe", (base,), {"run": run})
 
-class IterProbe(IterBasedTrainLoop):
-    def run(self):
-        seen = []
-        for it in range(6):
-            self._iter = it
-            self._decide_current_val_interval()
-            seen.append(self.val_interval)
-        return seen
+
+EpochProbe = _probe(EpochBasedTrainLoop, "_epoch")
+IterProbe = _probe(IterBasedTrainLoop, "_iter")
 
 
 @pytest.mark.parametrize("loop, key", [(EpochProbe, "max_epochs"), (IterProbe, "max_iters")])
