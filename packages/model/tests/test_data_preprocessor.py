@@ -94,19 +94,10 @@ def test_img_preprocessor_argument_checks():
 def _image_by_image(pre, batch):
     """What ImgDataPreprocessor computed before it wrote into one batch (and still computes
     for irregular batches): flip, float(), (x - mean) / std, then pad and stack."""
-    import torch.nn.functional as F
-
     from mmengine.model import stack_batch
 
     if isinstance(batch, torch.Tensor):
-        if pre._channel_conversion and batch.shape[1] != 1:
-            batch = batch[:, [2, 1, 0], ...]
-        batch = batch.float()
-        if pre._enable_normalize:
-            batch = (batch - pre.mean) / pre.std
-        h, w = batch.shape[2:]
-        d = pre.pad_size_divisor
-        return F.pad(batch, (0, -(-w // d) * d - w, 0, -(-h // d) * d - h), value=pre.pad_value)
+        return pre._process_batch(batch)
     return stack_batch([pre._process_one(i) for i in batch], pre.pad_size_divisor, pre.pad_value)
 
 

@@ -390,26 +390,9 @@ class ImgDataPreprocessor(BaseDataPreprocessor):
                     f"tensor, but got a tensor with shape: {batch.shape}"
                 )
             if self._fits_fast_path(batch):
-                data["inputs"] = self._into_batch(batch)
-                data.setdefault("data_samples", None)
-                return data
-            if self._channel_conversion and batch.shape[1] != 1:
-                try:
-                    batch = batch[:, [2, 1, 0], ...]
-                except IndexError as exc:
-                    raise _channel_error(exc, tuple(batch.shape), "(N, 3, H, W)") from exc
-            batch = batch.float()
-            if self._enable_normalize:
-                try:
-                    batch = (batch - self.mean) / self.std
-                except RuntimeError as exc:
-                    raise _normalize_error(exc, tuple(batch.shape), self.mean) from exc
-            h, w = batch.shape[2:]
-            target_h = math.ceil(h / self.pad_size_divisor) * self.pad_size_divisor
-            target_w = math.ceil(w / self.pad_size_divisor) * self.pad_size_divisor
-            batch_inputs = F.pad(
-                batch, (0, target_w - w, 0, target_h - h), "constant", self.pad_value
-            )
+                batch_inputs = self._into_batch(batch)
+            else:  # irregular batches (and their errors) take the tensor-wide path
+                batch_inputs = self._process_batch(batch)
         else:
             raise TypeError(
                 "Output of `cast_data` should be a dict of list/tuple with inputs and "
@@ -472,6 +455,24 @@ class ImgDataPreprocessor(BaseDataPreprocessor):
             if self._enable_normalize:
                 view.sub_(self.mean).div_(self.std)
         return out
+
+    def _process_batch(self, batch: torch.Tensor) -> torch.Tensor:
+        """Flip, convert, normalize and pad an (N, C, H, W) batch as whole-tensor operations."""
+        if self._channel_conversion and batch.shape[1] != 1:
+            try:
+                batch = batch[:, [2, 1, 0], ...]
+            except IndexError as exc:
+                raise _channel_error(exc, tuple(batch.shape), "(N, 3, H, W)") from exc
+        batch = batch.float()
+        if self._enable_normalize:
+            try:
+                batch = (batch - self.mean) / self.std
+            except RuntimeError as exc:
+                raise _normalize_error(exc, tuple(batch.shape), self.mean) from exc
+        h, w = batch.shape[2:]
+        target_h = math.ceil(h / self.pad_size_divisor) * self.pad_size_divisor
+        target_w = math.ceil(w / self.pad_size_divisor) * self.pad_size_divisor
+        return F.pad(batch, (0, target_w - w, 0, target_h - h), "constant", self.pad_value)
 
     def _process_one(self, image: torch.Tensor) -> torch.Tensor:
         if self._channel_conversion and image.size(0) != 1:
