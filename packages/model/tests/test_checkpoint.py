@@ -345,6 +345,21 @@ def test_load_from_url_downloads_once_into_model_dir(tmp_path):
     assert load_from_http(src.as_uri(), model_dir=str(cache))["state_dict"]["w"].sum() == 2
 
 
+def test_failed_download_is_a_url_error_that_says_what_to_do(tmp_path):
+    """0.10 let torch.hub's URLError through: ``except URLError`` must still catch it."""
+    from urllib.error import URLError
+
+    from mmengine.model.checkpoint import load_from_http
+
+    missing = (tmp_path / "nowhere.pth").as_uri()  # file:// URL of a file that is not there
+    with pytest.raises(URLError) as info:
+        load_from_http(missing, model_dir=str(tmp_path / "cache"))
+    assert isinstance(info.value, ConnectionError)
+    assert str(info.value).startswith(f"Failed to download checkpoint from {missing}")
+    assert "download the file yourself" in str(info.value)
+    assert info.value.reason is not None
+
+
 def test_atomic_save_writes_through_symlinks(tmp_path):
     target = tmp_path / "real.pth"
     link = tmp_path / "latest.pth"

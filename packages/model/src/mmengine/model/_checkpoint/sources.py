@@ -21,6 +21,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from tempfile import TemporaryDirectory
 from typing import Any, Optional, Union
+from urllib.error import URLError
 from urllib.parse import urlparse
 
 import torch
@@ -154,6 +155,18 @@ class CheckpointNotFoundError(FileNotFoundError, KeyError):
 
     def __str__(self) -> str:
         return str(self.args[0]) if self.args else ""
+
+
+class CheckpointDownloadError(ConnectionError, URLError):
+    """A checkpoint URL that could not be downloaded. 0.10 let torch.hub's ``URLError`` through,
+    so ``except URLError`` (and ``except OSError``) still catch it; the message says what to do."""
+
+    def __init__(self, message: str, reason: Any = None) -> None:
+        URLError.__init__(self, reason if reason is not None else message)
+        self.args = (message,)
+
+    def __str__(self) -> str:
+        return str(self.args[0])
 
 
 class CheckpointLoader:
@@ -352,9 +365,10 @@ def load_from_http(
         try:
             cached_file = _download_to_cache(filename, model_dir, progress)
         except OSError as exc:
-            raise ConnectionError(
+            raise CheckpointDownloadError(
                 f"Failed to download checkpoint from {filename}: {exc}. Check the network "
-                "or download the file yourself and pass its local path."
+                "or download the file yourself and pass its local path.",
+                getattr(exc, "reason", exc),
             ) from exc
         return _read_file(cached_file, map_location, filename)
 
