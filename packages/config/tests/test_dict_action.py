@@ -55,15 +55,16 @@ def test_repeated_option_extends():
     assert args.options == {"a": 3, "b": 2}
 
 
-def test_imbalanced_brackets_and_missing_equal_sign():
-    # without exit_on_error the error reaches the caller, with upstream's classes
-    parser = argparse.ArgumentParser(exit_on_error=False)
+@pytest.mark.parametrize("exit_on_error", [True, False])
+def test_imbalanced_brackets_and_missing_equal_sign(exit_on_error):
+    # the error reaches the caller of parse_args with upstream's classes, as in 0.10
+    parser = argparse.ArgumentParser(exit_on_error=exit_on_error)
     parser.add_argument("--options", nargs="+", action=DictAction)
-    with pytest.raises(AssertionError, match="Imbalanced brackets"):
+    with pytest.raises(AssertionError, match="--options: 'a=.*Imbalanced brackets"):
         parser.parse_args(["--options", "a=[(1,2]"])
+    with pytest.raises(AssertionError, match="Imbalanced brackets"):
+        parser.parse_args(["--options", "item2.a=[(a,b), [1,2], false"])
     with pytest.raises(ValueError, match="KEY=VALUE"):
-        parser.parse_args(["--options", "novalue"])
-    with pytest.raises(argparse.ArgumentError, match="KEY=VALUE"):
         parser.parse_args(["--options", "novalue"])
 
 

@@ -83,6 +83,7 @@ def test_the_historical_entry_point_is_the_same_command():
     "argv,argument,words",
     [
         (["--cfg-options", "train_cfg.max_epochs"], "--cfg-options", "KEY=VALUE"),
+        (["--cfg-options", "model.depths=[1,2"], "--cfg-options", "Imbalanced brackets"),
         (["--resume", "{tmp}/missing.pth"], "--resume", "does not exist"),
         (["--load-from", "{tmp}/missing.pth"], "--load-from", "does not exist"),
         (["--resume", "{tmp}"], "--resume", "is a directory"),

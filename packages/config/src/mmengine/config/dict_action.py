@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import copy
-from argparse import Action, ArgumentError
+from argparse import Action
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # typing is not imported at runtime (import cost)
@@ -16,21 +16,17 @@ class _ImbalancedBrackets(ValueError, AssertionError):
     """Brackets of a ``KEY=VALUE`` option do not match."""
 
 
-class _BadOption(ArgumentError, ValueError, AssertionError):
-    """A malformed ``KEY=VALUE`` option.
+class _BadOption(ValueError, AssertionError):
+    """A malformed ``KEY=VALUE`` option: the message names the option and shows the fix.
 
-    An :class:`argparse.ArgumentError`, so a parser prints its usage and the
-    message and exits (no traceback); also a ``ValueError`` and an
-    ``AssertionError``, the classes upstream raised, for code that parses
-    with ``exit_on_error=False`` or calls the action directly.
+    Raised out of ``parse_args`` as 0.10 did (its ``AssertionError`` for unbalanced brackets,
+    its ``ValueError`` for a missing ``=``), so code and tests that catch those still do;
+    ``mmengine-ng``'s own command lines turn it into a usage error (exit code 2).
     """
 
     def __init__(self, action: Action, message: str) -> None:
-        ArgumentError.__init__(self, action, message)
-        ValueError.__init__(self, message)
-
-    def __str__(self) -> str:
-        return ArgumentError.__str__(self)
+        flag = "/".join(action.option_strings) or action.dest
+        super().__init__(f"argument {flag}: {message}")
 
 
 class DictAction(Action):

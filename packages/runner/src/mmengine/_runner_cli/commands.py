@@ -418,7 +418,10 @@ def _main(
     prepare: Callable[[argparse.Namespace], Any],
     run: Callable[[Any, argparse.Namespace], Any],
 ) -> Any:
-    args = parser.parse_args(argv)
+    try:
+        args = parser.parse_args(argv)
+    except ValueError as err:  # a malformed --cfg-options KEY=VALUE (DictAction)
+        parser.error(str(err))
     try:
         prepared = prepare(args)
     except UsageError as err:
