@@ -32,6 +32,18 @@ def _import_matplotlib() -> Any:
     return matplotlib
 
 
+_FIGURE_PAD = 1e-2  # px added to the figure's width and height, as 0.10 does
+
+
+def _fractional_figure_keeps_pixels() -> bool:
+    """Whether matplotlib draws an image into a figure 0.01 px larger without resampling it
+    (3.11 and later; earlier versions blur the whole image for it)."""
+    import matplotlib
+
+    major, minor = (int(p) for p in matplotlib.__version__.split(".")[:2])
+    return (major, minor) >= (3, 11)
+
+
 def _looks_chw(shape: tuple) -> bool:
     """Whether a 3-D shape looks like (C, H, W) rather than (H, W, C)."""
     return len(shape) == 3 and shape[0] in (1, 3, 4) and shape[-1] not in (1, 3, 4)
@@ -228,9 +240,8 @@ class CanvasMixin:
             self._fig = self._initialize_fig(self.fig_save_cfg)
         canvas, fig, ax = self._fig
         if self._canvas_stale and self._image is not None:
-            # The exact size: a fractional one makes matplotlib < 3.11 resample the image.
             dpi = fig.get_dpi()
-            fig.set_size_inches(self.width / dpi, self.height / dpi)
+            fig.set_size_inches(*self._figure_inches(dpi))
             ax.cla()
             ax.axis(False)
             ax.imshow(self._image, extent=(0, self.width, self.height, 0), interpolation="none")
@@ -289,7 +300,14 @@ class CanvasMixin:
         fig = self.fig_save
         fig.set_dpi(dpi)
         if self._image is not None:
-            fig.set_size_inches(self.width / dpi, self.height / dpi)
+            fig.set_size_inches(*self._figure_inches(dpi))
+
+    def _figure_inches(self, dpi: float) -> tuple[float, float]:
+        """The figure size for the image: 0.01 px larger than the image, as 0.10 makes it, so
+        every shape lands on the same pixels (data coordinates scale by (W+0.01)/W); exactly
+        the image's size where matplotlib (< 3.11) would resample the image for it."""
+        pad = _FIGURE_PAD if _fractional_figure_keeps_pixels() else 0.0
+        return (self.width + pad) / dpi, (self.height + pad) / dpi
 
     def _replace_fig_part(self, index: int, value: Any) -> None:
         """Replace the canvas (0), figure (1) or axes (2) of the drawing figure."""

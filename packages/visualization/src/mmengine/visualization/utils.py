@@ -308,10 +308,47 @@ def _jet_colormap(gray: np.ndarray) -> np.ndarray:
     return np.round(np.stack([red, green, blue], axis=-1) * 255.0).astype(np.uint8)
 
 
-def _blend(img1: np.ndarray, weight1: float, img2: np.ndarray, weight2: float) -> np.ndarray:
-    """``img1 * weight1 + img2 * weight2`` rounded and saturated to uint8."""
-    mixed = img1.astype(np.float32) * weight1 + img2.astype(np.float32) * weight2
-    return np.clip(np.round(mixed), 0, 255).astype(np.uint8)
+def _add_weighted(src1: np.ndarray, alpha: float, src2: np.ndarray, beta: float) -> np.ndarray:
+    """``src1 * alpha + src2 * beta`` as uint8, pixel for pixel what 0.10's blending with
+    ``cv2.addWeighted(src1, alpha, src2, beta, 0)`` gives: float32 weights, ``src2 * beta``
+    rounded to float32, ``src1 * alpha`` added in one fused step (exact in float64, rounded
+    once to float32), then rounded half to even and saturated. No OpenCV needed."""
+    term2 = src2.astype(np.float32) * np.float32(beta)
+    fused = src1.astype(np.float64) * np.float64(np.float32(alpha)) + term2.astype(np.float64)
+    return np.clip(np.rint(fused.astype(np.float32)), 0, 255).astype(np.uint8)
+
+
+def _optional_cv2() -> Any:
+    """OpenCV's ``cv2`` module, or None when it is not installed (it is optional here)."""
+    try:
+        import cv2  # type: ignore[import-not-found]
+    except ImportError:
+        return None
+    return cv2
+
+
+def _jet_heatmap(feat: np.ndarray) -> np.ndarray:
+    """A (H, W) float map, or an (H, W, 3) one read as a BGR image, min-max normalized to
+    uint8 (over all its values) and coloured with 'jet' (RGB; a 3-channel map is reduced to
+    its gray level first).
+
+    With OpenCV installed (as in every OpenMMLab environment) its ``normalize`` and
+    ``COLORMAP_JET`` make it, so heat maps equal 0.10's pixel for pixel; without it the
+    same map is computed here (within 2 levels).
+    """
+    cv2 = _optional_cv2()
+    if cv2 is not None:
+        norm = np.asarray(cv2.normalize(feat, None, 0, 255, cv2.NORM_MINMAX), dtype=np.uint8)
+        return cv2.cvtColor(cv2.applyColorMap(norm, cv2.COLORMAP_JET), cv2.COLOR_BGR2RGB)
+    low, high = float(feat.min()), float(feat.max())
+    if high > low:
+        norm = ((feat - low) / (high - low) * 255.0).astype(np.uint8)
+    else:
+        norm = np.zeros(feat.shape, np.uint8)
+    if norm.ndim == 3:  # BGR to gray, as OpenCV's colour maps do with a 3-channel image
+        norm = np.rint(norm.astype(np.float32) @ np.float32([0.114, 0.587, 0.299]))
+        norm = norm.astype(np.uint8)
+    return _jet_colormap(norm)
 
 
 def convert_overlay_heatmap(
@@ -335,14 +372,9 @@ def convert_overlay_heatmap(
     feat = tensor2ndarray(feat_map)
     feat = np.asarray(feat, dtype=np.float32)
     if feat.ndim == 3:
-        # A 3-channel map is treated as an image: reduce it to luminance.
-        feat = feat[0] if feat.shape[0] == 1 else np.tensordot([0.299, 0.587, 0.114], feat, axes=1)
-    low, high = float(feat.min()), float(feat.max())
-    if high > low:
-        norm = (feat - low) / (high - low) * 255.0
-    else:
-        norm = np.zeros_like(feat)
-    heat_img = _jet_colormap(norm.astype(np.uint8))
+        # (1, H, W) is a map; (3, H, W) is read as an (H, W, 3) image, as 0.10 does
+        feat = feat[0] if feat.shape[0] == 1 else feat.transpose(1, 2, 0)
+    heat_img = _jet_heatmap(np.ascontiguousarray(feat))
     if img is not None:
         img = np.asarray(img)
         if img.ndim == 2:
@@ -351,7 +383,7 @@ def convert_overlay_heatmap(
             f"The image {img.shape[:2]} and the feature map {heat_img.shape[:2]} must have "
             "the same spatial size"
         )
-        heat_img = _blend(img[..., :3], 1 - alpha, heat_img, alpha)
+        heat_img = _add_weighted(img[..., :3], 1 - alpha, heat_img, alpha)
     return heat_img
 
 
