@@ -336,6 +336,8 @@ def _jet_heatmap(feat: np.ndarray) -> np.ndarray:
     ``COLORMAP_JET`` make it, so heat maps equal 0.10's pixel for pixel; without it the
     same map is computed here (within 2 levels).
     """
+    if not np.isfinite(feat).all():  # a NaN map (e.g. the mean of 0 channels) is drawn as 0
+        feat = np.nan_to_num(feat, nan=0.0, posinf=0.0, neginf=0.0)
     cv2 = _optional_cv2()
     if cv2 is not None:
         norm = np.asarray(cv2.normalize(feat, None, 0, 255, cv2.NORM_MINMAX), dtype=np.uint8)
