@@ -71,6 +71,12 @@ def test_fromfile_missing_file_is_not_found_before_the_extension_check(tmp_path)
     # 0.10.7: FileNotFoundError: file "<path>/x.txt" does not exist
     with pytest.raises(FileNotFoundError, match=r'^file ".*x\.txt" does not exist'):
         Config.fromfile(str(tmp_path / "x.txt"))
+    # 0.10.7 opens a .py file: the OSError with errno and the path as given
+    missing = str(tmp_path / "x.py")
+    with pytest.raises(FileNotFoundError) as info:
+        Config.fromfile(missing)
+    assert str(info.value) == f"[Errno 2] No such file or directory: '{missing}'"
+    assert (info.value.errno, info.value.filename) == (2, missing)
     (tmp_path / "y.txt").write_text("a = 1\n")
     with pytest.raises(OSError, match="^Only py/yml/yaml/json type are supported now!"):
         Config.fromfile(str(tmp_path / "y.txt"))

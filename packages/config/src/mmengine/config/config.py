@@ -6,6 +6,7 @@ See :class:`Config` for the supported file formats and features.
 from __future__ import annotations
 
 import copy
+import errno
 import os
 import os.path as osp
 import re
@@ -287,6 +288,8 @@ class Config:
                 ".py/.json/.yaml config file in it"
             )
         if not osp.isfile(filename):  # checked before the extension, as 0.10
+            if osp.splitext(filename)[1] == ".py":  # 0.10 opened it: the OSError, path as given
+                raise FileNotFoundError(errno.ENOENT, os.strerror(errno.ENOENT), given)
             from mmengine.utils import check_file_exist
 
             check_file_exist(filename)
