@@ -2,6 +2,7 @@ import argparse
 import copy
 import pickle
 import sys
+import warnings
 
 import pytest
 
@@ -91,6 +92,12 @@ def test_merge_from_dict_warns_on_probably_misspelt_key():
     with pytest.warns(UserWarning, match="Did you mean 'momentum'"):
         cfg.merge_from_dict({"optimizer.momentun": 0.8})
     assert cfg.optimizer.momentun == 0.8  # still added, as upstream
+    # a legitimate new key that only resembles one (mmpose's browse_dataset sets this) is quiet
+    cfg = Config(dict(visualizer=dict(type="V", vis_backends=[dict(type="LocalVisBackend")])))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        cfg.merge_from_dict({"visualizer.backend": "matplotlib", "optimizer.lr": 0.1})
+    assert cfg.visualizer.backend == "matplotlib"
 
 
 def test_merge_a_into_b_static():

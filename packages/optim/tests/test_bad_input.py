@@ -4,6 +4,8 @@ misconfigurations (typos, keys that match nothing) are rejected or warned about 
 
 from __future__ import annotations
 
+import logging
+
 import pytest
 import torch
 from torch import nn
@@ -176,6 +178,19 @@ def test_custom_key_matching_no_parameter_is_warned(warnings_logged):
     build_optim_wrapper(Net(), cfg)
     unmatched = [m for m in warnings_logged if "matches no parameter" in m]
     assert len(unmatched) == 1 and "'backbne'" in unmatched[0] and "'backbone'" in unmatched[0]
+
+
+def test_custom_key_close_to_no_name_is_not_warned(monkeypatch):
+    # a key shared between model variants (Swin's 'absolute_pos_embed', ViT's '.cls_token'
+    # on a model without one) is not a typo: a debug line, no warning, as in 0.10
+    logged: list = []
+    monkeypatch.setattr(
+        default_constructor, "print_log", lambda msg, **kw: logged.append((kw.get("level"), msg))
+    )
+    cfg = sgd_cfg(paramwise_cfg=dict(custom_keys={".cls_token": dict(lr_mult=0.0)}))
+    build_optim_wrapper(Net(), cfg)
+    unmatched = [level for level, msg in logged if "matches no parameter" in msg]
+    assert unmatched == [logging.DEBUG]
 
 
 def test_custom_key_option_typo_is_warned(warnings_logged):

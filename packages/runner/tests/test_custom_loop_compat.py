@@ -93,3 +93,24 @@ def test_checkpoint_saved_without_a_train_loop_has_no_dataset_meta(tmp_path):
     runner = Runner(model=TinyModel(), work_dir=str(tmp_path))
     runner.save_checkpoint(str(tmp_path), "x.pth", save_optimizer=False, save_param_scheduler=False)
     assert "dataset_meta" not in torch.load(tmp_path / "x.pth", weights_only=False)["meta"]
+
+
+def test_dataset_metainfo_warns_only_without_the_attribute(monkeypatch):
+    # 0.10 warns "Dataset X has no metainfo" only when the dataset lacks the attribute; a
+    # dataset whose metainfo is None (mmaction's fake loaders) gives None quietly
+    from mmengine.runner import base_loop
+
+    logged: list = []
+    monkeypatch.setattr(base_loop, "print_log", lambda msg, **kw: logged.append(msg))
+
+    class WithNone:
+        metainfo = None
+
+    class Loader:
+        def __init__(self, dataset):
+            self.dataset = dataset
+
+    assert base_loop.dataset_metainfo(Loader(WithNone()), "visualizer") is None
+    assert logged == []
+    assert base_loop.dataset_metainfo(Loader(dict(a=1)), "visualizer") is None
+    assert logged == ["Dataset dict has no metainfo. ``dataset_meta`` in visualizer will be None."]

@@ -145,7 +145,9 @@ def new_key_hint(a: dict, b: Any, _path: str = "") -> list:
             if isinstance(v, dict) and isinstance(sub, dict):
                 hints.extend(new_key_hint(v, sub, key_path))
         else:
-            hint = suggest_names(k, [str(x) for x in dict.keys(b)], n=1)
+            # a new key is legitimate (e.g. visualizer.backend next to vis_backends): warn
+            # only for a near-certain misspelling (momentun, max_epoch, batchsize)
+            hint = suggest_names(k, [str(x) for x in dict.keys(b)], n=1, cutoff=0.8)
             if hint:
                 hints.append((key_path, hint))
     return hints

@@ -152,19 +152,20 @@ def config_text(cfg: Any) -> tuple[str, bool]:
         return repr(cfg.to_dict()), False
 
 
-def suggest_names(name: Any, candidates: Iterable[Any], n: int = 3) -> str:
+def suggest_names(name: Any, candidates: Iterable[Any], n: int = 3, cutoff: float = 0.6) -> str:
     """Return a ``" Did you mean ...?"`` hint for a misspelt name.
 
     Args:
         name: The name that was not found.
         candidates: The names that exist.
         n (int): Maximum number of suggestions. Defaults to 3.
+        cutoff (float): How similar (difflib's ratio) a candidate must be. Defaults to 0.6.
 
     Returns:
         str: The hint (with a leading space), or an empty string when nothing
         is close enough.
     """
-    matches = closest(name, candidates, n=n)
+    matches = closest(name, candidates, n=n, cutoff=cutoff)
     if not matches:
         return ""
     if len(matches) == 1:

@@ -53,10 +53,11 @@ class BaseLoop(metaclass=ABCMeta):
 
 
 def dataset_metainfo(dataloader: Any, users: str) -> dict | None:
-    """The dataloader's dataset ``metainfo``, or None with a warning naming who lacks it."""
+    """The dataloader's dataset ``metainfo``; None, with a warning naming who lacks it, for a
+    dataset without that attribute (one whose ``metainfo`` is None gives None quietly, as 0.10)."""
     dataset = getattr(dataloader, "dataset", None)
     metainfo = getattr(dataset, "metainfo", None)
-    if metainfo is None:
+    if not hasattr(dataset, "metainfo"):
         print_log(
             f"Dataset {dataset.__class__.__name__} has no metainfo. ``dataset_meta`` in "
             f"{users} will be None.",

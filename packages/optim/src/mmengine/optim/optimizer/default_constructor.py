@@ -403,13 +403,16 @@ class DefaultOptimWrapperConstructor:
                 key, sorted({part for n in names for part in n.split(".") if part}), n=3
             )
             hint = f" Close parameter name parts: {close}." if close else ""
+            # A shipped config may share keys between model variants (Swin's
+            # 'absolute_pos_embed' without absolute position embeddings): only a key close to
+            # a real name, probably misspelt, is a warning; any other is a debug line.
             print_log(
                 f"paramwise_cfg.custom_keys[{key!r}] matches no parameter of "
                 f"{type(model).__name__}, so its options are not applied.{hint} A key applies "
                 "to the parameters whose full name (e.g. 'backbone.layer1.0.conv1.weight') "
                 "contains it.",
                 logger="current",
-                level=logging.WARNING,
+                level=logging.WARNING if close else logging.DEBUG,
             )
 
     def _optimizer_class(self) -> Any:
