@@ -114,3 +114,61 @@ def test_dataset_metainfo_warns_only_without_the_attribute(monkeypatch):
     assert logged == []
     assert base_loop.dataset_metainfo(Loader(dict(a=1)), "visualizer") is None
     assert logged == ["Dataset dict has no metainfo. ``dataset_meta`` in visualizer will be None."]
+
+
+def test_val_loop_setting_its_dataloader_after_before_val_epoch(tmp_path):
+    # mmagic's MultiValLoop/MultiTestLoop set `self.dataloader` only after calling the
+    # before_val_epoch hooks: IterTimerHook read runner.val_dataloader there and crashed
+    from mmengine.evaluator import BaseMetric
+    from mmengine.runner.base_loop import BaseLoop
+
+    class Count(BaseMetric):
+        def process(self, data_batch, data_samples):
+            self.results.append(1)
+
+        def compute_metrics(self, results):
+            return dict(n=len(results))
+
+    class LazyValLoop(BaseLoop):
+        def __init__(self, runner, dataloader, evaluator):
+            self._runner = runner
+            self.dataloaders = [runner.build_dataloader(dataloader)]
+            self.evaluator = runner.build_evaluator(evaluator)
+
+        def run(self):
+            self.runner.call_hook("before_val")
+            self.runner.call_hook("before_val_epoch")
+            self.dataloader = self.dataloaders[0]
+            for i, batch in enumerate(self.dataloader):
+                self.runner.call_hook("before_val_iter", batch_idx=i, data_batch=batch)
+                outputs = self.runner.model.val_step(batch)
+                self.evaluator.process(outputs, batch)
+                self.runner.call_hook(
+                    "after_val_iter", batch_idx=i, data_batch=batch, outputs=outputs
+                )
+            metrics = self.evaluator.evaluate(len(self.dataloader.dataset))
+            self.runner.call_hook("after_val_epoch", metrics=metrics)
+            self.runner.call_hook("after_val")
+            return metrics
+
+    data = [dict(inputs=torch.ones(1)) for _ in range(4)]
+    loader = dict(
+        dataset=data,
+        sampler=dict(type="DefaultSampler", shuffle=False),
+        batch_size=2,
+        collate_fn=dict(type="pseudo_collate"),
+    )
+    runner = Runner(
+        model=TinyModel(),
+        work_dir=str(tmp_path),
+        train_dataloader=loader,
+        val_dataloader=loader,
+        val_evaluator=dict(type=Count),
+        optim_wrapper=dict(optimizer=dict(type="SGD", lr=0.1)),
+        train_cfg=dict(by_epoch=False, max_iters=2, val_interval=2),
+        val_cfg=dict(type=LazyValLoop),
+        default_hooks=dict(logger=dict(type="LoggerHook", interval=1)),
+    )
+    runner.train()
+    assert runner.message_hub.get_info("eta") == 0.0  # the last val iteration: nothing left
+    assert len(runner.message_hub.get_scalar("val/time").data[0]) == 2

@@ -36,7 +36,6 @@ class IterTimerHook(Hook):
         self.time_sec_test_val = 0.0
         self.start_iter = 0
         self.t = time.time()
-        self._eval_len = 0
 
     def before_train(self, runner: Any) -> None:
         """Synchronize the number of iterations with the runner after resuming.
@@ -53,8 +52,8 @@ class IterTimerHook(Hook):
             runner (Runner): The runner of the current process.
             mode (str): ``'train'``, ``'val'`` or ``'test'``.
         """
-        if mode != "train":
-            self._eval_len = len(self._eval_dataloader(runner, mode))
+        # Nothing else: a custom loop (mmagic's MultiValLoop) may set its dataloader only after
+        # the before-epoch hooks, so its length is read per iteration, as 0.10 does.
         self.t = time.time()
 
     def _after_epoch(self, runner: Any, mode: str = "train") -> None:
@@ -66,7 +65,6 @@ class IterTimerHook(Hook):
         """
         if mode != "train":
             self.time_sec_test_val = 0.0
-            self._eval_len = 0
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -165,11 +163,9 @@ class IterTimerHook(Hook):
             time_sec_avg = self.time_sec_tot / (runner.iter - self.start_iter + 1)
             eta_sec = time_sec_avg * (runner.max_iters - runner.iter - 1)
         else:
-            if not self._eval_len:
-                self._eval_len = len(self._eval_dataloader(runner, mode))
             self.time_sec_test_val += iter_time
             time_sec_avg = self.time_sec_test_val / (batch_idx + 1)
-            eta_sec = time_sec_avg * (self._eval_len - batch_idx - 1)
+            eta_sec = time_sec_avg * (len(self._eval_dataloader(runner, mode)) - batch_idx - 1)
         hub.update_info("eta", eta_sec)
 
     @staticmethod
