@@ -181,6 +181,11 @@ def resume(runner: Any, filename: str, resume_optimizer: bool, resume_param_sche
         runner.optim_wrapper = runner.build_optim_wrapper(runner.optim_wrapper)
         check_optimizer_fits(runner.optim_wrapper, checkpoint["optimizer"], filename)
         runner.optim_wrapper.load_state_dict(checkpoint["optimizer"])
+    if resume_param_scheduler and runner.param_schedulers is None:  # 0.10's warning
+        runner.logger.warning(
+            "`resume_param_scheduler` is True but `self.param_schedulers` is None, so skip "
+            "resuming parameter schedulers"
+        )
     schedulers = "param_schedulers" in checkpoint and resume_param_scheduler
     schedulers = schedulers and runner.param_schedulers is not None
     if schedulers:

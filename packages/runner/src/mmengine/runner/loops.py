@@ -95,6 +95,9 @@ class _TrainLoopBase(BaseLoop):
         self.started = False
         # True while a resumed run has not created its first data iterator yet.
         self.resumed = False
+        # True when resumed from a checkpoint without a resume state (0.10's): the data
+        # position is then restored as 0.10 does it, by replaying the batches.
+        self.legacy_resume = False
         # Set by the stop check: training stops at this iteration boundary.
         self.stopped_by_request = False
         # Set while the train loop validates, and when training failed (for the checkpoint).
@@ -417,6 +420,17 @@ class IterBasedTrainLoop(_TrainLoopBase):
         """Position the endless iterator after ``state.iter`` batches (a resumed run)."""
         done = self.state.iter
         if not done:
+            return
+        if self.legacy_resume:
+            # 0.10 fetched the batches already trained on: their data pipelines draw from the
+            # random generators, so the resumed run continues with 0.10's numbers.
+            print_log(
+                f"Advance dataloader {done} steps to skip data that has already been trained",
+                logger="current",
+                level=logging.WARNING,
+            )
+            for _ in range(done):
+                next(self.dataloader_iterator)
             return
         epoch = 0
         if not isinstance(index_sampler(self.dataloader), InfiniteSampler):

@@ -67,10 +67,12 @@ def restore_resume_state(runner: Any, checkpoint: dict) -> None:
     state = checkpoint.get(RESUME_STATE_KEY)
     loop = runner.train_loop
     loop.resumed = True
-    if not isinstance(state, dict):
+    loop.legacy_resume = not isinstance(state, dict)
+    if loop.legacy_resume:
         print_log(
             "The checkpoint holds no random state (saved by mmengine 0.10 or with "
-            "save_optimizer=False): training resumes, but not bit for bit.",
+            "save_optimizer=False): training resumes as 0.10 does (an iteration-based run "
+            "replays the batches already trained on), not bit for bit.",
             logger="current",
             level=logging.WARNING,
         )
