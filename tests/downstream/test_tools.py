@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import importlib
 import json
+import os
 import re
 import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import downstream_helpers as dh
@@ -217,26 +219,62 @@ def test_test_tool_evaluates_checkpoint(zoo_run):
 @pytest.mark.parametrize("stage", ["train", "resume", "test", "tta"])
 def test_logged_numbers_match_upstream(zoo_run, stage):
     """Same seed, same data, same zoo: the losses, learning rates and metrics the runs log are
-    upstream 0.10.7's (recorded by ``record_upstream.py runs`` on the same torch).
+    upstream 0.10.7's (recorded by ``record_upstream.py runs`` on the same torch; where they
+    differ and upstream is installed, as in ``.ci/run``, upstream run on this machine decides).
 
     The resumed run is held to upstream's *uninterrupted* run of the same length: this project
     restores the random state a checkpoint carries, so resuming reproduces the run that never
     stopped (upstream's own ``--resume`` re-seeds and drifts). ``test`` evaluates that final
     checkpoint, ``tta`` the same with the zoo's test-time augmentation (``--tta``).
     """
-    recorded = UPSTREAM_RUNS[zoo_run.zoo]
     if stage == "tta" and not zoo_run.spec.get("tta"):
         pytest.skip(f"{zoo_run.zoo}'s tools/test.py has no --tta")
     ours = dh.log_records(getattr(zoo_run, stage)())
-    if stage in ("train", "test", "tta"):
-        theirs = recorded[stage]
-    else:
-        first = recorded["train"]
-        # The first run finished the validation after its last checkpoint: the resumed run
-        # does not repeat it (as upstream's resume), and continues with the next epoch.
-        theirs = recorded["uninterrupted"][len(first) :]
+    theirs = _expected(UPSTREAM_RUNS[zoo_run.zoo], stage)
     problems = dh.compare_records(ours, theirs)
+    if problems:
+        # The recorded numbers are one CPU's: another vendor's math kernels can move a random
+        # crop by a pixel and the losses after it. Upstream on this machine is the judge.
+        live = upstream_on_this_machine(zoo_run.zoo)
+        if live is not None:
+            problems = dh.compare_records(ours, _expected(live, stage))
+            problems = [f"(upstream 0.10.7 run on this machine) {p}" for p in problems]
     assert not problems, "\n".join(problems[:20])
+
+
+def _expected(recorded: dict, stage: str) -> list:
+    """What a stage's log should hold, from upstream's records of one zoo."""
+    if stage in ("train", "test", "tta"):
+        return recorded[stage]
+    # The first run finished the validation after its last checkpoint: the resumed run does
+    # not repeat it (as upstream's resume), and continues with the next epoch.
+    return recorded["uninterrupted"][len(recorded["train"]) :]
+
+
+_LIVE_UPSTREAM: dict[str, dict] = {}
+
+
+def upstream_on_this_machine(zoo: str) -> dict | None:
+    """Upstream 0.10.7's records of ``zoo``'s runs made now, on this machine, by
+    ``record_upstream.py`` (once per session), where an upstream install is at hand:
+    ``$MMENGINE_UPSTREAM_PATH`` or ``.venv-downstream/mmengine-0.10.7`` (``.ci/run`` installs
+    it, with setuptools < 81 for ``pkg_resources``); None elsewhere."""
+    site = Path(
+        os.environ.get("MMENGINE_UPSTREAM_PATH") or dh.REPO / ".venv-downstream" / "mmengine-0.10.7"
+    )
+    if not (site / "mmengine" / "__init__.py").is_file():
+        return None
+    if zoo not in _LIVE_UPSTREAM:
+        with tempfile.TemporaryDirectory() as tmp:
+            out = Path(tmp) / "runs.json"
+            env = dict(os.environ)
+            env["PYTHONPATH"] = os.pathsep.join([str(site), str(dh.SHIM_DIR), str(dh.site_dir())])
+            cmd = [sys.executable, str(dh.HERE / "record_upstream.py"), "runs", str(out), zoo]
+            proc = subprocess.run(cmd, cwd=tmp, env=env, capture_output=True, text=True)
+            if proc.returncode:
+                pytest.fail(f"recording upstream on this machine failed:\n{proc.stderr[-3000:]}")
+            _LIVE_UPSTREAM[zoo] = json.loads(out.read_text())[zoo]
+    return _LIVE_UPSTREAM[zoo]
 
 
 def _data_root(zoo_run: ZooRun) -> Path:
