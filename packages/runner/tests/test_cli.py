@@ -94,8 +94,9 @@ def test_the_historical_entry_point_is_the_same_command():
     ],
 )
 def test_train_user_errors_exit_2_naming_the_argument(
-    cfg_file, tmp_path, fake_runner, capsys, argv, argument, words
+    cfg_file, tmp_path, fake_runner, capsys, monkeypatch, argv, argument, words
 ):
+    monkeypatch.chdir(tmp_path)  # the default work dir, ./work_dirs/cfg, is made here
     argv = [a.format(tmp=tmp_path, cfg=cfg_file) for a in argv]
     line = _user_error(capsys, cli.train_main, [str(cfg_file), *argv])
     assert argument in line and words in line
