@@ -233,8 +233,8 @@ def test_logged_numbers_match_upstream(zoo_run, stage):
     theirs = _expected(UPSTREAM_RUNS[zoo_run.zoo], stage)
     problems = dh.compare_records(ours, theirs)
     if problems:
-        # The recorded numbers are one CPU's: another vendor's math kernels can move a random
-        # crop by a pixel and the losses after it. Upstream on this machine is the judge.
+        # The recorded numbers are one CPU's: on another (AMD EPYC) upstream itself logs other
+        # second-epoch losses for mmpretrain and mmaction2. Upstream on this machine decides.
         live = upstream_on_this_machine(zoo_run.zoo)
         if live is not None:
             problems = dh.compare_records(ours, _expected(live, stage))
@@ -270,7 +270,9 @@ def upstream_on_this_machine(zoo: str) -> dict | None:
             env = dict(os.environ)
             env["PYTHONPATH"] = os.pathsep.join([str(site), str(dh.SHIM_DIR), str(dh.site_dir())])
             cmd = [sys.executable, str(dh.HERE / "record_upstream.py"), "runs", str(out), zoo]
-            proc = subprocess.run(cmd, cwd=tmp, env=env, capture_output=True, text=True)
+            proc = subprocess.run(
+                cmd, cwd=tmp, env=env, capture_output=True, text=True, timeout=4 * TOOL_TIMEOUT
+            )
             if proc.returncode:
                 pytest.fail(f"recording upstream on this machine failed:\n{proc.stderr[-3000:]}")
             _LIVE_UPSTREAM[zoo] = json.loads(out.read_text())[zoo]

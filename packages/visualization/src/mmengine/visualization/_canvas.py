@@ -6,6 +6,7 @@ mmengine-ng-visualization[matplotlib]``); setting and getting an undrawn image w
 
 from __future__ import annotations
 
+import functools
 import warnings
 from typing import TYPE_CHECKING, Any, Optional
 
@@ -35,6 +36,7 @@ def _import_matplotlib() -> Any:
 _FIGURE_PAD = 1e-2  # px added to the figure's width and height, as 0.10 does
 
 
+@functools.cache
 def _fractional_figure_keeps_pixels() -> bool:
     """Whether matplotlib draws an image into a figure 0.01 px larger without resampling it
     (3.11 and later; earlier versions blur the whole image for it)."""
