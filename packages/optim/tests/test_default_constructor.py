@@ -10,6 +10,7 @@ from mmengine.optim import (
     OptimWrapper,
     build_optim_wrapper,
 )
+from mmengine.optim.optimizer import default_constructor
 from mmengine.registry import OPTIM_WRAPPER_CONSTRUCTORS
 
 
@@ -156,7 +157,7 @@ def test_validation_errors():
         build_optim_wrapper(nn.Linear(1, 1), dict(optimizer=dict(type="NoSuchOptim", lr=0.1)))
 
 
-def test_model_wrapper_is_unwrapped_but_module_attribute_is_not():
+def test_model_wrapper_is_unwrapped_but_module_attribute_is_not(monkeypatch):
     inner = nn.Linear(2, 2)
     dp = nn.DataParallel(inner)
     wrapper = build_optim_wrapper(
@@ -175,10 +176,42 @@ def test_model_wrapper_is_unwrapped_but_module_attribute_is_not():
             self.module = nn.Linear(1, 1)
             self.other = nn.Linear(1, 1)
 
+    messages = []
+    monkeypatch.setattr(default_constructor, "print_log", lambda msg, **kw: messages.append(msg))
     model = HasModuleChild()
     wrapper = build_optim_wrapper(model, dict(optimizer=dict(type="SGD", lr=0.1)))
     n_params = sum(len(g["params"]) for g in wrapper.optimizer.param_groups)
-    assert n_params == 4
+    assert n_params == 4  # 0.10 optimizes `module` only: 2
+    assert "parameters outside it (other.weight, other.bias)" in messages[0]
+
+
+def test_unregistered_wrapper_is_unwrapped_for_paramwise_constructors():
+    """mmdet's layer-decay test: a hand-made wrapper (not in MODEL_WRAPPERS) holding the
+    model as ``module`` reaches ``add_params`` unwrapped, as in 0.10."""
+
+    class PseudoDataParallel(nn.Module):
+        def __init__(self, module):
+            super().__init__()
+            self.module = module
+
+    seen = []
+
+    class Recording(DefaultOptimWrapperConstructor):
+        def add_params(self, params, module, **kwargs):
+            seen.append(module)
+            super().add_params(params, module, **kwargs)
+
+    model = ToyModel()
+    constructor = Recording(
+        dict(optimizer=dict(type="SGD", lr=0.1, weight_decay=1e-4)),
+        paramwise_cfg=dict(norm_decay_mult=0.0),
+    )
+    wrapper = constructor(PseudoDataParallel(model))
+    assert seen[0] is model
+    names = {p: n for n, p in model.named_parameters()}
+    assert {names[g["params"][0]] for g in wrapper.optimizer.param_groups} == set(
+        dict(model.named_parameters())
+    )
 
 
 def test_custom_constructor_from_registry():

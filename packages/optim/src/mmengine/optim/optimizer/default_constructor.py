@@ -26,7 +26,7 @@ from ._errors import (
     OptimTypeError,
     OptimValueError,
 )
-from ._model_utils import unwrap_model
+from ._model_utils import is_wrapped_model
 from .base import BaseOptimWrapper
 from .optimizer_wrapper import (
     OptimWrapper,  # noqa: F401  (upstream keeps this name here)
@@ -449,7 +449,7 @@ class DefaultOptimWrapperConstructor:
                 f"{type(self).__name__}: the model to optimize must be an nn.Module, but got "
                 f"{type(model).__name__}."
             )
-        model = unwrap_model(model)
+        model = _unwrap(model)
         optim_wrapper_cfg = self.optim_wrapper_cfg.copy()
         optim_wrapper_cfg.setdefault("type", "OptimWrapper")
         optimizer_cfg = self.optimizer_cfg.copy()
@@ -480,3 +480,30 @@ class DefaultOptimWrapperConstructor:
                 _add_note(exc, _empty_params_note(model))
             raise
         return OPTIM_WRAPPERS.build(optim_wrapper_cfg, default_args=dict(optimizer=optimizer))
+
+
+def _unwrap(model: nn.Module) -> nn.Module:
+    """The model inside a wrapper: ``model.module`` when ``model`` is a registered wrapper or
+    holds no parameter outside ``module`` (an unregistered wrapper, as 0.10 unwraps: zoo
+    constructors such as mmdet's layer decay look up ``model.backbone``).
+
+    A model that merely has a child named ``module`` besides parameters of its own is kept
+    whole (0.10 would optimize ``module``'s parameters only), with a warning.
+    """
+    inner = getattr(model, "module", None)
+    if not isinstance(inner, nn.Module):
+        return model
+    if is_wrapped_model(model):
+        return inner
+    inner_params = {id(p) for p in inner.parameters()}
+    outside = [n for n, p in model.named_parameters() if id(p) not in inner_params]
+    if not outside:
+        return inner
+    print_log(
+        f"{type(model).__name__} has a child named `module` and parameters outside it "
+        f"({', '.join(outside[:3])}{', ...' if len(outside) > 3 else ''}): all of them are "
+        "optimized (mmengine 0.10 optimized only `module`'s, taking the model for a wrapper).",
+        logger="current",
+        level=logging.WARNING,
+    )
+    return model
