@@ -95,9 +95,10 @@ class BaseMetric(metaclass=ABCMeta):
         self.prefix = prefix or self.default_prefix
         self.collect_dir = collect_dir
         if self.prefix is None:
+            # 0.10's line only: it fires on zoo metrics the user cannot change (mmpose's
+            # PCKAccuracy, NME, ...) on every validation of their configs.
             print_log(
-                f"The prefix is not set in metric class {name}. Set the class "
-                "attribute `default_prefix` or pass `prefix=...` to tell its metrics apart.",
+                f"The prefix is not set in metric class {name}.",
                 logger="current",
                 level=logging.WARNING,
             )
