@@ -60,3 +60,48 @@ def test_untyped_config_logs_no_scope_fallback_warning(bare_scope, monkeypatch):
     built = build_log_processor(dict(window_size=7))
     assert type(built) is LogProcessor and built.window_size == 7
     assert not [m for m in logged if "Failed to search registry" in m]
+
+
+def test_runner_builds_the_log_processor_before_its_logger(tmp_path, monkeypatch):
+    """0.10 builds the log processor before the run's logger: a warning of that build (mmyolo's
+    configs name ``type='LogProcessor'`` under the ``mmyolo`` scope, which has no such registry)
+    goes to the console, not into the run's log file."""
+    import glob
+
+    from torch import nn
+
+    from mmengine.logging import MMLogger
+    from mmengine.model import BaseModel
+    from mmengine.runner import Runner
+
+    class Model(BaseModel):
+        def __init__(self):
+            super().__init__()
+            self.linear = nn.Linear(1, 1)
+
+        def forward(self, inputs, data_samples=None, mode="tensor"):
+            return self.linear(inputs)
+
+    loggers = []
+    build = registry_module.print_log
+
+    def recording(msg, *args, **kwargs):
+        loggers.append((msg, MMLogger.get_current_instance().instance_name))
+        build(msg, *args, **kwargs)
+
+    monkeypatch.setattr(registry_module, "print_log", recording)
+    scope = f"lp_bare_scope_{next(_ids)}"
+    runner = Runner(
+        model=Model(),
+        work_dir=str(tmp_path),
+        default_scope=scope,
+        log_processor=dict(type="LogProcessor", window_size=3),
+        experiment_name=f"lp_order_{next(_ids)}",
+    )
+    assert runner.log_processor.window_size == 3
+    warning = '"log_processor" registry tree'
+    warned = [name for msg, name in loggers if warning in msg]
+    assert warned == ["mmengine"]  # not yet the run's logger
+    (log_file,) = glob.glob(str(tmp_path / "*" / "*.log"))
+    with open(log_file) as f:
+        assert warning not in f.read()

@@ -155,12 +155,12 @@ class Runner:
         self.load_plan = LoadPlan(load_from, resume)
         self.train_state = TrainState()  # advanced by the train loop, saved in checkpoints
         self._progress: Any = self.train_state  # or a custom loop keeping its own counters
-        self._compose(launcher, env_cfg, randomness, experiment_name, default_scope, log_level)
+        self._compose(launcher, env_cfg, randomness, experiment_name, default_scope, log_level,
+                      log_processor)  # fmt: skip
         self.message_hub = self.build_message_hub()
         self.visualizer = self.build_visualizer(visualizer)
         if self._cfg_renderable:
             self.visualizer.add_config(self.cfg)
-        self.log_processor = self.build_log_processor(log_processor or dict())
         self._compile = self.cfg.get("compile", False)
         if isinstance(model, dict) and data_preprocessor is not None:
             model.setdefault("data_preprocessor", data_preprocessor)
@@ -175,8 +175,11 @@ class Runner:
         self.dump_config()
 
     def _compose(self, launcher: str, env_cfg: dict, randomness: dict, experiment_name: str | None,
-                 default_scope: str | None, log_level: str | int) -> None:  # fmt: skip
-        """Environment, randomness, directories, scope, logger and the config in the log."""
+                 default_scope: str | None, log_level: str | int,
+                 log_processor: dict | None) -> None:  # fmt: skip
+        """Environment, randomness, directories, scope, log processor, logger and the config in
+        the log (the log processor before the logger, as in 0.10: what its build warns of is
+        printed, not written to the run's log file)."""
         env_cfg = copy.deepcopy(dict(env_cfg)) if env_cfg is not None else {}
         self._launcher, self._distributed = launcher, launcher != "none"
         self.setup_env(env_cfg)
@@ -192,6 +195,7 @@ class Runner:
             self.default_scope = DefaultScope.get_instance(
                 self._experiment_name, scope_name=default_scope
             )
+        self.log_processor = self.build_log_processor(log_processor or dict())
         self.logger = self.build_logger(log_level=log_level)
         self._log_env(env_cfg)
         self.cfg_text, self._cfg_renderable = (
