@@ -127,6 +127,12 @@ def test_missing_ann_file_names_data_root(tmp_path):
     "kwargs, classes, parts",
     [
         (dict(ann_file=123), (TypeError,), ["ann_file", "int"]),
+        # 0.10's os.path sentence leads (mmpretrain's dataset test matches "expected str")
+        (
+            dict(ann_file=["a.txt"]),
+            (TypeError,),
+            ["expected str, bytes or os.PathLike object, not list", "ann_file", "['a.txt']"],
+        ),
         (dict(data_root=5), (TypeError, AssertionError), ["data_root", "int"]),
         (dict(data_prefix="imgs/"), (AttributeError, TypeError), ["data_prefix", "'imgs/'"]),
         (dict(data_prefix=None), (AttributeError, TypeError), ["data_prefix", "None"]),

@@ -340,9 +340,11 @@ class BaseDataset(Dataset):
         """Join ``data_root`` with ``ann_file`` and each ``data_prefix``."""
         name = type(self).__name__
         if self.ann_file and not isinstance(self.ann_file, (str, os.PathLike)):
+            # 0.10's message is os.path's (tests match "expected str"): it leads here.
             raise TypeError(
-                f"ann_file of {name} should be a str path, but got "
-                f"{type(self.ann_file).__name__}: {short_repr(self.ann_file)}"
+                "expected str, bytes or os.PathLike object, not "
+                f"{type(self.ann_file).__name__}: ann_file of {name} should be a str path, "
+                f"but got {short_repr(self.ann_file)}"
             )
         if self.data_root and not isinstance(self.data_root, (str, os.PathLike)):
             raise ArgAssertError(
