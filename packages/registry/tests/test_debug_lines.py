@@ -28,6 +28,10 @@ def test_lookups_and_builds_log_upstreams_debug_lines(tmp_path):
         things.get("Widget")
         things.build(dict(type="Widget"))
         things.build(dict(type=Widget))  # a class given directly: no lookup line
+        things.register_module(name="WidgetAlias", module=Widget)
+        things.get("WidgetAlias")  # the line names the class found, not the key
+        located = Registry("gadget", scope=f"{scope}x", locations=["json"])
+        located.get("Nothing")
         for handler in logger.handlers:
             handler.flush()
         assert _log_lines(log_file) == [
@@ -37,6 +41,8 @@ def test_lookups_and_builds_log_upstreams_debug_lines(tmp_path):
             f"be found in {__name__}",
             "An `Widget` instance is built from registry, and its implementation can "
             f"be found in {__name__}",
+            f'Get class `Widget` from "thing" registry in "{scope}"',
+            f"Modules of {scope}x's gadget registry have been automatically imported from json",
         ]
     finally:
         # a later logger becomes the current one again: no DEBUG lines for other tests

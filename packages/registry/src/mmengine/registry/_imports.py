@@ -129,7 +129,7 @@ def _location_failed(error: BaseException, location: str, registry_desc: str) ->
     return error
 
 
-def import_location(location: str, registry_desc: str) -> None:
+def import_location(location: str, registry_desc: str, owner: str | None = None) -> None:
     """Import one ``locations`` entry of a registry.
 
     A location whose distribution is not installed is reported once with a
@@ -141,6 +141,8 @@ def import_location(location: str, registry_desc: str) -> None:
     Args:
         location (str): Dotted module name to import.
         registry_desc (str): Description of the registry, for messages.
+        owner (str, optional): The registry as 0.10's DEBUG line names it once the
+            location is imported (``mmpretrain's model registry``).
     """
     try:
         import_module(location)
@@ -167,7 +169,8 @@ def import_location(location: str, registry_desc: str) -> None:
         raise failed from e
     else:
         print_log(
-            f"Modules of the {registry_desc} have been automatically imported from {location}",
+            f"Modules of {owner or 'the ' + registry_desc} have been automatically imported "
+            f"from {location}",
             logger="current",
             level=logging.DEBUG,
         )

@@ -164,11 +164,13 @@ def _clash_detail(name: str, existed: Any, new: Any, registry: Registry) -> str:
     )
 
 
-def _log_found(key: str, registry: Registry) -> None:
-    """0.10's DEBUG line for a registry lookup (only when a handler shows DEBUG)."""
+def _log_found(obj: Any, registry: Registry) -> None:
+    """0.10's DEBUG line for a registry lookup (only when a handler shows DEBUG): it names
+    the object found (``BatchNorm2d`` for the key ``BN``)."""
     logger = current_debug_logger()
     if logger is not None:
-        logger.debug(f'Get class `{key}` from "{registry.name}" registry in "{registry.scope}"')
+        name = getattr(obj, "__name__", obj)
+        logger.debug(f'Get class `{name}` from "{registry.name}" registry in "{registry.scope}"')
 
 
 class Registry:
@@ -555,7 +557,7 @@ class Registry:
                 # their modules with ``<scope>.utils.register_all_modules``.
                 register_all_modules_of(self._scope, desc)
             for location in self._locations:
-                import_location(location, desc)
+                import_location(location, desc, f"{self._scope}'s {self._name} registry")
         except BaseException:
             # Not imported after all: the next lookup raises again instead of
             # silently finding nothing.
@@ -623,7 +625,7 @@ class Registry:
             # Fast path: a plain name, searched here and then in ancestors.
             obj = self._module_dict.get(key)
             if obj is not None:
-                _log_found(key, self)
+                _log_found(obj, self)
                 return obj
             parent = self.parent
             while parent is not None:
@@ -631,7 +633,7 @@ class Registry:
                     parent.import_from_location()
                 obj = parent._module_dict.get(key)
                 if obj is not None:
-                    _log_found(key, parent)
+                    _log_found(obj, parent)
                     return obj
                 parent = parent.parent
             if not key:
@@ -647,7 +649,7 @@ class Registry:
         if scope == self._scope:
             obj = self._module_dict.get(real_key)
             if obj is not None:
-                _log_found(real_key, self)
+                _log_found(obj, self)
         else:
             # Importing ``<scope>.registry`` adds that package's registries
             # to the tree.
