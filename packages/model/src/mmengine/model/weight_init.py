@@ -606,9 +606,17 @@ class PretrainedInit:
         return f"{self.__class__.__name__}: load from {self.checkpoint}"
 
 
-def _layer_types(module: nn.Module) -> str:
+def _layer_types(module: nn.Module) -> list[str]:
     """The class names in ``module``'s tree (what ``layer`` can name), sorted."""
-    return ", ".join(sorted({type(m).__name__ for m in module.modules()}))
+    return sorted({type(m).__name__ for m in module.modules()})
+
+
+def _close_layer_names(name: str, types: list[str]) -> list[str]:
+    """The class names in ``types`` that ``name`` probably misspells (case aside)."""
+    from mmengine.utils._messages import closest
+
+    by_lower = {t.lower(): t for t in types}
+    return [by_lower[m] for m in closest(str(name).lower(), by_lower, n=1, cutoff=0.8)]
 
 
 def _initialize(
@@ -632,13 +640,19 @@ def _initialize(
     if getattr(func, "_matched", None) == 0 and not wholemodule:
         layers = getattr(func, "layer", None)
         if layers:
+            # A warning only for a probably misspelt `layer` (close to a class in the module):
+            # zoo heads share a default init_cfg for layers some variants lack (mmpose's
+            # HeatmapHead without deconvolutions has no BatchNorm2d), which 0.10 passes quietly.
+            types = _layer_types(module)
+            close = [m for name in layers for m in _close_layer_names(name, types)]
             print_log(
                 f"init_cfg {cfg} of {module.__class__.__name__} initialized nothing: no module "
                 f"in it is a {' or '.join(map(repr, layers))}. `layer` takes class names "
                 f"(case-sensitive, matching the class or its direct base classes); this one "
-                f"contains {_layer_types(module)}.",
+                f"contains {', '.join(types)}."
+                + (f" Did you mean {' or '.join(map(repr, close))}?" if close else ""),
                 logger="current",
-                level=logging.WARNING,
+                level=logging.WARNING if close else logging.DEBUG,
             )
         elif not has_override:
             print_log(
