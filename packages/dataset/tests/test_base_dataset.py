@@ -229,9 +229,13 @@ def test_filter_and_indices(ann_file):
         ([], []),
         (0, []),
         (10, list(range(6))),
+        (6, list(range(6))),
+        (-6, list(range(6))),
     ],
 )
 def test_get_subset(ann_file, serialize, indices, expected):
+    if serialize and abs(indices if isinstance(indices, int) else 0) >= 6:
+        return  # 0.10 refuses these for serialized data (below)
     ds = BaseDataset(ann_file=str(ann_file), data_prefix=dict(), serialize_data=serialize)
     sub = ds.get_subset(indices)
     assert type(sub) is BaseDataset and sub is not ds
@@ -251,6 +255,19 @@ def test_get_subset_errors(ann_file):
         ds.get_subset("0")
     with pytest.raises(IndexError):
         ds.get_subset([100])
+
+
+@pytest.mark.parametrize("indices", [6, 10, -6, -10])
+def test_get_subset_count_past_the_end_of_serialized_data(ann_file, indices):
+    """0.10 asserts for a serialized dataset (the default) and keeps every sample of a plain
+    data list (tested above), and for ``indices=`` at construction."""
+    ds = BaseDataset(ann_file=str(ann_file), data_prefix=dict())
+    with pytest.raises(AssertionError, match=rf"^{indices} is out of dataset length\(6"):
+        ds.get_subset(indices)
+    with pytest.raises(IndexError):
+        ds.get_subset_(indices)
+    assert len(ds) == 6
+    assert len(BaseDataset(ann_file=str(ann_file), data_prefix=dict(), indices=indices)) == 6
 
 
 def test_get_subset_keeps_pipeline_and_meta(ann_file):

@@ -772,9 +772,18 @@ class BaseDataset(Dataset):
         Returns:
             tuple[np.ndarray, np.ndarray]: The new buffer and end offsets.
         """
-        positions = self._positions(indices, len(self.data_address))
+        length = len(self.data_address)
+        if isinstance(indices, (int, np.integer)) and not -length < indices < length:
+            # 0.10 refuses a count past the end for serialized data only (a plain data list,
+            # and ``indices=`` at construction, keep every sample): 0.10's words lead.
+            raise IndexOutOfRangeError(
+                f"{indices} is out of dataset length({length}): {type(self).__name__} holds "
+                f"{length} samples, so an int `indices` keeps the first (or last) at most "
+                f"{length - 1}; pass a smaller count, or no subset to keep them all"
+            )
+        positions = self._positions(indices, length)
         if isinstance(positions, slice):
-            start, stop, _ = positions.indices(len(self.data_address))
+            start, stop, _ = positions.indices(length)
             if stop <= start:
                 return np.zeros(0, np.uint8), np.zeros(0, np.int64)
             base = int(self.data_address[start - 1]) if start > 0 else 0
