@@ -85,6 +85,19 @@ def _distribution_absent(missing: str) -> bool:
     return parent is None or getattr(parent, "__file__", None) is None
 
 
+# The ``mmengine.<sub>`` packages of this workspace, each installable alone.
+_WORKSPACE_MEMBERS = frozenset(
+    "analysis config dataset device dist evaluator fileio hooks hub infer logging model optim "
+    "registry runner structures testing utils visualization _strategy".split()
+)
+
+
+def _workspace_member(location: str) -> bool:
+    """Whether ``location`` lies in a package of this workspace (``mmengine.model...``)."""
+    parts = location.split(".")
+    return len(parts) > 1 and parts[0] == "mmengine" and parts[1] in _WORKSPACE_MEMBERS
+
+
 def _submodule_names(package_name: str) -> list[str]:
     """Names of the modules in the installed package ``package_name``."""
     import pkgutil
@@ -103,7 +116,18 @@ def _location_failed(error: BaseException, location: str, registry_desc: str) ->
     context = f'while importing "{location}", listed in `locations` of the {registry_desc}'
     if isinstance(error, ModuleNotFoundError) and error.name:
         missing = error.name
-        if _is_missing(error, location):
+        not_installed = (
+            _workspace_member(missing)
+            if missing.startswith("mmengine.")
+            else _distribution_absent(missing)
+        )
+        if _is_missing(error, location) and not_installed:
+            detail = (
+                f'"{missing}" is not installed: install it (pip install '
+                f"{distribution_hint(missing)}) or fix the location in the registry's "
+                "`locations`."
+            )
+        elif _is_missing(error, location):
             parent, _, leaf = missing.rpartition(".")
             near = closest(leaf, _submodule_names(parent), 1)
             hint = f' (did you mean "{parent}.{near[0]}"?)' if near else ""
@@ -132,8 +156,10 @@ def _location_failed(error: BaseException, location: str, registry_desc: str) ->
 def import_location(location: str, registry_desc: str, owner: str | None = None) -> None:
     """Import one ``locations`` entry of a registry.
 
-    A location whose distribution is not installed is reported once with a
-    warning naming the distribution. Any other import error propagates with
+    A location in a package of this workspace that is not installed (the root
+    registries list ``mmengine.model``, which a config-only install lacks) is
+    reported once with a warning naming the distribution. Any other location
+    that cannot be imported raises, as in 0.10; every import error propagates with
     its class, its message first, then the location and the registry: a
     module missing from an installed package (a typo in ``locations``), a
     missing dependency, or an error raised by the module itself.
@@ -147,7 +173,11 @@ def import_location(location: str, registry_desc: str, owner: str | None = None)
     try:
         import_module(location)
     except ModuleNotFoundError as e:
-        if not _is_missing(e, location) or not _distribution_absent(e.name or ""):
+        if not (
+            _is_missing(e, location)
+            and _distribution_absent(e.name or "")
+            and _workspace_member(location)
+        ):
             failed = _location_failed(e, location, registry_desc)
             if failed is e:
                 raise

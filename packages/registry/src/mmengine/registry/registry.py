@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import sys
 from collections.abc import Callable, Generator, Iterable
 from contextlib import contextmanager
@@ -71,8 +72,11 @@ def _caller_scope(frame: Any) -> Optional[str]:
         return None
     if module_name == "__main__":
         main = sys.modules.get("__main__")
-        if main is None or not getattr(main, "__file__", None):
+        main_file = getattr(main, "__file__", None)
+        if not main_file:
             return None  # interactive interpreter or ``python -c``
+        if os.path.abspath(frame.f_code.co_filename) != os.path.abspath(main_file):
+            return None  # code exec'd in __main__ (a notebook cell), as 0.10 tells it
     return module_name.split(".")[0]
 
 
