@@ -315,11 +315,11 @@ class TestLocations:
         assert "pip install mmengine-no_such_member_zz" in warned[0][0]
 
     def test_missing_module_of_mmengine_raises_with_suggestion(self):
-        reg = Registry("r", scope="r", locations=["mmengine.models.activations"])
+        reg = Registry("r", scope="r", locations=["mmengine.registri.activations"])
         with pytest.raises(ModuleNotFoundError) as info:
             reg.get("X")
-        assert str(info.value).startswith("No module named 'mmengine.models'")
-        assert 'did you mean "mmengine.model"' in str(info.value)
+        assert str(info.value).startswith("No module named 'mmengine.registri'")
+        assert 'did you mean "mmengine.registry"' in str(info.value)
 
     def test_broken_location_propagates(self, tmp_path, monkeypatch):
         pkg = tmp_path / "broken_loc_pkg"
