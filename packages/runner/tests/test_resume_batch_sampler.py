@@ -80,3 +80,43 @@ def test_resume_continues_the_stream_of_a_custom_batch_sampler(tmp_path):
     SEEN.clear()
     _runner(tmp_path / "stopped", 6, True).train()
     assert SEEN == straight[3:]
+
+
+def test_resume_with_a_sampler_that_cannot_skip_replays_with_010s_message(tmp_path):
+    """A plain torch DataLoader (its SequentialSampler cannot skip): the resumed run fetches the
+    batches of the current pass again, logging 0.10's "Advance dataloader N steps" sentence
+    first, and trains on the uninterrupted run's batches."""
+    from torch.utils.data import DataLoader
+
+    from mmengine.dataset import pseudo_collate
+    from mmengine.logging import MMLogger
+
+    def run(work_dir, max_iters, resume):
+        return Runner(
+            model=_RecordingModel(),
+            work_dir=str(work_dir),
+            train_dataloader=DataLoader(
+                [dict(inputs=torch.tensor([i])) for i in range(6)],
+                batch_size=2,
+                collate_fn=pseudo_collate,
+            ),
+            optim_wrapper=dict(optimizer=dict(type="SGD", lr=0.01)),
+            train_cfg=dict(by_epoch=False, max_iters=max_iters),
+            default_hooks=dict(checkpoint=dict(type="CheckpointHook", interval=4, by_epoch=False)),
+            resume=resume,
+            randomness=dict(seed=0),
+        )
+
+    SEEN.clear()
+    run(tmp_path / "straight", 6, False).train()
+    straight = list(SEEN)
+    SEEN.clear()
+    run(tmp_path / "stopped", 4, False).train()
+    SEEN.clear()
+    resumed = run(tmp_path / "stopped", 6, True)
+    resumed.train()
+    assert SEEN == straight[4:]
+    log_file = MMLogger.get_instance(resumed.experiment_name).handlers[-1].baseFilename
+    with open(log_file) as f:
+        log = f.read()
+    assert "Advance dataloader 1 steps to skip data that has already been trained (" in log
