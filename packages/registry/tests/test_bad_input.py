@@ -404,3 +404,22 @@ def test_install_hint_names_the_distribution_not_the_import_name():
     assert distribution_hint("cv2") == "opencv-python"
     assert distribution_hint("mmseg.models") == "mmsegmentation"
     assert distribution_hint("not_a_real_dependency_qq") == "not_a_real_dependency_qq"
+
+
+def test_install_hint_for_this_workspace_never_names_upstream_mmengine():
+    """A config-only install lacks mmengine.model (the root registries list it): the hint is
+    this workspace's distribution, never upstream's ``mmengine`` or a made-up name."""
+    from pathlib import Path
+
+    from mmengine.registry._imports import _WORKSPACE_DISTRIBUTIONS, distribution_hint
+
+    assert distribution_hint("mmengine.model") == "mmengine-ng-model"
+    assert distribution_hint("mmengine.visualization.vis_backend") == "mmengine-ng-visualization"
+    assert distribution_hint("mmengine._strategy") == "mmengine-ng-runner"
+    assert distribution_hint("mmengine.device") == "mmengine-ng-dist"
+    assert distribution_hint("mmengine") == "mmengine-ng"
+    packages = Path(__file__).resolve().parents[2]  # packages/ of a checkout
+    members = {p.name for p in packages.glob("*/src/mmengine/*") if p.is_dir()}
+    members -= {"__pycache__", "_plot_cli", "_runner_cli"}  # console scripts, not locations
+    if members:
+        assert members <= set(_WORKSPACE_DISTRIBUTIONS)

@@ -305,14 +305,16 @@ class TestLocations:
         # the root registries list mmengine.model etc., which a config-only install lacks
         from mmengine.registry import _imports
 
-        monkeypatch.setattr(_imports, "_WORKSPACE_MEMBERS", frozenset({"no_such_member_zz"}))
+        monkeypatch.setitem(
+            _imports._WORKSPACE_DISTRIBUTIONS, "no_such_member_zz", "mmengine-ng-no-such-zz"
+        )
         reg = Registry("r", scope="r", locations=["mmengine.no_such_member_zz"])
         reg.register_module(module=dict)
         assert reg.get("dict") is dict
         Registry("r2", scope="r2", locations=["mmengine.no_such_member_zz"]).get("X")
         warned = [(m, lv) for m, lv in logs if "mmengine.no_such_member_zz" in m]
         assert len(warned) == 1 and warned[0][1] == logging.WARNING
-        assert "pip install mmengine-no_such_member_zz" in warned[0][0]
+        assert "pip install mmengine-ng-no-such-zz" in warned[0][0]
 
     def test_missing_module_of_mmengine_raises_with_suggestion(self):
         reg = Registry("r", scope="r", locations=["mmengine.registri.activations"])

@@ -15,9 +15,14 @@ from mmengine.config.parsing import add_note
 from mmengine.logging import print_log
 from mmengine.utils._messages import closest
 
-# Distributions of this workspace whose import name differs from
-# ``mmengine.<sub>`` -> ``mmengine-<sub>``.
-_MMENGINE_DISTRIBUTIONS = {
+# The ``mmengine.<sub>`` packages of this workspace, each installable alone, and the
+# distribution that provides each (``mmengine-ng-<sub>`` unless it lives in another one).
+_WORKSPACE_DISTRIBUTIONS = {
+    **{
+        sub: f"mmengine-ng-{sub}"
+        for sub in "analysis config dataset dist evaluator fileio hooks hub infer logging "
+        "model optim registry runner structures utils visualization".split()
+    },
     "_strategy": "mmengine-ng-runner",
     "testing": "mmengine-ng-runner",
     "device": "mmengine-ng-dist",
@@ -41,10 +46,10 @@ def distribution_hint(module_name: str) -> str:
         str: The name to ``pip install``.
     """
     parts = module_name.split(".")
-    if parts[0] == "mmengine":
+    if parts[0] == "mmengine":  # never upstream's ``mmengine``: this workspace's distributions
         if len(parts) == 1:
-            return "mmengine"
-        return _MMENGINE_DISTRIBUTIONS.get(parts[1], f"mmengine-{parts[1]}")
+            return "mmengine-ng"
+        return _WORKSPACE_DISTRIBUTIONS.get(parts[1], "mmengine-ng")
     try:
         from mmengine.config.utils import MODULE2PACKAGE
     except ImportError:  # older config package: no mapping, use the top name
@@ -85,17 +90,10 @@ def _distribution_absent(missing: str) -> bool:
     return parent is None or getattr(parent, "__file__", None) is None
 
 
-# The ``mmengine.<sub>`` packages of this workspace, each installable alone.
-_WORKSPACE_MEMBERS = frozenset(
-    "analysis config dataset device dist evaluator fileio hooks hub infer logging model optim "
-    "registry runner structures testing utils visualization _strategy".split()
-)
-
-
 def _workspace_member(location: str) -> bool:
     """Whether ``location`` lies in a package of this workspace (``mmengine.model...``)."""
     parts = location.split(".")
-    return len(parts) > 1 and parts[0] == "mmengine" and parts[1] in _WORKSPACE_MEMBERS
+    return len(parts) > 1 and parts[0] == "mmengine" and parts[1] in _WORKSPACE_DISTRIBUTIONS
 
 
 def _submodule_names(package_name: str) -> list[str]:

@@ -424,11 +424,7 @@ class IterBasedTrainLoop(_TrainLoopBase):
         if self.legacy_resume:
             # 0.10 fetched the batches already trained on: their data pipelines draw from the
             # random generators, so the resumed run continues with 0.10's numbers.
-            print_log(
-                f"Advance dataloader {done} steps to skip data that has already been trained",
-                logger="current",
-                level=logging.WARNING,
-            )
+            print_log(_advance_message(done), logger="current", level=logging.WARNING)
             for _ in range(done):
                 next(self.dataloader_iterator)
             return
@@ -444,9 +440,9 @@ class IterBasedTrainLoop(_TrainLoopBase):
         skipped = self._skip_samples(done)
         self.dataloader_iterator.restart(epoch, done if skipped else 0)
         if not skipped:
-            print_log(  # 0.10's sentence leads (0.10 fetched every batch trained on)
-                f"Advance dataloader {done} steps to skip data that has already been trained "
-                "(the sampler of the train dataloader cannot skip samples: the batches of "
+            print_log(
+                _advance_message(done)
+                + " (the sampler of the train dataloader cannot skip samples: the batches of "
                 "the current pass are fetched again)",
                 logger="current",
                 level=logging.WARNING,
@@ -499,6 +495,11 @@ class IterBasedTrainLoop(_TrainLoopBase):
         outputs = runner.model.train_step(data_batch, optim_wrapper=runner.optim_wrapper)
         runner.call_hook("after_train_iter", batch_idx=idx, data_batch=data_batch, outputs=outputs)
         self.state.iter += 1
+
+
+def _advance_message(steps: int) -> str:
+    """0.10's log line for batches fetched again to restore a resumed run's data position."""
+    return f"Advance dataloader {steps} steps to skip data that has already been trained"
 
 
 # The evaluation loops live in :mod:`.eval_loops` (upstream's names stay importable here).
