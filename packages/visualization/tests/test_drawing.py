@@ -137,8 +137,10 @@ def test_draw_featmap_select_max_picks_strongest_channel():
 
 def test_draw_featmap_overlay_resize_and_topk(image):
     featmap = torch.rand(6, 15, 20)
-    with pytest.warns(UserWarning, match="interpolated"):
+    with pytest.warns(UserWarning, match="interpolated") as record:
         out = Visualizer.draw_featmap(featmap, image, alpha=0.3)
+    # 0.10's text, which prints the feature map's torch.Size
+    assert "and featmap: torch.Size([15, 20]) are not same" in str(record[0].message)
     assert out.shape == image.shape
     out = Visualizer.draw_featmap(featmap, resize_shape=(30, 40))
     assert out.shape == (30, 40, 3)

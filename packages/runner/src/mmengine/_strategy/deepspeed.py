@@ -62,6 +62,22 @@ def _import_deepspeed() -> Any:
     return deepspeed
 
 
+class DeepSpeedVersionError(ImportError, AssertionError):
+    """The installed DeepSpeed is too old for an option (0.10 raised an AssertionError)."""
+
+
+def _check_exclude_frozen(ds: Any, exclude_frozen_parameters: Optional[bool]) -> None:
+    """``exclude_frozen_parameters`` (True or False) needs DeepSpeed 0.13.2, as in 0.10."""
+    if exclude_frozen_parameters is None:
+        return
+    version = getattr(ds, "__version__", "0")
+    if digit_version(version) < digit_version("0.13.2"):
+        raise DeepSpeedVersionError(
+            "DeepSpeed >= 0.13.2 is required to enable exclude_frozen_parameters (installed: "
+            f"{version}): `pip install -U deepspeed`, or leave exclude_frozen_parameters unset."
+        )
+
+
 def register_deepspeed_optimizers() -> list[str]:
     """Register DeepSpeed's optimizers (``DeepSpeedCPUAdam``, ``FusedAdam``...) in
     ``OPTIMIZERS``; return their names (none without deepspeed)."""
@@ -149,7 +165,8 @@ class DeepSpeedStrategy(BaseStrategy):
         exclude_frozen_parameters: Optional[bool] = None,
         **kwargs: Any,
     ) -> None:
-        _import_deepspeed()
+        ds = _import_deepspeed()
+        _check_exclude_frozen(ds, exclude_frozen_parameters)
         super().__init__(**kwargs)
         self.config = self._parse_config(config)
         for key, value in dict(

@@ -85,6 +85,8 @@ class FlexibleRunner(Runner):
         ...                         train_dataloader=..., train_cfg=..., optim_wrapper=...)
     """
 
+    _meta_version_key = "mmengine"  # 0.10's FlexibleRunner checkpoints: meta['mmengine']
+
     def __init__(
         self,
         model: nn.Module | dict,

@@ -23,6 +23,7 @@ from mmengine._strategy._checkpoint_state import (
     read_checkpoint,
     scheduler_state_dict,
 )
+from mmengine.config.parsing import add_note
 from mmengine.device import get_device
 from mmengine.model.checkpoint import find_latest_checkpoint
 from mmengine.optim import OptimWrapper
@@ -57,8 +58,11 @@ def build_meta(runner: Any, meta: dict | None, by_epoch: bool) -> dict:
         seed=runner.seed,
         experiment_name=runner.experiment_name,
         time=time.strftime("%Y%m%d_%H%M%S", time.localtime()),
-        mmengine_version=get_mmengine_version() + get_git_hash(digits=7, fallback=""),
     )
+    if getattr(runner, "_meta_version_key", None) == "mmengine":
+        meta.update(mmengine=get_mmengine_version())  # 0.10's FlexibleRunner: no git hash
+    else:
+        meta.update(mmengine_version=get_mmengine_version() + get_git_hash(digits=7, fallback=""))
     loop = runner.built_loop("train")
     if loop is None and runner.loop_configured("train"):
         # 0.10 reads ``runner.train_dataloader`` here, which builds the configured train loop:
@@ -175,6 +179,7 @@ def resume(runner: Any, filename: str, resume_optimizer: bool, resume_param_sche
     if map_location == "default":
         map_location = get_device()
     checkpoint = runner.load_checkpoint(filename, map_location=map_location)
+    _check_gpu_count(runner, checkpoint.get("meta", {}), filename)
     record = apply_resumed_state(runner, checkpoint, filename)
     optimizer = "optimizer" in checkpoint and resume_optimizer
     if optimizer:
@@ -202,6 +207,42 @@ def resume(runner: Any, filename: str, resume_optimizer: bool, resume_param_sche
             "train. To train further, raise train_cfg.max_epochs (or max_iters) and the ends "
             "of the param_scheduler entries that should go on."
         )
+
+
+def _check_gpu_count(runner: Any, meta: dict, filename: str) -> None:
+    """0.10's check of a checkpoint whose ``meta['config']`` (config text, as older
+    checkpoints carry) names ``gpu_ids``: a different number of processes now changes the
+    effective batch size, which only ``auto_scale_lr`` compensates for."""
+    config = meta.get("config")
+    if config is None:
+        return
+    if isinstance(config, str):
+        from mmengine.config import Config
+
+        try:
+            config = Config.fromstring(config, file_format=".py")
+        except SyntaxError as exc:
+            add_note(exc, f"(while reading meta['config'] of the checkpoint {filename})")
+            raise
+    gpu_ids = config.get("gpu_ids") if hasattr(config, "get") else None
+    if not gpu_ids or len(gpu_ids) == runner.world_size:
+        return
+    auto_scale_lr = runner.auto_scale_lr
+    if auto_scale_lr is not None and auto_scale_lr.get("enable", False):
+        runner.logger.info(
+            "Number of GPU used for current experiment is not consistent with resuming from "
+            "checkpoint but the leaning rate will be adjusted according to the setting in "
+            f"auto_scale_lr={auto_scale_lr}"
+        )
+        return
+    raise RuntimeError(
+        "Number of GPUs used for current experiment is not consistent with the checkpoint "
+        "being resumed from. This will result in poor performance due to the learning rate. "
+        'You must set the `auto_scale_lr` parameter for Runner and make `auto_scale_lr["enable"]'
+        f"=True`. ({filename} was trained on {len(gpu_ids)} GPUs (its meta['config'] has "
+        f"gpu_ids={list(gpu_ids)}); this run has {runner.world_size} process(es): resume with "
+        f"{len(gpu_ids)}, or set auto_scale_lr=dict(enable=True, base_batch_size=...).)"
+    )
 
 
 def apply_resumed_state(runner: Any, checkpoint: dict, filename: str) -> dict | None:

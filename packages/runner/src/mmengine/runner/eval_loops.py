@@ -294,6 +294,23 @@ def build_eval_parts(
 
 
 # ---------------------------------------------------------------------- loops
+class EvaluatorTypeError(TypeError, AssertionError):
+    """An evaluator of an unknown type (0.10 raised an AssertionError)."""
+
+
+def _single_evaluator(runner: Any, stage: str, evaluator: Any) -> Evaluator:
+    """The loop's evaluator: built from a config, a list or a metric; an Evaluator as it is."""
+    if isinstance(evaluator, Evaluator):
+        return evaluator
+    if isinstance(evaluator, (dict, list, BaseMetric)):
+        return runner.build_evaluator(evaluator)
+    raise EvaluatorTypeError(
+        "evaluator must be one of dict, list or Evaluator instance, but got "
+        f"{type(evaluator)}. Set {stage}_evaluator to a metric config such as "
+        "dict(type='Accuracy'), a list of them, or an Evaluator."
+    )
+
+
 class _EvalLoopBase(BaseLoop):
     """What validation and test share: evaluator set-up, no_grad iteration, loss averaging.
 
@@ -316,10 +333,7 @@ class _EvalLoopBase(BaseLoop):
             self.evaluator: Evaluator | dict[str, Evaluator] = evaluators
         else:
             super().__init__(runner, dataloader)
-            if isinstance(evaluator, (dict, list)):
-                self.evaluator = runner.build_evaluator(evaluator)
-            else:
-                self.evaluator = evaluator
+            self.evaluator = _single_evaluator(runner, self._stage, evaluator)
             metainfo = dataset_metainfo(self.dataloader, "evaluator, metric and visualizer")
             if metainfo is not None:
                 self.evaluator.dataset_meta = metainfo

@@ -185,7 +185,7 @@ def _match_sizes(
         if overlaid_image.shape[:2] != tuple(featmap.shape[1:]):
             warnings.warn(
                 f"Since the spatial dimensions of overlaid_image: "
-                f"{overlaid_image.shape[:2]} and featmap: {tuple(featmap.shape[1:])} are "
+                f"{overlaid_image.shape[:2]} and featmap: {featmap.shape[1:]} are "
                 "not same, the feature map will be interpolated. This may cause "
                 "mismatch problems !",
                 stacklevel=3,
