@@ -29,7 +29,7 @@ def _loader():
     )
 
 
-def test_compile_covers_train_val_and_test(tmp_path):
+def test_compile_covers_train_val_and_test(tmp_path, capsys):
     from mmengine.evaluator import BaseMetric
     from mmengine.registry import METRICS
 
@@ -57,6 +57,9 @@ def test_compile_covers_train_val_and_test(tmp_path):
         default_hooks=dict(checkpoint=None),
     )
     runner.train()
+    out = "".join(capsys.readouterr())
+    # 0.10's line, once for train_step and val_step
+    assert out.count('Model has been "compiled". The first few iterations will be slow') == 1
     model = runner.model
     assert getattr(model.train_step, "mmengine_compiled", False)
     assert getattr(model.val_step, "mmengine_compiled", False)

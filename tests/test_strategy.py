@@ -320,6 +320,8 @@ def test_meta_tensor_context_allocates_nothing() -> None:
 def test_deepspeed_missing_says_how_to_install(tmp_path: Path) -> None:
     with pytest.raises(ImportError, match="pip install deepspeed"):
         DeepSpeedStrategy(work_dir=str(tmp_path), zero_optimization=dict(stage=2))
+    with pytest.raises(AssertionError):  # what 0.10 raised
+        DeepSpeedStrategy(work_dir=str(tmp_path), zero_optimization=dict(stage=2))
 
 
 DEEPSPEED_SCRIPT = """
@@ -355,6 +357,19 @@ model.train_step(batch, optim_wrapper)
 rest = strategy.resume(path)
 now = strategy.model_state_dict()
 assert rest["meta"]["iter"] == 1 and all(torch.equal(now[k], v) for k, v in saved.items())
+# weights only, from the DeepSpeed directory (ZeRO-3 gathers them from the tag directory)
+model.train_step(batch, optim_wrapper)
+strategy.load_checkpoint(path)
+now = strategy.model_state_dict()
+assert all(torch.equal(now[k], v) for k, v in saved.items()), "load_checkpoint(dir)"
+# weights from a plain file: ZeRO's fp32 copy follows them, so a step starts from them
+plain = {k: v.float() + 5.0 for k, v in saved.items()}
+torch.save(dict(state_dict=plain), os.path.join(work_dir, "plain.pth"))
+strategy.load_checkpoint(os.path.join(work_dir, "plain.pth"))
+model.train_step(batch, optim_wrapper)
+now = strategy.model_state_dict()
+moved = max((now[k].float() - plain[k]).abs().max().item() for k in plain)
+assert moved < 0.5, f"a step after loading moved the weights by {moved}: stale fp32 copy"
 print("DEEPSPEED OK", type(optim_wrapper.optimizer).__name__)
 """
 
@@ -390,7 +405,9 @@ def test_deepspeed_trains_saves_and_resumes(tmp_path: Path, stage: int) -> None:
     )
     assert proc.returncode == 0, (proc.stdout + proc.stderr)[-5000:]
     assert "DEEPSPEED OK DeepSpeedZeroOptimizer" in proc.stdout
-    assert (tmp_path / "ds.pth" / "latest").is_file()
+    # 0.10's layout: the checkpoint path is DeepSpeed's tag directory (no `latest` file)
+    assert (tmp_path / "ds.pth").is_dir() and not (tmp_path / "ds.pth" / "latest").exists()
+    assert list((tmp_path / "ds.pth").glob("*model_states.pt"))
 
 
 def test_colossalai_says_why_it_is_unavailable(tmp_path: Path) -> None:

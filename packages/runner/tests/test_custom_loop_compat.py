@@ -172,3 +172,35 @@ def test_val_loop_setting_its_dataloader_after_before_val_epoch(tmp_path):
     runner.train()
     assert runner.message_hub.get_info("eta") == 0.0  # the last val iteration: nothing left
     assert len(runner.message_hub.get_scalar("val/time").data[0]) == 2
+
+
+class TwiceEpochLoop(EpochBasedTrainLoop):
+    """0.10's migration guide (``migration/runner.md``): ``run_iter`` twice per batch."""
+
+    def run_iter(self, idx, data_batch) -> None:
+        for _ in range(2):
+            super().run_iter(idx, data_batch)
+
+
+def test_a_loop_counting_two_iterations_per_batch_trains_every_epoch(tmp_path):
+    calls = []
+
+    class Counting(TinyModel):
+        def forward(self, inputs=None, data_samples=None, mode="tensor"):
+            calls.append(1)
+            return super().forward(inputs, data_samples, mode)
+
+    runner = Runner(
+        model=Counting(),
+        work_dir=str(tmp_path),
+        train_dataloader=dict(
+            dataset=[dict(inputs=torch.ones(1))] * 4,
+            batch_size=2,
+            sampler=dict(type="DefaultSampler", shuffle=False),
+        ),
+        optim_wrapper=dict(optimizer=dict(type="SGD", lr=0.1)),
+        train_cfg=dict(type=TwiceEpochLoop, max_epochs=3),
+    )
+    runner.train()
+    # mmengine 0.10.7 (black-box): 12 train steps, iter 12, epoch 3 (every epoch trains)
+    assert (len(calls), runner.iter, runner.epoch) == (12, 12, 3)

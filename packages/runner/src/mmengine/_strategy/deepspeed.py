@@ -51,19 +51,19 @@ _INSTALL_HINT = (
 )
 
 
+class DeepSpeedUnavailableError(ImportError, AssertionError):
+    """DeepSpeed is not installed, or too old for an option (0.10 asserted both)."""
+
+
 def _import_deepspeed() -> Any:
     global deepspeed
     if deepspeed is None:
         try:
             import deepspeed as _deepspeed
         except ImportError as exc:
-            raise ImportError(_INSTALL_HINT) from exc
+            raise DeepSpeedUnavailableError(_INSTALL_HINT) from exc
         deepspeed = _deepspeed
     return deepspeed
-
-
-class DeepSpeedVersionError(ImportError, AssertionError):
-    """The installed DeepSpeed is too old for an option (0.10 raised an AssertionError)."""
 
 
 def _check_exclude_frozen(ds: Any, exclude_frozen_parameters: Optional[bool]) -> None:
@@ -72,7 +72,7 @@ def _check_exclude_frozen(ds: Any, exclude_frozen_parameters: Optional[bool]) ->
         return
     version = getattr(ds, "__version__", "0")
     if digit_version(version) < digit_version("0.13.2"):
-        raise DeepSpeedVersionError(
+        raise DeepSpeedUnavailableError(
             "DeepSpeed >= 0.13.2 is required to enable exclude_frozen_parameters (installed: "
             f"{version}): `pip install -U deepspeed`, or leave exclude_frozen_parameters unset."
         )
@@ -321,10 +321,7 @@ class DeepSpeedStrategy(BaseStrategy):
         if engine is None:
             return super().model_state_dict()
         if self.zero_stage == 3:
-            kwargs = {}
-            if self.exclude_frozen_parameters is not None:
-                kwargs["exclude_frozen_parameters"] = self.exclude_frozen_parameters
-            state = engine._zero3_consolidated_16bit_state_dict(**kwargs)
+            state = engine._zero3_consolidated_16bit_state_dict()
             return weights_to_cpu(state) if state is not None else {}
         return weights_to_cpu(engine.module.state_dict())
 
@@ -348,6 +345,11 @@ class DeepSpeedStrategy(BaseStrategy):
                     _load_checkpoint_to_model(module, checkpoint, strict, revise_keys=revise_keys)
         else:
             _load_checkpoint_to_model(module, checkpoint, strict, revise_keys=revise_keys)
+        # ZeRO's optimizer updates its own fp32 copy of the weights and copies it back into the
+        # model after each step: refresh that copy, else the first step restores the old weights.
+        refresh = getattr(getattr(engine, "optimizer", None), "refresh_fp32_params", None)
+        if callable(refresh):
+            refresh()
         return None
 
     # ------------------------------------------------------------------ checkpoints
@@ -375,7 +377,12 @@ class DeepSpeedStrategy(BaseStrategy):
             client_state["optim_wrapper"] = self.optim_wrapper.state_dict()
         if callback is not None:
             callback(client_state)
-        kwargs: dict = dict(save_dir=filename, client_state=client_state, save_latest=True)
+        # 0.10's layout: ``filename`` is the tag directory inside its folder (no `latest` file),
+        # so checkpoints of either project load in the other.
+        dirname, basename = osp.split(osp.normpath(filename))
+        kwargs: dict = dict(
+            save_dir=dirname or ".", tag=basename, client_state=client_state, save_latest=False
+        )
         if self.exclude_frozen_parameters is not None:
             kwargs["exclude_frozen_parameters"] = self.exclude_frozen_parameters
         if not save_optimizer:
@@ -387,16 +394,32 @@ class DeepSpeedStrategy(BaseStrategy):
         self, filename: str, *, optimizer: bool, callback: Optional[Callable]
     ) -> dict:
         engine = self._engine()
+        if osp.isfile(osp.join(filename, "latest")):
+            # written by mmengine-ng before 0.2.13: tag directories under ``filename``
+            load_dir, tag = filename, None
+        else:  # 0.10's layout: ``filename`` is the tag directory
+            load_dir, tag = osp.split(osp.normpath(filename))
+        # DeepSpeed gathers ZeRO-3 weights without the optimizer only through a `latest` file,
+        # which 0.10's layout has not: those weights are gathered from the tag here instead.
+        zero3_weights = not optimizer and self.zero_stage == 3 and tag is not None
         _, client_state = engine.load_checkpoint(
-            filename,
-            load_optimizer_states=optimizer,
+            load_dir or ".",
+            tag=tag,
+            load_module_strict=not self.exclude_frozen_parameters,
+            load_optimizer_states=optimizer or zero3_weights,
             load_lr_scheduler_states=False,
             load_module_only=not optimizer,
         )
+        if client_state is not None and zero3_weights:
+            from deepspeed.utils.zero_to_fp32 import get_fp32_state_dict_from_zero_checkpoint
+
+            state_dict = get_fp32_state_dict_from_zero_checkpoint(load_dir or ".", tag=tag)
+            self.load_model_state_dict(state_dict, strict=not self.exclude_frozen_parameters)
         if client_state is None:
             raise FileNotFoundError(
-                f"DeepSpeed found no checkpoint in {filename} (no `latest` tag file and no tag "
-                "directory): give a directory that DeepSpeedStrategy.save_checkpoint wrote"
+                f"DeepSpeed found no checkpoint in {filename}: give a directory that "
+                "DeepSpeedStrategy.save_checkpoint wrote (its model states file, e.g. "
+                "mp_rank_00_model_states.pt, directly inside)"
             )
         checkpoint = dict(client_state)
         if callback is not None:

@@ -380,6 +380,7 @@ def compile_model_method(
     if digit_version(TORCH_VERSION) < digit_version("2.0.0"):
         raise RuntimeError("compile needs PyTorch >= 2.0")
     cfg = {} if compile_cfg is True else dict(compile_cfg)
+    compiled_any = False
     for name in (target,) if isinstance(target, str) else target:
         method = getattr(model, name, None)
         if method is None or getattr(method, "mmengine_compiled", False):
@@ -387,7 +388,12 @@ def compile_model_method(
         compiled = torch.compile(method, **cfg)
         compiled.mmengine_compiled = True
         setattr(model, name, compiled)
-        logger.info(f"model.{name} compiled with torch.compile({cfg})")
+        compiled_any = True
+        logger.debug(f"model.{name} compiled with torch.compile({cfg})")
+    if compiled_any:  # 0.10's line
+        logger.info(
+            'Model has been "compiled". The first few iterations will be slow, please be patient.'
+        )
 
 
 def check_trainable(model: nn.Module, validates: bool) -> None:

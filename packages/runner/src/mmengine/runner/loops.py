@@ -343,10 +343,12 @@ class EpochBasedTrainLoop(_TrainLoopBase):
         runner.call_hook("before_train_epoch")
         runner.model.train()
         per_epoch = len(self.dataloader)
-        # A run resumed from a mid-epoch checkpoint continues inside the epoch.
-        done_in_epoch = self.state.iter - self.state.epoch * per_epoch
+        # A run resumed from a mid-epoch checkpoint continues inside the epoch. Only then:
+        # a custom loop may count other than one iteration per batch (0.10's migration guide
+        # runs ``run_iter`` twice per batch), and each of its epochs runs every batch.
+        done_in_epoch = self.state.iter - self.state.epoch * per_epoch if self.resumed else 0
         start = done_in_epoch if 0 < done_in_epoch < per_epoch else 0
-        if done_in_epoch < per_epoch:  # else every iteration ran; only the epoch's end is due
+        if done_in_epoch != per_epoch:  # else every iteration ran; only the epoch's end is due
             for idx, data_batch in enumerate(self._epoch_iterator(start), start=start):
                 self.run_iter(idx, data_batch)
                 if idx + 1 < per_epoch and self._stop_requested():
