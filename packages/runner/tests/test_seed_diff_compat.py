@@ -45,17 +45,20 @@ class Count(BaseMetric):
         return dict(n=len(results))
 
 
-def _runner(work_dir, cls=Runner, **kwargs):
-    loader = dict(
+def _loader() -> dict:
+    return dict(
         dataset=Data(),
         sampler=dict(type="DefaultSampler", shuffle=False),
         batch_size=2,
         collate_fn=dict(type="default_collate"),
     )
+
+
+def _runner(work_dir, cls=Runner, **kwargs):
     return cls(
         model=Model(),
         work_dir=str(work_dir),
-        train_dataloader=loader,
+        train_dataloader=_loader(),
         optim_wrapper=dict(optimizer=dict(type="SGD", lr=0.1)),
         train_cfg=dict(by_epoch=True, max_epochs=kwargs.pop("max_epochs", 1)),
         **kwargs,
@@ -116,16 +119,10 @@ def test_flexible_runner_checkpoint_meta_names_mmengine(tmp_path):
 
 
 def _val_runner(tmp_path, evaluator):
-    loader = dict(
-        dataset=Data(),
-        sampler=dict(type="DefaultSampler", shuffle=False),
-        batch_size=2,
-        collate_fn=dict(type="default_collate"),
-    )
     return Runner(
         model=Model(),
         work_dir=str(tmp_path),
-        val_dataloader=loader,
+        val_dataloader=_loader(),
         val_cfg=dict(),
         val_evaluator=evaluator,
     )
