@@ -39,22 +39,32 @@ def _probe(base: type, counter: str) -> type:
     return type(f"{base.__name__}Probe", (base,), {"run": run})
 
 
+def _train_runner(tmp_path, model, samples: int, batch_size: int, train_cfg: dict) -> Runner:
+    return Runner(
+        model=model,
+        work_dir=str(tmp_path),
+        train_dataloader=dict(
+            dataset=[dict(inputs=torch.ones(1))] * samples,
+            batch_size=batch_size,
+            sampler=dict(type="DefaultSampler", shuffle=False),
+        ),
+        optim_wrapper=dict(optimizer=dict(type="SGD", lr=0.1)),
+        train_cfg=train_cfg,
+    )
+
+
 EpochProbe = _probe(EpochBasedTrainLoop, "_epoch")
 IterProbe = _probe(IterBasedTrainLoop, "_iter")
 
 
 @pytest.mark.parametrize("loop, key", [(EpochProbe, "max_epochs"), (IterProbe, "max_iters")])
 def test_decide_current_val_interval_without_argument_uses_the_loop_counter(tmp_path, loop, key):
-    runner = Runner(
-        model=TinyModel(),
-        work_dir=str(tmp_path),
-        train_dataloader=dict(
-            dataset=[dict(inputs=torch.ones(1))] * 2,
-            batch_size=1,
-            sampler=dict(type="DefaultSampler", shuffle=False),
-        ),
-        optim_wrapper=dict(optimizer=dict(type="SGD", lr=0.1)),
-        train_cfg=dict(type=loop, val_interval=1, dynamic_intervals=[(2, 2), (4, 3)], **{key: 6}),
+    runner = _train_runner(
+        tmp_path,
+        TinyModel(),
+        2,
+        1,
+        dict(type=loop, val_interval=1, dynamic_intervals=[(2, 2), (4, 3)], **{key: 6}),
     )
     # mmengine 0.10.7 (black-box), counter 0..5 set before each call: [1, 2, 2, 3, 3, 3]
     assert runner.train_loop.run() == [1, 2, 2, 3, 3, 3]
@@ -190,17 +200,7 @@ def test_a_loop_counting_two_iterations_per_batch_trains_every_epoch(tmp_path):
             calls.append(1)
             return super().forward(inputs, data_samples, mode)
 
-    runner = Runner(
-        model=Counting(),
-        work_dir=str(tmp_path),
-        train_dataloader=dict(
-            dataset=[dict(inputs=torch.ones(1))] * 4,
-            batch_size=2,
-            sampler=dict(type="DefaultSampler", shuffle=False),
-        ),
-        optim_wrapper=dict(optimizer=dict(type="SGD", lr=0.1)),
-        train_cfg=dict(type=TwiceEpochLoop, max_epochs=3),
-    )
+    runner = _train_runner(tmp_path, Counting(), 4, 2, dict(type=TwiceEpochLoop, max_epochs=3))
     runner.train()
     # mmengine 0.10.7 (black-box): 12 train steps, iter 12, epoch 3 (every epoch trains)
     assert (len(calls), runner.iter, runner.epoch) == (12, 12, 3)
