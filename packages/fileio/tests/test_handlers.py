@@ -150,3 +150,22 @@ def test_load_accepts_path_objects_with_backend_args(tmp_path):
     path = Path(tmp_path) / "x.json"
     fileio.dump({"a": 1}, path, backend_args={"backend": "local"})
     assert fileio.load(path, backend_args={"backend": "local"}) == {"a": 1}
+
+
+def test_yaml_is_imported_on_first_use_only():
+    """``import mmengine.fileio`` leaves PyYAML unimported (import time); the first yaml
+    load or dump imports it, and the module's ``Loader``/``Dumper`` are still there."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, io\n"
+        "import mmengine.fileio as f\n"
+        "assert 'yaml' not in sys.modules, 'yaml imported with mmengine.fileio'\n"
+        "s = f.dump({'a': (1, 2)}, file_format='yaml')\n"
+        "assert 'yaml' in sys.modules\n"
+        "assert f.load(io.StringIO(s), file_format='yaml') == {'a': (1, 2)}\n"
+        "from mmengine.fileio.handlers.yaml_handler import Dumper, Loader\n"
+        "assert Loader.__name__ == 'Loader' and Dumper.__name__.endswith('Dumper')\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
