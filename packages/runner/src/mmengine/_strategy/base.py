@@ -385,8 +385,8 @@ class BaseStrategy(metaclass=ABCMeta):
         return self._unwrapped()
 
     def model_state_dict(self) -> dict:
-        """The prepared model's weights on the CPU, keyed without wrapper prefixes."""
-        return weights_to_cpu(get_state_dict(self._unwrapped()))
+        """The prepared model's own ``state_dict()`` (outside its wrapper), on the CPU."""
+        return weights_to_cpu(self._unwrapped().state_dict())
 
     def optim_state_dict(self) -> dict:
         """The optimizer wrapper's state dict."""

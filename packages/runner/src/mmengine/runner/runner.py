@@ -32,7 +32,6 @@ from mmengine.model import is_model_wrapper
 from mmengine.model.checkpoint import (
     _load_checkpoint,
     _load_checkpoint_to_model,
-    get_state_dict,
     save_checkpoint,
     weights_to_cpu,
 )
@@ -524,8 +523,9 @@ class Runner:
 
     # ================================================================== checkpoints
     def model_state_dict(self) -> dict:
-        """The weights a checkpoint holds: on the CPU, without wrapper prefixes."""
-        return weights_to_cpu(get_state_dict(self._unwrapped_model()))
+        """The weights a checkpoint holds, on the CPU: the model's own ``state_dict()`` (an
+        override, say one keeping only adapter weights, decides), as 0.10's."""
+        return weights_to_cpu(self._unwrapped_model().state_dict())
 
     def _load_model_state(self, checkpoint: dict, strict: bool, revise_keys: list) -> dict:
         model = self._unwrapped_model()
