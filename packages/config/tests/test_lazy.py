@@ -346,3 +346,54 @@ def test_classic_base_may_import_openmmlab_packages(write, tmp_path, monkeypatch
         }
     )
     assert Config.fromfile(root / "child.py").to_dict() == {"model": {"type": "X"}, "lr": 0.1}
+
+
+def test_missing_base_name_is_also_a_key_error(write):
+    """0.10 raises ``KeyError`` for a name the base does not define; ours says which file,
+    line and base, and is a ``KeyError`` too (OpenCompass's apps_mini_gen.py has this)."""
+    root = write(
+        {
+            "base.py": "APPS_mini_datasets = [1]\n",
+            "child.py": "from mmengine.config import read_base\nwith read_base():\n"
+            "    from .base import APPS_datasets\n",
+        }
+    )
+    with pytest.raises(KeyError) as info:
+        Config.fromfile(root / "child.py")
+    assert isinstance(info.value, ConfigParsingError)
+    assert str(info.value).startswith(f"{root / 'child.py'}, line 3: cannot import name")
+    assert "Did you mean 'APPS_mini_datasets'?" in str(info.value)
+
+
+def test_relative_import_outside_read_base_loads_as_in_0_10(write):
+    """Outside ``with read_base():`` a relative import is no base import: 0.10 loads the file
+    and keeps the names as unresolved lazy imports; so does ours, with a warning."""
+    root = write(
+        {
+            "base_a.py": "x = 1\n",
+            "only_import.py": "from .base_a import x  # noqa\n",
+            "uses.py": "from .base_a import x\ny = [x]\nz = dict(v=x)\n",
+        }
+    )
+    with pytest.warns(UserWarning, match=r"only_import.py, line 1: `from .base_a import"):
+        assert Config.fromfile(root / "only_import.py").to_dict() == {}
+    with pytest.warns(UserWarning, match="put the import inside `with read_base"):
+        cfg = Config.fromfile(root / "uses.py")
+    assert cfg.to_dict() == {"y": [".base_a.x"], "z": {"v": ".base_a.x"}}
+
+
+def test_subclassing_a_lazily_imported_class_says_why(write):
+    """0.10 fails with an empty ``RuntimeError``; ours names the class and the way out."""
+    root = write(
+        {
+            "sub.py": "from addict import Dict\n\nclass MyDict(Dict):\n    pass\n\nx = dict(type=MyDict)\n"
+        }
+    )
+    with pytest.raises(
+        ConfigParsingError,
+        match=r"`class MyDict\(Dict\)`: a pure-Python config "
+        "cannot subclass a class it imports",
+    ) as info:
+        Config.fromfile(root / "sub.py")
+    assert isinstance(info.value, RuntimeError)
+    assert any("sub.py" in note for note in getattr(info.value, "__notes__", []))

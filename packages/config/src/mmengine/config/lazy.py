@@ -33,6 +33,12 @@ __all__ = ["LazyObject", "LazyAttr", "is_seq_of"]
 __getattr__, __dir__ = lazy_names(__name__, {"is_seq_of": ("mmengine.utils", "is_seq_of")})
 
 
+def _config_parsing_error(message: str) -> Exception:
+    from .utils import ConfigParsingError
+
+    return ConfigParsingError(message)
+
+
 def _import_module(name: str, location: Optional[str]) -> Any:
     try:
         return importlib.import_module(name)
@@ -81,6 +87,15 @@ class LazyObject:
             raise TypeError(
                 "LazyObject: `module` should be a str or a non-empty list/tuple of str, "
                 f"but got {module!r} ({type(module).__name__})"
+            )
+        if isinstance(module, str) and isinstance(imported, tuple) and isinstance(location, dict):
+            # Python calls the base's type with (name, bases, namespace) for a `class` statement
+            lazy = ", ".join(str(b) for b in imported if isinstance(b, LazyObject))
+            raise _config_parsing_error(
+                f"`class {module}({lazy})`: a pure-Python config cannot subclass a class it "
+                "imports, because imports there are lazy (nothing is imported while the config "
+                "is read). Define the subclass in a module of your project and import it from "
+                "there."
             )
         if imported is not None and not isinstance(imported, str):
             raise TypeError(

@@ -97,6 +97,13 @@ class ConfigValueError(ConfigParsingError, ValueError):
     """
 
 
+class BaseNameError(ConfigParsingError, KeyError):
+    """A name imported from a base config (``with read_base(): from .base import name``)
+    that the base does not define. Also a ``KeyError``, as 0.10 raised."""
+
+    __str__ = RuntimeError.__str__  # the message, not KeyError's quoted repr of it
+
+
 class _TypeOrAttributeError(TypeError, AttributeError):
     """A wrong argument type where 0.10 raised an incidental ``AttributeError``
     (``Config.fromfile(None)``, ``merge_from_dict([...])``): both classes, so
@@ -424,7 +431,7 @@ class ImportTransformer(ast.NodeTransformer):
                     self.global_dict[key] = _safe_copy(value)
                 continue
             if alias.name not in base:
-                raise ConfigParsingError(
+                raise BaseNameError(
                     f"{where}: cannot import name {alias.name!r} from base config {module!r}."
                     + suggest_names(alias.name, dict.keys(base))
                 )
@@ -439,10 +446,7 @@ class ImportTransformer(ast.NodeTransformer):
             return self._import_from_base(node, module)
         where = location_of(self.filename, node.lineno)
         if node.level:
-            raise ConfigParsingError(
-                f"{where}: relative import `from {module} import ...` is only allowed for base "
-                "configs, inside `with read_base():`."
-            )
+            return self._relative_lazy_import(node, module, where)
         if _is_builtin_module(node.module or ""):
             for alias in node.names:
                 if alias.name != "*":
@@ -458,6 +462,28 @@ class ImportTransformer(ast.NodeTransformer):
                 )
             name = alias.asname or alias.name
             args = [ast.Constant(node.module), ast.Constant(alias.name)]
+            nodes.append(_lazy_assign(name, args, where, node))
+            self.imported_obj.add(name)
+        return nodes
+
+    def _relative_lazy_import(self, node: ast.ImportFrom, module: str, where: str) -> list:
+        """A relative import outside ``with read_base():`` is not a base-config import.
+        0.10 loads such a file and keeps each name as an unresolved lazy import (dumped as
+        ``'.base.name'``); so does this, with a warning saying how to inherit instead."""
+        import warnings
+
+        warnings.warn_explicit(
+            f"{where}: `from {module} import ...` is outside `with read_base():`, so it does "
+            "not import a base config: its names stay unresolved lazy imports (as in 0.10). "
+            f"To inherit from {module!r}, put the import inside `with read_base():`.",
+            UserWarning,
+            self.filename or "<string>",
+            node.lineno,
+        )
+        nodes = []
+        for alias in node.names:
+            name = alias.asname or alias.name
+            args = [ast.Constant(module), ast.Constant(alias.name)]
             nodes.append(_lazy_assign(name, args, where, node))
             self.imported_obj.add(name)
         return nodes
