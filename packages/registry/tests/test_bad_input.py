@@ -280,6 +280,28 @@ def test_unknown_scope_fallback_warning_suggests_a_scope(models, logs):
     assert any('Did you mean the scope "mmdet"?' in m for m in warnings)
 
 
+def test_a_known_scope_outside_the_tree_gets_0_10s_warning_without_a_hint(logs):
+    """MMDeploy's registries are roots of their own: building with the default scope "mmdet"
+    falls back with 0.10's warning, which must not suggest another scope ("mmdet3d")."""
+    root = Registry(_unique("codebases"), scope="mmdeploy")
+    Registry(root.name, parent=root, scope="mmdet3d")
+
+    @root.register_module()
+    class MMDetection:
+        pass
+
+    assert isinstance(root.build(dict(type="MMDetection", _scope_="mmdet")), MMDetection)
+    warnings = [m for m, lv in logs if lv == logging.WARNING]
+    assert any(
+        m.endswith(
+            'Please check whether "mmdet" is a correct scope, or whether the '
+            "registry is initialized."
+        )
+        for m in warnings
+    ), warnings
+    assert not any("Did you mean" in m for m in warnings)
+
+
 def test_absent_scope_package_is_warned_about_after_a_silent_lookup(models, logs):
     scope = _unique("absentpkg")
     models.get(f"{scope}.X")  # lookups with a scope prefix do not warn

@@ -115,7 +115,10 @@ def _object_path_problem(path: str) -> str:
 
 
 def _scope_suggestion(scope: str, tree_scopes: list[str]) -> str:
-    """`` Did you mean "mmdet"?`` for a scope close to a known one (error path)."""
+    """`` Did you mean "mmdet"?`` for a scope close to a known one (error path); nothing for
+    a scope that is itself a known one (its registry is just not in this tree)."""
+    if scope in _known_scopes or scope in MODULE2PACKAGE:
+        return ""
     candidates = list(dict.fromkeys([*tree_scopes, *sorted(_known_scopes), *MODULE2PACKAGE]))
     near = closest(scope, [c for c in candidates if c != scope], 1, 0.75)
     return f' Did you mean the scope "{near[0]}"?' if near else ""
