@@ -1,6 +1,6 @@
 """YAML handler built on PyYAML (its C LibYAML bindings when available).
 
-PyYAML is imported on first use, not with :mod:`mmengine.fileio` (it is ~20 ms of every
+PyYAML is imported on first use, not with :mod:`mmengine.fileio` (it is 20-40 ms of every
 ``import mmengine.runner`` otherwise). ``Loader`` and ``Dumper`` stay importable from this
 module: reading them imports PyYAML.
 """
