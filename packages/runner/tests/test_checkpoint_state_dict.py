@@ -2,7 +2,9 @@
 
 Checked against 0.10.7 as a black box: a model overriding ``state_dict`` (XTuner's LoRA
 model returns only the adapter weights) is saved as it says, by the Runner and by a
-FlexibleRunner's strategy; a wrapper nested inside the model keeps its ``module.`` keys.
+FlexibleRunner's strategy, and so is a submodule's override. A wrapper nested inside the
+model (MMSeparateDistributedDataParallel's per-submodule DDP) adds no ``module.`` segment:
+0.10 kept it, and then could not resume its own checkpoint (it looks for the unwrapped names).
 """
 
 from __future__ import annotations
@@ -74,11 +76,31 @@ def test_an_overridden_state_dict_decides_what_is_saved(tmp_path, runner_cls):
     assert sorted(checkpoint["state_dict"]) == ["adapter.bias", "adapter.weight"]
 
 
-def test_a_wrapper_inside_the_model_keeps_its_module_keys(tmp_path):
-    checkpoint = _train(Runner, _AdapterOnly(_NestedWrapper(nn.Linear(4, 4))), tmp_path)
+class _SavesNothing(nn.Linear):
+    def state_dict(self, *args, destination=None, prefix="", keep_vars=False):  # noqa: ANN001, ANN002
+        return destination if destination is not None else OrderedDict()
+
+
+def test_a_submodules_override_is_honoured_too(tmp_path):
+    checkpoint = _train(Runner, _AdapterOnly(_SavesNothing(4, 4)), tmp_path)
+    assert sorted(checkpoint["state_dict"]) == ["adapter.bias", "adapter.weight"]
+
+
+def test_a_wrapper_inside_the_model_adds_no_module_segment_and_resumes(tmp_path):
+    def model() -> nn.Module:
+        return _AdapterOnly(_NestedWrapper(nn.Sequential(_NestedWrapper(nn.Linear(4, 4)))))
+
+    checkpoint = _train(Runner, model(), tmp_path)
     assert sorted(checkpoint["state_dict"]) == [
         "adapter.bias",
         "adapter.weight",
-        "frozen.module.bias",
-        "frozen.module.weight",
+        "frozen.0.bias",
+        "frozen.0.weight",
     ]
+    assert "frozen.0" in checkpoint["state_dict"]._metadata
+    fresh = model()
+    Runner(
+        model=fresh, work_dir=str(tmp_path / "load"), load_from=str(tmp_path / "iter_2.pth")
+    ).load_or_resume()
+    saved = checkpoint["state_dict"]["frozen.0.weight"]
+    assert torch.equal(fresh.frozen.module[0].module.weight, saved)

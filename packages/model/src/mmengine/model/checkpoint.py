@@ -127,6 +127,7 @@ from ._checkpoint.sources import (  # noqa: F401
 from ._checkpoint.state_dict import (  # noqa: F401
     _IncompatibleKeys,
     _save_to_state_dict,
+    checkpoint_state_dict,
     get_state_dict,
     load_into_module,
     mismatch_report,

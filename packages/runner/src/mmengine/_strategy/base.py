@@ -28,6 +28,7 @@ from mmengine.logging import MMLogger
 from mmengine.model import is_model_wrapper
 from mmengine.model.checkpoint import (  # noqa: F401  (importable from here before the split)
     _load_checkpoint_to_model,
+    checkpoint_state_dict,
     find_latest_checkpoint,
     get_state_dict,
     weights_to_cpu,
@@ -386,7 +387,7 @@ class BaseStrategy(metaclass=ABCMeta):
 
     def model_state_dict(self) -> dict:
         """The prepared model's own ``state_dict()`` (outside its wrapper), on the CPU."""
-        return weights_to_cpu(self._unwrapped().state_dict())
+        return checkpoint_state_dict(self._unwrapped())
 
     def optim_state_dict(self) -> dict:
         """The optimizer wrapper's state dict."""

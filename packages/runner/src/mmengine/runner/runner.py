@@ -32,8 +32,8 @@ from mmengine.model import is_model_wrapper
 from mmengine.model.checkpoint import (
     _load_checkpoint,
     _load_checkpoint_to_model,
+    checkpoint_state_dict,
     save_checkpoint,
-    weights_to_cpu,
 )
 from mmengine.optim import OptimWrapper, OptimWrapperDict, _ParamScheduler
 from mmengine.registry import RUNNERS, DefaultScope
@@ -523,9 +523,9 @@ class Runner:
 
     # ================================================================== checkpoints
     def model_state_dict(self) -> dict:
-        """The weights a checkpoint holds, on the CPU: the model's own ``state_dict()`` (an
-        override, say one keeping only adapter weights, decides), as 0.10's."""
-        return weights_to_cpu(self._unwrapped_model().state_dict())
+        """The weights a checkpoint holds, on the CPU: the model's own ``state_dict()``, as
+        0.10's (see :func:`~mmengine.model.checkpoint.checkpoint_state_dict`)."""
+        return checkpoint_state_dict(self.model)
 
     def _load_model_state(self, checkpoint: dict, strict: bool, revise_keys: list) -> dict:
         model = self._unwrapped_model()

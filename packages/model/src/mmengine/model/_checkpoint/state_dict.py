@@ -121,6 +121,47 @@ def weights_to_cpu(state_dict: dict) -> dict:
     return result
 
 
+def checkpoint_state_dict(model: nn.Module) -> OrderedDict:
+    """The weights a training checkpoint holds: ``model.state_dict()`` outside its wrapper,
+    on the CPU, as 0.10's Runner saves them (so a ``state_dict`` override anywhere in the
+    model decides, e.g. one that keeps only adapter weights).
+
+    One difference: a model wrapper nested inside the model (MMSeparateDistributedDataParallel
+    wraps each submodule in DDP) does not add its ``module.`` segment to the keys, as
+    :func:`get_state_dict` has it. 0.10 kept the segment, and then neither resuming nor
+    ``load_checkpoint`` matched those keys (both expect the unwrapped names); without it both
+    do, in this project and in 0.10.
+    """
+    if is_model_wrapper(model):
+        model = model.module
+    state = model.state_dict()
+    wrapped = sorted(
+        (name + "." for name, sub in model.named_modules() if name and is_model_wrapper(sub)),
+        key=len,
+        reverse=True,  # innermost first: "a.module.b.module.w" -> "a.module.b.w" -> "a.b.w"
+    )
+    if wrapped:
+        state = _drop_wrapper_segments(state, wrapped)
+    return weights_to_cpu(state)
+
+
+def _drop_wrapper_segments(state: OrderedDict, wrapped: list) -> OrderedDict:
+    def clean(key: str) -> str:
+        for prefix in wrapped:
+            if key.startswith(prefix + "module."):
+                key = prefix + key[len(prefix) + len("module.") :]
+        return key
+
+    result = OrderedDict((clean(k), v) for k, v in state.items())
+    metadata = getattr(state, "_metadata", None)
+    if metadata is not None:
+        renamed = OrderedDict()
+        for key, value in metadata.items():
+            renamed[clean(key + ".")[:-1] if key else key] = value
+        result._metadata = renamed  # type: ignore[attr-defined]
+    return result
+
+
 def _save_to_state_dict(module: nn.Module, destination: dict, prefix: str, keep_vars: bool) -> None:
     """Saves the parameters and persistent buffers of ``module`` itself into ``destination``.
 
