@@ -29,11 +29,12 @@ from mmengine.hooks import Hook
 from mmengine.hooks.checkpoint_store import CheckpointStore
 from mmengine.logging import MessageHub, MMLogger
 from mmengine.model import is_model_wrapper
-from mmengine.model.checkpoint import (
+from mmengine.model.checkpoint import (  # noqa: F401  (weights_to_cpu: upstream's global)
     _load_checkpoint,
     _load_checkpoint_to_model,
     checkpoint_state_dict,
     save_checkpoint,
+    weights_to_cpu,
 )
 from mmengine.optim import OptimWrapper, OptimWrapperDict, _ParamScheduler
 from mmengine.registry import RUNNERS, DefaultScope
