@@ -446,8 +446,8 @@ class ImportTransformer(ast.NodeTransformer):
             return self._import_from_base(node, module)
         where = location_of(self.filename, node.lineno)
         if node.level:
-            return self._relative_lazy_import(node, module, where)
-        if _is_builtin_module(node.module or ""):
+            self._warn_relative_import(node, module, where)
+        elif _is_builtin_module(node.module or ""):
             for alias in node.names:
                 if alias.name != "*":
                     self.imported_obj.add(alias.asname or alias.name)
@@ -461,12 +461,12 @@ class ImportTransformer(ast.NodeTransformer):
                     "base config)."
                 )
             name = alias.asname or alias.name
-            args = [ast.Constant(node.module), ast.Constant(alias.name)]
+            args = [ast.Constant(module), ast.Constant(alias.name)]
             nodes.append(_lazy_assign(name, args, where, node))
             self.imported_obj.add(name)
         return nodes
 
-    def _relative_lazy_import(self, node: ast.ImportFrom, module: str, where: str) -> list:
+    def _warn_relative_import(self, node: ast.ImportFrom, module: str, where: str) -> None:
         """A relative import outside ``with read_base():`` is not a base-config import.
         0.10 loads such a file and keeps each name as an unresolved lazy import (dumped as
         ``'.base.name'``); so does this, with a warning saying how to inherit instead."""
@@ -480,13 +480,6 @@ class ImportTransformer(ast.NodeTransformer):
             self.filename or "<string>",
             node.lineno,
         )
-        nodes = []
-        for alias in node.names:
-            name = alias.asname or alias.name
-            args = [ast.Constant(module), ast.Constant(alias.name)]
-            nodes.append(_lazy_assign(name, args, where, node))
-            self.imported_obj.add(name)
-        return nodes
 
     def visit_Import(self, node: ast.Import):
         kept, nodes = [], []
