@@ -425,3 +425,37 @@ def test_a_file_that_is_no_checkpoint_is_named_as_such(tmp_path, content, error,
         _load_checkpoint(str(path))
     assert "notackpt.pth" in str(info.value) and words in str(info.value)
     assert "allow-list" not in str(info.value)
+
+
+def test_checkpoint_state_dict_honours_overrides_and_unwraps_nested_wrappers():
+    """What a training checkpoint holds: ``state_dict()`` (overrides decide, as 0.10's Runner
+    saves), outside the top wrapper, without the ``module.`` of DataParallel-like wrappers
+    nested inside (including their ``_metadata`` entries), on the CPU."""
+    from mmengine.model.checkpoint import checkpoint_state_dict
+
+    class Nested(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.body = DataParallel(nn.Sequential(DataParallel(nn.BatchNorm1d(2))))
+            self.head = nn.Linear(2, 1)
+
+    model = Nested()
+    state = checkpoint_state_dict(DataParallel(model))
+    assert list(state) == [
+        "body.0.weight",
+        "body.0.bias",
+        "body.0.running_mean",
+        "body.0.running_var",
+        "body.0.num_batches_tracked",
+        "head.weight",
+        "head.bias",
+    ]
+    assert state._metadata["body.0"] == {"version": 2}  # BatchNorm's version survives
+    assert "body.module.0.module" not in state._metadata
+
+    class AdapterOnly(Nested):
+        def state_dict(self, *args, **kwargs):
+            full = super().state_dict(*args, **kwargs)
+            return OrderedDict((k, v) for k, v in full.items() if k.startswith("head."))
+
+    assert list(checkpoint_state_dict(AdapterOnly())) == ["head.weight", "head.bias"]
