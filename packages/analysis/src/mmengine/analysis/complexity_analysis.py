@@ -123,8 +123,9 @@ class FlopAnalyzer(JitModelAnalysis):
         inputs (Tensor or tuple[Tensor, ...]): The input to the model.
 
     Examples:
-        >>> import torch.nn as nn
         >>> import torch
+        >>> import torch.nn as nn
+        >>> from mmengine.analysis import FlopAnalyzer
         >>> class TestModel(nn.Module):
         ...    def __init__(self):
         ...        super().__init__()
@@ -143,15 +144,14 @@ class FlopAnalyzer(JitModelAnalysis):
         >>> flops.total("fc")
         10000
         >>> flops.by_operator()
-        Counter({"linear": 10000, "conv": 3000})
+        Counter({'linear': 10000, 'conv': 3000})
         >>> flops.by_module()
-        Counter({"": 13000, "fc": 10000, "conv": 3000, "act": 0})
+        Counter({'': 13000, 'fc': 10000, 'conv': 3000, 'act': 0})
         >>> flops.by_module_and_operator()
-        {"": Counter({"linear": 10000, "conv": 3000}),
-         "fc": Counter({"linear": 10000}),
-         "conv": Counter({"conv": 3000}),
-         "act": Counter()
-        }
+        {'': Counter({'linear': 10000, 'conv': 3000}),
+         'fc': Counter({'linear': 10000}),
+         'conv': Counter({'conv': 3000}),
+         'act': Counter()}
     """
 
     def __init__(self, model: nn.Module, inputs: Any) -> None:
@@ -191,17 +191,18 @@ class ActivationAnalyzer(JitModelAnalysis):
         inputs (Tensor or tuple[Tensor, ...]): The input to the model.
 
     Examples:
-        >>> import torch.nn as nn
         >>> import torch
+        >>> import torch.nn as nn
+        >>> from mmengine.analysis import ActivationAnalyzer
         >>> class TestModel(nn.Module):
-        ...     def __init__(self):
+        ...    def __init__(self):
         ...        super().__init__()
         ...        self.fc = nn.Linear(in_features=1000, out_features=10)
         ...        self.conv = nn.Conv2d(
         ...            in_channels=3, out_channels=10, kernel_size=1
         ...        )
         ...        self.act = nn.ReLU()
-        ...     def forward(self, x):
+        ...    def forward(self, x):
         ...        return self.fc(self.act(self.conv(x)).flatten(1))
         >>> model = TestModel()
         >>> inputs = (torch.randn((1,3,10,10)),)
@@ -211,15 +212,14 @@ class ActivationAnalyzer(JitModelAnalysis):
         >>> acts.total("fc")
         10
         >>> acts.by_operator()
-        Counter({"conv" : 1000, "linear": 10})
+        Counter({'conv': 1000, 'linear': 10})
         >>> acts.by_module()
-        Counter({"": 1010, "fc": 10, "conv": 1000, "act": 0})
+        Counter({'': 1010, 'conv': 1000, 'fc': 10, 'act': 0})
         >>> acts.by_module_and_operator()
-        {"": Counter({"conv" : 1000, "linear": 10}),
-         "fc": Counter({"linear": 10}),
-         "conv": Counter({"conv": 1000}),
-         "act": Counter()
-        }
+        {'': Counter({'conv': 1000, 'linear': 10}),
+         'fc': Counter({'linear': 10}),
+         'conv': Counter({'conv': 1000}),
+         'act': Counter()}
     """
 
     def __init__(self, model: nn.Module, inputs: Any) -> None:
@@ -310,6 +310,8 @@ def parameter_count(model: nn.Module) -> defaultdict[str, int]:
         number of parameters of the model.
 
     Examples:
+        >>> import torch.nn as nn
+        >>> from mmengine.analysis import parameter_count
         >>> model = nn.Linear(10, 2)
         >>> parameter_count(model)
         defaultdict(<class 'int'>, {'': 22, 'weight': 20, 'bias': 2})
@@ -346,6 +348,8 @@ def parameter_count_table(model: nn.Module, max_depth: int = 3) -> str:
         str: the table to be printed, as plain text (no colour codes).
 
     Example:
+        >>> import torch.nn as nn
+        >>> from mmengine.analysis import parameter_count_table
         >>> print(parameter_count_table(nn.Linear(10, 2)))
            parameter count of Linear
         +---------+--------------------+

@@ -416,9 +416,16 @@ class JitModelAnalysis:
         with per-operator statistics.
 
         Examples:
+            >>> import torch
+            >>> import torch.nn as nn
+            >>> from mmengine.analysis import FlopAnalyzer
+            >>> def my_handler(inputs, outputs):
+            ...     return 7
+            >>> counter = FlopAnalyzer(nn.Linear(4, 2), torch.ones(1, 4))
             >>> handlers = {"aten::linear": my_handler}
             >>> counter.set_op_handle("aten::matmul", None,
-            ...     "aten::bmm", my_handler2).set_op_handle(**handlers)
+            ...     "aten::bmm", my_handler).set_op_handle(**handlers).total()
+            7
 
         Returns:
             The analyzer itself, so that calls can be chained.

@@ -306,8 +306,21 @@ def elementwise_flop_counter(input_scale: float = 1, output_scale: float = 0) ->
         Handle: The flop counting handle.
 
     Example:
+        >>> import torch
+        >>> import torch.nn as nn
+        >>> from mmengine.analysis import FlopAnalyzer
+        >>> from mmengine.analysis.jit_handles import elementwise_flop_counter
+        >>> class Residual(nn.Module):
+        ...     def __init__(self):
+        ...         super().__init__()
+        ...         self.fc = nn.Linear(4, 4)
+        ...     def forward(self, x):
+        ...         return self.fc(x) + x
+        >>> analyzer = FlopAnalyzer(Residual(), torch.ones(1, 4))
         >>> # count residual additions as one flop per output element
-        >>> analyzer.set_op_handle('aten::add', elementwise_flop_counter(0, 1))
+        >>> analyzer = analyzer.set_op_handle('aten::add', elementwise_flop_counter(0, 1))
+        >>> analyzer.by_operator()
+        Counter({'linear': 16, 'add': 4})
     """
 
     def _elementwise_flop(inputs: list[Any], outputs: list[Any]) -> Number:

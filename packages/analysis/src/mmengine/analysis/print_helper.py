@@ -243,6 +243,9 @@ def flop_count_str(flops: FlopAnalyzer, activations: ActivationAnalyzer | None =
     counted towards the parent.
 
     Examples:
+        >>> import torch
+        >>> import torch.nn as nn
+        >>> from mmengine.analysis import FlopAnalyzer, flop_count_str
         >>> class InnerNet(nn.Module):
         ...     def __init__(self):
         ...         super().__init__()
@@ -443,7 +446,23 @@ def flop_count_table(
         str: The formatted table (plain text).
 
     Examples:
+        >>> import torch
+        >>> import torch.nn as nn
+        >>> from mmengine.analysis import FlopAnalyzer, flop_count_table
+        >>> model = nn.Sequential(nn.Conv2d(3, 10, 3), nn.Flatten(), nn.Linear(160, 2))
+        >>> inputs = torch.randn(1, 3, 6, 6)
         >>> print(flop_count_table(FlopAnalyzer(model, inputs)))
+        +------------+----------------------+--------+
+        | module     | #parameters or shape | #flops |
+        +------------+----------------------+--------+
+        | model      | 0.602K               | 4.64K  |
+        |  0         |  0.28K               |  4.32K |
+        |   0.weight |   (10, 3, 3, 3)      |        |
+        |   0.bias   |   (10,)              |        |
+        |  2         |  0.322K              |  0.32K |
+        |   2.weight |   (2, 160)           |        |
+        |   2.bias   |   (2,)               |        |
+        +------------+----------------------+--------+
     """
     params_header = "#parameters" + (" or shape" if show_param_shapes else "")
     flops_header, acts_header = "#flops", "#activations"
@@ -557,12 +576,31 @@ def get_model_complexity_info(
     element will be constructed into a dumpy input.
 
     Examples:
+        >>> import torch
+        >>> import torch.nn as nn
+        >>> from mmengine.analysis import get_model_complexity_info
         >>> # the forward of model accepts only one input
-        >>> input_shape = (3, 224, 224)
-        >>> get_model_complexity_info(model, input_shape=input_shape)
+        >>> model = nn.Conv2d(3, 8, 3)
+        >>> input_shape = (3, 10, 10)
+        >>> info = get_model_complexity_info(model, input_shape=input_shape)
+        >>> info['flops'], info['flops_str'], info['params_str']
+        (13824, '13.824K', '0.224K')
+        >>> print(info['out_arch'])
+        Conv2d(
+          3, 8, kernel_size=(3, 3), stride=(1, 1)
+          #params: 0.22K, #flops: 13.82K, #acts: 0.51K
+        )
         >>> # the forward of model accepts two or more inputs
-        >>> input_shape = ((3, 224, 224), (3, 10))
-        >>> get_model_complexity_info(model, input_shape=input_shape)
+        >>> class TwoInputs(nn.Module):
+        ...     def __init__(self):
+        ...         super().__init__()
+        ...         self.fc = nn.Linear(10, 2)
+        ...     def forward(self, x, y):
+        ...         return self.fc(torch.cat([x, y], dim=1))
+        >>> input_shape = ((3,), (7,))
+        >>> info = get_model_complexity_info(TwoInputs(), input_shape=input_shape)
+        >>> info['flops'], info['params'], info['activations']
+        (20, 22, 2)
 
     Args:
         model (nn.Module): The model to analyze.

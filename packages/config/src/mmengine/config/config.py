@@ -201,6 +201,7 @@ class Config:
             Defaults to True.
 
     Examples:
+        >>> from mmengine.config import Config
         >>> cfg = Config(dict(a=1, b=dict(b1=[0, 1])))
         >>> cfg.a
         1
@@ -527,6 +528,7 @@ class Config:
         with ``allow_list_keys`` digit keys index into lists of ``b``.
 
         Examples:
+            >>> from mmengine.config import Config
             >>> Config._merge_a_into_b(dict(obj=dict(a=2)), dict(obj=dict(a=1)))
             {'obj': {'a': 2}}
 
@@ -681,6 +683,7 @@ class Config:
         warning suggesting the existing name.
 
         Examples:
+            >>> from mmengine.config import Config
             >>> # Merge dictionary element
             >>> options = {'model.backbone.depth': 50, 'model.backbone.with_cp': True}
             >>> cfg = Config(dict(model=dict(backbone=dict(type='ResNet'))))
@@ -820,6 +823,7 @@ class Config:
         the text ends with an extra newline.
 
         Examples:
+            >>> from mmengine.config import Config
             >>> print(Config.diff(Config(dict(a=1, b=2)), Config(dict(a=2, b=2))))
             ---
             <BLANKLINE>

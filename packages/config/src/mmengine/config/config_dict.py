@@ -85,6 +85,7 @@ class ConfigDict(Dict):
     as they are; otherwise they are imported (built) when read.
 
     Examples:
+        >>> from mmengine.config import ConfigDict
         >>> cfg = ConfigDict(model=dict(type='ResNet', depth=50))
         >>> cfg.model.depth
         50

@@ -42,6 +42,7 @@ class DictAction(Action):
 
     Examples:
         >>> import argparse
+        >>> from mmengine.config import DictAction
         >>> parser = argparse.ArgumentParser()
         >>> _ = parser.add_argument('--cfg-options', nargs='+', action=DictAction)
         >>> args = parser.parse_args(['--cfg-options', 'a=1', 'b.c=[1,2]', 'd=(1,2)'])
@@ -96,6 +97,7 @@ class DictAction(Action):
             list, tuple or scalar: The parsed value.
 
         Examples:
+            >>> from mmengine.config import DictAction
             >>> DictAction._parse_iterable('1,2,3')
             [1, 2, 3]
             >>> DictAction._parse_iterable('[a, b, c]')

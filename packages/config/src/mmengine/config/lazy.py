@@ -56,6 +56,7 @@ class LazyObject:
     """A module, or a name inside a module, imported lazily by a config.
 
     Examples:
+        >>> from mmengine.config.lazy import LazyObject
         >>> # ``import torch.nn as nn`` is recorded as
         >>> nn = LazyObject('torch.nn')
         >>> # ``from torch.optim import SGD`` is recorded as
@@ -188,6 +189,7 @@ class LazyAttr:
     """An attribute of a :class:`LazyObject` (or of another ``LazyAttr``).
 
     Examples:
+        >>> from mmengine.config.lazy import LazyObject
         >>> nn = LazyObject('torch.nn')
         >>> relu = nn.ReLU            # a LazyAttr
         >>> relu.module, str(relu)

@@ -42,6 +42,7 @@ def merge_a_into_b(
     dict that replaces its base value.
 
     Examples:
+        >>> from mmengine.config.merge import merge_a_into_b
         >>> merge_a_into_b(dict(obj=dict(a=2)), dict(obj=dict(a=1, b=2)))
         {'obj': {'a': 2, 'b': 2}}
         >>> merge_a_into_b(dict(obj=dict(_delete_=True, a=2)), dict(obj=dict(a=1)))

@@ -47,6 +47,7 @@ class Compose:
             too. ``None`` means no transform.
 
     Examples:
+        >>> from mmengine.dataset import Compose
         >>> pipeline = Compose([lambda x: x + 1, lambda x: x * 2])
         >>> pipeline(1)
         4
@@ -218,11 +219,13 @@ class BaseDataset(Dataset):
         argument (highest).
 
     Examples:
+        >>> from mmengine.dataset import BaseDataset
         >>> class CustomDataset(BaseDataset):
-        ...     METAINFO = dict(task_name='custom_task', dataset_type='custom_type')
-        >>> ds = CustomDataset('path/to/ann_file', metainfo=dict(task_name='custom_task_name'))
+        ...     METAINFO = dict(classes=('cat', 'dog'), version=1)
+        >>> ds = CustomDataset(
+        ...     'path/to/ann_file', metainfo=dict(classes=('person',)), lazy_init=True)
         >>> ds.metainfo
-        {'task_name': 'custom_task_name', 'dataset_type': 'custom_type'}
+        {'classes': ('person',), 'version': 1}
     """
 
     METAINFO: dict = dict()

@@ -260,6 +260,7 @@ def pseudo_collate(data_batch: Sequence) -> Any:
         Any: Transposed data in the same format as an item of the batch.
 
     Examples:
+        >>> from mmengine.dataset import pseudo_collate
         >>> pseudo_collate([dict(a=1, b=[1, 2]), dict(a=2, b=[3, 4])])
         {'a': [1, 2], 'b': [(1, 3), (2, 4)]}
     """

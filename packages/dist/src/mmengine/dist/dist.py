@@ -430,15 +430,17 @@ def collect_results(
         ValueError: If ``tmpdir`` is given with ``device='gpu'``.
 
     Examples:
-        >>> # distributed environment, 2 ranks
         >>> import mmengine.dist as dist
         >>> if dist.get_rank() == 0:
         ...     data = ['foo', {1: 2}]
         ... else:
         ...     data = [24, {'a': 'b'}]
+        >>> # not distributed: the results of this process
         >>> dist.collect_results(data, 4, device='cpu')
-        ['foo', 24, {1: 2}, {'a': 'b'}]  # rank 0
-        None  # rank 1
+        ['foo', {1: 2}]
+
+        Launched on 2 ranks, the same code returns ``['foo', 24, {1: 2}, {'a': 'b'}]``
+        on rank 0 and ``None`` on rank 1.
     """
     if device not in ("gpu", "cpu", "npu"):
         raise NotImplementedError(f"device must be 'cpu' , 'gpu' or 'npu', but got {device}")

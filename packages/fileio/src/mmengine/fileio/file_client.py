@@ -87,16 +87,22 @@ class FileClient:
             Options are "s3", "http", "https". Default: None.
 
     Examples:
+        >>> import logging
+        >>> from mmengine.fileio import FileClient
+        >>> logging.disable(logging.WARNING)  # hide the deprecation warnings
         >>> # only set backend
-        >>> file_client = FileClient(backend='petrel')
+        >>> file_client = FileClient(backend='disk')
         >>> # only set prefix
-        >>> file_client = FileClient(prefix='s3')
+        >>> file_client = FileClient(prefix='http')
         >>> # set both backend and prefix but use backend to choose client
-        >>> file_client = FileClient(backend='petrel', prefix='s3')
+        >>> file_client = FileClient(backend='disk', prefix='http')
+        >>> type(file_client.client).__name__
+        'HardDiskBackend'
         >>> # if the arguments are the same, the same object is returned
-        >>> file_client1 = FileClient(backend='petrel')
+        >>> file_client1 = FileClient(backend='disk', prefix='http')
         >>> file_client1 is file_client
         True
+        >>> logging.disable(logging.NOTSET)
 
     Attributes:
         client (:obj:`BaseStorageBackend`): The backend object.
@@ -183,6 +189,7 @@ class FileClient:
             ``None``.
 
         Examples:
+            >>> from mmengine.fileio import FileClient
             >>> FileClient.parse_uri_prefix('s3://path/of/your/file')
             's3'
         """
@@ -216,10 +223,15 @@ class FileClient:
             FileClient: Instantiated FileClient object.
 
         Examples:
-            >>> uri = 's3://path/of/your/file'
+            >>> from mmengine.fileio import FileClient
+            >>> uri = 'http://path/of/your/file'
             >>> file_client = FileClient.infer_client(uri=uri)
-            >>> file_client_args = {'backend': 'petrel'}
+            >>> type(file_client.client).__name__
+            'HTTPBackend'
+            >>> file_client_args = {'backend': 'disk'}
             >>> file_client = FileClient.infer_client(file_client_args)
+            >>> type(file_client.client).__name__
+            'HardDiskBackend'
         """
         if file_client_args is None and uri is None:
             raise ValueAssertionError(
@@ -309,7 +321,8 @@ class FileClient:
                 of the registered storage backend. Default: None.
 
         Examples:
-            >>> @FileClient.register_backend('new')
+            >>> from mmengine.fileio import BaseStorageBackend, FileClient
+            >>> @FileClient.register_backend('new', force=True)
             ... class NewBackend(BaseStorageBackend):
             ...     def get(self, filepath):
             ...         return filepath
@@ -461,9 +474,11 @@ class FileClient:
             Iterable[str]: Only yield one path.
 
         Examples:
-            >>> file_client = FileClient(prefix='s3')
-            >>> with file_client.get_local_path('s3://bucket/abc.jpg') as path:
-            ...     # do something here
+            >>> from mmengine.fileio import FileClient
+            >>> file_client = FileClient(backend='disk')
+            >>> with file_client.get_local_path('path/of/abc.jpg') as path:
+            ...     print(path)  # a local file is not copied
+            path/of/abc.jpg
         """
         with self.client.get_local_path(str(filepath)) as local_path:
             yield local_path

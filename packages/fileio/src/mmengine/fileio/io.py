@@ -52,6 +52,7 @@ def _parse_uri_prefix(uri: Union[str, Path]) -> str:
         return ''.
 
     Examples:
+        >>> from mmengine.fileio.io import _parse_uri_prefix
         >>> _parse_uri_prefix('/home/path/of/your/file')
         ''
         >>> _parse_uri_prefix('s3://path/of/your/file')
@@ -169,13 +170,20 @@ def get_file_backend(
             the name or the prefix.
 
     Examples:
+        >>> from mmengine.fileio import get_file_backend
         >>> # get file backend based on the prefix of uri
-        >>> uri = 's3://path/of/your/file'
+        >>> uri = 'http://path/of/your/file'
         >>> backend = get_file_backend(uri)
+        >>> type(backend).__name__
+        'HTTPBackend'
         >>> # get file backend based on the backend_args
-        >>> backend = get_file_backend(backend_args={'backend': 'petrel'})
+        >>> backend = get_file_backend(backend_args={'backend': 'local'})
+        >>> type(backend).__name__
+        'LocalBackend'
         >>> # backend name has a higher priority if 'backend' in backend_args
-        >>> backend = get_file_backend(uri, backend_args={'backend': 'petrel'})
+        >>> backend = get_file_backend(uri, backend_args={'backend': 'local'})
+        >>> type(backend).__name__
+        'LocalBackend'
     """
     if enable_singleton and backend_args is None:
         return _backend_for(uri)  # type: ignore[arg-type]
@@ -256,7 +264,9 @@ def get(filepath: Union[str, Path], backend_args: Optional[dict] = None) -> byte
         bytes: Expected bytes object.
 
     Examples:
-        >>> get('/path/of/file')
+        >>> from mmengine.fileio import get, put
+        >>> put(b'hello world', 'path/of/file')
+        >>> get('path/of/file')
         b'hello world'
     """
     backend = _backend_for(filepath, backend_args)
@@ -296,7 +306,10 @@ def put(obj: bytes, filepath: Union[str, Path], backend_args: Optional[dict] = N
             corresponding backend. Defaults to None.
 
     Examples:
-        >>> put(b'hello world', '/path/of/file')
+        >>> from mmengine.fileio import get, put
+        >>> put(b'hello world', 'path/of/file')
+        >>> get('path/of/file')
+        b'hello world'
     """
     backend = _backend_for(filepath, backend_args)
     backend.put(obj, filepath)
@@ -323,7 +336,10 @@ def put_text(
             corresponding backend. Defaults to None.
 
     Examples:
-        >>> put_text('hello world', '/path/of/file')
+        >>> from mmengine.fileio import get_text, put_text
+        >>> put_text('hello world', 'path/of/file')
+        >>> get_text('path/of/file')
+        'hello world'
     """
     backend = _backend_for(filepath, backend_args)
     backend.put_text(obj, filepath, encoding)
@@ -396,6 +412,7 @@ def join_path(
         str: The result of concatenation.
 
     Examples:
+        >>> from mmengine.fileio import join_path
         >>> join_path('/path/of/dir1', 'dir2', 'path/of/file')
         '/path/of/dir1/dir2/path/of/file'
     """
@@ -426,8 +443,14 @@ def get_local_path(
         Iterable[str]: Only yield one path.
 
     Examples:
-        >>> with get_local_path('s3://bucket/abc.jpg') as path:
-        ...     # do something here
+        >>> from mmengine.fileio import get_local_path
+        >>> with get_local_path('path/of/abc.jpg') as path:
+        ...     print(path)  # a local file is not copied
+        path/of/abc.jpg
+        >>> # not run by the doctests: it needs a Petrel cluster
+        >>> with get_local_path('s3://bucket/abc.jpg') as path:  # doctest: +SKIP
+        ...     print(path)  # a temporary copy, removed on exit
+        /tmp/....jpg
     """
     backend = _backend_for(filepath, backend_args)
     with backend.get_local_path(str(filepath)) as local_path:
@@ -655,9 +678,13 @@ def list_dir_or_file(
         Iterable[str]: A relative path to ``dir_path``.
 
     Examples:
+        >>> from mmengine.fileio import list_dir_or_file, put_text
+        >>> put_text('a', 'path/of/dir/a.txt')
+        >>> put_text('b', 'path/of/dir/b.py')
         >>> # only list files ending with specified suffixes
-        >>> for file_path in list_dir_or_file('/path/of/dir', list_dir=False, suffix='.txt'):
+        >>> for file_path in list_dir_or_file('path/of/dir', list_dir=False, suffix='.txt'):
         ...     print(file_path)
+        a.txt
     """
     backend = _backend_for(dir_path, backend_args)
     return backend.list_dir_or_file(dir_path, list_dir, list_file, suffix, recursive)
@@ -797,9 +824,13 @@ def load(
             path nor a readable file object.
 
     Examples:
-        >>> load('/path/of/your/file')  # file is stored in disk
-        >>> load('https://path/of/your/file')  # file is stored in Internet
-        >>> load('s3://path/of/your/file')  # file is stored in petrel
+        >>> from mmengine.fileio import dump, load
+        >>> dump({'a': 1}, 'path/of/your/file.json')
+        >>> load('path/of/your/file.json')  # file is stored in disk
+        {'a': 1}
+        >>> # not run by the doctests: they need a web server and a Petrel cluster
+        >>> load('https://path/of/your/file.json')  # doctest: +SKIP
+        >>> load('s3://path/of/your/file.json')  # doctest: +SKIP
     """
     if isinstance(file, Path):
         file = str(file)
@@ -872,8 +903,12 @@ def dump(
             path nor a writable file object.
 
     Examples:
-        >>> dump('hello world', '/path/of/your/file')  # disk
-        >>> dump('hello world', 's3://path/of/your/file')  # ceph or petrel
+        >>> from mmengine.fileio import dump
+        >>> dump({'a': 1}, file_format='json')  # to a str
+        '{"a": 1}'
+        >>> dump({'a': 1}, 'path/of/your/file.json')  # disk
+        >>> # not run by the doctests: it needs a Petrel cluster
+        >>> dump({'a': 1}, 's3://path/of/your/file.json')  # doctest: +SKIP
     """
     if isinstance(file, Path):
         file = str(file)

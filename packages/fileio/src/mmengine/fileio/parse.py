@@ -34,7 +34,7 @@ def list_from_file(
     file_client_args: Optional[dict] = None,
     backend_args: Optional[dict] = None,
 ) -> list[str]:
-    """Load a text file and parse the content as a list of strings.
+    r"""Load a text file and parse the content as a list of strings.
 
     ``list_from_file`` supports loading a text file which can be stored in
     different backends and parsing the content as a list for strings.
@@ -55,9 +55,12 @@ def list_from_file(
         list[str]: A list of strings.
 
     Examples:
-        >>> list_from_file('/path/of/your/file')  # disk
+        >>> from mmengine.fileio import list_from_file, put_text
+        >>> put_text('hello\nworld\n', 'path/of/your/file')
+        >>> list_from_file('path/of/your/file')  # disk
         ['hello', 'world']
-        >>> list_from_file('s3://path/of/your/file')  # ceph or petrel
+        >>> # not run by the doctests: it needs a Petrel cluster
+        >>> list_from_file('s3://path/of/your/file')  # doctest: +SKIP
         ['hello', 'world']
     """
     text = _read_text(filename, encoding, file_client_args, backend_args, "list_from_file")
@@ -79,7 +82,7 @@ def dict_from_file(
     file_client_args: Optional[dict] = None,
     backend_args: Optional[dict] = None,
 ) -> dict[Any, Union[str, list[str]]]:
-    """Load a text file and parse the content as a dict.
+    r"""Load a text file and parse the content as a dict.
 
     Each line of the text file will be two or more columns split by
     whitespaces or tabs. The first column will be parsed as dict keys, and
@@ -105,7 +108,9 @@ def dict_from_file(
             which upstream MMEngine raised.
 
     Examples:
-        >>> dict_from_file('/path/of/your/file')  # disk
+        >>> from mmengine.fileio import dict_from_file, put_text
+        >>> put_text('key1 value1\nkey2 value2\n', 'path/of/your/file')
+        >>> dict_from_file('path/of/your/file')  # disk
         {'key1': 'value1', 'key2': 'value2'}
     """
     text = _read_text(filename, encoding, file_client_args, backend_args, "dict_from_file")

@@ -158,16 +158,20 @@ class CheckpointHook(Hook):
             saving begins. Defaults to 0, which means saving at the beginning.
 
     Examples:
+        >>> from mmengine.hooks import CheckpointHook
         >>> # Save best based on single metric
-        >>> CheckpointHook(interval=2, by_epoch=True, save_best='acc', rule='less')
+        >>> hook = CheckpointHook(interval=2, by_epoch=True, save_best='acc', rule='less')
         >>> # Save best based on multi metrics with the same comparison rule
-        >>> CheckpointHook(interval=2, by_epoch=True, save_best=['acc', 'mIoU'], rule='greater')
+        >>> hook = CheckpointHook(interval=2, by_epoch=True, save_best=['acc', 'mIoU'],
+        ...                       rule='greater')
+        >>> hook.rules
+        ['greater', 'greater']
         >>> # Save best based on multi metrics with different comparison rule
-        >>> CheckpointHook(interval=2, by_epoch=True, save_best=['FID', 'IS'],
-        ...                rule=['less', 'greater'])
+        >>> hook = CheckpointHook(interval=2, by_epoch=True, save_best=['FID', 'IS'],
+        ...                       rule=['less', 'greater'])
         >>> # Save best based on single metric and publish model after training
-        >>> CheckpointHook(interval=2, by_epoch=True, save_best='acc', rule='less',
-        ...                published_keys=['meta', 'state_dict'])
+        >>> hook = CheckpointHook(interval=2, by_epoch=True, save_best='acc', rule='less',
+        ...                       published_keys=['meta', 'state_dict'])
     """
 
     out_dir: str

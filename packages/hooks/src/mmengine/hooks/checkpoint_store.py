@@ -59,8 +59,20 @@ class CheckpointStore:
             ``'epoch_{}.pth'``.
 
     Examples:
-        >>> store = CheckpointStore('work_dirs/exp', 'work_dirs/exp', max_keep_ckpts=3)
-        >>> store.save(runner, 'epoch_1.pth', meta=dict(epoch=1, iter=100), rotation_id=1)
+        >>> import os
+        >>> from mmengine.runner import CheckpointStore
+        >>> from mmengine.logging import MessageHub
+        >>> class DemoRunner:  # what the store uses of a Runner
+        ...     message_hub = MessageHub.get_instance('checkpoint_store_demo')
+        ...     def save_checkpoint(self, out_dir, filename, *args, **kwargs):
+        ...         open(os.path.join(out_dir, filename), 'w').close()
+        >>> os.makedirs('work_dirs/exp', exist_ok=True)
+        >>> store = CheckpointStore('work_dirs/exp', 'work_dirs/exp', max_keep_ckpts=2)
+        >>> for epoch in (1, 2, 3):
+        ...     path = store.save(DemoRunner(), f'epoch_{epoch}.pth',
+        ...                       meta=dict(epoch=epoch, iter=100 * epoch), rotation_id=epoch)
+        >>> sorted(os.listdir('work_dirs/exp'))
+        ['epoch_2.pth', 'epoch_3.pth', 'last_checkpoint']
     """
 
     def __init__(

@@ -359,9 +359,12 @@ class NPUProfilerHook(Hook):
             False.
 
     Examples:
-        >>> cfg = ...
+        >>> from mmengine.config import Config
+        >>> cfg = Config(dict(custom_hooks=[]))
         >>> profiler_config = dict(type='NPUProfilerHook', end=2)
-        >>> cfg.merge_from_dict({'custom_hooks': custom_hooks})
+        >>> cfg.merge_from_dict({'custom_hooks': [profiler_config]})
+        >>> cfg.custom_hooks
+        [{'type': 'NPUProfilerHook', 'end': 2}]
     """
 
     priority = "VERY_LOW"

@@ -20,6 +20,51 @@ class PrepareTTAHook(Hook):
     Args:
         tta_cfg (dict): Config dictionary of the test time augmentation model; it is built
             from ``MODELS`` with ``module=runner.model``.
+
+    Examples:
+        The hook is usually registered by :func:`build_runner_with_tta`:
+
+        >>> import torch
+        >>> from mmengine.config import Config
+        >>> from mmengine.evaluator import BaseMetric
+        >>> from mmengine.hooks.test_time_aug_hook import build_runner_with_tta
+        >>> from mmengine.model import BaseModel, BaseTTAModel
+        >>> from mmengine.registry import DATASETS, METRICS, MODELS
+        >>> @DATASETS.register_module(force=True)
+        ... class TwoViews(torch.utils.data.Dataset):  # sample i seen at the scales of `pipeline`
+        ...     metainfo = dict()
+        ...     def __init__(self, pipeline):
+        ...         self.scales = pipeline
+        ...     def __len__(self):
+        ...         return 2
+        ...     def __getitem__(self, i):
+        ...         return dict(inputs=[torch.tensor(i * s) for s in self.scales])
+        >>> @MODELS.register_module(force=True)
+        ... class Doubler(BaseModel):
+        ...     def forward(self, inputs, data_samples=None, mode='tensor'):
+        ...         return [2 * x for x in inputs]
+        >>> @MODELS.register_module(force=True)
+        ... class MeanTTA(BaseTTAModel):
+        ...     def merge_preds(self, data_samples_list):
+        ...         return [sum(preds) / len(preds) for preds in data_samples_list]
+        >>> @METRICS.register_module(force=True)
+        ... class MeanPred(BaseMetric):
+        ...     default_prefix = 'demo'
+        ...     def process(self, data_batch, data_samples):
+        ...         self.results.extend(float(pred) for pred in data_samples)
+        ...     def compute_metrics(self, results):
+        ...         return dict(mean=sum(results) / len(results))
+        >>> cfg = Config(dict(
+        ...     model=dict(type='Doubler'), work_dir='work_dirs/tta', log_level='WARNING',
+        ...     tta_model=dict(type='MeanTTA'), tta_pipeline=[1.0, 3.0],
+        ...     test_dataloader=dict(
+        ...         dataset=dict(type='TwoViews', pipeline=[1.0]), batch_size=2,
+        ...         sampler=dict(type='DefaultSampler', shuffle=False),
+        ...         collate_fn=dict(type='pseudo_collate')),
+        ...     test_cfg=dict(), test_evaluator=dict(type='MeanPred')))
+        >>> runner = build_runner_with_tta(cfg)
+        >>> runner.test()
+        {'demo/mean': 2.0}
     """
 
     def __init__(self, tta_cfg: dict) -> None:
@@ -59,8 +104,7 @@ def build_runner_with_tta(cfg: dict) -> Runner:  # noqa: F821
         Runner: The runner with ``PrepareTTAHook`` registered.
 
     Examples:
-        >>> runner = build_runner_with_tta(cfg)
-        >>> runner.test()
+        The example of :class:`PrepareTTAHook` builds and tests a runner with this function.
     """
     if "tta_model" not in cfg:
         raise AssertionError(

@@ -96,8 +96,12 @@ def get_config(cfg_path: str, pretrained: bool = False) -> Config:
         AssertionError: If ``pretrained`` is True and the metafile gives no weights.
 
     Examples:
-        >>> cfg = get_config('mmdet::faster_rcnn/faster-rcnn_r50_fpn_1x_coco.py', pretrained=True)
-        >>> cfg.model_path  # the checkpoint URL listed in mmdet's metafile
+        >>> from mmengine.hub import get_config
+        >>> # skipped: needs mmdet installed
+        >>> cfg = get_config('mmdet::faster_rcnn/faster-rcnn_r50_fpn_1x_coco.py',  # doctest: +SKIP
+        ...                  pretrained=True)
+        >>> cfg.model_path  # the checkpoint URL listed in mmdet's metafile  # doctest: +SKIP
+        'https://download.openmmlab.com/mmdetection/v2.0/faster_rcnn/...pth'
     """
     module, distribution, rel_path = _split(cfg_path)
     package_path = _package_path(module, distribution, cfg_path)
@@ -154,7 +158,9 @@ def get_model(cfg_path: str, pretrained: bool = False, **kwargs: Any) -> nn.Modu
         ImportError: If the package, or its ``utils`` module, cannot be imported.
 
     Examples:
-        >>> model = get_model('mmdet::faster_rcnn/faster-rcnn_r50_fpn_1x_coco.py',
+        >>> from mmengine.hub import get_model
+        >>> # skipped: needs mmdet installed, and downloads the checkpoint
+        >>> model = get_model('mmdet::faster_rcnn/faster-rcnn_r50_fpn_1x_coco.py',  # doctest: +SKIP
         ...                   pretrained=True)
     """
     module, _, _ = _split(cfg_path)

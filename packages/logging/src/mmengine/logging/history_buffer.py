@@ -131,16 +131,17 @@ class HistoryBuffer:
     samples each entry accounts for) for further statistics.
 
     Examples:
+        >>> from mmengine.logging import HistoryBuffer
         >>> history_buffer = HistoryBuffer()
         >>> history_buffer.update(1)
         >>> history_buffer.update(2)
-        >>> history_buffer.min()  # minimum of (1, 2)
+        >>> print(history_buffer.min())  # minimum of (1, 2)
         1.0
-        >>> history_buffer.max()  # maximum of (1, 2)
+        >>> print(history_buffer.max())  # maximum of (1, 2)
         2.0
-        >>> history_buffer.mean()  # mean of (1, 2)
+        >>> print(history_buffer.mean())  # mean of (1, 2)
         1.5
-        >>> history_buffer.statistics('mean')  # access method by string.
+        >>> print(history_buffer.statistics('mean'))  # access method by string.
         1.5
 
     Args:
@@ -328,16 +329,16 @@ class HistoryBuffer:
         can read ``self._log_history`` and ``self._count_history``.
 
         Examples:
+            >>> import numpy as np
+            >>> from mmengine.logging import HistoryBuffer
             >>> @HistoryBuffer.register_statistics
-            >>> def weighted_mean(self, window_size, weight):
-            >>>     assert len(weight) == window_size
-            >>>     return (self._log_history[-window_size:] *
-            >>>             np.array(weight)).sum() / \
-            >>>             self._count_history[-window_size:].sum()
-
+            ... def weighted_mean(self, window_size, weight):
+            ...     assert len(weight) == window_size
+            ...     weighted = self._log_history[-window_size:] * np.array(weight)
+            ...     return weighted.sum() / self._count_history[-window_size:].sum()
             >>> log_buffer = HistoryBuffer([1, 2], [1, 1])
-            >>> log_buffer.statistics('weighted_mean', 2, [2, 1])
-            2
+            >>> print(log_buffer.statistics('weighted_mean', 2, [2, 1]))
+            2.0
 
         Args:
             method (Callable): Custom statistics method.

@@ -212,8 +212,10 @@ class MMLogger(Logger, ManagerMixin):
           last-resort handler: without handlers, nothing is output.
 
     Examples:
+        >>> import logging
+        >>> from mmengine.logging import MMLogger
         >>> logger = MMLogger.get_instance(name='MMLogger',
-        >>>                                logger_name='Logger')
+        ...                                logger_name='Logger')
         >>> # Although logger has name attribute just like `logging.Logger`
         >>> # We cannot get logger instance by `logging.getLogger`.
         >>> assert logger.name == 'Logger'
@@ -225,7 +227,7 @@ class MMLogger(Logger, ManagerMixin):
         >>> logger2 = MMLogger.get_instance('logger2', log_file='out.log')
         >>> # Get logger only save multiple ranks logs.
         >>> logger3 = MMLogger.get_instance('logger3', log_file='out.log',
-        >>>                                 distributed=True)
+        ...                                 distributed=True)
 
     Args:
         name (str): Global instance name.

@@ -101,6 +101,7 @@ class MessageHub(ManagerMixin):
     which will be overwritten by next update.
 
     Examples:
+        >>> from mmengine.logging import HistoryBuffer, MessageHub
         >>> # create empty `MessageHub`.
         >>> message_hub1 = MessageHub('name')
         >>> log_scalars = dict(loss=HistoryBuffer())
@@ -108,10 +109,10 @@ class MessageHub(ManagerMixin):
         >>> resumed_keys = dict(loss=True)
         >>> # create `MessageHub` from data.
         >>> message_hub2 = MessageHub(
-        >>>     name='name',
-        >>>     log_scalars=log_scalars,
-        >>>     runtime_info=runtime_info,
-        >>>     resumed_keys=resumed_keys)
+        ...     name='name',
+        ...     log_scalars=log_scalars,
+        ...     runtime_info=runtime_info,
+        ...     resumed_keys=resumed_keys)
 
     Args:
         name (str): Name of message hub used to get corresponding instance
@@ -197,14 +198,18 @@ class MessageHub(ManagerMixin):
         ``update``; otherwise a ``HistoryBuffer`` is created from them.
 
         Examples:
+            >>> from mmengine.logging import MessageHub
             >>> message_hub = MessageHub.get_instance('mmengine')
             >>> # create loss `HistoryBuffer` with value=1, count=1
             >>> message_hub.update_scalar('loss', 1)
             >>> # update loss `HistoryBuffer` with value
             >>> message_hub.update_scalar('loss', 3)
+            >>> # its ``resumed`` flag cannot change (raises an AssertionError subclass)
             >>> message_hub.update_scalar('loss', 3, resumed=False)
-            AssertionError: loss used to be True, but got False now. resumed
-            keys cannot be modified repeatedly
+            Traceback (most recent call last):
+            ...
+            mmengine.logging.message_hub.ResumedKeyConflictError: loss used to be True,
+            but got False now. resumed keys cannot be modified repeatedly...
 
         Note:
             The ``resumed`` argument needs to be consistent for the same
@@ -252,6 +257,7 @@ class MessageHub(ManagerMixin):
             ``log_dict``.
 
         Examples:
+            >>> from mmengine.logging import MessageHub
             >>> message_hub = MessageHub.get_instance('mmengine')
             >>> log_dict = dict(a=1, b=2, c=3)
             >>> message_hub.update_scalars(log_dict)
@@ -294,6 +300,7 @@ class MessageHub(ManagerMixin):
         The runtime information of ``key`` is overwritten on every call.
 
         Examples:
+            >>> from mmengine.logging import MessageHub
             >>> message_hub = MessageHub.get_instance('mmengine')
             >>> message_hub.update_info('iter', 100)
 
@@ -315,6 +322,7 @@ class MessageHub(ManagerMixin):
         """Update runtime information with dictionary.
 
         Examples:
+            >>> from mmengine.logging import MessageHub
             >>> message_hub = MessageHub.get_instance('mmengine')
             >>> message_hub.update_info_dict({'iter': 100})
 

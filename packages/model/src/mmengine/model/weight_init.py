@@ -713,9 +713,13 @@ def initialize(module: nn.Module, init_cfg: Union[dict, list[dict]]) -> None:
             the sub-module to initialise differently).
 
     Example:
+        >>> import torch.nn as nn
+        >>> from mmengine.model import initialize
         >>> module = nn.Linear(2, 3, bias=True)
         >>> init_cfg = dict(type='Constant', layer='Linear', val=1, bias=2)
         >>> initialize(module, init_cfg)
+        >>> module.weight.tolist(), module.bias.tolist()
+        ([[1.0, 1.0], [1.0, 1.0], [1.0, 1.0]], [2.0, 2.0, 2.0])
     """
     if not isinstance(init_cfg, (dict, list)):
         raise TypeError(f"init_cfg must be a dict or a list of dict, but got {type(init_cfg)}")

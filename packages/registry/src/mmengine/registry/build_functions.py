@@ -232,19 +232,22 @@ def build_from_cfg(
 
     Examples:
         >>> from mmengine import Registry, build_from_cfg
-        >>> MODELS = Registry('models')
+        >>> MODELS = Registry('models', scope='demo')
         >>> @MODELS.register_module()
-        >>> class ResNet:
-        >>>     def __init__(self, depth, stages=4):
-        >>>         self.depth = depth
-        >>>         self.stages = stages
+        ... class ResNet:
+        ...     def __init__(self, depth, stages=4):
+        ...         self.depth = depth
+        ...         self.stages = stages
         >>> cfg = dict(type='ResNet', depth=50)
         >>> model = build_from_cfg(cfg, MODELS)
         >>> # Returns an instantiated object
+        >>> model.depth, model.stages
+        (50, 4)
         >>> @MODELS.register_module()
-        >>> def resnet50():
-        >>>     pass
-        >>> resnet = build_from_cfg(dict(type='resnet50'), MODELS)
+        ... def resnet50():
+        ...     return 'resnet50 called'
+        >>> build_from_cfg(dict(type='resnet50'), MODELS)
+        'resnet50 called'
         >>> # Return a result of the calling function
 
     Args:
@@ -303,9 +306,15 @@ def build_optimizer_from_cfg(
     from ``cfg`` or ``default_args``.
 
     Examples:
+        >>> import torch
+        >>> from mmengine.registry import OPTIMIZERS
+        >>> from mmengine.registry.build_functions import build_optimizer_from_cfg
+        >>> model = torch.nn.Linear(2, 2)
         >>> optimizer = build_optimizer_from_cfg(
         ...     dict(type='SGD', lr=0.1), OPTIMIZERS,
         ...     default_args=dict(params=model.parameters()))
+        >>> type(optimizer).__name__, optimizer.defaults['lr']
+        ('SGD', 0.1)
 
     Args:
         cfg (dict or ConfigDict or Config): Config dict with the key "type".
@@ -357,14 +366,19 @@ def build_runner_from_cfg(cfg: Union[dict, ConfigDict, Config], registry: Regist
     """Build a Runner object.
 
     Examples:
+        >>> import torch
         >>> from mmengine.registry import Registry, build_runner_from_cfg
-        >>> RUNNERS = Registry('runners', build_func=build_runner_from_cfg)
+        >>> from mmengine.runner import Runner
+        >>> RUNNERS = Registry('runners', build_func=build_runner_from_cfg, scope='demo')
         >>> @RUNNERS.register_module()
-        >>> class CustomRunner(Runner):
-        >>>     def setup_env(env_cfg):
-        >>>         pass
-        >>> cfg = dict(runner_type='CustomRunner', ...)
+        ... class CustomRunner(Runner):
+        ...     def setup_env(self, env_cfg):
+        ...         super().setup_env(env_cfg)  # and set up more
+        >>> cfg = dict(runner_type='CustomRunner', model=torch.nn.Linear(2, 2),
+        ...            work_dir='work_dirs/demo', default_scope=None, log_level='WARNING')
         >>> custom_runner = RUNNERS.build(cfg)
+        >>> type(custom_runner).__name__
+        'CustomRunner'
 
     Args:
         cfg (dict or ConfigDict or Config): Config dict. If "runner_type" key

@@ -31,10 +31,13 @@ class DefaultScope(ManagerMixin):
 
     Examples:
         >>> from mmengine.registry import DefaultScope
-        >>> # Define default scope in runner.
-        >>> DefaultScope.get_instance('task', scope_name='mmdet')
-        >>> # Get default scope globally.
-        >>> scope_name = DefaultScope.get_instance('task').scope_name
+        >>> # Define default scope in runner (``Runner`` calls
+        >>> # ``DefaultScope.get_instance(name, scope_name=default_scope)``).
+        >>> # Here it is defined for a ``with`` block only:
+        >>> with DefaultScope.overwrite_default_scope('mmdet'):
+        ...     # Get default scope globally.
+        ...     print(DefaultScope.get_current_instance().scope_name)
+        mmdet
     """
 
     def __init__(self, name: str, scope_name: str) -> None:
@@ -62,16 +65,15 @@ class DefaultScope(ManagerMixin):
         ``DefaultScope`` has been created yet.
 
         Examples:
-            >>> default_scope = DefaultScope.get_current_instance()
+            >>> from mmengine.registry import DefaultScope
             >>> # There is no `DefaultScope` created yet,
             >>> # `get_current_instance` return `None`.
-            >>> default_scope = DefaultScope.get_instance(
-            >>>     'instance_name', scope_name='mmengine')
+            >>> print(DefaultScope.get_current_instance())
+            None
+            >>> with DefaultScope.overwrite_default_scope('mmengine'):
+            ...     default_scope = DefaultScope.get_current_instance()
             >>> default_scope.scope_name
-            mmengine
-            >>> default_scope = DefaultScope.get_current_instance()
-            >>> default_scope.scope_name
-            mmengine
+            'mmengine'
 
         Returns:
             DefaultScope or None: None if no ``DefaultScope`` instance has
@@ -105,9 +107,12 @@ class DefaultScope(ManagerMixin):
                 current default scope is kept unchanged and nothing is undone.
 
         Examples:
+            >>> from mmengine.registry import DefaultScope
             >>> with DefaultScope.overwrite_default_scope('mmdet'):
             ...     DefaultScope.get_current_instance().scope_name
             'mmdet'
+            >>> print(DefaultScope.get_current_instance())  # the scope before the block
+            None
         """
         if scope_name is None:
             yield

@@ -181,7 +181,7 @@ def _log_found(obj: Any, registry: Registry) -> None:
 
 
 class Registry:
-    """A registry to map strings to classes or functions.
+    r"""A registry to map strings to classes or functions.
 
     Registered object could be built from registry. Meanwhile, registered
     functions could be called from registry.
@@ -205,35 +205,44 @@ class Registry:
             :meth:`build`. Defaults to [].
 
     Examples:
+        >>> from mmengine.registry import Registry
         >>> # define a registry
-        >>> MODELS = Registry('models')
+        >>> MODELS = Registry('models', scope='demo')
         >>> # registry the `ResNet` to `MODELS`
         >>> @MODELS.register_module()
-        >>> class ResNet:
-        >>>     pass
+        ... class ResNet:
+        ...     pass
         >>> # build model from `MODELS`
         >>> resnet = MODELS.build(dict(type='ResNet'))
         >>> @MODELS.register_module()
-        >>> def resnet50():
-        >>>     pass
-        >>> resnet = MODELS.build(dict(type='resnet50'))
+        ... def resnet50():
+        ...     return 'resnet50 called'
+        >>> MODELS.build(dict(type='resnet50'))
+        'resnet50 called'
 
         >>> # hierarchical registry
         >>> DETECTORS = Registry('detectors', parent=MODELS, scope='det')
         >>> @DETECTORS.register_module()
-        >>> class FasterRCNN:
-        >>>     pass
+        ... class FasterRCNN:
+        ...     pass
         >>> fasterrcnn = DETECTORS.build(dict(type='FasterRCNN'))
+        >>> resnet = DETECTORS.build(dict(type='ResNet'))  # found in the parent
 
-        >>> # add locations to enable auto import
-        >>> DETECTORS = Registry('detectors', parent=MODELS,
-        >>>     scope='det', locations=['det.models.detectors'])
-        >>> # define this class in 'det.models.detectors'
-        >>> @DETECTORS.register_module()
-        >>> class MaskRCNN:
-        >>>     pass
-        >>> # The registry will auto import det.models.detectors.MaskRCNN
-        >>> fasterrcnn = DETECTORS.build(dict(type='det.MaskRCNN'))
+        >>> # add locations to enable auto import: ``toy/models.py`` registers MaskRCNN
+        >>> import os
+        >>> os.makedirs('toy', exist_ok=True)
+        >>> with open('toy/registry.py', 'w') as f:
+        ...     _ = f.write("from mmengine.registry import Registry\n"
+        ...                 "MODELS = Registry('models', scope='toy', locations=['toy.models'])\n")
+        >>> with open('toy/models.py', 'w') as f:
+        ...     _ = f.write("from toy.registry import MODELS\n"
+        ...                 "@MODELS.register_module()\n"
+        ...                 "class MaskRCNN:\n"
+        ...                 "    pass\n")
+        >>> from toy.registry import MODELS as TOY_MODELS
+        >>> # The registry imports toy.models on its first build (or get)
+        >>> type(TOY_MODELS.build(dict(type='MaskRCNN')))
+        <class 'toy.models.MaskRCNN'>
     """
 
     def __init__(
@@ -334,19 +343,23 @@ class Registry:
     # ------------------------------------------------------------ scope logic
     @staticmethod
     def infer_scope() -> str:
-        """Infer the scope of registry.
+        r"""Infer the scope of registry.
 
         The name of the package where the registry is defined will be
         returned, i.e. the first component of the module name of the code
         that creates the registry (two frames up from this method).
 
         Examples:
-            >>> # in mmdet/models/backbone/resnet.py
-            >>> MODELS = Registry('models')
-            >>> @MODELS.register_module()
-            >>> class ResNet:
-            >>>     pass
-            >>> # The scope of `ResNet` will be `mmdet`.
+            >>> # a registry created in mmdet/models/backbone/resnet.py gets the scope
+            >>> # 'mmdet'; here one created in the package ``mmtoy``:
+            >>> import os
+            >>> os.makedirs('mmtoy', exist_ok=True)
+            >>> with open('mmtoy/resnet.py', 'w') as f:
+            ...     _ = f.write("from mmengine.registry import Registry\n"
+            ...                 "MODELS = Registry('models')\n")
+            >>> from mmtoy.resnet import MODELS
+            >>> MODELS.scope
+            'mmtoy'
 
         Returns:
             str: The inferred scope name.
@@ -378,10 +391,11 @@ class Registry:
         The first scope will be split from key.
 
         Examples:
+            >>> from mmengine.registry import Registry
             >>> Registry.split_scope_key('mmdet.ResNet')
-            'mmdet', 'ResNet'
+            ('mmdet', 'ResNet')
             >>> Registry.split_scope_key('ResNet')
-            None, 'ResNet'
+            (None, 'ResNet')
 
         Args:
             key (str): The key, optionally prefixed by ``'<scope>.'``.
@@ -514,31 +528,18 @@ class Registry:
             scope (str, optional): The target scope.
 
         Examples:
-            >>> from mmengine.registry import Registry, DefaultScope, MODELS
-            >>> import time
-            >>> # External Registry
-            >>> MMDet_MODELS = Registry('mmdet_model', scope='mmdet',
-            >>>     parent=MODELS)
-            >>> MMCLS_MODELS = Registry('mmcls_model', scope='mmcls',
-            >>>     parent=MODELS)
-            >>> # Local Registry
-            >>> CUSTOM_MODELS = Registry('custom_model', scope='custom',
-            >>>     parent=MODELS)
-            >>>
-            >>> # Initiate DefaultScope
-            >>> DefaultScope.get_instance(f'scope_{time.time()}',
-            >>>     scope_name='custom')
-            >>> # Check default scope
-            >>> DefaultScope.get_current_instance().scope_name
-            custom
-            >>> # Switch to mmcls scope and get `MMCLS_MODELS` registry.
-            >>> with CUSTOM_MODELS.switch_scope_and_registry(scope='mmcls') as registry:
-            >>>     DefaultScope.get_current_instance().scope_name
-            mmcls
-            >>>     registry.scope
-            mmcls
-            >>> # Check switch back to original scope.
-            >>> DefaultScope.get_current_instance().scope_name
+            >>> from mmengine.registry import Registry, DefaultScope
+            >>> # External registry (mmengine's MODELS in a real project)
+            >>> MODELS = Registry('models', scope='mmengine')
+            >>> # Local registry
+            >>> CUSTOM_MODELS = Registry('custom_model', scope='custom', parent=MODELS)
+            >>> with DefaultScope.overwrite_default_scope('custom'):
+            ...     # Switch to the mmengine scope and get the `MODELS` registry.
+            ...     with CUSTOM_MODELS.switch_scope_and_registry(scope='mmengine') as registry:
+            ...         print(DefaultScope.get_current_instance().scope_name, registry.name)
+            ...     # Check switch back to original scope.
+            ...     print(DefaultScope.get_current_instance().scope_name)
+            mmengine models
             custom
         """
         with DefaultScope.overwrite_default_scope(scope):
@@ -603,25 +604,31 @@ class Registry:
             otherwise return None.
 
         Examples:
+            >>> from mmengine.registry import Registry
             >>> # define a registry
-            >>> MODELS = Registry('models')
+            >>> MODELS = Registry('models', scope='demo')
             >>> # register `ResNet` to `MODELS`
             >>> @MODELS.register_module()
-            >>> class ResNet:
-            >>>     pass
-            >>> resnet_cls = MODELS.get('ResNet')
+            ... class ResNet:
+            ...     pass
+            >>> MODELS.get('ResNet').__name__
+            'ResNet'
 
             >>> # hierarchical registry
             >>> DETECTORS = Registry('detector', parent=MODELS, scope='det')
             >>> # `ResNet` does not exist in `DETECTORS` but `get` method
             >>> # will try to search from its parent or ancestors
-            >>> resnet_cls = DETECTORS.get('ResNet')
+            >>> DETECTORS.get('ResNet').__name__
+            'ResNet'
             >>> CLASSIFIER = Registry('classifier', parent=MODELS, scope='cls')
             >>> @CLASSIFIER.register_module()
-            >>> class MobileNet:
-            >>>     pass
+            ... class MobileNet:
+            ...     pass
             >>> # `get` from its sibling registries
-            >>> mobilenet_cls = DETECTORS.get('cls.MobileNet')
+            >>> DETECTORS.get('cls.MobileNet').__name__
+            'MobileNet'
+            >>> print(DETECTORS.get('FCNet'))  # not registered anywhere
+            None
         """
         if not isinstance(key, str):
             raise TypeError(f"The key argument of `Registry.get` must be a str, got {type(key)}")
@@ -811,14 +818,16 @@ class Registry:
 
         Examples:
             >>> from mmengine import Registry
-            >>> MODELS = Registry('models')
+            >>> MODELS = Registry('models', scope='demo')
             >>> @MODELS.register_module()
-            >>> class ResNet:
-            >>>     def __init__(self, depth, stages=4):
-            >>>         self.depth = depth
-            >>>         self.stages = stages
+            ... class ResNet:
+            ...     def __init__(self, depth, stages=4):
+            ...         self.depth = depth
+            ...         self.stages = stages
             >>> cfg = dict(type='ResNet', depth=50)
             >>> model = MODELS.build(cfg)
+            >>> model.depth, model.stages
+            (50, 4)
         """
         try:
             if args or kwargs:
@@ -924,20 +933,24 @@ class Registry:
             decorator that registers and returns its argument.
 
         Examples:
-            >>> backbones = Registry('backbone')
+            >>> from mmengine.registry import Registry
+            >>> backbones = Registry('backbone', scope='demo')
             >>> # as a decorator
             >>> @backbones.register_module()
-            >>> class ResNet:
-            >>>     pass
-            >>> backbones = Registry('backbone')
+            ... class ResNet:
+            ...     pass
+            >>> backbones = Registry('backbone', scope='demo')
             >>> @backbones.register_module(name='mnet')
-            >>> class MobileNet:
-            >>>     pass
+            ... class MobileNet:
+            ...     pass
+            >>> backbones.get('mnet').__name__
+            'MobileNet'
 
             >>> # as a normal function
             >>> class ResNet:
-            >>>     pass
-            >>> backbones.register_module(module=ResNet)
+            ...     pass
+            >>> backbones.register_module(module=ResNet).__name__
+            'ResNet'
         """
         if not isinstance(force, bool):
             raise TypeError(

@@ -80,9 +80,14 @@ class FlexibleRunner(Runner):
         Other arguments: as :class:`Runner`.
 
     Examples:
-        >>> runner = FlexibleRunner(model=model, work_dir='work_dirs/x',
-        ...                         strategy=dict(type='DDPStrategy'),
-        ...                         train_dataloader=..., train_cfg=..., optim_wrapper=...)
+        >>> import torch
+        >>> from mmengine.runner import FlexibleRunner
+        >>> # dict(type='DDPStrategy') when launched with torchrun
+        >>> runner = FlexibleRunner(model=torch.nn.Linear(2, 2), work_dir='work_dirs/x',
+        ...                         strategy=dict(type='SingleDeviceStrategy'),
+        ...                         log_level='WARNING')
+        >>> type(runner.strategy).__name__
+        'SingleDeviceStrategy'
     """
 
     _meta_version_key = "mmengine"  # 0.10's FlexibleRunner checkpoints: meta['mmengine']

@@ -40,7 +40,15 @@ def turn_on_activation_checkpointing(model: torch.nn.Module, modules: list[str] 
         AttributeError: a path that names no sub-module of ``model``.
 
     Examples:
-        >>> turn_on_activation_checkpointing(model, ['backbone.layer1', 'backbone.layer2'])
+        >>> import torch
+        >>> from torch import nn
+        >>> from mmengine.runner import turn_on_activation_checkpointing
+        >>> model = nn.Module()
+        >>> model.backbone = nn.Sequential(nn.Linear(2, 2), nn.Linear(2, 2))
+        >>> turn_on_activation_checkpointing(model, ['backbone.0', 'backbone.1'])
+        >>> model.backbone(torch.ones(1, 2)).sum().backward()  # forwards run again here
+        >>> model.backbone[0].weight.grad is not None
+        True
     """
     if isinstance(modules, str):
         modules = [modules]

@@ -43,8 +43,11 @@ def autocast(
         AssertionError: CPU autocast with a dtype other than ``torch.bfloat16``.
 
     Examples:
+        >>> import torch
+        >>> from mmengine.runner import autocast
         >>> with autocast(device_type='cpu', dtype=torch.bfloat16):
-        ...     y = torch.nn.Linear(2, 2)(torch.ones(1, 2))
+        ...     torch.nn.Linear(2, 2)(torch.ones(1, 2)).dtype
+        torch.bfloat16
     """
     if not enabled:
         with torch.autocast(device_type=device_type or "cpu", enabled=False):

@@ -189,7 +189,12 @@ def check_python_script(cmd: str) -> None:
             prefixed with ``python``.
 
     Examples:
-        >>> check_python_script('./tools/train.py configs/my.py --work-dir /tmp/run')
+        >>> from mmengine.testing import check_python_script
+        >>> with open('demo.py', 'w') as f:
+        ...     _ = f.write('import sys; print(sys.argv[1:])')
+        >>> # e.g. check_python_script('./tools/train.py configs/my.py --work-dir work_dirs/run')
+        >>> check_python_script('demo.py --work-dir work_dirs/run')
+        ['--work-dir', 'work_dirs/run']
     """
     args = shlex.split(cmd)
     if args and args[0] in ("python", "python3"):

@@ -61,6 +61,7 @@ class BaseDataElement:
 
     Examples:
         >>> import torch
+        >>> from mmengine.structures import BaseDataElement
         >>> sample = BaseDataElement(metainfo=dict(img_shape=(4, 4)), scores=torch.rand(3))
         >>> 'img_shape' in sample.metainfo_keys(), 'scores' in sample.keys()
         (True, True)

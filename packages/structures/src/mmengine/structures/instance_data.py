@@ -63,6 +63,7 @@ class InstanceData(BaseDataElement):
 
     Examples:
         >>> import torch
+        >>> from mmengine.structures import InstanceData
         >>> inst = InstanceData(metainfo=dict(img_shape=(8, 8)))
         >>> inst.scores = torch.tensor([0.9, 0.2])
         >>> inst.labels = torch.tensor([1, 3])

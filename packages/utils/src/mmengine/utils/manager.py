@@ -37,11 +37,13 @@ class ManagerMeta(type):
     class. The constructor of such a class must accept a ``name`` argument.
 
     Examples:
+        >>> from mmengine.utils import ManagerMeta
         >>> class SubClass1(metaclass=ManagerMeta):
         ...     def __init__(self, *args, **kwargs):
         ...         pass
-        AssertionError: <class '__main__.SubClass1'>.__init__ must have the
-        name argument.
+        Traceback (most recent call last):
+            ...
+        AssertionError: <class '...SubClass1'> must have the `name` argument: ...
         >>> class SubClass2(metaclass=ManagerMeta):
         ...     def __init__(self, name):
         ...         pass
@@ -67,6 +69,7 @@ class ManagerMixin(metaclass=ManagerMeta):
     instance). Access is thread-safe.
 
     Examples:
+        >>> from mmengine.utils import ManagerMixin
         >>> class GlobalAccessible(ManagerMixin):
         ...     def __init__(self, name=''):
         ...         super().__init__(name)
@@ -90,9 +93,12 @@ class ManagerMixin(metaclass=ManagerMeta):
         """Get the instance named ``name``, creating it if it does not exist.
 
         Examples:
+            >>> from mmengine.utils import ManagerMixin
+            >>> class GlobalAccessible(ManagerMixin):
+            ...     pass
             >>> instance1 = GlobalAccessible.get_instance('name1')
             >>> instance1.instance_name
-            name1
+            'name1'
             >>> instance2 = GlobalAccessible.get_instance('name1')
             >>> assert id(instance1) == id(instance2)
 
@@ -125,11 +131,16 @@ class ManagerMixin(metaclass=ManagerMeta):
         """Get the most recently created instance.
 
         Examples:
+            >>> from mmengine.utils import ManagerMixin
+            >>> class GlobalAccessible(ManagerMixin):
+            ...     pass
             >>> instance = GlobalAccessible.get_current_instance()
-            RuntimeError: Before calling GlobalAccessible.get_current_instance() ...
+            Traceback (most recent call last):
+                ...
+            RuntimeError: Before calling GlobalAccessible.get_current_instance()...
             >>> instance = GlobalAccessible.get_instance('name1')
             >>> GlobalAccessible.get_current_instance().instance_name
-            name1
+            'name1'
 
         Returns:
             object: The latest created instance.

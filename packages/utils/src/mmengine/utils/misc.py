@@ -57,6 +57,7 @@ def import_modules_from_strings(
         list[module] | module | None: The imported modules.
 
     Examples:
+        >>> from mmengine.utils import import_modules_from_strings
         >>> osp, sys = import_modules_from_strings(['os.path', 'sys'])
         >>> import os.path as osp_
         >>> assert osp == osp_
@@ -267,13 +268,21 @@ def requires_package(prerequisites: str | list[str]) -> Callable:
     """A decorator to check if some python packages are installed.
 
     Example:
+        >>> from mmengine.utils import requires_package
         >>> @requires_package('numpy')
         ... def func(arg1, args):
+        ...     import numpy
         ...     return numpy.zeros(1)
+        >>> func(1, 2)
+        array([0.])
         >>> @requires_package(['numpy', 'non_package'])
         ... def func(arg1, args):
+        ...     import numpy
         ...     return numpy.zeros(1)
-        RuntimeError
+        >>> func(1, 2)
+        Traceback (most recent call last):
+            ...
+        RuntimeError: Prerequisites not meet. ...
     """
     return check_prerequisites(prerequisites, checker=_check_py_package)
 
@@ -282,6 +291,7 @@ def requires_executable(prerequisites: str | list[str]) -> Callable:
     """A decorator to check if some executable files are installed.
 
     Example:
+        >>> from mmengine.utils import requires_executable
         >>> @requires_executable('ffmpeg')
         ... def func(arg1, args):
         ...     print(1)
@@ -498,6 +508,7 @@ def get_object_from_string(obj_name: str) -> Any:
         Any: The object, or None if it cannot be found.
 
     Examples:
+        >>> from mmengine.utils import get_object_from_string
         >>> get_object_from_string('torch.optim.sgd.SGD')
         <class 'torch.optim.sgd.SGD'>
     """

@@ -94,8 +94,9 @@ def get_installed_path(package: str) -> str:
         RuntimeError: If ``package`` only resolves to a namespace package.
 
     Example:
-        >>> get_installed_path('mmcls')
-        >>> '.../lib/python3.7/site-packages/mmcls'
+        >>> from mmengine.utils import get_installed_path
+        >>> get_installed_path('numpy')
+        '.../site-packages/numpy'
     """
     import importlib.metadata
 

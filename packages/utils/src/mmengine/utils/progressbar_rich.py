@@ -64,10 +64,11 @@ def track_progress_rich(
         color (str): The color of progress bar. Defaults to "blue".
 
     Examples:
-        >>> def func(x):
-        ...     return x**2
-        >>> track_progress_rich(func, range(10), nproc=2)
-        [0, 1, 4, 9, 16, 25, 36, 49, 64, 81]
+        >>> import math
+        >>> from mmengine.utils import track_progress_rich
+        >>> track_progress_rich(math.factorial, range(6), nproc=2)
+        Processing ... 6/6 100%
+        [1, 1, 2, 6, 24, 120]
 
     Returns:
         list: The task results, in the order of ``tasks``.

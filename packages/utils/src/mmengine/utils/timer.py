@@ -23,16 +23,17 @@ class Timer:
 
     Examples:
         >>> import time
+        >>> from mmengine.utils import Timer
         >>> with Timer():
-        ...     time.sleep(1)
-        1.000
+        ...     time.sleep(0.5)
+        0.5...
         >>> with Timer(print_tmpl='it takes {:.1f} seconds'):
-        ...     time.sleep(1)
-        it takes 1.0 seconds
+        ...     time.sleep(0.5)
+        it takes 0.5 seconds
         >>> timer = Timer()
         >>> time.sleep(0.5)
         >>> print(timer.since_start())
-        0.500
+        0.5...
 
     Args:
         start (bool): Start the timer on creation. Defaults to True.
@@ -105,12 +106,13 @@ def check_time(timer_id: str) -> float:
 
     Examples:
         >>> import time
-        >>> for i in range(1, 6):
-        ...     time.sleep(i)  # simulate a code block
+        >>> from mmengine.utils import check_time
+        >>> for i in range(1, 4):
+        ...     time.sleep(0.1 * i)  # simulate a code block
         ...     check_time('task1')
         0
-        2.000
-        ...
+        0.2...
+        0.3...
 
     Args:
         timer_id (str): Timer identifier.

@@ -56,6 +56,7 @@ def digit_version(version_str: str, length: int = 4) -> tuple[int, ...]:
     and ``(0, 0)`` for a final release. Local labels (``+cu117``) are ignored.
 
     Examples:
+        >>> from mmengine.utils import digit_version
         >>> digit_version('1.2.3')
         (1, 2, 3, 0, 0, 0)
         >>> digit_version('1.2.3rc1')

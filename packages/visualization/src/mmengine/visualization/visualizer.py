@@ -97,32 +97,51 @@ class Visualizer(DrawingMixin, ManagerMixin):
     as ``LocalVisBackend``) are skipped with a warning; the others are built.
 
     Examples:
+        >>> import numpy as np
+        >>> import torch
+        >>> from mmengine.visualization import Visualizer
+        >>> image = np.zeros((100, 100, 3), dtype=np.uint8)
         >>> # Basic info methods
         >>> vis = Visualizer()
         >>> vis.set_image(image)
-        >>> vis.get_image()
-        >>> vis.show()
+        >>> vis.get_image().shape
+        (100, 100, 3)
+        >>> vis.show()  # opens a window, needs a display  # doctest: +SKIP
 
-        >>> # Basic drawing methods
+        >>> # Basic drawing methods; each returns the visualizer
         >>> vis = Visualizer(image=image)
         >>> vis.draw_bboxes(np.array([0, 0, 1, 1]), edge_colors='g')
+        <mmengine.visualization.visualizer.Visualizer object at 0x...>
         >>> vis.draw_bboxes(np.array([[1, 1, 2, 2], [2, 2, 3, 3]]),
         ...                 edge_colors=['g', 'r'])
+        <mmengine.visualization.visualizer.Visualizer object at 0x...>
         >>> vis.draw_lines(x_datas=np.array([1, 3]),
         ...                y_datas=np.array([1, 3]),
         ...                colors='r', line_widths=1)
+        <mmengine.visualization.visualizer.Visualizer object at 0x...>
         >>> vis.draw_texts('MMEngine', positions=np.array([2, 2]), colors='b')
+        <mmengine.visualization.visualizer.Visualizer object at 0x...>
         >>> vis.draw_circles(np.array([2, 2]), radius=np.array([1]))
-        >>> square = np.array([[0, 0], [100, 0], [100, 100], [0, 100]])
+        <mmengine.visualization.visualizer.Visualizer object at 0x...>
+        >>> square = np.array([[10, 10], [90, 10], [90, 90], [10, 90]])
         >>> vis.draw_polygons(polygons=square, edge_colors='g')
+        <mmengine.visualization.visualizer.Visualizer object at 0x...>
+        >>> binary_mask = np.zeros((100, 100), dtype=bool)
+        >>> binary_mask[20:50, 20:50] = True
         >>> vis.draw_binary_masks(binary_mask, alphas=0.6)
-        >>> heatmap = vis.draw_featmap(featmap, img,
+        <mmengine.visualization.visualizer.Visualizer object at 0x...>
+        >>> featmap = torch.rand(3, 100, 100)
+        >>> heatmap = vis.draw_featmap(featmap, image,
         ...                            channel_reduction='select_max')
+        >>> heatmap.shape
+        (100, 100, 3)
 
         >>> # chain calls
-        >>> vis.draw_bboxes(bboxes).draw_texts(texts, positions)
+        >>> vis.draw_bboxes(np.array([10, 10, 50, 50])).draw_texts('cat', np.array([10, 10]))
+        <mmengine.visualization.visualizer.Visualizer object at 0x...>
 
         >>> # Backend related methods
+        >>> from mmengine.config import Config
         >>> vis = Visualizer(vis_backends=[dict(type='LocalVisBackend')],
         ...                  save_dir='temp_dir')
         >>> cfg = Config(dict(a=1, b=dict(b1=[0, 1])))
@@ -206,6 +225,7 @@ class Visualizer(DrawingMixin, ManagerMixin):
         that ``Visualizer.get_current_instance()`` returns them.
 
         Examples:
+            >>> from mmengine.visualization import Visualizer
             >>> class DetLocalVisualizer(Visualizer):
             ...     def __init__(self, name):
             ...         super().__init__(name)

@@ -245,8 +245,10 @@ def atomic_open(
     see a partly written file.
 
     Examples:
+        >>> import torch
+        >>> from mmengine.fileio import atomic_open
         >>> with atomic_open('work_dir/epoch_1.pth') as f:
-        ...     torch.save(checkpoint, f)
+        ...     torch.save({'meta': {'epoch': 1}}, f)
 
     Args:
         filepath (str or PathLike): Destination path (``~`` is not expanded,
@@ -311,8 +313,11 @@ def atomic_path(filepath: Union[str, os.PathLike]) -> Iterator[str]:
     symbolic link ``filepath`` is written through, like ``open()``.
 
     Examples:
+        >>> import safetensors.torch
+        >>> import torch
+        >>> from mmengine.fileio import atomic_path
         >>> with atomic_path('work_dir/model.safetensors') as tmp:
-        ...     safetensors.torch.save_file(tensors, tmp)
+        ...     safetensors.torch.save_file({'weight': torch.zeros(2)}, tmp)
 
     Args:
         filepath (str or PathLike): Destination path (``~`` is not expanded).

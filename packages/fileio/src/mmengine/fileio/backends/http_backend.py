@@ -44,8 +44,10 @@ class HTTPBackend(BaseStorageBackend):
             urllib.error.URLError: If the server cannot be reached.
 
         Examples:
+            >>> from mmengine.fileio import HTTPBackend
             >>> backend = HTTPBackend()
-            >>> backend.get('http://path/of/file')
+            >>> # not run by the doctests: it needs a web server
+            >>> backend.get('http://path/of/file')  # doctest: +SKIP
             b'hello world'
         """
         from urllib.error import HTTPError, URLError
@@ -91,9 +93,12 @@ class HTTPBackend(BaseStorageBackend):
             str: The temporary path.
 
         Examples:
+            >>> from mmengine.fileio import HTTPBackend
             >>> backend = HTTPBackend()
-            >>> with backend.get_local_path('http://path/of/file') as path:
-            ...     # do something here
+            >>> # not run by the doctests: it needs a web server
+            >>> with backend.get_local_path('http://path/of/file') as path:  # doctest: +SKIP
+            ...     print(open(path, 'rb').read())  # a temporary copy, removed on exit
+            b'hello world'
         """
         data = self.get(filepath)
         suffix = os.path.splitext(str(filepath).split("?", 1)[0])[1]

@@ -75,8 +75,10 @@ class LmdbBackend(BaseStorageBackend):
             bytes: Expected bytes object (None if the key is absent).
 
         Examples:
-            >>> backend = LmdbBackend('path/to/lmdb')
-            >>> backend.get('key')
+            >>> from mmengine.fileio import LmdbBackend
+            >>> # not run by the doctests: it needs the ``lmdb`` package and a database
+            >>> backend = LmdbBackend('path/to/lmdb')  # doctest: +SKIP
+            >>> backend.get('key')  # doctest: +SKIP
             b'hello world'
         """
         if self._client is None:

@@ -82,8 +82,10 @@ class LocalBackend(BaseStorageBackend):
             bytes: Expected bytes object.
 
         Examples:
+            >>> from mmengine.fileio import LocalBackend
             >>> backend = LocalBackend()
-            >>> backend.get('/path/of/file')
+            >>> backend.put(b'hello world', 'path/of/file')
+            >>> backend.get('path/of/file')
             b'hello world'
         """
         with open(filepath, "rb") as f:
@@ -121,8 +123,11 @@ class LocalBackend(BaseStorageBackend):
             filepath (str or Path): Path to write data.
 
         Examples:
+            >>> from mmengine.fileio import LocalBackend
             >>> backend = LocalBackend()
-            >>> backend.put(b'hello world', '/path/of/file')
+            >>> backend.put(b'hello world', 'path/of/file')
+            >>> backend.get('path/of/file')
+            b'hello world'
         """
         atomic_write_bytes(obj, filepath if filepath.__class__ is str else os.fsdecode(filepath))
 
@@ -138,8 +143,11 @@ class LocalBackend(BaseStorageBackend):
                 Defaults to 'utf-8'.
 
         Examples:
+            >>> from mmengine.fileio import LocalBackend
             >>> backend = LocalBackend()
-            >>> backend.put_text('hello world', '/path/of/file')
+            >>> backend.put_text('hello world', 'path/of/file')
+            >>> backend.get_text('path/of/file')
+            'hello world'
         """
         if not isinstance(obj, str):
             raise TypeError(f"put_text expects a str to write to {filepath!r}, but got {type(obj)}")
@@ -199,6 +207,7 @@ class LocalBackend(BaseStorageBackend):
             str: The result of concatenation.
 
         Examples:
+            >>> from mmengine.fileio import LocalBackend
             >>> LocalBackend().join_path('/path/of/dir1', 'dir2', 'path/of/file')
             '/path/of/dir1/dir2/path/of/file'
         """

@@ -99,8 +99,11 @@ class MemcachedBackend(BaseStorageBackend):
             bytes: Expected bytes object.
 
         Examples:
-            >>> backend = MemcachedBackend('/path/of/server_list.conf', '/path/of/mc.conf')
-            >>> backend.get('/path/of/file')
+            >>> from mmengine.fileio import MemcachedBackend
+            >>> # not run by the doctests: it needs a memcached server
+            >>> backend = MemcachedBackend(  # doctest: +SKIP
+            ...     '/path/of/server_list.conf', '/path/of/mc.conf')
+            >>> backend.get('/path/of/file')  # doctest: +SKIP
             b'hello world'
         """
         key = str(filepath)

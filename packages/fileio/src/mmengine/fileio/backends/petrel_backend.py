@@ -38,11 +38,13 @@ class PetrelBackend(BaseStorageBackend):
         ImportError: If ``petrel_client`` is not installed.
 
     Examples:
-        >>> backend = PetrelBackend()
+        >>> from mmengine.fileio import PetrelBackend
+        >>> # not run by the doctests: it needs ``petrel_client`` and a Petrel cluster
+        >>> backend = PetrelBackend()  # doctest: +SKIP
         >>> filepath1 = 'petrel://path/of/file'
         >>> filepath2 = 'cluster-name:petrel://path/of/file'
-        >>> backend.get(filepath1)  # get data from default cluster
-        >>> backend.get(filepath2)  # get data from 'cluster-name' cluster
+        >>> backend.get(filepath1)  # doctest: +SKIP
+        >>> backend.get(filepath2)  # doctest: +SKIP
     """
 
     def __init__(
@@ -191,7 +193,10 @@ class PetrelBackend(BaseStorageBackend):
             str: The result after concatenation.
 
         Examples:
-            >>> backend.join_path('petrel://path/of/file', '/another/path')
+            >>> from mmengine.fileio import PetrelBackend
+            >>> # not run by the doctests: it needs ``petrel_client``
+            >>> backend = PetrelBackend()  # doctest: +SKIP
+            >>> backend.join_path('petrel://path/of/file', '/another/path')  # doctest: +SKIP
             'petrel://path/of/file/another/path'
         """
         first = self._format_path(self._map_path(filepath))

@@ -106,15 +106,16 @@ def register_backend(
             of ``prefixes`` is already registered and ``force`` is False.
 
     Examples:
+        >>> from mmengine.fileio import BaseStorageBackend, register_backend
         >>> class NewBackend(BaseStorageBackend):
         ...     def get(self, filepath):
         ...         return filepath
         ...
         ...     def get_text(self, filepath):
         ...         return filepath
-        >>> register_backend('new', NewBackend)
+        >>> register_backend('new', NewBackend, force=True)
 
-        >>> @register_backend('new')
+        >>> @register_backend('new', force=True)
         ... class NewBackend(BaseStorageBackend):
         ...     def get(self, filepath):
         ...         return filepath

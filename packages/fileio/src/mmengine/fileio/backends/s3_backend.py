@@ -51,7 +51,8 @@ class S3Backend(BaseStorageBackend):
 
     Examples:
         >>> from mmengine.fileio import load
-        >>> load('s3://bucket/ann.json', backend_args={'backend': 's3'})
+        >>> # not run by the doctests: it needs ``boto3`` and an S3 bucket
+        >>> load('s3://bucket/ann.json', backend_args={'backend': 's3'})  # doctest: +SKIP
     """
 
     def __init__(
@@ -158,6 +159,7 @@ class S3Backend(BaseStorageBackend):
         """Concatenate paths with '/'.
 
         Examples:
+            >>> from mmengine.fileio import S3Backend
             >>> S3Backend(client=object()).join_path('s3://b/dir/', '/sub', 'f')
             's3://b/dir/sub/f'
         """

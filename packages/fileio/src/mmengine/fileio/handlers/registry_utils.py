@@ -55,6 +55,7 @@ def register_handler(file_formats: Union[str, list[str]], **kwargs: Any) -> Call
         The decorator, which returns the class unchanged.
 
     Examples:
+        >>> from mmengine.fileio import BaseFileHandler, dump, load, register_handler
         >>> @register_handler(['txt', 'log'])
         ... class TxtHandler(BaseFileHandler):
         ...     def load_from_fileobj(self, file):
@@ -65,6 +66,9 @@ def register_handler(file_formats: Union[str, list[str]], **kwargs: Any) -> Call
         ...
         ...     def dump_to_str(self, obj, **kwargs):
         ...         return str(obj)
+        >>> dump('hello world', 'demo.txt')
+        >>> load('demo.txt')
+        'hello world'
     """
 
     if isinstance(file_formats, type):

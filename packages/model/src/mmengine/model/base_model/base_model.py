@@ -44,20 +44,32 @@ class BaseModel(BaseModule):
     then can be trained in the runner.
 
     Examples:
+        >>> import torch
+        >>> import torch.nn as nn
+        >>> from mmengine.model import BaseModel
+        >>> from mmengine.registry import Registry
+        >>> MODELS = Registry('model', scope='demo')
         >>> @MODELS.register_module()
-        >>> class ToyModel(BaseModel):
-        >>>
-        >>>     def __init__(self):
-        >>>         super().__init__()
-        >>>         self.linear = nn.Linear(2, 1)
-        >>>
-        >>>     def forward(self, inputs, data_samples=None, mode='tensor'):
-        >>>         feats = self.linear(inputs)
-        >>>         if mode == 'loss':
-        >>>             return dict(loss=(feats - data_samples).pow(2).mean())
-        >>>         if mode == 'predict':
-        >>>             return list(feats)
-        >>>         return feats
+        ... class ToyModel(BaseModel):
+        ...
+        ...     def __init__(self):
+        ...         super().__init__()
+        ...         self.linear = nn.Linear(2, 1)
+        ...
+        ...     def forward(self, inputs, data_samples=None, mode='tensor'):
+        ...         feats = self.linear(inputs)
+        ...         if mode == 'loss':
+        ...             return dict(loss=(feats - data_samples).pow(2).mean())
+        ...         if mode == 'predict':
+        ...             return list(feats)
+        ...         return feats
+        >>> model = MODELS.build(dict(type='ToyModel'))
+        >>> model(torch.ones(4, 2)).shape
+        torch.Size([4, 1])
+        >>> losses = model(torch.ones(4, 2), torch.zeros(4, 1), mode='loss')
+        >>> loss, log_vars = model.parse_losses(losses)
+        >>> list(log_vars)
+        ['loss']
 
     Args:
         data_preprocessor (dict, optional): The pre-process config of

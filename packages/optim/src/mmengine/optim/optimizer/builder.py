@@ -243,8 +243,11 @@ def build_optim_wrapper(model: nn.Module, cfg: dict) -> BaseOptimWrapper:
 
     Examples:
         >>> import torch.nn as nn
+        >>> from mmengine.optim import build_optim_wrapper
         >>> optim_wrapper = build_optim_wrapper(
         ...     nn.Linear(2, 2), dict(optimizer=dict(type='SGD', lr=0.01)))
+        >>> type(optim_wrapper).__name__, type(optim_wrapper.optimizer).__name__
+        ('OptimWrapper', 'SGD')
     """
     if isinstance(cfg, BaseOptimWrapper):
         raise OptimConfigTypeError(

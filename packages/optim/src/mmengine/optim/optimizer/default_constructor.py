@@ -154,12 +154,16 @@ class DefaultOptimWrapperConstructor:
         paramwise_cfg (dict, optional): Parameter-wise options.
 
     Examples:
+        >>> import torch
+        >>> from mmengine.optim import DefaultOptimWrapperConstructor
         >>> model = torch.nn.Conv1d(1, 1, 1)
         >>> constructor = DefaultOptimWrapperConstructor(
         ...     dict(type='OptimWrapper', optimizer=dict(
         ...         type='SGD', lr=0.01, momentum=0.9, weight_decay=1e-4)),
         ...     paramwise_cfg=dict(norm_decay_mult=0.))
         >>> optim_wrapper = constructor(model)
+        >>> optim_wrapper.get_lr()
+        {'base_lr': [0.01], 'lr': [0.01, 0.01]}
     """
 
     def __init__(self, optim_wrapper_cfg: dict, paramwise_cfg: dict | None = None) -> None:

@@ -177,6 +177,7 @@ class OptimWrapper(BaseOptimWrapper):
 
     Examples:
         >>> import torch, torch.nn as nn
+        >>> from mmengine.optim import OptimWrapper
         >>> model = nn.Linear(1, 1)
         >>> optim_wrapper = OptimWrapper(torch.optim.SGD(model.parameters(), lr=0.1))
         >>> loss = model(torch.ones(1, 1)).sum()

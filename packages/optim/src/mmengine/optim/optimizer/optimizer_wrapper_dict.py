@@ -33,6 +33,7 @@ class OptimWrapperDict(OptimWrapper):
     Examples:
         >>> import torch.nn as nn
         >>> from torch.optim import SGD
+        >>> from mmengine.optim import OptimWrapper, OptimWrapperDict
         >>> gen, disc = nn.Linear(1, 1), nn.Linear(1, 1)
         >>> optim_dict = OptimWrapperDict(
         ...     gen=OptimWrapper(SGD(gen.parameters(), lr=0.01)),

@@ -48,8 +48,10 @@ def load_url(
         dict[str, Any]: The loaded object (usually a state dict).
 
     Example:
+        >>> from mmengine.utils.dl_utils import load_url
         >>> url = 'https://s3.amazonaws.com/pytorch/models/resnet18-5c106cde.pth'
-        >>> state_dict = load_url(url)
+        >>> # not run by the doctests: it downloads the file
+        >>> state_dict = load_url(url)  # doctest: +SKIP
     """
     from torch.hub import load_state_dict_from_url
 

@@ -56,12 +56,12 @@ class TimeCounter:
         >>> @TimeCounter()
         ... def fun1():
         ...     time.sleep(0.1)
-        ... fun1()
-        [fun1]-time per run averaged in the past 1 runs: 100.0 ms
+        >>> fun1()
+        [fun1]-time per run averaged in the past 1 runs: 10... ms
 
         >>> with TimeCounter(tag='fun3'):
         ...     time.sleep(0.3)
-        [fun3]-time per run averaged in the past 1 runs: 300.0 ms
+        [fun3]-time per run averaged in the past 1 runs: 30... ms
     """
 
     instance_dict: dict = dict()

@@ -20,7 +20,8 @@ class AimVisBackend(BaseVisBackend):
     Examples:
         >>> from mmengine.visualization import AimVisBackend
         >>> aim_vis_backend = AimVisBackend()
-        >>> aim_vis_backend.add_scalar('mAP', 0.6)
+        >>> # The add_* calls need the `aim` package (pip install aim).
+        >>> aim_vis_backend.add_scalar('mAP', 0.6)  # doctest: +SKIP
 
     Args:
         save_dir (str, optional): The repository of the run (``repo`` of

@@ -29,7 +29,8 @@ class ClearMLVisBackend(BaseVisBackend):
     Examples:
         >>> from mmengine.visualization import ClearMLVisBackend
         >>> vis_backend = ClearMLVisBackend(save_dir='temp_dir')
-        >>> vis_backend.add_scalar('mAP', 0.6)
+        >>> # The add_* calls need the `clearml` package and a ClearML server.
+        >>> vis_backend.add_scalar('mAP', 0.6)  # doctest: +SKIP
 
     Args:
         save_dir (str, optional): Useless parameter. Defaults to None.

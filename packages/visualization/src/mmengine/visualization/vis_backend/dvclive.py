@@ -28,7 +28,8 @@ class DVCLiveVisBackend(BaseVisBackend):
     Examples:
         >>> from mmengine.visualization import DVCLiveVisBackend
         >>> dvclive_vis_backend = DVCLiveVisBackend(save_dir='temp_dir')
-        >>> dvclive_vis_backend.add_scalar('mAP', 0.6)
+        >>> # The add_* calls need the `dvclive` package (pip install dvclive).
+        >>> dvclive_vis_backend.add_scalar('mAP', 0.6)  # doctest: +SKIP
 
     Args:
         save_dir (str): The root directory to save the files produced by the

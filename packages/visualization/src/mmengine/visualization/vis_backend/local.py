@@ -95,6 +95,7 @@ class LocalVisBackend(BaseVisBackend):
         >>> local_vis_backend.add_image('img', img)
         >>> local_vis_backend.add_scalar('mAP', 0.6)
         >>> local_vis_backend.add_scalars({'loss': [1, 2, 3], 'acc': 0.8})
+        >>> from mmengine.config import Config
         >>> cfg = Config(dict(a=1, b=dict(b1=[0, 1])))
         >>> local_vis_backend.add_config(cfg)
 

@@ -36,11 +36,12 @@ class MLflowVisBackend(BaseVisBackend):
         >>> import numpy as np
         >>> vis_backend = MLflowVisBackend(save_dir='temp_dir')
         >>> img = np.random.randint(0, 256, size=(10, 10, 3))
-        >>> vis_backend.add_image('img.png', img)
-        >>> vis_backend.add_scalar('mAP', 0.6)
-        >>> vis_backend.add_scalars({'loss': 0.1,'acc':0.8})
+        >>> # The add_* calls need the `mlflow` package (pip install mlflow).
+        >>> vis_backend.add_image('img.png', img)  # doctest: +SKIP
+        >>> vis_backend.add_scalar('mAP', 0.6)  # doctest: +SKIP
+        >>> vis_backend.add_scalars({'loss': 0.1,'acc':0.8})  # doctest: +SKIP
         >>> cfg = Config(dict(a=1, b=dict(b1=[0, 1])))
-        >>> vis_backend.add_config(cfg)
+        >>> vis_backend.add_config(cfg)  # doctest: +SKIP
 
     Args:
         save_dir (str): The root directory to save the model.

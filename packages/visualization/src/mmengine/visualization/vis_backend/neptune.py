@@ -21,7 +21,8 @@ class NeptuneVisBackend(BaseVisBackend):
         >>> from mmengine.visualization import NeptuneVisBackend
         >>> neptune_vis_backend = NeptuneVisBackend(
         ...     init_kwargs=dict(project='workspace/project'))
-        >>> neptune_vis_backend.add_scalar('mAP', 0.6)
+        >>> # The add_* calls need the `neptune` package and a Neptune account.
+        >>> neptune_vis_backend.add_scalar('mAP', 0.6)  # doctest: +SKIP
 
     Args:
         save_dir (str, optional): Useless parameter. Defaults to None.

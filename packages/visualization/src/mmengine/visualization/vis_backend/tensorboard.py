@@ -34,6 +34,7 @@ class TensorboardVisBackend(BaseVisBackend):
         >>> vis_backend.add_image('img', img)
         >>> vis_backend.add_scalar('mAP', 0.6)
         >>> vis_backend.add_scalars({'loss': 0.1, 'acc': 0.8})
+        >>> from mmengine.config import Config
         >>> cfg = Config(dict(a=1, b=dict(b1=[0, 1])))
         >>> vis_backend.add_config(cfg)
 

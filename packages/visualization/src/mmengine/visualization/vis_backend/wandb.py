@@ -23,11 +23,13 @@ class WandbVisBackend(BaseVisBackend):
         >>> import numpy as np
         >>> wandb_vis_backend = WandbVisBackend(save_dir='temp_dir')
         >>> img = np.random.randint(0, 256, size=(10, 10, 3))
-        >>> wandb_vis_backend.add_image('img', img)
-        >>> wandb_vis_backend.add_scalar('mAP', 0.6)
-        >>> wandb_vis_backend.add_scalars({'loss': [1, 2, 3], 'acc': 0.8})
+        >>> # The add_* calls need the `wandb` package and a W&B login.
+        >>> wandb_vis_backend.add_image('img', img)  # doctest: +SKIP
+        >>> wandb_vis_backend.add_scalar('mAP', 0.6)  # doctest: +SKIP
+        >>> wandb_vis_backend.add_scalars({'loss': [1, 2, 3], 'acc': 0.8})  # doctest: +SKIP
+        >>> from mmengine.config import Config
         >>> cfg = Config(dict(a=1, b=dict(b1=[0, 1])))
-        >>> wandb_vis_backend.add_config(cfg)
+        >>> wandb_vis_backend.add_config(cfg)  # doctest: +SKIP
 
     Args:
         save_dir (str, optional): The root directory to save the files
