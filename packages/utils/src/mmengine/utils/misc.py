@@ -152,13 +152,17 @@ def is_seq_of(seq: Any, expected_type: type | tuple, seq_type: type | None = Non
         False
     """
     if seq_type is None:
-        exp_seq_type: type = collections.abc.Sequence
+        # list and tuple first: the ABC check costs more than the loop for short sequences.
+        if not isinstance(seq, (list, tuple)) and not isinstance(seq, collections.abc.Sequence):
+            return False
     else:
         assert isinstance(seq_type, type), f"seq_type must be a type, got {seq_type!r}"
-        exp_seq_type = seq_type
-    if not isinstance(seq, exp_seq_type):
-        return False
-    return all(isinstance(item, expected_type) for item in seq)
+        if not isinstance(seq, seq_type):
+            return False
+    for item in seq:
+        if not isinstance(item, expected_type):
+            return False
+    return True
 
 
 def is_list_of(seq: Any, expected_type: type | tuple) -> bool:

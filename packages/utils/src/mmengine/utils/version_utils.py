@@ -73,6 +73,21 @@ def digit_version(version_str: str, length: int = 4) -> tuple[int, ...]:
         ValueError: If ``version_str`` is not a PEP 440 version
             (``packaging.version.InvalidVersion`` when packaging is installed).
     """
+    if type(version_str) is str:
+        # Zoo code calls this per call site, often on torch.__version__: parse each string once.
+        cached = _DIGIT_VERSIONS.get((version_str, length))
+        if cached is None:
+            cached = _parse_digit_version(version_str, length)
+            if len(_DIGIT_VERSIONS) < 1024:
+                _DIGIT_VERSIONS[version_str, length] = cached
+        return cached
+    return _parse_digit_version(version_str, length)
+
+
+_DIGIT_VERSIONS: dict[tuple[str, int], tuple[int, ...]] = {}
+
+
+def _parse_digit_version(version_str: str, length: int) -> tuple[int, ...]:
     assert "parrots" not in version_str, "parrots versions are not supported"
     match = _PEP440.match(version_str)
     if match is None:
