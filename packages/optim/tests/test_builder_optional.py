@@ -32,3 +32,16 @@ def test_deepspeed_families_register_independently(monkeypatch):
         OPTIMIZERS.module_dict.pop("FusedAdam", None)
         if previous is not None:
             OPTIMIZERS.module_dict["FusedAdam"] = previous
+
+
+def test_npu_without_full_precision_builds_amp(monkeypatch):
+    # build_optim_wrapper asks the module's own is_npu_available/is_npu_support_full_precision
+    # (0.10's tests patch them there); an NPU that cannot train in fp32 gets AmpOptimWrapper.
+    model = torch.nn.Linear(2, 2)
+    cfg = dict(optimizer=dict(type="SGD", lr=0.1))
+    assert type(builder.build_optim_wrapper(model, cfg)).__name__ == "OptimWrapper"
+    monkeypatch.setattr(builder, "is_npu_available", lambda: True)
+    monkeypatch.setattr(builder, "is_npu_support_full_precision", lambda: False)
+    assert type(builder.build_optim_wrapper(model, cfg)).__name__ == "AmpOptimWrapper"
+    monkeypatch.setattr(builder, "is_npu_support_full_precision", lambda: True)
+    assert type(builder.build_optim_wrapper(model, cfg)).__name__ == "OptimWrapper"
