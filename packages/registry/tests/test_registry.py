@@ -221,11 +221,43 @@ class TestGet:
             pass
 
         assert a.get("a1.Kitten") is Kitten  # child
-        assert b.get("a1.Kitten") is Kitten  # through the root, deep in the tree
+        assert b.get("a.a1.Kitten") is Kitten  # through the root, by a path of scopes
         assert a1.get("b.Puppy") is Puppy  # sibling branch
         assert root.get("b.Puppy") is Puppy
         assert "b.Puppy" in a
         assert b.get("a1.Nothing") is None
+
+    def test_scope_prefix_past_children_looks_only_at_root_and_its_children(self):
+        # As 0.10.7: a grandchild's scope is not found from the root or another branch
+        # without the path of scopes, and the root's scope reaches only the root's own
+        # modules.
+        root, a, b, a1 = make_tree()
+
+        @a1.register_module()
+        class Kitten:
+            pass
+
+        @a.register_module()
+        class Cat:
+            pass
+
+        assert b.get("a1.Kitten") is None
+        assert root.get("a1.Kitten") is None
+        assert a1.get("a1.Kitten") is Kitten
+        assert a1.get("root.a.Cat") is None
+        assert a1.get("a.Cat") is Cat
+
+    def test_not_found_suggests_a_scope_path_that_resolves(self):
+        root, a, b, a1 = make_tree()
+
+        @a1.register_module()
+        class Kitten:
+            pass
+
+        for registry, path in ((b, "a.a1.Kitten"), (root, "a.a1.Kitten"), (a, "a1.Kitten")):
+            with pytest.raises(KeyError, match=f'Did you mean: "{path}"'):
+                registry.build(dict(type="Kitten"))
+            assert registry.get(path) is Kitten
 
     def test_unknown_scope_returns_none(self):
         root, a, _, _ = make_tree()

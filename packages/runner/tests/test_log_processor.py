@@ -141,6 +141,57 @@ def test_train_line_without_eta_keeps_the_times_among_the_scalars():
     )
 
 
+@pytest.mark.parametrize(
+    ("mode", "line"),
+    [
+        ("train", "Epoch(train)  [3][  2/250]    loss: 0.5000  time: 0.2000  acc: 0.5000"),
+        ("val", "Epoch(val)  [2][ 2/40]    "),
+    ],
+)
+def test_time_without_data_time_shows_no_eta(mode, line):
+    """0.10 writes the eta and the times at the front only when both ``time`` and
+    ``data_time`` are logged; a lone ``time`` stays among the scalars (recorded from 0.10.7)."""
+    runner = _runner()
+    hub = runner.message_hub
+    hub.update_scalar(f"{mode}/loss", 0.5)
+    hub.update_scalar(f"{mode}/time", 0.2)
+    hub.update_scalar(f"{mode}/acc", 0.5)
+    hub.update_info("eta", 100)
+    assert LogProcessor().get_log_after_iter(runner, 1, mode)[1] == line
+
+
+@pytest.mark.parametrize(
+    ("mode", "tail", "keys"),
+    [
+        (
+            "train",
+            "eta: 1:23:20  time: 0.2500  data_time: 0.0500  memory: 123  loss: 0.7500  "
+            "loss_cls: 0.5000",
+            ["epoch", "iter", "memory"],
+        ),
+        (
+            "test",
+            "eta: 1:23:20  time: 0.2500  data_time: 0.0500  memory: 123  ",
+            ["iter", "memory"],
+        ),
+    ],
+)
+def test_cuda_memory_comes_after_epoch_and_iter_in_the_tag(monkeypatch, mode, tail, keys):
+    """With CUDA, 0.10 adds ``memory`` to the tag after ``epoch``/``iter`` (the order the
+    visualizer's scalars.json keeps); in the line it follows the times (recorded from 0.10.7)."""
+    monkeypatch.setattr("mmengine.runner.log_processor.is_cuda_available", lambda: True)
+    monkeypatch.setattr(LogProcessor, "_get_max_memory", lambda self, runner: 123)
+    runner = _runner()
+    _fill_train(runner.message_hub)
+    for key in ("time", "data_time", "loss"):
+        runner.message_hub.update_scalar(
+            f"test/{key}", {"time": 0.25, "data_time": 0.05}.get(key, 1)
+        )
+    tag, line = LogProcessor().get_log_after_iter(runner, 1, mode)
+    assert line.endswith(tail)
+    assert list(tag)[-len(keys) :] == keys
+
+
 def test_an_epoch_line_for_training_is_refused_as_in_010():
     with pytest.raises(AssertionError, match="only accept val or test mode, but got train"):
         LogProcessor().get_log_after_epoch(_runner(), 0, "train")

@@ -592,8 +592,10 @@ class Registry:
         - ``key`` contains a scope name and it is not equal to the scope of
           the current registry (e.g., "mmdet"), e.g., "mmcls.FCNet": If the
           scope exists in its children, :meth:`get` will get "FCNet" from
-          them. If not, :meth:`get` will search the whole registry tree from
-          its root.
+          them. If not, it looks in the root registry when the scope is the
+          root's, or else in the root's child of that scope (deeper
+          registries are reached with a dotted path of scopes, e.g.
+          "mmdet.sub.FCNet").
 
         Args:
             key (str): Name of the registered item, e.g., the class name in
@@ -672,10 +674,13 @@ class Registry:
             if child is not None:
                 obj = child.get(real_key)
             else:
+                # As 0.10, past its own children a scope is looked up only as the
+                # root's scope (the root's own modules) or one of the root's children.
                 root = self._get_root_registry()
-                target = root._search_child(scope)
-                if target is not None and target is not self:
-                    obj = target.get(real_key)
+                if scope == root._scope:
+                    obj = root.get(key)
+                elif scope in root._children:
+                    obj = root._children[scope].get(real_key)
         if obj is None:
             # A full object path such as ``mmengine.model.BaseModel`` (e.g.
             # dumped by a lazy-import config).
@@ -709,13 +714,21 @@ class Registry:
                 candidates.setdefault(name, name)
             registry = registry.parent
 
-        def visit(node: Registry) -> None:
+        def visit(node: Registry, prefix: str) -> None:
+            # ``prefix`` is the dotted path of scopes that ``get`` resolves from
+            # here: relative below this registry, from the root elsewhere.
             for name in node._module_dict:
-                candidates.setdefault(f"{node.scope}.{name}", name)
+                candidates.setdefault(f"{prefix}.{name}", name)
             for child in node._children.values():
-                visit(child)
+                visit(child, f"{prefix}.{child.scope}")
 
-        visit(self._get_root_registry())
+        root = self._get_root_registry()
+        for child in self._children.values():
+            visit(child, child.scope)
+        for name in root._module_dict:
+            candidates.setdefault(f"{root.scope}.{name}", name)
+        for child in root._children.values():
+            visit(child, child.scope)
         by_plain: dict[str, list[str]] = {}
         for qualified, plain in candidates.items():
             by_plain.setdefault(plain, []).append(qualified)

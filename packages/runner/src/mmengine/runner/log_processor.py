@@ -107,51 +107,51 @@ class LogProcessor:
             f"{key}: {self._fmt_lr(value)}" for key, value in log_tag.items() if key.endswith("lr")
         )
         log_str = f"{self._iter_header(runner, batch_idx, mode)}  {lr_str}  "
+        memory = self._get_max_memory(runner) if is_cuda_available() else None
         if mode == "train":
-            log_str += self._train_tail(runner, log_tag, tag)
+            log_str += self._train_tail(runner, log_tag, memory)
         else:
-            log_str += self._eval_tail(runner, log_tag, tag)
+            log_str += self._eval_tail(runner, log_tag, memory)
         if self.by_epoch and mode in ("train", "val"):
             tag["epoch"] = self._get_epoch(runner, mode)
         tag["iter"] = runner.iter + 1 if self._train_loop_built(runner) else 0
+        if memory is not None:  # after epoch and iter, as in 0.10's tag
+            tag["memory"] = memory
         return tag, log_str
 
     def _eta(self, runner: Any) -> str:
         eta = runner.message_hub.get_info("eta")
         return "" if eta is None else f"eta: {datetime.timedelta(seconds=int(eta))}  "
 
-    def _train_tail(self, runner: Any, log_tag: dict, tag: dict) -> str:
+    def _train_tail(self, runner: Any, log_tag: dict, memory: int | None) -> str:
         """``eta``, times, memory and every other scalar of a train line.
 
-        With an ``eta`` (the ``IterTimerHook`` runs), the times follow it at the front;
-        without one they stay among the other scalars, in the hub's order, as in 0.10.
+        With an ``eta`` and both times (the ``IterTimerHook`` runs), the times follow it at
+        the front; otherwise they stay among the other scalars, in the hub's order, as in 0.10.
         """
         head, items = "", []
         leading: tuple = ()
-        if "time" in log_tag:
+        if all(k in log_tag for k in _TIME_KEYS):
             head = self._eta(runner)
         if head:
             leading = _TIME_KEYS
-            items += [f"{k}: {log_tag[k]:.{self.num_digits}f}" for k in _TIME_KEYS if k in log_tag]
-        if is_cuda_available():
-            tag["memory"] = self._get_max_memory(runner)
-            items.append(f"memory: {tag['memory']}")
+            items += [f"{k}: {log_tag[k]:.{self.num_digits}f}" for k in _TIME_KEYS]
+        if memory is not None:
+            items.append(f"memory: {memory}")
         for key, value in log_tag.items():
             if key not in leading and not key.endswith("lr"):
                 items.append(f"{key}: {self._fmt(value)}")
         return head + "  ".join(items)
 
-    def _eval_tail(self, runner: Any, log_tag: dict, tag: dict) -> str:
-        """``eta``, times and memory of a val/test line (no other scalars; trailing spaces)."""
+    def _eval_tail(self, runner: Any, log_tag: dict, memory: int | None) -> str:
+        """``eta``, times (only with an eta and both times) and memory of a val/test line (no
+        other scalars; trailing spaces)."""
         text = ""
         eta = self._eta(runner)
-        if "time" in log_tag and eta:
-            text = eta + "".join(
-                f"{k}: {log_tag[k]:.{self.num_digits}f}  " for k in _TIME_KEYS if k in log_tag
-            )
-        if is_cuda_available():
-            tag["memory"] = self._get_max_memory(runner)
-            text += f"memory: {tag['memory']}  "
+        if eta and all(k in log_tag for k in _TIME_KEYS):
+            text = eta + "".join(f"{k}: {log_tag[k]:.{self.num_digits}f}  " for k in _TIME_KEYS)
+        if memory is not None:
+            text += f"memory: {memory}  "
         return text
 
     def get_log_after_epoch(
