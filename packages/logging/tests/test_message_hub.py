@@ -133,6 +133,22 @@ def test_info():
         hub.update_info_dict([1])
 
 
+def test_pop_info_keeps_the_resumed_flag(capsys):
+    # As 0.10: the popped key's flag stays in resumed_keys (a checkpoint saved after train()
+    # lists loop_stage), and loading that state warns that the key is not defined.
+    hub = MessageHub.get_instance("pop_info_flag")
+    hub.update_info("loop_stage", "train")
+    assert hub.pop_info("loop_stage") == "train"
+    assert "loop_stage" not in hub.runtime_info
+    state = hub.state_dict()
+    assert state["resumed_keys"] == {"loop_stage": True}
+    assert "loop_stage" not in state["runtime_info"]
+    other = MessageHub.get_instance("pop_info_flag_loaded")
+    other.load_state_dict(state)
+    assert "resumed key: loop_stage is not defined in message_hub" in capsys.readouterr().out
+    assert "loop_stage" not in other.runtime_info
+
+
 def test_state_dict_keeps_only_resumed_keys():
     hub = MessageHub.get_instance("test_state_dict")
     hub.update_scalar("loss", 0.1)

@@ -435,7 +435,8 @@ class MessageHub(ManagerMixin):
         Returns:
             Any: The removed value, or ``default``.
         """
-        self._resumed_keys.pop(key, None)
+        # The key's resumed flag stays, as in 0.10: ``state_dict()`` still lists it, and
+        # loading that state warns that the key is not defined.
         return self._runtime_info.pop(key, default)
 
     @staticmethod

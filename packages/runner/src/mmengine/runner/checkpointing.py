@@ -106,7 +106,7 @@ def build_checkpoint(runner: Any, save_optimizer: bool, save_param_scheduler: bo
 
 
 def load_or_resume(runner: Any) -> None:
-    """Resume or load weights as ``resume``/``load_from`` say, once per runner."""
+    """Resume or load weights as ``resume``/``load_from`` say, unless already loaded."""
     plan = runner.load_plan
     if plan.done:
         return
@@ -132,7 +132,8 @@ def load_or_resume(runner: Any) -> None:
             runner.resume(resume_from)
         elif plan.load_from is not None:
             runner.load_checkpoint(plan.load_from)
-    plan.done = True
+    # ``done`` (0.10's ``_has_loaded``) is set by ``load_checkpoint``/``resume``: with nothing
+    # to load it stays False, and a later call looks again, as in 0.10.
 
 
 @contextmanager

@@ -533,7 +533,7 @@ class Runner:
         return _load_checkpoint_to_model(model, checkpoint, strict, revise_keys=revise_keys)
 
     def load_or_resume(self) -> None:
-        """Resume or load weights as ``resume``/``load_from`` say, once per runner."""
+        """Resume or load weights as ``resume``/``load_from`` say, unless already loaded."""
         checkpointing.load_or_resume(self)
 
     def load_checkpoint(
