@@ -418,6 +418,24 @@ def test_turn_on_activation_checkpointing_keeps_outputs_and_gradients() -> None:
         turn_on_activation_checkpointing(model, "missing")
 
 
+def test_activation_checkpointing_gives_gradients_when_the_input_needs_none() -> None:
+    # docs/migration.md: the data fed to the first layer does not require grad; 0.10's
+    # reentrant checkpoint left that layer without weight gradients, and with every layer
+    # checkpointed its backward() raised. Here the gradients are those without checkpointing.
+    from mmengine.runner import turn_on_activation_checkpointing
+
+    torch.manual_seed(0)
+    model = nn.Sequential(nn.Linear(3, 4), nn.ReLU(), nn.Linear(4, 2))
+    reference = copy.deepcopy(model)
+    turn_on_activation_checkpointing(model, ["0", "1", "2"])
+    x = torch.randn(5, 3)
+    model(x).sum().backward()
+    reference(x).sum().backward()
+    for p, q in zip(model.parameters(), reference.parameters()):
+        assert p.grad is not None
+        assert torch.allclose(p.grad, q.grad, atol=1e-6)
+
+
 # Names 0.10.7 makes importable at these module paths (code imports or patches them there).
 _UPSTREAM_NAMES = {
     "mmengine.runner": ("turn_on_activation_checkpointing",),

@@ -73,6 +73,12 @@ def test_is_seq_of():
     assert not is_list_of((1, 2), int)
     assert is_tuple_of((1, 2), int)
     assert not is_tuple_of([1, 2], int)
+    # Sequences other than list/tuple, and iterables that are no sequence.
+    assert is_seq_of("ab", str)
+    assert is_seq_of(range(3), int)
+    assert not is_seq_of({1, 2}, int)
+    assert not is_seq_of(iter([1, 2]), int)
+    assert is_seq_of([], int)
 
 
 def test_slice_and_concat():

@@ -111,3 +111,14 @@ def test_invalid_version_is_packagings_error():
     except ImportError:
         return
     assert isinstance(info.value, InvalidVersion)
+
+
+def test_digit_version_repeated_calls_give_the_first_answer():
+    # Parsed once per (string, length): the same result each time, per length, and an
+    # invalid string raises every time (failures are not remembered).
+    first = digit_version("2.1.0rc1")
+    assert digit_version("2.1.0rc1") == first == (2, 1, 0, 0, -1, 1)
+    assert digit_version("2.1.0rc1", length=2) == (2, 1, -1, 1)
+    for _ in range(2):
+        with pytest.raises(ValueError):
+            digit_version("not.a.version")
