@@ -20,6 +20,7 @@ from typing import Any, NamedTuple, TypeVar
 
 import torch
 from torch import nn
+from torch.jit import _get_trace_graph  # noqa: F401  (0.10 binds this name here)
 
 from mmengine.logging import print_log
 

@@ -130,3 +130,12 @@ class ParamSchedulerHook(Hook):
             # 0.10 checks the lists of a dict only when stepping after iterations/epochs.
             param_schedulers = {k: v for k, v in param_schedulers.items() if isinstance(v, list)}
         _for_each_scheduler_list(param_schedulers, step)
+
+
+def __getattr__(name: str):  # noqa: ANN202
+    """0.10's ``_ParamScheduler`` name here, resolved on first use (mmengine.optim is heavy)."""
+    if name == "_ParamScheduler":
+        from mmengine.optim import _ParamScheduler
+
+        return _ParamScheduler
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

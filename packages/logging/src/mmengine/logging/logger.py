@@ -11,7 +11,7 @@ from logging import Logger, LogRecord
 
 from mmengine.utils._builtin_names import PlainMessage
 from mmengine.utils._messages import closest, did_you_mean
-from mmengine.utils.manager import ManagerMixin
+from mmengine.utils.manager import ManagerMixin, _accquire_lock, _release_lock  # noqa: F401
 
 from .dist_info import get_device_id as _get_device_id
 from .dist_info import get_host_info as _get_host_info

@@ -162,6 +162,13 @@ def trunc_normal_(
             "The distribution of values may be incorrect.",
             stacklevel=2,
         )
+    return _no_grad_trunc_normal_(tensor, mean, std, a, b)
+
+
+def _no_grad_trunc_normal_(
+    tensor: torch.Tensor, mean: float, std: float, a: float, b: float
+) -> torch.Tensor:
+    """The sampling of :func:`trunc_normal_` without its argument check (0.10's helper)."""
     with torch.no_grad():
         low = _standard_normal_cdf((a - mean) / std)
         high = _standard_normal_cdf((b - mean) / std)

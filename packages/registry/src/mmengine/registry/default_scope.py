@@ -8,6 +8,7 @@ from contextlib import contextmanager
 from typing import Optional
 
 from mmengine.utils import ManagerMixin
+from mmengine.utils.manager import _accquire_lock, _release_lock  # noqa: F401 (0.10's names)
 
 from ._exceptions import RegistryTypeError
 

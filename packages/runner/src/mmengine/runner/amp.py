@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 
 import torch
 
@@ -50,7 +50,11 @@ def autocast(
         torch.bfloat16
     """
     if not enabled:
-        with torch.autocast(device_type=device_type or "cpu", enabled=False):
+        try:
+            off = torch.autocast(device_type=device_type or "cpu", enabled=False)
+        except RuntimeError:  # a device this torch's autocast does not know (torch < 2.5: mps)
+            off = nullcontext()
+        with off:
             yield
         return
     device_type = device_type or get_device()

@@ -15,6 +15,20 @@ T = TypeVar("T")  # upstream binds this name here
 _lock = threading.RLock()
 
 
+def _accquire_lock() -> None:
+    """Take the lock guarding instance creation (0.10's name, spelling included).
+
+    ``get_instance`` takes it itself; code that builds several instances that must not race
+    other threads may hold it around them and release it with :func:`_release_lock`.
+    """
+    _lock.acquire()
+
+
+def _release_lock() -> None:
+    """Release the lock taken by :func:`_accquire_lock`."""
+    _lock.release()
+
+
 def _init_param_names(cls: type) -> list[str]:
     """Names of the parameters ``cls.__init__`` accepts (cheap, no inspect)."""
     init = cls.__init__  # type: ignore[misc]

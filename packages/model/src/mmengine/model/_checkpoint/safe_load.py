@@ -19,6 +19,7 @@ Which policy applies is decided by :func:`_resolve_weights_only`: torch's
 from __future__ import annotations
 
 import _compat_pickle
+import codecs
 import errno
 import logging
 import os
@@ -26,7 +27,7 @@ import pickle
 import re
 import types
 import warnings
-from collections import OrderedDict
+from collections import Counter, OrderedDict
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -204,6 +205,9 @@ def _safe_globals() -> list:
 
     # plain containers/values that appear in mmengine checkpoint metadata
     allowed: list = [OrderedDict, defaultdict, frozenset, slice, range, np.ndarray, np.dtype]
+    # What newer torch allows itself (older torch, which the restricted unpickler serves,
+    # does not): numpy arrays' bytes in protocol-2 pickles go through _codecs.encode.
+    allowed += [set, bytearray, complex, Counter, (codecs.encode, "_codecs.encode")]
     allowed += [datetime.datetime, datetime.date, datetime.time, datetime.timedelta]
     allowed += [pathlib.PurePosixPath, pathlib.PosixPath, pathlib.PureWindowsPath]
     dtypes_mod = getattr(np, "dtypes", None)
@@ -323,7 +327,7 @@ def _safe_call(load: Loader, source: str, policy: tuple[bool, bool]) -> Any:
     safe, forced_unsafe = policy
     if forced_unsafe:
         _warn_forced_unsafe(source)
-    if not safe or not _supports_safe_load():
+    if not safe:
         return load(False, None)
     token = _refused_getattr.set(None)
     try:
@@ -340,6 +344,7 @@ _MALFORMED_PICKLE = (
     "could not find MARK",
     "unpickling stack underflow",
     "Ran out of input",
+    "Memo value not found",
 )
 
 
@@ -353,14 +358,18 @@ def _malformed_detail(text: str) -> str:
 
 
 def _safe_load(load: Loader, source: str) -> Any:
-    try:
-        with torch.serialization.safe_globals(_safe_globals()):
-            return load(True, None)
-    except pickle.UnpicklingError as exc:
-        if isinstance(exc, UnsafeCheckpointError):
-            raise
-        error: BaseException = exc
-    if not _is_forbidden_global(error) and _refused_getattr.get() is None:
+    error: Optional[BaseException] = None
+    if _supports_safe_load():
+        try:
+            with torch.serialization.safe_globals(_safe_globals()):
+                return load(True, None)
+        except pickle.UnpicklingError as exc:
+            if isinstance(exc, UnsafeCheckpointError):
+                raise
+            error = exc
+    # torch < 2.5 has no scoped allow-list for its weights_only unpickler: the restricted
+    # unpickler below, which enforces the same allow-list, is then the only path.
+    if error is None or (not _is_forbidden_global(error) and _refused_getattr.get() is None):
         try:
             # The restricted unpickler is as strict as torch's; torch would refuse a
             # custom pickle_module while TORCH_FORCE_WEIGHTS_ONLY_LOAD is set.
@@ -423,7 +432,10 @@ def _torch_load(
         if type(exc) not in (RuntimeError, EOFError):
             raise
         # e.g. a truncated or non-checkpoint file: say which one
-        reason = str(exc) or "the file ended before a checkpoint was read (is it empty?)"
+        reason = str(exc)
+        if not reason or (isinstance(exc, EOFError) and reason == "Ran out of input"):
+            # the pure-Python unpickler (older torch) words an empty file this way
+            reason = "the file ended before a checkpoint was read (is it empty?)"
         if "deserialize object on" in reason or "map_location" in reason:
             # the file is fine; the device it was saved on is not available here
             raise type(exc)(

@@ -26,8 +26,12 @@ def is_model_wrapper(model: nn.Module, registry: Registry = MODEL_WRAPPERS) -> b
     Returns:
         bool: True if the input model is a model wrapper.
     """
-    wrapper_types = tuple(cls for cls in registry.module_dict.values() if isinstance(cls, type))
-    if wrapper_types and isinstance(model, wrapper_types):
-        return True
-    children = getattr(registry, "children", None) or {}
-    return any(is_model_wrapper(model, child) for child in children.values())
+    # A plain loop over the registry's own dict: no tuple built per call (get_state_dict asks
+    # once per submodule).
+    for cls in registry._module_dict.values():
+        if isinstance(cls, type) and isinstance(model, cls):
+            return True
+    for child in registry._children.values():
+        if is_model_wrapper(model, child):
+            return True
+    return False

@@ -171,7 +171,12 @@ class AmpOptimWrapper(OptimWrapper):
         if use_fsdp:
             from torch.distributed.fsdp.sharded_grad_scaler import ShardedGradScaler
 
-            return ShardedGradScaler(device=device, **scaler_kwargs)
+            try:
+                return ShardedGradScaler(device=device, **scaler_kwargs)
+            except TypeError:  # torch < 2.3: no `device`, CUDA only (disabled elsewhere)
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore", UserWarning)
+                    return ShardedGradScaler(**scaler_kwargs)
         if device == "cuda":
             # torch.cuda.amp.GradScaler is a (deprecated) subclass of
             # torch.amp.GradScaler: using it keeps `isinstance` checks against
@@ -179,7 +184,14 @@ class AmpOptimWrapper(OptimWrapper):
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore", FutureWarning)
                 return torch.cuda.amp.GradScaler(**scaler_kwargs)
-        return torch.amp.GradScaler(device, **scaler_kwargs)
+        scaler_class = getattr(torch.amp, "GradScaler", None)
+        if scaler_class is None:
+            # torch < 2.3 has CUDA's scaler only; off CUDA it disables itself (with a warning),
+            # which is what mmengine 0.10 did there.
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", UserWarning)
+                return torch.cuda.amp.GradScaler(**scaler_kwargs)
+        return scaler_class(device, **scaler_kwargs)
 
     def backward(self, loss: torch.Tensor, **kwargs) -> None:
         """Back-propagate the loss scaled by :attr:`loss_scaler`.

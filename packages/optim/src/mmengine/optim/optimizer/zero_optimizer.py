@@ -85,3 +85,12 @@ def _implementation_class() -> type:
         {"__module__": __name__, "__qualname__": "ZeroRedundancyOptimizer"},
     )
     return impl
+
+
+def __getattr__(name: str):  # noqa: ANN202
+    """0.10's ``_ZeroRedundancyOptimizer`` (torch's class), imported on first use only."""
+    if name == "_ZeroRedundancyOptimizer":
+        from torch.distributed.optim import ZeroRedundancyOptimizer
+
+        return ZeroRedundancyOptimizer
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -9,6 +9,9 @@ import torch
 from ..version_utils import digit_version  # noqa: F401 (upstream binds these names here)
 from .parrots_wrapper import TORCH_VERSION  # noqa: F401
 
+#: 0.10's flag: whether ``torch.meshgrid`` takes ``indexing`` (every supported torch does).
+_torch_version_meshgrid_indexing = True
+
 
 def torch_meshgrid(*tensors: torch.Tensor) -> Sequence[torch.Tensor]:
     """A wrapper of :func:`torch.meshgrid` using ``'ij'`` (matrix) indexing.
