@@ -17,7 +17,10 @@ import pytest
 import torch
 
 pytest.importorskip("torch.distributed.fsdp", reason="needs torch.distributed")
-from torch.distributed.fsdp import fully_shard  # noqa: E402, F401
+try:
+    from torch.distributed.fsdp import fully_shard  # noqa: F401
+except ImportError:  # torch < 2.6: the runner's FSDP2 needs a newer torch than this one
+    pytest.skip("FSDP2 tests run on torch >= 2.6", allow_module_level=True)
 
 _LAUNCH_VARS = ("WORLD_SIZE", "RANK", "LOCAL_RANK", "SLURM_NTASKS", "OMPI_COMM_WORLD_LOCAL_RANK")
 

@@ -19,7 +19,7 @@ def parse_version_info(version_str: str) -> tuple[int | str, ...]:
 
 # Kept equal to packages/mmengine/pyproject.toml by tools/check_workspace.py (no
 # importlib.metadata lookup at import time: it costs more than the rest of the facade).
-__version__ = "0.12.20"
+__version__ = "0.12.21"
 
 version_info = parse_version_info(__version__)
 

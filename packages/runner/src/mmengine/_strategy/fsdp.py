@@ -85,6 +85,20 @@ if "MMFSDP2" not in MODEL_WRAPPERS.module_dict:  # a lookup would log (and make 
     MODEL_WRAPPERS.register_module(name="MMFSDP2", module=_build_mmfsdp2)
 
 
+def _require_state_dict_api() -> None:
+    """FSDPStrategy saves and loads through ``torch.distributed.checkpoint.state_dict``."""
+    try:
+        import torch.distributed.checkpoint.state_dict  # noqa: F401
+    except ImportError:
+        import torch
+
+        raise ImportError(
+            f"FSDPStrategy needs torch >= 2.2 (torch.distributed.checkpoint.state_dict), but "
+            f"this is torch {torch.__version__}: upgrade torch, or train with DDP "
+            "(DDPStrategy, or the Runner's launcher)"
+        ) from None
+
+
 @STRATEGIES.register_module()
 class FSDPStrategy(DDPStrategy):
     """Shard parameters, gradients and optimizer state across processes.
@@ -148,6 +162,7 @@ class FSDPStrategy(DDPStrategy):
         fsdp_version: Optional[int] = None,
         **kwargs: Any,
     ) -> None:
+        _require_state_dict_api()
         super().__init__(model_wrapper=model_wrapper, **kwargs)
         wrapper_type = (model_wrapper or {}).get("type")
         if fsdp_version is None:

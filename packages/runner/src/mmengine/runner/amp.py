@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator
-from contextlib import contextmanager, nullcontext
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 
 import torch
 
@@ -19,6 +19,15 @@ from mmengine.utils import digit_version  # noqa: F401
 from mmengine.utils.dl_utils import TORCH_VERSION  # noqa: F401
 
 _AUTOCAST_DEVICES = ("cuda", "cpu", "mlu", "npu", "musa")
+
+
+def _autocast_off(device_type: str) -> AbstractContextManager:
+    """``torch.autocast(device_type, enabled=False)``; a no-op for a device this torch's
+    autocast does not know (torch < 2.5 rejects 'mps' even to turn it off)."""
+    try:
+        return torch.autocast(device_type=device_type, enabled=False)
+    except RuntimeError:
+        return nullcontext()
 
 
 @contextmanager
@@ -50,11 +59,7 @@ def autocast(
         torch.bfloat16
     """
     if not enabled:
-        try:
-            off = torch.autocast(device_type=device_type or "cpu", enabled=False)
-        except RuntimeError:  # a device this torch's autocast does not know (torch < 2.5: mps)
-            off = nullcontext()
-        with off:
+        with _autocast_off(device_type or "cpu"):
             yield
         return
     device_type = device_type or get_device()

@@ -352,6 +352,18 @@ def build_offload_policy(cpu_offload: Any) -> Any:
     )
 
 
+def _import_fully_shard():  # noqa: ANN202
+    """torch's ``fully_shard`` (public, and tested here, from torch 2.6)."""
+    try:
+        from torch.distributed.fsdp import fully_shard
+    except ImportError:
+        raise ImportError(
+            f"FSDP2 (fully_shard) needs torch >= 2.6, but this is torch {torch.__version__}: "
+            "upgrade torch, or use FSDP1 (fsdp_version=1, the default)"
+        ) from None
+    return fully_shard
+
+
 def fully_shard_model(
     module: nn.Module,
     *,
@@ -391,8 +403,8 @@ def fully_shard_model(
         nn.Module: ``module`` itself, sharded.
     """
     import torch.distributed as dist
-    from torch.distributed.fsdp import fully_shard
 
+    fully_shard = _import_fully_shard()
     if not (dist.is_available() and dist.is_initialized()):
         raise RuntimeError(
             "FSDP2 (fully_shard) needs an initialised process group: launch with torchrun "
