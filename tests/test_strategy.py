@@ -30,6 +30,12 @@ from mmengine.optim import OptimWrapper
 from mmengine.registry import MODELS
 from mmengine.testing import RunnerTestCase
 
+# FSDPStrategy and sharded checkpoints save through torch.distributed.checkpoint.state_dict.
+needs_dcp_state_dict = pytest.mark.skipif(
+    tuple(int(v) for v in torch.__version__.split("+")[0].split(".")[:2]) < (2, 2),
+    reason="needs torch >= 2.2 (torch.distributed.checkpoint.state_dict)",
+)
+
 _LAUNCH_VARS = ("WORLD_SIZE", "RANK", "SLURM_NTASKS", "OMPI_COMM_WORLD_LOCAL_RANK")
 
 
@@ -241,6 +247,7 @@ class TestFlexibleRunnerWithStrategies(RunnerTestCase):
         assert runner.model.forward is compiled
 
 
+@needs_dcp_state_dict
 def test_fsdp_state_dict_cfg_and_versions(tmp_path: Path) -> None:
     def build(**kwargs) -> FSDPStrategy:
         return FSDPStrategy(
@@ -268,6 +275,7 @@ def test_fsdp_state_dict_cfg_and_versions(tmp_path: Path) -> None:
         build(fsdp_version=3)
 
 
+@needs_dcp_state_dict
 def test_fsdp_in_one_process_trains_the_plain_model(tmp_path: Path) -> None:
     strategy = FSDPStrategy(fsdp_version=2, work_dir=str(tmp_path), experiment_name="fsdp_one")
     model, optim_wrapper = strategy.prepare(Net(), optim_wrapper=OPTIM)
@@ -279,6 +287,7 @@ def test_fsdp_in_one_process_trains_the_plain_model(tmp_path: Path) -> None:
     )
 
 
+@needs_dcp_state_dict
 @pytest.mark.parametrize("async_save", [False, True])
 def test_sharded_checkpoint_in_one_process(tmp_path: Path, async_save: bool) -> None:
     torch.manual_seed(0)
@@ -415,6 +424,10 @@ def test_colossalai_says_why_it_is_unavailable(tmp_path: Path) -> None:
         ColossalAIStrategy(work_dir=str(tmp_path))
 
 
+@pytest.mark.skipif(
+    not hasattr(__import__("torch.distributed.fsdp").distributed.fsdp, "fully_shard"),
+    reason="FSDP2 needs torch >= 2.6",
+)
 def test_mmfsdp2_is_buildable_by_name_and_needs_a_process_group() -> None:
     from mmengine._strategy.fsdp import _build_mmfsdp2
     from mmengine.model.wrappers.fully_sharded_distributed import MMFSDP2
@@ -429,6 +442,7 @@ def test_mmfsdp2_is_buildable_by_name_and_needs_a_process_group() -> None:
         )
 
 
+@needs_dcp_state_dict
 def test_sharded_checkpoint_of_an_optim_wrapper_dict(tmp_path: Path) -> None:
     from mmengine.optim import OptimWrapperDict
 

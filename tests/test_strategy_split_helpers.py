@@ -18,6 +18,12 @@ from mmengine._strategy import SingleDeviceStrategy
 from mmengine._strategy import sharded_checkpoint as sharded
 from mmengine.optim import OptimWrapper, OptimWrapperDict
 
+# FSDPStrategy and sharded checkpoints save through torch.distributed.checkpoint.state_dict.
+needs_dcp_state_dict = pytest.mark.skipif(
+    tuple(int(v) for v in torch.__version__.split("+")[0].split(".")[:2]) < (2, 2),
+    reason="needs torch >= 2.2 (torch.distributed.checkpoint.state_dict)",
+)
+
 _LAUNCH_VARS = ("WORLD_SIZE", "RANK", "SLURM_NTASKS", "OMPI_COMM_WORLD_LOCAL_RANK")
 
 
@@ -54,6 +60,7 @@ def _step(model: nn.Linear, wrapper: OptimWrapper) -> None:
     wrapper.update_params(model(torch.ones(2, 3)).sum())
 
 
+@needs_dcp_state_dict
 def test_weights_only_sharded_checkpoint_loads_weights_and_says_so(tmp_path: Path) -> None:
     torch.manual_seed(0)
     model = nn.Linear(3, 2)
@@ -73,6 +80,7 @@ def test_weights_only_sharded_checkpoint_loads_weights_and_says_so(tmp_path: Pat
     ) in records.messages
 
 
+@needs_dcp_state_dict
 def test_sharded_load_refuses_other_optimizer_names(tmp_path: Path) -> None:
     torch.manual_seed(0)
     model = nn.Linear(3, 2)
@@ -90,6 +98,7 @@ def test_sharded_load_refuses_other_optimizer_names(tmp_path: Path) -> None:
     )
 
 
+@needs_dcp_state_dict
 def test_non_strict_sharded_load_reports_and_loads_what_matches(tmp_path: Path) -> None:
     torch.manual_seed(0)
     saved = nn.Sequential(nn.Linear(3, 4), nn.Linear(4, 2))
@@ -123,6 +132,7 @@ def test_non_strict_sharded_load_reports_and_loads_what_matches(tmp_path: Path) 
     ) in records.messages
 
 
+@needs_dcp_state_dict
 def test_sharded_save_keeps_a_whole_directory_when_overwritten(tmp_path: Path) -> None:
     model = nn.Linear(3, 2)
     path = str(tmp_path / "again.pth")
