@@ -295,7 +295,7 @@ def test_resume_after_a_finished_validation_does_not_repeat_it(tmp_path, stop: i
     assert "val/toy/mean" in record["message_hub"]["log_scalars"]
     lowered = record["param_groups"][0][0]["lr"] < checkpoint["optimizer"]["param_groups"][0]["lr"]
     # Whether the plateau falls at epoch 2 depends on the metrics, hence on torch's kernels:
-    # it does with torch 2.2 and later; older releases compute other numbers.
+    # it does with the locked torch; torch 2.1 computes other numbers.
     if stop == 1 or not torch.__version__.startswith("2.1."):
         assert lowered == (stop == 2)
     resumed = _resumed_validations(work_dir, param_scheduler=_PLATEAU)
