@@ -35,7 +35,7 @@ def main() -> None:
     )
     with open(f"{out}.{rank}", "w") as f:
         json.dump(result, f)
-    # leave together: on torch < 2.2 a gloo rank destroying its group after its peer has
+    # leave together: on torch 2.1 a gloo rank destroying its group after its peer has
     # exited can block forever
     torch_dist.barrier()
     torch_dist.destroy_process_group()

@@ -306,7 +306,7 @@ def main() -> int:
             results[name] = traceback.format_exc()
     with open(os.path.join(os.environ["RESULT_DIR"], f"rank{RANK}.json"), "w") as f:
         json.dump(results, f)
-    # leave together: on torch < 2.2 a gloo rank destroying its group after its peer has
+    # leave together: on torch 2.1 a gloo rank destroying its group after its peer has
     # exited can block forever
     torch_dist.barrier()
     torch_dist.destroy_process_group()

@@ -64,7 +64,7 @@ def main() -> None:
             failures.append([exc.__class__.__name__, isinstance(exc, TypeError), str(exc)])
     with open(f"{out}.{rank}", "w") as f:
         json.dump(dict(runs=runs, failures=failures), f)
-    # leave together: on torch < 2.2 a gloo rank destroying its group after its peer has
+    # leave together: on torch 2.1 a gloo rank destroying its group after its peer has
     # exited can block forever
     torch_dist.barrier()
     torch_dist.destroy_process_group()
