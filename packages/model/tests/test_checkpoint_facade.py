@@ -98,10 +98,8 @@ def test_patched_load_url_serves_http_checkpoints(monkeypatch):
         calls.append((url, model_dir, map_location, progress))
         return {"state_dict": {}}
 
-    monkeypatch.setattr(ckpt, "load_url", fake)
-    import mmengine.runner.checkpoint as runner_ckpt
-
-    assert runner_ckpt._load_checkpoint("https://example.com/a.pth", map_location="cpu") == {
+    monkeypatch.setattr(ckpt, "load_url", fake)  # the module mmengine.runner.checkpoint is
+    assert ckpt._load_checkpoint("https://example.com/a.pth", map_location="cpu") == {
         "state_dict": {}
     }
     ckpt.load_from_http("http://example.com/b.pth", model_dir="/tmp/md", progress=False)
