@@ -9,7 +9,7 @@ from mmengine.optim import AmpOptimWrapper, OptimWrapper
 
 cuda = pytest.mark.skipif(not torch.cuda.is_available(), reason="needs CUDA")
 # A float16 loss scaler off CUDA needs torch.amp.GradScaler (torch >= 2.3); with older torch
-# the CPU has no scaler (CUDA's disables itself there, as under mmengine 0.10).
+# the CPU has no scaler (CUDA's disables itself there).
 cpu_scaler = pytest.mark.skipif(
     not torch.cuda.is_available() and not hasattr(torch.amp, "GradScaler"),
     reason="no float16 loss scaler on the CPU before torch 2.3",

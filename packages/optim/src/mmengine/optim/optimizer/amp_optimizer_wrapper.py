@@ -186,8 +186,8 @@ class AmpOptimWrapper(OptimWrapper):
                 return torch.cuda.amp.GradScaler(**scaler_kwargs)
         scaler_class = getattr(torch.amp, "GradScaler", None)
         if scaler_class is None:
-            # torch < 2.3 has CUDA's scaler only; off CUDA it disables itself (with a warning),
-            # which is what mmengine 0.10 did there.
+            # torch < 2.3 has CUDA's scaler only; off CUDA it disables itself (with a warning):
+            # float16 then trains unscaled there (mmengine 0.10 refused AMP on the CPU).
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore", UserWarning)
                 return torch.cuda.amp.GradScaler(**scaler_kwargs)
