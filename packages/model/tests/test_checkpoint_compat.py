@@ -37,14 +37,21 @@ class Toy(nn.Module):
         self.linear = nn.Linear(2, 1)
 
 
-@pytest.fixture(autouse=True)
-def _clean_env(monkeypatch):
+@pytest.fixture(autouse=True, params=["torch-safe-globals", "restricted-unpickler-only"])
+def _clean_env(request, monkeypatch):
+    """Every test twice: with torch's own weights_only unpickler first (torch >= 2.5), and
+    with mmengine's restricted unpickler alone, the only safe path on torch < 2.5 (which has
+    no ``torch.serialization.safe_globals``)."""
     for name in (
         "MMENGINE_CHECKPOINT_WEIGHTS_ONLY",
         "TORCH_FORCE_WEIGHTS_ONLY_LOAD",
         "TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD",
     ):
         monkeypatch.delenv(name, raising=False)
+    if request.param == "restricted-unpickler-only":
+        from mmengine.model._checkpoint import safe_load
+
+        monkeypatch.setattr(safe_load, "_supports_safe_load", lambda: False)
 
 
 def test_upstream_runner_checkpoint_loads_under_weights_only():
@@ -208,7 +215,8 @@ TORCH_SENTENCE = (
 @pytest.mark.parametrize("value", ["1", "y", "YES", "True"])
 def test_torch_force_no_weights_only_load(monkeypatch, unsafe_file, value, tmp_path):
     monkeypatch.setenv("TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD", value)
-    logger = MMLogger.get_instance(f"ckpt_env_{value}", log_file=str(tmp_path / "run.log"))
+    name = f"ckpt_env_{value}_{tmp_path.name}"  # one logger (and log file) per run
+    logger = MMLogger.get_instance(name, log_file=str(tmp_path / "run.log"))
     with pytest.warns(UserWarning) as record:
         ckpt = _load_checkpoint(unsafe_file)
     assert ckpt["obj"].x == 1
@@ -275,3 +283,15 @@ def test_both_torch_variables_set_is_an_error(monkeypatch, unsafe_file):
 
 def test_pickle_error_class_is_kept():
     assert issubclass(UnsafeCheckpointError, pickle.UnpicklingError)
+
+
+@pytest.mark.parametrize(
+    "content, words",
+    [(b"", "is it empty?"), (b"hello", "not a PyTorch checkpoint"), (b"\x80\x02garbage", "")],
+)
+def test_bytes_that_are_no_checkpoint_say_so_on_either_path(tmp_path, content, words):
+    path = tmp_path / "notackpt.pth"
+    path.write_bytes(content)
+    with pytest.raises((EOFError, KeyError, pickle.UnpicklingError, RuntimeError)) as info:
+        _load_checkpoint(str(path))
+    assert str(path) in str(info.value) and words in str(info.value)
