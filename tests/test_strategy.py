@@ -247,6 +247,15 @@ class TestFlexibleRunnerWithStrategies(RunnerTestCase):
         assert runner.model.forward is compiled
 
 
+def test_fsdp_strategy_on_a_torch_without_dcp_state_dict_names_the_release(monkeypatch):
+    import sys
+
+    # torch 2.1 has no torch.distributed.checkpoint.state_dict (a None entry: ImportError)
+    monkeypatch.setitem(sys.modules, "torch.distributed.checkpoint.state_dict", None)
+    with pytest.raises(ImportError, match=r"FSDPStrategy needs torch >= 2\.2.*DDPStrategy"):
+        FSDPStrategy()
+
+
 @needs_dcp_state_dict
 def test_fsdp_state_dict_cfg_and_versions(tmp_path: Path) -> None:
     def build(**kwargs) -> FSDPStrategy:

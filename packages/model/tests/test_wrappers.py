@@ -189,3 +189,13 @@ def test_deepspeed_engine_wrapper_with_duck_engine():
     assert len(preds) == 3 and preds[0].dtype == torch.float64
     assert wrapper.module is model  # attribute access falls through
     assert MODEL_WRAPPERS.get("MMDeepSpeedEngineWrapper") is MMDeepSpeedEngineWrapper
+
+
+def test_fsdp2_on_a_torch_without_fully_shard_names_the_release(monkeypatch):
+    import torch.distributed.fsdp as fsdp
+
+    from mmengine.model.wrappers.fully_sharded_distributed import fully_shard_model
+
+    monkeypatch.delattr(fsdp, "fully_shard", raising=False)  # torch < 2.6
+    with pytest.raises(ImportError, match=r"needs torch >= 2\.6.*fsdp_version=1"):
+        fully_shard_model(ToyModel())

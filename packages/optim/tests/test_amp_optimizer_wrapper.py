@@ -129,3 +129,27 @@ def test_use_fsdp_builds_sharded_scaler(tmp_path):
     finally:
         if initialized_here:
             dist.destroy_process_group()
+
+
+def test_torch_without_amp_grad_scaler_uses_cudas(monkeypatch):
+    # torch < 2.3 has no torch.amp.GradScaler: CUDA's is built, and disables itself off CUDA
+    monkeypatch.delattr(torch.amp, "GradScaler", raising=False)
+    _, wrapper = _wrapper(dtype="float16")
+    assert isinstance(wrapper.loss_scaler, torch.cuda.amp.GradScaler)
+    assert wrapper.loss_scaler.is_enabled() == torch.cuda.is_available()
+
+
+def test_sharded_scaler_without_a_device_argument(monkeypatch):
+    # torch < 2.3: ShardedGradScaler(init_scale, ..., enabled, process_group), no `device`
+    import torch.distributed.fsdp.sharded_grad_scaler as sharded
+
+    built = []
+
+    class OldShardedGradScaler:
+        def __init__(self, init_scale=2.0**16, enabled=True, process_group=None):
+            built.append(dict(init_scale=init_scale, enabled=enabled))
+
+    monkeypatch.setattr(sharded, "ShardedGradScaler", OldShardedGradScaler)
+    _, wrapper = _wrapper(dtype="float16", use_fsdp=True, loss_scale=dict(init_scale=8.0))
+    assert isinstance(wrapper.loss_scaler, OldShardedGradScaler)
+    assert built == [dict(init_scale=8.0, enabled=True)]

@@ -67,3 +67,19 @@ def test_set_random_seed_refuses_a_seed_that_is_not_an_int(seed):
 
 def test_set_random_seed_takes_numpy_integers():
     assert set_random_seed(np.int64(7)) == 7
+
+
+def test_autocast_off_for_a_device_torch_does_not_know(monkeypatch):
+    # torch < 2.5 rejects autocast(device_type='mps') even with enabled=False
+    real = torch.autocast
+
+    def old_autocast(device_type, *args, **kwargs):
+        if device_type == "mps":
+            raise RuntimeError("User specified an unsupported autocast device_type 'mps'")
+        return real(device_type, *args, **kwargs)
+
+    monkeypatch.setattr(torch, "autocast", old_autocast)
+    with autocast(device_type="mps", enabled=False):
+        assert torch.ones(1).dtype == torch.float32
+    with autocast(device_type="cpu", enabled=False):
+        assert not _cpu_autocast_enabled()
