@@ -26,7 +26,9 @@ def _golden_runs():  # noqa: ANN202
 
 
 def _torch_minor(version: str) -> tuple[int, ...]:
-    return tuple(int(part) for part in version.split("+")[0].split(".")[:2])
+    from mmengine.utils import digit_version
+
+    return digit_version(version)[:2]
 
 
 def _load_golden() -> dict:

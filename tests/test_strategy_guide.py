@@ -19,6 +19,8 @@ from pathlib import Path
 import pytest
 import torch
 
+from mmengine.utils import digit_version
+
 ROOT = Path(__file__).resolve().parents[1]
 PAGE = ROOT / "docs" / "distributed-guide.md"
 TIMEOUT_S = 420
@@ -36,7 +38,7 @@ def _docs_conventions():
 
 def test_distributed_guide_runs(tmp_path: Path) -> None:
     pytest.importorskip("torch.distributed.fsdp")
-    if tuple(int(v) for v in torch.__version__.split("+")[0].split(".")[:2]) < (2, 2):
+    if digit_version(torch.__version__) < digit_version("2.2"):
         pytest.skip("the guide's FSDPStrategy needs torch >= 2.2")
     docs = _docs_conventions()
     blocks = [b for b in docs.parse_blocks(PAGE.read_text(), str(PAGE)) if b.kind != "show"]

@@ -17,10 +17,11 @@ from torch import nn
 from mmengine._strategy import SingleDeviceStrategy
 from mmengine._strategy import sharded_checkpoint as sharded
 from mmengine.optim import OptimWrapper, OptimWrapperDict
+from mmengine.utils import digit_version
 
 # FSDPStrategy and sharded checkpoints save through torch.distributed.checkpoint.state_dict.
 needs_dcp_state_dict = pytest.mark.skipif(
-    tuple(int(v) for v in torch.__version__.split("+")[0].split(".")[:2]) < (2, 2),
+    digit_version(torch.__version__) < digit_version("2.2"),
     reason="needs torch >= 2.2 (torch.distributed.checkpoint.state_dict)",
 )
 

@@ -16,6 +16,7 @@ from mmengine.model import (
 )
 from mmengine.optim import OptimWrapper, OptimWrapperDict
 from mmengine.registry import MODEL_WRAPPERS, Registry
+from mmengine.utils import digit_version
 
 
 class ToyModel(BaseModel):
@@ -127,7 +128,7 @@ def test_separate_ddp_wraps_trainable_submodules(process_group):
 
 
 def test_fsdp_wrapper_arguments_are_parsed(process_group):
-    if tuple(int(v) for v in torch.__version__.split(".")[:2]) < (2, 3):
+    if digit_version(torch.__version__) < digit_version("2.3"):
         # its forward fails on the CPU there: "TypeError: Stream() takes no arguments"
         pytest.skip("FSDP runs on the CPU from torch 2.3")
     try:
